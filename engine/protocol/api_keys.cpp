@@ -1,0 +1,171 @@
+#include "protocol/api_keys.h"
+
+#include <limits>
+
+namespace kraftlab::protocol {
+
+std::string_view api_name(std::int16_t key) {
+    switch (static_cast<ApiKey>(key)) {
+        case ApiKey::Produce:
+            return "Produce";
+        case ApiKey::Fetch:
+            return "Fetch";
+        case ApiKey::ListOffsets:
+            return "ListOffsets";
+        case ApiKey::Metadata:
+            return "Metadata";
+        case ApiKey::LeaderAndIsr:
+            return "LeaderAndIsr";
+        case ApiKey::StopReplica:
+            return "StopReplica";
+        case ApiKey::UpdateMetadata:
+            return "UpdateMetadata";
+        case ApiKey::ControlledShutdown:
+            return "ControlledShutdown";
+        case ApiKey::OffsetCommit:
+            return "OffsetCommit";
+        case ApiKey::OffsetFetch:
+            return "OffsetFetch";
+        case ApiKey::FindCoordinator:
+            return "FindCoordinator";
+        case ApiKey::JoinGroup:
+            return "JoinGroup";
+        case ApiKey::Heartbeat:
+            return "Heartbeat";
+        case ApiKey::LeaveGroup:
+            return "LeaveGroup";
+        case ApiKey::SyncGroup:
+            return "SyncGroup";
+        case ApiKey::DescribeGroups:
+            return "DescribeGroups";
+        case ApiKey::ListGroups:
+            return "ListGroups";
+        case ApiKey::SaslHandshake:
+            return "SaslHandshake";
+        case ApiKey::ApiVersions:
+            return "ApiVersions";
+        case ApiKey::CreateTopics:
+            return "CreateTopics";
+        case ApiKey::DeleteTopics:
+            return "DeleteTopics";
+        case ApiKey::DeleteRecords:
+            return "DeleteRecords";
+        case ApiKey::InitProducerId:
+            return "InitProducerId";
+        case ApiKey::OffsetForLeaderEpoch:
+            return "OffsetForLeaderEpoch";
+        case ApiKey::DescribeConfigs:
+            return "DescribeConfigs";
+        case ApiKey::AlterConfigs:
+            return "AlterConfigs";
+        case ApiKey::CreatePartitions:
+            return "CreatePartitions";
+        case ApiKey::IncrementalAlterConfigs:
+            return "IncrementalAlterConfigs";
+        case ApiKey::Vote:
+            return "Vote";
+        case ApiKey::BeginQuorumEpoch:
+            return "BeginQuorumEpoch";
+        case ApiKey::EndQuorumEpoch:
+            return "EndQuorumEpoch";
+        case ApiKey::DescribeQuorum:
+            return "DescribeQuorum";
+        case ApiKey::AlterPartition:
+            return "AlterPartition";
+        case ApiKey::FetchSnapshot:
+            return "FetchSnapshot";
+        case ApiKey::DescribeCluster:
+            return "DescribeCluster";
+        case ApiKey::BrokerRegistration:
+            return "BrokerRegistration";
+        case ApiKey::BrokerHeartbeat:
+            return "BrokerHeartbeat";
+        case ApiKey::UnregisterBroker:
+            return "UnregisterBroker";
+    }
+    return "Unknown";
+}
+
+std::int16_t first_flexible_version(ApiKey key) {
+    switch (key) {
+        case ApiKey::Produce:
+            return 9;
+        case ApiKey::Fetch:
+            return 12;
+        case ApiKey::ListOffsets:
+            return 6;
+        case ApiKey::Metadata:
+            return 9;
+        case ApiKey::LeaderAndIsr:
+            return 4;
+        case ApiKey::StopReplica:
+            return 2;
+        case ApiKey::UpdateMetadata:
+            return 6;
+        case ApiKey::ControlledShutdown:
+            return 3;
+        case ApiKey::OffsetCommit:
+            return 8;
+        case ApiKey::OffsetFetch:
+            return 6;
+        case ApiKey::FindCoordinator:
+            return 3;
+        case ApiKey::JoinGroup:
+            return 6;
+        case ApiKey::Heartbeat:
+            return 4;
+        case ApiKey::LeaveGroup:
+            return 4;
+        case ApiKey::SyncGroup:
+            return 4;
+        case ApiKey::DescribeGroups:
+            return 5;
+        case ApiKey::ListGroups:
+            return 3;
+        case ApiKey::ApiVersions:
+            return 3;
+        case ApiKey::CreateTopics:
+            return 5;
+        case ApiKey::DeleteTopics:
+            return 4;
+        case ApiKey::DeleteRecords:
+            return 2;
+        case ApiKey::InitProducerId:
+            return 2;
+        case ApiKey::OffsetForLeaderEpoch:
+            return 4;
+        case ApiKey::DescribeConfigs:
+            return 4;
+        case ApiKey::AlterConfigs:
+            return 2;
+        case ApiKey::CreatePartitions:
+            return 2;
+        case ApiKey::IncrementalAlterConfigs:
+            return 1;
+        case ApiKey::Vote:
+            return 0;
+        case ApiKey::BeginQuorumEpoch:
+            return 1;
+        case ApiKey::EndQuorumEpoch:
+            return 1;
+        case ApiKey::DescribeQuorum:
+            return 0;
+        case ApiKey::AlterPartition:
+            return 0;
+        case ApiKey::FetchSnapshot:
+            return 0;
+        case ApiKey::DescribeCluster:
+            return 0;
+        case ApiKey::BrokerRegistration:
+            return 0;
+        case ApiKey::BrokerHeartbeat:
+            return 0;
+        case ApiKey::UnregisterBroker:
+            return 0;
+        case ApiKey::SaslHandshake:
+            break;
+    }
+    return std::numeric_limits<std::int16_t>::max();
+}
+
+}  // namespace kraftlab::protocol

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Kraftlab's one entry point. On a fresh Debian 12 machine every command first installs what is
+# missing (apt-get; nothing happens when all is present), configures and builds into build/.
+#
+#   ./lab.sh run [args]    build, then start the lab (args go to the program)
+#   ./lab.sh test [args]   build, then run the whole test suite (args go to ctest)
+#   ./lab.sh build         install what is missing, configure and build
+#   ./lab.sh bench [name]  build, then run the benchmarks under bench/ (never part of the tests)
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+# Build tools, libraries, the real Kafka clients the tests drive, and the tools that let a UI test
+# run without a display.
+PACKAGES=(
+  cmake ninja-build g++ pkg-config git
+  libboost-dev zlib1g-dev liblz4-dev libzstd-dev libsnappy-dev nlohmann-json3-dev
+  qt6-base-dev qt6-base-dev-tools
+  kcat librdkafka-dev python3 python3-kafka python3-confluent-kafka
+)
+
+log() { printf '\033[1m[lab]\033[0m %s\n' "$*" >&2; }
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing: ${missing[*]}"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { log "need root (or sudo) to install: ${missing[*]}"; exit 1; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  install_missing
+  if [ ! -f build/CMakeCache.txt ]; then
+    cmake --preset default >&2
+  fi
+  cmake --build build -j "$(nproc)" >&2
+}
+
+cmd=${1:-run}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  build) build ;;
+  run)
+    build
+    exec build/bin/kraftlab-cluster "$@"
+    ;;
+  test)
+    build
+    exec ctest --test-dir build --output-on-failure --timeout 600 "$@"
+    ;;
+  bench)
+    build
+    exec build/bin/kraftlab-bench-clients "$@"
+    ;;
+  *)
+    echo "usage: ./lab.sh run|test|build|bench [args]" >&2
+    exit 2
+    ;;
+esac
