@@ -1,0 +1,162 @@
+// Broker: one Kafka broker node. It owns a thread and an io_context, listens on a TCP port,
+// serves Kafka clients (many connections, pipelined requests answered in order), keeps its
+// partitions' logs on disk, and learns topics and leaders from metadata records sent by the
+// controller.
+//
+// Lifecycle: construct, start() (binds, loads and recovers logs, starts the thread), then either
+// kill() (like a process crash: sockets reset, nothing flushed, data already written stays on
+// disk) or shutdown() (orderly: logs flushed). A stopped Broker is not restarted; the lab builds
+// a new one on the same data directory and port, which recovers the logs.
+//
+// Threads: public methods are thread-safe. Everything else runs on the node thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "broker/broker_config.h"
+#include "broker/controller_channel.h"
+#include "broker/log_manager.h"
+#include "core/events.h"
+#include "core/mailbox.h"
+#include "core/snapshots.h"
+#include "metadata/image.h"
+#include "net/asio.h"
+#include "protocol/header.h"
+
+namespace kraftlab::broker {
+
+using IndexedRecord = std::pair<std::int64_t, metadata::MetadataRecord>;
+
+class Broker {
+public:
+    Broker(BrokerConfig config, ControllerChannel& controller, core::EventBus& events,
+           core::SnapshotBoard& snapshots);
+    ~Broker();
+    Broker(const Broker&) = delete;
+    Broker& operator=(const Broker&) = delete;
+
+    // Binds the listener, loads the logs on disk and starts the node thread. On failure (the
+    // port is taken, the data directory is unusable) returns the reason and nothing runs.
+    std::optional<std::string> start();
+    // Stops like a killed process: connections reset, logs closed without fsync.
+    void kill();
+    // Stops in order: connections closed, logs flushed.
+    void shutdown();
+
+    std::int32_t id() const { return config_.node_id; }
+    std::uint16_t port() const { return port_; }
+    const std::string& host() const { return config_.host; }
+    bool running() const { return running_.load(); }
+
+    // Where the controller sends metadata records (in log order). The inbox stays safe to use
+    // after this broker is killed and destroyed: deliveries are then dropped. Records at or
+    // below the broker's image offset are ignored, so redelivery is harmless. Valid after start().
+    struct MetadataInbox {
+        core::MailboxPtr mailbox;
+        std::function<void(const std::vector<IndexedRecord>&)> apply;  // runs on the node thread
+        void deliver(std::vector<IndexedRecord> records) const {
+            mailbox->post([apply = apply, records = std::move(records)] { apply(records); });
+        }
+    };
+    MetadataInbox metadata_inbox();
+
+private:
+    struct Session;
+    // What the node does after handling one request.
+    struct Reply {
+        enum class Action { Respond, Silent, Close };
+        Action action = Action::Respond;
+        protocol::Bytes body;      // the response body, without size and header
+        std::string close_reason;  // for Close: plain words for the event stream
+
+        static Reply respond(protocol::Bytes body) { return {Action::Respond, std::move(body), {}}; }
+        static Reply silent() { return {Action::Silent, {}, {}}; }
+        static Reply close(std::string why) { return {Action::Close, {}, std::move(why)}; }
+    };
+
+    void stop(bool orderly);
+    net::awaitable<void> accept_loop();
+    net::awaitable<void> serve(std::shared_ptr<Session> session);
+    net::awaitable<Reply> dispatch(const protocol::RequestHeader& header, protocol::Reader& body,
+                                   Session& session);
+    // One per API (broker/handle_*.cpp). `body` is positioned after the request header.
+    net::awaitable<Reply> handle_api_versions(const protocol::RequestHeader& h, protocol::Reader& body);
+    net::awaitable<Reply> handle_metadata(const protocol::RequestHeader& h, protocol::Reader& body);
+    net::awaitable<Reply> handle_produce(const protocol::RequestHeader& h, protocol::Reader& body);
+    net::awaitable<Reply> handle_fetch(const protocol::RequestHeader& h, protocol::Reader& body);
+    net::awaitable<Reply> handle_list_offsets(const protocol::RequestHeader& h, protocol::Reader& body);
+    net::awaitable<Reply> handle_create_topics(const protocol::RequestHeader& h, protocol::Reader& body);
+    net::awaitable<Reply> handle_delete_topics(const protocol::RequestHeader& h, protocol::Reader& body);
+    // The ApiVersions v0-format body with error UNSUPPORTED_VERSION, the answer to any API key or
+    // version this broker does not speak.
+    protocol::Bytes unsupported_version_body() const;
+
+    net::awaitable<void> snapshot_loop();
+    void apply_metadata(const std::vector<IndexedRecord>& records);
+    void publish_snapshot();
+    void reject_client(const Session& session, std::string explain);
+    // Wakes fetches waiting for data (called after every append).
+    void notify_appended();
+
+    // Awaitable controller calls: resume on the node thread with the controller's answer, or
+    // with every topic failed (REQUEST_TIMED_OUT) after controller_timeout_ms. The controller's
+    // reply carries only plain data and a call id, so a reply that arrives after this broker
+    // was killed touches nothing of it.
+    net::awaitable<std::vector<metadata::TopicResult>> call_create_topics(
+        std::vector<metadata::NewTopic> topics, bool validate_only);
+    net::awaitable<std::vector<metadata::TopicResult>> call_delete_topics(
+        std::vector<std::string> names);
+    // Waits (up to timeout_ms) until the image knows every one of these topics, or none of them
+    // when `present` is false.
+    net::awaitable<void> await_topics(std::vector<std::string> names, bool present,
+                                      std::int32_t timeout_ms);
+
+    BrokerConfig config_;
+    ControllerChannel& controller_;
+    core::EventBus& events_;
+    core::SnapshotBoard& snapshots_;
+
+    std::unique_ptr<net::asio::io_context> io_;
+    std::unique_ptr<net::tcp::acceptor> acceptor_;
+    core::MailboxPtr mailbox_;
+    std::thread thread_;
+    std::atomic<bool> running_{false};
+    std::uint16_t port_ = 0;
+    bool stopping_ = false;
+
+    std::shared_ptr<const metadata::MetadataImage> image_;
+    bool metadata_ready_ = false;  // the first full replay has arrived
+    std::unique_ptr<LogManager> logs_;
+    std::set<std::shared_ptr<Session>> sessions_;
+    // Timers of coroutines waiting for data or metadata; cancelled to wake them.
+    std::list<net::asio::steady_timer*> data_waiters_;
+    std::list<net::asio::steady_timer*> metadata_waiters_;
+    std::unique_ptr<net::asio::steady_timer> snapshot_timer_;
+    struct PendingCall {
+        net::asio::steady_timer* timer;
+        std::optional<std::vector<metadata::TopicResult>> result;
+    };
+    std::map<std::uint64_t, PendingCall*> pending_calls_;
+    std::uint64_t next_call_id_ = 1;
+
+    // Counters for snapshots.
+    std::uint64_t requests_total_ = 0;
+    std::uint64_t produce_requests_total_ = 0;
+    std::uint64_t fetch_requests_total_ = 0;
+    std::uint64_t bytes_received_total_ = 0;
+    std::uint64_t bytes_sent_total_ = 0;
+    std::uint64_t next_session_id_ = 1;
+};
+
+}  // namespace kraftlab::broker

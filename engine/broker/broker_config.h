@@ -1,0 +1,36 @@
+// Settings of one broker node. Names follow Kafka's broker configs; lab defaults are chosen for
+// demos on one machine and are shown beside Kafka's own defaults in the UI.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "storage/partition_log.h"
+
+namespace kraftlab::broker {
+
+struct BrokerConfig {
+    std::int32_t node_id = 1;
+    std::string host = "127.0.0.1";  // listeners bind loopback unless the user asks otherwise
+    std::uint16_t port = 0;          // 0: an ephemeral port, kept across restarts
+    std::filesystem::path data_dir;  // this broker's own directory: <session>/broker-<id>
+    std::string cluster_id;
+
+    // socket.request.max.bytes (Kafka: 100 MiB): larger frames close the connection.
+    std::size_t socket_request_max_bytes = 100 * 1024 * 1024;
+    // message.max.bytes (Kafka: 1048588): the largest record batch a produce may carry.
+    std::int32_t message_max_bytes = 1048588;
+    // max.connections: further connections are closed at once.
+    std::int32_t max_connections = 1000;
+    // auto.create.topics.enable (Kafka: true); topics are created with num.partitions.
+    bool auto_create_topics = true;
+    // How often the broker publishes a snapshot of its state for the UI.
+    std::int32_t snapshot_interval_ms = 250;
+    // How long a CreateTopics/DeleteTopics/auto-creation waits for the controller at most.
+    std::int32_t controller_timeout_ms = 10000;
+
+    storage::LogConfig log;
+};
+
+}  // namespace kraftlab::broker

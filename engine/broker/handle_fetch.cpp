@@ -1,0 +1,114 @@
+// Fetch: whole stored batches from the partitions this broker leads, below the high watermark.
+// Long polling: when fewer than min_bytes are available, the request waits (up to max_wait_ms)
+// and is re-evaluated after every append. Per-partition and total byte limits hold, except that
+// the first batch of the response is returned whole even if larger (KIP-74), so consumers always
+// make progress.
+#include <chrono>
+
+#include "broker/broker.h"
+#include "protocol/fetch.h"
+
+namespace kraftlab::broker {
+
+using protocol::ErrorCode;
+using protocol::to_wire;
+
+namespace {
+constexpr std::int32_t kMaxWaitCapMs = 30'000;
+}
+
+net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader& h,
+                                                   protocol::Reader& body) {
+    protocol::FetchRequest request;
+    if (!request.decode(body, h.api_version)) co_return Reply::close("malformed Fetch request");
+    ++fetch_requests_total_;
+
+    const auto wait_ms = std::clamp(request.max_wait_ms, 0, kMaxWaitCapMs);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    const std::size_t max_bytes = request.max_bytes > 0 ? static_cast<std::size_t>(request.max_bytes) : 0;
+    net::asio::steady_timer timer(*io_);
+
+    protocol::FetchResponse response;
+    std::size_t total_bytes = 0;
+    for (;;) {
+        response.responses.clear();
+        total_bytes = 0;
+        bool any_error = false;
+        for (const auto& topic : request.topics) {
+            auto& topic_out = response.responses.emplace_back();
+            topic_out.topic = topic.topic;
+            for (const auto& part : topic.partitions) {
+                auto& out = topic_out.partitions.emplace_back();
+                out.partition_index = part.partition;
+                out.aborted_transactions = std::vector<protocol::FetchResponse::AbortedTransaction>{};
+                const auto* info = image_->partition(topic.topic, part.partition);
+                HostedPartition* hosted = nullptr;
+                ErrorCode error = ErrorCode::NONE;
+                if (!info) {
+                    error = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
+                } else if (info->leader != config_.node_id) {
+                    error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+                } else if (!(hosted = logs_->find(topic.topic, part.partition)) || !hosted->log) {
+                    error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+                }
+                if (error == ErrorCode::NONE) {
+                    const auto& log = *hosted->log;
+                    const std::int64_t high_watermark = log.log_end_offset();
+                    out.high_watermark = high_watermark;
+                    out.last_stable_offset = high_watermark;  // no transactions
+                    out.log_start_offset = log.log_start_offset();
+                    const std::size_t budget =
+                        max_bytes > total_bytes ? max_bytes - total_bytes : 0;
+                    const std::size_t limit = std::min<std::size_t>(
+                        static_cast<std::size_t>(std::max(part.partition_max_bytes, 0)), budget);
+                    if (limit > 0 || total_bytes == 0) {
+                        auto read = log.read(part.fetch_offset, std::max<std::size_t>(limit, 1),
+                                             high_watermark);
+                        if (!read.ok()) {
+                            error = read.error;
+                        } else if (total_bytes > 0 && read.data.size() > budget) {
+                            // Only the response's first batch may exceed the limits (KIP-74).
+                        } else {
+                            total_bytes += read.data.size();
+                            out.records = std::move(read.data);
+                        }
+                    }
+                }
+                if (error != ErrorCode::NONE) {
+                    any_error = true;
+                    out.high_watermark = -1;
+                    out.last_stable_offset = -1;
+                }
+                out.error_code = to_wire(error);
+                if (!out.records) out.records = protocol::Bytes{};
+            }
+        }
+        if (any_error || total_bytes >= static_cast<std::size_t>(std::max(request.min_bytes, 0)) ||
+            std::chrono::steady_clock::now() >= deadline || stopping_) {
+            break;
+        }
+        timer.expires_at(deadline);
+        data_waiters_.push_back(&timer);
+        net::error_code ec;
+        co_await timer.async_wait(net::asio::redirect_error(net::asio::use_awaitable, ec));
+        data_waiters_.remove(&timer);
+        if (stopping_) co_return Reply::silent();
+    }
+
+    for (auto& topic : response.responses) {
+        for (auto& part : topic.partitions) {
+            if (part.records && !part.records->empty()) {
+                if (auto* hosted = logs_->find(topic.topic, part.partition_index)) {
+                    hosted->bytes_out_total += part.records->size();
+                }
+            }
+        }
+    }
+    protocol::Bytes out;
+    out.reserve(total_bytes + 256);
+    protocol::Writer w(out);
+    response.encode(w, h.api_version);
+    co_return Reply::respond(std::move(out));
+}
+
+}  // namespace kraftlab::broker

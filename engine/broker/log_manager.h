@@ -1,0 +1,76 @@
+// The partitions a broker hosts, each with its on-disk log, kept in line with the metadata
+// image: a partition assigned to this broker gets a log, a deleted topic's logs are removed.
+//
+// Thread: the broker's node thread only.
+// Layout: <data_dir>/<topic>-<partition>/ holds the segments and `partition.metadata`, which
+// records the topic id so that a topic deleted and re-created while the broker was down is not
+// mistaken for the old one (Kafka does the same).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/events.h"
+#include "metadata/image.h"
+#include "storage/partition_log.h"
+
+namespace kraftlab::broker {
+
+struct HostedPartition {
+    std::string topic;
+    std::int32_t partition = 0;
+    protocol::Uuid topic_id;
+    std::unique_ptr<storage::PartitionLog> log;
+
+    // Counters since the broker started, for snapshots and throughput.
+    std::uint64_t records_in_total = 0;
+    std::uint64_t bytes_in_total = 0;
+    std::uint64_t bytes_out_total = 0;
+};
+
+class LogManager {
+public:
+    LogManager(std::filesystem::path data_dir, storage::LogConfig defaults, std::int32_t broker_id,
+               core::EventBus& events);
+
+    // Opens every partition directory already on disk, recovering each log, and reports each
+    // recovery. A directory whose log cannot be opened is reported and left alone.
+    void load_existing();
+
+    HostedPartition* find(std::string_view topic, std::int32_t partition);
+
+    // Makes the hosted logs match the image: creates logs for partitions assigned to this
+    // broker, removes logs of topics that no longer exist (or exist with another id), and
+    // removes partitions no longer assigned here.
+    void reconcile(const metadata::MetadataImage& image);
+
+    // Closes every log. flush: fsync first (an orderly shutdown); else like a process exit.
+    void close_all(bool flush);
+
+    template <typename Fn>
+    void for_each(Fn&& fn) {
+        for (auto& [topic, parts] : partitions_) {
+            for (auto& [index, p] : parts) fn(*p);
+        }
+    }
+
+private:
+    std::filesystem::path dir_for(std::string_view topic, std::int32_t partition) const;
+    HostedPartition* open_partition(const std::string& topic, std::int32_t partition,
+                                    const protocol::Uuid& topic_id, bool creating);
+    void remove_partition(const std::string& topic, std::int32_t partition, const std::string& why);
+
+    std::filesystem::path data_dir_;
+    storage::LogConfig defaults_;
+    std::int32_t broker_id_;
+    core::EventBus& events_;
+    std::map<std::string, std::map<std::int32_t, std::unique_ptr<HostedPartition>>, std::less<>>
+        partitions_;
+};
+
+}  // namespace kraftlab::broker

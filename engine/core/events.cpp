@@ -1,0 +1,94 @@
+#include "core/events.h"
+
+#include <chrono>
+
+namespace kraftlab::core {
+
+std::string NodeRef::label() const {
+    switch (kind) {
+        case Kind::Lab: return "lab";
+        case Kind::Broker: return "broker-" + std::to_string(id);
+        case Kind::Controller: return "controller-" + std::to_string(id);
+    }
+    return "node";
+}
+
+std::string_view event_kind_name(EventKind kind) {
+    switch (kind) {
+        case EventKind::LabReady: return "lab_ready";
+        case EventKind::LabStopped: return "lab_stopped";
+        case EventKind::NodeStarted: return "node_started";
+        case EventKind::NodeKilled: return "node_killed";
+        case EventKind::NodeRestarted: return "node_restarted";
+        case EventKind::NodeFailed: return "node_failed";
+        case EventKind::BrokerRegistered: return "broker_registered";
+        case EventKind::BrokerFenced: return "broker_fenced";
+        case EventKind::BrokerUnfenced: return "broker_unfenced";
+        case EventKind::TopicCreated: return "topic_created";
+        case EventKind::TopicDeleted: return "topic_deleted";
+        case EventKind::TopicConfigChanged: return "topic_config_changed";
+        case EventKind::LeaderChanged: return "leader_changed";
+        case EventKind::PartitionOffline: return "partition_offline";
+        case EventKind::LogRecovered: return "log_recovered";
+        case EventKind::Throughput: return "throughput";
+        case EventKind::ClientRejected: return "client_rejected";
+        case EventKind::CommandFailed: return "command_failed";
+    }
+    return "unknown";
+}
+
+nlohmann::json Event::to_json() const {
+    nlohmann::json j = data.is_object() ? data : nlohmann::json::object();
+    j["type"] = "event";
+    j["kind"] = event_kind_name(kind);
+    j["time_ms"] = time_ms;
+    j["node"] = node.label();
+    if (!topic.empty()) j["topic"] = topic;
+    if (partition >= 0) j["partition"] = partition;
+    j["explain"] = explain;
+    return j;
+}
+
+std::int64_t now_unix_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void EventBus::publish(Event event) {
+    std::lock_guard lock(mutex_);
+    if (queue_.size() >= capacity_) {
+        queue_.pop_front();
+        ++dropped_;
+    }
+    queue_.push_back(std::move(event));
+}
+
+void EventBus::publish(EventKind kind, NodeRef node, std::string explain, nlohmann::json data,
+                       std::string topic, std::int32_t partition) {
+    Event e;
+    e.time_ms = now_unix_ms();
+    e.kind = kind;
+    e.node = node;
+    e.explain = std::move(explain);
+    e.data = std::move(data);
+    e.topic = std::move(topic);
+    e.partition = partition;
+    publish(std::move(e));
+}
+
+std::size_t EventBus::drain(std::vector<Event>& out, std::size_t max) {
+    std::lock_guard lock(mutex_);
+    std::size_t n = std::min(max, queue_.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        out.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+    }
+    return n;
+}
+
+std::uint64_t EventBus::dropped() const {
+    std::lock_guard lock(mutex_);
+    return dropped_;
+}
+
+}  // namespace kraftlab::core

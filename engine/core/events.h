@@ -1,0 +1,92 @@
+// Events: what nodes tell the lab (a broker was killed, a topic was created, a log was recovered),
+// each with a one-line explanation in plain words. The UI, the CLI and scenario checks all read the
+// same stream.
+//
+// Thread contract: any thread may publish; one consumer drains. Publishing never blocks on the
+// consumer: the bus is bounded, and when it is full the oldest events are dropped and counted.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kraftlab::core {
+
+struct NodeRef {
+    enum class Kind : std::uint8_t { Lab, Broker, Controller };
+    Kind kind = Kind::Lab;
+    std::int32_t id = -1;
+
+    static NodeRef lab() { return {Kind::Lab, -1}; }
+    static NodeRef broker(std::int32_t id) { return {Kind::Broker, id}; }
+    static NodeRef controller(std::int32_t id) { return {Kind::Controller, id}; }
+    // "lab", "broker-2", "controller-1"
+    std::string label() const;
+    auto operator<=>(const NodeRef&) const = default;
+};
+
+enum class EventKind : std::uint8_t {
+    LabReady,
+    LabStopped,
+    NodeStarted,
+    NodeKilled,
+    NodeRestarted,
+    NodeFailed,  // could not start (port taken, data directory unusable)
+    BrokerRegistered,
+    BrokerFenced,
+    BrokerUnfenced,
+    TopicCreated,
+    TopicDeleted,
+    TopicConfigChanged,
+    LeaderChanged,
+    PartitionOffline,
+    LogRecovered,
+    Throughput,
+    ClientRejected,  // a client sent something the broker refused (bad frame, unknown API)
+    CommandFailed,
+};
+
+// "topic_created", "node_killed", ... (stable names: scripts and tests match on them)
+std::string_view event_kind_name(EventKind kind);
+
+struct Event {
+    std::int64_t time_ms = 0;  // Unix time in milliseconds
+    EventKind kind = EventKind::LabReady;
+    NodeRef node;
+    std::string topic;           // empty when the event is not about a topic
+    std::int32_t partition = -1;  // -1 when not about one partition
+    std::string explain;         // one line, plain words
+    nlohmann::json data = nlohmann::json::object();
+
+    // {"type":"event","kind":...,"time_ms":...,"node":...,"topic":...,"explain":...,...data}
+    nlohmann::json to_json() const;
+};
+
+std::int64_t now_unix_ms();
+
+class EventBus {
+public:
+    explicit EventBus(std::size_t capacity = 65536) : capacity_(capacity) {}
+
+    void publish(Event event);
+    // Convenience: stamps the time.
+    void publish(EventKind kind, NodeRef node, std::string explain,
+                 nlohmann::json data = nlohmann::json::object(), std::string topic = {},
+                 std::int32_t partition = -1);
+
+    // Moves up to max events into out (appending); returns how many.
+    std::size_t drain(std::vector<Event>& out, std::size_t max = SIZE_MAX);
+    std::uint64_t dropped() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::deque<Event> queue_;
+    std::size_t capacity_;
+    std::uint64_t dropped_ = 0;
+};
+
+}  // namespace kraftlab::core

@@ -1,0 +1,36 @@
+#include "core/snapshots.h"
+
+#include "core/events.h"
+
+namespace kraftlab::core {
+
+void SnapshotBoard::publish(std::shared_ptr<const BrokerSnapshot> snapshot) {
+    std::lock_guard lock(mutex_);
+    brokers_[snapshot->id] = std::move(snapshot);
+}
+
+void SnapshotBoard::mark_down(std::int32_t broker_id) {
+    std::lock_guard lock(mutex_);
+    auto it = brokers_.find(broker_id);
+    if (it == brokers_.end()) return;
+    auto copy = std::make_shared<BrokerSnapshot>(*it->second);
+    copy->up = false;
+    copy->connections = 0;
+    copy->time_ms = now_unix_ms();
+    it->second = std::move(copy);
+}
+
+std::shared_ptr<const BrokerSnapshot> SnapshotBoard::broker(std::int32_t id) const {
+    std::lock_guard lock(mutex_);
+    auto it = brokers_.find(id);
+    return it == brokers_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const BrokerSnapshot>> SnapshotBoard::brokers() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<const BrokerSnapshot>> out;
+    for (const auto& [id, s] : brokers_) out.push_back(s);
+    return out;
+}
+
+}  // namespace kraftlab::core
