@@ -1,0 +1,852 @@
+// Per-API message codecs: every implemented version of every request and response round-trips,
+// every strict prefix of an encoding is rejected (never read past), and a few encodings are checked
+// byte by byte against Kafka's message schemas.
+#include <QtTest>
+
+#include <algorithm>
+#include <string_view>
+
+#include "protocol/create_topics.h"
+#include "protocol/delete_topics.h"
+#include "protocol/fetch.h"
+#include "protocol/list_offsets.h"
+#include "protocol/metadata.h"
+#include "protocol/produce.h"
+
+using namespace kraftlab::protocol;
+
+namespace {
+
+// "0a ff" -> {0x0a, 0xff}; spaces are ignored so expectations can be grouped by field.
+Bytes hex(std::string_view text) {
+    Bytes out;
+    int high = -1;
+    for (char c : text) {
+        int v = -1;
+        if (c >= '0' && c <= '9') v = c - '0';
+        if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
+        if (v < 0) continue;
+        if (high < 0) {
+            high = v;
+        } else {
+            out.push_back(static_cast<std::uint8_t>(high << 4 | v));
+            high = -1;
+        }
+    }
+    return out;
+}
+
+QByteArray to_hex(const Bytes& b) {
+    return QByteArray(reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size()))
+        .toHex(' ');
+}
+
+Bytes text_bytes(std::string_view s) {
+    return Bytes(s.begin(), s.end());
+}
+
+template <typename M>
+Bytes encode(const M& msg, std::int16_t version) {
+    Bytes out;
+    Writer w(out);
+    msg.encode(w, version);
+    return out;
+}
+
+template <typename M>
+bool decode(const Bytes& wire, std::int16_t version, M& msg, bool* consumed_all = nullptr) {
+    Reader in(wire);
+    bool ok = msg.decode(in, version);
+    if (consumed_all) *consumed_all = in.at_end();
+    return ok;
+}
+
+bool contains(const Bytes& haystack, const Bytes& needle) {
+    return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) !=
+           haystack.end();
+}
+
+// Encode, decode, compare; then every strict prefix must fail to decode. Each prefix gets its own
+// exactly-sized allocation so that a read past its end lands in ASan's redzone or valgrind's view.
+template <typename M>
+void check_round_trip(const M& msg, std::int16_t version) {
+    const Bytes wire = encode(msg, version);
+    M back;
+    bool consumed_all = false;
+    QVERIFY2(decode(wire, version, back, &consumed_all), to_hex(wire).constData());
+    QVERIFY2(consumed_all, "decode left bytes unread");
+    QVERIFY2(back == msg, "decoded message differs from the original");
+    QCOMPARE(encode(back, version), wire);
+    for (std::size_t n = 0; n < wire.size(); ++n) {
+        Bytes prefix(wire.begin(), wire.begin() + static_cast<std::ptrdiff_t>(n));
+        M partial;
+        if (decode(prefix, version, partial)) {
+            QFAIL(qPrintable(
+                QStringLiteral("a %1-byte prefix of %2 bytes decoded").arg(n).arg(wire.size())));
+        }
+    }
+}
+
+void add_versions(int first, int last) {
+    QTest::addColumn<int>("version");
+    for (int v = first; v <= last; ++v)
+        QTest::newRow(qPrintable(QStringLiteral("v%1").arg(v))) << v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Populated messages: every field valid at the version gets a non-default value; fields absent at
+// that version keep their defaults so that the decoded copy compares equal.
+
+std::vector<MetadataRequest> metadata_requests(std::int16_t v) {
+    std::vector<MetadataRequest> out;
+    MetadataRequest all;  // topics == nullopt: all topics
+    if (v >= 4) all.allow_auto_topic_creation = false;
+    out.push_back(all);
+    MetadataRequest named;
+    named.topics = std::vector<MetadataRequest::Topic>{{"orders"}, {"payments.eu-west"}, {"x"}};
+    out.push_back(named);
+    if (v >= 1) {  // v0 cannot say "no topics"
+        MetadataRequest none;
+        none.topics.emplace();
+        out.push_back(none);
+    }
+    return out;
+}
+
+MetadataResponse metadata_response(std::int16_t v) {
+    MetadataResponse m;
+    if (v >= 3) m.throttle_time_ms = 25;
+    m.brokers = {{1, "broker-1.local", 9092, std::nullopt}, {2, "", 19093, std::nullopt}};
+    if (v >= 1) {
+        m.brokers[0].rack = "rack-a";
+        m.brokers[1].rack = "";
+        m.controller_id = 2;
+    }
+    if (v >= 2) m.cluster_id = "MkU3OEVBNTcwNTJENDM2Qk";
+    MetadataResponse::Topic orders{0, "orders", false, {}};
+    orders.partitions = {
+        {0, 0, 1, {1, 2, 3}, {1, 2}}, {0, 1, 2, {2, 3, 1}, {2, 3, 1}}, {5, 2, -1, {3}, {}}};
+    MetadataResponse::Topic missing{3, "missing", false, {}};
+    MetadataResponse::Topic offsets{0, "__consumer_offsets", v >= 1, {{0, 0, 1, {1}, {1}}}};
+    m.topics = {orders, missing, offsets};
+    return m;
+}
+
+std::vector<ProduceRequest> produce_requests(std::int16_t) {
+    ProduceRequest r;
+    r.acks = -1;
+    r.timeout_ms = 30000;
+    r.topic_data = {{"orders", {{0, hex("00 01 02 03 04")}, {7, Bytes{}}, {2, std::nullopt}}},
+                    {"logs", {{-1, hex("ff")}}}};
+    ProduceRequest tx = r;
+    tx.transactional_id = "tx-1";
+    tx.acks = 1;
+    ProduceRequest empty_id = r;
+    empty_id.transactional_id = "";
+    empty_id.acks = 0;
+    empty_id.topic_data.clear();
+    return {r, tx, empty_id};
+}
+
+ProduceResponse produce_response(std::int16_t v) {
+    ProduceResponse r;
+    r.responses = {{"orders", {{0, 0, 1234, -1, -1}, {1, 6, -1, 1700000000123LL, -1}}},
+                   {"logs", {}}};
+    if (v >= 5) {
+        r.responses[0].partition_responses[0].log_start_offset = 0;
+        r.responses[0].partition_responses[1].log_start_offset = 99;
+    }
+    r.throttle_time_ms = 7;
+    return r;
+}
+
+ListOffsetsRequest list_offsets_request(std::int16_t v) {
+    ListOffsetsRequest r;
+    r.replica_id = -1;
+    if (v >= 2) r.isolation_level = 1;
+    r.topics = {{"orders",
+                 {{0, ListOffsetsRequest::kEarliestTimestamp},
+                  {1, ListOffsetsRequest::kLatestTimestamp},
+                  {2, 1700000000000LL}}},
+                {"logs", {{0, -1}}}};
+    return r;
+}
+
+ListOffsetsResponse list_offsets_response(std::int16_t v) {
+    ListOffsetsResponse r;
+    if (v >= 2) r.throttle_time_ms = 3;
+    r.topics = {{"orders", {{0, 0, -1, 0}, {1, 0, -1, 42}, {2, 0, 1700000000001LL, 17}}},
+                {"missing", {{0, 3, -1, -1}}}};
+    return r;
+}
+
+CreateTopicsRequest create_topics_request(std::int16_t v) {
+    CreateTopicsRequest r;
+    CreateTopicsRequest::CreatableTopic defaults{"defaults", -1, -1, {}, {}};
+    defaults.configs = {
+        {"cleanup.policy", "compact"}, {"retention.ms", std::nullopt}, {"segment.ms", ""}};
+    CreateTopicsRequest::CreatableTopic placed{"placed", -1, -1, {}, {}};
+    placed.assignments = {{0, {1, 2}}, {1, {2, 3}}, {2, {}}};
+    CreateTopicsRequest::CreatableTopic plain{"plain", 6, 3, {}, {}};
+    r.topics = {defaults, placed, plain};
+    r.timeout_ms = 5000;
+    if (v >= 1) r.validate_only = true;
+    return r;
+}
+
+CreateTopicsResponse create_topics_response(std::int16_t v) {
+    CreateTopicsResponse r;
+    if (v >= 2) r.throttle_time_ms = 11;
+    r.topics = {{"a", 0, std::string{}}, {"b", 36, std::string{}}, {"c", 37, std::string{}}};
+    if (v >= 1) {
+        r.topics[0].error_message = std::nullopt;
+        r.topics[1].error_message = "Topic 'b' already exists.";
+        r.topics[2].error_message = "";
+    }
+    return r;
+}
+
+DeleteTopicsRequest delete_topics_request(std::int16_t) {
+    DeleteTopicsRequest r;
+    r.topic_names = {"orders", "", "a-much-longer-topic-name.with.dots"};
+    r.timeout_ms = 15000;
+    return r;
+}
+
+DeleteTopicsResponse delete_topics_response(std::int16_t v) {
+    DeleteTopicsResponse r;
+    if (v >= 1) r.throttle_time_ms = 9;
+    r.responses = {{"orders", 0}, {"", 17}, {"gone", 3}};
+    return r;
+}
+
+const Uuid kOrdersId{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+const Uuid kLogsId{0, 1};
+
+std::vector<FetchRequest> fetch_requests(std::int16_t v) {
+    FetchRequest r;
+    r.replica_id = -1;
+    r.max_wait_ms = 500;
+    r.min_bytes = 1;
+    r.max_bytes = 52428800;
+    r.isolation_level = 1;
+    FetchRequest::FetchTopic orders;
+    FetchRequest::FetchTopic logs;
+    orders.partitions = {{0, -1, 0, -1, -1, 1048576}, {1, -1, 123456789012LL, -1, -1, 65536}};
+    logs.partitions = {{3, -1, -5, -1, -1, 0}};
+    if (v >= 13) {
+        orders.topic_id = kOrdersId;
+        logs.topic_id = kLogsId;
+    } else {
+        orders.topic = "orders";
+        logs.topic = "logs";
+    }
+    for (auto* t : {&orders, &logs}) {
+        for (auto& p : t->partitions) {
+            if (v >= 5) p.log_start_offset = 10 + p.partition;
+            if (v >= 9) p.current_leader_epoch = 4 + p.partition;
+            if (v >= 12) p.last_fetched_epoch = 3 + p.partition;
+        }
+    }
+    r.topics = {orders, logs};
+    if (v >= 7) {
+        r.session_id = 42;
+        r.session_epoch = 3;
+        FetchRequest::ForgottenTopic gone;
+        FetchRequest::ForgottenTopic empty;
+        gone.partitions = {0, 2, 5};
+        if (v >= 13) {
+            gone.topic_id = Uuid{7, 8};
+            empty.topic_id = Uuid{9, 10};
+        } else {
+            gone.topic = "gone";
+            empty.topic = "";
+        }
+        r.forgotten_topics_data = {gone, empty};
+    }
+    if (v >= 11) r.rack_id = "rack-b";
+    if (v >= 12) r.cluster_id = "MkU3OEVBNTcwNTJENDM2Qk";
+
+    // A follower's fetch: broker id, no topics, and (v12+) no cluster id.
+    FetchRequest follower;
+    follower.replica_id = 3;
+    follower.max_wait_ms = 0;
+    follower.min_bytes = 0;
+    if (v >= 12) follower.cluster_id = "";
+    FetchRequest minimal;
+    return {r, follower, minimal};
+}
+
+FetchResponse fetch_response(std::int16_t v) {
+    FetchResponse r;
+    r.throttle_time_ms = 5;
+    if (v >= 7) {
+        r.error_code = 0;
+        r.session_id = 1234567;
+    }
+    FetchResponse::PartitionData p0;
+    p0.partition_index = 0;
+    p0.high_watermark = 100;
+    p0.last_stable_offset = 90;
+    p0.aborted_transactions =
+        std::vector<FetchResponse::AbortedTransaction>{{1000, 40}, {1001, 55}};
+    p0.records = hex("00 00 00 00 00 00 00 00 00 00 00 10 de ad be ef");
+    FetchResponse::PartitionData p1;
+    p1.partition_index = 1;
+    p1.error_code = 1;  // OFFSET_OUT_OF_RANGE
+    p1.high_watermark = -1;
+    p1.aborted_transactions = std::nullopt;
+    p1.records = std::nullopt;
+    FetchResponse::PartitionData p2;
+    p2.partition_index = 2;
+    p2.high_watermark = 7;
+    p2.last_stable_offset = 7;
+    p2.records = Bytes{};
+    if (v >= 5) {
+        p0.log_start_offset = 5;
+        p1.log_start_offset = 0;
+    }
+    if (v >= 11) {
+        p0.preferred_read_replica = 2;
+        p2.preferred_read_replica = -1;
+    }
+    if (v >= 12) {
+        p0.diverging_epoch = {4, 80};
+        p0.current_leader = {1, 5};
+        p0.snapshot_id = {60, 3};
+        p1.current_leader = {-1, 9};  // only one tagged field, and one -1 inside it
+        p2.snapshot_id = {-1, 0};
+    }
+    FetchResponse::FetchableTopicResponse orders;
+    FetchResponse::FetchableTopicResponse logs;
+    orders.partitions = {p0, p1, p2};
+    if (v >= 13) {
+        orders.topic_id = kOrdersId;
+        logs.topic_id = kLogsId;
+    } else {
+        orders.topic = "orders";
+        logs.topic = "logs";
+    }
+    r.responses = {orders, logs};
+    return r;
+}
+
+}  // namespace
+
+class MessagesTest : public QObject {
+    Q_OBJECT
+
+  private slots:
+    // -----------------------------------------------------------------------------------------
+    // Round trips and truncation, every version.
+
+    void metadata_round_trip_data() { add_versions(0, 4); }
+    void metadata_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        for (const auto& req : metadata_requests(v)) {
+            check_round_trip(req, v);
+            if (QTest::currentTestFailed()) return;
+        }
+        check_round_trip(metadata_response(v), v);
+    }
+
+    void produce_round_trip_data() { add_versions(3, 7); }
+    void produce_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        for (const auto& req : produce_requests(v)) {
+            check_round_trip(req, v);
+            if (QTest::currentTestFailed()) return;
+        }
+        check_round_trip(produce_response(v), v);
+    }
+
+    void fetch_round_trip_data() { add_versions(4, 13); }
+    void fetch_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        for (const auto& req : fetch_requests(v)) {
+            check_round_trip(req, v);
+            if (QTest::currentTestFailed()) return;
+        }
+        check_round_trip(fetch_response(v), v);
+        if (QTest::currentTestFailed()) return;
+        check_round_trip(FetchResponse{}, v);
+    }
+
+    void list_offsets_round_trip_data() { add_versions(1, 2); }
+    void list_offsets_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        check_round_trip(list_offsets_request(v), v);
+        if (QTest::currentTestFailed()) return;
+        check_round_trip(list_offsets_response(v), v);
+    }
+
+    void create_topics_round_trip_data() { add_versions(0, 4); }
+    void create_topics_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        check_round_trip(create_topics_request(v), v);
+        if (QTest::currentTestFailed()) return;
+        check_round_trip(create_topics_response(v), v);
+    }
+
+    void delete_topics_round_trip_data() { add_versions(0, 3); }
+    void delete_topics_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        check_round_trip(delete_topics_request(v), v);
+        if (QTest::currentTestFailed()) return;
+        check_round_trip(delete_topics_response(v), v);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Hand-checked encodings (expected bytes written from Kafka's JSON schemas, field by field).
+
+    void metadata_v0_request_bytes() {
+        MetadataRequest r;
+        r.topics = std::vector<MetadataRequest::Topic>{{"a"}, {"bc"}};
+        const Bytes expected =
+            hex("00 00 00 02"  // Topics: INT32 array length 2
+                "00 01 61"     // Topics[0].Name: INT16 length 1, "a"
+                "00 02 62 63"  // Topics[1].Name: INT16 length 2, "bc"
+            );                 // no AllowAutoTopicCreation before v4
+        QCOMPARE(to_hex(encode(r, 0)), to_hex(expected));
+        MetadataRequest back;
+        QVERIFY(decode(expected, 0, back));
+        QVERIFY(back == r);
+    }
+
+    void produce_v3_request_bytes() {
+        ProduceRequest r;
+        r.acks = -1;
+        r.timeout_ms = 30000;
+        r.topic_data = {{"logs", {{0, hex("01 02 03")}, {5, std::nullopt}}}};
+        const Bytes expected =
+            hex("ff ff"                 // TransactionalId: INT16 length -1 = null
+                "ff ff"                 // Acks: INT16 -1
+                "00 00 75 30"           // TimeoutMs: INT32 30000
+                "00 00 00 01"           // TopicData: INT32 array length 1
+                "00 04 6c 6f 67 73"     // TopicData[0].Name: "logs"
+                "00 00 00 02"           // TopicData[0].PartitionData: array length 2
+                "00 00 00 00"           //   [0].Index: 0
+                "00 00 00 03 01 02 03"  // [0].Records: INT32 length 3 + bytes
+                "00 00 00 05"           //   [1].Index: 5
+                "ff ff ff ff"           //   [1].Records: INT32 length -1 = null
+            );
+        QCOMPARE(to_hex(encode(r, 3)), to_hex(expected));
+        // v3-v7 share the request layout.
+        for (std::int16_t v = 4; v <= 7; ++v)
+            QCOMPARE(to_hex(encode(r, v)), to_hex(expected));
+        ProduceRequest back;
+        QVERIFY(decode(expected, 3, back));
+        QVERIFY(back == r);
+    }
+
+    void fetch_v12_request_bytes() {
+        FetchRequest r;
+        r.cluster_id = "kc";
+        r.replica_id = -1;
+        r.max_wait_ms = 500;
+        r.min_bytes = 1;
+        r.max_bytes = 0x7fffffff;
+        r.isolation_level = 1;
+        r.session_id = 0;
+        r.session_epoch = -1;
+        FetchRequest::FetchTopic t;
+        t.topic = "abc";
+        t.partitions = {{3, 7, 100, 6, -1, 1048576}};
+        r.topics = {t};
+        const Bytes expected =
+            hex("ff ff ff ff"              // ReplicaId: -1
+                "00 00 01 f4"              // MaxWaitMs: 500
+                "00 00 00 01"              // MinBytes: 1
+                "7f ff ff ff"              // MaxBytes: INT32_MAX
+                "01"                       // IsolationLevel: read_committed
+                "00 00 00 00"              // SessionId: 0
+                "ff ff ff ff"              // SessionEpoch: -1
+                "02"                       // Topics: compact array, UVARINT(1 + 1)
+                "04 61 62 63"              //   Topic: compact string, UVARINT(3 + 1) "abc"
+                "02"                       //   Partitions: compact array of 1
+                "00 00 00 03"              //     Partition: 3
+                "00 00 00 07"              //     CurrentLeaderEpoch: 7
+                "00 00 00 00 00 00 00 64"  // FetchOffset: 100
+                "00 00 00 06"              // LastFetchedEpoch: 6
+                "ff ff ff ff ff ff ff ff"  // LogStartOffset: -1
+                "00 10 00 00"              // PartitionMaxBytes: 1 MiB
+                "00"                       //     partition tagged fields: none
+                "00"                       //   topic tagged fields: none
+                "01"                       // ForgottenTopicsData: compact array of 0
+                "01"                       // RackId: compact string ""
+                "01"                       // tagged fields: 1
+                "00 03"                    //   tag 0 (ClusterId), 3 bytes
+                "03 6b 63"                 //   compact nullable string "kc"
+            );
+        QCOMPARE(to_hex(encode(r, 12)), to_hex(expected));
+        FetchRequest back;
+        bool consumed_all = false;
+        QVERIFY(decode(expected, 12, back, &consumed_all));
+        QVERIFY(consumed_all);
+        QVERIFY(back == r);
+    }
+
+    void fetch_v12_response_tagged_bytes() {
+        FetchResponse r;
+        FetchResponse::PartitionData p;
+        p.high_watermark = 10;
+        p.last_stable_offset = 10;
+        p.log_start_offset = 0;
+        p.aborted_transactions = std::nullopt;
+        p.diverging_epoch = {4, 8};
+        p.snapshot_id = {20, 3};
+        r.responses = {{"t", {}, {p}}};
+        const Bytes expected =
+            hex("00 00 00 00"              // ThrottleTimeMs
+                "00 00"                    // ErrorCode
+                "00 00 00 00"              // SessionId
+                "02"                       // Responses: compact array of 1
+                "02 74"                    //   Topic: "t"
+                "02"                       //   Partitions: compact array of 1
+                "00 00 00 00"              //     PartitionIndex: 0
+                "00 00"                    //     ErrorCode: 0
+                "00 00 00 00 00 00 00 0a"  // HighWatermark: 10
+                "00 00 00 00 00 00 00 0a"  // LastStableOffset: 10
+                "00 00 00 00 00 00 00 00"  // LogStartOffset: 0
+                "00"                       // AbortedTransactions: compact null
+                "ff ff ff ff"              // PreferredReadReplica: -1
+                "00"                       // Records: compact null
+                "02"                       // tagged fields: 2 (CurrentLeader is default: omitted)
+                "00 0d"                    //   tag 0 DivergingEpoch, 13 bytes:
+                "00 00 00 04"              //     Epoch: 4
+                "00 00 00 00 00 00 00 08"  //     EndOffset: 8
+                "00"                       //     its own tagged fields: none
+                "02 0d"                    //   tag 2 SnapshotId, 13 bytes:
+                "00 00 00 00 00 00 00 14"  //     EndOffset: 20 (EndOffset first here)
+                "00 00 00 03"              //     Epoch: 3
+                "00"                       //     its own tagged fields: none
+                "00"                       //   topic tagged fields
+                "00"                       // response tagged fields
+            );
+        QCOMPARE(to_hex(encode(r, 12)), to_hex(expected));
+        FetchResponse back;
+        bool consumed_all = false;
+        QVERIFY(decode(expected, 12, back, &consumed_all));
+        QVERIFY(consumed_all);
+        QVERIFY(back == r);
+        QVERIFY(back.responses[0].partitions[0].current_leader ==
+                FetchResponse::LeaderIdAndEpoch{});
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Version-specific fields.
+
+    void metadata_topics_null_vs_empty() {
+        MetadataRequest all;
+        QCOMPARE(to_hex(encode(all, 0)), to_hex(hex("00 00 00 00")));  // v0: empty = all
+        QCOMPARE(to_hex(encode(all, 1)), to_hex(hex("ff ff ff ff")));  // v1+: null = all
+        MetadataRequest none;
+        none.topics.emplace();
+        QCOMPARE(to_hex(encode(none, 1)), to_hex(hex("00 00 00 00")));  // v1+: empty = none
+
+        MetadataRequest back;
+        QVERIFY(decode(hex("00 00 00 00"), 0, back));
+        QVERIFY(!back.topics.has_value());  // v0 empty means all
+        QVERIFY(decode(hex("00 00 00 00"), 1, back));
+        QVERIFY(back.topics.has_value() && back.topics->empty());
+        QVERIFY(decode(hex("ff ff ff ff"), 1, back));
+        QVERIFY(!back.topics.has_value());
+        QVERIFY(!decode(hex("ff ff ff ff"), 0, back));  // v0 arrays are not nullable
+    }
+
+    void metadata_allow_auto_topic_creation_only_from_v4() {
+        MetadataRequest on;
+        on.topics = std::vector<MetadataRequest::Topic>{{"t"}};
+        MetadataRequest off = on;
+        off.allow_auto_topic_creation = false;
+        for (std::int16_t v = 0; v <= 3; ++v) {
+            QCOMPARE(encode(off, v), encode(on, v));  // not written
+            MetadataRequest back;
+            back.allow_auto_topic_creation = false;
+            QVERIFY(decode(encode(off, v), v, back));
+            QCOMPARE(back.allow_auto_topic_creation, true);  // Kafka's default
+        }
+        const Bytes v4 = encode(off, 4);
+        QCOMPARE(v4.size(), encode(off, 3).size() + 1);
+        QCOMPARE(v4.back(), std::uint8_t{0});
+        QCOMPARE(encode(on, 4).back(), std::uint8_t{1});
+    }
+
+    void metadata_response_fields_by_version() {
+        const MetadataResponse r = metadata_response(4);
+        // v0 has no throttle, rack, cluster id, controller id or is_internal; v3 adds only
+        // throttle_time_ms in front of v2's layout.
+        QVERIFY(!contains(encode(r, 0), text_bytes("rack-a")));
+        QVERIFY(contains(encode(r, 1), text_bytes("rack-a")));
+        QVERIFY(!contains(encode(r, 1), text_bytes("MkU3OEVBNTcwNTJENDM2Qk")));
+        QVERIFY(contains(encode(r, 2), text_bytes("MkU3OEVBNTcwNTJENDM2Qk")));
+        QCOMPARE(encode(r, 3).size(), encode(r, 2).size() + 4);
+        QCOMPARE(encode(r, 4), encode(r, 3));
+        MetadataResponse back;
+        QVERIFY(decode(encode(r, 0), 0, back));
+        QCOMPARE(back.controller_id, -1);
+        QVERIFY(!back.cluster_id.has_value());
+        QVERIFY(!back.brokers[0].rack.has_value());
+    }
+
+    void produce_response_log_start_offset_from_v5() {
+        const ProduceResponse r = produce_response(7);
+        QCOMPARE(encode(r, 4), encode(r, 3));
+        QCOMPARE(encode(r, 5).size(), encode(r, 4).size() + 2 * 8);  // two partitions
+        QCOMPARE(encode(r, 7), encode(r, 5));
+        ProduceResponse back;
+        QVERIFY(decode(encode(r, 4), 4, back));
+        QCOMPARE(back.responses[0].partition_responses[1].log_start_offset, std::int64_t{-1});
+    }
+
+    void fetch_v12_writes_compact_strings() {
+        FetchRequest r;
+        r.topics = {{"abc", {}, {}}};
+        r.forgotten_topics_data = {{"gone", {}, {1}}};
+        r.rack_id = "rk";
+        const Bytes v11 = encode(r, 11);
+        const Bytes v12 = encode(r, 12);
+        QVERIFY(contains(v11, hex("00 03 61 62 63")));           // INT16 length + "abc"
+        QVERIFY(contains(v11, hex("00 00 00 01 00 00 00 01")));  // INT32 array of one INT32
+        QVERIFY(contains(v11, hex("00 02 72 6b")));              // rack_id "rk"
+        QVERIFY(contains(v12, hex("02 04 61 62 63 01 00")));     // compact topics, "abc", no parts
+        QVERIFY(contains(v12, hex("05 67 6f 6e 65 02 00 00 00 01 00")));  // "gone", [1], tags
+        QVERIFY(!contains(v12, hex("00 03 61 62 63")));
+        QCOMPARE(v12.back(), std::uint8_t{0});  // no cluster id: empty tagged fields
+    }
+
+    void fetch_v13_uses_topic_ids() {
+        FetchRequest req;
+        req.topics = {{"by-name", kOrdersId, {{0, -1, 5, -1, -1, 100}}}};
+        const Bytes v12 = encode(req, 12);
+        const Bytes v13 = encode(req, 13);
+        QVERIFY(contains(v12, text_bytes("by-name")));
+        QVERIFY(!contains(v12, hex("01 23 45 67 89 ab cd ef")));
+        QVERIFY(!contains(v13, text_bytes("by-name")));
+        QVERIFY(contains(v13, hex("01 23 45 67 89 ab cd ef fe dc ba 98 76 54 32 10")));
+        FetchRequest back;
+        QVERIFY(decode(v13, 13, back));
+        QCOMPARE(back.topics[0].topic, std::string{});
+        QVERIFY(back.topics[0].topic_id == kOrdersId);
+        QVERIFY(decode(v12, 12, back));
+        QCOMPARE(back.topics[0].topic, std::string{"by-name"});
+        QVERIFY(back.topics[0].topic_id.is_zero());
+
+        FetchResponse resp;
+        resp.responses = {{"by-name", kLogsId, {}}};
+        QVERIFY(!contains(encode(resp, 13), text_bytes("by-name")));
+        QVERIFY(contains(encode(resp, 12), text_bytes("by-name")));
+    }
+
+    void fetch_fields_by_version() {
+        const FetchRequest full = fetch_requests(13)[0];
+        FetchRequest named = full;
+        for (auto& t : named.topics)
+            t.topic = "t";
+        // v4 -> v5 adds LogStartOffset per partition (3 partitions).
+        QCOMPARE(encode(named, 5).size(), encode(named, 4).size() + 3 * 8);
+        // v7 adds SessionId, SessionEpoch and the forgotten topics array.
+        QVERIFY(encode(named, 7).size() > encode(named, 6).size() + 8);
+        // v9 adds CurrentLeaderEpoch per partition.
+        QCOMPARE(encode(named, 9).size(), encode(named, 8).size() + 3 * 4);
+        QCOMPARE(encode(named, 10), encode(named, 9));
+        // v11 adds RackId.
+        QCOMPARE(encode(named, 11).size(), encode(named, 10).size() + 2 + full.rack_id.size());
+
+        const FetchResponse resp = fetch_response(12);
+        // v4-v6 have no top-level ErrorCode / SessionId.
+        QCOMPARE(encode(resp, 7).size(), encode(resp, 6).size() + 2 + 4);
+        // v11 adds PreferredReadReplica per partition (3 partitions).
+        QCOMPARE(encode(resp, 11).size(), encode(resp, 10).size() + 3 * 4);
+        FetchResponse back;
+        QVERIFY(decode(encode(resp, 11), 11, back));
+        const auto& p0 = back.responses[0].partitions[0];
+        QVERIFY(p0.diverging_epoch == FetchResponse::EpochEndOffset{});  // absent before v12
+        QCOMPARE(p0.preferred_read_replica, 2);
+        QVERIFY(decode(encode(resp, 10), 10, back));
+        QCOMPARE(back.responses[0].partitions[0].preferred_read_replica, -1);
+    }
+
+    void fetch_tagged_fields_written_only_when_not_default() {
+        FetchResponse r;
+        r.responses = {{"t", {}, {FetchResponse::PartitionData{}}}};
+        const Bytes plain = encode(r, 12);
+        // Partition tags, topic tags, response tags: all empty.
+        QCOMPARE(to_hex(Bytes(plain.end() - 3, plain.end())), to_hex(hex("00 00 00")));
+        r.responses[0].partitions[0].current_leader = {2, 9};
+        const Bytes leader = encode(r, 12);
+        QCOMPARE(to_hex(Bytes(leader.end() - 14, leader.end())),
+                 to_hex(hex("01 01 09 00 00 00 02 00 00 00 09 00 00 00")));
+        // A ClusterId tag is written only when set (an empty string counts as set).
+        FetchRequest req;
+        QCOMPARE(encode(req, 12).back(), std::uint8_t{0});
+        req.cluster_id = "";
+        const Bytes with_id = encode(req, 12);
+        QCOMPARE(to_hex(Bytes(with_id.end() - 4, with_id.end())), to_hex(hex("01 00 01 01")));
+    }
+
+    void fetch_unknown_tags_skipped_and_bad_tags_rejected() {
+        FetchRequest req = fetch_requests(12)[1];  // follower fetch, ClusterId ""
+        req.cluster_id.reset();
+        Bytes wire = encode(req, 12);
+        QCOMPARE(wire.back(), std::uint8_t{0});
+        wire.pop_back();
+        // Two tags: 0 (ClusterId "x") and an unknown tag 9 with 2 bytes.
+        for (auto b : hex("02 00 02 02 78 09 02 aa bb"))
+            wire.push_back(b);
+        FetchRequest back;
+        bool consumed_all = false;
+        QVERIFY(decode(wire, 12, back, &consumed_all));
+        QVERIFY(consumed_all);
+        QCOMPARE(back.cluster_id, std::optional<std::string>{"x"});
+
+        // The ClusterId field's declared size must match its content.
+        Bytes wrong_size = encode(req, 12);
+        wrong_size.pop_back();
+        for (auto b : hex("01 00 03 02 78 ff"))
+            wrong_size.push_back(b);
+        QVERIFY(!decode(wrong_size, 12, back));
+
+        // A partition's DivergingEpoch with a short body fails.
+        FetchResponse resp;
+        resp.responses = {{"t", {}, {FetchResponse::PartitionData{}}}};
+        Bytes short_tag = encode(resp, 12);
+        short_tag.resize(short_tag.size() - 3);
+        for (auto b : hex("01 00 05 00 00 00 04 00 00 00"))
+            short_tag.push_back(b);
+        FetchResponse rback;
+        QVERIFY(!decode(short_tag, 12, rback));
+    }
+
+    void fetch_aborted_transactions_null_and_empty_differ() {
+        for (std::int16_t v : {std::int16_t{4}, std::int16_t{12}}) {
+            FetchResponse r;
+            r.responses = {{"t", {}, {FetchResponse::PartitionData{}}}};
+            const Bytes empty = encode(r, v);
+            r.responses[0].partitions[0].aborted_transactions.reset();
+            const Bytes null = encode(r, v);
+            QVERIFY(empty != null);
+            FetchResponse back;
+            QVERIFY(decode(null, v, back));
+            QVERIFY(!back.responses[0].partitions[0].aborted_transactions.has_value());
+            QVERIFY(decode(empty, v, back));
+            QVERIFY(back.responses[0].partitions[0].aborted_transactions.has_value());
+        }
+    }
+
+    void list_offsets_v2_adds_isolation_level_and_throttle() {
+        const ListOffsetsRequest req = list_offsets_request(2);
+        QCOMPARE(encode(req, 2).size(), encode(req, 1).size() + 1);
+        QCOMPARE(encode(req, 2)[4], std::uint8_t{1});  // right after ReplicaId
+        const ListOffsetsResponse resp = list_offsets_response(2);
+        QCOMPARE(encode(resp, 2).size(), encode(resp, 1).size() + 4);
+    }
+
+    void create_topics_fields_by_version() {
+        const CreateTopicsRequest req = create_topics_request(4);
+        QCOMPARE(encode(req, 1).size(), encode(req, 0).size() + 1);  // validate_only
+        QCOMPARE(encode(req, 4), encode(req, 1));
+        const CreateTopicsResponse resp = create_topics_response(4);
+        QVERIFY(!contains(encode(resp, 0), text_bytes("already exists")));
+        QVERIFY(contains(encode(resp, 1), text_bytes("already exists")));
+        QCOMPARE(encode(resp, 2).size(), encode(resp, 1).size() + 4);
+        QCOMPARE(encode(resp, 4), encode(resp, 2));
+        // Absent at v0, error_message keeps Kafka's default: "" (not null).
+        CreateTopicsResponse back;
+        QVERIFY(decode(encode(resp, 0), 0, back));
+        QCOMPARE(back.topics[0].error_message, std::optional<std::string>{""});
+        // -1 partitions / replication factor survive at every version (kafkajs sends them).
+        for (std::int16_t v = 0; v <= 4; ++v) {
+            CreateTopicsRequest r;
+            QVERIFY(decode(encode(req, v), v, r));
+            QCOMPARE(r.topics[0].num_partitions, -1);
+            QCOMPARE(r.topics[0].replication_factor, std::int16_t{-1});
+        }
+    }
+
+    void delete_topics_throttle_from_v1() {
+        const DeleteTopicsRequest req = delete_topics_request(0);
+        QCOMPARE(encode(req, 3), encode(req, 0));
+        const DeleteTopicsResponse resp = delete_topics_response(3);
+        QCOMPARE(encode(resp, 1).size(), encode(resp, 0).size() + 4);
+        QCOMPARE(encode(resp, 3), encode(resp, 1));
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Hostile input.
+
+    void decode_rejects_unimplemented_versions() {
+        const Bytes some(64, 0);
+        MetadataRequest m;
+        QVERIFY(!decode(some, -1, m));
+        QVERIFY(!decode(some, 5, m));
+        MetadataResponse mr;
+        QVERIFY(!decode(some, 5, mr));
+        ProduceRequest p;
+        QVERIFY(!decode(some, 2, p));
+        QVERIFY(!decode(some, 8, p));
+        ProduceResponse pr;
+        QVERIFY(!decode(some, 8, pr));
+        FetchRequest f;
+        QVERIFY(!decode(some, 3, f));
+        QVERIFY(!decode(some, 14, f));
+        FetchResponse fr;
+        QVERIFY(!decode(some, 14, fr));
+        ListOffsetsRequest l;
+        QVERIFY(!decode(some, 0, l));
+        QVERIFY(!decode(some, 3, l));
+        ListOffsetsResponse lr;
+        QVERIFY(!decode(some, 3, lr));
+        CreateTopicsRequest c;
+        QVERIFY(!decode(some, 5, c));
+        CreateTopicsResponse cr;
+        QVERIFY(!decode(some, 5, cr));
+        DeleteTopicsRequest d;
+        QVERIFY(!decode(some, 4, d));
+        DeleteTopicsResponse dr;
+        QVERIFY(!decode(some, 4, dr));
+    }
+
+    void hostile_counts_fail_before_allocating() {
+        // Two billion brokers announced in a 16-byte frame.
+        MetadataResponse m;
+        QVERIFY(!decode(hex("7f ff ff ff 00 00 00 00 00 00 00 00 00 00 00 00"), 0, m));
+        // A count that fits the bytes by the generic 1-byte minimum but not by a broker's 10.
+        MetadataResponse m2;
+        QVERIFY(!decode(hex("00 00 00 02 00 00 00 00 00 00 00 00 00 00 00 00"), 0, m2));
+        // Non-nullable arrays sent as null.
+        ProduceRequest p;
+        QVERIFY(!decode(hex("ff ff ff ff 00 00 00 00 ff ff ff ff"), 3, p));
+        DeleteTopicsRequest d;
+        QVERIFY(!decode(hex("ff ff ff ff 00 00 00 00"), 0, d));
+        // A compact array of 2^31 topics in Fetch v12.
+        FetchRequest f;
+        Bytes wire =
+            hex("ff ff ff ff 00 00 00 00 00 00 00 00 7f ff ff ff 00 00 00 00 00 ff ff ff ff");
+        for (auto b : hex("80 80 80 80 08"))
+            wire.push_back(b);
+        wire.resize(wire.size() + 32, 0);
+        QVERIFY(!decode(wire, 12, f));
+        // Non-nullable strings sent as null (Produce topic name).
+        ProduceRequest p2;
+        QVERIFY(!decode(hex("ff ff 00 01 00 00 00 00 00 00 00 01 ff ff 00 00 00 00"), 3, p2));
+    }
+
+    void decode_resets_previous_contents() {
+        FetchRequest f = fetch_requests(12)[0];
+        QVERIFY(decode(encode(FetchRequest{}, 12), 12, f));
+        QVERIFY(f == FetchRequest{});
+        CreateTopicsResponse c = create_topics_response(4);
+        QVERIFY(decode(encode(CreateTopicsResponse{}, 0), 0, c));
+        QVERIFY(c == CreateTopicsResponse{});
+    }
+};
+
+QTEST_APPLESS_MAIN(MessagesTest)
+#include "test_messages.moc"
