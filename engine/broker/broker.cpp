@@ -4,6 +4,7 @@
 #include <future>
 
 #include "broker/api_support.h"
+#include "core/thread_name.h"
 #include "net/frame_io.h"
 #include "protocol/api_versions.h"
 
@@ -76,7 +77,7 @@ std::optional<std::string> Broker::start() {
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
     running_ = true;
     thread_ = std::thread([this] {
-        pthread_setname_np(pthread_self(), ("broker-" + std::to_string(config_.node_id)).c_str());
+        core::name_this_thread("broker-" + std::to_string(config_.node_id));
         io_->run();
     });
     return std::nullopt;

@@ -3,6 +3,7 @@
 #include <future>
 #include <sstream>
 
+#include "core/thread_name.h"
 #include "protocol/records.h"
 
 namespace kraftlab::controller {
@@ -80,7 +81,7 @@ std::optional<std::string> LocalController::start() {
     work_ = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
         io_->get_executor());
     thread_ = std::thread([this] {
-        pthread_setname_np(pthread_self(), "controller");
+        core::name_this_thread("controller");
         io_->run();
     });
     // Brokers registered by an earlier session are not running now: fence them so that their

@@ -1,0 +1,242 @@
+// kraftlab-cluster: the headless lab.
+//
+//   kraftlab-cluster --brokers N [--port-base P] [--data DIR]
+//
+// Everything on stdout is one JSON object per line: first {"type":"ready",...}, then events
+// ({"type":"event",...}) and replies to commands ({"type":"reply","ok":...}). Commands come on
+// stdin, one a line; EOF is quit. Diagnostics that are not JSON go to stderr.
+#include <atomic>
+#include <charconv>
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/thread_name.h"
+#include "lab/cluster.h"
+#include "metadata/topic_config.h"
+
+namespace {
+
+using kraftlab::lab::Cluster;
+using kraftlab::lab::CommandResult;
+using nlohmann::json;
+
+std::mutex out_mutex;
+
+void emit(const json& j) {
+    std::lock_guard lock(out_mutex);
+    std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n' << std::flush;
+}
+
+constexpr std::string_view kUsage =
+    "usage: kraftlab-cluster [--brokers N] [--port-base P] [--data DIR]\n"
+    "\n"
+    "Runs a Kafka-protocol lab cluster on 127.0.0.1 and prints JSON lines: a 'ready' line with\n"
+    "the bootstrap servers, then events. Real Kafka clients (kcat, librdkafka, kafka-python)\n"
+    "can use the brokers.\n"
+    "\n"
+    "  --brokers N     number of brokers, 1..32 (default 3)\n"
+    "  --port-base P   broker i listens on P+i-1; 0 = ephemeral ports (default 0)\n"
+    "  --data DIR      session directory (default: a fresh temporary directory)\n"
+    "\n"
+    "Commands on stdin, one a line (each answered with a 'reply' line):\n"
+    "  create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]\n"
+    "  delete-topic NAME\n"
+    "  kill broker ID        restart broker ID\n"
+    "  status                help                 quit (or end of input)\n";
+
+template <typename T>
+std::optional<T> parse_number(std::string_view text) {
+    T v{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return v;
+}
+
+std::vector<std::string> split_words(const std::string& line) {
+    std::istringstream in(line);
+    std::vector<std::string> words;
+    std::string w;
+    while (in >> w) words.push_back(w);
+    return words;
+}
+
+json reply(const std::string& command, const CommandResult& r) {
+    json j = r.data.is_object() ? r.data : json::object();
+    j["type"] = "reply";
+    j["command"] = command;
+    j["ok"] = r.ok;
+    j[r.ok ? "message" : "error"] = r.message;
+    return j;
+}
+
+CommandResult bad(std::string why) { return CommandResult::failure(std::move(why)); }
+
+// Runs one command line; returns false when the lab should quit.
+bool run_command(Cluster& lab, const std::string& line) {
+    auto words = split_words(line);
+    if (words.empty()) return true;
+    const std::string& cmd = words[0];
+    auto answer = [&](const CommandResult& r) { emit(reply(cmd, r)); };
+
+    if (cmd == "quit" || cmd == "exit") return false;
+    if (cmd == "help") {
+        answer(CommandResult::success(std::string(kUsage)));
+    } else if (cmd == "status") {
+        CommandResult r = CommandResult::success("ok", lab.status());
+        answer(r);
+    } else if (cmd == "create-topic") {
+        if (words.size() < 3) {
+            answer(bad("usage: create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]"));
+            return true;
+        }
+        auto partitions = parse_number<std::int32_t>(words[2]);
+        if (!partitions || *partitions < 1) {
+            answer(bad("PARTITIONS must be a whole number >= 1, not '" + words[2] + "'"));
+            return true;
+        }
+        std::int16_t rf = -1;
+        std::size_t next = 3;
+        if (words.size() > 3 && words[3].find('=') == std::string::npos) {
+            auto parsed = parse_number<std::int16_t>(words[3]);
+            if (!parsed || *parsed < 1) {
+                answer(bad("REPLICATION_FACTOR must be a whole number >= 1, not '" + words[3] + "'"));
+                return true;
+            }
+            rf = *parsed;
+            next = 4;
+        }
+        std::vector<std::pair<std::string, std::string>> configs;
+        for (std::size_t i = next; i < words.size(); ++i) {
+            auto eq = words[i].find('=');
+            if (eq == std::string::npos || eq == 0) {
+                answer(bad("expected key=value, not '" + words[i] + "'"));
+                return true;
+            }
+            configs.emplace_back(words[i].substr(0, eq), words[i].substr(eq + 1));
+        }
+        answer(lab.create_topic(words[1], *partitions, rf, std::move(configs)));
+    } else if (cmd == "delete-topic") {
+        if (words.size() != 2) {
+            answer(bad("usage: delete-topic NAME"));
+            return true;
+        }
+        answer(lab.delete_topic(words[1]));
+    } else if (cmd == "kill" || cmd == "restart") {
+        if (words.size() != 3 || words[1] != "broker") {
+            answer(bad("usage: " + cmd + " broker ID"));
+            return true;
+        }
+        auto id = parse_number<std::int32_t>(words[2]);
+        if (!id) {
+            answer(bad("ID must be a broker number, not '" + words[2] + "'"));
+            return true;
+        }
+        answer(cmd == "kill" ? lab.kill_broker(*id) : lab.restart_broker(*id));
+    } else {
+        answer(bad("unknown command '" + cmd + "'; try 'help'"));
+    }
+    return true;
+}
+
+std::atomic<bool> signalled{false};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    kraftlab::lab::LabConfig config;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&]() -> std::optional<std::string> {
+            if (i + 1 >= args.size()) return std::nullopt;
+            return args[++i];
+        };
+        if (a == "-h" || a == "--help") {
+            std::cout << kUsage;
+            return 0;
+        } else if (a == "--brokers") {
+            auto v = value();
+            auto n = v ? parse_number<std::int32_t>(*v) : std::nullopt;
+            if (!n || *n < 1 || *n > Cluster::kMaxBrokers) {
+                std::cerr << "kraftlab-cluster: --brokers needs a number from 1 to "
+                          << Cluster::kMaxBrokers << "\n";
+                return 2;
+            }
+            config.brokers = *n;
+        } else if (a == "--port-base") {
+            auto v = value();
+            auto n = v ? parse_number<std::uint16_t>(*v) : std::nullopt;
+            if (!n) {
+                std::cerr << "kraftlab-cluster: --port-base needs a port number (0 for ephemeral)\n";
+                return 2;
+            }
+            config.port_base = *n;
+        } else if (a == "--data") {
+            auto v = value();
+            if (!v || v->empty()) {
+                std::cerr << "kraftlab-cluster: --data needs a directory\n";
+                return 2;
+            }
+            config.data_dir = *v;
+        } else {
+            std::cerr << "kraftlab-cluster: unknown argument '" << a << "'\n" << kUsage;
+            return 2;
+        }
+    }
+
+    // SIGINT/SIGTERM end the lab in order, like EOF: the handler only sets a flag, and without
+    // SA_RESTART the blocked read of stdin returns, so the command loop sees it.
+    struct sigaction action {};
+    action.sa_handler = [](int) { signalled = true; };
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    // Node threads block signals (core/thread_name.h), so these reach the command loop.
+    Cluster lab(config);
+    if (auto error = lab.start()) {
+        emit({{"type", "error"}, {"error", *error}});
+        return 1;
+    }
+    emit({{"type", "ready"},
+          {"bootstrap", lab.bootstrap()},
+          {"data", lab.data_dir().string()},
+          {"temporary_data", lab.temporary_data_dir()},
+          {"cluster_id", lab.cluster_id()},
+          {"brokers", lab.broker_ids()}});
+
+    std::atomic<bool> quit{false};
+    std::thread printer([&] {
+        kraftlab::core::name_this_thread("events");
+        std::vector<kraftlab::core::Event> batch;
+        while (!quit.load()) {
+            batch.clear();
+            lab.events().drain(batch);
+            for (const auto& e : batch) emit(e.to_json());
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    });
+
+    std::string line;
+    while (!signalled && std::getline(std::cin, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!run_command(lab, line)) break;
+    }
+    lab.stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    quit = true;
+    printer.join();
+    std::vector<kraftlab::core::Event> rest;
+    lab.events().drain(rest);
+    for (const auto& e : rest) emit(e.to_json());
+    emit(reply("quit", CommandResult::success("the lab stopped; data kept in " + lab.data_dir().string())));
+    return 0;
+}

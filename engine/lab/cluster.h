@@ -1,0 +1,118 @@
+// Cluster: the lab. It owns the nodes (the metadata controller and the brokers, each on its own
+// thread), starts them on a session directory, kills and restarts them, runs commands, and turns
+// snapshots into throughput figures once a second. The desktop app and kraftlab-cluster both
+// drive the engine through this class and nothing else.
+//
+// Threads: every public method is thread-safe. Commands are serialized and block the caller
+// until done (bounded by timeouts); the app calls them from a worker thread, never the GUI
+// thread. Events and snapshots are read through events() and snapshots() from any thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "broker/broker.h"
+#include "controller/local_controller.h"
+#include "core/events.h"
+#include "core/snapshots.h"
+#include "metadata/replication_control.h"
+
+namespace kraftlab::lab {
+
+struct LabConfig {
+    std::int32_t brokers = 3;
+    std::string host = "127.0.0.1";
+    // Broker i listens on port_base + i - 1; 0 gives every broker an ephemeral port (kept across
+    // restarts).
+    std::uint16_t port_base = 0;
+    // The session directory; empty: a fresh temporary one.
+    std::filesystem::path data_dir;
+    broker::BrokerConfig broker;  // per-broker fields (id, port, data_dir, cluster_id) are filled in
+    metadata::ClusterDefaults cluster;
+    std::int32_t throughput_interval_ms = 1000;
+};
+
+struct CommandResult {
+    bool ok = true;
+    std::string message;  // plain words, for the reply line or the UI
+    nlohmann::json data = nlohmann::json::object();
+
+    static CommandResult success(std::string message, nlohmann::json data = nlohmann::json::object()) {
+        return {true, std::move(message), std::move(data)};
+    }
+    static CommandResult failure(std::string message) { return {false, std::move(message), {}}; }
+};
+
+class Cluster {
+public:
+    static constexpr std::int32_t kMaxBrokers = 32;
+
+    explicit Cluster(LabConfig config);
+    ~Cluster();
+    Cluster(const Cluster&) = delete;
+    Cluster& operator=(const Cluster&) = delete;
+
+    // Creates the session directory, starts the controller and every broker, and returns once
+    // every broker is registered and serving. On failure returns the reason; nothing runs.
+    std::optional<std::string> start();
+    // Stops every node in order (logs flushed).
+    void stop();
+
+    const std::filesystem::path& data_dir() const { return data_dir_; }
+    bool temporary_data_dir() const { return temporary_data_dir_; }
+    const std::string& cluster_id() const { return cluster_id_; }
+    // "127.0.0.1:9092,127.0.0.1:9093" over all brokers (running or not).
+    std::string bootstrap() const;
+    std::vector<std::int32_t> broker_ids() const;
+    std::optional<std::uint16_t> broker_port(std::int32_t id) const;
+    bool broker_running(std::int32_t id) const;
+
+    CommandResult create_topic(const std::string& name, std::int32_t partitions,
+                               std::int16_t replication_factor = -1,
+                               std::vector<std::pair<std::string, std::string>> configs = {});
+    CommandResult delete_topic(const std::string& name);
+    CommandResult kill_broker(std::int32_t id);
+    CommandResult restart_broker(std::int32_t id);
+    // Brokers, topics and partitions as JSON (the CLI's `status`).
+    nlohmann::json status() const;
+
+    core::EventBus& events() { return events_; }
+    core::SnapshotBoard& snapshots() { return snapshots_; }
+    std::shared_ptr<const metadata::MetadataImage> metadata() const;
+
+private:
+    struct BrokerSlot {
+        broker::BrokerConfig config;
+        std::unique_ptr<broker::Broker> node;
+    };
+
+    std::optional<std::string> start_broker(BrokerSlot& slot);
+    void throughput_loop();
+
+    LabConfig config_;
+    std::filesystem::path data_dir_;
+    bool temporary_data_dir_ = false;
+    std::string cluster_id_;
+    core::EventBus events_;
+    core::SnapshotBoard snapshots_;
+    std::unique_ptr<controller::LocalController> controller_;
+
+    mutable std::mutex mutex_;  // serializes commands; guards brokers_
+    std::map<std::int32_t, BrokerSlot> brokers_;
+    bool started_ = false;
+
+    std::thread throughput_thread_;
+    std::mutex throughput_mutex_;
+    std::condition_variable throughput_cv_;
+    bool throughput_stop_ = false;
+};
+
+}  // namespace kraftlab::lab
