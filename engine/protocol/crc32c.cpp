@@ -10,10 +10,21 @@ namespace {
 // Boost.CRC's table-driven CRC-32C: the portable path, and the reference the tests compare with.
 using BoostCrc32c = boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true>;
 
+std::uint32_t reverse_bits(std::uint32_t v) {
+    v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+    v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+    v = ((v >> 4) & 0x0F0F0F0Fu) | ((v & 0x0F0F0F0Fu) << 4);
+    return __builtin_bswap32(v);
+}
+
 }  // namespace
 
 std::uint32_t detail::crc32c_extend_portable(std::uint32_t crc, ByteView data) {
-    BoostCrc32c c(crc ^ 0xFFFFFFFFu);  // the engine keeps the register un-finalised
+    // Continue from a finished checksum: undo the final XOR to get the register back. Boost
+    // keeps the register of a reflected CRC bit-reversed and reverses whatever initial
+    // remainder it is given, so hand it the register reversed. (Without the reversal only
+    // crc == 0 worked, since ~0 is its own reverse; extending any other checksum went wrong.)
+    BoostCrc32c c(reverse_bits(crc ^ 0xFFFFFFFFu));
     c.process_bytes(data.data(), data.size());
     return c.checksum();
 }

@@ -1,0 +1,98 @@
+// Records inside a record batch v2: decoding every record of a batch, and building batches the
+// way a producer does.
+//
+// Record layout (AK DefaultRecord.java; all varints zigzag, KAFKA-NOTES §2):
+//   Length varint (bytes after this field) | Attributes i8 (unused, 0) | TimestampDelta varlong
+//   | OffsetDelta varint | KeyLength varint (-1 = null) | Key | ValueLength varint (-1 = null)
+//   | Value | HeadersCount varint | per header: KeyLength varint (>= 0), Key, ValueLength varint
+//   (-1 = null), Value
+// TimestampDelta and OffsetDelta are relative to the batch's BaseTimestamp and BaseOffset. With
+// a codec set, everything after RecordsCount is one compressed block (protocol/compression.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/codec.h"
+#include "protocol/record_batch.h"
+
+namespace kraftlab::protocol {
+
+struct RecordHeader {
+    std::string key;
+    std::optional<Bytes> value;
+    bool operator==(const RecordHeader&) const = default;
+};
+
+struct Record {
+    std::int64_t offset = 0;        // absolute: BaseOffset + OffsetDelta
+    std::int64_t timestamp_ms = 0;  // BaseTimestamp + TimestampDelta, or MaxTimestamp for
+                                    // LogAppendTime batches (as Java reports it)
+    std::optional<Bytes> key;
+    std::optional<Bytes> value;
+    std::vector<RecordHeader> headers;
+    bool operator==(const Record&) const = default;
+};
+
+// Decodes every record of the batch at the front of `batch` (bytes past its Length are ignored,
+// as validate_batch does) and appends them to `out`. The batch is validated first
+// (validate_batch, CRC included), then decompressed if it names a codec, with the records
+// section limited to max_uncompressed_bytes after decompression.
+//
+// Errors, returned as values (out is left as it was):
+//   validate_batch's errors as they are;
+//   TooLarge        the records section exceeds max_uncompressed_bytes;
+//   CorruptRecords  decompression fails, or a record is malformed: a varint that is too long or
+//                   negative where a length must not be, a Length that does not match what the
+//                   record holds, fewer or more records than RecordsCount, offset deltas that
+//                   are not increasing within LastOffsetDelta, or bytes after the last record.
+BatchError decode_records(ByteView batch, std::vector<Record>& out,
+                          std::size_t max_uncompressed_bytes = 64 << 20);
+
+// Builds one v2 batch as a non-idempotent producer does: ProducerId -1, ProducerEpoch -1,
+// BaseSequence -1, PartitionLeaderEpoch -1, CreateTime timestamps, CRC-32C. BaseTimestamp is the
+// first record's timestamp and MaxTimestamp the largest (Java and librdkafka alike).
+//
+// Records are serialised as they are appended, into one buffer that grows geometrically, so an
+// append costs one size computation and one copy of the key, value and headers. The codec runs
+// once, in build(). The builder always uses its codec, even when that makes the batch larger
+// (librdkafka falls back to an uncompressed batch in that case; Java does not).
+//
+// Preconditions (caller bugs, not checked at run time): fewer than 2^31 records per batch, and
+// every key, value and header fits in an int32 length.
+class RecordBatchBuilder {
+  public:
+    explicit RecordBatchBuilder(Compression c = Compression::None) : compression_(c) {}
+
+    void append(std::optional<ByteView> key, std::optional<ByteView> value,
+                std::int64_t timestamp_ms, const std::vector<RecordHeader>& headers = {});
+
+    std::int32_t record_count() const { return count_; }
+    // Size of the batch build() would return without compression (header + records); 0 when
+    // empty. What a producer compares with batch.size.
+    std::size_t uncompressed_bytes() const;
+    bool empty() const { return count_ == 0; }
+    Compression compression() const { return compression_; }
+
+    // The finished batch with BaseOffset = base_offset. An empty builder builds nothing (an
+    // empty Bytes): producers never send empty batches. If the codec fails (allocation failure,
+    // nothing else), the batch is built uncompressed rather than lost.
+    Bytes build(std::int64_t base_offset = 0) const;
+
+    // Forgets the records but keeps the buffer's capacity, for the next batch.
+    void clear();
+    // Reserves room for this many bytes of serialised records.
+    void reserve(std::size_t record_bytes) { records_.reserve(record_bytes); }
+
+  private:
+    Compression compression_;
+    Bytes records_;  // serialised records, uncompressed
+    std::int32_t count_ = 0;
+    std::int64_t base_timestamp_ = 0;
+    std::int64_t max_timestamp_ = 0;
+};
+
+}  // namespace kraftlab::protocol
