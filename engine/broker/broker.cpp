@@ -281,6 +281,7 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
         case ApiKey::Produce: co_return co_await handle_produce(header, body);
         case ApiKey::Fetch: co_return co_await handle_fetch(header, body);
         case ApiKey::ListOffsets: co_return co_await handle_list_offsets(header, body);
+        case ApiKey::FindCoordinator: co_return co_await handle_find_coordinator(header, body);
         case ApiKey::CreateTopics: co_return co_await handle_create_topics(header, body);
         case ApiKey::DeleteTopics: co_return co_await handle_delete_topics(header, body);
         default: co_return Reply::respond(unsupported_version_body());

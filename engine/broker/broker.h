@@ -95,6 +95,7 @@ private:
     net::awaitable<Reply> handle_metadata(const protocol::RequestHeader& h, protocol::Reader& body);
     net::awaitable<Reply> handle_produce(const protocol::RequestHeader& h, protocol::Reader& body);
     net::awaitable<Reply> handle_fetch(const protocol::RequestHeader& h, protocol::Reader& body);
+    net::awaitable<Reply> handle_find_coordinator(const protocol::RequestHeader& h, protocol::Reader& body);
     net::awaitable<Reply> handle_list_offsets(const protocol::RequestHeader& h, protocol::Reader& body);
     net::awaitable<Reply> handle_create_topics(const protocol::RequestHeader& h, protocol::Reader& body);
     net::awaitable<Reply> handle_delete_topics(const protocol::RequestHeader& h, protocol::Reader& body);
@@ -157,6 +158,7 @@ private:
     std::uint64_t bytes_received_total_ = 0;
     std::uint64_t bytes_sent_total_ = 0;
     std::uint64_t next_session_id_ = 1;
+    std::map<std::string, std::int64_t> coordinator_reported_ms_;  // FindCoordinator key -> time
 };
 
 }  // namespace kraftlab::broker

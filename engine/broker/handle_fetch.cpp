@@ -3,6 +3,8 @@
 // and is re-evaluated after every append. Per-partition and total byte limits hold, except that
 // the first batch of the response is returned whole even if larger (KIP-74), so consumers always
 // make progress.
+//
+// Versions 4-10 are served; fetch sessions (v7+) are declined (see below).
 #include <chrono>
 
 #include "broker/broker.h"
@@ -30,6 +32,16 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
 
     protocol::FetchResponse response;
     std::size_t total_bytes = 0;
+    // Incremental fetch sessions (KIP-227, v7+) are not kept: a request for a new session gets
+    // session id 0 ("no session"), which clients answer with full fetches; a request naming a
+    // session is refused as Kafka refuses an unknown one.
+    if (request.session_id != 0) {
+        response.error_code = to_wire(ErrorCode::FETCH_SESSION_ID_NOT_FOUND);
+        protocol::Bytes out;
+        protocol::Writer w(out);
+        response.encode(w, h.api_version);
+        co_return Reply::respond(std::move(out));
+    }
     for (;;) {
         response.responses.clear();
         total_bytes = 0;
@@ -50,6 +62,12 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
                     error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
                 } else if (!(hosted = logs_->find(topic.topic, part.partition)) || !hosted->log) {
                     error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+                } else if (part.current_leader_epoch >= 0 &&
+                           part.current_leader_epoch != info->leader_epoch) {
+                    // v9+: the client's idea of the leader epoch must match (KIP-320).
+                    error = part.current_leader_epoch < info->leader_epoch
+                                ? ErrorCode::FENCED_LEADER_EPOCH
+                                : ErrorCode::UNKNOWN_LEADER_EPOCH;
                 }
                 if (error == ErrorCode::NONE) {
                     const auto& log = *hosted->log;

@@ -91,6 +91,10 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             if (error == ErrorCode::NONE) {
                 error = validate_payload(*part.records,
                                          static_cast<std::size_t>(config.max_message_bytes), &records);
+                // Produce v0-v2 carry message format v0/v1, which this log does not store.
+                if (error == ErrorCode::INVALID_RECORD && h.api_version < 3) {
+                    error = ErrorCode::UNSUPPORTED_FOR_MESSAGE_FORMAT;
+                }
             }
             if (error == ErrorCode::NONE) {
                 auto result = hosted->log->append_as_leader(*part.records, pinfo->leader_epoch);
