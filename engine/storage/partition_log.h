@@ -70,8 +70,8 @@ struct AppendResult : LogStatus {
 };
 
 struct ReadResult : LogStatus {
-    // Whole batches, back to back, exactly as stored. Empty at the end of the log (or below
-    // max_offset).
+    // Whole batches, back to back, exactly as stored. Empty when offset == LEO or when the batch
+    // holding offset reaches max_offset (a consumer already at the high watermark).
     protocol::Bytes data{};
     std::int64_t first_offset = -1;  // base offset of the first batch in data, -1 when empty
     std::int64_t next_offset = -1;   // one past the last offset in data; the asked offset if empty
