@@ -1,0 +1,513 @@
+// PartitionLog: appends, reads, lookups, truncation and durability. Opening and recovery are in
+// log_recovery.cpp.
+#include "storage/partition_log.h"
+
+#include <algorithm>
+#include <system_error>
+
+namespace kraftlab::storage {
+
+using protocol::BatchError;
+using protocol::BatchIterator;
+using protocol::ByteView;
+using protocol::ErrorCode;
+using protocol::kRecordBatchHeaderBytes;
+using protocol::RecordBatchHeader;
+
+namespace {
+
+LogStatus storage_error(std::string message) {
+    return {ErrorCode::KAFKA_STORAGE_ERROR, std::move(message)};
+}
+
+}  // namespace
+
+PartitionLog::PartitionLog(std::filesystem::path dir, LogConfig config)
+    : dir_(std::move(dir)), config_(config) {}
+
+std::uint64_t PartitionLog::size_bytes() const {
+    std::uint64_t total = 0;
+    for (const Segment& s : segments_)
+        total += s.size_bytes;
+    return total;
+}
+
+bool PartitionLog::remove(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    return !ec;
+}
+
+LogStatus PartitionLog::check_online() const {
+    if (!offline()) return {};
+    return storage_error("the log in " + dir_.string() + " is offline: " + offline_reason_);
+}
+
+LogStatus PartitionLog::go_offline(std::string reason) {
+    offline_reason_ = reason;
+    return storage_error(std::move(reason));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Appends
+
+LogStatus PartitionLog::split_batches(ByteView data, std::vector<Batch>& out) const {
+    if (data.empty()) return {ErrorCode::CORRUPT_MESSAGE, "no record batches to append"};
+    // Structure only: the caller checked CRCs with validate_batch, and checking them twice would
+    // cost a second pass over every produced byte.
+    BatchIterator it(data, config_.max_batch_bytes);
+    while (it.next()) {
+        if (it.header().last_offset_delta < 0) {
+            return {ErrorCode::CORRUPT_MESSAGE,
+                    "the batch at byte " + std::to_string(it.position()) +
+                        " of the append has a negative last offset delta"};
+        }
+        out.push_back({it.position(), it.header()});
+    }
+    if (it.error() != BatchError::None) {
+        return {it.error() == BatchError::TooLarge ? ErrorCode::MESSAGE_TOO_LARGE
+                                                   : ErrorCode::CORRUPT_MESSAGE,
+                "the batch at byte " + std::to_string(it.valid_bytes()) +
+                    " of the append: " + std::string(protocol::describe(it.error()))};
+    }
+    return {};
+}
+
+AppendResult PartitionLog::append_as_leader(std::span<std::uint8_t> batches,
+                                            std::int32_t leader_epoch) {
+    if (LogStatus st = check_online(); !st.ok()) return {st};
+    std::vector<Batch> split;
+    if (LogStatus st = split_batches(batches, split); !st.ok()) return {st};
+    std::int64_t next = log_end_offset();
+    for (Batch& b : split) {
+        if (b.header.last_offset_delta > INT64_MAX - 1 - next) {
+            return {{ErrorCode::CORRUPT_MESSAGE, "offsets would overflow a 64-bit integer"}};
+        }
+        protocol::stamp_batch(batches.subspan(b.position, b.header.size_bytes()), next,
+                              leader_epoch);
+        b.header.base_offset = next;
+        b.header.partition_leader_epoch = leader_epoch;
+        next = b.header.next_offset();
+    }
+    return append_batches(batches, split);
+}
+
+AppendResult PartitionLog::append_replicated(std::span<const std::uint8_t> batches) {
+    if (LogStatus st = check_online(); !st.ok()) return {st};
+    std::vector<Batch> split;
+    if (LogStatus st = split_batches(batches, split); !st.ok()) return {st};
+    std::int64_t expected = log_end_offset();
+    for (const Batch& b : split) {
+        if (b.header.base_offset != expected) {
+            return {{ErrorCode::OFFSET_OUT_OF_RANGE,
+                     "the replicated batch at byte " + std::to_string(b.position) +
+                         " starts at offset " + std::to_string(b.header.base_offset) +
+                         ", expected " + std::to_string(expected) +
+                         (&b == &split.front() ? " (the log end offset)" : "")}};
+        }
+        if (b.header.last_offset_delta > INT64_MAX - 1 - expected) {
+            return {{ErrorCode::CORRUPT_MESSAGE, "offsets would overflow a 64-bit integer"}};
+        }
+        expected = b.header.next_offset();
+    }
+    return append_batches(batches, split);
+}
+
+AppendResult PartitionLog::append_batches(ByteView data, const std::vector<Batch>& batches) {
+    const std::int64_t old_end_offset = log_end_offset();
+    // Batches go to the active segment in runs; a run ends where a batch would not fit.
+    std::size_t run_start = 0;
+    std::uint64_t run_bytes = 0;
+    IoStatus io;
+    for (std::size_t i = 0; i < batches.size() && io.ok(); ++i) {
+        const RecordBatchHeader& h = batches[i].header;
+        const Segment& active = segments_.back();
+        std::uint64_t filled = active.size_bytes + run_bytes;
+        // A batch never spans segments; one larger than segment_bytes fills a segment alone.
+        // Relative offsets in the index are u32; like Kafka, roll before they pass INT32_MAX.
+        bool too_big = filled + h.size_bytes() > config_.segment_bytes;
+        bool too_far = h.last_offset() - active.base_offset > INT32_MAX;
+        if (filled > 0 && (too_big || too_far)) {
+            if (i > run_start) io = write_to_active(data, batches, run_start, i);
+            if (io.ok()) io = roll(h.base_offset);
+            run_start = i;
+            run_bytes = 0;
+        }
+        run_bytes += h.size_bytes();
+    }
+    if (io.ok()) io = write_to_active(data, batches, run_start, batches.size());
+
+    if (!io.ok()) {
+        // Put disk and memory back to the log before this append. Partial bytes past the active
+        // segment's known size go first, then whole runs already written.
+        Segment& active = segments_.back();
+        IoStatus undo = active.log_file.truncate(active.size_bytes);
+        if (undo.ok()) undo = active.index_file.truncate(active.index.size() * kIndexEntryBytes);
+        LogStatus back = undo.ok() ? truncate_segments(old_end_offset) : storage_error(undo.error);
+        if (!back.ok()) {
+            return {go_offline(io.error + "; undoing the append failed too: " + back.message)};
+        }
+        return {storage_error(io.error)};
+    }
+    AppendResult r;
+    r.first_offset = batches.front().header.base_offset;
+    r.last_offset = batches.back().header.last_offset();
+    r.bytes_written = data.size();
+    return r;
+}
+
+IoStatus PartitionLog::write_to_active(ByteView data, const std::vector<Batch>& batches,
+                                       std::size_t from, std::size_t to) {
+    Segment& seg = segments_.back();
+    const SegmentExtent before = seg.extent();
+    const std::uint64_t begin = batches[from].position;
+    const std::uint64_t end = batches[to - 1].position + batches[to - 1].header.size_bytes();
+    std::uint64_t position = before.size_bytes;
+    for (std::size_t i = from; i < to; ++i) {
+        seg.add_batch(batches[i].header, position, config_.index_interval_bytes);
+        position += batches[i].header.size_bytes();
+    }
+    IoStatus st = seg.log_file.pwrite_all(before.size_bytes, data.subspan(begin, end - begin));
+    if (st.ok() && seg.index.size() > before.index_entries) {
+        auto bytes =
+            encode_index_entries(seg.index.entries(), before.index_entries, seg.index.size());
+        st = seg.index_file.pwrite_all(before.index_entries * kIndexEntryBytes, bytes);
+    }
+    if (!st.ok()) seg.reset_to(before);
+    return st;
+}
+
+IoStatus PartitionLog::open_for_write(Segment& segment, File::Mode mode) const {
+    // Index first: a crash between the two creations then leaves an orphan index (deleted
+    // quietly on open), not a log file without its index.
+    if (!segment.index_file.is_open()) {
+        if (IoStatus st =
+                segment.index_file.open(segment_index_path(dir_, segment.base_offset), mode);
+            !st.ok()) {
+            return st;
+        }
+    }
+    if (!segment.log_file.is_open()) {
+        return segment.log_file.open(segment_log_path(dir_, segment.base_offset), mode);
+    }
+    return {};
+}
+
+IoStatus PartitionLog::roll(std::int64_t base_offset) {
+    Segment seg;
+    seg.base_offset = base_offset;
+    seg.next_offset = base_offset;
+    seg.flushed = seg.extent();
+    seg.created_since_flush = true;
+    // Truncating: a file of that name can only be a leftover of a segment dropped earlier.
+    if (IoStatus st = open_for_write(seg, File::Mode::CreateTruncating); !st.ok()) return st;
+    directory_dirty_ = true;
+    // The sealed segment needs no descriptors: flush() reopens it if it still has writes to
+    // fsync (fsync acts on the file, not on the descriptor).
+    segments_.back().log_file.close();
+    segments_.back().index_file.close();
+    segments_.push_back(std::move(seg));
+    return {};
+}
+
+IoStatus PartitionLog::delete_segment_files(std::int64_t base_offset) {
+    if (read_cache_base_offset_ == base_offset) {
+        read_cache_.close();
+        read_cache_base_offset_ = -1;
+    }
+    directory_dirty_ = true;
+    std::error_code ec;
+    for (const auto& path :
+         {segment_log_path(dir_, base_offset), segment_index_path(dir_, base_offset)}) {
+        std::filesystem::remove(path, ec);
+        if (ec) return {"remove " + path.filename().string() + ": " + ec.message()};
+    }
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+std::size_t PartitionLog::segment_index_for(std::int64_t offset) const {
+    auto it =
+        std::upper_bound(segments_.begin(), segments_.end(), offset,
+                         [](std::int64_t off, const Segment& s) { return off < s.base_offset; });
+    return it == segments_.begin() ? 0 : static_cast<std::size_t>(it - segments_.begin() - 1);
+}
+
+IoStatus PartitionLog::reader_for(const Segment& segment, const File*& out) const {
+    if (segment.log_file.is_open()) {
+        out = &segment.log_file;
+        return {};
+    }
+    if (read_cache_base_offset_ != segment.base_offset) {
+        read_cache_base_offset_ = -1;
+        if (IoStatus st =
+                read_cache_.open(segment_log_path(dir_, segment.base_offset), File::Mode::ReadOnly);
+            !st.ok()) {
+            return st;
+        }
+        read_cache_base_offset_ = segment.base_offset;
+    }
+    out = &read_cache_;
+    return {};
+}
+
+ReadResult PartitionLog::read(std::int64_t offset, std::size_t max_bytes,
+                              std::int64_t max_offset) const {
+    ReadResult r;
+    if (LogStatus st = check_online(); !st.ok()) return {st};
+    const std::int64_t end_offset = log_end_offset();
+    if (offset < log_start_offset() || offset > end_offset) {
+        r.error = ErrorCode::OFFSET_OUT_OF_RANGE;
+        r.message = "offset " + std::to_string(offset) + " is outside the log [" +
+                    std::to_string(log_start_offset()) + ", " + std::to_string(end_offset) + "]";
+        return r;
+    }
+    r.next_offset = offset;
+    if (offset == end_offset || offset >= max_offset) return r;
+
+    auto fail = [&](const IoStatus& st) {
+        ReadResult bad;
+        bad.error = ErrorCode::KAFKA_STORAGE_ERROR;
+        bad.message = st.error;
+        return bad;
+    };
+    std::uint64_t budget_bytes = max_bytes;
+    std::int64_t next = offset;
+    for (std::size_t i = segment_index_for(offset); i < segments_.size(); ++i) {
+        const Segment& seg = segments_[i];
+        if (next >= seg.next_offset) continue;
+        const File* file = nullptr;
+        if (IoStatus st = reader_for(seg, file); !st.ok()) return fail(st);
+        BatchLocation first;
+        if (IoStatus st = locate_batch(*file, seg, next, first); !st.ok()) return fail(st);
+        if (first.header.last_offset() >= max_offset) break;
+        // Where this segment's readable part ends: at the batch holding max_offset, if any.
+        std::uint64_t end = seg.size_bytes;
+        if (max_offset < seg.next_offset) {
+            BatchLocation stop;
+            if (IoStatus st = locate_batch(*file, seg, max_offset, stop); !st.ok()) return fail(st);
+            end = stop.position;
+        }
+        const std::uint64_t available = end - first.position;
+        // KIP-74: the first batch of a response comes whole even when it exceeds max_bytes.
+        std::uint64_t allowed = budget_bytes;
+        if (r.data.empty()) allowed = std::max<std::uint64_t>(allowed, first.header.size_bytes());
+        const std::uint64_t want = std::min(available, allowed);
+        if (want < first.header.size_bytes()) break;
+
+        // One pread for the whole run, then keep whole batches only.
+        const std::size_t old_size = r.data.size();
+        r.data.resize(old_size + want);
+        std::span<std::uint8_t> got(r.data.data() + old_size, want);
+        if (IoStatus st = file->pread_exact(first.position, got); !st.ok()) return fail(st);
+        std::size_t keep = 0;
+        std::int64_t expected = first.header.base_offset;
+        while (keep + kRecordBatchHeaderBytes <= got.size()) {
+            auto h = RecordBatchHeader::parse(got.subspan(keep));
+            if (h->base_offset != expected || h->length < kMinBatchLength) {
+                return fail({"segment " + segment_stem(seg.base_offset) +
+                             ".log is damaged at byte " + std::to_string(first.position + keep)});
+            }
+            if (keep + h->size_bytes() > got.size()) break;
+            keep += h->size_bytes();
+            expected = h->next_offset();
+        }
+        r.data.resize(old_size + keep);
+        if (r.first_offset < 0) r.first_offset = first.header.base_offset;
+        next = expected;
+        budget_bytes = keep >= budget_bytes ? 0 : budget_bytes - keep;
+        if (keep < available || end < seg.size_bytes) break;
+    }
+    r.next_offset = next;
+    return r;
+}
+
+TimestampResult PartitionLog::find_batch_for_timestamp(std::int64_t timestamp_ms) const {
+    TimestampResult r;
+    if (LogStatus st = check_online(); !st.ok()) return {st};
+    auto fail = [&](const IoStatus& st) {
+        TimestampResult bad;
+        bad.error = ErrorCode::KAFKA_STORAGE_ERROR;
+        bad.message = st.error;
+        return bad;
+    };
+    for (const Segment& seg : segments_) {
+        // Every batch of an earlier segment is older than timestamp_ms.
+        if (seg.empty() || seg.max_timestamp_ms < timestamp_ms) continue;
+        const File* file = nullptr;
+        if (IoStatus st = reader_for(seg, file); !st.ok()) return fail(st);
+        std::uint64_t position = 0;
+        std::int64_t expected = seg.base_offset;
+        if (const IndexEntry* e = seg.index.last_before_timestamp(timestamp_ms)) {
+            position = e->position;
+            expected = seg.base_offset + e->relative_offset;
+        }
+        while (position < seg.size_bytes) {
+            RecordBatchHeader h;
+            if (IoStatus st = read_batch_header(*file, seg, position, expected, h); !st.ok()) {
+                return fail(st);
+            }
+            if (h.max_timestamp >= timestamp_ms) {
+                TimestampLookup found{h.base_offset, protocol::Bytes(h.size_bytes())};
+                if (IoStatus st = file->pread_exact(position, found.batch); !st.ok()) {
+                    return fail(st);
+                }
+                r.found = std::move(found);
+                return r;
+            }
+            position += h.size_bytes();
+            expected = h.next_offset();
+        }
+    }
+    return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Truncation and durability
+
+LogStatus PartitionLog::truncate_to(std::int64_t offset) {
+    if (LogStatus st = check_online(); !st.ok()) return st;
+    LogStatus st = truncate_segments(offset);
+    if (!st.ok()) return go_offline(st.message);
+    return st;
+}
+
+LogStatus PartitionLog::truncate_segments(std::int64_t offset) {
+    if (offset >= log_end_offset()) return {};
+    std::size_t keep = 0;  // the segment the cut falls in
+    std::uint64_t cut_position = 0;
+    if (offset > log_start_offset()) {
+        keep = segment_index_for(offset);
+        const Segment& seg = segments_[keep];
+        if (offset >= seg.next_offset) {
+            cut_position = seg.size_bytes;  // only later segments go
+        } else {
+            const File* file = nullptr;
+            BatchLocation loc;
+            IoStatus st = reader_for(seg, file);
+            if (st.ok()) st = locate_batch(*file, seg, offset, loc);
+            if (!st.ok()) return storage_error(st.error);
+            cut_position = loc.position;
+        }
+    }
+    // A cut at the very start of a later segment drops that segment too.
+    std::size_t keep_count = (cut_position == 0 && keep > 0) ? keep : keep + 1;
+    while (segments_.size() > keep_count) {
+        std::int64_t base = segments_.back().base_offset;
+        segments_.pop_back();  // closes its descriptors
+        if (IoStatus st = delete_segment_files(base); !st.ok()) return storage_error(st.error);
+    }
+    Segment& active = segments_.back();
+    if (IoStatus st = open_for_write(active, File::Mode::ReadWrite); !st.ok()) {
+        return storage_error(st.error);
+    }
+    if (keep_count == keep + 1 && cut_position < active.size_bytes) {
+        if (IoStatus st = cut_segment(active, cut_position); !st.ok()) {
+            return storage_error(st.error);
+        }
+    }
+    flushed_offset_ = std::min(flushed_offset_, log_end_offset());
+    return {};
+}
+
+IoStatus PartitionLog::cut_segment(Segment& seg, std::uint64_t size_bytes) {
+    IoStatus st = seg.log_file.truncate(size_bytes);
+    seg.index.drop_from_position(size_bytes);
+    if (st.ok()) st = seg.index_file.truncate(seg.index.size() * kIndexEntryBytes);
+    // The cut is made durable at once, so that a power loss cannot bring back the dropped
+    // batches (a follower truncates exactly because they diverge from the leader).
+    if (st.ok()) st = seg.log_file.sync();
+    if (st.ok()) st = seg.index_file.sync();
+    if (!st.ok()) return st;
+    // Reread the offsets and max timestamp of what remains: headers from the last index entry
+    // on, at most about index_interval_bytes of them.
+    std::uint64_t position = 0;
+    std::int64_t expected = seg.base_offset;
+    std::int64_t max_timestamp_ms = kNoTimestamp;
+    if (!seg.index.entries().empty()) {
+        const IndexEntry& last = seg.index.entries().back();
+        position = last.position;
+        expected = seg.base_offset + last.relative_offset;
+        max_timestamp_ms = last.max_timestamp_ms;
+    }
+    seg.size_bytes = size_bytes;
+    while (position < size_bytes) {
+        RecordBatchHeader h;
+        if (st = read_batch_header(seg.log_file, seg, position, expected, h); !st.ok()) return st;
+        max_timestamp_ms = std::max(max_timestamp_ms, h.max_timestamp);
+        position += h.size_bytes();
+        expected = h.next_offset();
+    }
+    seg.next_offset = expected;
+    seg.max_timestamp_ms = max_timestamp_ms;
+    // What stays was either flushed before or has just been synced with the cut.
+    seg.flushed = seg.extent();
+    return {};
+}
+
+LogStatus PartitionLog::flush() {
+    if (LogStatus st = check_online(); !st.ok()) return st;
+    for (Segment& seg : segments_) {
+        if (seg.created_since_flush || seg.extent() != seg.flushed) {
+            IoStatus st = open_for_write(seg, File::Mode::ReadWrite);
+            if (st.ok()) st = seg.log_file.sync();
+            if (st.ok()) st = seg.index_file.sync();
+            if (!st.ok()) return go_offline(st.error);
+            seg.flushed = seg.extent();
+            seg.created_since_flush = false;
+        }
+        if (&seg != &segments_.back()) {
+            seg.log_file.close();
+            seg.index_file.close();
+        }
+    }
+    if (directory_dirty_) {
+        if (IoStatus st = sync_directory(dir_); !st.ok()) return go_offline(st.error);
+        directory_dirty_ = false;
+    }
+    flushed_offset_ = log_end_offset();
+    return {};
+}
+
+LogStatus PartitionLog::discard_unflushed() {
+    if (LogStatus st = check_online(); !st.ok()) return st;
+    // Segments created after the last flush were never made durable: they vanish whole.
+    while (segments_.size() > 1 && segments_.back().created_since_flush) {
+        std::int64_t base = segments_.back().base_offset;
+        segments_.pop_back();
+        if (IoStatus st = delete_segment_files(base); !st.ok()) return go_offline(st.error);
+    }
+    for (Segment& seg : segments_) {
+        if (seg.extent() == seg.flushed) continue;
+        IoStatus st = open_for_write(seg, File::Mode::ReadWrite);
+        if (st.ok()) st = seg.log_file.truncate(seg.flushed.size_bytes);
+        if (st.ok()) st = seg.index_file.truncate(seg.flushed.index_entries * kIndexEntryBytes);
+        if (!st.ok()) return go_offline(st.error);
+        seg.reset_to(seg.flushed);
+        if (&seg != &segments_.back()) {
+            seg.log_file.close();
+            seg.index_file.close();
+        }
+    }
+    if (IoStatus st = open_for_write(segments_.back(), File::Mode::ReadWrite); !st.ok()) {
+        return go_offline(st.error);
+    }
+    flushed_offset_ = log_end_offset();
+    return {};
+}
+
+LogStatus PartitionLog::close() {
+    LogStatus st = offline() ? LogStatus{} : flush();
+    for (Segment& seg : segments_) {
+        seg.log_file.close();
+        seg.index_file.close();
+    }
+    read_cache_.close();
+    read_cache_base_offset_ = -1;
+    if (!offline()) offline_reason_ = "the log is closed";
+    return st;
+}
+
+}  // namespace kraftlab::storage
