@@ -83,8 +83,12 @@ std::optional<std::string> Broker::start() {
     return std::nullopt;
 }
 
-void Broker::kill() { stop(false); }
-void Broker::shutdown() { stop(true); }
+void Broker::kill() {
+    stop(false);
+}
+void Broker::shutdown() {
+    stop(true);
+}
 
 void Broker::stop(bool orderly) {
     if (!running_.exchange(false)) return;
@@ -101,9 +105,12 @@ void Broker::stop(bool orderly) {
                 net::reset_socket(s->socket);
             }
         }
-        for (auto* t : data_waiters_) t->cancel();
-        for (auto* t : metadata_waiters_) t->cancel();
-        for (auto& [id, call] : pending_calls_) call->timer->cancel();
+        for (auto* t : data_waiters_)
+            t->cancel();
+        for (auto* t : metadata_waiters_)
+            t->cancel();
+        for (auto& [id, call] : pending_calls_)
+            call->timer->cancel();
         snapshot_timer_->cancel();
     });
     // Every coroutine sees stopping_ and ends; run() then returns. A coroutine stuck in a
@@ -122,7 +129,8 @@ void Broker::stop(bool orderly) {
 }
 
 Broker::MetadataInbox Broker::metadata_inbox() {
-    return {mailbox_, [this](const std::vector<IndexedRecord>& records) { apply_metadata(records); }};
+    return {mailbox_,
+            [this](const std::vector<IndexedRecord>& records) { apply_metadata(records); }};
 }
 
 void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
@@ -140,14 +148,16 @@ void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
     image_ = delta.build();
     metadata_ready_ = true;
     logs_->reconcile(*image_);
-    for (auto* t : metadata_waiters_) t->cancel();
+    for (auto* t : metadata_waiters_)
+        t->cancel();
     // A partition this broker now leads may have fetches parked on it.
     notify_appended();
     publish_snapshot();
 }
 
 void Broker::notify_appended() {
-    for (auto* t : data_waiters_) t->cancel();
+    for (auto* t : data_waiters_)
+        t->cancel();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,7 +166,8 @@ void Broker::notify_appended() {
 net::awaitable<void> Broker::accept_loop() {
     while (!stopping_) {
         error_code ec;
-        tcp::socket socket = co_await acceptor_->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        tcp::socket socket =
+            co_await acceptor_->async_accept(asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             if (stopping_ || ec == asio::error::operation_aborted) co_return;
             continue;  // e.g. too many open files: keep serving the others
@@ -173,7 +184,8 @@ net::awaitable<void> Broker::accept_loop() {
         auto session = std::make_shared<Session>(std::move(socket));
         session->id = next_session_id_++;
         auto remote = session->socket.remote_endpoint(ec);
-        session->peer = ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
+        session->peer =
+            ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
         sessions_.insert(session);
         asio::co_spawn(*io_, serve(session), asio::detached);
     }
@@ -193,14 +205,15 @@ net::awaitable<void> Broker::serve(std::shared_ptr<Session> session) {
     Bytes head;
     try {
         while (!stopping_) {
-            auto read = co_await net::read_frame(session->socket, frame,
-                                                 config_.socket_request_max_bytes, kMinRequestBytes);
+            auto read = co_await net::read_frame(
+                session->socket, frame, config_.socket_request_max_bytes, kMinRequestBytes);
             if (stopping_) break;
             if (read.status != net::FrameStatus::Ok) {
                 if (read.status == net::FrameStatus::TooLarge) {
-                    reject_client(*session, "it announced a " + std::to_string(read.announced_size) +
-                                                "-byte request, above socket.request.max.bytes (" +
-                                                std::to_string(config_.socket_request_max_bytes) + ")");
+                    reject_client(*session,
+                                  "it announced a " + std::to_string(read.announced_size) +
+                                      "-byte request, above socket.request.max.bytes (" +
+                                      std::to_string(config_.socket_request_max_bytes) + ")");
                 } else if (read.status != net::FrameStatus::Closed) {
                     reject_client(*session, std::string(net::describe(read.status)));
                 }
@@ -265,11 +278,13 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
         auto range = supported_range(header.api_key);
         std::string what = std::string(protocol::api_name(header.api_key)) + " v" +
                            std::to_string(header.api_version);
-        nlohmann::json data = {{"api_key", header.api_key}, {"api_version", header.api_version},
+        nlohmann::json data = {{"api_key", header.api_key},
+                               {"api_version", header.api_version},
                                {"peer", session.peer}};
         events_.publish(EventKind::ClientRejected, NodeRef::broker(config_.node_id),
                         "broker " + std::to_string(config_.node_id) + " answered " + what +
-                            " (api key " + std::to_string(header.api_key) + ") with UNSUPPORTED_VERSION: " +
+                            " (api key " + std::to_string(header.api_key) +
+                            ") with UNSUPPORTED_VERSION: " +
                             (range ? "it speaks v" + std::to_string(range->min_version) + "-" +
                                          std::to_string(range->max_version)
                                    : std::string("it does not implement this API")),
@@ -277,14 +292,22 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
         co_return Reply::respond(unsupported_version_body());
     }
     switch (header.key()) {
-        case ApiKey::Metadata: co_return co_await handle_metadata(header, body);
-        case ApiKey::Produce: co_return co_await handle_produce(header, body);
-        case ApiKey::Fetch: co_return co_await handle_fetch(header, body);
-        case ApiKey::ListOffsets: co_return co_await handle_list_offsets(header, body);
-        case ApiKey::FindCoordinator: co_return co_await handle_find_coordinator(header, body);
-        case ApiKey::CreateTopics: co_return co_await handle_create_topics(header, body);
-        case ApiKey::DeleteTopics: co_return co_await handle_delete_topics(header, body);
-        default: co_return Reply::respond(unsupported_version_body());
+        case ApiKey::Metadata:
+            co_return co_await handle_metadata(header, body);
+        case ApiKey::Produce:
+            co_return co_await handle_produce(header, body);
+        case ApiKey::Fetch:
+            co_return co_await handle_fetch(header, body);
+        case ApiKey::ListOffsets:
+            co_return co_await handle_list_offsets(header, body);
+        case ApiKey::FindCoordinator:
+            co_return co_await handle_find_coordinator(header, body);
+        case ApiKey::CreateTopics:
+            co_return co_await handle_create_topics(header, body);
+        case ApiKey::DeleteTopics:
+            co_return co_await handle_delete_topics(header, body);
+        default:
+            co_return Reply::respond(unsupported_version_body());
     }
 }
 
@@ -294,7 +317,8 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
 net::awaitable<std::vector<metadata::TopicResult>> Broker::call_create_topics(
     std::vector<metadata::NewTopic> topics, bool validate_only) {
     std::vector<std::string> names;
-    for (const auto& t : topics) names.push_back(t.name);
+    for (const auto& t : topics)
+        names.push_back(t.name);
     asio::steady_timer timer(*io_, std::chrono::milliseconds(config_.controller_timeout_ms));
     PendingCall call{&timer, std::nullopt};
     const std::uint64_t id = next_call_id_++;
@@ -327,14 +351,15 @@ net::awaitable<std::vector<metadata::TopicResult>> Broker::call_delete_topics(
     PendingCall call{&timer, std::nullopt};
     const std::uint64_t id = next_call_id_++;
     pending_calls_[id] = &call;
-    controller_.delete_topics(names, [mailbox = mailbox_, this, id](std::vector<metadata::TopicResult> r) {
-        mailbox->post([this, id, r = std::move(r)]() mutable {
-            auto it = pending_calls_.find(id);
-            if (it == pending_calls_.end()) return;
-            it->second->result = std::move(r);
-            it->second->timer->cancel();
-        });
-    });
+    controller_.delete_topics(names,
+                              [mailbox = mailbox_, this, id](std::vector<metadata::TopicResult> r) {
+                                  mailbox->post([this, id, r = std::move(r)]() mutable {
+                                      auto it = pending_calls_.find(id);
+                                      if (it == pending_calls_.end()) return;
+                                      it->second->result = std::move(r);
+                                      it->second->timer->cancel();
+                                  });
+                              });
     error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     pending_calls_.erase(id);

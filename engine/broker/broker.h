@@ -39,7 +39,7 @@ namespace kraftlab::broker {
 using IndexedRecord = std::pair<std::int64_t, metadata::MetadataRecord>;
 
 class Broker {
-public:
+  public:
     Broker(BrokerConfig config, ControllerChannel& controller, core::EventBus& events,
            core::SnapshotBoard& snapshots);
     ~Broker();
@@ -71,7 +71,7 @@ public:
     };
     MetadataInbox metadata_inbox();
 
-private:
+  private:
     struct Session;
     // What the node does after handling one request.
     struct Reply {
@@ -80,7 +80,9 @@ private:
         protocol::Bytes body;      // the response body, without size and header
         std::string close_reason;  // for Close: plain words for the event stream
 
-        static Reply respond(protocol::Bytes body) { return {Action::Respond, std::move(body), {}}; }
+        static Reply respond(protocol::Bytes body) {
+            return {Action::Respond, std::move(body), {}};
+        }
         static Reply silent() { return {Action::Silent, {}, {}}; }
         static Reply close(std::string why) { return {Action::Close, {}, std::move(why)}; }
     };
@@ -91,14 +93,19 @@ private:
     net::awaitable<Reply> dispatch(const protocol::RequestHeader& header, protocol::Reader& body,
                                    Session& session);
     // One per API (broker/handle_*.cpp). `body` is positioned after the request header.
-    net::awaitable<Reply> handle_api_versions(const protocol::RequestHeader& h, protocol::Reader& body);
+    net::awaitable<Reply> handle_api_versions(const protocol::RequestHeader& h,
+                                              protocol::Reader& body);
     net::awaitable<Reply> handle_metadata(const protocol::RequestHeader& h, protocol::Reader& body);
     net::awaitable<Reply> handle_produce(const protocol::RequestHeader& h, protocol::Reader& body);
     net::awaitable<Reply> handle_fetch(const protocol::RequestHeader& h, protocol::Reader& body);
-    net::awaitable<Reply> handle_find_coordinator(const protocol::RequestHeader& h, protocol::Reader& body);
-    net::awaitable<Reply> handle_list_offsets(const protocol::RequestHeader& h, protocol::Reader& body);
-    net::awaitable<Reply> handle_create_topics(const protocol::RequestHeader& h, protocol::Reader& body);
-    net::awaitable<Reply> handle_delete_topics(const protocol::RequestHeader& h, protocol::Reader& body);
+    net::awaitable<Reply> handle_find_coordinator(const protocol::RequestHeader& h,
+                                                  protocol::Reader& body);
+    net::awaitable<Reply> handle_list_offsets(const protocol::RequestHeader& h,
+                                              protocol::Reader& body);
+    net::awaitable<Reply> handle_create_topics(const protocol::RequestHeader& h,
+                                               protocol::Reader& body);
+    net::awaitable<Reply> handle_delete_topics(const protocol::RequestHeader& h,
+                                               protocol::Reader& body);
     // The ApiVersions v0-format body with error UNSUPPORTED_VERSION, the answer to any API key or
     // version this broker does not speak.
     protocol::Bytes unsupported_version_body() const;

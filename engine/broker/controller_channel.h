@@ -15,7 +15,7 @@
 namespace kraftlab::broker {
 
 class ControllerChannel {
-public:
+  public:
     using TopicsDone = std::function<void(std::vector<metadata::TopicResult>)>;
 
     virtual ~ControllerChannel() = default;

@@ -8,9 +8,11 @@ namespace kraftlab::broker {
 
 net::awaitable<Broker::Reply> Broker::handle_api_versions(const protocol::RequestHeader& h,
                                                           protocol::Reader& body) {
-    if (!is_supported(h.api_key, h.api_version)) co_return Reply::respond(unsupported_version_body());
+    if (!is_supported(h.api_key, h.api_version))
+        co_return Reply::respond(unsupported_version_body());
     protocol::ApiVersionsRequest request;
-    if (!request.decode(body, h.api_version)) co_return Reply::close("malformed ApiVersions request");
+    if (!request.decode(body, h.api_version))
+        co_return Reply::close("malformed ApiVersions request");
 
     protocol::ApiVersionsResponse response;
     for (const auto& api : supported_apis()) {

@@ -27,7 +27,8 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
 
     const auto wait_ms = std::clamp(request.max_wait_ms, 0, kMaxWaitCapMs);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
-    const std::size_t max_bytes = request.max_bytes > 0 ? static_cast<std::size_t>(request.max_bytes) : 0;
+    const std::size_t max_bytes =
+        request.max_bytes > 0 ? static_cast<std::size_t>(request.max_bytes) : 0;
     net::asio::steady_timer timer(*io_);
 
     protocol::FetchResponse response;
@@ -52,7 +53,8 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
             for (const auto& part : topic.partitions) {
                 auto& out = topic_out.partitions.emplace_back();
                 out.partition_index = part.partition;
-                out.aborted_transactions = std::vector<protocol::FetchResponse::AbortedTransaction>{};
+                out.aborted_transactions =
+                    std::vector<protocol::FetchResponse::AbortedTransaction>{};
                 const auto* info = image_->partition(topic.topic, part.partition);
                 HostedPartition* hosted = nullptr;
                 ErrorCode error = ErrorCode::NONE;

@@ -12,7 +12,8 @@ namespace kraftlab::broker {
 net::awaitable<Broker::Reply> Broker::handle_find_coordinator(const protocol::RequestHeader& h,
                                                               protocol::Reader& body) {
     protocol::FindCoordinatorRequest request;
-    if (!request.decode(body, h.api_version)) co_return Reply::close("malformed FindCoordinator request");
+    if (!request.decode(body, h.api_version))
+        co_return Reply::close("malformed FindCoordinator request");
 
     const std::string what = request.key_type == 1 ? "transactional id" : "consumer group";
     // Clients retry every few hundred milliseconds: say it once per key and minute, not each time.
@@ -21,9 +22,10 @@ net::awaitable<Broker::Reply> Broker::handle_find_coordinator(const protocol::Re
     if (now - last >= 60'000) {
         last = now;
         events_.publish(core::EventKind::ClientRejected, core::NodeRef::broker(config_.node_id),
-                    "broker " + std::to_string(config_.node_id) + " has no coordinator for " + what +
-                        " '" + request.key + "': consumer groups and transactions are not part of "
-                        "this lab yet (COORDINATOR_NOT_AVAILABLE)",
+                        "broker " + std::to_string(config_.node_id) + " has no coordinator for " +
+                            what + " '" + request.key +
+                            "': consumer groups and transactions are not part of "
+                            "this lab yet (COORDINATOR_NOT_AVAILABLE)",
                         {{"key", request.key}, {"key_type", request.key_type}});
     }
 

@@ -13,7 +13,8 @@ using protocol::to_wire;
 net::awaitable<Broker::Reply> Broker::handle_list_offsets(const protocol::RequestHeader& h,
                                                           protocol::Reader& body) {
     ListOffsetsRequest request;
-    if (!request.decode(body, h.api_version)) co_return Reply::close("malformed ListOffsets request");
+    if (!request.decode(body, h.api_version))
+        co_return Reply::close("malformed ListOffsets request");
 
     protocol::ListOffsetsResponse response;
     std::vector<protocol::Record> records;

@@ -15,8 +15,8 @@ net::awaitable<Broker::Reply> Broker::handle_metadata(const protocol::RequestHea
     protocol::MetadataRequest request;
     if (!request.decode(body, h.api_version)) co_return Reply::close("malformed Metadata request");
 
-    const bool allow_auto = config_.auto_create_topics &&
-                            (h.api_version < 4 || request.allow_auto_topic_creation);
+    const bool allow_auto =
+        config_.auto_create_topics && (h.api_version < 4 || request.allow_auto_topic_creation);
     std::map<std::string, ErrorCode> creation_errors;
     if (request.topics && allow_auto) {
         std::vector<metadata::NewTopic> missing;
@@ -39,7 +39,8 @@ net::awaitable<Broker::Reply> Broker::handle_metadata(const protocol::RequestHea
                     creation_errors[r.name] = r.error;
                 }
             }
-            if (!created.empty()) co_await await_topics(created, true, config_.controller_timeout_ms);
+            if (!created.empty())
+                co_await await_topics(created, true, config_.controller_timeout_ms);
             if (stopping_) co_return Reply::silent();
         }
     }
@@ -72,7 +73,8 @@ net::awaitable<Broker::Reply> Broker::handle_metadata(const protocol::RequestHea
     };
 
     if (!request.topics) {
-        for (const auto& [name, t] : image_->topics()) response.topics.push_back(describe_topic(*t));
+        for (const auto& [name, t] : image_->topics())
+            response.topics.push_back(describe_topic(*t));
     } else {
         for (const auto& wanted : *request.topics) {
             if (auto t = image_->topic(wanted.name)) {

@@ -19,12 +19,17 @@ namespace {
 
 ErrorCode error_for(BatchError e) {
     switch (e) {
-        case BatchError::None: return ErrorCode::NONE;
-        case BatchError::TooLarge: return ErrorCode::MESSAGE_TOO_LARGE;
+        case BatchError::None:
+            return ErrorCode::NONE;
+        case BatchError::TooLarge:
+            return ErrorCode::MESSAGE_TOO_LARGE;
         case BatchError::UnsupportedMagic:
-        case BatchError::InvalidRecordCount: return ErrorCode::INVALID_RECORD;
-        case BatchError::InvalidCompression: return ErrorCode::UNSUPPORTED_COMPRESSION_TYPE;
-        default: return ErrorCode::CORRUPT_MESSAGE;
+        case BatchError::InvalidRecordCount:
+            return ErrorCode::INVALID_RECORD;
+        case BatchError::InvalidCompression:
+            return ErrorCode::UNSUPPORTED_COMPRESSION_TYPE;
+        default:
+            return ErrorCode::CORRUPT_MESSAGE;
     }
 }
 
@@ -89,8 +94,8 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             }
             std::uint64_t records = 0;
             if (error == ErrorCode::NONE) {
-                error = validate_payload(*part.records,
-                                         static_cast<std::size_t>(config.max_message_bytes), &records);
+                error = validate_payload(
+                    *part.records, static_cast<std::size_t>(config.max_message_bytes), &records);
                 // Produce v0-v2 carry message format v0/v1, which this log does not store.
                 if (error == ErrorCode::INVALID_RECORD && h.api_version < 3) {
                     error = ErrorCode::UNSUPPORTED_FOR_MESSAGE_FORMAT;
@@ -119,7 +124,8 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
     if (appended) notify_appended();
 
     if (request.acks == 0) {
-        if (!first_error.empty()) co_return Reply::close("an acks=0 produce failed (" + first_error + ")");
+        if (!first_error.empty())
+            co_return Reply::close("an acks=0 produce failed (" + first_error + ")");
         co_return Reply::silent();
     }
     protocol::Bytes out;

@@ -13,7 +13,8 @@ using protocol::to_wire;
 net::awaitable<Broker::Reply> Broker::handle_create_topics(const protocol::RequestHeader& h,
                                                            protocol::Reader& body) {
     protocol::CreateTopicsRequest request;
-    if (!request.decode(body, h.api_version)) co_return Reply::close("malformed CreateTopics request");
+    if (!request.decode(body, h.api_version))
+        co_return Reply::close("malformed CreateTopics request");
 
     std::vector<metadata::NewTopic> topics;
     for (const auto& t : request.topics) {
@@ -21,8 +22,10 @@ net::awaitable<Broker::Reply> Broker::handle_create_topics(const protocol::Reque
         n.name = t.name;
         n.num_partitions = t.num_partitions;
         n.replication_factor = t.replication_factor;
-        for (const auto& a : t.assignments) n.assignments.emplace_back(a.partition_index, a.broker_ids);
-        for (const auto& c : t.configs) n.configs.emplace_back(c.name, c.value);
+        for (const auto& a : t.assignments)
+            n.assignments.emplace_back(a.partition_index, a.broker_ids);
+        for (const auto& c : t.configs)
+            n.configs.emplace_back(c.name, c.value);
         topics.push_back(std::move(n));
     }
     auto results = co_await call_create_topics(std::move(topics), request.validate_only);
@@ -56,7 +59,8 @@ net::awaitable<Broker::Reply> Broker::handle_create_topics(const protocol::Reque
 net::awaitable<Broker::Reply> Broker::handle_delete_topics(const protocol::RequestHeader& h,
                                                            protocol::Reader& body) {
     protocol::DeleteTopicsRequest request;
-    if (!request.decode(body, h.api_version)) co_return Reply::close("malformed DeleteTopics request");
+    if (!request.decode(body, h.api_version))
+        co_return Reply::close("malformed DeleteTopics request");
 
     auto results = co_await call_delete_topics(request.topic_names);
     if (stopping_) co_return Reply::silent();
@@ -73,7 +77,8 @@ net::awaitable<Broker::Reply> Broker::handle_delete_topics(const protocol::Reque
     }
 
     protocol::DeleteTopicsResponse response;
-    for (const auto& r : results) response.responses.push_back({r.name, to_wire(r.error)});
+    for (const auto& r : results)
+        response.responses.push_back({r.name, to_wire(r.error)});
     protocol::Bytes out;
     protocol::Writer w(out);
     response.encode(w, h.api_version);

@@ -46,10 +46,7 @@ void write_topic_id(const fs::path& dir, const protocol::Uuid& id) {
 
 LogManager::LogManager(fs::path data_dir, storage::LogConfig defaults, std::int32_t broker_id,
                        core::EventBus& events)
-    : data_dir_(std::move(data_dir)),
-      defaults_(defaults),
-      broker_id_(broker_id),
-      events_(events) {}
+    : data_dir_(std::move(data_dir)), defaults_(defaults), broker_id_(broker_id), events_(events) {}
 
 fs::path LogManager::dir_for(std::string_view topic, std::int32_t partition) const {
     return data_dir_ / (std::string(topic) + "-" + std::to_string(partition));
@@ -148,7 +145,8 @@ void LogManager::reconcile(const metadata::MetadataImage& image) {
             }
         }
     }
-    for (const auto& [topic, index, why] : drop) remove_partition(topic, index, why);
+    for (const auto& [topic, index, why] : drop)
+        remove_partition(topic, index, why);
 
     // Open or create what the image assigns here.
     for (const auto& [name, info] : image.topics()) {

@@ -34,7 +34,7 @@ struct HostedPartition {
 };
 
 class LogManager {
-public:
+  public:
     LogManager(std::filesystem::path data_dir, storage::LogConfig defaults, std::int32_t broker_id,
                core::EventBus& events);
 
@@ -55,11 +55,12 @@ public:
     template <typename Fn>
     void for_each(Fn&& fn) {
         for (auto& [topic, parts] : partitions_) {
-            for (auto& [index, p] : parts) fn(*p);
+            for (auto& [index, p] : parts)
+                fn(*p);
         }
     }
 
-private:
+  private:
     std::filesystem::path dir_for(std::string_view topic, std::int32_t partition) const;
     HostedPartition* open_partition(const std::string& topic, std::int32_t partition,
                                     const protocol::Uuid& topic_id, bool creating);

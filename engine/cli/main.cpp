@@ -62,7 +62,8 @@ std::vector<std::string> split_words(const std::string& line) {
     std::istringstream in(line);
     std::vector<std::string> words;
     std::string w;
-    while (in >> w) words.push_back(w);
+    while (in >> w)
+        words.push_back(w);
     return words;
 }
 
@@ -75,7 +76,9 @@ json reply(const std::string& command, const CommandResult& r) {
     return j;
 }
 
-CommandResult bad(std::string why) { return CommandResult::failure(std::move(why)); }
+CommandResult bad(std::string why) {
+    return CommandResult::failure(std::move(why));
+}
 
 // Runs one command line; returns false when the lab should quit.
 bool run_command(Cluster& lab, const std::string& line) {
@@ -105,7 +108,8 @@ bool run_command(Cluster& lab, const std::string& line) {
         if (words.size() > 3 && words[3].find('=') == std::string::npos) {
             auto parsed = parse_number<std::int16_t>(words[3]);
             if (!parsed || *parsed < 1) {
-                answer(bad("REPLICATION_FACTOR must be a whole number >= 1, not '" + words[3] + "'"));
+                answer(
+                    bad("REPLICATION_FACTOR must be a whole number >= 1, not '" + words[3] + "'"));
                 return true;
             }
             rf = *parsed;
@@ -173,7 +177,8 @@ int main(int argc, char** argv) {
             auto v = value();
             auto n = v ? parse_number<std::uint16_t>(*v) : std::nullopt;
             if (!n) {
-                std::cerr << "kraftlab-cluster: --port-base needs a port number (0 for ephemeral)\n";
+                std::cerr
+                    << "kraftlab-cluster: --port-base needs a port number (0 for ephemeral)\n";
                 return 2;
             }
             config.port_base = *n;
@@ -220,7 +225,8 @@ int main(int argc, char** argv) {
         while (!quit.load()) {
             batch.clear();
             lab.events().drain(batch);
-            for (const auto& e : batch) emit(e.to_json());
+            for (const auto& e : batch)
+                emit(e.to_json());
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
     });
@@ -236,7 +242,9 @@ int main(int argc, char** argv) {
     printer.join();
     std::vector<kraftlab::core::Event> rest;
     lab.events().drain(rest);
-    for (const auto& e : rest) emit(e.to_json());
-    emit(reply("quit", CommandResult::success("the lab stopped; data kept in " + lab.data_dir().string())));
+    for (const auto& e : rest)
+        emit(e.to_json());
+    emit(reply("quit",
+               CommandResult::success("the lab stopped; data kept in " + lab.data_dir().string())));
     return 0;
 }

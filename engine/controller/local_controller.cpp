@@ -20,14 +20,16 @@ constexpr std::string_view kMetadataPartitionDir = "__cluster_metadata-0";
 
 std::string ids_text(const std::vector<std::int32_t>& ids) {
     std::string s = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        s += (i ? "," : "") + std::to_string(ids[i]);
     return s + "]";
 }
 
 std::vector<metadata::TopicResult> all_failed(const std::vector<std::string>& names,
                                               const std::string& why) {
     std::vector<metadata::TopicResult> out;
-    for (const auto& n : names) out.push_back({n, ErrorCode::NOT_CONTROLLER, why});
+    for (const auto& n : names)
+        out.push_back({n, ErrorCode::NOT_CONTROLLER, why});
     return out;
 }
 
@@ -36,7 +38,9 @@ std::vector<metadata::TopicResult> all_failed(const std::vector<std::string>& na
 LocalController::LocalController(LocalControllerConfig config, core::EventBus& events)
     : config_(std::move(config)), events_(events), image_(metadata::MetadataImage::empty()) {}
 
-LocalController::~LocalController() { stop(); }
+LocalController::~LocalController() {
+    stop();
+}
 
 std::optional<std::string> LocalController::load_log() {
     auto opened = storage::PartitionLog::open(config_.log_dir / kMetadataPartitionDir, {});
@@ -128,8 +132,10 @@ bool LocalController::commit(std::vector<MetadataRecord> records, const std::str
     const std::int64_t now = core::now_unix_ms();
     std::vector<protocol::Bytes> values;
     values.reserve(records.size());
-    for (const auto& r : records) values.push_back(metadata::encode_record(r));
-    for (const auto& v : values) builder.append(std::nullopt, protocol::ByteView(v), now);
+    for (const auto& r : records)
+        values.push_back(metadata::encode_record(r));
+    for (const auto& v : values)
+        builder.append(std::nullopt, protocol::ByteView(v), now);
     protocol::Bytes batch = builder.build();
     auto appended = log_->append_as_leader(batch, 0);
     if (!appended.ok()) {
@@ -155,7 +161,8 @@ bool LocalController::commit(std::vector<MetadataRecord> records, const std::str
         image_ = after;
     }
     records_.insert(records_.end(), indexed.begin(), indexed.end());
-    for (const auto& [id, inbox] : brokers_) inbox.deliver(indexed);
+    for (const auto& [id, inbox] : brokers_)
+        inbox.deliver(indexed);
     report_changes(*before, *after, changes, cause);
     return true;
 }
@@ -171,11 +178,13 @@ void LocalController::report_changes(const metadata::MetadataImage& before,
         nlohmann::json parts = nlohmann::json::array();
         std::ostringstream where;
         for (const auto& p : t->partitions) {
-            parts.push_back({{"partition", p.partition}, {"leader", p.leader}, {"replicas", p.replicas}});
+            parts.push_back(
+                {{"partition", p.partition}, {"leader", p.leader}, {"replicas", p.replicas}});
         }
         std::size_t rf = t->partitions.empty() ? 0 : t->partitions.front().replicas.size();
         events_.publish(EventKind::TopicCreated, NodeRef::lab(),
-                        "topic " + t->name + " created with " + std::to_string(t->partitions.size()) +
+                        "topic " + t->name + " created with " +
+                            std::to_string(t->partitions.size()) +
                             " partition(s), replication factor " + std::to_string(rf) + because,
                         {{"partitions", parts}, {"topic_id", t->id.to_base64()}}, t->name);
     }
@@ -190,14 +199,16 @@ void LocalController::report_changes(const metadata::MetadataImage& before,
         const std::string who = "broker " + std::to_string(broker_id);
         if (!old_b || old_b->epoch != new_b->epoch) {
             events_.publish(EventKind::BrokerRegistered, NodeRef::broker(broker_id),
-                            who + " registered at " + new_b->host + ":" + std::to_string(new_b->port) +
-                                " with broker epoch " + std::to_string(new_b->epoch),
+                            who + " registered at " + new_b->host + ":" +
+                                std::to_string(new_b->port) + " with broker epoch " +
+                                std::to_string(new_b->epoch),
                             {{"epoch", new_b->epoch}, {"port", new_b->port}});
         }
         bool was_fenced = old_b ? old_b->fenced : true;
         if (new_b->fenced && !was_fenced) {
-            events_.publish(EventKind::BrokerFenced, NodeRef::broker(broker_id),
-                            who + " is fenced" + because + ": it leads nothing and clients are not sent to it");
+            events_.publish(
+                EventKind::BrokerFenced, NodeRef::broker(broker_id),
+                who + " is fenced" + because + ": it leads nothing and clients are not sent to it");
         } else if (!new_b->fenced && was_fenced) {
             events_.publish(EventKind::BrokerUnfenced, NodeRef::broker(broker_id),
                             who + " is unfenced" + because + ": it may lead partitions again");
@@ -222,8 +233,8 @@ void LocalController::report_changes(const metadata::MetadataImage& before,
         if (p_new.leader == p_old.leader) continue;
         if (p_new.leader == metadata::kNoLeader) {
             std::string why = p_new.replicas.size() == 1
-                                  ? "its only replica, on broker " + std::to_string(p_new.replicas[0]) +
-                                        ", is unavailable"
+                                  ? "its only replica, on broker " +
+                                        std::to_string(p_new.replicas[0]) + ", is unavailable"
                                   : "no in-sync replica " + ids_text(p_new.isr) + " is available";
             events_.publish(EventKind::PartitionOffline, NodeRef::lab(),
                             label + " is offline: " + why + because, std::move(data), t_new->name,
@@ -233,8 +244,9 @@ void LocalController::report_changes(const metadata::MetadataImage& before,
                                    ? "no leader"
                                    : "broker " + std::to_string(p_old.leader);
             events_.publish(EventKind::LeaderChanged, NodeRef::lab(),
-                            label + " leader: " + from + " -> broker " + std::to_string(p_new.leader) +
-                                ", leader epoch " + std::to_string(p_new.leader_epoch) + because,
+                            label + " leader: " + from + " -> broker " +
+                                std::to_string(p_new.leader) + ", leader epoch " +
+                                std::to_string(p_new.leader_epoch) + because,
                             std::move(data), t_new->name, partition);
         }
     }
@@ -242,27 +254,29 @@ void LocalController::report_changes(const metadata::MetadataImage& before,
         if (!after.topic(name)) continue;
         nlohmann::json configs = after.topic_configs(name);
         events_.publish(EventKind::TopicConfigChanged, NodeRef::lab(),
-                        "topic " + name + " configs are now " + configs.dump(), {{"configs", configs}},
-                        name);
+                        "topic " + name + " configs are now " + configs.dump(),
+                        {{"configs", configs}}, name);
     }
 }
 
 void LocalController::create_topics(std::vector<metadata::NewTopic> topics, bool validate_only,
                                     TopicsDone done) {
     std::vector<std::string> names;
-    for (const auto& t : topics) names.push_back(t.name);
-    bool posted = mailbox_ && mailbox_->post([this, topics = std::move(topics), validate_only, done] {
-        auto result = metadata::create_topics(*image_, topics, config_.defaults, validate_only);
-        if (!result.records.empty() && !commit(std::move(result.records), "")) {
-            for (auto& r : result.response) {
-                if (r.error == ErrorCode::NONE) {
-                    r.error = ErrorCode::KAFKA_STORAGE_ERROR;
-                    r.message = "the metadata log could not be written";
+    for (const auto& t : topics)
+        names.push_back(t.name);
+    bool posted =
+        mailbox_ && mailbox_->post([this, topics = std::move(topics), validate_only, done] {
+            auto result = metadata::create_topics(*image_, topics, config_.defaults, validate_only);
+            if (!result.records.empty() && !commit(std::move(result.records), "")) {
+                for (auto& r : result.response) {
+                    if (r.error == ErrorCode::NONE) {
+                        r.error = ErrorCode::KAFKA_STORAGE_ERROR;
+                        r.message = "the metadata log could not be written";
+                    }
                 }
             }
-        }
-        done(std::move(result.response));
-    });
+            done(std::move(result.response));
+        });
     if (!posted) done(all_failed(names, "the controller is not running"));
 }
 
@@ -283,13 +297,17 @@ void LocalController::delete_topics(std::vector<std::string> names, TopicsDone d
 }
 
 void LocalController::broker_started(std::int32_t id, std::string host, std::uint16_t port,
-                                     broker::Broker::MetadataInbox inbox, std::function<void()> done) {
+                                     broker::Broker::MetadataInbox inbox,
+                                     std::function<void()> done) {
     run_on_thread([this, id, host = std::move(host), port, inbox = std::move(inbox), done] {
-        brokers_[id] = inbox;
-        commit(metadata::register_broker(*image_, id, protocol::Uuid::random(), host, port, std::nullopt),
-               "");
-        // The broker is new: send it the whole log so far (commit sent it only the last batch).
+        // Catch the broker up with the whole log first; from then on it gets every new batch.
+        // (The other order would let it apply its own registration first and then skip the
+        // older records as already seen.)
         inbox.deliver(records_);
+        brokers_[id] = inbox;
+        commit(metadata::register_broker(*image_, id, protocol::Uuid::random(), host, port,
+                                         std::nullopt),
+               "");
         commit(metadata::unfence_broker(*image_, id),
                "broker " + std::to_string(id) + " is up and has the metadata");
         commit(metadata::elect_preferred_leaders(*image_), "preferred leader election");

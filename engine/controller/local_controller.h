@@ -38,7 +38,7 @@ struct LocalControllerConfig {
 };
 
 class LocalController final : public broker::ControllerChannel {
-public:
+  public:
     LocalController(LocalControllerConfig config, core::EventBus& events);
     ~LocalController() override;
 
@@ -64,7 +64,7 @@ public:
     // The image as of now, for status displays (a copy of the pointer; thread-safe).
     std::shared_ptr<const metadata::MetadataImage> image() const;
 
-private:
+  private:
     using IndexedRecord = broker::IndexedRecord;
 
     // Appends records to the log, applies them, sends them to brokers, and reports what

@@ -6,33 +6,54 @@ namespace kraftlab::core {
 
 std::string NodeRef::label() const {
     switch (kind) {
-        case Kind::Lab: return "lab";
-        case Kind::Broker: return "broker-" + std::to_string(id);
-        case Kind::Controller: return "controller-" + std::to_string(id);
+        case Kind::Lab:
+            return "lab";
+        case Kind::Broker:
+            return "broker-" + std::to_string(id);
+        case Kind::Controller:
+            return "controller-" + std::to_string(id);
     }
     return "node";
 }
 
 std::string_view event_kind_name(EventKind kind) {
     switch (kind) {
-        case EventKind::LabReady: return "lab_ready";
-        case EventKind::LabStopped: return "lab_stopped";
-        case EventKind::NodeStarted: return "node_started";
-        case EventKind::NodeKilled: return "node_killed";
-        case EventKind::NodeRestarted: return "node_restarted";
-        case EventKind::NodeFailed: return "node_failed";
-        case EventKind::BrokerRegistered: return "broker_registered";
-        case EventKind::BrokerFenced: return "broker_fenced";
-        case EventKind::BrokerUnfenced: return "broker_unfenced";
-        case EventKind::TopicCreated: return "topic_created";
-        case EventKind::TopicDeleted: return "topic_deleted";
-        case EventKind::TopicConfigChanged: return "topic_config_changed";
-        case EventKind::LeaderChanged: return "leader_changed";
-        case EventKind::PartitionOffline: return "partition_offline";
-        case EventKind::LogRecovered: return "log_recovered";
-        case EventKind::Throughput: return "throughput";
-        case EventKind::ClientRejected: return "client_rejected";
-        case EventKind::CommandFailed: return "command_failed";
+        case EventKind::LabReady:
+            return "lab_ready";
+        case EventKind::LabStopped:
+            return "lab_stopped";
+        case EventKind::NodeStarted:
+            return "node_started";
+        case EventKind::NodeKilled:
+            return "node_killed";
+        case EventKind::NodeRestarted:
+            return "node_restarted";
+        case EventKind::NodeFailed:
+            return "node_failed";
+        case EventKind::BrokerRegistered:
+            return "broker_registered";
+        case EventKind::BrokerFenced:
+            return "broker_fenced";
+        case EventKind::BrokerUnfenced:
+            return "broker_unfenced";
+        case EventKind::TopicCreated:
+            return "topic_created";
+        case EventKind::TopicDeleted:
+            return "topic_deleted";
+        case EventKind::TopicConfigChanged:
+            return "topic_config_changed";
+        case EventKind::LeaderChanged:
+            return "leader_changed";
+        case EventKind::PartitionOffline:
+            return "partition_offline";
+        case EventKind::LogRecovered:
+            return "log_recovered";
+        case EventKind::Throughput:
+            return "throughput";
+        case EventKind::ClientRejected:
+            return "client_rejected";
+        case EventKind::CommandFailed:
+            return "command_failed";
     }
     return "unknown";
 }

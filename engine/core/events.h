@@ -57,9 +57,9 @@ struct Event {
     std::int64_t time_ms = 0;  // Unix time in milliseconds
     EventKind kind = EventKind::LabReady;
     NodeRef node;
-    std::string topic;           // empty when the event is not about a topic
+    std::string topic;            // empty when the event is not about a topic
     std::int32_t partition = -1;  // -1 when not about one partition
-    std::string explain;         // one line, plain words
+    std::string explain;          // one line, plain words
     nlohmann::json data = nlohmann::json::object();
 
     // {"type":"event","kind":...,"time_ms":...,"node":...,"topic":...,"explain":...,...data}
@@ -69,7 +69,7 @@ struct Event {
 std::int64_t now_unix_ms();
 
 class EventBus {
-public:
+  public:
     explicit EventBus(std::size_t capacity = 65536) : capacity_(capacity) {}
 
     void publish(Event event);
@@ -82,7 +82,7 @@ public:
     std::size_t drain(std::vector<Event>& out, std::size_t max = SIZE_MAX);
     std::uint64_t dropped() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::deque<Event> queue_;
     std::size_t capacity_;

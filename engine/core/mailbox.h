@@ -14,7 +14,7 @@
 namespace kraftlab::core {
 
 class Mailbox : public std::enable_shared_from_this<Mailbox> {
-public:
+  public:
     static std::shared_ptr<Mailbox> create(boost::asio::any_io_executor executor) {
         return std::shared_ptr<Mailbox>(new Mailbox(std::move(executor)));
     }
@@ -25,7 +25,7 @@ public:
     void close();
     bool is_open() const;
 
-private:
+  private:
     explicit Mailbox(boost::asio::any_io_executor executor) : executor_(std::move(executor)) {}
 
     mutable std::mutex mutex_;

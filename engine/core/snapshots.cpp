@@ -29,7 +29,8 @@ std::shared_ptr<const BrokerSnapshot> SnapshotBoard::broker(std::int32_t id) con
 std::vector<std::shared_ptr<const BrokerSnapshot>> SnapshotBoard::brokers() const {
     std::lock_guard lock(mutex_);
     std::vector<std::shared_ptr<const BrokerSnapshot>> out;
-    for (const auto& [id, s] : brokers_) out.push_back(s);
+    for (const auto& [id, s] : brokers_)
+        out.push_back(s);
     return out;
 }
 

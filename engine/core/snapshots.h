@@ -47,14 +47,14 @@ struct BrokerSnapshot {
 };
 
 class SnapshotBoard {
-public:
+  public:
     void publish(std::shared_ptr<const BrokerSnapshot> snapshot);
     // Marks a broker down, keeping its last known partitions for display.
     void mark_down(std::int32_t broker_id);
     std::shared_ptr<const BrokerSnapshot> broker(std::int32_t id) const;
     std::vector<std::shared_ptr<const BrokerSnapshot>> brokers() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::map<std::int32_t, std::shared_ptr<const BrokerSnapshot>> brokers_;
 };

@@ -41,7 +41,9 @@ std::string format_rate(double v) {
 
 Cluster::Cluster(LabConfig config) : config_(std::move(config)) {}
 
-Cluster::~Cluster() { stop(); }
+Cluster::~Cluster() {
+    stop();
+}
 
 std::optional<std::string> Cluster::start() {
     std::lock_guard lock(mutex_);
@@ -64,7 +66,8 @@ std::optional<std::string> Cluster::start() {
         data_dir_ = fs::absolute(config_.data_dir, ec);
         fs::create_directories(data_dir_, ec);
         if (ec || !fs::is_directory(data_dir_)) {
-            return "cannot use '" + config_.data_dir.string() + "' as the data directory: " + ec.message();
+            return "cannot use '" + config_.data_dir.string() +
+                   "' as the data directory: " + ec.message();
         }
     }
     cluster_id_ = load_or_create_cluster_id(data_dir_);
@@ -81,7 +84,8 @@ std::optional<std::string> Cluster::start() {
         slot.config = config_.broker;
         slot.config.node_id = id;
         slot.config.host = config_.host;
-        slot.config.port = config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + id - 1);
+        slot.config.port =
+            config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + id - 1);
         slot.config.data_dir = data_dir_ / ("broker-" + std::to_string(id));
         slot.config.cluster_id = cluster_id_;
         brokers_[id] = std::move(slot);
@@ -98,8 +102,8 @@ std::optional<std::string> Cluster::start() {
             return error;
         }
         events_.publish(EventKind::NodeStarted, NodeRef::broker(id),
-                        "broker " + std::to_string(id) + " is listening on " + slot.config.host + ":" +
-                            std::to_string(slot.config.port),
+                        "broker " + std::to_string(id) + " is listening on " + slot.config.host +
+                            ":" + std::to_string(slot.config.port),
                         {{"port", slot.config.port}});
     }
     started_ = true;
@@ -111,7 +115,7 @@ std::optional<std::string> Cluster::start() {
     events_.publish(EventKind::LabReady, NodeRef::lab(),
                     "the lab is running with " + std::to_string(config_.brokers) +
                         " broker(s); session directory " + data_dir_.string(),
-                    {{"bootstrap", bootstrap()}, {"data", data_dir_.string()}});
+                    {{"bootstrap", bootstrap_locked()}, {"data", data_dir_.string()}});
     return std::nullopt;
 }
 
@@ -125,7 +129,8 @@ std::optional<std::string> Cluster::start_broker(BrokerSlot& slot) {
                                 node->metadata_inbox(), [&live] { live.set_value(); });
     if (future.wait_for(kCommandTimeout) != std::future_status::ready) {
         node->kill();
-        return "broker " + std::to_string(slot.config.node_id) + " did not register with the controller";
+        return "broker " + std::to_string(slot.config.node_id) +
+               " did not register with the controller";
     }
     slot.node = std::move(node);
     return std::nullopt;
@@ -155,6 +160,10 @@ void Cluster::stop() {
 
 std::string Cluster::bootstrap() const {
     std::lock_guard lock(mutex_);
+    return bootstrap_locked();
+}
+
+std::string Cluster::bootstrap_locked() const {
     std::string out;
     for (const auto& [id, slot] : brokers_) {
         if (!out.empty()) out += ",";
@@ -166,7 +175,8 @@ std::string Cluster::bootstrap() const {
 std::vector<std::int32_t> Cluster::broker_ids() const {
     std::lock_guard lock(mutex_);
     std::vector<std::int32_t> ids;
-    for (const auto& [id, slot] : brokers_) ids.push_back(id);
+    for (const auto& [id, slot] : brokers_)
+        ids.push_back(id);
     return ids;
 }
 
@@ -194,7 +204,8 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
     metadata::NewTopic topic{name, partitions, replication_factor};
-    for (auto& [k, v] : configs) topic.configs.emplace_back(k, v);
+    for (auto& [k, v] : configs)
+        topic.configs.emplace_back(k, v);
     std::promise<std::vector<metadata::TopicResult>> answer;
     auto future = answer.get_future();
     controller_->create_topics({topic}, false, [&answer](std::vector<metadata::TopicResult> r) {
@@ -207,15 +218,16 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
     if (results.empty()) return CommandResult::failure("the controller gave no answer");
     const auto& r = results.front();
     if (r.error != protocol::ErrorCode::NONE) {
-        return CommandResult::failure(std::string(protocol::error_name(r.error)) + ": " + r.message);
+        return CommandResult::failure(std::string(protocol::error_name(r.error)) + ": " +
+                                      r.message);
     }
-    return CommandResult::success("topic " + name + " created with " + std::to_string(r.num_partitions) +
-                                      " partition(s), replication factor " +
-                                      std::to_string(r.replication_factor),
-                                  {{"topic", name},
-                                   {"partitions", r.num_partitions},
-                                   {"replication_factor", r.replication_factor},
-                                   {"topic_id", r.topic_id.to_base64()}});
+    return CommandResult::success(
+        "topic " + name + " created with " + std::to_string(r.num_partitions) +
+            " partition(s), replication factor " + std::to_string(r.replication_factor),
+        {{"topic", name},
+         {"partitions", r.num_partitions},
+         {"replication_factor", r.replication_factor},
+         {"topic_id", r.topic_id.to_base64()}});
 }
 
 CommandResult Cluster::delete_topic(const std::string& name) {
@@ -233,7 +245,8 @@ CommandResult Cluster::delete_topic(const std::string& name) {
     if (results.empty()) return CommandResult::failure("the controller gave no answer");
     const auto& r = results.front();
     if (r.error != protocol::ErrorCode::NONE) {
-        return CommandResult::failure(std::string(protocol::error_name(r.error)) + ": " + r.message);
+        return CommandResult::failure(std::string(protocol::error_name(r.error)) + ": " +
+                                      r.message);
     }
     return CommandResult::success("topic " + name + " deleted", {{"topic", name}});
 }
@@ -242,8 +255,10 @@ CommandResult Cluster::kill_broker(std::int32_t id) {
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
     auto it = brokers_.find(id);
-    if (it == brokers_.end()) return CommandResult::failure("there is no broker " + std::to_string(id));
-    if (!it->second.node) return CommandResult::failure("broker " + std::to_string(id) + " is already down");
+    if (it == brokers_.end())
+        return CommandResult::failure("there is no broker " + std::to_string(id));
+    if (!it->second.node)
+        return CommandResult::failure("broker " + std::to_string(id) + " is already down");
     it->second.node->kill();
     events_.publish(EventKind::NodeKilled, NodeRef::broker(id),
                     "broker " + std::to_string(id) +
@@ -258,15 +273,17 @@ CommandResult Cluster::restart_broker(std::int32_t id) {
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
     auto it = brokers_.find(id);
-    if (it == brokers_.end()) return CommandResult::failure("there is no broker " + std::to_string(id));
-    if (it->second.node) return CommandResult::failure("broker " + std::to_string(id) + " is already running");
+    if (it == brokers_.end())
+        return CommandResult::failure("there is no broker " + std::to_string(id));
+    if (it->second.node)
+        return CommandResult::failure("broker " + std::to_string(id) + " is already running");
     if (auto error = start_broker(it->second)) {
         events_.publish(EventKind::NodeFailed, NodeRef::broker(id), *error);
         return CommandResult::failure(*error);
     }
     events_.publish(EventKind::NodeRestarted, NodeRef::broker(id),
-                    "broker " + std::to_string(id) + " restarted on " + it->second.config.host + ":" +
-                        std::to_string(it->second.config.port) + " and recovered its logs",
+                    "broker " + std::to_string(id) + " restarted on " + it->second.config.host +
+                        ":" + std::to_string(it->second.config.port) + " and recovered its logs",
                     {{"port", it->second.config.port}});
     return CommandResult::success("broker " + std::to_string(id) + " restarted",
                                   {{"broker", id}, {"port", it->second.config.port}});
@@ -315,12 +332,9 @@ nlohmann::json Cluster::status() const {
                           {"configs", image->topic_configs(name)},
                           {"partitions", std::move(parts)}});
     }
-    return {{"cluster_id", cluster_id_},
-            {"data", data_dir_.string()},
-            {"bootstrap", bootstrap()},
-            {"metadata_offset", image->offset()},
-            {"brokers", std::move(brokers)},
-            {"topics", std::move(topics)}};
+    return {{"cluster_id", cluster_id_},     {"data", data_dir_.string()},
+            {"bootstrap", bootstrap()},      {"metadata_offset", image->offset()},
+            {"brokers", std::move(brokers)}, {"topics", std::move(topics)}};
 }
 
 void Cluster::throughput_loop() {
@@ -334,7 +348,8 @@ void Cluster::throughput_loop() {
     for (;;) {
         {
             std::unique_lock lock(throughput_mutex_);
-            if (throughput_cv_.wait_for(lock, std::chrono::milliseconds(config_.throughput_interval_ms),
+            if (throughput_cv_.wait_for(lock,
+                                        std::chrono::milliseconds(config_.throughput_interval_ms),
                                         [this] { return throughput_stop_; })) {
                 return;
             }
@@ -362,7 +377,8 @@ void Cluster::throughput_loop() {
                 }
                 double records = static_cast<double>(p.records_in_total - prev_records) / seconds;
                 double bytes = static_cast<double>(p.bytes_in_total - prev_bytes) / seconds;
-                if (it == last.end()) continue;  // first sight: no rate yet
+                // A partition seen for the first time counts from zero: its counters start when
+                // its broker starts, so everything in them happened since.
                 if (records <= 0) continue;
                 partitions.push_back({{"topic", p.topic},
                                       {"partition", p.partition},

@@ -8,6 +8,7 @@
 // thread. Events and snapshots are read through events() and snapshots() from any thread.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -35,7 +36,8 @@ struct LabConfig {
     std::uint16_t port_base = 0;
     // The session directory; empty: a fresh temporary one.
     std::filesystem::path data_dir;
-    broker::BrokerConfig broker;  // per-broker fields (id, port, data_dir, cluster_id) are filled in
+    broker::BrokerConfig
+        broker;  // per-broker fields (id, port, data_dir, cluster_id) are filled in
     metadata::ClusterDefaults cluster;
     std::int32_t throughput_interval_ms = 1000;
 };
@@ -45,14 +47,15 @@ struct CommandResult {
     std::string message;  // plain words, for the reply line or the UI
     nlohmann::json data = nlohmann::json::object();
 
-    static CommandResult success(std::string message, nlohmann::json data = nlohmann::json::object()) {
+    static CommandResult success(std::string message,
+                                 nlohmann::json data = nlohmann::json::object()) {
         return {true, std::move(message), std::move(data)};
     }
     static CommandResult failure(std::string message) { return {false, std::move(message), {}}; }
 };
 
 class Cluster {
-public:
+  public:
     static constexpr std::int32_t kMaxBrokers = 32;
 
     explicit Cluster(LabConfig config);
@@ -88,13 +91,14 @@ public:
     core::SnapshotBoard& snapshots() { return snapshots_; }
     std::shared_ptr<const metadata::MetadataImage> metadata() const;
 
-private:
+  private:
     struct BrokerSlot {
         broker::BrokerConfig config;
         std::unique_ptr<broker::Broker> node;
     };
 
     std::optional<std::string> start_broker(BrokerSlot& slot);
+    std::string bootstrap_locked() const;  // mutex_ held
     void throughput_loop();
 
     LabConfig config_;

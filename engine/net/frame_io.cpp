@@ -14,11 +14,16 @@ constexpr std::size_t kReadChunkBytes = 64 * 1024;
 
 std::string_view describe(FrameStatus status) {
     switch (status) {
-        case FrameStatus::Ok: return "ok";
-        case FrameStatus::Closed: return "the connection was closed";
-        case FrameStatus::Truncated: return "the connection ended in the middle of a frame";
-        case FrameStatus::TooLarge: return "the frame size exceeds the limit";
-        case FrameStatus::TooSmall: return "the frame size is negative or too small";
+        case FrameStatus::Ok:
+            return "ok";
+        case FrameStatus::Closed:
+            return "the connection was closed";
+        case FrameStatus::Truncated:
+            return "the connection ended in the middle of a frame";
+        case FrameStatus::TooLarge:
+            return "the frame size exceeds the limit";
+        case FrameStatus::TooSmall:
+            return "the frame size is negative or too small";
     }
     return "unknown";
 }
@@ -37,7 +42,8 @@ awaitable<FrameReadResult> read_frame(tcp::socket& socket, Bytes& payload, std::
     if (size < 0 || static_cast<std::size_t>(size) < min_size) {
         co_return FrameReadResult{FrameStatus::TooSmall, size};
     }
-    if (static_cast<std::size_t>(size) > max_size) co_return FrameReadResult{FrameStatus::TooLarge, size};
+    if (static_cast<std::size_t>(size) > max_size)
+        co_return FrameReadResult{FrameStatus::TooLarge, size};
 
     const auto total = static_cast<std::size_t>(size);
     payload.clear();
@@ -64,11 +70,11 @@ awaitable<FrameReadResult> read_frame(tcp::socket& socket, Bytes& payload, std::
 
 awaitable<void> write_frame(tcp::socket& socket, ByteView head, ByteView body) {
     const auto size = static_cast<std::uint32_t>(head.size() + body.size());
-    std::array<std::uint8_t, 4> prefix{static_cast<std::uint8_t>(size >> 24),
-                                       static_cast<std::uint8_t>(size >> 16),
-                                       static_cast<std::uint8_t>(size >> 8),
-                                       static_cast<std::uint8_t>(size)};
-    std::array<asio::const_buffer, 3> buffers{asio::buffer(prefix), asio::buffer(head.data(), head.size()),
+    std::array<std::uint8_t, 4> prefix{
+        static_cast<std::uint8_t>(size >> 24), static_cast<std::uint8_t>(size >> 16),
+        static_cast<std::uint8_t>(size >> 8), static_cast<std::uint8_t>(size)};
+    std::array<asio::const_buffer, 3> buffers{asio::buffer(prefix),
+                                              asio::buffer(head.data(), head.size()),
                                               asio::buffer(body.data(), body.size())};
     co_await asio::async_write(socket, buffers, asio::use_awaitable);
 }

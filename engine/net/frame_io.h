@@ -19,10 +19,10 @@ using protocol::ByteView;
 
 enum class FrameStatus {
     Ok,
-    Closed,    // the peer closed the connection (or it was reset) between frames
-    Truncated, // the connection ended inside a frame
-    TooLarge,  // the size prefix exceeds the limit
-    TooSmall,  // the size prefix is negative or below the minimum
+    Closed,     // the peer closed the connection (or it was reset) between frames
+    Truncated,  // the connection ended inside a frame
+    TooLarge,   // the size prefix exceeds the limit
+    TooSmall,   // the size prefix is negative or below the minimum
 };
 std::string_view describe(FrameStatus status);
 

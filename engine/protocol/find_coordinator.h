@@ -32,7 +32,7 @@ struct FindCoordinatorResponse {
     static constexpr std::int16_t kMinVersion = 0;
     static constexpr std::int16_t kMaxVersion = 2;
 
-    std::int32_t throttle_time_ms = 0;        // v1+
+    std::int32_t throttle_time_ms = 0;  // v1+
     std::int16_t error_code = 0;
     std::optional<std::string> error_message;  // v1+
     std::int32_t node_id = -1;

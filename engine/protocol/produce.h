@@ -59,7 +59,7 @@ struct ProduceResponse {
         std::int64_t base_offset = 0;
         // -1 unless the topic uses LogAppendTime.
         std::int64_t log_append_time_ms = -1;  // v2+
-        std::int64_t log_start_offset = -1;  // v5+
+        std::int64_t log_start_offset = -1;    // v5+
         bool operator==(const PartitionProduceResponse&) const = default;
     };
 

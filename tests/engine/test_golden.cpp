@@ -1,6 +1,7 @@
-// Golden bytes from real clients (tests/engine/golden, captured by tests/tools/capture_requests.py):
-// every captured request frame decodes with this project's message codecs, carries what the
-// client was told to send, and re-encodes to exactly the client's bytes.
+// Golden bytes from real clients (tests/engine/golden, captured by
+// tests/tools/capture_requests.py): every captured request frame decodes with this project's
+// message codecs, carries what the client was told to send, and re-encodes to exactly the client's
+// bytes.
 #include <QtTest>
 #include <cctype>
 #include <fstream>
@@ -45,7 +46,8 @@ Frame open_frame(const QString& file) {
     f.bytes = read_hex_file(file);
     Reader size_reader(f.bytes);
     const auto size = size_reader.i32();
-    if (static_cast<std::size_t>(size) + 4 != f.bytes.size()) qFatal("size prefix mismatch in %s", qPrintable(file));
+    if (static_cast<std::size_t>(size) + 4 != f.bytes.size())
+        qFatal("size prefix mismatch in %s", qPrintable(file));
     Reader r(ByteView(f.bytes).subspan(4));
     if (!decode_request_header(r, f.header)) qFatal("bad header in %s", qPrintable(file));
     f.body_offset = 4 + r.position();
@@ -69,7 +71,8 @@ M decode_and_reencode(const Frame& f) {
     encode_request_header(w, f.header);
     message.encode(w, f.header.api_version);
     w.patch_i32(0, static_cast<std::int32_t>(again.size() - 4));
-    if (again != f.bytes) QTest::qFail("re-encoding differs from the client's bytes", __FILE__, __LINE__);
+    if (again != f.bytes)
+        QTest::qFail("re-encoding differs from the client's bytes", __FILE__, __LINE__);
     return message;
 }
 
@@ -78,7 +81,7 @@ M decode_and_reencode(const Frame& f) {
 class GoldenTest : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void kcat_api_versions_v3() {
         auto f = open_frame("kcat-apiversions-v3.hex");
         QCOMPARE(f.header.api_key, to_wire(ApiKey::ApiVersions));
@@ -117,17 +120,21 @@ private slots:
         QTest::addColumn<int>("version");
         QTest::addColumn<int>("acks");
         QTest::addColumn<int>("codec");
-        QTest::newRow("kcat none") << "kcat-produce-v7-none.hex" << 7 << -1 << int(Compression::None);
-        QTest::newRow("kcat gzip") << "kcat-produce-v7-gzip.hex" << 7 << -1 << int(Compression::Gzip);
-        QTest::newRow("kcat snappy") << "kcat-produce-v7-snappy.hex" << 7 << -1 << int(Compression::Snappy);
+        QTest::newRow("kcat none")
+            << "kcat-produce-v7-none.hex" << 7 << -1 << int(Compression::None);
+        QTest::newRow("kcat gzip")
+            << "kcat-produce-v7-gzip.hex" << 7 << -1 << int(Compression::Gzip);
+        QTest::newRow("kcat snappy")
+            << "kcat-produce-v7-snappy.hex" << 7 << -1 << int(Compression::Snappy);
         QTest::newRow("kcat lz4") << "kcat-produce-v7-lz4.hex" << 7 << -1 << int(Compression::Lz4);
-        QTest::newRow("kcat zstd") << "kcat-produce-v7-zstd.hex" << 7 << -1 << int(Compression::Zstd);
-        QTest::newRow("kcat gzip downgraded") << "kcat-produce-v7-gzip-downgraded.hex" << 7 << -1
-                                              << int(Compression::None);
-        QTest::newRow("kafka-python none") << "kafka-python-produce-v3-none.hex" << 3 << 1
-                                           << int(Compression::None);
-        QTest::newRow("kafka-python gzip") << "kafka-python-produce-v3-gzip.hex" << 3 << 1
-                                           << int(Compression::Gzip);
+        QTest::newRow("kcat zstd")
+            << "kcat-produce-v7-zstd.hex" << 7 << -1 << int(Compression::Zstd);
+        QTest::newRow("kcat gzip downgraded")
+            << "kcat-produce-v7-gzip-downgraded.hex" << 7 << -1 << int(Compression::None);
+        QTest::newRow("kafka-python none")
+            << "kafka-python-produce-v3-none.hex" << 3 << 1 << int(Compression::None);
+        QTest::newRow("kafka-python gzip")
+            << "kafka-python-produce-v3-gzip.hex" << 3 << 1 << int(Compression::Gzip);
     }
 
     void produce_requests() {

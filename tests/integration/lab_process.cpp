@@ -5,8 +5,12 @@
 
 namespace kraftlab::testing {
 
-QString cluster_binary() { return QStringLiteral(KRAFTLAB_BIN_DIR "/kraftlab-cluster"); }
-QString scripts_dir() { return QStringLiteral(KRAFTLAB_CLIENTS_DIR); }
+QString cluster_binary() {
+    return QStringLiteral(KRAFTLAB_BIN_DIR "/kraftlab-cluster");
+}
+QString scripts_dir() {
+    return QStringLiteral(KRAFTLAB_CLIENTS_DIR);
+}
 
 ClientResult run_client(const QString& program, const QStringList& args, const QByteArray& input,
                         int timeout_ms) {
@@ -123,7 +127,8 @@ std::optional<QJsonObject> LabProcess::wait_event(
         for (; checked < events_.size(); ++checked) {
             if (match(events_[checked])) return events_[checked];
         }
-        if (t.elapsed() >= timeout_ms || process_.state() == QProcess::NotRunning) return std::nullopt;
+        if (t.elapsed() >= timeout_ms || process_.state() == QProcess::NotRunning)
+            return std::nullopt;
         pump(100);
     }
 }
@@ -136,7 +141,8 @@ QString LabProcess::broker_address(int id) {
     auto status = command("status");
     for (const auto& b : status["brokers"].toArray()) {
         auto o = b.toObject();
-        if (o["id"].toInt() == id) return o["host"].toString() + ":" + QString::number(o["port"].toInt());
+        if (o["id"].toInt() == id)
+            return o["host"].toString() + ":" + QString::number(o["port"].toInt());
     }
     return {};
 }
@@ -147,7 +153,8 @@ int LabProcess::quit(int timeout_ms) {
     process_.closeWriteChannel();
     QElapsedTimer t;
     t.start();
-    while (process_.state() != QProcess::NotRunning && t.elapsed() < timeout_ms) pump(100);
+    while (process_.state() != QProcess::NotRunning && t.elapsed() < timeout_ms)
+        pump(100);
     if (process_.state() != QProcess::NotRunning) return -1;
     pump(0);
     return process_.exitCode();

@@ -30,14 +30,14 @@ struct ClientResult {
 };
 
 // Runs a program to completion, feeding `input` on stdin.
-ClientResult run_client(const QString& program, const QStringList& args, const QByteArray& input = {},
-                        int timeout_ms = 60'000);
+ClientResult run_client(const QString& program, const QStringList& args,
+                        const QByteArray& input = {}, int timeout_ms = 60'000);
 // /usr/bin/python3 with a script from tests/integration/clients/.
-ClientResult run_python(const QString& script, const QStringList& args, const QByteArray& input = {},
-                        int timeout_ms = 60'000);
+ClientResult run_python(const QString& script, const QStringList& args,
+                        const QByteArray& input = {}, int timeout_ms = 60'000);
 
 class LabProcess {
-public:
+  public:
     LabProcess() = default;
     ~LabProcess();
 
@@ -62,7 +62,7 @@ public:
     // The broker's "127.0.0.1:port" from the last status.
     QString broker_address(int id);
 
-private:
+  private:
     void pump(int timeout_ms);
 
     QProcess process_;

@@ -25,7 +25,7 @@ namespace {
 
 // A blocking TCP connection with timeouts, for speaking (or mangling) the protocol by hand.
 class RawConnection {
-public:
+  public:
     explicit RawConnection(const QString& address) {
         auto parts = address.split(':');
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -51,7 +51,8 @@ public:
     }
 
     template <typename Request>
-    bool send_request(std::int16_t key, std::int16_t version, std::int32_t correlation, const Request& r) {
+    bool send_request(std::int16_t key, std::int16_t version, std::int32_t correlation,
+                      const Request& r) {
         Bytes body;
         Writer w(body);
         encode_request_header(w, RequestHeader{key, version, correlation, "raw-test"});
@@ -73,7 +74,8 @@ public:
         Reader r(size_bytes);
         std::int32_t size = r.i32();
         Bytes payload;
-        if (size < 0 || !read_exact(payload, static_cast<std::size_t>(size), timeout_ms)) return std::nullopt;
+        if (size < 0 || !read_exact(payload, static_cast<std::size_t>(size), timeout_ms))
+            return std::nullopt;
         return payload;
     }
 
@@ -86,7 +88,7 @@ public:
         return n <= 0;
     }
 
-private:
+  private:
     bool read_exact(Bytes& out, std::size_t n, int timeout_ms) {
         out.resize(n);
         std::size_t got = 0;
@@ -133,7 +135,7 @@ class BadInputTest : public QObject {
     LabProcess lab;
     QString address;
 
-private slots:
+  private slots:
     void initTestCase() {
         QVERIFY(lab.start({"--brokers", "1"}));
         address = lab.bootstrap().split(',').first();
@@ -148,7 +150,8 @@ private slots:
             RawConnection c(address);
             QVERIFY(c.connected());
             Bytes garbage(1 + rng() % 4096);
-            for (auto& b : garbage) b = static_cast<std::uint8_t>(rng());
+            for (auto& b : garbage)
+                b = static_cast<std::uint8_t>(rng());
             c.send_raw(garbage);
             // Either a closed connection, or (if the garbage happened to look like a small frame
             // still being received) silence; the broker never crashes.
@@ -179,7 +182,8 @@ private slots:
             QVERIFY2(c.closed_by_peer(), qPrintable(QString::number(prefix, 16)));
         }
         QVERIFY(lab.wait_event([](const QJsonObject& e) {
-            return e["kind"] == "client_rejected" && e["explain"].toString().contains("socket.request.max.bytes");
+            return e["kind"] == "client_rejected" &&
+                   e["explain"].toString().contains("socket.request.max.bytes");
         }));
         QVERIFY(still_serving(address));
     }
@@ -227,7 +231,8 @@ private slots:
 
     void produce_with_wrong_crc_gets_corrupt_message() {
         RecordBatchBuilder builder;
-        builder.append(std::nullopt, ByteView(reinterpret_cast<const std::uint8_t*>("hello"), 5), 1);
+        builder.append(std::nullopt, ByteView(reinterpret_cast<const std::uint8_t*>("hello"), 5),
+                       1);
         Bytes batch = builder.build();
         batch.back() ^= 0x01;  // the CRC covers this byte
         ProduceRequest request;

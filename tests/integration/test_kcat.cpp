@@ -43,7 +43,8 @@ std::map<Compression, int> codecs_on_disk(const QString& data_dir, const QString
         BatchIterator batches({reinterpret_cast<const std::uint8_t*>(bytes.constData()),
                                static_cast<std::size_t>(bytes.size())},
                               SIZE_MAX, /*check_crc=*/true);
-        while (batches.next()) counts[batches.header().compression()]++;
+        while (batches.next())
+            counts[batches.header().compression()]++;
     }
     return counts;
 }
@@ -55,7 +56,7 @@ class KcatTest : public QObject {
 
     LabProcess lab;
 
-private slots:
+  private slots:
     void initTestCase() { QVERIFY(lab.start({"--brokers", "3"})); }
     void cleanupTestCase() { QCOMPARE(lab.quit(), 0); }
 
@@ -102,14 +103,16 @@ private slots:
         QVERIFY2(created["ok"].toBool(), qPrintable(created["error"].toString()));
 
         const QByteArray input = make_input(codec);
-        auto produced = run_client("kcat", {"-P", "-b", lab.bootstrap(), "-t", topic, "-K:", "-z", codec,
-                                            "-X", "linger.ms=20", "-X", "partitioner=murmur2_random"},
+        auto produced = run_client("kcat",
+                                   {"-P", "-b", lab.bootstrap(), "-t", topic, "-K:", "-z", codec,
+                                    "-X", "linger.ms=20", "-X", "partitioner=murmur2_random"},
                                    input, 120'000);
         QVERIFY2(produced.ok(), produced.err.constData());
         QVERIFY2(!produced.err.contains("failed"), produced.err.constData());
 
-        auto consumed = run_client("kcat", {"-C", "-b", lab.bootstrap(), "-t", topic, "-o", "beginning",
-                                            "-e", "-q", "-f", "%p %k:%s\\n"},
+        auto consumed = run_client("kcat",
+                                   {"-C", "-b", lab.bootstrap(), "-t", topic, "-o", "beginning",
+                                    "-e", "-q", "-f", "%p %k:%s\\n"},
                                    {}, 120'000);
         QVERIFY2(consumed.ok(), consumed.err.constData());
 
@@ -129,7 +132,8 @@ private slots:
             got_by_key[key].append(record);
             partitions_by_key[key].insert(line.left(space).toInt());
         }
-        for (const auto& line : sent) sent_by_key[line.left(line.indexOf(':'))].append(line);
+        for (const auto& line : sent)
+            sent_by_key[line.left(line.indexOf(':'))].append(line);
         QCOMPARE(got.size(), kRecords);
         auto sorted_sent = sent;
         auto sorted_got = got;
@@ -137,14 +141,16 @@ private slots:
         std::sort(sorted_got.begin(), sorted_got.end());
         QVERIFY(sorted_sent == sorted_got);
         QVERIFY(sent_by_key == got_by_key);
-        for (const auto& [key, parts] : partitions_by_key) QCOMPARE(parts.size(), 1);
+        for (const auto& [key, parts] : partitions_by_key)
+            QCOMPARE(parts.size(), 1);
 
         // The codec really reached the broker's disk.
         auto on_disk = codecs_on_disk(lab.data_dir(), topic);
         const auto expected = static_cast<Compression>(attribute);
         QVERIFY2(on_disk[expected] > 0, qPrintable("no " + codec + " batch in the segment files"));
         // librdkafka may send a tiny tail batch uncompressed when compression would not pay.
-        if (expected != Compression::None) QVERIFY(on_disk[expected] > 4 * on_disk[Compression::None]);
+        if (expected != Compression::None)
+            QVERIFY(on_disk[expected] > 4 * on_disk[Compression::None]);
     }
 };
 

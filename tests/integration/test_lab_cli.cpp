@@ -27,7 +27,7 @@ QJsonObject find_topic(const QJsonObject& status, const QString& name) {
 class LabCliTest : public QObject {
     Q_OBJECT
 
-private slots:
+  private slots:
     void ready_line_then_commands_with_replies() {
         LabProcess lab;
         QVERIFY(lab.start({"--brokers", "2"}));
@@ -93,12 +93,14 @@ private slots:
         QCOMPARE(p.exitCode(), 0);
         auto lines = p.readAllStandardOutput().trimmed().split('\n');
         QVERIFY(QJsonDocument::fromJson(lines.first()).object()["type"] == "ready");
-        for (const auto& line : lines) QVERIFY2(QJsonDocument::fromJson(line).isObject(), line.constData());
+        for (const auto& line : lines)
+            QVERIFY2(QJsonDocument::fromJson(line).isObject(), line.constData());
     }
 
     void bad_arguments_are_refused() {
-        for (const QStringList& args : {QStringList{"--brokers", "0"}, QStringList{"--brokers", "many"},
-                                        QStringList{"--port-base", "70000"}, QStringList{"--what"}}) {
+        for (const QStringList& args :
+             {QStringList{"--brokers", "0"}, QStringList{"--brokers", "many"},
+              QStringList{"--port-base", "70000"}, QStringList{"--what"}}) {
             auto r = run_client(cluster_binary(), args, {}, 10'000);
             QCOMPARE(r.exit_code, 2);
             QVERIFY(!r.err.isEmpty());
@@ -112,8 +114,9 @@ private slots:
         LabProcess lab;
         QVERIFY(lab.start({"--brokers", "3"}));
         QVERIFY(lab.command("create-topic durable 6")["ok"].toBool());
-        auto produced = parse(run_python("kafka_python_roundtrip.py",
-                                         {lab.bootstrap(), "durable", "2000", "produce", "all"}, {}, 120'000));
+        auto produced =
+            parse(run_python("kafka_python_roundtrip.py",
+                             {lab.bootstrap(), "durable", "2000", "produce", "all"}, {}, 120'000));
         const auto acked = produced["acked"].toArray();
         QCOMPARE(acked.size(), 2000);
 
@@ -140,11 +143,13 @@ private slots:
             return e["kind"] == "leader_changed" && e["explain"].toString().contains("-> broker 2");
         }));
 
-        auto consumed = parse(run_python("kafka_python_roundtrip.py",
-                                         {lab.bootstrap(), "durable", "2000", "consume"}, {}, 120'000));
+        auto consumed =
+            parse(run_python("kafka_python_roundtrip.py",
+                             {lab.bootstrap(), "durable", "2000", "consume"}, {}, 120'000));
         QJsonArray read = consumed["read"].toArray();
         QSet<QString> got;
-        for (const auto& r : read) got.insert(QJsonDocument(r.toArray()).toJson(QJsonDocument::Compact));
+        for (const auto& r : read)
+            got.insert(QJsonDocument(r.toArray()).toJson(QJsonDocument::Compact));
         for (const auto& a : acked) {
             QVERIFY2(got.contains(QJsonDocument(a.toArray()).toJson(QJsonDocument::Compact)),
                      "an acknowledged record was lost");
@@ -169,8 +174,8 @@ private slots:
         QVERIFY(again.start({"--brokers", "2", "--data", data}));
         auto topic = find_topic(again.command("status"), "kept");
         QCOMPARE(topic["partitions"].toArray().size(), 4);
-        auto consumed = parse(run_python("kafka_python_roundtrip.py",
-                                         {again.bootstrap(), "kept", "500", "consume"}));
+        auto consumed = parse(
+            run_python("kafka_python_roundtrip.py", {again.bootstrap(), "kept", "500", "consume"}));
         QCOMPARE(consumed["read"].toArray().size(), 500);
         QCOMPARE(again.quit(), 0);
     }
@@ -178,7 +183,8 @@ private slots:
     void fixed_ports_from_port_base() {
         // Ports in a range unlikely to be busy; the test is skipped if they are.
         LabProcess lab;
-        if (!lab.start({"--brokers", "2", "--port-base", "39411"})) QSKIP("ports 39411-39412 are busy");
+        if (!lab.start({"--brokers", "2", "--port-base", "39411"}))
+            QSKIP("ports 39411-39412 are busy");
         QCOMPARE(lab.bootstrap(), QString("127.0.0.1:39411,127.0.0.1:39412"));
         QVERIFY(lab.command("kill broker 1")["ok"].toBool());
         QVERIFY(lab.command("restart broker 1")["ok"].toBool());
@@ -190,7 +196,8 @@ private slots:
         LabProcess lab;
         QVERIFY(lab.start({"--brokers", "1"}));
         QVERIFY(lab.command("create-topic busy 2")["ok"].toBool());
-        run_python("confluent_roundtrip.py", {lab.bootstrap(), "busy", "20000", "produce", "1"}, {}, 60'000);
+        run_python("confluent_roundtrip.py", {lab.bootstrap(), "busy", "20000", "produce", "1"}, {},
+                   60'000);
         auto t = lab.wait_event_kind("throughput", 5'000);
         QVERIFY(t);
         QVERIFY((*t)["records_per_s"].toDouble() > 0);

@@ -34,14 +34,14 @@ class PythonClientsTest : public QObject {
 
     LabProcess lab;
 
-private slots:
+  private slots:
     void initTestCase() { QVERIFY(lab.start({"--brokers", "3"})); }
     void cleanupTestCase() { QCOMPARE(lab.quit(), 0); }
 
     void kafka_python_produces_and_consumes_with_assign() {
         QVERIFY(lab.command("create-topic kp 4")["ok"].toBool());
-        auto r = run_python("kafka_python_roundtrip.py", {lab.bootstrap(), "kp", "3000", "both", "all"},
-                            {}, 120'000);
+        auto r = run_python("kafka_python_roundtrip.py",
+                            {lab.bootstrap(), "kp", "3000", "both", "all"}, {}, 120'000);
         QVERIFY2(r.ok(), r.err.right(3000).constData());
         auto out = parse(r);
         auto acked = rows(out["acked"].toArray());
@@ -59,11 +59,12 @@ private slots:
 
     void confluent_kafka_produces_and_consumes_with_assign() {
         QVERIFY(lab.command("create-topic ck 3")["ok"].toBool());
-        auto r = run_python("confluent_roundtrip.py", {lab.bootstrap(), "ck", "3000", "both", "all", "none"},
-                            {}, 120'000);
+        auto r = run_python("confluent_roundtrip.py",
+                            {lab.bootstrap(), "ck", "3000", "both", "all", "none"}, {}, 120'000);
         QVERIFY2(r.ok(), r.err.right(3000).constData());
         auto out = parse(r);
-        QVERIFY2(out["errors"].toArray().isEmpty(), qPrintable(QJsonDocument(out["errors"].toArray()).toJson()));
+        QVERIFY2(out["errors"].toArray().isEmpty(),
+                 qPrintable(QJsonDocument(out["errors"].toArray()).toJson()));
         QCOMPARE(out["unflushed"].toInt(), 0);
         auto acked = rows(out["acked"].toArray());
         auto read = rows(out["read"].toArray());
@@ -75,11 +76,15 @@ private slots:
         // kafka-python's default partitioner and librdkafka's murmur2_random are both Java's
         // murmur2: the same key lands in the same partition whoever produced it.
         QVERIFY(lab.command("create-topic keys 5")["ok"].toBool());
-        auto kp = parse(run_python("kafka_python_roundtrip.py", {lab.bootstrap(), "keys", "200", "produce", "1"}));
-        auto ck = parse(run_python("confluent_roundtrip.py", {lab.bootstrap(), "keys", "200", "produce", "1"}));
+        auto kp = parse(run_python("kafka_python_roundtrip.py",
+                                   {lab.bootstrap(), "keys", "200", "produce", "1"}));
+        auto ck = parse(
+            run_python("confluent_roundtrip.py", {lab.bootstrap(), "keys", "200", "produce", "1"}));
         std::map<QString, int> kp_partition, ck_partition;
-        for (const auto& [p, o, k, v] : rows(kp["acked"].toArray())) kp_partition[k] = p;
-        for (const auto& [p, o, k, v] : rows(ck["acked"].toArray())) ck_partition[k] = p;
+        for (const auto& [p, o, k, v] : rows(kp["acked"].toArray()))
+            kp_partition[k] = p;
+        for (const auto& [p, o, k, v] : rows(ck["acked"].toArray()))
+            ck_partition[k] = p;
         QCOMPARE(kp_partition.size(), size_t(50));
         QVERIFY(kp_partition == ck_partition);
     }
@@ -87,7 +92,8 @@ private slots:
     void auto_creation_when_a_client_asks() {
         // kafka-python's producer asks for metadata of an unknown topic (Metadata v1, which always
         // allows auto-creation): the lab creates it with the default 3 partitions.
-        auto r = run_python("kafka_python_roundtrip.py", {lab.bootstrap(), "auto-made", "30", "produce", "1"});
+        auto r = run_python("kafka_python_roundtrip.py",
+                            {lab.bootstrap(), "auto-made", "30", "produce", "1"});
         QVERIFY2(r.ok(), r.err.right(2000).constData());
         auto event = lab.wait_event([](const QJsonObject& e) {
             return e["kind"] == "topic_created" && e["topic"] == "auto-made";
@@ -113,17 +119,20 @@ private slots:
     void admin_clients_create_and_delete_topics() {
         QFETCH(QString, client);
         const QString topic = "admin-" + client;
-        auto created = parse(run_python("admin_topics.py", {lab.bootstrap(), client, "create", topic, "4"}));
+        auto created =
+            parse(run_python("admin_topics.py", {lab.bootstrap(), client, "create", topic, "4"}));
         QVERIFY2(created["ok"].toBool(), qPrintable(created["error"].toString()));
         QVERIFY(lab.wait_event([&](const QJsonObject& e) {
             return e["kind"] == "topic_created" && e["topic"] == topic;
         }));
-        auto again = parse(run_python("admin_topics.py", {lab.bootstrap(), client, "create", topic, "4"}));
+        auto again =
+            parse(run_python("admin_topics.py", {lab.bootstrap(), client, "create", topic, "4"}));
         QVERIFY(!again["ok"].toBool());
         QVERIFY2(again["error"].toString().contains("TOPIC_ALREADY_EXISTS") ||
                      again["error"].toString().contains("TopicAlreadyExists"),
                  qPrintable(again["error"].toString()));
-        auto deleted = parse(run_python("admin_topics.py", {lab.bootstrap(), client, "delete", topic}));
+        auto deleted =
+            parse(run_python("admin_topics.py", {lab.bootstrap(), client, "delete", topic}));
         QVERIFY2(deleted["ok"].toBool(), qPrintable(deleted["error"].toString()));
         QVERIFY(lab.wait_event([&](const QJsonObject& e) {
             return e["kind"] == "topic_deleted" && e["topic"] == topic;
