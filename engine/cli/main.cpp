@@ -34,7 +34,8 @@ void emit(const json& j) {
 }
 
 constexpr std::string_view kUsage =
-    "usage: kraftlab-cluster [--brokers N] [--port-base P] [--data DIR]\n"
+    "usage: kraftlab-cluster [--brokers N] [--port-base P] [--data DIR] [--num-partitions N]\n"
+    "                        [--no-auto-create]\n"
     "\n"
     "Runs a Kafka-protocol lab cluster on 127.0.0.1 and prints JSON lines: a 'ready' line with\n"
     "the bootstrap servers, then events. Real Kafka clients (kcat, librdkafka, kafka-python)\n"
@@ -43,6 +44,8 @@ constexpr std::string_view kUsage =
     "  --brokers N     number of brokers, 1..32 (default 3)\n"
     "  --port-base P   broker i listens on P+i-1; 0 = ephemeral ports (default 0)\n"
     "  --data DIR      session directory (default: a fresh temporary directory)\n"
+    "  --num-partitions N   partitions of auto-created topics (default 3)\n"
+    "  --no-auto-create     refuse to create topics that clients ask for\n"
     "\n"
     "Commands on stdin, one a line (each answered with a 'reply' line):\n"
     "  create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]\n"
@@ -182,6 +185,17 @@ int main(int argc, char** argv) {
                 return 2;
             }
             config.port_base = *n;
+        } else if (a == "--num-partitions") {
+            auto v = value();
+            auto n = v ? parse_number<std::int32_t>(*v) : std::nullopt;
+            if (!n || *n < 1 || *n > config.cluster.max_partitions_per_topic) {
+                std::cerr << "kraftlab-cluster: --num-partitions needs a number from 1 to "
+                          << config.cluster.max_partitions_per_topic << "\n";
+                return 2;
+            }
+            config.cluster.num_partitions = *n;
+        } else if (a == "--no-auto-create") {
+            config.broker.auto_create_topics = false;
         } else if (a == "--data") {
             auto v = value();
             if (!v || v->empty()) {

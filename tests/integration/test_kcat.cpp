@@ -2,6 +2,7 @@
 // and consumed back byte for byte with each compression codec. The on-disk segments are read
 // afterwards to prove that each codec really reached the broker (librdkafka silently sends
 // uncompressed batches to a broker whose API versions it distrusts).
+#include <QDateTime>
 #include <QDirIterator>
 #include <QtTest>
 #include <map>
@@ -83,6 +84,29 @@ class KcatTest : public QObject {
             QCOMPARE(o["isrs"].toArray().size(), 1);
         }
         QCOMPARE(leaders.size(), 3);  // spread over all brokers
+    }
+
+    void consume_from_a_timestamp() {
+        // kcat -o s@T asks ListOffsets (by timestamp) where to start: only the second burst,
+        // produced after T, comes back.
+        QVERIFY(lab.command("create-topic stamps 2")["ok"].toBool());
+        QByteArray first, second;
+        for (int i = 0; i < 300; ++i)
+            first += "early-" + QByteArray::number(i) + "\n";
+        for (int i = 0; i < 200; ++i)
+            second += "late-" + QByteArray::number(i) + "\n";
+        QVERIFY(run_client("kcat", {"-P", "-b", lab.bootstrap(), "-t", "stamps"}, first).ok());
+        QTest::qWait(50);
+        const qint64 boundary = QDateTime::currentMSecsSinceEpoch();
+        QTest::qWait(50);
+        QVERIFY(run_client("kcat", {"-P", "-b", lab.bootstrap(), "-t", "stamps"}, second).ok());
+        auto consumed = run_client("kcat", {"-C", "-b", lab.bootstrap(), "-t", "stamps", "-o",
+                                            "s@" + QString::number(boundary), "-e", "-q"});
+        QVERIFY2(consumed.ok(), consumed.err.constData());
+        auto lines = consumed.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 200);
+        for (const auto& line : lines)
+            QVERIFY2(line.startsWith("late-"), line.constData());
     }
 
     void produce_and_consume_every_codec_data() {

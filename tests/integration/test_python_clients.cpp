@@ -110,6 +110,30 @@ class PythonClientsTest : public QObject {
         QVERIFY(found);
     }
 
+    void auto_creation_settings() {
+        LabProcess custom;
+        QVERIFY(custom.start({"--brokers", "1", "--num-partitions", "5"}));
+        QVERIFY(run_python("kafka_python_roundtrip.py",
+                           {custom.bootstrap(), "five", "10", "produce", "1"})
+                    .ok());
+        bool found = false;
+        for (const auto& t : custom.command("status")["topics"].toArray()) {
+            if (t.toObject()["name"] == "five") {
+                found = true;
+                QCOMPARE(t.toObject()["partitions"].toArray().size(), 5);
+            }
+        }
+        QVERIFY(found);
+        QCOMPARE(custom.quit(), 0);
+
+        LabProcess strict;
+        QVERIFY(strict.start({"--brokers", "1", "--no-auto-create"}));
+        auto r = run_client("kcat", {"-L", "-b", strict.bootstrap(), "-t", "nothing-here"});
+        QVERIFY(r.out.contains("Unknown topic") || r.out.contains("UNKNOWN_TOPIC"));
+        QVERIFY(strict.command("status")["topics"].toArray().isEmpty());
+        QCOMPARE(strict.quit(), 0);
+    }
+
     void admin_clients_create_and_delete_topics_data() {
         QTest::addColumn<QString>("client");
         QTest::newRow("kafka-python") << "kafka-python";
