@@ -314,24 +314,21 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
 // ---------------------------------------------------------------------------------------------
 // Controller calls and waits
 
-net::awaitable<std::vector<metadata::TopicResult>> Broker::call_create_topics(
-    std::vector<metadata::NewTopic> topics, bool validate_only) {
-    std::vector<std::string> names;
-    for (const auto& t : topics)
-        names.push_back(t.name);
+net::awaitable<std::vector<metadata::TopicResult>> Broker::call_controller(
+    std::vector<std::string> names,
+    const std::function<void(ControllerChannel::TopicsDone)>& send) {
     asio::steady_timer timer(*io_, std::chrono::milliseconds(config_.controller_timeout_ms));
     PendingCall call{&timer, std::nullopt};
     const std::uint64_t id = next_call_id_++;
     pending_calls_[id] = &call;
-    controller_.create_topics(std::move(topics), validate_only,
-                              [mailbox = mailbox_, this, id](std::vector<metadata::TopicResult> r) {
-                                  mailbox->post([this, id, r = std::move(r)]() mutable {
-                                      auto it = pending_calls_.find(id);
-                                      if (it == pending_calls_.end()) return;
-                                      it->second->result = std::move(r);
-                                      it->second->timer->cancel();
-                                  });
-                              });
+    send([mailbox = mailbox_, this, id](std::vector<metadata::TopicResult> r) {
+        mailbox->post([this, id, r = std::move(r)]() mutable {
+            auto it = pending_calls_.find(id);
+            if (it == pending_calls_.end()) return;
+            it->second->result = std::move(r);
+            it->second->timer->cancel();
+        });
+    });
     error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     pending_calls_.erase(id);
@@ -345,32 +342,21 @@ net::awaitable<std::vector<metadata::TopicResult>> Broker::call_create_topics(
     co_return failed;
 }
 
+net::awaitable<std::vector<metadata::TopicResult>> Broker::call_create_topics(
+    std::vector<metadata::NewTopic> topics, bool validate_only) {
+    std::vector<std::string> names;
+    for (const auto& t : topics)
+        names.push_back(t.name);
+    co_return co_await call_controller(std::move(names), [&](ControllerChannel::TopicsDone done) {
+        controller_.create_topics(std::move(topics), validate_only, std::move(done));
+    });
+}
+
 net::awaitable<std::vector<metadata::TopicResult>> Broker::call_delete_topics(
     std::vector<std::string> names) {
-    asio::steady_timer timer(*io_, std::chrono::milliseconds(config_.controller_timeout_ms));
-    PendingCall call{&timer, std::nullopt};
-    const std::uint64_t id = next_call_id_++;
-    pending_calls_[id] = &call;
-    controller_.delete_topics(names,
-                              [mailbox = mailbox_, this, id](std::vector<metadata::TopicResult> r) {
-                                  mailbox->post([this, id, r = std::move(r)]() mutable {
-                                      auto it = pending_calls_.find(id);
-                                      if (it == pending_calls_.end()) return;
-                                      it->second->result = std::move(r);
-                                      it->second->timer->cancel();
-                                  });
-                              });
-    error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    pending_calls_.erase(id);
-    if (call.result) co_return std::move(*call.result);
-    std::vector<metadata::TopicResult> failed;
-    for (auto& n : names) {
-        failed.push_back({n, protocol::ErrorCode::REQUEST_TIMED_OUT,
-                          "the controller did not answer within " +
-                              std::to_string(config_.controller_timeout_ms) + " ms"});
-    }
-    co_return failed;
+    co_return co_await call_controller(names, [&](ControllerChannel::TopicsDone done) {
+        controller_.delete_topics(names, std::move(done));
+    });
 }
 
 net::awaitable<void> Broker::await_topics(std::vector<std::string> names, bool present,
@@ -392,6 +378,19 @@ net::awaitable<void> Broker::await_topics(std::vector<std::string> names, bool p
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         metadata_waiters_.remove(&timer);
     }
+}
+
+protocol::ErrorCode Broker::led_partition(const std::string& topic, std::int32_t partition,
+                                          const metadata::PartitionInfo** info,
+                                          HostedPartition** hosted) {
+    const auto* p = image_->partition(topic, partition);
+    if (info) *info = p;
+    if (!p) return protocol::ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
+    if (p->leader != config_.node_id) return protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    HostedPartition* h = logs_->find(topic, partition);
+    if (!h || !h->log) return protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    if (hosted) *hosted = h;
+    return protocol::ErrorCode::NONE;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -114,6 +114,11 @@ class Broker {
     void apply_metadata(const std::vector<IndexedRecord>& records);
     void publish_snapshot();
     void reject_client(const Session& session, std::string explain);
+    // The partition's state if this broker leads it and has its log; else the Kafka error a
+    // client gets (UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER).
+    protocol::ErrorCode led_partition(const std::string& topic, std::int32_t partition,
+                                      const metadata::PartitionInfo** info,
+                                      HostedPartition** hosted);
     // Wakes fetches waiting for data (called after every append).
     void notify_appended();
 
@@ -121,6 +126,9 @@ class Broker {
     // with every topic failed (REQUEST_TIMED_OUT) after controller_timeout_ms. The controller's
     // reply carries only plain data and a call id, so a reply that arrives after this broker
     // was killed touches nothing of it.
+    net::awaitable<std::vector<metadata::TopicResult>> call_controller(
+        std::vector<std::string> names,
+        const std::function<void(ControllerChannel::TopicsDone)>& send);
     net::awaitable<std::vector<metadata::TopicResult>> call_create_topics(
         std::vector<metadata::NewTopic> topics, bool validate_only);
     net::awaitable<std::vector<metadata::TopicResult>> call_delete_topics(

@@ -55,17 +55,11 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
                 out.partition_index = part.partition;
                 out.aborted_transactions =
                     std::vector<protocol::FetchResponse::AbortedTransaction>{};
-                const auto* info = image_->partition(topic.topic, part.partition);
+                const metadata::PartitionInfo* info = nullptr;
                 HostedPartition* hosted = nullptr;
-                ErrorCode error = ErrorCode::NONE;
-                if (!info) {
-                    error = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
-                } else if (info->leader != config_.node_id) {
-                    error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-                } else if (!(hosted = logs_->find(topic.topic, part.partition)) || !hosted->log) {
-                    error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-                } else if (part.current_leader_epoch >= 0 &&
-                           part.current_leader_epoch != info->leader_epoch) {
+                ErrorCode error = led_partition(topic.topic, part.partition, &info, &hosted);
+                if (error == ErrorCode::NONE && part.current_leader_epoch >= 0 &&
+                    part.current_leader_epoch != info->leader_epoch) {
                     // v9+: the client's idea of the leader epoch must match (KIP-320).
                     error = part.current_leader_epoch < info->leader_epoch
                                 ? ErrorCode::FENCED_LEADER_EPOCH

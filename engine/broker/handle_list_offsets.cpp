@@ -24,16 +24,8 @@ net::awaitable<Broker::Reply> Broker::handle_list_offsets(const protocol::Reques
         for (const auto& part : topic.partitions) {
             auto& out = topic_out.partitions.emplace_back();
             out.partition_index = part.partition_index;
-            const auto* info = image_->partition(topic.name, part.partition_index);
             HostedPartition* hosted = nullptr;
-            ErrorCode error = ErrorCode::NONE;
-            if (!info) {
-                error = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
-            } else if (info->leader != config_.node_id) {
-                error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-            } else if (!(hosted = logs_->find(topic.name, part.partition_index)) || !hosted->log) {
-                error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-            }
+            ErrorCode error = led_partition(topic.name, part.partition_index, nullptr, &hosted);
             if (error == ErrorCode::NONE) {
                 const auto& log = *hosted->log;
                 if (part.timestamp == ListOffsetsRequest::kLatestTimestamp) {

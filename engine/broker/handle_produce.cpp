@@ -71,27 +71,16 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
     for (auto& topic : request.topic_data) {
         auto& topic_out = response.responses.emplace_back();
         topic_out.name = topic.name;
-        auto info = image_->topic(topic.name);
         const auto config = metadata::EffectiveTopicConfig::of(*image_, topic.name);
         for (auto& part : topic.partition_data) {
             auto& out = topic_out.partition_responses.emplace_back();
             out.index = part.index;
             out.base_offset = -1;
-            ErrorCode error = ErrorCode::NONE;
+            const metadata::PartitionInfo* pinfo = nullptr;
             HostedPartition* hosted = nullptr;
-            const metadata::PartitionInfo* pinfo =
-                info ? image_->partition(topic.name, part.index) : nullptr;
-            if (!valid_acks) {
-                error = ErrorCode::INVALID_REQUIRED_ACKS;
-            } else if (!pinfo) {
-                error = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
-            } else if (pinfo->leader != config_.node_id) {
-                error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-            } else if (!(hosted = logs_->find(topic.name, part.index)) || !hosted->log) {
-                error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-            } else if (!part.records) {
-                error = ErrorCode::CORRUPT_MESSAGE;
-            }
+            ErrorCode error = valid_acks ? led_partition(topic.name, part.index, &pinfo, &hosted)
+                                         : ErrorCode::INVALID_REQUIRED_ACKS;
+            if (error == ErrorCode::NONE && !part.records) error = ErrorCode::CORRUPT_MESSAGE;
             std::uint64_t records = 0;
             if (error == ErrorCode::NONE) {
                 error = validate_payload(

@@ -259,30 +259,12 @@ void LocalController::report_changes(const metadata::MetadataImage& before,
     }
 }
 
-void LocalController::create_topics(std::vector<metadata::NewTopic> topics, bool validate_only,
-                                    TopicsDone done) {
-    std::vector<std::string> names;
-    for (const auto& t : topics)
-        names.push_back(t.name);
-    bool posted =
-        mailbox_ && mailbox_->post([this, topics = std::move(topics), validate_only, done] {
-            auto result = metadata::create_topics(*image_, topics, config_.defaults, validate_only);
-            if (!result.records.empty() && !commit(std::move(result.records), "")) {
-                for (auto& r : result.response) {
-                    if (r.error == ErrorCode::NONE) {
-                        r.error = ErrorCode::KAFKA_STORAGE_ERROR;
-                        r.message = "the metadata log could not be written";
-                    }
-                }
-            }
-            done(std::move(result.response));
-        });
-    if (!posted) done(all_failed(names, "the controller is not running"));
-}
-
-void LocalController::delete_topics(std::vector<std::string> names, TopicsDone done) {
-    bool posted = mailbox_ && mailbox_->post([this, names, done] {
-        auto result = metadata::delete_topics(*image_, names);
+void LocalController::decide(
+    std::vector<std::string> names,
+    std::function<metadata::ControllerResult<std::vector<metadata::TopicResult>>()> decision,
+    TopicsDone done) {
+    bool posted = mailbox_ && mailbox_->post([this, decision = std::move(decision), done] {
+        auto result = decision();
         if (!result.records.empty() && !commit(std::move(result.records), "")) {
             for (auto& r : result.response) {
                 if (r.error == ErrorCode::NONE) {
@@ -294,6 +276,24 @@ void LocalController::delete_topics(std::vector<std::string> names, TopicsDone d
         done(std::move(result.response));
     });
     if (!posted) done(all_failed(names, "the controller is not running"));
+}
+
+void LocalController::create_topics(std::vector<metadata::NewTopic> topics, bool validate_only,
+                                    TopicsDone done) {
+    std::vector<std::string> names;
+    for (const auto& t : topics)
+        names.push_back(t.name);
+    decide(
+        std::move(names),
+        [this, topics = std::move(topics), validate_only] {
+            return metadata::create_topics(*image_, topics, config_.defaults, validate_only);
+        },
+        std::move(done));
+}
+
+void LocalController::delete_topics(std::vector<std::string> names, TopicsDone done) {
+    decide(
+        names, [this, names] { return metadata::delete_topics(*image_, names); }, std::move(done));
 }
 
 void LocalController::broker_started(std::int32_t id, std::string host, std::uint16_t port,

@@ -73,6 +73,11 @@ class LocalController final : public broker::ControllerChannel {
     void report_changes(const metadata::MetadataImage& before, const metadata::MetadataImage& after,
                         const metadata::MetadataChanges& changes, const std::string& cause);
     void run_on_thread(std::function<void()> fn);  // post, or fail if stopped
+    // Runs a decision on the controller thread, commits its records and answers `done`.
+    void decide(
+        std::vector<std::string> names,
+        std::function<metadata::ControllerResult<std::vector<metadata::TopicResult>>()> decision,
+        TopicsDone done);
     std::optional<std::string> load_log();
 
     LocalControllerConfig config_;

@@ -198,6 +198,17 @@ std::shared_ptr<const metadata::MetadataImage> Cluster::metadata() const {
     return controller_ ? controller_->image() : metadata::MetadataImage::empty();
 }
 
+std::optional<metadata::TopicResult> Cluster::ask_controller(
+    const std::function<void(broker::ControllerChannel::TopicsDone)>& send) {
+    std::promise<std::vector<metadata::TopicResult>> answer;
+    auto future = answer.get_future();
+    send([&answer](std::vector<metadata::TopicResult> r) { answer.set_value(std::move(r)); });
+    if (future.wait_for(kCommandTimeout) != std::future_status::ready) return std::nullopt;
+    auto results = future.get();
+    if (results.empty()) return std::nullopt;
+    return results.front();
+}
+
 CommandResult Cluster::create_topic(const std::string& name, std::int32_t partitions,
                                     std::int16_t replication_factor,
                                     std::vector<std::pair<std::string, std::string>> configs) {
@@ -206,47 +217,29 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
     metadata::NewTopic topic{name, partitions, replication_factor};
     for (auto& [k, v] : configs)
         topic.configs.emplace_back(k, v);
-    std::promise<std::vector<metadata::TopicResult>> answer;
-    auto future = answer.get_future();
-    controller_->create_topics({topic}, false, [&answer](std::vector<metadata::TopicResult> r) {
-        answer.set_value(std::move(r));
-    });
-    if (future.wait_for(kCommandTimeout) != std::future_status::ready) {
-        return CommandResult::failure("the controller did not answer");
-    }
-    auto results = future.get();
-    if (results.empty()) return CommandResult::failure("the controller gave no answer");
-    const auto& r = results.front();
-    if (r.error != protocol::ErrorCode::NONE) {
-        return CommandResult::failure(std::string(protocol::error_name(r.error)) + ": " +
-                                      r.message);
+    auto r = ask_controller([&](auto done) { controller_->create_topics({topic}, false, done); });
+    if (!r) return CommandResult::failure("the controller did not answer");
+    if (r->error != protocol::ErrorCode::NONE) {
+        return CommandResult::failure(std::string(protocol::error_name(r->error)) + ": " +
+                                      r->message);
     }
     return CommandResult::success(
-        "topic " + name + " created with " + std::to_string(r.num_partitions) +
-            " partition(s), replication factor " + std::to_string(r.replication_factor),
+        "topic " + name + " created with " + std::to_string(r->num_partitions) +
+            " partition(s), replication factor " + std::to_string(r->replication_factor),
         {{"topic", name},
-         {"partitions", r.num_partitions},
-         {"replication_factor", r.replication_factor},
-         {"topic_id", r.topic_id.to_base64()}});
+         {"partitions", r->num_partitions},
+         {"replication_factor", r->replication_factor},
+         {"topic_id", r->topic_id.to_base64()}});
 }
 
 CommandResult Cluster::delete_topic(const std::string& name) {
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
-    std::promise<std::vector<metadata::TopicResult>> answer;
-    auto future = answer.get_future();
-    controller_->delete_topics({name}, [&answer](std::vector<metadata::TopicResult> r) {
-        answer.set_value(std::move(r));
-    });
-    if (future.wait_for(kCommandTimeout) != std::future_status::ready) {
-        return CommandResult::failure("the controller did not answer");
-    }
-    auto results = future.get();
-    if (results.empty()) return CommandResult::failure("the controller gave no answer");
-    const auto& r = results.front();
-    if (r.error != protocol::ErrorCode::NONE) {
-        return CommandResult::failure(std::string(protocol::error_name(r.error)) + ": " +
-                                      r.message);
+    auto r = ask_controller([&](auto done) { controller_->delete_topics({name}, done); });
+    if (!r) return CommandResult::failure("the controller did not answer");
+    if (r->error != protocol::ErrorCode::NONE) {
+        return CommandResult::failure(std::string(protocol::error_name(r->error)) + ": " +
+                                      r->message);
     }
     return CommandResult::success("topic " + name + " deleted", {{"topic", name}});
 }

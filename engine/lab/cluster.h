@@ -99,6 +99,10 @@ class Cluster {
 
     std::optional<std::string> start_broker(BrokerSlot& slot);
     std::string bootstrap_locked() const;  // mutex_ held
+    // Sends one topic request to the controller and waits for its first result (nullopt if
+    // the controller does not answer in time).
+    std::optional<metadata::TopicResult> ask_controller(
+        const std::function<void(broker::ControllerChannel::TopicsDone)>& send);
     void throughput_loop();
 
     LabConfig config_;
