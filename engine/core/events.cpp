@@ -12,6 +12,10 @@ std::string NodeRef::label() const {
             return "broker-" + std::to_string(id);
         case Kind::Controller:
             return "controller-" + std::to_string(id);
+        case Kind::Producer:
+            return "producer-" + std::to_string(id);
+        case Kind::Consumer:
+            return "consumer-" + std::to_string(id);
     }
     return "node";
 }
@@ -54,6 +58,20 @@ std::string_view event_kind_name(EventKind kind) {
             return "client_rejected";
         case EventKind::CommandFailed:
             return "command_failed";
+        case EventKind::ProducerStarted:
+            return "producer_started";
+        case EventKind::ProducerChanged:
+            return "producer_changed";
+        case EventKind::ProducerStopped:
+            return "producer_stopped";
+        case EventKind::ProducerError:
+            return "producer_error";
+        case EventKind::ConsumerStarted:
+            return "consumer_started";
+        case EventKind::ConsumerStopped:
+            return "consumer_stopped";
+        case EventKind::ConsumerError:
+            return "consumer_error";
     }
     return "unknown";
 }

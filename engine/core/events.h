@@ -17,14 +17,16 @@
 namespace kraftlab::core {
 
 struct NodeRef {
-    enum class Kind : std::uint8_t { Lab, Broker, Controller };
+    enum class Kind : std::uint8_t { Lab, Broker, Controller, Producer, Consumer };
     Kind kind = Kind::Lab;
     std::int32_t id = -1;
 
     static NodeRef lab() { return {Kind::Lab, -1}; }
     static NodeRef broker(std::int32_t id) { return {Kind::Broker, id}; }
     static NodeRef controller(std::int32_t id) { return {Kind::Controller, id}; }
-    // "lab", "broker-2", "controller-1"
+    static NodeRef producer(std::int32_t id) { return {Kind::Producer, id}; }
+    static NodeRef consumer(std::int32_t id) { return {Kind::Consumer, id}; }
+    // "lab", "broker-2", "controller-1", "producer-1", "consumer-3"
     std::string label() const;
     auto operator<=>(const NodeRef&) const = default;
 };
@@ -48,6 +50,13 @@ enum class EventKind : std::uint8_t {
     Throughput,
     ClientRejected,  // a client sent something the broker refused (bad frame, unknown API)
     CommandFailed,
+    ProducerStarted,
+    ProducerChanged,
+    ProducerStopped,
+    ProducerError,  // a produce failed, a partitioner misbehaved, metadata was refreshed
+    ConsumerStarted,
+    ConsumerStopped,
+    ConsumerError,
 };
 
 // "topic_created", "node_killed", ... (stable names: scripts and tests match on them)

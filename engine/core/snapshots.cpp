@@ -34,4 +34,40 @@ std::vector<std::shared_ptr<const BrokerSnapshot>> SnapshotBoard::brokers() cons
     return out;
 }
 
+void SnapshotBoard::publish(std::shared_ptr<const ProducerSnapshot> snapshot) {
+    std::lock_guard lock(mutex_);
+    producers_[snapshot->id] = std::move(snapshot);
+}
+
+void SnapshotBoard::publish(std::shared_ptr<const ConsumerSnapshot> snapshot) {
+    std::lock_guard lock(mutex_);
+    consumers_[snapshot->id] = std::move(snapshot);
+}
+
+void SnapshotBoard::remove_producer(std::int32_t id) {
+    std::lock_guard lock(mutex_);
+    producers_.erase(id);
+}
+
+void SnapshotBoard::remove_consumer(std::int32_t id) {
+    std::lock_guard lock(mutex_);
+    consumers_.erase(id);
+}
+
+std::vector<std::shared_ptr<const ProducerSnapshot>> SnapshotBoard::producers() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<const ProducerSnapshot>> out;
+    for (const auto& [id, s] : producers_)
+        out.push_back(s);
+    return out;
+}
+
+std::vector<std::shared_ptr<const ConsumerSnapshot>> SnapshotBoard::consumers() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<const ConsumerSnapshot>> out;
+    for (const auto& [id, s] : consumers_)
+        out.push_back(s);
+    return out;
+}
+
 }  // namespace kraftlab::core

@@ -28,6 +28,10 @@ struct PartitionSnapshot {
     std::uint64_t records_in_total = 0;  // appended as leader since the broker started
     std::uint64_t bytes_in_total = 0;
     std::uint64_t bytes_out_total = 0;  // fetched by consumers
+    // Keys of the newest records appended here as leader, oldest first (at most a few; keys
+    // that are not printable text are shown as hex). For the UI's hover on the log strip.
+    std::vector<std::string> recent_keys;
+    std::int64_t recent_keys_end_offset = 0;  // offset after the last key in recent_keys
 };
 
 struct BrokerSnapshot {
@@ -46,6 +50,51 @@ struct BrokerSnapshot {
     std::vector<PartitionSnapshot> partitions;
 };
 
+// A built-in producer (lab/workload.h), a few times a second.
+struct ProducerSnapshot {
+    std::int32_t id = 0;
+    std::int64_t time_ms = 0;
+    std::string topic;
+    bool running = true;
+    double target_records_per_second = 0;
+    std::int16_t acks = -1;
+    std::string partitioner;  // "round-robin", "key-hash", "custom"
+    std::string key_pattern;  // "none", "sequence", "random", "fixed"
+    std::int32_t value_bytes = 0;
+    std::uint64_t records_sent_total = 0;    // put into a produce request
+    std::uint64_t records_acked_total = 0;   // acknowledged (or sent, for acks=0)
+    std::uint64_t records_failed_total = 0;  // given up after errors
+    std::uint64_t partitioner_errors_total = 0;
+    std::uint64_t records_buffered = 0;              // generated, waiting for a request
+    std::vector<std::uint64_t> acked_per_partition;  // where the records landed
+    // Produce latency (record created -> acknowledged) over the last snapshot interval; -1 when
+    // nothing was acknowledged in it.
+    double latency_p50_ms = -1;
+    double latency_p99_ms = -1;
+    std::string last_error;  // plain words; empty when all is well
+};
+
+// A built-in consumer.
+struct ConsumerSnapshot {
+    struct Partition {
+        std::int32_t partition = 0;
+        std::int32_t leader = -1;
+        std::int64_t position = -1;        // next offset to read; -1 before it is known
+        std::int64_t high_watermark = -1;  // from the last fetch
+        std::int64_t lag = 0;              // high_watermark - position
+        std::string error;
+    };
+    std::int32_t id = 0;
+    std::int64_t time_ms = 0;
+    std::string topic;
+    std::string start_from;
+    bool running = true;
+    std::uint64_t records_total = 0;
+    std::uint64_t bytes_total = 0;
+    std::vector<Partition> partitions;
+    std::string last_error;
+};
+
 class SnapshotBoard {
   public:
     void publish(std::shared_ptr<const BrokerSnapshot> snapshot);
@@ -54,9 +103,18 @@ class SnapshotBoard {
     std::shared_ptr<const BrokerSnapshot> broker(std::int32_t id) const;
     std::vector<std::shared_ptr<const BrokerSnapshot>> brokers() const;
 
+    void publish(std::shared_ptr<const ProducerSnapshot> snapshot);
+    void publish(std::shared_ptr<const ConsumerSnapshot> snapshot);
+    void remove_producer(std::int32_t id);
+    void remove_consumer(std::int32_t id);
+    std::vector<std::shared_ptr<const ProducerSnapshot>> producers() const;
+    std::vector<std::shared_ptr<const ConsumerSnapshot>> consumers() const;
+
   private:
     mutable std::mutex mutex_;
     std::map<std::int32_t, std::shared_ptr<const BrokerSnapshot>> brokers_;
+    std::map<std::int32_t, std::shared_ptr<const ProducerSnapshot>> producers_;
+    std::map<std::int32_t, std::shared_ptr<const ConsumerSnapshot>> consumers_;
 };
 
 }  // namespace kraftlab::core

@@ -1,0 +1,85 @@
+// The lab's built-in workload: producers and consumers that are real Kafka clients. Each one is
+// a client node with its own thread and io_context, speaking the Kafka wire protocol to the
+// brokers over TCP like kcat would (net/kafka_client.h). The lab starts, changes and stops them;
+// they publish snapshots (core/snapshots.h) and events like every other node.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/codec.h"
+#include "protocol/record_batch.h"
+
+namespace kraftlab::lab {
+
+// Chooses the partition of one record. Called on the producer's own thread, once per record.
+// A choice with a non-empty error (or a partition outside [0, num_partitions)) is not sent: the
+// producer counts it as a partitioner error and reports the first of a run as an event.
+class Partitioner {
+  public:
+    struct Choice {
+        std::int32_t partition = -1;
+        std::string error;  // plain words; empty when the choice is good
+    };
+    virtual ~Partitioner() = default;
+    virtual Choice choose(std::optional<protocol::ByteView> key, protocol::ByteView value,
+                          std::int32_t num_partitions) = 0;
+};
+
+enum class PartitionerKind { RoundRobin, KeyHash, Custom };
+std::string_view partitioner_name(PartitionerKind kind);  // "round-robin", "key-hash", "custom"
+
+// Round robin over all partitions (the seed's default).
+std::unique_ptr<Partitioner> make_round_robin_partitioner();
+// Java's default for keyed records: murmur2(key) & 0x7fffffff % n over all partitions
+// (BuiltInPartitioner.partitionForKey); a record without a key goes round robin.
+std::unique_ptr<Partitioner> make_key_hash_partitioner();
+
+// Builds a custom partitioner on the producer's thread (a script engine must live on the thread
+// that calls it). May return null with *error set when the code does not compile.
+using PartitionerFactory = std::function<std::unique_ptr<Partitioner>(std::string* error)>;
+
+enum class KeyPattern {
+    None,        // null keys
+    Sequence,    // "key-0", "key-1", ...
+    RandomKeys,  // one of random_key_count keys "key-0".."key-(n-1)", chosen at random
+    Fixed,       // always fixed_key
+};
+std::string_view key_pattern_name(KeyPattern p);  // "none", "sequence", "random", "fixed"
+
+struct ProducerConfig {
+    std::string topic;
+    double records_per_second = 10;  // target rate; 0 pauses the producer
+    std::int32_t value_bytes = 100;
+    KeyPattern key_pattern = KeyPattern::Sequence;
+    std::int32_t random_key_count = 10;
+    std::string fixed_key = "key";
+    PartitionerKind partitioner = PartitionerKind::RoundRobin;
+    PartitionerFactory custom_partitioner;  // used when partitioner == Custom
+    std::string custom_partitioner_source;  // for display only (the editor's text)
+    std::int16_t acks = -1;                 // 0, 1 or -1 ("all")
+    protocol::Compression compression = protocol::Compression::None;
+    std::int32_t linger_ms = 5;
+    std::int32_t max_batch_bytes = 256 * 1024;
+    std::int32_t max_in_flight_per_broker = 5;
+    std::int32_t request_timeout_ms = 10'000;
+    // Records waiting to be sent (not yet in a request) at most; beyond it the producer stops
+    // generating until the brokers catch up, instead of growing memory.
+    std::int32_t max_buffered_records = 200'000;
+};
+
+enum class StartFrom { Earliest, Latest };
+std::string_view start_from_name(StartFrom s);  // "earliest", "latest"
+
+struct ConsumerConfig {
+    std::string topic;
+    StartFrom start_from = StartFrom::Earliest;
+    std::int32_t max_wait_ms = 500;
+    std::int32_t partition_max_bytes = 1024 * 1024;
+};
+
+}  // namespace kraftlab::lab
