@@ -107,6 +107,7 @@ std::optional<std::string> Cluster::start() {
                         {{"port", slot.config.port}});
     }
     started_ = true;
+    publish_view_locked();
     throughput_stop_ = false;
     throughput_thread_ = std::thread([this] {
         core::name_this_thread("lab-stats");
@@ -151,11 +152,33 @@ void Cluster::stop() {
         slot.node->shutdown();
         slot.node.reset();
     }
+    started_ = false;
+    publish_view_locked();
     if (controller_) controller_->stop();
     controller_.reset();
-    started_ = false;
     events_.publish(EventKind::LabStopped, NodeRef::lab(),
                     "the lab stopped; its data stays in " + data_dir_.string());
+}
+
+void Cluster::publish_view_locked() {
+    auto v = std::make_shared<LabView>();
+    v->running = started_;
+    v->bootstrap = bootstrap_locked();
+    v->data_dir = data_dir_.string();
+    v->cluster_id = cluster_id_;
+    for (const auto& [id, slot] : brokers_) {
+        v->brokers.push_back({id, slot.config.host, slot.config.port, slot.node != nullptr});
+    }
+    std::lock_guard lock(view_mutex_);
+    view_controller_ = started_ ? controller_.get() : nullptr;
+    view_ = std::move(v);
+}
+
+LabView Cluster::view() const {
+    std::lock_guard lock(view_mutex_);
+    LabView v = *view_;
+    if (view_controller_) v.metadata = view_controller_->image();
+    return v;
 }
 
 std::string Cluster::bootstrap() const {
@@ -259,6 +282,7 @@ CommandResult Cluster::kill_broker(std::int32_t id) {
                         "stays on disk");
     controller_->broker_stopped(id, "was killed");
     it->second.node.reset();
+    publish_view_locked();
     return CommandResult::success("broker " + std::to_string(id) + " killed", {{"broker", id}});
 }
 
@@ -274,6 +298,7 @@ CommandResult Cluster::restart_broker(std::int32_t id) {
         events_.publish(EventKind::NodeFailed, NodeRef::broker(id), *error);
         return CommandResult::failure(*error);
     }
+    publish_view_locked();
     events_.publish(EventKind::NodeRestarted, NodeRef::broker(id),
                     "broker " + std::to_string(id) + " restarted on " + it->second.config.host +
                         ":" + std::to_string(it->second.config.port) + " and recovered its logs",

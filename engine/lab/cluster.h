@@ -54,6 +54,23 @@ struct CommandResult {
     static CommandResult failure(std::string message) { return {false, std::move(message), {}}; }
 };
 
+// What the lab looks like now, for displays: cheap to get from any thread (never waits for a
+// running command), immutable once made.
+struct LabView {
+    struct Broker {
+        std::int32_t id = 0;
+        std::string host;
+        std::uint16_t port = 0;
+        bool running = false;
+    };
+    bool running = false;
+    std::string bootstrap;
+    std::string data_dir;
+    std::string cluster_id;
+    std::vector<Broker> brokers;
+    std::shared_ptr<const metadata::MetadataImage> metadata = metadata::MetadataImage::empty();
+};
+
 class Cluster {
   public:
     static constexpr std::int32_t kMaxBrokers = 32;
@@ -87,6 +104,9 @@ class Cluster {
     // Brokers, topics and partitions as JSON (the CLI's `status`).
     nlohmann::json status() const;
 
+    // The lab as of now, for displays. Thread-safe and never blocked by a running command.
+    LabView view() const;
+
     core::EventBus& events() { return events_; }
     core::SnapshotBoard& snapshots() { return snapshots_; }
     std::shared_ptr<const metadata::MetadataImage> metadata() const;
@@ -99,6 +119,7 @@ class Cluster {
 
     std::optional<std::string> start_broker(BrokerSlot& slot);
     std::string bootstrap_locked() const;  // mutex_ held
+    void publish_view_locked();            // mutex_ held: rebuilds the broker part of the view
     // Sends one topic request to the controller and waits for its first result (nullopt if
     // the controller does not answer in time).
     std::optional<metadata::TopicResult> ask_controller(
@@ -116,6 +137,10 @@ class Cluster {
     mutable std::mutex mutex_;  // serializes commands; guards brokers_
     std::map<std::int32_t, BrokerSlot> brokers_;
     bool started_ = false;
+
+    mutable std::mutex view_mutex_;  // guards view_; held only to copy a pointer
+    std::shared_ptr<const LabView> view_ = std::make_shared<LabView>();
+    controller::LocalController* view_controller_ = nullptr;  // for the metadata image; view_mutex_
 
     std::thread throughput_thread_;
     std::mutex throughput_mutex_;

@@ -1,0 +1,52 @@
+// AppSettings: what the app remembers between runs (QSettings): theme, presenter mode, window
+// geometry, the lab layout. Exposed to QML as the singleton `Settings`; GUI thread only.
+#pragma once
+
+#include <QObject>
+#include <QRect>
+#include <QSettings>
+#include <QQmlEngine>
+#include <QtQml/qqmlregistration.h>
+
+class AppSettings : public QObject {
+    Q_OBJECT
+    QML_NAMED_ELEMENT(Settings)
+    QML_SINGLETON
+
+    Q_PROPERTY(bool darkTheme READ darkTheme WRITE setDarkTheme NOTIFY darkThemeChanged)
+    Q_PROPERTY(bool presenterMode READ presenterMode WRITE setPresenterMode NOTIFY presenterModeChanged)
+    Q_PROPERTY(QRect windowGeometry READ windowGeometry WRITE setWindowGeometry NOTIFY windowGeometryChanged)
+    Q_PROPERTY(int brokers READ brokers WRITE setBrokers NOTIFY brokersChanged)
+    Q_PROPERTY(QString selectedProducerTab READ selectedProducerTab WRITE setSelectedProducerTab NOTIFY selectedProducerTabChanged)
+
+  public:
+    // The instance QML gets: the one main.cpp created (QML must not make its own).
+    static AppSettings* instance();
+    static void setInstance(AppSettings* settings);
+    static AppSettings* create(QQmlEngine*, QJSEngine*);
+
+    explicit AppSettings(QObject* parent = nullptr);
+    // Tests use a settings file of their own.
+    AppSettings(const QString& file, QObject* parent);
+
+    bool darkTheme() const;
+    void setDarkTheme(bool on);
+    bool presenterMode() const;
+    void setPresenterMode(bool on);
+    QRect windowGeometry() const;
+    void setWindowGeometry(const QRect& r);
+    int brokers() const;
+    void setBrokers(int n);
+    QString selectedProducerTab() const;
+    void setSelectedProducerTab(const QString& tab);
+
+  signals:
+    void darkThemeChanged();
+    void presenterModeChanged();
+    void windowGeometryChanged();
+    void brokersChanged();
+    void selectedProducerTabChanged();
+
+  private:
+    QSettings settings_;
+};

@@ -1,0 +1,549 @@
+#include "lab_controller.h"
+
+#include <QClipboard>
+#include <QDateTime>
+#include <QGuiApplication>
+#include <QQmlEngine>
+#include <QRunnable>
+#include <set>
+
+#include "js_partitioner.h"
+#include "metadata/topic_config.h"
+
+using kraftlab::core::EventKind;
+namespace lab = kraftlab::lab;
+
+namespace {
+
+LabController* g_instance = nullptr;
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+QVariantList id_list(const std::vector<std::int32_t>& ids) {
+    QVariantList out;
+    for (auto id : ids) out << id;
+    return out;
+}
+
+}  // namespace
+
+LabController* LabController::instance() { return g_instance; }
+void LabController::setInstance(LabController* lab) { g_instance = lab; }
+
+LabController* LabController::create(QQmlEngine*, QJSEngine*) {
+    Q_ASSERT(g_instance);
+    QQmlEngine::setObjectOwnership(g_instance, QQmlEngine::CppOwnership);
+    return g_instance;
+}
+
+LabController::LabController(Options options, QObject* parent)
+    : QObject(parent), options_(std::move(options)), cluster_(std::make_unique<lab::Cluster>(options_.lab)) {
+    QQmlEngine::setObjectOwnership(&brokers_, QQmlEngine::CppOwnership);
+    QQmlEngine::setObjectOwnership(&topics_, QQmlEngine::CppOwnership);
+    QQmlEngine::setObjectOwnership(&producers_, QQmlEngine::CppOwnership);
+    QQmlEngine::setObjectOwnership(&consumers_, QQmlEngine::CppOwnership);
+    QQmlEngine::setObjectOwnership(&events_, QQmlEngine::CppOwnership);
+    QQmlEngine::setObjectOwnership(&charts_, QQmlEngine::CppOwnership);
+    worker_.setMaxThreadCount(1);
+    worker_.setExpiryTimeout(-1);
+    clock_.start();
+    frame_timer_.setInterval(options_.frame_interval_ms);
+    frame_timer_.setTimerType(Qt::PreciseTimer);
+    connect(&frame_timer_, &QTimer::timeout, this, &LabController::on_frame);
+}
+
+LabController::~LabController() { stop(); }
+
+void LabController::start() {
+    frame_timer_.start();
+    ++pending_commands_;
+    emit pendingCommandsChanged();
+    auto* cluster = cluster_.get();
+    worker_.start([this, cluster] {
+        auto error = cluster->start();
+        QMetaObject::invokeMethod(this, [this, error] {
+            --pending_commands_;
+            emit pendingCommandsChanged();
+            if (error) {
+                start_error_ = q(*error);
+                emit runningChanged();
+                emit started(false, start_error_);
+                return;
+            }
+            auto view = cluster_->view();
+            running_ = true;
+            bootstrap_ = q(view.bootstrap);
+            data_dir_ = q(view.data_dir);
+            emit runningChanged();
+            emit started(true, "the lab is running");
+            refresh_models();
+            if (options_.default_workload) setup_default_workload();
+        });
+    });
+}
+
+void LabController::stop() {
+    frame_timer_.stop();
+    worker_.waitForDone();
+    if (cluster_) cluster_->stop();
+    if (running_) {
+        running_ = false;
+        emit runningChanged();
+    }
+}
+
+void LabController::setup_default_workload() {
+    auto* cluster = cluster_.get();
+    run_command("start the first workload", [cluster] {
+        auto view = cluster->view();
+        if (!view.metadata->topic("orders")) {
+            auto created = cluster->create_topic("orders", 6);
+            if (!created.ok) return created;
+        }
+        lab::ProducerConfig producer;
+        producer.topic = "orders";
+        producer.records_per_second = 5;
+        producer.key_pattern = lab::KeyPattern::RandomKeys;
+        producer.random_key_count = 12;
+        producer.partitioner = lab::PartitionerKind::RoundRobin;
+        producer.acks = -1;
+        auto p = cluster->add_producer(producer);
+        if (!p.result.ok) return p.result;
+        lab::ConsumerConfig consumer;
+        consumer.topic = "orders";
+        auto c = cluster->add_consumer(consumer);
+        if (!c.result.ok) return c.result;
+        return lab::CommandResult::success("topic orders with a producer at 5 records/s and a consumer");
+    });
+}
+
+void LabController::run_command(const QString& name, std::function<lab::CommandResult()> fn,
+                                std::function<void(const lab::CommandResult&)> on_gui) {
+    ++pending_commands_;
+    emit pendingCommandsChanged();
+    worker_.start([this, name, fn = std::move(fn), on_gui = std::move(on_gui)] {
+        lab::CommandResult result = fn();
+        QMetaObject::invokeMethod(this, [this, name, result, on_gui] {
+            --pending_commands_;
+            emit pendingCommandsChanged();
+            if (on_gui) on_gui(result);
+            emit commandFinished(name, result.ok, q(result.message));
+            // Show the effect at once rather than at the next refresh.
+            refresh_models();
+        });
+    });
+}
+
+QString LabController::kcatExample() const {
+    if (bootstrap_.isEmpty()) return {};
+    return QString("kcat -b %1 -t orders -C -o beginning").arg(bootstrap_.section(',', 0, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+void LabController::killBroker(int id) {
+    auto* cluster = cluster_.get();
+    run_command(QString("kill broker %1").arg(id), [cluster, id] { return cluster->kill_broker(id); });
+}
+
+void LabController::restartBroker(int id) {
+    auto* cluster = cluster_.get();
+    run_command(QString("restart broker %1").arg(id), [cluster, id] { return cluster->restart_broker(id); });
+}
+
+QString LabController::topicNameProblem(const QString& name) const {
+    if (auto why = kraftlab::metadata::validate_topic_name(name.toStdString())) return q(*why);
+    if (name.startsWith("__")) return "names starting with '__' are reserved for internal topics";
+    if (topics_.names().contains(name)) return "a topic named '" + name + "' already exists";
+    return {};
+}
+
+void LabController::createTopic(const QString& name, int partitions) {
+    auto* cluster = cluster_.get();
+    run_command("create topic " + name, [cluster, name = name.toStdString(), partitions] {
+        return cluster->create_topic(name, partitions);
+    });
+}
+
+void LabController::deleteTopic(const QString& name) {
+    auto* cluster = cluster_.get();
+    run_command("delete topic " + name, [cluster, name = name.toStdString()] { return cluster->delete_topic(name); });
+}
+
+int LabController::partitionCount(const QString& topic) const {
+    for (const auto& t : topics_.rows()) {
+        if (t.name == topic) return t.partition_count;
+    }
+    return 0;
+}
+
+std::optional<lab::ProducerConfig> LabController::producer_config(const QVariantMap& map, QString* error) {
+    lab::ProducerConfig c;
+    c.topic = map.value("topic").toString().toStdString();
+    c.records_per_second = map.value("rate", 10).toDouble();
+    c.value_bytes = map.value("valueBytes", 100).toInt();
+    const QString keys = map.value("keyPattern", "sequence").toString();
+    if (keys == "none") {
+        c.key_pattern = lab::KeyPattern::None;
+    } else if (keys == "sequence") {
+        c.key_pattern = lab::KeyPattern::Sequence;
+    } else if (keys == "random") {
+        c.key_pattern = lab::KeyPattern::RandomKeys;
+        c.random_key_count = std::max(1, map.value("randomKeys", 10).toInt());
+    } else if (keys == "fixed") {
+        c.key_pattern = lab::KeyPattern::Fixed;
+        c.fixed_key = map.value("fixedKey", "key").toString().toStdString();
+    } else {
+        *error = "unknown key pattern '" + keys + "'";
+        return std::nullopt;
+    }
+    const QString partitioner = map.value("partitioner", "round-robin").toString();
+    if (partitioner == "round-robin") {
+        c.partitioner = lab::PartitionerKind::RoundRobin;
+    } else if (partitioner == "key-hash") {
+        c.partitioner = lab::PartitionerKind::KeyHash;
+    } else if (partitioner == "custom") {
+        const QString source = map.value("customSource").toString();
+        kraftlab::app::JsPartitioner check(source);
+        if (!check.ok()) {
+            *error = "the custom partitioner does not compile: " + check.error();
+            return std::nullopt;
+        }
+        c.partitioner = lab::PartitionerKind::Custom;
+        c.custom_partitioner = kraftlab::app::JsPartitioner::factory(source);
+        c.custom_partitioner_source = source.toStdString();
+    } else {
+        *error = "unknown partitioner '" + partitioner + "'";
+        return std::nullopt;
+    }
+    const int acks = map.value("acks", -1).toInt();
+    if (acks != 0 && acks != 1 && acks != -1) {
+        *error = "acks must be 0, 1 or all";
+        return std::nullopt;
+    }
+    c.acks = static_cast<std::int16_t>(acks);
+    return c;
+}
+
+void LabController::addProducer(const QVariantMap& config) {
+    QString error;
+    auto c = producer_config(config, &error);
+    if (!c) {
+        emit commandFinished("add producer", false, error);
+        return;
+    }
+    auto* cluster = cluster_.get();
+    auto source = config.value("partitioner").toString() == "custom" ? config.value("customSource").toString() : QString();
+    auto id = std::make_shared<int>(-1);
+    run_command(
+        "add producer",
+        [cluster, c = *c, id]() mutable {
+            auto r = cluster->add_producer(std::move(c));
+            *id = r.id;
+            return r.result;
+        },
+        [this, id, source](const lab::CommandResult& r) {
+            if (r.ok && !source.isEmpty()) custom_sources_[*id] = source;
+        });
+}
+
+void LabController::updateProducer(int id, const QVariantMap& config) {
+    QString error;
+    auto c = producer_config(config, &error);
+    if (!c) {
+        emit commandFinished(QString("change producer %1").arg(id), false, error);
+        return;
+    }
+    auto* cluster = cluster_.get();
+    auto source = config.value("partitioner").toString() == "custom" ? config.value("customSource").toString() : QString();
+    run_command(
+        QString("change producer %1").arg(id),
+        [cluster, id, c = *c]() mutable { return cluster->update_producer(id, std::move(c)); },
+        [this, id, source](const lab::CommandResult& r) {
+            if (!r.ok) return;
+            if (source.isEmpty()) {
+                custom_sources_.erase(id);
+            } else {
+                custom_sources_[id] = source;
+            }
+        });
+}
+
+void LabController::removeProducer(int id) {
+    auto* cluster = cluster_.get();
+    run_command(QString("stop producer %1").arg(id), [cluster, id] { return cluster->remove_producer(id); },
+                [this, id](const lab::CommandResult&) { custom_sources_.erase(id); });
+}
+
+QVariantMap LabController::checkPartitioner(const QString& source, int numPartitions) const {
+    auto check = kraftlab::app::check_partitioner(source, numPartitions);
+    QVariantList preview;
+    for (int p : check.preview) preview << p;
+    return {{"ok", check.ok}, {"message", check.message}, {"line", check.line}, {"preview", preview}};
+}
+
+QString LabController::defaultPartitionerSource() const { return kraftlab::app::default_partitioner_source(); }
+
+void LabController::addConsumer(const QString& topic, bool fromEarliest) {
+    auto* cluster = cluster_.get();
+    lab::ConsumerConfig c;
+    c.topic = topic.toStdString();
+    c.start_from = fromEarliest ? lab::StartFrom::Earliest : lab::StartFrom::Latest;
+    run_command("add consumer", [cluster, c] { return cluster->add_consumer(c).result; });
+}
+
+void LabController::removeConsumer(int id) {
+    auto* cluster = cluster_.get();
+    run_command(QString("stop consumer %1").arg(id), [cluster, id] { return cluster->remove_consumer(id); });
+}
+
+void LabController::copyToClipboard(const QString& text) const {
+    if (auto* clipboard = QGuiApplication::clipboard()) clipboard->setText(text);
+}
+
+void LabController::select(const QString& node, const QString& topic, int partition) {
+    if (node == selected_node_ && topic == selected_topic_ && partition == selected_partition_) return;
+    selected_node_ = node;
+    selected_topic_ = topic;
+    selected_partition_ = partition;
+    emit selectionChanged();
+}
+
+QString LabController::formatBytes(double bytes) const {
+    if (bytes >= 1024.0 * 1024 * 1024) return QString::number(bytes / (1024.0 * 1024 * 1024), 'f', 1) + " GiB";
+    if (bytes >= 1024.0 * 1024) return QString::number(bytes / (1024.0 * 1024), 'f', 1) + " MiB";
+    if (bytes >= 1024.0) return QString::number(bytes / 1024.0, 'f', 1) + " KiB";
+    return QString::number(bytes, 'f', 0) + " B";
+}
+
+// ---------------------------------------------------------------------------------------------
+// The frame: events every frame, snapshots a few times a second, charts once a second.
+
+void LabController::on_frame() {
+    QElapsedTimer cost;
+    cost.start();
+    constexpr std::size_t kMaxEventsPerFrame = 2000;
+    std::vector<kraftlab::core::Event> drained;
+    cluster_->events().drain(drained, kMaxEventsPerFrame);
+    if (!drained.empty()) {
+        std::vector<kraftlab::core::Event> shown;
+        shown.reserve(drained.size());
+        for (auto& e : drained) {
+            // Throughput figures feed the charts from snapshots; as list items they would drown
+            // everything else, one a second.
+            if (e.kind == EventKind::Throughput) continue;
+            if (e.kind == EventKind::NodeKilled) {
+                charts_.add_marker(e.time_ms, "kill", q(e.node.label()) + " killed");
+            } else if (e.kind == EventKind::NodeRestarted) {
+                charts_.add_marker(e.time_ms, "restart", q(e.node.label()) + " restarted");
+            }
+            shown.push_back(std::move(e));
+        }
+        events_.append(shown);
+    }
+    const qint64 now = clock_.elapsed();
+    if (running_ && now - last_refresh_ms_ >= 200) {
+        last_refresh_ms_ = now;
+        refresh_models();
+    }
+    if (running_ && now - last_chart_ms_ >= 1000) {
+        last_chart_ms_ = now;
+        sample_charts();
+    }
+    ++frames_;
+    last_frame_cost_ms_ = static_cast<double>(cost.nsecsElapsed()) / 1e6;
+    emit frame();
+}
+
+double LabController::rate_of(std::map<QString, Counter>& counters, const QString& key, double total,
+                              qint64 time_ms) {
+    auto [it, fresh] = counters.try_emplace(key, Counter{total, time_ms, 0});
+    Counter& c = it->second;
+    if (fresh) return 0;
+    if (time_ms <= c.time_ms) return c.rate;
+    if (total < c.total) {  // the counting node restarted
+        c = {total, time_ms, 0};
+        return 0;
+    }
+    const double instant = (total - c.total) / (static_cast<double>(time_ms - c.time_ms) / 1000.0);
+    c.rate = 0.5 * c.rate + 0.5 * instant;
+    c.total = total;
+    c.time_ms = time_ms;
+    return c.rate;
+}
+
+void LabController::refresh_models() {
+    const auto view = cluster_->view();
+    const auto& image = *view.metadata;
+    const auto snapshots = cluster_->snapshots().brokers();
+    std::set<QString> seen_counters;
+    auto rate = [&](const QString& key, double total, qint64 time_ms) {
+        seen_counters.insert(key);
+        return rate_of(counters_, key, total, time_ms);
+    };
+
+    // The log of each partition as its leader (or, failing that, any broker) last reported it.
+    struct Log {
+        const kraftlab::core::PartitionSnapshot* p;
+        std::int32_t broker;
+        qint64 time_ms;
+    };
+    std::map<std::pair<std::string, std::int32_t>, Log> logs;
+    std::map<std::int32_t, std::shared_ptr<const kraftlab::core::BrokerSnapshot>> by_broker;
+    for (const auto& s : snapshots) {
+        by_broker[s->id] = s;
+        for (const auto& p : s->partitions) {
+            auto key = std::make_pair(p.topic, p.partition);
+            auto it = logs.find(key);
+            if (it == logs.end() || (p.is_leader && s->up)) logs[key] = {&p, s->id, s->time_ms};
+        }
+    }
+
+    // Topics and partitions.
+    std::vector<std::pair<TopicRow, std::vector<PartitionRow>>> topics;
+    topic_produce_rates_.clear();
+    for (const auto& [name, t] : image.topics()) {
+        TopicRow row;
+        row.name = q(name);
+        row.topic_id = q(t->id.to_base64());
+        row.partition_count = static_cast<int>(t->partitions.size());
+        row.replication_factor = t->partitions.empty() ? 0 : static_cast<int>(t->partitions.front().replicas.size());
+        for (const auto& [k, v] : image.topic_configs(name)) row.configs[q(k)] = q(v);
+        std::vector<PartitionRow> parts;
+        for (const auto& p : t->partitions) {
+            PartitionRow pr;
+            pr.partition = p.partition;
+            pr.leader = p.leader;
+            pr.replicas = id_list(p.replicas);
+            pr.isr = id_list(p.isr);
+            pr.leader_epoch = p.leader_epoch;
+            pr.offline = p.leader < 0;
+            if (auto it = logs.find({name, p.partition}); it != logs.end()) {
+                const auto& log = *it->second.p;
+                pr.log_start_offset = log.log_start_offset;
+                pr.log_end_offset = log.log_end_offset;
+                pr.high_watermark = log.high_watermark;
+                pr.size_bytes = static_cast<qint64>(log.size_bytes);
+                pr.segments = log.segments;
+                for (const auto& k : log.recent_keys) pr.recent_keys << q(k);
+                pr.recent_keys_end = log.recent_keys_end_offset;
+                pr.records_per_s = rate(QString("partition/%1/%2/%3").arg(row.name).arg(p.partition).arg(it->second.broker),
+                                        static_cast<double>(log.records_in_total), it->second.time_ms);
+            }
+            row.records += pr.log_end_offset - pr.log_start_offset;
+            row.size_bytes += pr.size_bytes;
+            row.records_per_s += pr.records_per_s;
+            row.offline += pr.offline ? 1 : 0;
+            parts.push_back(std::move(pr));
+        }
+        topic_produce_rates_[row.name] = row.records_per_s;
+        topics.emplace_back(std::move(row), std::move(parts));
+    }
+    topics_.update(std::move(topics));
+
+    // Brokers.
+    std::vector<BrokerRow> brokers;
+    for (const auto& b : view.brokers) {
+        BrokerRow row;
+        row.id = b.id;
+        row.address = q(b.host) + ":" + QString::number(b.port);
+        row.up = b.running;
+        const auto* info = image.broker(b.id);
+        row.state = !b.running ? "down" : (!info ? "starting" : info->fenced ? "fenced" : "unfenced");
+        for (const auto& [name, t] : image.topics()) {
+            for (const auto& p : t->partitions) {
+                if (p.leader == b.id) {
+                    ++row.led;
+                    row.led_partitions << q(name) + "-" + QString::number(p.partition);
+                }
+                if (p.has_replica(b.id)) ++row.hosted;
+            }
+        }
+        if (auto it = by_broker.find(b.id); it != by_broker.end() && it->second->up && b.running) {
+            const auto& s = *it->second;
+            double in = 0, out = 0;
+            for (const auto& p : s.partitions) {
+                row.bytes_stored += static_cast<qint64>(p.size_bytes);
+                row.records_stored += p.log_end_offset - p.log_start_offset;
+                in += static_cast<double>(p.records_in_total);
+                out += static_cast<double>(p.bytes_out_total);
+            }
+            row.connections = s.connections;
+            row.records_in_per_s = rate(QString("broker/%1/in").arg(b.id), in, s.time_ms);
+            row.bytes_out_per_s = rate(QString("broker/%1/out").arg(b.id), out, s.time_ms);
+        }
+        brokers.push_back(std::move(row));
+    }
+    brokers_.update(std::move(brokers));
+
+    // Built-in producers and consumers.
+    std::vector<ProducerRow> producers;
+    for (const auto& s : cluster_->snapshots().producers()) {
+        ProducerRow row;
+        row.id = s->id;
+        row.topic = q(s->topic);
+        row.target_rate = s->target_records_per_second;
+        row.acked_per_s = rate(QString("producer/%1").arg(s->id), static_cast<double>(s->records_acked_total), s->time_ms);
+        row.acks = s->acks;
+        row.partitioner = q(s->partitioner);
+        row.key_pattern = q(s->key_pattern);
+        row.value_bytes = s->value_bytes;
+        row.sent = static_cast<qint64>(s->records_sent_total);
+        row.acked = static_cast<qint64>(s->records_acked_total);
+        row.failed = static_cast<qint64>(s->records_failed_total);
+        row.buffered = static_cast<qint64>(s->records_buffered);
+        row.partitioner_errors = static_cast<qint64>(s->partitioner_errors_total);
+        for (auto n : s->acked_per_partition) row.per_partition << static_cast<qint64>(n);
+        row.p50_ms = s->latency_p50_ms;
+        row.p99_ms = s->latency_p99_ms;
+        row.last_error = q(s->last_error);
+        row.running = s->running;
+        if (auto it = custom_sources_.find(s->id); it != custom_sources_.end()) row.custom_source = it->second;
+        producers.push_back(std::move(row));
+    }
+    std::sort(producers.begin(), producers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    producers_.update(std::move(producers));
+
+    std::vector<ConsumerRow> consumers;
+    topic_consume_rates_.clear();
+    for (const auto& s : cluster_->snapshots().consumers()) {
+        ConsumerRow row;
+        row.id = s->id;
+        row.topic = q(s->topic);
+        row.start_from = q(s->start_from);
+        row.records = static_cast<qint64>(s->records_total);
+        row.records_per_s = rate(QString("consumer/%1").arg(s->id), static_cast<double>(s->records_total), s->time_ms);
+        for (const auto& p : s->partitions) {
+            row.total_lag += std::max<std::int64_t>(0, p.lag);
+            row.partitions << QVariantMap{{"partition", p.partition},
+                                          {"leader", p.leader},
+                                          {"position", static_cast<qint64>(p.position)},
+                                          {"highWatermark", static_cast<qint64>(p.high_watermark)},
+                                          {"lag", static_cast<qint64>(p.lag)},
+                                          {"error", q(p.error)}};
+        }
+        row.last_error = q(s->last_error);
+        row.running = s->running;
+        topic_consume_rates_[row.topic] += row.records_per_s;
+        consumers.push_back(std::move(row));
+    }
+    std::sort(consumers.begin(), consumers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    consumers_.update(std::move(consumers));
+
+    for (auto it = counters_.begin(); it != counters_.end();) {
+        it = seen_counters.count(it->first) ? std::next(it) : counters_.erase(it);
+    }
+}
+
+void LabController::sample_charts() {
+    std::map<QString, double> rates;
+    for (const auto& [topic, r] : topic_produce_rates_) rates[topic + " produced"] = r;
+    for (const auto& [topic, r] : topic_consume_rates_) rates[topic + " consumed"] = r;
+    std::map<QString, double> latencies;
+    for (const auto& p : producers_.rows()) {
+        latencies[QString("producer %1 p50").arg(p.id)] = p.p50_ms;
+        latencies[QString("producer %1 p99").arg(p.id)] = p.p99_ms;
+    }
+    charts_.sample(QDateTime::currentMSecsSinceEpoch(), rates, latencies);
+}

@@ -1,0 +1,179 @@
+// LabController: the app's one facade over lab::Cluster, exposed to QML as the singleton `Lab`.
+//
+// Threads. The GUI thread never waits for the engine: commands (kill, restart, create topic,
+// add producer ...) run one at a time on a worker thread and report back with
+// commandFinished(); the engine never waits for the GUI either. A frame timer (30 Hz) drains the
+// engine's event bus and reads its snapshots into the models, so the UI's cost depends on the
+// frame rate, not on how many records flow: there is no Qt signal per Kafka record.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+#include <QVariantMap>
+#include <QQmlEngine>
+#include <QtQml/qqmlregistration.h>
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "chart_feeder.h"
+#include "lab/cluster.h"
+#include "lab/workload.h"
+#include "models/broker_model.h"
+#include "models/consumer_model.h"
+#include "models/event_model.h"
+#include "models/producer_model.h"
+#include "models/topic_model.h"
+
+class LabController : public QObject {
+    Q_OBJECT
+    QML_NAMED_ELEMENT(Lab)
+    QML_SINGLETON
+
+    Q_PROPERTY(bool running READ running NOTIFY runningChanged)
+    Q_PROPERTY(QString bootstrap READ bootstrap NOTIFY runningChanged)
+    Q_PROPERTY(QString dataDir READ dataDir NOTIFY runningChanged)
+    Q_PROPERTY(QString kcatExample READ kcatExample NOTIFY runningChanged)
+    Q_PROPERTY(QString startError READ startError NOTIFY runningChanged)
+    Q_PROPERTY(int pendingCommands READ pendingCommands NOTIFY pendingCommandsChanged)
+    Q_PROPERTY(BrokerModel* brokers READ brokers CONSTANT)
+    Q_PROPERTY(TopicModel* topics READ topics CONSTANT)
+    Q_PROPERTY(ProducerModel* producers READ producers CONSTANT)
+    Q_PROPERTY(ConsumerModel* consumers READ consumers CONSTANT)
+    Q_PROPERTY(EventModel* events READ events CONSTANT)
+    Q_PROPERTY(ChartFeeder* charts READ charts CONSTANT)
+    Q_PROPERTY(QString selectedNode READ selectedNode NOTIFY selectionChanged)
+    Q_PROPERTY(QString selectedTopic READ selectedTopic NOTIFY selectionChanged)
+    Q_PROPERTY(int selectedPartition READ selectedPartition NOTIFY selectionChanged)
+    Q_PROPERTY(qint64 framesDrawn READ framesDrawn NOTIFY frame)
+
+  public:
+    struct Options {
+        kraftlab::lab::LabConfig lab;
+        // What a first-time user sees: topic `orders` (6 partitions), a producer at a gentle
+        // rate and a consumer, created unless they exist.
+        bool default_workload = true;
+        int frame_interval_ms = 33;
+    };
+
+    static LabController* instance();
+    static void setInstance(LabController* lab);
+    static LabController* create(QQmlEngine*, QJSEngine*);
+
+    explicit LabController(Options options, QObject* parent = nullptr);
+    ~LabController() override;
+
+    // Starts the lab on the worker thread; runningChanged() (and started()) when done.
+    void start();
+    // Stops the lab and waits for it (on quit).
+    void stop();
+
+    bool running() const { return running_; }
+    QString bootstrap() const { return bootstrap_; }
+    QString dataDir() const { return data_dir_; }
+    QString kcatExample() const;
+    QString startError() const { return start_error_; }
+    int pendingCommands() const { return pending_commands_; }
+    BrokerModel* brokers() { return &brokers_; }
+    TopicModel* topics() { return &topics_; }
+    ProducerModel* producers() { return &producers_; }
+    ConsumerModel* consumers() { return &consumers_; }
+    EventModel* events() { return &events_; }
+    ChartFeeder* charts() { return &charts_; }
+    QString selectedNode() const { return selected_node_; }
+    QString selectedTopic() const { return selected_topic_; }
+    int selectedPartition() const { return selected_partition_; }
+    qint64 framesDrawn() const { return frames_; }
+    // How long the last frame handler took (draining events, refreshing models), in ms.
+    double lastFrameCostMs() const { return last_frame_cost_ms_; }
+    // The engine (tests and benchmarks drive it directly).
+    kraftlab::lab::Cluster* cluster() { return cluster_.get(); }
+
+    Q_INVOKABLE void killBroker(int id);
+    Q_INVOKABLE void restartBroker(int id);
+    // Empty when the name is a valid new topic name; else why not, in plain words.
+    Q_INVOKABLE QString topicNameProblem(const QString& name) const;
+    Q_INVOKABLE void createTopic(const QString& name, int partitions);
+    Q_INVOKABLE void deleteTopic(const QString& name);
+    Q_INVOKABLE int partitionCount(const QString& topic) const;
+
+    // config keys: topic, rate, valueBytes, keyPattern ("none"|"sequence"|"random"|"fixed"),
+    // randomKeys, fixedKey, partitioner ("round-robin"|"key-hash"|"custom"), customSource,
+    // acks (0|1|-1).
+    Q_INVOKABLE void addProducer(const QVariantMap& config);
+    Q_INVOKABLE void updateProducer(int id, const QVariantMap& config);
+    Q_INVOKABLE void removeProducer(int id);
+    // {ok, message, line, preview: [partition for key-0..key-9]}
+    Q_INVOKABLE QVariantMap checkPartitioner(const QString& source, int numPartitions) const;
+    Q_INVOKABLE QString defaultPartitionerSource() const;
+
+    Q_INVOKABLE void addConsumer(const QString& topic, bool fromEarliest);
+    Q_INVOKABLE void removeConsumer(int id);
+
+    Q_INVOKABLE void copyToClipboard(const QString& text) const;
+    // Selects what an event concerns: a node ("broker-2"), or a topic partition.
+    Q_INVOKABLE void select(const QString& node, const QString& topic, int partition);
+    Q_INVOKABLE QString formatBytes(double bytes) const;
+
+    // Turns a QML producer config into the engine's; nullopt (with *error) if invalid.
+    static std::optional<kraftlab::lab::ProducerConfig> producer_config(const QVariantMap& map,
+                                                                        QString* error);
+
+  signals:
+    void runningChanged();
+    void started(bool ok, const QString& message);
+    void commandFinished(const QString& command, bool ok, const QString& message);
+    void pendingCommandsChanged();
+    void selectionChanged();
+    void frame();
+
+  private:
+    // Runs fn on the worker thread; its result comes back as commandFinished(name, ...).
+    void run_command(const QString& name, std::function<kraftlab::lab::CommandResult()> fn,
+                     std::function<void(const kraftlab::lab::CommandResult&)> on_gui = {});
+    void on_frame();
+    void refresh_models();
+    void sample_charts();
+    void setup_default_workload();
+
+    Options options_;
+    std::unique_ptr<kraftlab::lab::Cluster> cluster_;
+    QThreadPool worker_;  // one thread: commands run in order
+    QTimer frame_timer_;
+    QElapsedTimer clock_;
+
+    bool running_ = false;
+    QString bootstrap_;
+    QString data_dir_;
+    QString start_error_;
+    int pending_commands_ = 0;
+
+    BrokerModel brokers_;
+    TopicModel topics_;
+    ProducerModel producers_;
+    ConsumerModel consumers_;
+    EventModel events_;
+    ChartFeeder charts_;
+
+    QString selected_node_;
+    QString selected_topic_;
+    int selected_partition_ = -1;
+    qint64 frames_ = 0;
+    double last_frame_cost_ms_ = 0;
+
+    // Rates: the previous totals of each counter and when they were read.
+    struct Counter {
+        double total = 0;
+        qint64 time_ms = 0;
+        double rate = 0;  // smoothed
+    };
+    double rate_of(std::map<QString, Counter>& counters, const QString& key, double total, qint64 now_ms);
+    std::map<QString, Counter> counters_;
+    std::map<int, QString> custom_sources_;  // producer id -> its partitioner code
+    qint64 last_refresh_ms_ = 0;
+    qint64 last_chart_ms_ = 0;
+    std::map<QString, double> topic_produce_rates_;
+    std::map<QString, double> topic_consume_rates_;
+};

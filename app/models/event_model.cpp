@@ -1,0 +1,171 @@
+#include "event_model.h"
+
+using kraftlab::core::EventKind;
+
+EventModel::EventModel(std::size_t capacity, QObject* parent)
+    : QAbstractListModel(parent), capacity_(capacity) {}
+
+int EventModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+QVariant EventModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    const Row& r = rows_[static_cast<std::size_t>(index.row())];
+    switch (role) {
+        case Qt::DisplayRole:
+        case ExplainRole: return r.explain;
+        case TimeRole: return r.time;
+        case TimeMsRole: return r.time_ms;
+        case KindRole: return r.kind;
+        case GroupRole: return r.group;
+        case SeverityRole: return r.severity;
+        case NodeRole: return r.node;
+        case TopicRole: return r.topic;
+        case PartitionRole: return r.partition;
+        default: return {};
+    }
+}
+
+QHash<int, QByteArray> EventModel::roleNames() const {
+    return {{TimeRole, "time"},         {TimeMsRole, "timeMs"},   {KindRole, "kind"},
+            {GroupRole, "group"},       {SeverityRole, "severity"}, {NodeRole, "node"},
+            {TopicRole, "topic"},       {PartitionRole, "partition"}, {ExplainRole, "explain"}};
+}
+
+QString EventModel::group_of(EventKind kind) {
+    switch (kind) {
+        case EventKind::LabReady:
+        case EventKind::LabStopped:
+        case EventKind::NodeStarted:
+        case EventKind::NodeKilled:
+        case EventKind::NodeRestarted:
+        case EventKind::NodeFailed:
+        case EventKind::BrokerRegistered:
+        case EventKind::BrokerFenced:
+        case EventKind::BrokerUnfenced: return "cluster";
+        case EventKind::TopicCreated:
+        case EventKind::TopicDeleted:
+        case EventKind::TopicConfigChanged:
+        case EventKind::LeaderChanged:
+        case EventKind::PartitionOffline: return "topics";
+        case EventKind::LogRecovered:
+        case EventKind::Throughput: return "data";
+        case EventKind::ProducerStarted:
+        case EventKind::ProducerChanged:
+        case EventKind::ProducerStopped:
+        case EventKind::ProducerError:
+        case EventKind::ConsumerStarted:
+        case EventKind::ConsumerStopped:
+        case EventKind::ConsumerError:
+        case EventKind::ClientRejected: return "clients";
+        case EventKind::CommandFailed: return "cluster";
+    }
+    return "cluster";
+}
+
+QString EventModel::severity_of(EventKind kind) {
+    switch (kind) {
+        case EventKind::NodeKilled:
+        case EventKind::BrokerFenced:
+        case EventKind::PartitionOffline:
+        case EventKind::ClientRejected:
+        case EventKind::ProducerError:
+        case EventKind::ConsumerError: return "warning";
+        case EventKind::NodeFailed:
+        case EventKind::CommandFailed: return "error";
+        default: return "info";
+    }
+}
+
+void EventModel::append(const std::vector<kraftlab::core::Event>& events) {
+    if (events.empty()) return;
+    // Only the newest `capacity_` of this batch can ever be shown.
+    const std::size_t take = std::min(events.size(), capacity_);
+    std::vector<Row> fresh;
+    fresh.reserve(take);
+    bool new_node = false;
+    for (std::size_t i = events.size() - take; i < events.size(); ++i) {
+        const auto& e = events[i];
+        Row r;
+        r.time_ms = e.time_ms;
+        r.time = QDateTime::fromMSecsSinceEpoch(e.time_ms).toString("HH:mm:ss.zzz");
+        r.kind = QString::fromUtf8(kraftlab::core::event_kind_name(e.kind));
+        r.group = group_of(e.kind);
+        r.severity = severity_of(e.kind);
+        r.node = QString::fromStdString(e.node.label());
+        r.topic = QString::fromStdString(e.topic);
+        r.partition = e.partition;
+        r.explain = QString::fromStdString(e.explain);
+        if (!nodes_.contains(r.node)) {
+            nodes_.append(r.node);
+            new_node = true;
+        }
+        fresh.push_back(std::move(r));
+    }
+    // Drop from the bottom first so that the model never holds more than capacity_.
+    const std::size_t keep = capacity_ - fresh.size();
+    if (rows_.size() > keep) {
+        beginRemoveRows({}, static_cast<int>(keep), static_cast<int>(rows_.size()) - 1);
+        rows_.resize(keep);
+        endRemoveRows();
+    }
+    beginInsertRows({}, 0, static_cast<int>(fresh.size()) - 1);
+    for (auto& r : fresh) rows_.push_front(std::move(r));  // newest ends up first
+    endInsertRows();
+    emit countChanged();
+    if (new_node) {
+        nodes_.sort();
+        emit nodesChanged();
+    }
+}
+
+void EventModel::clear() {
+    beginResetModel();
+    rows_.clear();
+    endResetModel();
+    emit countChanged();
+}
+
+QStringList EventModel::nodes() const { return nodes_; }
+
+// ---------------------------------------------------------------------------------------------
+
+EventFilterModel::EventFilterModel(QObject* parent) : QSortFilterProxyModel(parent) {}
+
+void EventFilterModel::setNode(const QString& node) {
+    if (node == node_) return;
+    node_ = node;
+    invalidateFilter();
+    emit nodeChanged();
+}
+
+void EventFilterModel::setGroup(const QString& group) {
+    if (group == group_) return;
+    group_ = group;
+    invalidateFilter();
+    emit groupChanged();
+}
+
+void EventFilterModel::setText(const QString& text) {
+    if (text == text_) return;
+    text_ = text;
+    invalidateFilter();
+    emit textChanged();
+}
+
+bool EventFilterModel::filterAcceptsRow(int row, const QModelIndex& parent) const {
+    const QModelIndex i = sourceModel()->index(row, 0, parent);
+    if (!node_.isEmpty() && i.data(EventModel::NodeRole).toString() != node_) return false;
+    if (!group_.isEmpty()) {
+        if (group_ == "problems") {
+            if (i.data(EventModel::SeverityRole).toString() == "info") return false;
+        } else if (i.data(EventModel::GroupRole).toString() != group_) {
+            return false;
+        }
+    }
+    if (!text_.isEmpty() && !i.data(EventModel::ExplainRole).toString().contains(text_, Qt::CaseInsensitive)) {
+        return false;
+    }
+    return true;
+}

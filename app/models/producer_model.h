@@ -1,0 +1,71 @@
+// ProducerModel and ConsumerModel: the lab's built-in clients, for the producers and consumers
+// panels. Rows come from the engine's client snapshots, a few times a second.
+#pragma once
+
+#include <QVariantList>
+#include <QtQml/qqmlregistration.h>
+
+#include "row_list_model.h"
+
+struct ProducerRow {
+    int id = 0;
+    QString topic;
+    double target_rate = 0;
+    double acked_per_s = 0;
+    int acks = -1;
+    QString partitioner;
+    QString key_pattern;
+    int value_bytes = 0;
+    qint64 sent = 0;
+    qint64 acked = 0;
+    qint64 failed = 0;
+    qint64 buffered = 0;
+    qint64 partitioner_errors = 0;
+    QVariantList per_partition;  // acknowledged records per partition
+    double p50_ms = -1;
+    double p99_ms = -1;
+    QString last_error;
+    QString custom_source;  // the custom partitioner's code, if any
+    bool running = true;
+    bool operator==(const ProducerRow&) const = default;
+};
+
+class ProducerModel : public RowListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("owned by Lab")
+
+  public:
+    enum Role {
+        ProducerIdRole = Qt::UserRole + 1,
+        TopicRole,
+        TargetRateRole,
+        AckedPerSecondRole,
+        AcksRole,
+        PartitionerRole,
+        KeyPatternRole,
+        ValueBytesRole,
+        SentRole,
+        AckedRole,
+        FailedRole,
+        BufferedRole,
+        PartitionerErrorsRole,
+        PerPartitionRole,
+        LatencyP50Role,
+        LatencyP99Role,
+        LastErrorRole,
+        CustomSourceRole,
+        RunningRole,
+    };
+
+    using RowListModel::RowListModel;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void update(std::vector<ProducerRow> rows);  // sorted by id
+    const std::vector<ProducerRow>& rows() const { return rows_; }
+
+  private:
+    std::vector<ProducerRow> rows_;
+};

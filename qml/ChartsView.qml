@@ -1,0 +1,108 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtCharts
+import Kraftlab
+
+// Records per second per topic, and produce latency per producer, over the last two minutes;
+// broker kills and restarts marked on the time axis.
+Panel {
+    id: view
+    title: "Charts"
+    subtitle: "last two minutes"
+    tip: "Throughput and latency as the lab runs. Red lines: a broker was killed; green: restarted."
+
+    readonly property var palette: ["#4656e0", "#2f9e62", "#e3a21a", "#d23f3f", "#8e5bd8", "#1a9bb0", "#e0702f", "#6b7280"]
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: Theme.spacing
+
+        Repeater {
+            model: [
+                { key: "rate", title: "records / second", names: "rateSeries", max: "rateMax" },
+                { key: "latency", title: "produce latency (ms)", names: "latencySeries", max: "latencyMax" }
+            ]
+            delegate: ChartView {
+                id: chart
+                required property var modelData
+                readonly property var seriesNames: Lab.charts[modelData.names]
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                antialiasing: true
+                legend.alignment: Qt.AlignBottom
+                legend.font.pixelSize: Theme.fontSmall
+                legend.labelColor: Theme.text
+                title: modelData.title
+                titleFont.pixelSize: Theme.fontNormal
+                titleColor: Theme.text
+                backgroundColor: Theme.surface
+                plotAreaColor: Theme.surface
+                backgroundRoundness: 0
+                margins { left: 4; right: 4; top: 4; bottom: 4 }
+
+                DateTimeAxis {
+                    id: timeAxis
+                    format: "HH:mm:ss"
+                    tickCount: 5
+                    min: new Date(Lab.charts.windowStartMs)
+                    max: new Date(Lab.charts.windowEndMs)
+                    labelsFont.pixelSize: Theme.fontSmall
+                    labelsColor: Theme.textDim
+                    gridLineColor: Theme.border
+                    lineVisible: false
+                }
+                ValueAxis {
+                    id: valueAxis
+                    min: 0
+                    max: Lab.charts[chart.modelData.max]
+                    tickCount: 5
+                    labelFormat: "%.0f"
+                    labelsFont.pixelSize: Theme.fontSmall
+                    labelsColor: Theme.textDim
+                    gridLineColor: Theme.border
+                    lineVisible: false
+                }
+
+                function rebuild() {
+                    removeAllSeries()
+                    for (let i = 0; i < seriesNames.length; ++i) {
+                        const s = createSeries(ChartView.SeriesTypeLine, seriesNames[i], timeAxis, valueAxis)
+                        s.color = view.palette[i % view.palette.length]
+                        s.width = Theme.presenter ? 3 : 2
+                        if (seriesNames[i].endsWith("consumed") || seriesNames[i].endsWith("p99")) s.style = Qt.DashLine
+                    }
+                    refill()
+                }
+                function refill() {
+                    for (let i = 0; i < count; ++i) Lab.charts.fill(series(i), series(i).name)
+                }
+                onSeriesNamesChanged: rebuild()
+                Component.onCompleted: rebuild()
+
+                Connections {
+                    target: Lab.charts
+                    function onUpdated() { chart.refill() }
+                }
+
+                // Kill and restart moments: thin vertical lines placed with the chart's own mapping.
+                Repeater {
+                    model: Lab.charts.markers
+                    delegate: Rectangle {
+                        id: marker
+                        required property var modelData
+                        readonly property point top: chart.count > 0 ? chart.mapToPosition(Qt.point(modelData.timeMs, valueAxis.max), chart.series(0)) : Qt.point(-10, 0)
+                        readonly property point bottom: chart.count > 0 ? chart.mapToPosition(Qt.point(modelData.timeMs, 0), chart.series(0)) : Qt.point(-10, 0)
+                        x: top.x - width / 2
+                        y: top.y
+                        width: 2
+                        height: Math.max(0, bottom.y - top.y)
+                        visible: chart.count > 0 && x >= chart.plotArea.x && x <= chart.plotArea.x + chart.plotArea.width
+                        color: modelData.kind === "kill" ? Theme.down : Theme.inSync
+                        Tip { text: marker.modelData.label }
+                    }
+                }
+            }
+        }
+    }
+}

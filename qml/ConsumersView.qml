@@ -1,0 +1,156 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Kraftlab
+
+// The built-in consumers: how far each has read in every partition, and how far behind it is.
+Item {
+    id: view
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.topMargin: Theme.spacing / 2
+        spacing: Theme.spacing / 2
+
+        RowLayout {
+            spacing: Theme.spacing / 2
+            ComboBox {
+                id: topicBox
+                model: Lab.topics.names
+                implicitWidth: 160 * Theme.scale
+            }
+            ComboBox {
+                id: fromBox
+                textRole: "text"
+                valueRole: "value"
+                model: [{ text: "from earliest", value: true }, { text: "from latest", value: false }]
+                Tip { text: "Earliest reads the whole log from its start; latest reads only records written from now on." }
+            }
+            Button {
+                text: "Add consumer"
+                flat: true
+                enabled: topicBox.currentText !== ""
+                onClicked: Lab.addConsumer(topicBox.currentText, fromBox.currentValue)
+            }
+        }
+
+        ListView {
+            id: list
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            spacing: Theme.spacing
+            model: Lab.consumers
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollBar.vertical: ScrollBar {}
+
+            delegate: Rectangle {
+                id: card
+                required property int consumerId
+                required property string topic
+                required property string startFrom
+                required property double records
+                required property double recordsPerSecond
+                required property double totalLag
+                required property var partitions
+                required property string lastError
+
+                width: list.width - Theme.spacing
+                height: body.implicitHeight + Theme.spacing * 2
+                radius: Theme.radius
+                color: Theme.surfaceAlt
+                border.color: Lab.selectedNode === "consumer-" + consumerId ? Theme.accent : Theme.border
+
+                ColumnLayout {
+                    id: body
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.top: parent.top
+                    anchors.margins: Theme.spacing
+                    spacing: 4
+
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Label {
+                            text: "Consumer " + card.consumerId + " ← " + card.topic
+                            font.weight: Font.DemiBold
+                            color: Theme.text
+                        }
+                        Item { Layout.fillWidth: true }
+                        ToolButton {
+                            text: "Stop"
+                            font.pixelSize: Theme.fontSmall
+                            onClicked: Lab.removeConsumer(card.consumerId)
+                        }
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        text: Number(card.records).toLocaleString(Qt.locale(), "f", 0) + " records read · "
+                              + Lab.charts.formatRate(card.recordsPerSecond) + " · lag " + card.totalLag + " · started from " + card.startFrom
+                        color: Theme.textDim
+                        font.pixelSize: Theme.fontSmall
+                        elide: Text.ElideRight
+                        Tip { text: "Lag: records written to the partitions but not read by this consumer yet." }
+                    }
+                    Repeater {
+                        model: card.partitions
+                        delegate: RowLayout {
+                            id: prow
+                            required property var modelData
+                            Layout.fillWidth: true
+                            spacing: Theme.spacing
+                            Label {
+                                Layout.preferredWidth: 30 * Theme.scale
+                                text: "P" + prow.modelData.partition
+                                font.pixelSize: Theme.fontSmall
+                                color: Theme.text
+                            }
+                            Rectangle {
+                                Layout.fillWidth: true
+                                Layout.preferredHeight: 8
+                                radius: 4
+                                color: Theme.tile
+                                Rectangle {
+                                    height: parent.height
+                                    radius: 4
+                                    width: prow.modelData.highWatermark > 0
+                                           ? parent.width * Math.min(1, Math.max(0, prow.modelData.position) / prow.modelData.highWatermark)
+                                           : parent.width
+                                    color: prow.modelData.lag > 0 ? Theme.outOfSync : Theme.inSync
+                                    Behavior on width { NumberAnimation { duration: 200 } }
+                                }
+                                Tip {
+                                    text: "Position " + prow.modelData.position + " of " + prow.modelData.highWatermark
+                                          + " (lag " + prow.modelData.lag + ")" + (prow.modelData.error ? ": " + prow.modelData.error : "")
+                                }
+                            }
+                            Label {
+                                Layout.preferredWidth: 110 * Theme.scale
+                                text: prow.modelData.position + " / " + prow.modelData.highWatermark
+                                font.family: Theme.mono
+                                font.pixelSize: Theme.fontSmall
+                                color: prow.modelData.error ? Theme.down : Theme.textDim
+                                horizontalAlignment: Text.AlignRight
+                            }
+                        }
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        visible: card.lastError !== ""
+                        text: card.lastError
+                        color: Theme.down
+                        wrapMode: Text.Wrap
+                        font.pixelSize: Theme.fontSmall
+                    }
+                }
+            }
+
+            Label {
+                anchors.centerIn: parent
+                visible: list.count === 0
+                text: "No consumer. Add one to read a topic."
+                color: Theme.textDim
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Kraftlab
+
+// What happened, newest first, in plain words. Filter by node and kind; click to select what an
+// event is about.
+Panel {
+    id: view
+    title: "Events"
+    subtitle: filtered.count + " shown"
+    tip: "Everything the lab's nodes report, each with a one-line explanation."
+
+    EventFilterModel {
+        id: filtered
+        sourceModel: Lab.events
+        property int count: rowCount()
+        onRowsInserted: count = rowCount()
+        onRowsRemoved: count = rowCount()
+        onModelReset: count = rowCount()
+        onLayoutChanged: count = rowCount()
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: Theme.spacing / 2
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacing / 2
+            ComboBox {
+                id: nodeBox
+                Layout.fillWidth: true
+                model: ["all nodes"].concat(Lab.events.nodes)
+                onCurrentIndexChanged: filtered.node = currentIndex <= 0 ? "" : currentText
+            }
+            TextField {
+                Layout.fillWidth: true
+                placeholderText: "search"
+                onTextChanged: filtered.text = text
+            }
+        }
+        Flow {
+            Layout.fillWidth: true
+            spacing: 4
+            Repeater {
+                model: [
+                    { label: "All", group: "" },
+                    { label: "Cluster", group: "cluster" },
+                    { label: "Topics", group: "topics" },
+                    { label: "Clients", group: "clients" },
+                    { label: "Data", group: "data" },
+                    { label: "Problems", group: "problems" }
+                ]
+                delegate: Button {
+                    id: chip
+                    required property var modelData
+                    text: modelData.label
+                    checkable: true
+                    checked: filtered.group === modelData.group
+                    flat: !checked
+                    highlighted: checked
+                    font.pixelSize: Theme.fontSmall
+                    implicitHeight: Theme.fontSmall + 18
+                    onClicked: filtered.group = chip.modelData.group
+                }
+            }
+        }
+
+        ListView {
+            id: list
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: filtered
+            spacing: 2
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollBar.vertical: ScrollBar {}
+            add: Transition { NumberAnimation { property: "opacity"; from: 0; to: 1; duration: 250 } }
+
+            delegate: Rectangle {
+                id: item
+                required property string time
+                required property string kind
+                required property string severity
+                required property string node
+                required property string topic
+                required property int partition
+                required property string explain
+
+                width: list.width - Theme.spacing
+                height: column.implicitHeight + 8
+                radius: 3
+                color: mouse.containsMouse ? Theme.surfaceAlt : "transparent"
+
+                Rectangle {
+                    width: 3
+                    height: parent.height - 4
+                    anchors.verticalCenter: parent.verticalCenter
+                    radius: 1
+                    color: item.severity === "error" ? Theme.down : item.severity === "warning" ? Theme.outOfSync : Theme.idle
+                }
+                ColumnLayout {
+                    id: column
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.leftMargin: Theme.spacing
+                    anchors.verticalCenter: parent.verticalCenter
+                    spacing: 0
+                    RowLayout {
+                        spacing: Theme.spacing
+                        Label {
+                            text: item.time
+                            font.family: Theme.mono
+                            font.pixelSize: Theme.fontSmall
+                            color: Theme.textDim
+                        }
+                        Label {
+                            text: item.node
+                            font.pixelSize: Theme.fontSmall
+                            font.weight: Font.DemiBold
+                            color: Theme.accent
+                        }
+                        Label {
+                            text: item.kind.replace(/_/g, " ")
+                            font.pixelSize: Theme.fontSmall
+                            color: Theme.textDim
+                        }
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        text: item.explain
+                        wrapMode: Text.Wrap
+                        color: Theme.text
+                        font.pixelSize: Theme.fontNormal
+                    }
+                }
+                MouseArea {
+                    id: mouse
+                    anchors.fill: parent
+                    hoverEnabled: true
+                    onClicked: Lab.select(item.node.startsWith("lab") ? "" : item.node, item.topic, item.partition)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Kraftlab
+
+ApplicationWindow {
+    id: window
+    width: Settings.windowGeometry.width > 0 ? Settings.windowGeometry.width : 1440
+    height: Settings.windowGeometry.height > 0 ? Settings.windowGeometry.height : 900
+    minimumWidth: 1000
+    minimumHeight: 640
+    visible: true
+    title: Lab.running ? "Kraftlab — " + Lab.bootstrap : "Kraftlab"
+    color: Theme.background
+
+    Material.theme: Theme.dark ? Material.Dark : Material.Light
+    Material.accent: Theme.accent
+    Material.background: Theme.surface
+    font.pixelSize: Theme.fontNormal
+
+    Component.onCompleted: {
+        if (Settings.windowGeometry.width > 0) {
+            x = Settings.windowGeometry.x
+            y = Settings.windowGeometry.y
+        }
+    }
+    onClosing: Settings.windowGeometry = Qt.rect(x, y, width, height)
+
+    header: HeaderBar {}
+
+    footer: Legend {}
+
+    SplitView {
+        anchors.fill: parent
+        anchors.margins: Theme.spacing
+        orientation: Qt.Horizontal
+
+        SplitView {
+            SplitView.preferredWidth: window.width * 0.3
+            SplitView.minimumWidth: 320
+            orientation: Qt.Vertical
+
+            ClusterView {
+                SplitView.preferredHeight: parent.height * 0.45
+                SplitView.minimumHeight: 180
+            }
+            Panel {
+                title: workloadTabs.currentIndex === 0 ? "Producers" : "Consumers"
+                tip: workloadTabs.currentIndex === 0
+                     ? "Built-in producers: real Kafka clients inside the lab that write records to a topic."
+                     : "Built-in consumers: real Kafka clients inside the lab that read a topic, partition by partition."
+                SplitView.fillHeight: true
+                SplitView.minimumHeight: 200
+
+                ColumnLayout {
+                    anchors.fill: parent
+                    spacing: 0
+                    TabBar {
+                        id: workloadTabs
+                        Layout.fillWidth: true
+                        currentIndex: Settings.selectedProducerTab === "consumers" ? 1 : 0
+                        onCurrentIndexChanged: Settings.selectedProducerTab = currentIndex === 1 ? "consumers" : "producers"
+                        TabButton { text: "Producers (" + Lab.producers.count + ")" }
+                        TabButton { text: "Consumers (" + Lab.consumers.count + ")" }
+                    }
+                    StackLayout {
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        currentIndex: workloadTabs.currentIndex
+                        ProducersView {}
+                        ConsumersView {}
+                    }
+                }
+            }
+        }
+
+        SplitView {
+            SplitView.fillWidth: true
+            SplitView.minimumWidth: 420
+            orientation: Qt.Vertical
+            TopicsView {
+                SplitView.fillHeight: true
+                SplitView.minimumHeight: 240
+            }
+            ChartsView {
+                SplitView.preferredHeight: parent.height * 0.34
+                SplitView.minimumHeight: 180
+            }
+        }
+
+        EventsView {
+            SplitView.preferredWidth: window.width * 0.26
+            SplitView.minimumWidth: 300
+        }
+    }
+
+    // What a command did, for a few seconds; errors stay until clicked.
+    Rectangle {
+        id: toast
+        property bool failed: false
+        property alias message: toastText.text
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 2 * Theme.spacing
+        width: Math.min(toastText.implicitWidth + 4 * Theme.spacing, window.width * 0.7)
+        height: toastText.implicitHeight + 2 * Theme.spacing
+        radius: Theme.radius
+        color: failed ? Theme.down : (Theme.dark ? "#2c3340" : "#2b313b")
+        opacity: 0
+        visible: opacity > 0
+        Behavior on opacity { NumberAnimation { duration: 180 } }
+        Text {
+            id: toastText
+            anchors.centerIn: parent
+            width: parent.width - 2 * Theme.spacing
+            wrapMode: Text.Wrap
+            horizontalAlignment: Text.AlignHCenter
+            color: "white"
+            font.pixelSize: Theme.fontNormal
+        }
+        MouseArea {
+            anchors.fill: parent
+            onClicked: toast.opacity = 0
+        }
+        Timer {
+            id: toastTimer
+            interval: 3500
+            onTriggered: if (!toast.failed) toast.opacity = 0
+        }
+        function show(text, isError) {
+            failed = isError
+            message = text
+            opacity = 0.96
+            toastTimer.restart()
+        }
+    }
+
+    Connections {
+        target: Lab
+        function onCommandFinished(command, ok, message) {
+            toast.show(ok ? message : command + " failed: " + message, !ok)
+        }
+        function onStarted(ok, message) {
+            if (!ok) toast.show("The lab could not start: " + message, true)
+        }
+    }
+
+    // While the cluster starts (usually a fraction of a second).
+    Rectangle {
+        anchors.fill: parent
+        color: Theme.background
+        visible: !Lab.running
+        ColumnLayout {
+            anchors.centerIn: parent
+            spacing: Theme.spacing
+            BusyIndicator {
+                Layout.alignment: Qt.AlignHCenter
+                running: !Lab.running && Lab.startError === ""
+                visible: running
+            }
+            Label {
+                Layout.alignment: Qt.AlignHCenter
+                text: Lab.startError === "" ? "Starting the lab…" : "The lab could not start"
+                font.pixelSize: Theme.fontTitle
+                color: Theme.text
+            }
+            Label {
+                Layout.alignment: Qt.AlignHCenter
+                Layout.maximumWidth: window.width * 0.6
+                visible: Lab.startError !== ""
+                text: Lab.startError
+                wrapMode: Text.Wrap
+                color: Theme.down
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Kraftlab
+
+// The built-in producers: their settings (acks changeable in place), counts, latency, and
+// where their records land.
+Item {
+    id: view
+
+    ProducerEditor { id: editor }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.topMargin: Theme.spacing / 2
+        spacing: Theme.spacing / 2
+
+        Button {
+            text: "Add producer"
+            flat: true
+            enabled: Lab.topics.count > 0
+            onClicked: editor.openFor(-1, ({}))
+        }
+
+        ListView {
+            id: list
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            spacing: Theme.spacing
+            model: Lab.producers
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollBar.vertical: ScrollBar {}
+
+            delegate: Rectangle {
+                id: card
+                required property int producerId
+                required property string topic
+                required property double targetRate
+                required property double ackedPerSecond
+                required property int acks
+                required property string partitioner
+                required property string keyPattern
+                required property int valueBytes
+                required property double sent
+                required property double acked
+                required property double failed
+                required property double buffered
+                required property double partitionerErrors
+                required property var perPartition
+                required property double latencyP50
+                required property double latencyP99
+                required property string lastError
+                required property string customSource
+
+                readonly property double maxCount: Math.max(1, Math.max.apply(Math, perPartition.length > 0 ? perPartition : [1]))
+
+                width: list.width - Theme.spacing
+                height: body.implicitHeight + Theme.spacing * 2
+                radius: Theme.radius
+                color: Theme.surfaceAlt
+                border.color: Lab.selectedNode === "producer-" + producerId ? Theme.accent : Theme.border
+
+                ColumnLayout {
+                    id: body
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.top: parent.top
+                    anchors.margins: Theme.spacing
+                    spacing: 4
+
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Label {
+                            text: "Producer " + card.producerId + " → " + card.topic
+                            font.weight: Font.DemiBold
+                            font.pixelSize: Theme.fontNormal
+                            color: Theme.text
+                        }
+                        Item { Layout.fillWidth: true }
+                        ToolButton {
+                            text: "Edit"
+                            font.pixelSize: Theme.fontSmall
+                            onClicked: editor.openFor(card.producerId, {
+                                topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
+                                keyPattern: card.keyPattern, partitioner: card.partitioner,
+                                customSource: card.customSource, acks: card.acks })
+                        }
+                        ToolButton {
+                            text: "Stop"
+                            font.pixelSize: Theme.fontSmall
+                            onClicked: Lab.removeProducer(card.producerId)
+                        }
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        text: Lab.charts.formatRate(card.ackedPerSecond) + " of " + Lab.charts.formatRate(card.targetRate)
+                              + " · " + card.partitioner + " · keys: " + card.keyPattern + " · " + card.valueBytes + " B values"
+                        color: Theme.textDim
+                        font.pixelSize: Theme.fontSmall
+                        elide: Text.ElideRight
+                    }
+                    RowLayout {
+                        spacing: Theme.spacing
+                        Label {
+                            text: "acks"
+                            color: Theme.text
+                            font.pixelSize: Theme.fontSmall
+                            Tip { text: "When a write counts as saved: 0 = fire and forget, 1 = the leader wrote it, all = every in-sync replica has it." }
+                        }
+                        Repeater {
+                            model: [{ label: "0", value: 0 }, { label: "1", value: 1 }, { label: "all", value: -1 }]
+                            delegate: Button {
+                                id: ackButton
+                                required property var modelData
+                                text: modelData.label
+                                checkable: true
+                                checked: card.acks === modelData.value
+                                flat: !checked
+                                highlighted: checked
+                                implicitWidth: 44 * Theme.scale
+                                font.pixelSize: Theme.fontSmall
+                                onClicked: Lab.updateProducer(card.producerId, {
+                                    topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
+                                    keyPattern: card.keyPattern, partitioner: card.partitioner,
+                                    customSource: card.customSource, acks: ackButton.modelData.value })
+                            }
+                        }
+                        Item { Layout.fillWidth: true }
+                        Label {
+                            text: card.latencyP50 >= 0 ? "p50 " + card.latencyP50.toFixed(1) + " ms · p99 " + card.latencyP99.toFixed(1) + " ms" : ""
+                            color: Theme.textDim
+                            font.pixelSize: Theme.fontSmall
+                            Tip { text: "Produce latency over the last quarter second: from creating a record to its acknowledgement." }
+                        }
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        text: Number(card.acked).toLocaleString(Qt.locale(), "f", 0) + " acknowledged · "
+                              + Number(card.failed).toLocaleString(Qt.locale(), "f", 0) + " failed"
+                              + (card.partitionerErrors > 0 ? " · " + card.partitionerErrors + " partitioner errors" : "")
+                              + (card.buffered > 0 ? " · " + card.buffered + " waiting" : "")
+                        color: card.failed > 0 || card.partitionerErrors > 0 ? Theme.outOfSync : Theme.text
+                        font.pixelSize: Theme.fontSmall
+                        elide: Text.ElideRight
+                    }
+
+                    // Where the records land: one bar per partition.
+                    Row {
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: 34 * Theme.scale
+                        spacing: 3
+                        Repeater {
+                            model: card.perPartition
+                            delegate: Item {
+                                id: bar
+                                required property int index
+                                required property var modelData
+                                width: Math.max(12, (body.width - 3 * card.perPartition.length) / Math.max(1, card.perPartition.length))
+                                height: 34 * Theme.scale
+                                Rectangle {
+                                    anchors.bottom: barLabel.top
+                                    width: parent.width
+                                    height: Math.max(2, (parent.height - barLabel.height - 2) * bar.modelData / card.maxCount)
+                                    radius: 2
+                                    color: Theme.accent
+                                    Behavior on height { NumberAnimation { duration: 200 } }
+                                }
+                                Label {
+                                    id: barLabel
+                                    anchors.bottom: parent.bottom
+                                    anchors.horizontalCenter: parent.horizontalCenter
+                                    text: "P" + bar.index
+                                    font.pixelSize: Math.round(Theme.fontSmall * 0.85)
+                                    color: Theme.textDim
+                                }
+                                Tip { text: "Partition " + bar.index + ": " + bar.modelData + " records acknowledged" }
+                            }
+                        }
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        visible: card.lastError !== ""
+                        text: card.lastError
+                        color: Theme.down
+                        wrapMode: Text.Wrap
+                        font.pixelSize: Theme.fontSmall
+                    }
+                }
+            }
+
+            Label {
+                anchors.centerIn: parent
+                visible: list.count === 0
+                text: "No producer. Add one to write records."
+                color: Theme.textDim
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+pragma Singleton
+import QtQuick
+import Kraftlab
+
+// One colour language and type scale for every view. Light and dark themes; presenter mode
+// scales type up and raises contrast for a projector.
+QtObject {
+    readonly property bool dark: Settings.darkTheme
+    readonly property bool presenter: Settings.presenterMode
+    readonly property real scale: presenter ? 1.3 : 1.0
+
+    // Type
+    readonly property string mono: "DejaVu Sans Mono"
+    readonly property int fontSmall: Math.round(11 * scale)
+    readonly property int fontNormal: Math.round(13 * scale)
+    readonly property int fontLarge: Math.round(16 * scale)
+    readonly property int fontTitle: Math.round(20 * scale)
+    readonly property int spacing: Math.round(8 * scale)
+    readonly property int radius: 6
+
+    // Surfaces
+    readonly property color background: dark ? "#13161b" : "#eef0f3"
+    readonly property color surface: dark ? "#1c2027" : "#ffffff"
+    readonly property color surfaceAlt: dark ? "#262b34" : "#f3f5f8"
+    readonly property color border: dark ? (presenter ? "#5a6270" : "#343a45") : (presenter ? "#9aa2ad" : "#d8dce2")
+    readonly property color text: dark ? "#eef0f3" : "#15181d"
+    readonly property color textDim: dark ? (presenter ? "#c3c9d1" : "#98a1ad") : (presenter ? "#3d434c" : "#5c6470")
+    readonly property color accent: dark ? "#7c8cff" : "#4656e0"
+
+    // The lab's colour language (see Legend.qml)
+    readonly property color leader: "#e3a21a"       // leads the partition: gold
+    readonly property color follower: "#3f8fdc"     // holds a copy, follows the leader: blue
+    readonly property color inSync: "#2f9e62"       // in the ISR / up / healthy: green
+    readonly property color outOfSync: "#e0702f"    // behind, fenced, out of the ISR: orange
+    readonly property color down: "#d23f3f"         // killed, offline, failed: red
+    readonly property color idle: dark ? "#5b6270" : "#a7adb6"
+
+    // Record tiles in the log strips
+    readonly property color tile: dark ? "#2f3a4d" : "#d7def0"
+    readonly property color tileFresh: accent
+    readonly property color tileText: dark ? "#c9d2e3" : "#2b3550"
+
+    function stateColor(state) {
+        if (state === "unfenced" || state === "up") return inSync
+        if (state === "fenced" || state === "starting") return outOfSync
+        return down
+    }
+}

@@ -1,0 +1,126 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Kraftlab
+
+// Topics and their partitions; each partition's log drawn as a strip of record tiles.
+Panel {
+    id: view
+    title: "Topics & partitions"
+    subtitle: Lab.topics.count + (Lab.topics.count === 1 ? " topic" : " topics")
+    tip: "A topic is a named stream of records, split into partitions; each partition is an ordered log on a broker."
+    actions: [
+        Button {
+            text: "New topic"
+            flat: true
+            onClicked: createDialog.open()
+        }
+    ]
+
+    CreateTopicDialog { id: createDialog }
+
+    Dialog {
+        id: deleteDialog
+        property string topic
+        title: "Delete topic " + topic + "?"
+        modal: true
+        anchors.centerIn: Overlay.overlay
+        standardButtons: Dialog.Ok | Dialog.Cancel
+        Label {
+            text: "Its partitions and their logs are removed from every broker."
+            wrapMode: Text.Wrap
+        }
+        onAccepted: Lab.deleteTopic(topic)
+    }
+
+    ListView {
+        id: list
+        anchors.fill: parent
+        clip: true
+        spacing: Theme.spacing
+        model: Lab.topics
+        boundsBehavior: Flickable.StopAtBounds
+        ScrollBar.vertical: ScrollBar {}
+
+        delegate: Rectangle {
+            id: topicCard
+            required property string name
+            required property int partitionCount
+            required property int replicationFactor
+            required property double records
+            required property double sizeBytes
+            required property double recordsPerSecond
+            required property int offline
+            required property var partitions
+
+            width: list.width - Theme.spacing
+            height: column.implicitHeight + Theme.spacing * 2
+            radius: Theme.radius
+            color: Theme.surfaceAlt
+            border.color: Lab.selectedTopic === name ? Theme.accent : Theme.border
+            border.width: Lab.selectedTopic === name ? 2 : 1
+
+            ColumnLayout {
+                id: column
+                anchors.left: parent.left
+                anchors.right: parent.right
+                anchors.top: parent.top
+                anchors.margins: Theme.spacing
+                spacing: 4
+
+                RowLayout {
+                    Layout.fillWidth: true
+                    spacing: Theme.spacing
+                    Label {
+                        text: topicCard.name
+                        font.pixelSize: Theme.fontLarge
+                        font.weight: Font.DemiBold
+                        color: Theme.text
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        text: topicCard.partitionCount + " partitions · replication factor " + topicCard.replicationFactor
+                              + " · " + Number(topicCard.records).toLocaleString(Qt.locale(), "f", 0) + " records · "
+                              + Lab.formatBytes(topicCard.sizeBytes) + " · " + Lab.charts.formatRate(topicCard.recordsPerSecond)
+                        color: Theme.textDim
+                        font.pixelSize: Theme.fontSmall
+                        elide: Text.ElideRight
+                    }
+                    Label {
+                        visible: topicCard.offline > 0
+                        text: topicCard.offline + " offline"
+                        color: Theme.down
+                        font.weight: Font.DemiBold
+                        Tip { text: "Partitions with no leader: nothing can be written to or read from them until a replica returns." }
+                    }
+                    ToolButton {
+                        text: "Delete"
+                        font.pixelSize: Theme.fontSmall
+                        onClicked: {
+                            deleteDialog.topic = topicCard.name
+                            deleteDialog.open()
+                        }
+                    }
+                }
+
+                Repeater {
+                    model: topicCard.partitions
+                    delegate: PartitionRow {
+                        Layout.fillWidth: true
+                        topic: topicCard.name
+                    }
+                }
+            }
+        }
+
+        Label {
+            anchors.centerIn: parent
+            visible: list.count === 0
+            text: "No topics yet. Create one with “New topic”, or let a client create it by writing to it."
+            color: Theme.textDim
+            wrapMode: Text.Wrap
+            width: parent.width * 0.8
+            horizontalAlignment: Text.AlignHCenter
+        }
+    }
+}

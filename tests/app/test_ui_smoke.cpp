@@ -1,0 +1,124 @@
+// The whole app, offscreen: it starts with a lab, the broker cards appear, the log end offsets
+// grow, and a kill from the facade turns a card to down. Screenshots (light, and dark presenter
+// mode) are written into the build tree for a person to look at.
+#include <QApplication>
+#include <QDir>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app_settings.h"
+#include "lab_controller.h"
+
+namespace {
+
+QList<QQuickItem*> items_of_type(QQuickItem* root, const char* type) {
+    QList<QQuickItem*> out;
+    for (auto* child : root->childItems()) {
+        if (QString(child->metaObject()->className()).startsWith(type)) out << child;
+        out << items_of_type(child, type);
+    }
+    return out;
+}
+
+qint64 total_log_end(LabController& lab) {
+    qint64 n = 0;
+    if (auto* p = lab.topics()->partitions("orders")) {
+        for (const auto& row : p->rows()) n += row.log_end_offset;
+    }
+    return n;
+}
+
+}  // namespace
+
+class UiSmokeTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir;
+    std::unique_ptr<AppSettings> settings;
+    std::unique_ptr<LabController> lab;
+    std::unique_ptr<QQmlApplicationEngine> engine;
+    QQuickWindow* window = nullptr;
+
+    void save(const QString& name) {
+        QDir().mkpath(KRAFTLAB_SCREENSHOT_DIR);
+        const QString path = QString(KRAFTLAB_SCREENSHOT_DIR) + "/" + name;
+        QImage image = window->grabWindow();
+        QVERIFY(!image.isNull());
+        QVERIFY(image.save(path));
+        qInfo("screenshot: %s (%dx%d)", qPrintable(path), image.width(), image.height());
+    }
+
+  private slots:
+    void initTestCase() {
+        settings = std::make_unique<AppSettings>(dir.path() + "/settings.ini", nullptr);
+        settings->setDarkTheme(false);
+        settings->setPresenterMode(false);
+        settings->setWindowGeometry(QRect(0, 0, 1600, 960));
+        AppSettings::setInstance(settings.get());
+
+        LabController::Options options;
+        options.lab.brokers = 3;
+        options.lab.data_dir = (dir.path() + "/lab").toStdString();
+        lab = std::make_unique<LabController>(options);
+        LabController::setInstance(lab.get());
+
+        QQuickStyle::setStyle("Material");
+        engine = std::make_unique<QQmlApplicationEngine>();
+        QStringList warnings;
+        connect(engine.get(), &QQmlApplicationEngine::warnings, this, [&](const QList<QQmlError>& list) {
+            for (const auto& w : list) warnings << w.toString();
+        });
+        engine->load(QUrl("qrc:/Kraftlab/Main.qml"));
+        QVERIFY2(!engine->rootObjects().isEmpty(), qPrintable(warnings.join("\n")));
+        window = qobject_cast<QQuickWindow*>(engine->rootObjects().first());
+        QVERIFY(window);
+        lab->start();
+        QTRY_VERIFY_WITH_TIMEOUT(lab->running(), 15000);
+        QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join("\n")));
+    }
+
+    void cleanupTestCase() {
+        engine.reset();
+        lab.reset();
+    }
+
+    void broker_cards_appear_and_logs_grow() {
+        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "BrokerCard").size(), 3, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(total_log_end(*lab) > 0, 5000);
+        const qint64 first = total_log_end(*lab);
+        QTRY_VERIFY_WITH_TIMEOUT(total_log_end(*lab) > first, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(items_of_type(window->contentItem(), "PartitionRow").size() >= 6, 5000);
+        QTest::qWait(2500);  // a few seconds of flow, and a chart with points
+        save("ui-smoke-light.png");
+    }
+
+    void killing_a_broker_turns_its_card_down() {
+        lab->killBroker(2);
+        auto card_state = [&]() -> QString {
+            for (auto* card : items_of_type(window->contentItem(), "BrokerCard")) {
+                if (card->property("brokerId").toInt() == 2) return card->property("brokerState").toString();
+            }
+            return {};
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(card_state(), QString("down"), 10000);
+        QTest::qWait(1500);
+        settings->setDarkTheme(true);
+        settings->setPresenterMode(true);
+        QTest::qWait(500);
+        save("ui-smoke-dark-presenter-killed.png");
+    }
+};
+
+int main(int argc, char** argv) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    qputenv("QT_QUICK_BACKEND", "software");
+    QApplication app(argc, argv);
+    UiSmokeTest test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "test_ui_smoke.moc"
