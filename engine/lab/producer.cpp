@@ -318,6 +318,7 @@ struct BuiltinProducer::State {
                            label() + " now sends " + describe(config) + "; changed: " + what,
                            config_json(config), config.topic);
         }
+        publish_snapshot();  // so that status and the UI show the change at once
         wake();
         return std::nullopt;
     }
