@@ -436,6 +436,8 @@ void Broker::publish_snapshot() {
         ps.records_in_total = p.records_in_total;
         ps.bytes_in_total = p.bytes_in_total;
         ps.bytes_out_total = p.bytes_out_total;
+        ps.recent_keys = p.recent_keys.keys();
+        ps.recent_keys_end_offset = p.recent_keys.end_offset();
         s->partitions.push_back(std::move(ps));
     });
     snapshots_.publish(std::move(s));

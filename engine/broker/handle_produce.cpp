@@ -96,6 +96,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
                     out.base_offset = result.first_offset;
                     hosted->records_in_total += records;
                     hosted->bytes_in_total += part.records->size();
+                    hosted->recent_keys.appended(*part.records);  // stamped in place by append
                     appended = true;
                 } else {
                     error = result.error;

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "broker/recent_keys.h"
 #include "core/events.h"
 #include "metadata/image.h"
 #include "storage/partition_log.h"
@@ -31,6 +32,8 @@ struct HostedPartition {
     std::uint64_t records_in_total = 0;
     std::uint64_t bytes_in_total = 0;
     std::uint64_t bytes_out_total = 0;
+    // Keys of the newest records appended here as leader, for snapshots.
+    RecentKeys recent_keys;
 };
 
 class LogManager {

@@ -4,7 +4,8 @@
 //
 // Everything on stdout is one JSON object per line: first {"type":"ready",...}, then events
 // ({"type":"event",...}) and replies to commands ({"type":"reply","ok":...}). Commands come on
-// stdin, one a line; EOF is quit. Diagnostics that are not JSON go to stderr.
+// stdin, one a line; EOF is quit. Diagnostics that are not JSON go to stderr. Commands cover the
+// cluster (topics, brokers) and the built-in workload (produce, consume, and their updates).
 #include <atomic>
 #include <charconv>
 #include <csignal>
@@ -51,6 +52,14 @@ constexpr std::string_view kUsage =
     "  create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]\n"
     "  delete-topic NAME\n"
     "  kill broker ID        restart broker ID\n"
+    "  produce TOPIC RATE [acks=0|1|all] [keys=none|sequence|random:N|fixed:K]\n"
+    "          [partitioner=round-robin|key-hash] [value-bytes=N]\n"
+    "          [compression=none|gzip|snappy|lz4|zstd] [linger-ms=N] [max-records=N]\n"
+    "                        start a built-in producer (RATE records/s); replies its id\n"
+    "  update-producer ID key=value ...   change a producer live (rate=N and the keys above)\n"
+    "  stop-producer ID\n"
+    "  consume TOPIC [from=earliest|latest]   start a built-in consumer; replies its id\n"
+    "  stop-consumer ID\n"
     "  status                help                 quit (or end of input)\n";
 
 template <typename T>
@@ -81,6 +90,82 @@ json reply(const std::string& command, const CommandResult& r) {
 
 CommandResult bad(std::string why) {
     return CommandResult::failure(std::move(why));
+}
+
+// One producer setting from the command line ("acks=all", "keys=random:10", ...) applied to a
+// config; returns what is wrong with it, if anything. Ranges are checked by the lab.
+std::optional<std::string> apply_producer_setting(kraftlab::lab::ProducerConfig& config,
+                                                  const std::string& word) {
+    using namespace kraftlab::lab;
+    auto eq = word.find('=');
+    if (eq == std::string::npos || eq == 0) return "expected key=value, not '" + word + "'";
+    const std::string key = word.substr(0, eq);
+    const std::string value = word.substr(eq + 1);
+    auto whole = [&](auto& out) -> std::optional<std::string> {
+        auto n = parse_number<std::remove_reference_t<decltype(out)>>(value);
+        if (!n) return key + " needs a whole number, not '" + value + "'";
+        out = *n;
+        return std::nullopt;
+    };
+    if (key == "rate") {
+        auto n = parse_number<double>(value);
+        if (!n) return "rate needs a number of records per second, not '" + value + "'";
+        config.records_per_second = *n;
+    } else if (key == "acks") {
+        if (value == "all" || value == "-1") {
+            config.acks = -1;
+        } else if (value == "0" || value == "1") {
+            config.acks = static_cast<std::int16_t>(value[0] - '0');
+        } else {
+            return "acks must be 0, 1 or all, not '" + value + "'";
+        }
+    } else if (key == "keys") {
+        if (value == "none") {
+            config.key_pattern = KeyPattern::None;
+        } else if (value == "sequence") {
+            config.key_pattern = KeyPattern::Sequence;
+        } else if (value.rfind("random:", 0) == 0) {
+            auto n = parse_number<std::int32_t>(value.substr(7));
+            if (!n || *n < 1) return "keys=random:N needs a number of keys >= 1";
+            config.key_pattern = KeyPattern::RandomKeys;
+            config.random_key_count = *n;
+        } else if (value.rfind("fixed:", 0) == 0 && value.size() > 6) {
+            config.key_pattern = KeyPattern::Fixed;
+            config.fixed_key = value.substr(6);
+        } else {
+            return "keys must be none, sequence, random:N or fixed:KEY, not '" + value + "'";
+        }
+    } else if (key == "partitioner") {
+        if (value == "round-robin") {
+            config.partitioner = PartitionerKind::RoundRobin;
+        } else if (value == "key-hash") {
+            config.partitioner = PartitionerKind::KeyHash;
+        } else {
+            return "partitioner must be round-robin or key-hash, not '" + value +
+                   "' (custom partitioners are written in the app)";
+        }
+    } else if (key == "value-bytes") {
+        return whole(config.value_bytes);
+    } else if (key == "linger-ms") {
+        return whole(config.linger_ms);
+    } else if (key == "max-records") {
+        return whole(config.max_records);
+    } else if (key == "compression") {
+        auto c = kraftlab::protocol::compression_from_name(value);
+        if (!c) return "compression must be none, gzip, snappy, lz4 or zstd, not '" + value + "'";
+        config.compression = *c;
+    } else {
+        return "unknown producer setting '" + key +
+               "' (rate, acks, keys, partitioner, value-bytes, compression, linger-ms, "
+               "max-records)";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::int32_t> parse_id(const std::string& word) {
+    auto id = parse_number<std::int32_t>(word);
+    if (!id || *id < 1) return std::nullopt;
+    return id;
 }
 
 // Runs one command line; returns false when the lab should quit.
@@ -145,6 +230,71 @@ bool run_command(Cluster& lab, const std::string& line) {
             return true;
         }
         answer(cmd == "kill" ? lab.kill_broker(*id) : lab.restart_broker(*id));
+    } else if (cmd == "produce") {
+        if (words.size() < 3) {
+            answer(
+                bad("usage: produce TOPIC RATE [acks=0|1|all] [keys=...] [partitioner=...] "
+                    "[value-bytes=N]"));
+            return true;
+        }
+        kraftlab::lab::ProducerConfig config;
+        config.topic = words[1];
+        auto rate = parse_number<double>(words[2]);
+        if (!rate) {
+            answer(bad("RATE must be a number of records per second, not '" + words[2] + "'"));
+            return true;
+        }
+        config.records_per_second = *rate;
+        for (std::size_t i = 3; i < words.size(); ++i) {
+            if (auto error = apply_producer_setting(config, words[i])) {
+                answer(bad(*error));
+                return true;
+            }
+        }
+        answer(lab.add_producer(std::move(config)).result);
+    } else if (cmd == "update-producer") {
+        if (words.size() < 3) {
+            answer(bad("usage: update-producer ID key=value ..."));
+            return true;
+        }
+        auto id = parse_id(words[1]);
+        auto config = id ? lab.producer_config(*id) : std::nullopt;
+        if (!config) {
+            answer(bad("there is no producer '" + words[1] + "'"));
+            return true;
+        }
+        for (std::size_t i = 2; i < words.size(); ++i) {
+            if (auto error = apply_producer_setting(*config, words[i])) {
+                answer(bad(*error));
+                return true;
+            }
+        }
+        answer(lab.update_producer(*id, std::move(*config)));
+    } else if (cmd == "consume") {
+        if (words.size() < 2 || words.size() > 3) {
+            answer(bad("usage: consume TOPIC [from=earliest|latest]"));
+            return true;
+        }
+        kraftlab::lab::ConsumerConfig config;
+        config.topic = words[1];
+        if (words.size() == 3) {
+            if (words[2] == "from=earliest") {
+                config.start_from = kraftlab::lab::StartFrom::Earliest;
+            } else if (words[2] == "from=latest") {
+                config.start_from = kraftlab::lab::StartFrom::Latest;
+            } else {
+                answer(bad("expected from=earliest or from=latest, not '" + words[2] + "'"));
+                return true;
+            }
+        }
+        answer(lab.add_consumer(std::move(config)).result);
+    } else if (cmd == "stop-producer" || cmd == "stop-consumer") {
+        auto id = words.size() == 2 ? parse_id(words[1]) : std::nullopt;
+        if (!id) {
+            answer(bad("usage: " + cmd + " ID"));
+            return true;
+        }
+        answer(cmd == "stop-producer" ? lab.remove_producer(*id) : lab.remove_consumer(*id));
     } else {
         answer(bad("unknown command '" + cmd + "'; try 'help'"));
     }

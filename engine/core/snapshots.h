@@ -28,8 +28,9 @@ struct PartitionSnapshot {
     std::uint64_t records_in_total = 0;  // appended as leader since the broker started
     std::uint64_t bytes_in_total = 0;
     std::uint64_t bytes_out_total = 0;  // fetched by consumers
-    // Keys of the newest records appended here as leader, oldest first (at most a few; keys
-    // that are not printable text are shown as hex). For the UI's hover on the log strip.
+    // Keys of the newest records appended here as leader since the broker started, oldest
+    // first (at most 8; printable text as is, other keys as hex, a null key as "(null)"; see
+    // broker/recent_keys.h). For the UI's hover on the log strip.
     std::vector<std::string> recent_keys;
     std::int64_t recent_keys_end_offset = 0;  // offset after the last key in recent_keys
 };

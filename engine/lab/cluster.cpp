@@ -147,6 +147,8 @@ void Cluster::stop() {
 
     std::lock_guard lock(mutex_);
     if (!started_) return;
+    // The workload first: its requests in flight still find their brokers.
+    stop_workload();
     for (auto& [id, slot] : brokers_) {
         if (!slot.node) continue;
         slot.node->shutdown();
@@ -307,6 +309,133 @@ CommandResult Cluster::restart_broker(std::int32_t id) {
                                   {{"broker", id}, {"port", it->second.config.port}});
 }
 
+// ---------------------------------------------------------------------------------------------
+// The built-in workload
+
+void Cluster::stop_workload() {
+    for (auto& [id, p] : producers_) {
+        p->stop();
+        snapshots_.remove_producer(id);
+    }
+    producers_.clear();
+    for (auto& [id, c] : consumers_) {
+        c->stop();
+        snapshots_.remove_consumer(id);
+    }
+    consumers_.clear();
+}
+
+std::optional<std::string> Cluster::check_topic(const std::string& topic) const {
+    if (!started_) return "the lab is not running";
+    auto image = controller_ ? controller_->image() : metadata::MetadataImage::empty();
+    if (!image->topic(topic)) {
+        return "there is no topic '" + topic + "'; create it first (create-topic " + topic +
+               " PARTITIONS)";
+    }
+    return std::nullopt;
+}
+
+AddClientResult Cluster::add_producer(ProducerConfig config, ProducerHooks hooks) {
+    std::lock_guard lock(mutex_);
+    if (auto error = check_topic(config.topic)) return {CommandResult::failure(*error), -1};
+    if (auto error = validate(config)) return {CommandResult::failure(*error), -1};
+    const std::int32_t id = next_producer_id_;
+    auto producer = std::make_unique<BuiltinProducer>(id, config, bootstrap_locked(), events_,
+                                                      snapshots_, std::move(hooks));
+    if (auto error = producer->start()) return {CommandResult::failure(*error), -1};
+    ++next_producer_id_;
+    producers_[id] = std::move(producer);
+    return {CommandResult::success("producer " + std::to_string(id) + " sends " + describe(config),
+                                   {{"producer", id}, {"topic", config.topic}}),
+            id};
+}
+
+CommandResult Cluster::update_producer(std::int32_t id, ProducerConfig config) {
+    std::lock_guard lock(mutex_);
+    auto it = producers_.find(id);
+    if (it == producers_.end())
+        return CommandResult::failure("there is no producer " + std::to_string(id));
+    if (config.topic != it->second->config().topic) {
+        return CommandResult::failure("a producer's topic cannot change (producer " +
+                                      std::to_string(id) + " sends to " +
+                                      it->second->config().topic + ")");
+    }
+    if (auto error = validate(config)) return CommandResult::failure(*error);
+    if (auto error = it->second->update(config)) return CommandResult::failure(*error);
+    return CommandResult::success(
+        "producer " + std::to_string(id) + " now sends " + describe(config), {{"producer", id}});
+}
+
+CommandResult Cluster::remove_producer(std::int32_t id) {
+    std::lock_guard lock(mutex_);
+    auto it = producers_.find(id);
+    if (it == producers_.end())
+        return CommandResult::failure("there is no producer " + std::to_string(id));
+    it->second->stop();
+    producers_.erase(it);
+    snapshots_.remove_producer(id);
+    return CommandResult::success("producer " + std::to_string(id) + " stopped",
+                                  {{"producer", id}});
+}
+
+AddClientResult Cluster::add_consumer(ConsumerConfig config, ConsumerHooks hooks) {
+    std::lock_guard lock(mutex_);
+    if (auto error = check_topic(config.topic)) return {CommandResult::failure(*error), -1};
+    if (auto error = validate(config)) return {CommandResult::failure(*error), -1};
+    const std::int32_t id = next_consumer_id_;
+    auto consumer = std::make_unique<BuiltinConsumer>(id, config, bootstrap_locked(), events_,
+                                                      snapshots_, std::move(hooks));
+    if (auto error = consumer->start()) return {CommandResult::failure(*error), -1};
+    ++next_consumer_id_;
+    consumers_[id] = std::move(consumer);
+    return {CommandResult::success("consumer " + std::to_string(id) + " reads " + config.topic +
+                                       " from the " +
+                                       std::string(start_from_name(config.start_from)) + " offset",
+                                   {{"consumer", id}, {"topic", config.topic}}),
+            id};
+}
+
+CommandResult Cluster::remove_consumer(std::int32_t id) {
+    std::lock_guard lock(mutex_);
+    auto it = consumers_.find(id);
+    if (it == consumers_.end())
+        return CommandResult::failure("there is no consumer " + std::to_string(id));
+    it->second->stop();
+    consumers_.erase(it);
+    snapshots_.remove_consumer(id);
+    return CommandResult::success("consumer " + std::to_string(id) + " stopped",
+                                  {{"consumer", id}});
+}
+
+std::optional<ProducerConfig> Cluster::producer_config(std::int32_t id) const {
+    std::lock_guard lock(mutex_);
+    auto it = producers_.find(id);
+    if (it == producers_.end()) return std::nullopt;
+    return it->second->config();
+}
+
+std::vector<std::int32_t> Cluster::producer_ids() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::int32_t> ids;
+    for (const auto& [id, p] : producers_)
+        ids.push_back(id);
+    return ids;
+}
+
+std::vector<std::int32_t> Cluster::consumer_ids() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::int32_t> ids;
+    for (const auto& [id, c] : consumers_)
+        ids.push_back(id);
+    return ids;
+}
+
+pid_t Cluster::producer_thread_id(std::int32_t id) const {
+    std::lock_guard lock(mutex_);
+    auto it = producers_.find(id);
+    return it == producers_.end() ? 0 : it->second->thread_id();
+}
+
 nlohmann::json Cluster::status() const {
     auto image = metadata();
     nlohmann::json brokers = nlohmann::json::array();
@@ -350,9 +479,41 @@ nlohmann::json Cluster::status() const {
                           {"configs", image->topic_configs(name)},
                           {"partitions", std::move(parts)}});
     }
-    return {{"cluster_id", cluster_id_},     {"data", data_dir_.string()},
-            {"bootstrap", bootstrap()},      {"metadata_offset", image->offset()},
-            {"brokers", std::move(brokers)}, {"topics", std::move(topics)}};
+    nlohmann::json producers = nlohmann::json::array();
+    for (const auto& p : snapshots_.producers()) {
+        producers.push_back({{"id", p->id},
+                             {"topic", p->topic},
+                             {"records_per_second", p->target_records_per_second},
+                             {"acks", acks_name(p->acks)},
+                             {"partitioner", p->partitioner},
+                             {"keys", p->key_pattern},
+                             {"value_bytes", p->value_bytes},
+                             {"sent", p->records_sent_total},
+                             {"acked", p->records_acked_total},
+                             {"failed", p->records_failed_total},
+                             {"partitioner_errors", p->partitioner_errors_total},
+                             {"buffered", p->records_buffered},
+                             {"latency_p50_ms", p->latency_p50_ms},
+                             {"latency_p99_ms", p->latency_p99_ms},
+                             {"last_error", p->last_error}});
+    }
+    nlohmann::json consumers = nlohmann::json::array();
+    for (const auto& c : snapshots_.consumers()) {
+        std::int64_t lag = 0;
+        for (const auto& p : c->partitions)
+            lag += p.lag;
+        consumers.push_back({{"id", c->id},
+                             {"topic", c->topic},
+                             {"from", c->start_from},
+                             {"records", c->records_total},
+                             {"bytes", c->bytes_total},
+                             {"lag", lag},
+                             {"last_error", c->last_error}});
+    }
+    return {{"cluster_id", cluster_id_},         {"data", data_dir_.string()},
+            {"bootstrap", bootstrap()},          {"metadata_offset", image->offset()},
+            {"brokers", std::move(brokers)},     {"topics", std::move(topics)},
+            {"producers", std::move(producers)}, {"consumers", std::move(consumers)}};
 }
 
 void Cluster::throughput_loop() {

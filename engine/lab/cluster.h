@@ -24,6 +24,9 @@
 #include "controller/local_controller.h"
 #include "core/events.h"
 #include "core/snapshots.h"
+#include "lab/consumer.h"
+#include "lab/producer.h"
+#include "lab/workload.h"
 #include "metadata/replication_control.h"
 
 namespace kraftlab::lab {
@@ -71,6 +74,12 @@ struct LabView {
     std::shared_ptr<const metadata::MetadataImage> metadata = metadata::MetadataImage::empty();
 };
 
+// The answer to adding a producer or consumer: `id` is the new one's id (-1 on failure).
+struct AddClientResult {
+    CommandResult result;
+    std::int32_t id = -1;
+};
+
 class Cluster {
   public:
     static constexpr std::int32_t kMaxBrokers = 32;
@@ -101,7 +110,27 @@ class Cluster {
     CommandResult delete_topic(const std::string& name);
     CommandResult kill_broker(std::int32_t id);
     CommandResult restart_broker(std::int32_t id);
-    // Brokers, topics and partitions as JSON (the CLI's `status`).
+    // The built-in workload (lab/workload.h). Producers and consumers are numbered from 1,
+    // each kind on its own, and are Kafka clients of the brokers on their own threads. A config
+    // is checked first: the topic must exist, the rate be 0..1,000,000 records/s, value bytes
+    // 0..1 MiB, acks 0, 1 or -1 (lab/workload.h validate()). A custom partitioner is built on
+    // the producer's thread; if it does not build, add/update fail with its error. Hooks are
+    // for the audit and for tests (see ProducerHooks, ConsumerHooks).
+    AddClientResult add_producer(ProducerConfig config, ProducerHooks hooks = {});
+    CommandResult update_producer(std::int32_t id, ProducerConfig config);
+    // Stops the producer (requests in flight get up to 1 s) and removes its snapshot.
+    CommandResult remove_producer(std::int32_t id);
+    AddClientResult add_consumer(ConsumerConfig config, ConsumerHooks hooks = {});
+    CommandResult remove_consumer(std::int32_t id);
+    // The config a producer runs with (nullopt: no such producer); what update_producer starts
+    // from when only a few settings change.
+    std::optional<ProducerConfig> producer_config(std::int32_t id) const;
+    std::vector<std::int32_t> producer_ids() const;
+    std::vector<std::int32_t> consumer_ids() const;
+    // For CPU accounting in benchmarks: the producer thread's Linux thread id (0 if none).
+    pid_t producer_thread_id(std::int32_t id) const;
+
+    // Brokers, topics, partitions, producers and consumers as JSON (the CLI's `status`).
     nlohmann::json status() const;
 
     // The lab as of now, for displays. Thread-safe and never blocked by a running command.
@@ -125,6 +154,8 @@ class Cluster {
     std::optional<metadata::TopicResult> ask_controller(
         const std::function<void(broker::ControllerChannel::TopicsDone)>& send);
     void throughput_loop();
+    void stop_workload();                                                    // mutex_ held
+    std::optional<std::string> check_topic(const std::string& topic) const;  // mutex_ held
 
     LabConfig config_;
     std::filesystem::path data_dir_;
@@ -134,8 +165,12 @@ class Cluster {
     core::SnapshotBoard snapshots_;
     std::unique_ptr<controller::LocalController> controller_;
 
-    mutable std::mutex mutex_;  // serializes commands; guards brokers_
+    mutable std::mutex mutex_;  // serializes commands; guards brokers_ and the workload
     std::map<std::int32_t, BrokerSlot> brokers_;
+    std::map<std::int32_t, std::unique_ptr<BuiltinProducer>> producers_;
+    std::map<std::int32_t, std::unique_ptr<BuiltinConsumer>> consumers_;
+    std::int32_t next_producer_id_ = 1;
+    std::int32_t next_consumer_id_ = 1;
     bool started_ = false;
 
     mutable std::mutex view_mutex_;  // guards view_; held only to copy a pointer

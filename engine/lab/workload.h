@@ -70,7 +70,22 @@ struct ProducerConfig {
     // Records waiting to be sent (not yet in a request) at most; beyond it the producer stops
     // generating until the brokers catch up, instead of growing memory.
     std::int32_t max_buffered_records = 200'000;
+    // Stop generating after this many records in all (0: no limit). For exact tests and demos
+    // ("send 1000 records"); the producer keeps running, idle, until it is removed.
+    std::uint64_t max_records = 0;
 };
+
+// Limits the lab enforces on a producer's settings (Cluster::add_producer / update_producer).
+inline constexpr double kMaxRecordsPerSecond = 1'000'000;
+inline constexpr std::int32_t kMaxValueBytes = 1024 * 1024;
+
+// The first thing wrong with a config's values, in plain words (whether the topic exists is the
+// lab's check, not this one); nullopt when it is fine.
+std::optional<std::string> validate(const ProducerConfig& config);
+// "all" for -1, else the number.
+std::string acks_name(std::int16_t acks);
+// "100 records/s to orders (round-robin, acks=all)": what a producer does, for events and lists.
+std::string describe(const ProducerConfig& config);
 
 enum class StartFrom { Earliest, Latest };
 std::string_view start_from_name(StartFrom s);  // "earliest", "latest"
@@ -80,6 +95,9 @@ struct ConsumerConfig {
     StartFrom start_from = StartFrom::Earliest;
     std::int32_t max_wait_ms = 500;
     std::int32_t partition_max_bytes = 1024 * 1024;
+    std::int32_t request_timeout_ms = 10'000;
 };
+
+std::optional<std::string> validate(const ConsumerConfig& config);
 
 }  // namespace kraftlab::lab

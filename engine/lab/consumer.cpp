@@ -1,0 +1,542 @@
+#include "net/asio.h"
+
+#include "lab/consumer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "core/mailbox.h"
+#include "core/thread_name.h"
+#include "lab/broker_connections.h"
+#include "net/kafka_client.h"
+#include "protocol/errors.h"
+#include "protocol/record_batch.h"
+
+namespace kraftlab::lab {
+
+namespace asio = net::asio;
+using Clock = std::chrono::steady_clock;
+using core::EventKind;
+using core::NodeRef;
+using protocol::ErrorCode;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::int16_t kFetchVersion = 10;
+constexpr std::int16_t kListOffsetsVersion = 2;
+constexpr auto kSnapshotInterval = 250ms;
+constexpr auto kMetadataMaxAge = 10s;
+constexpr auto kMetadataMinInterval = 100ms;
+constexpr auto kNoConnectionPoll = 50ms;
+constexpr auto kStopGrace = 2s;
+constexpr auto kAnswerTimeout = 5s;
+constexpr auto kErrorEventMinGap = 200ms;
+constexpr auto kErrorEventRepeat = 1s;
+constexpr std::int32_t kFetchMaxBytes = 64 * 1024 * 1024;
+
+std::chrono::milliseconds backoff(std::int32_t failures) {
+    return std::chrono::milliseconds(std::min(50 * (1 << std::min(failures, 5)), 1000));
+}
+
+bool needs_metadata(ErrorCode code) {
+    return code == ErrorCode::NOT_LEADER_OR_FOLLOWER || code == ErrorCode::LEADER_NOT_AVAILABLE ||
+           code == ErrorCode::UNKNOWN_TOPIC_OR_PARTITION ||
+           code == ErrorCode::FENCED_LEADER_EPOCH || code == ErrorCode::UNKNOWN_LEADER_EPOCH ||
+           code == ErrorCode::KAFKA_STORAGE_ERROR || code == ErrorCode::REPLICA_NOT_AVAILABLE;
+}
+
+std::string start_text(StartFrom s) {
+    return s == StartFrom::Earliest ? "from the earliest offset"
+                                    : "from the latest offset (new records only)";
+}
+
+}  // namespace
+
+// Everything that runs on the consumer thread; coroutines capture `this`, and the owner joins
+// the thread before destroying it.
+struct BuiltinConsumer::State {
+    struct Partition {
+        std::int32_t leader = -1;
+        std::int64_t position = -1;  // next offset to read; -1 until ListOffsets answers
+        std::int64_t high_watermark = -1;
+        std::string error;
+    };
+
+    State(std::int32_t id_, ConsumerConfig config_, std::vector<BrokerAddress> bootstrap_,
+          core::EventBus& events_, core::SnapshotBoard& snapshots_, ConsumerHooks hooks_)
+        : id(id_),
+          config(std::move(config_)),
+          bootstrap(std::move(bootstrap_)),
+          events(events_),
+          snapshots(snapshots_),
+          hooks(std::move(hooks_)),
+          mailbox(core::Mailbox::create(io.get_executor())) {}
+
+    const std::int32_t id;
+    const ConsumerConfig config;
+    const std::vector<BrokerAddress> bootstrap;
+    core::EventBus& events;
+    core::SnapshotBoard& snapshots;
+    const ConsumerHooks hooks;
+    asio::io_context io{1};
+    core::MailboxPtr mailbox;
+    std::thread thread;
+
+    std::unique_ptr<BrokerConnections> conns;
+    asio::steady_timer snapshot_timer{io};
+    asio::steady_timer metadata_timer{io};
+    std::set<asio::steady_timer*> sleepers;  // fetch loops' backoff timers, cancelled on stop
+    bool stopping = false;
+
+    TopicLayout layout;
+    std::vector<Partition> partitions;
+    std::set<std::int32_t> fetching;  // brokers with a fetch loop
+    std::uint64_t metadata_wanted = 1;
+    std::uint64_t metadata_served = 0;
+
+    std::uint64_t records = 0;
+    std::uint64_t bytes = 0;
+    std::vector<protocol::Record> decoded;  // reused for every batch
+
+    std::string last_error;
+    std::string last_event_error;
+    Clock::time_point last_error_event{};
+
+    std::string label() const { return "consumer " + std::to_string(id); }
+    std::string partition_label(std::int32_t p) const {
+        return config.topic + "-" + std::to_string(p);
+    }
+
+    void init() {
+        net::KafkaClientConfig client;
+        client.client_id = "kraftlab-consumer-" + std::to_string(id);
+        client.connect_timeout_ms = 2'000;
+        client.request_timeout_ms = config.request_timeout_ms;
+        client.max_in_flight = 8;
+        client.max_response_bytes = static_cast<std::size_t>(kFetchMaxBytes) + (1 << 20);
+        conns = std::make_unique<BrokerConnections>(io.get_executor(), bootstrap, client);
+        asio::co_spawn(io, metadata_loop(), asio::detached);
+        asio::co_spawn(io, snapshot_loop(), asio::detached);
+        events.publish(EventKind::ConsumerStarted, NodeRef::consumer(id),
+                       label() + " reads " + config.topic + " " + start_text(config.start_from),
+                       {{"start_from", start_from_name(config.start_from)}}, config.topic);
+        publish_snapshot(true);
+    }
+
+    void begin_stop() {
+        if (stopping) return;
+        stopping = true;
+        conns->close_all("the consumer stopped");
+        for (auto* t : sleepers)
+            t->cancel();
+        metadata_timer.cancel();
+        snapshot_timer.cancel();
+    }
+
+    void request_metadata() {
+        ++metadata_wanted;
+        metadata_timer.cancel();
+    }
+
+    void report_error(const std::string& message, std::int32_t partition = -1) {
+        last_error = message;
+        const auto now = Clock::now();
+        const bool repeat = message == last_event_error;
+        if (now - last_error_event < (repeat ? kErrorEventRepeat : kErrorEventMinGap)) return;
+        last_error_event = now;
+        last_event_error = message;
+        events.publish(EventKind::ConsumerError, NodeRef::consumer(id), label() + ": " + message,
+                       {{"error", message}}, config.topic, partition);
+    }
+
+    asio::awaitable<void> sleep_for(Clock::duration d) {
+        asio::steady_timer timer(io, d);
+        sleepers.insert(&timer);
+        net::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        sleepers.erase(&timer);
+    }
+
+    // ---- snapshots and the end ------------------------------------------------------------
+
+    asio::awaitable<void> snapshot_loop() {
+        while (!stopping) {
+            snapshot_timer.expires_after(kSnapshotInterval);
+            net::error_code ec;
+            co_await snapshot_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (!stopping) publish_snapshot(true);
+        }
+        // Let the fetch loops see that their connections are closed.
+        const auto deadline = Clock::now() + kStopGrace;
+        while (!fetching.empty() && Clock::now() < deadline) {
+            snapshot_timer.expires_after(10ms);
+            net::error_code ec;
+            co_await snapshot_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        publish_snapshot(false);
+        events.publish(EventKind::ConsumerStopped, NodeRef::consumer(id),
+                       label() + " stopped after reading " + std::to_string(records) +
+                           " records (" + std::to_string(bytes) + " bytes) from " + config.topic,
+                       {{"records", records}, {"bytes", bytes}}, config.topic);
+    }
+
+    void publish_snapshot(bool running) {
+        auto s = std::make_shared<core::ConsumerSnapshot>();
+        s->id = id;
+        s->time_ms = core::now_unix_ms();
+        s->topic = config.topic;
+        s->start_from = std::string(start_from_name(config.start_from));
+        s->running = running;
+        s->records_total = records;
+        s->bytes_total = bytes;
+        s->last_error = last_error;
+        for (std::size_t p = 0; p < partitions.size(); ++p) {
+            const auto& ps = partitions[p];
+            core::ConsumerSnapshot::Partition out;
+            out.partition = static_cast<std::int32_t>(p);
+            out.leader = ps.leader;
+            out.position = ps.position;
+            out.high_watermark = ps.high_watermark;
+            out.lag = ps.position >= 0 && ps.high_watermark >= 0
+                          ? std::max<std::int64_t>(0, ps.high_watermark - ps.position)
+                          : 0;
+            out.error = ps.error;
+            s->partitions.push_back(std::move(out));
+        }
+        snapshots.publish(std::move(s));
+    }
+
+    // ---- metadata ------------------------------------------------------------------------
+
+    asio::awaitable<void> metadata_loop() {
+        Clock::time_point last_fetch{};
+        std::int32_t failures = 0;
+        auto next_refresh = Clock::now();
+        while (!stopping) {
+            const auto now = Clock::now();
+            const auto earliest =
+                last_fetch + (failures > 0 ? Clock::duration(backoff(failures))
+                                           : Clock::duration(kMetadataMinInterval));
+            const bool wanted = metadata_wanted != metadata_served;
+            if ((wanted || now >= next_refresh) && now >= earliest) {
+                last_fetch = now;
+                const std::uint64_t serving = metadata_wanted;
+                auto layout_or = co_await conns->fetch_metadata(config.topic);
+                if (stopping) break;
+                if (layout_or) {
+                    const bool complete = apply_layout(std::move(*layout_or));
+                    failures = complete ? 0 : failures + 1;
+                    if (complete) metadata_served = serving;
+                } else {
+                    ++failures;
+                    report_error("cannot fetch metadata for " + config.topic + ": " +
+                                 layout_or.error().message);
+                }
+                next_refresh = Clock::now() + kMetadataMaxAge;
+                continue;
+            }
+            metadata_timer.expires_at(wanted ? std::max(earliest, now) : next_refresh);
+            net::error_code ec;
+            co_await metadata_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+    }
+
+    bool apply_layout(TopicLayout next) {
+        if (next.topic_error != ErrorCode::NONE || next.partitions() == 0) {
+            report_error("the brokers do not describe topic " + config.topic + " (" +
+                         std::string(protocol::error_name(next.topic_error)) + ")");
+            for (auto& p : partitions)
+                p.leader = -1;
+            return false;
+        }
+        const auto count = static_cast<std::size_t>(next.partitions());
+        partitions.resize(count);  // a new partition starts without a position
+        bool complete = true;
+        for (std::size_t p = 0; p < count; ++p) {
+            partitions[p].leader = next.leaders[p];
+            if (next.leaders[p] < 0) {
+                complete = false;
+                partitions[p].error = "no leader";
+            }
+        }
+        layout = std::move(next);
+        std::set<std::int32_t> leaders;
+        for (const auto& p : partitions) {
+            if (p.leader >= 0) leaders.insert(p.leader);
+        }
+        for (auto broker : leaders) {
+            if (fetching.insert(broker).second)
+                asio::co_spawn(io, fetch_loop(broker), asio::detached);
+        }
+        return complete;
+    }
+
+    // ---- fetching ------------------------------------------------------------------------
+
+    asio::awaitable<void> fetch_loop(std::int32_t broker) {
+        std::int32_t failures = 0;
+        while (!stopping) {
+            std::vector<std::int32_t> mine;
+            for (std::size_t p = 0; p < partitions.size(); ++p) {
+                if (partitions[p].leader == broker) mine.push_back(static_cast<std::int32_t>(p));
+            }
+            if (mine.empty()) break;
+            auto client = conns->get(broker);
+            if (!client) {
+                co_await sleep_for(kNoConnectionPoll);
+                continue;
+            }
+            std::vector<std::int32_t> unknown;
+            for (auto p : mine) {
+                if (partitions[static_cast<std::size_t>(p)].position < 0) unknown.push_back(p);
+            }
+            if (!unknown.empty()) {
+                const bool ok = co_await list_offsets(broker, client, unknown);
+                if (stopping) break;
+                if (!ok) {
+                    co_await sleep_for(backoff(++failures));
+                    continue;
+                }
+            }
+            protocol::FetchRequest request;
+            request.replica_id = -1;
+            request.max_wait_ms = config.max_wait_ms;
+            request.min_bytes = 1;
+            request.max_bytes = kFetchMaxBytes;
+            request.isolation_level = 0;
+            request.session_id = 0;
+            request.session_epoch = -1;  // no fetch session: every fetch is a full one
+            auto& topic = request.topics.emplace_back();
+            topic.topic = config.topic;
+            std::map<std::int32_t, std::int64_t> asked;
+            for (auto p : mine) {
+                const auto& ps = partitions[static_cast<std::size_t>(p)];
+                if (ps.leader != broker || ps.position < 0) continue;
+                protocol::FetchRequest::FetchPartition fp;
+                fp.partition = p;
+                fp.fetch_offset = ps.position;
+                fp.partition_max_bytes = config.partition_max_bytes;
+                topic.partitions.push_back(fp);
+                asked[p] = ps.position;
+            }
+            if (asked.empty()) {
+                co_await sleep_for(backoff(++failures));
+                continue;
+            }
+            auto response = co_await client->call(request, kFetchVersion,
+                                                  config.max_wait_ms + config.request_timeout_ms);
+            if (stopping) break;
+            if (!response) {
+                conns->drop(broker, response.error().message);
+                report_error("fetch from broker " + std::to_string(broker) + " failed (" +
+                             response.error().message + "); refreshing metadata");
+                request_metadata();
+                co_await sleep_for(backoff(++failures));
+                continue;
+            }
+            failures = 0;
+            take(broker, asked, *response);
+        }
+        fetching.erase(broker);
+    }
+
+    asio::awaitable<bool> list_offsets(std::int32_t broker,
+                                       std::shared_ptr<net::KafkaClient> client,
+                                       const std::vector<std::int32_t>& which) {
+        protocol::ListOffsetsRequest request;
+        request.replica_id = -1;
+        auto& topic = request.topics.emplace_back();
+        topic.name = config.topic;
+        const std::int64_t at = config.start_from == StartFrom::Earliest
+                                    ? protocol::ListOffsetsRequest::kEarliestTimestamp
+                                    : protocol::ListOffsetsRequest::kLatestTimestamp;
+        for (auto p : which)
+            topic.partitions.push_back({p, at});
+        auto response = co_await client->call(request, kListOffsetsVersion);
+        if (stopping) co_return false;
+        if (!response) {
+            conns->drop(broker, response.error().message);
+            report_error("ListOffsets on broker " + std::to_string(broker) + " failed (" +
+                         response.error().message + ")");
+            request_metadata();
+            co_return false;
+        }
+        bool any = false;
+        for (const auto& t : response->topics) {
+            if (t.name != config.topic) continue;
+            for (const auto& pr : t.partitions) {
+                if (pr.partition_index < 0 ||
+                    pr.partition_index >= static_cast<std::int32_t>(partitions.size())) {
+                    continue;
+                }
+                auto& ps = partitions[static_cast<std::size_t>(pr.partition_index)];
+                if (ps.leader != broker || ps.position >= 0) continue;
+                const auto code = static_cast<ErrorCode>(pr.error_code);
+                if (code == ErrorCode::NONE && pr.offset >= 0) {
+                    ps.position = pr.offset;
+                    ps.error.clear();
+                    any = true;
+                    continue;
+                }
+                ps.error = std::string(protocol::error_name(code));
+                report_error(
+                    "ListOffsets for " + partition_label(pr.partition_index) + ": " + ps.error,
+                    pr.partition_index);
+                if (needs_metadata(code)) request_metadata();
+            }
+        }
+        co_return any;
+    }
+
+    void take(std::int32_t broker, const std::map<std::int32_t, std::int64_t>& asked,
+              const protocol::FetchResponse& response) {
+        if (response.error_code != 0) {
+            report_error(
+                "fetch from broker " + std::to_string(broker) + ": " +
+                std::string(protocol::error_name(static_cast<ErrorCode>(response.error_code))));
+            return;
+        }
+        for (const auto& t : response.responses) {
+            if (t.topic != config.topic) continue;
+            for (const auto& pd : t.partitions) {
+                auto it = asked.find(pd.partition_index);
+                if (it == asked.end() ||
+                    pd.partition_index >= static_cast<std::int32_t>(partitions.size())) {
+                    continue;
+                }
+                auto& ps = partitions[static_cast<std::size_t>(pd.partition_index)];
+                // Stale: the partition moved, or another loop read past this point meanwhile.
+                if (ps.leader != broker || ps.position != it->second) continue;
+                const auto code = static_cast<ErrorCode>(pd.error_code);
+                if (code == ErrorCode::NONE) {
+                    ps.high_watermark = pd.high_watermark;
+                    ps.error.clear();
+                    if (pd.records) read_batches(pd.partition_index, ps, *pd.records);
+                    continue;
+                }
+                ps.error = std::string(protocol::error_name(code));
+                if (code == ErrorCode::OFFSET_OUT_OF_RANGE) {
+                    report_error(partition_label(pd.partition_index) + ": offset " +
+                                     std::to_string(ps.position) +
+                                     " is out of range; starting again " +
+                                     start_text(config.start_from),
+                                 pd.partition_index);
+                    ps.position = -1;
+                } else {
+                    report_error(partition_label(pd.partition_index) + " on broker " +
+                                     std::to_string(broker) + ": " + ps.error,
+                                 pd.partition_index);
+                    if (needs_metadata(code)) request_metadata();
+                }
+            }
+        }
+    }
+
+    void read_batches(std::int32_t partition, Partition& ps, protocol::ByteView data) {
+        protocol::BatchIterator it(data);
+        while (it.next()) {
+            const auto& h = it.header();
+            if (h.next_offset() <= ps.position) continue;  // a batch we read already
+            bytes += it.batch().size();
+            if (h.is_control()) {
+                ps.position = h.next_offset();
+                continue;
+            }
+            decoded.clear();
+            auto error = protocol::decode_records(it.batch(), decoded);
+            if (error != protocol::BatchError::None) {
+                report_error("the batch at offset " + std::to_string(h.base_offset) + " of " +
+                                 partition_label(partition) + " does not decode (" +
+                                 std::string(protocol::describe(error)) + "); skipped",
+                             partition);
+                ps.position = h.next_offset();
+                continue;
+            }
+            for (const auto& r : decoded) {
+                if (r.offset < ps.position) continue;
+                if (hooks.on_record) {
+                    try {
+                        hooks.on_record(partition, r);
+                    } catch (...) {
+                        // The hook's failure is not the consumer's.
+                    }
+                }
+                ++records;
+            }
+            ps.position = h.next_offset();
+        }
+        // A batch cut short at the end of the data (a size limit) is read again next time.
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+
+BuiltinConsumer::BuiltinConsumer(std::int32_t id, ConsumerConfig config, std::string bootstrap,
+                                 core::EventBus& events, core::SnapshotBoard& snapshots,
+                                 ConsumerHooks hooks)
+    : id_(id),
+      config_(std::move(config)),
+      bootstrap_(std::move(bootstrap)),
+      events_(events),
+      snapshots_(snapshots),
+      hooks_(std::move(hooks)) {}
+
+BuiltinConsumer::~BuiltinConsumer() {
+    stop();
+}
+
+std::optional<std::string> BuiltinConsumer::start() {
+    std::lock_guard lock(lifecycle_mutex_);
+    if (state_) return "consumer " + std::to_string(id_) + " was started already";
+    auto addresses = parse_bootstrap(bootstrap_);
+    if (!addresses) return "'" + bootstrap_ + "' is not a list of host:port";
+    if (auto error = validate(config_)) return error;
+    auto state =
+        std::make_unique<State>(id_, config_, std::move(*addresses), events_, snapshots_, hooks_);
+    auto started = std::make_shared<std::promise<void>>();
+    auto future = started->get_future();
+    State* s = state.get();
+    asio::post(s->io, [s, started] {
+        s->init();
+        started->set_value();
+    });
+    s->thread = std::thread([s, this] {
+        core::name_this_thread("consumer-" + std::to_string(id_));
+        tid_ = gettid();
+        s->io.run();
+        s->conns.reset();
+        tid_ = 0;
+    });
+    if (future.wait_for(kAnswerTimeout) != std::future_status::ready) {
+        s->io.stop();
+        s->thread.join();
+        return "consumer " + std::to_string(id_) + " did not start within 5 s";
+    }
+    state_ = std::move(state);
+    running_ = true;
+    return std::nullopt;
+}
+
+void BuiltinConsumer::stop() {
+    std::lock_guard lock(lifecycle_mutex_);
+    if (!state_) return;
+    State* s = state_.get();
+    s->mailbox->post([s] { s->begin_stop(); });
+    auto joined = std::async(std::launch::async, [s] { s->thread.join(); });
+    if (joined.wait_for(kStopGrace + 5s) != std::future_status::ready) {
+        s->io.stop();
+        joined.wait();
+    }
+    s->mailbox->close();
+    state_.reset();
+    running_ = false;
+}
+
+}  // namespace kraftlab::lab

@@ -1,0 +1,92 @@
+// Names, descriptions and value checks of workload configs (lab/workload.h).
+#include <cmath>
+#include <sstream>
+
+#include "lab/workload.h"
+
+namespace kraftlab::lab {
+
+std::string_view key_pattern_name(KeyPattern p) {
+    switch (p) {
+        case KeyPattern::None:
+            return "none";
+        case KeyPattern::Sequence:
+            return "sequence";
+        case KeyPattern::RandomKeys:
+            return "random";
+        case KeyPattern::Fixed:
+            return "fixed";
+    }
+    return "unknown";
+}
+
+std::string_view start_from_name(StartFrom s) {
+    return s == StartFrom::Earliest ? "earliest" : "latest";
+}
+
+std::string acks_name(std::int16_t acks) {
+    return acks == -1 ? "all" : std::to_string(acks);
+}
+
+namespace {
+std::string format_rate(double v) {
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(v == std::floor(v) ? 0 : (v < 10 ? 2 : 1));
+    s << v;
+    return s.str();
+}
+}  // namespace
+
+std::string describe(const ProducerConfig& c) {
+    std::string out = format_rate(c.records_per_second) + " records/s to " + c.topic + " (" +
+                      std::string(partitioner_name(c.partitioner)) + ", acks=" + acks_name(c.acks);
+    if (c.compression != protocol::Compression::None)
+        out += ", " + std::string(protocol::compression_name(c.compression));
+    return out + ")";
+}
+
+std::optional<std::string> validate(const ProducerConfig& c) {
+    auto range = [](const char* what, auto v, auto lo, auto hi) -> std::optional<std::string> {
+        if (v >= lo && v <= hi) return std::nullopt;
+        std::ostringstream s;
+        s << what << " must be between " << lo << " and " << hi << ", not " << v;
+        return s.str();
+    };
+    if (c.topic.empty()) return "a producer needs a topic";
+    if (!std::isfinite(c.records_per_second) || c.records_per_second < 0 ||
+        c.records_per_second > kMaxRecordsPerSecond) {
+        return "the rate must be between 0 and " + format_rate(kMaxRecordsPerSecond) + " records/s";
+    }
+    if (auto e = range("value bytes", c.value_bytes, 0, kMaxValueBytes)) return e;
+    if (c.acks != 0 && c.acks != 1 && c.acks != -1)
+        return "acks must be 0, 1 or all (-1), not " + std::to_string(c.acks);
+    if (c.key_pattern == KeyPattern::RandomKeys) {
+        if (auto e = range("the number of random keys", c.random_key_count, 1, 1'000'000)) return e;
+    }
+    if (c.key_pattern == KeyPattern::Fixed && c.fixed_key.size() > 1024)
+        return "the fixed key must be at most 1024 bytes";
+    if (c.partitioner == PartitionerKind::Custom && !c.custom_partitioner)
+        return "a custom partitioner needs its code";
+    if (auto e = range("linger.ms", c.linger_ms, 0, 10'000)) return e;
+    if (auto e = range("the batch size in bytes", c.max_batch_bytes, 1024, 16 * 1024 * 1024))
+        return e;
+    if (auto e = range("max in-flight requests per broker", c.max_in_flight_per_broker, 1, 32))
+        return e;
+    if (auto e = range("request.timeout.ms", c.request_timeout_ms, 100, 600'000)) return e;
+    if (auto e = range("max buffered records", c.max_buffered_records, 1, 10'000'000)) return e;
+    return std::nullopt;
+}
+
+std::optional<std::string> validate(const ConsumerConfig& c) {
+    if (c.topic.empty()) return "a consumer needs a topic";
+    if (c.max_wait_ms < 0 || c.max_wait_ms > 30'000)
+        return "fetch.max.wait.ms must be between 0 and 30000";
+    if (c.partition_max_bytes < 1024 || c.partition_max_bytes > 64 * 1024 * 1024)
+        return "max.partition.fetch.bytes must be between 1024 and 67108864";
+    if (c.request_timeout_ms < 100 || c.request_timeout_ms > 600'000)
+        return "request.timeout.ms must be between 100 and 600000";
+    return std::nullopt;
+}
+
+}  // namespace kraftlab::lab

@@ -1,0 +1,365 @@
+#include "net/kafka_client.h"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/write.hpp>
+
+#include "net/frame_io.h"
+#include "protocol/errors.h"
+#include "protocol/header.h"
+
+namespace kraftlab::net {
+
+using protocol::ApiKey;
+using protocol::Bytes;
+using protocol::Reader;
+using protocol::Writer;
+
+namespace {
+// Frames gathered into one write: enough to amortise the syscall, few enough to keep the
+// buffer list small.
+constexpr std::size_t kMaxFramesPerWrite = 64;
+// A response frame holds at least the correlation id.
+constexpr std::size_t kMinResponseBytes = 4;
+constexpr std::int16_t kHandshakeVersion = 3;
+}  // namespace
+
+std::string_view describe(ClientError::Kind kind) {
+    switch (kind) {
+        case ClientError::Kind::NotConnected:
+            return "not connected";
+        case ClientError::Kind::ConnectFailed:
+            return "connect failed";
+        case ClientError::Kind::Disconnected:
+            return "disconnected";
+        case ClientError::Kind::Timeout:
+            return "timeout";
+        case ClientError::Kind::Malformed:
+            return "malformed response";
+        case ClientError::Kind::Unsupported:
+            return "unsupported version";
+        case ClientError::Kind::Busy:
+            return "too many requests in flight";
+    }
+    return "unknown";
+}
+
+// One request on its way: in the outbox until written, then (unless one-way) in awaiting_
+// until its response arrives. The caller's coroutine sleeps on `timer`, which expires at the
+// call's deadline and is cancelled when the call completes.
+struct KafkaClient::Call {
+    explicit Call(const asio::any_io_executor& ex) : timer(ex) {}
+    ApiKey key = ApiKey::ApiVersions;
+    std::int16_t version = 0;
+    std::int32_t correlation_id = 0;
+    bool expects_response = true;
+    Bytes frame;  // size prefix + header + body; released once written
+    asio::steady_timer timer;
+    bool done = false;
+    std::optional<ClientError> error;
+    Bytes response;  // the whole response frame
+    std::size_t body_offset = 0;
+};
+
+std::shared_ptr<KafkaClient> KafkaClient::create(asio::any_io_executor executor,
+                                                 KafkaClientConfig config) {
+    return std::shared_ptr<KafkaClient>(new KafkaClient(std::move(executor), std::move(config)));
+}
+
+KafkaClient::KafkaClient(asio::any_io_executor executor, KafkaClientConfig config)
+    : executor_(std::move(executor)), config_(std::move(config)), socket_(executor_) {}
+
+KafkaClient::~KafkaClient() {
+    error_code ignored;
+    socket_.close(ignored);
+}
+
+std::optional<std::pair<std::int16_t, std::int16_t>> KafkaClient::version_range(ApiKey key) const {
+    for (const auto& v : versions_) {
+        if (v.api_key == protocol::to_wire(key))
+            return std::make_pair(v.min_version, v.max_version);
+    }
+    return std::nullopt;
+}
+
+awaitable<Status> KafkaClient::connect(std::string host, std::uint16_t port) {
+    auto self = shared_from_this();
+    address_ = host + ":" + std::to_string(port);
+    if (state_ != State::Idle) {
+        co_return ClientError{ClientError::Kind::NotConnected,
+                              address_ + ": connect() was already called on this client"};
+    }
+    error_code ec;
+    auto ip = asio::ip::make_address(host, ec);
+    if (ec) {
+        state_ = State::Closed;
+        co_return ClientError{ClientError::Kind::ConnectFailed,
+                              "'" + host + "' is not an IP address"};
+    }
+    state_ = State::Connecting;
+
+    // The watchdog closes the socket if the connect takes too long; the connect then fails
+    // with operation_aborted. Its handler owns what it touches (it may run after this frame).
+    auto timed_out = std::make_shared<bool>(false);
+    asio::steady_timer watchdog(executor_, std::chrono::milliseconds(config_.connect_timeout_ms));
+    watchdog.async_wait([self, timed_out](error_code e) {
+        if (e || self->state_ != State::Connecting) return;
+        *timed_out = true;
+        error_code ignored;
+        self->socket_.close(ignored);
+    });
+    co_await socket_.async_connect(tcp::endpoint(ip, port),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+    watchdog.cancel();
+    if (ec || *timed_out || state_ != State::Connecting) {
+        std::string why =
+            *timed_out ? "no answer within " + std::to_string(config_.connect_timeout_ms) + " ms"
+                       : ec.message();
+        state_ = State::Closed;
+        close_reason_ = "cannot connect: " + why;
+        error_code ignored;
+        socket_.close(ignored);
+        co_return ClientError{ClientError::Kind::ConnectFailed,
+                              address_ + ": cannot connect: " + why};
+    }
+    socket_.set_option(tcp::no_delay(true), ec);
+    state_ = State::Open;
+    asio::co_spawn(executor_, read_loop(self), asio::detached);
+
+    auto shaken = co_await handshake();
+    if (!shaken) {
+        close("the ApiVersions handshake failed: " + shaken.error().message);
+        co_return ClientError{ClientError::Kind::ConnectFailed, shaken.error().message};
+    }
+    co_return std::monostate{};
+}
+
+awaitable<Status> KafkaClient::handshake() {
+    // KIP-511: a broker that does not speak v3 answers with a v0-format body and
+    // UNSUPPORTED_VERSION; the client then asks again in v0.
+    for (std::int16_t version : {kHandshakeVersion, std::int16_t{0}}) {
+        protocol::ApiVersionsRequest request{config_.software_name, config_.software_version};
+        Bytes body;
+        Writer w(body);
+        request.encode(w, version);
+        auto raw = co_await exchange(ApiKey::ApiVersions, version, std::move(body), true,
+                                     config_.connect_timeout_ms, /*skip_version_check=*/true);
+        if (!raw) co_return raw.error();
+        protocol::ApiVersionsResponse response;
+        Reader in(raw->body());
+        bool decoded = response.decode(in, version);
+        if (!decoded && version != 0) {
+            Reader v0(raw->body());
+            decoded = response.decode(v0, 0);
+        }
+        if (!decoded) {
+            co_return ClientError{ClientError::Kind::Malformed, address_ + ": the ApiVersions v" +
+                                                                    std::to_string(version) +
+                                                                    " response does not decode"};
+        }
+        const auto error = static_cast<protocol::ErrorCode>(response.error_code);
+        if (error == protocol::ErrorCode::UNSUPPORTED_VERSION && version != 0) continue;
+        if (error != protocol::ErrorCode::NONE) {
+            co_return ClientError{
+                ClientError::Kind::ConnectFailed,
+                address_ + ": ApiVersions answered " + std::string(protocol::error_name(error))};
+        }
+        versions_ = std::move(response.api_keys);
+        co_return std::monostate{};
+    }
+    co_return ClientError{ClientError::Kind::ConnectFailed,
+                          address_ + ": the broker refuses ApiVersions v0 and v3"};
+}
+
+awaitable<Result<RawResponse>> KafkaClient::call_raw(ApiKey key, std::int16_t version, Bytes body,
+                                                     std::int32_t timeout_ms) {
+    co_return co_await exchange(key, version, std::move(body), true, timeout_ms, false);
+}
+
+awaitable<Status> KafkaClient::send_without_response(const protocol::ProduceRequest& request,
+                                                     std::int16_t version) {
+    Bytes body;
+    Writer w(body);
+    request.encode(w, version);
+    auto sent = co_await exchange(ApiKey::Produce, version, std::move(body), false, 0, false);
+    if (!sent) co_return sent.error();
+    co_return std::monostate{};
+}
+
+Bytes KafkaClient::frame_for(ApiKey key, std::int16_t version, std::int32_t correlation_id,
+                             protocol::ByteView body) const {
+    Bytes frame;
+    frame.reserve(protocol::kFrameSizeBytes + 16 + config_.client_id.size() + body.size());
+    Writer w(frame);
+    w.i32(0);  // size, patched below
+    protocol::encode_request_header(w, protocol::RequestHeader{protocol::to_wire(key), version,
+                                                               correlation_id, config_.client_id});
+    w.raw(body);
+    w.patch_i32(0, static_cast<std::int32_t>(frame.size() - protocol::kFrameSizeBytes));
+    return frame;
+}
+
+awaitable<Result<RawResponse>> KafkaClient::exchange(ApiKey key, std::int16_t version, Bytes body,
+                                                     bool expects_response, std::int32_t timeout_ms,
+                                                     bool skip_version_check) {
+    auto self = shared_from_this();
+    const std::string what =
+        std::string(protocol::api_name(protocol::to_wire(key))) + " v" + std::to_string(version);
+    if (state_ != State::Open) {
+        co_return ClientError{ClientError::Kind::NotConnected,
+                              address_ + ": not connected" +
+                                  (close_reason_.empty() ? "" : " (" + close_reason_ + ")")};
+    }
+    if (!skip_version_check) {
+        auto range = version_range(key);
+        if (!range || version < range->first || version > range->second) {
+            co_return ClientError{ClientError::Kind::Unsupported,
+                                  address_ + ": the broker does not speak " + what};
+        }
+    }
+    if (in_flight() >= config_.max_in_flight) {
+        co_return ClientError{ClientError::Kind::Busy, address_ + ": " +
+                                                           std::to_string(config_.max_in_flight) +
+                                                           " requests are in flight already"};
+    }
+    auto call = std::make_shared<Call>(executor_);
+    call->key = key;
+    call->version = version;
+    call->correlation_id = next_correlation_id_;
+    next_correlation_id_ = next_correlation_id_ == INT32_MAX ? 1 : next_correlation_id_ + 1;
+    call->expects_response = expects_response;
+    call->frame = frame_for(key, version, call->correlation_id, body);
+    body = Bytes{};
+    const std::int32_t wait_ms = timeout_ms > 0 ? timeout_ms : config_.request_timeout_ms;
+    call->timer.expires_after(std::chrono::milliseconds(wait_ms));
+    outbox_.push_back(call);
+    ++in_flight_;
+    start_writer();
+
+    error_code ec;
+    co_await call->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!call->done) {
+        // No answer in time. The responses can no longer be trusted to line up with the
+        // requests, so the connection goes (and every other pending call with it).
+        std::string why = what + " had no response within " + std::to_string(wait_ms) + " ms";
+        close(why);
+        co_return ClientError{ClientError::Kind::Timeout, address_ + ": " + why};
+    }
+    if (call->error) co_return *call->error;
+    co_return RawResponse{std::move(call->response), call->body_offset};
+}
+
+void KafkaClient::start_writer() {
+    if (writing_ || outbox_.empty() || state_ != State::Open) return;
+    writing_ = true;
+    asio::co_spawn(executor_, write_loop(shared_from_this()), asio::detached);
+}
+
+awaitable<void> KafkaClient::write_loop(std::shared_ptr<KafkaClient> self) {
+    std::vector<std::shared_ptr<Call>> batch;
+    std::vector<asio::const_buffer> buffers;
+    while (self->state_ == State::Open && !self->outbox_.empty()) {
+        batch.clear();
+        buffers.clear();
+        for (const auto& c : self->outbox_) {
+            if (batch.size() == kMaxFramesPerWrite) break;
+            batch.push_back(c);  // keeps the frame alive while the write runs
+            buffers.push_back(asio::buffer(c->frame));
+        }
+        // From the moment its bytes may reach the broker, a call can be answered.
+        for (const auto& c : batch) {
+            if (c->expects_response) self->awaiting_.push_back(c);
+        }
+        error_code ec;
+        co_await asio::async_write(self->socket_, buffers,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (self->state_ != State::Open) break;  // closed meanwhile: every call has failed
+        if (ec) {
+            self->close("writing a request failed: " + ec.message());
+            break;
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            auto c = std::move(self->outbox_.front());
+            self->outbox_.pop_front();
+            c->frame = Bytes{};
+            if (!c->expects_response) self->complete(*c);
+        }
+    }
+    self->writing_ = false;
+    // A call queued while the last write was finishing would otherwise wait for the next one.
+    self->start_writer();
+}
+
+awaitable<void> KafkaClient::read_loop(std::shared_ptr<KafkaClient> self) {
+    Bytes frame;
+    while (self->state_ == State::Open) {
+        auto read = co_await read_frame(self->socket_, frame, self->config_.max_response_bytes,
+                                        kMinResponseBytes);
+        if (self->state_ != State::Open) break;
+        if (read.status != FrameStatus::Ok) {
+            std::string why(describe(read.status));
+            if (read.status == FrameStatus::TooLarge) {
+                why = "the broker announced a " + std::to_string(read.announced_size) +
+                      "-byte response, above the client's limit of " +
+                      std::to_string(self->config_.max_response_bytes) + " bytes";
+            } else if (read.status == FrameStatus::TooSmall) {
+                why = "the broker announced a response of " + std::to_string(read.announced_size) +
+                      " bytes";
+            }
+            self->close(why);
+            break;
+        }
+        if (self->awaiting_.empty()) {
+            self->close("the broker sent a response to no request");
+            break;
+        }
+        auto call = self->awaiting_.front();
+        Reader in(frame);
+        const std::int32_t correlation_id = protocol::decode_response_header(
+            in, protocol::response_header_version(call->key, call->version));
+        if (!in.ok() || correlation_id != call->correlation_id) {
+            self->close(in.ok() ? "a response carries correlation id " +
+                                      std::to_string(correlation_id) + " where " +
+                                      std::to_string(call->correlation_id) + " was due"
+                                : "a response header is malformed");
+            break;
+        }
+        self->awaiting_.pop_front();
+        call->body_offset = in.position();
+        call->response = std::move(frame);
+        frame = Bytes{};
+        self->complete(*call);
+    }
+}
+
+void KafkaClient::complete(Call& call) {
+    if (call.done) return;
+    call.done = true;
+    --in_flight_;
+    call.timer.cancel();
+}
+
+void KafkaClient::fail_all(const ClientError& error) {
+    auto outbox = std::move(outbox_);
+    auto awaiting = std::move(awaiting_);
+    outbox_.clear();
+    awaiting_.clear();
+    for (auto* queue : {&outbox, &awaiting}) {
+        for (auto& c : *queue) {
+            if (c->done) continue;
+            c->error = error;
+            complete(*c);
+        }
+    }
+}
+
+void KafkaClient::close(const std::string& why) {
+    if (state_ == State::Closed) return;
+    state_ = State::Closed;
+    close_reason_ = why;
+    error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    fail_all(ClientError{ClientError::Kind::Disconnected, address_ + ": " + why});
+}
+
+}  // namespace kraftlab::net

@@ -1,0 +1,571 @@
+// The built-in workload against an in-process lab (brokers on ephemeral ports, a temporary
+// session directory): partitioners place records as Java does; a producer delivers exactly what
+// it was asked to and a consumer reads exactly that back; acks change live; a misbehaving
+// partitioner is counted, never fatal; a leader killed mid-run loses nothing acknowledged; a
+// producer whose only broker is down stops growing; consumers start from earliest or latest and
+// their lag falls to zero; brokers show the keys they appended last.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "lab/cluster.h"
+#include "protocol/murmur2.h"
+
+using namespace kraftlab;
+using namespace std::chrono_literals;
+using lab::Cluster;
+using lab::ProducerConfig;
+
+namespace {
+
+std::string text(protocol::ByteView v) {
+    return std::string(v.begin(), v.end());
+}
+protocol::ByteView bytes(const std::string& s) {
+    return protocol::ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
+
+// Polls until the condition holds or the time is up.
+bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return condition();
+}
+
+// (partition, offset, key, value) as the producer was told or the consumer read.
+using Seen = std::tuple<std::int32_t, std::int64_t, std::string, std::string>;
+
+// What hooks saw, thread-safely (hooks run on the producer's and consumer's threads).
+struct Recorder {
+    std::mutex mutex;
+    std::vector<Seen> acked;
+    std::vector<Seen> read;
+
+    lab::ProducerHooks producer_hooks() {
+        return {[this](std::span<const lab::AckedRecord> records) {
+            std::lock_guard lock(mutex);
+            for (const auto& r : records)
+                acked.emplace_back(r.partition, r.offset, r.key ? text(*r.key) : "", text(r.value));
+        }};
+    }
+    lab::ConsumerHooks consumer_hooks() {
+        return {[this](std::int32_t p, const protocol::Record& r) {
+            std::lock_guard lock(mutex);
+            read.emplace_back(p, r.offset, r.key ? std::string(r.key->begin(), r.key->end()) : "",
+                              r.value ? std::string(r.value->begin(), r.value->end()) : "");
+        }};
+    }
+    std::size_t acked_count() {
+        std::lock_guard lock(mutex);
+        return acked.size();
+    }
+    std::size_t read_count() {
+        std::lock_guard lock(mutex);
+        return read.size();
+    }
+};
+
+class Lab {
+  public:
+    explicit Lab(int brokers) {
+        lab::LabConfig config;
+        config.brokers = brokers;
+        config.data_dir = dir_.path().toStdString() + "/session";
+        cluster_ = std::make_unique<Cluster>(config);
+    }
+    bool start() { return !cluster_->start().has_value(); }
+    Cluster& operator*() { return *cluster_; }
+    Cluster* operator->() { return cluster_.get(); }
+
+    std::shared_ptr<const core::ProducerSnapshot> producer(std::int32_t id) {
+        for (const auto& s : cluster_->snapshots().producers()) {
+            if (s->id == id) return s;
+        }
+        return nullptr;
+    }
+    std::shared_ptr<const core::ConsumerSnapshot> consumer(std::int32_t id) {
+        for (const auto& s : cluster_->snapshots().consumers()) {
+            if (s->id == id) return s;
+        }
+        return nullptr;
+    }
+    // Events seen so far (drained from the bus and kept).
+    const std::vector<core::Event>& events() {
+        cluster_->events().drain(events_);
+        return events_;
+    }
+    std::size_t count_events(core::EventKind kind, const std::string& containing = {}) {
+        std::size_t n = 0;
+        for (const auto& e : events()) {
+            if (e.kind == kind && e.explain.find(containing) != std::string::npos) ++n;
+        }
+        return n;
+    }
+
+  private:
+    QTemporaryDir dir_;
+    std::unique_ptr<Cluster> cluster_;
+    std::vector<core::Event> events_;
+};
+
+ProducerConfig producer_for(const std::string& topic, double rate) {
+    ProducerConfig c;
+    c.topic = topic;
+    c.records_per_second = rate;
+    return c;
+}
+
+// Sleeps until the producer has nothing buffered or in flight.
+bool settled(Lab& lab, std::int32_t id) {
+    return wait_for([&] {
+        auto s = lab.producer(id);
+        return s && s->records_buffered == 0 &&
+               s->records_sent_total == s->records_acked_total + s->records_failed_total;
+    });
+}
+
+// A partitioner that fails in every way it can, by record number.
+class MisbehavingPartitioner : public lab::Partitioner {
+  public:
+    Choice choose(std::optional<protocol::ByteView>, protocol::ByteView,
+                  std::int32_t num_partitions) override {
+        const auto n = calls_++;
+        if (n % 11 == 10) throw std::runtime_error("boom");
+        if (n % 7 == 6) return {0, "no partition for you"};
+        if (n % 5 == 4) return {num_partitions, {}};
+        if (n % 3 == 2) return {-1, {}};
+        return {static_cast<std::int32_t>(n % static_cast<std::uint64_t>(num_partitions)), {}};
+    }
+    // How many of the first n calls fail.
+    static std::uint64_t failures(std::uint64_t n) {
+        std::uint64_t f = 0;
+        for (std::uint64_t i = 0; i < n; ++i)
+            f += (i % 11 == 10 || i % 7 == 6 || i % 5 == 4 || i % 3 == 2) ? 1 : 0;
+        return f;
+    }
+
+  private:
+    std::uint64_t calls_ = 0;
+};
+
+}  // namespace
+
+class WorkloadTest : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void round_robin_spreads_evenly() {
+        auto p = lab::make_round_robin_partitioner();
+        std::map<std::int32_t, int> counts;
+        for (int i = 0; i < 1200; ++i) {
+            auto c = p->choose(std::nullopt, {}, 12);
+            QVERIFY(c.error.empty());
+            ++counts[c.partition];
+        }
+        QCOMPARE(counts.size(), std::size_t{12});
+        for (const auto& [partition, n] : counts)
+            QCOMPARE(n, 100);
+        QVERIFY(!p->choose(std::nullopt, {}, 0).error.empty());
+        QCOMPARE(lab::partitioner_name(lab::PartitionerKind::RoundRobin),
+                 std::string_view("round-robin"));
+        QCOMPARE(lab::partitioner_name(lab::PartitionerKind::KeyHash),
+                 std::string_view("key-hash"));
+    }
+
+    void key_hash_matches_javas_murmur2_partition() {
+        // AK UtilsTest.testMurmur2 (KAFKA-NOTES §3): murmur2 values; Java's partition is
+        // toPositive(hash) % numPartitions.
+        const std::vector<std::pair<std::string, std::int32_t>> java = {
+            {"21", -973932308},
+            {"foobar", -790332482},
+            {"a-little-bit-long-string", -985981536},
+            {"abc", 479470107},
+            {"", 275646681}};
+        auto p = lab::make_key_hash_partitioner();
+        for (std::int32_t n : {1, 3, 6, 12, 100}) {
+            for (const auto& [key, hash] : java) {
+                const auto expected = (hash & 0x7fffffff) % n;
+                auto c = p->choose(bytes(key), {}, n);
+                QVERIFY(c.error.empty());
+                QCOMPARE(c.partition, expected);
+            }
+        }
+        // Null keys go round robin.
+        std::set<std::int32_t> seen;
+        for (int i = 0; i < 6; ++i)
+            seen.insert(p->choose(std::nullopt, {}, 6).partition);
+        QCOMPARE(seen.size(), std::size_t{6});
+    }
+
+    void a_producer_delivers_exactly_what_it_was_asked_and_a_consumer_reads_it_back() {
+        Lab lab(3);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("orders", 6).ok);
+        Recorder rec;
+        auto config = producer_for("orders", 2000);
+        config.max_records = 3000;
+        const auto t0 = std::chrono::steady_clock::now();
+        auto [added, id] = lab->add_producer(config, rec.producer_hooks());
+        QVERIFY2(added.ok, added.message.c_str());
+        QCOMPARE(id, 1);
+        QVERIFY(wait_for([&] { return rec.acked_count() == 3000; }));
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        // 3000 records at 2000/s: paced, not sent in one burst.
+        QVERIFY2(seconds > 1.3 && seconds < 4.0, std::to_string(seconds).c_str());
+        QVERIFY(settled(lab, id));
+        auto s = lab.producer(id);
+        QCOMPARE(s->records_acked_total, std::uint64_t{3000});
+        QCOMPARE(s->records_sent_total, std::uint64_t{3000});
+        QCOMPARE(s->records_failed_total, std::uint64_t{0});
+        QCOMPARE(s->acked_per_partition, std::vector<std::uint64_t>(6, 500));  // round robin
+        QVERIFY(s->last_error.empty());
+        QCOMPARE(
+            lab.count_events(core::EventKind::ProducerStarted,
+                             "producer 1 sends 2000 records/s to orders (round-robin, acks=all)"),
+            std::size_t{1});
+
+        auto [consumed, cid] = lab->add_consumer({"orders"}, rec.consumer_hooks());
+        QVERIFY2(consumed.ok, consumed.message.c_str());
+        QVERIFY(wait_for([&] { return rec.read_count() >= 3000; }));
+        std::this_thread::sleep_for(300ms);  // nothing more arrives
+        std::set<Seen> acked, read;
+        {
+            std::lock_guard lock(rec.mutex);
+            acked.insert(rec.acked.begin(), rec.acked.end());
+            read.insert(rec.read.begin(), rec.read.end());
+            QCOMPARE(rec.read.size(), std::size_t{3000});
+        }
+        QCOMPARE(acked.size(), std::size_t{3000});
+        QVERIFY(acked == read);
+        // Content: key-<n> and "<n>-abc..." of 100 bytes, every n once.
+        std::set<std::string> keys;
+        for (const auto& [p, offset, key, value] : acked) {
+            QCOMPARE(value.size(), std::size_t{100});
+            const auto n = key.substr(4);
+            QCOMPARE(key, "key-" + n);
+            QVERIFY(value.starts_with(n + "-"));
+            keys.insert(key);
+        }
+        QCOMPARE(keys.size(), std::size_t{3000});
+        QVERIFY(wait_for([&] {
+            auto c = lab.consumer(cid);
+            if (!c || c->records_total != 3000 || c->partitions.size() != 6) return false;
+            for (const auto& p : c->partitions) {
+                if (p.lag != 0 || p.position != 500 || p.high_watermark != 500) return false;
+            }
+            return true;
+        }));
+        // Brokers show the keys they appended last, as they were sent.
+        std::set<std::string> recent;
+        for (const auto& b : lab->snapshots().brokers()) {
+            for (const auto& p : b->partitions) {
+                if (!p.is_leader || p.topic != "orders") continue;
+                QCOMPARE(p.recent_keys.size(), std::size_t{8});
+                QCOMPARE(p.recent_keys_end_offset, p.log_end_offset);
+                recent.insert(p.recent_keys.begin(), p.recent_keys.end());
+            }
+        }
+        QCOMPARE(recent.size(), std::size_t{48});
+        QVERIFY(recent.contains("key-2999"));
+        for (const auto& k : recent)
+            QVERIFY2(keys.contains(k), k.c_str());
+    }
+
+    void acks_0_1_and_all_work_and_change_live() {
+        Lab lab(2);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("acks", 4).ok);
+        auto config = producer_for("acks", 1000);
+        config.acks = 0;
+        auto [added, id] = lab->add_producer(config);
+        QVERIFY(added.ok);
+        auto acked = [&] {
+            auto s = lab.producer(id);
+            return s ? s->records_acked_total : 0;
+        };
+        QVERIFY(wait_for([&] { return acked() >= 200; }));
+        QCOMPARE(lab.producer(id)->acks, std::int16_t{0});
+        for (std::int16_t acks : {std::int16_t{1}, std::int16_t{-1}, std::int16_t{0}}) {
+            config.acks = acks;
+            auto r = lab->update_producer(id, config);
+            QVERIFY2(r.ok, r.message.c_str());
+            QCOMPARE(lab->producer_config(id)->acks, acks);
+            const auto before = acked();
+            QVERIFY(wait_for([&] {
+                auto s = lab.producer(id);
+                return s->acks == acks && s->records_acked_total >= before + 200;
+            }));
+        }
+        QCOMPARE(lab.count_events(core::EventKind::ProducerChanged, "acks 0 -> 1"), std::size_t{1});
+        QCOMPARE(lab.count_events(core::EventKind::ProducerChanged, "acks 1 -> all"),
+                 std::size_t{1});
+        config.records_per_second = 0;  // pause: rate 0 is legal
+        QVERIFY(lab->update_producer(id, config).ok);
+        QVERIFY(settled(lab, id));
+        auto s = lab.producer(id);
+        QCOMPARE(s->records_failed_total, std::uint64_t{0});
+        // Everything sent, with any acks, is in the logs.
+        auto [consumed, cid] = lab->add_consumer({"acks"});
+        QVERIFY(consumed.ok);
+        QVERIFY(wait_for([&] {
+            auto c = lab.consumer(cid);
+            return c && c->records_total == s->records_acked_total;
+        }));
+    }
+
+    void a_bad_custom_partitioner_is_counted_never_fatal() {
+        Lab lab(1);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("custom", 3).ok);
+        auto config = producer_for("custom", 5000);
+        config.partitioner = lab::PartitionerKind::Custom;
+        config.custom_partitioner = [](std::string*) -> std::unique_ptr<lab::Partitioner> {
+            return std::make_unique<MisbehavingPartitioner>();
+        };
+        config.max_records = 2000;
+        auto [added, id] = lab->add_producer(config);
+        QVERIFY2(added.ok, added.message.c_str());
+        const auto failures = MisbehavingPartitioner::failures(2000);
+        QVERIFY(wait_for([&] {
+            auto s = lab.producer(id);
+            return s && s->partitioner_errors_total == failures &&
+                   s->records_acked_total == 2000 - failures;
+        }));
+        auto s = lab.producer(id);
+        QCOMPARE(s->partitioner, std::string("custom"));
+        QVERIFY2(s->last_error.find("partitioner") != std::string::npos, s->last_error.c_str());
+        // One event per run of errors at most once a second, not one per bad record.
+        const auto errors = lab.count_events(core::EventKind::ProducerError, "partitioner failed");
+        QVERIFY(errors >= 1 && errors <= 3);
+
+        // A partitioner that does not build: refused, and the running one stays.
+        auto broken = config;
+        broken.custom_partitioner = [](std::string* error) -> std::unique_ptr<lab::Partitioner> {
+            *error = "SyntaxError: line 1";
+            return nullptr;
+        };
+        auto r = lab->update_producer(id, broken);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.message.find("SyntaxError: line 1") != std::string::npos, r.message.c_str());
+        auto throwing = config;
+        throwing.custom_partitioner = [](std::string*) -> std::unique_ptr<lab::Partitioner> {
+            throw std::runtime_error("factory exploded");
+        };
+        auto [refused, none] = lab->add_producer(throwing);
+        QVERIFY(!refused.ok);
+        QVERIFY2(refused.message.find("factory exploded") != std::string::npos,
+                 refused.message.c_str());
+        QCOMPARE(none, -1);
+        // A good new custom partitioner replaces it live.
+        auto good = config;
+        good.max_records = 3000;
+        good.custom_partitioner = [](std::string*) -> std::unique_ptr<lab::Partitioner> {
+            return lab::make_round_robin_partitioner();
+        };
+        QVERIFY(lab->update_producer(id, good).ok);
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_acked_total == 3000 - failures; }));
+        QCOMPARE(lab.producer(id)->partitioner_errors_total, failures);
+    }
+
+    void killing_the_leader_mid_run_loses_nothing_acknowledged() {
+        Lab lab(3);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("durable", 3).ok);  // one replica: broker 2 leads one partition
+        Recorder rec;
+        auto config = producer_for("durable", 1000);
+        config.request_timeout_ms = 15'000;
+        auto [added, id] = lab->add_producer(config, rec.producer_hooks());
+        QVERIFY(added.ok);
+        QVERIFY(wait_for([&] { return rec.acked_count() > 300; }));
+        QVERIFY(lab->kill_broker(2).ok);
+        QVERIFY(wait_for([&] { return !lab.producer(id)->last_error.empty(); }, 3s));
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_buffered > 100; }, 3s));
+        QVERIFY(lab.count_events(core::EventKind::ProducerError) >= 1);
+        std::this_thread::sleep_for(500ms);
+        QVERIFY(lab->restart_broker(2).ok);
+        const auto acked_at_restart = lab.producer(id)->records_acked_total;
+        QVERIFY(wait_for(
+            [&] { return lab.producer(id)->records_acked_total > acked_at_restart + 800; }));
+        QVERIFY(lab.count_events(core::EventKind::ProducerError, "refreshed metadata") >= 1);
+        config.records_per_second = 0;
+        QVERIFY(lab->update_producer(id, config).ok);
+        QVERIFY(settled(lab, id));
+        auto s = lab.producer(id);
+        QCOMPARE(s->records_failed_total, std::uint64_t{0});
+        QVERIFY2(s->last_error.empty(), s->last_error.c_str());
+        QCOMPARE(static_cast<std::size_t>(s->records_acked_total), rec.acked_count());
+
+        auto [consumed, cid] = lab->add_consumer({"durable"}, rec.consumer_hooks());
+        QVERIFY(consumed.ok);
+        QVERIFY(wait_for([&] {
+            auto c = lab.consumer(cid);
+            if (!c || c->partitions.size() != 3) return false;
+            for (const auto& p : c->partitions) {
+                if (p.position < 0 || p.lag != 0) return false;
+            }
+            return true;
+        }));
+        std::lock_guard lock(rec.mutex);
+        std::set<Seen> read(rec.read.begin(), rec.read.end());
+        for (const auto& a : rec.acked)
+            QVERIFY2(read.contains(a), "an acknowledged record was lost");
+        // A batch whose answer was lost with the connection may have been written and then
+        // resent: duplicates are allowed (no idempotence), losses are not.
+        QVERIFY(rec.read.size() >= rec.acked.size());
+    }
+
+    void memory_stays_bounded_while_the_only_broker_is_down() {
+        Lab lab(1);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("stuck", 2).ok);
+        auto config = producer_for("stuck", 20'000);
+        config.max_buffered_records = 3000;
+        config.request_timeout_ms = 30'000;
+        auto [added, id] = lab->add_producer(config);
+        QVERIFY(added.ok);
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_acked_total > 1000; }));
+        QVERIFY(lab->kill_broker(1).ok);
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_buffered == 3000; }, 3s));
+        const auto sent = lab.producer(id)->records_sent_total;
+        for (int i = 0; i < 5; ++i) {
+            std::this_thread::sleep_for(100ms);
+            auto s = lab.producer(id);
+            QCOMPARE(s->records_buffered, std::uint64_t{3000});  // stopped generating
+            QCOMPARE(s->records_sent_total, sent);
+            QVERIFY(!s->last_error.empty());
+        }
+        QVERIFY(lab->restart_broker(1).ok);
+        QVERIFY(wait_for([&] {
+            auto s = lab.producer(id);
+            return s->records_sent_total > sent + 3000 && s->records_buffered < 3000;
+        }));
+        QCOMPARE(lab.producer(id)->records_failed_total, std::uint64_t{0});
+    }
+
+    void consumers_start_from_earliest_or_latest_and_catch_up() {
+        Lab lab(2);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("log", 4).ok);
+        auto config = producer_for("log", 5000);
+        config.max_records = 500;
+        config.key_pattern = lab::KeyPattern::None;
+        auto [first, id1] = lab->add_producer(config);
+        QVERIFY(first.ok);
+        QVERIFY(wait_for([&] { return lab.producer(id1)->records_acked_total == 500; }));
+
+        auto [e, earliest] = lab->add_consumer({"log", lab::StartFrom::Earliest});
+        auto [l, latest] = lab->add_consumer({"log", lab::StartFrom::Latest});
+        QVERIFY(e.ok && l.ok);
+        auto caught_up = [&](std::int32_t id, std::uint64_t records,
+                             std::int64_t end_per_partition) {
+            auto c = lab.consumer(id);
+            if (!c || c->records_total != records || c->partitions.size() != 4) return false;
+            for (const auto& p : c->partitions) {
+                if (p.position != end_per_partition || p.high_watermark != end_per_partition ||
+                    p.lag != 0 || p.leader < 1) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        QVERIFY(wait_for([&] { return caught_up(earliest, 500, 125); }));
+        QVERIFY(wait_for([&] { return caught_up(latest, 0, 125); }));
+        QCOMPARE(lab.consumer(latest)->start_from, std::string("latest"));
+
+        config.max_records = 200;
+        auto [second, id2] = lab->add_producer(config);
+        QVERIFY(second.ok);
+        QVERIFY(wait_for([&] { return caught_up(earliest, 700, 175); }));
+        QVERIFY(wait_for([&] { return caught_up(latest, 200, 175); }));
+        QVERIFY(lab->remove_consumer(latest).ok);
+        QVERIFY(!lab.consumer(latest));  // its snapshot goes with it
+        QCOMPARE(lab.count_events(core::EventKind::ConsumerStopped), std::size_t{1});
+    }
+
+    void bad_configs_get_clear_errors() {
+        Lab lab(1);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("t", 1).ok);
+        auto refuse = [&](ProducerConfig c, const std::string& words) {
+            auto [r, id] = lab->add_producer(c);
+            QVERIFY2(!r.ok, words.c_str());
+            QVERIFY2(r.message.find(words) != std::string::npos, r.message.c_str());
+            QCOMPARE(id, -1);
+        };
+        refuse(producer_for("nope", 10), "there is no topic 'nope'");
+        refuse(producer_for("t", -1), "rate");
+        refuse(producer_for("t", 2'000'000), "rate");
+        refuse(producer_for("t", std::nan("")), "rate");
+        auto c = producer_for("t", 10);
+        c.value_bytes = 2 * 1024 * 1024;
+        refuse(c, "value bytes");
+        c = producer_for("t", 10);
+        c.acks = 2;
+        refuse(c, "acks");
+        c = producer_for("t", 10);
+        c.partitioner = lab::PartitionerKind::Custom;
+        refuse(c, "custom partitioner");
+        auto [cr, cid] = lab->add_consumer({"nope"});
+        QVERIFY(!cr.ok);
+        QCOMPARE(cid, -1);
+
+        QVERIFY(!lab->update_producer(7, producer_for("t", 1)).ok);
+        QVERIFY(!lab->remove_producer(7).ok);
+        QVERIFY(!lab->remove_consumer(7).ok);
+        auto [ok, id] = lab->add_producer(producer_for("t", 10));
+        QVERIFY(ok.ok);
+        auto moved = lab->update_producer(id, producer_for("other", 10));
+        QVERIFY(!moved.ok);
+        QVERIFY(moved.message.find("topic") != std::string::npos);
+        c = producer_for("t", 10);
+        c.value_bytes = -1;
+        QVERIFY(!lab->update_producer(id, c).ok);
+        QCOMPARE(lab->producer_config(id)->value_bytes, 100);  // unchanged
+        QCOMPARE(lab->producer_ids(), std::vector<std::int32_t>{id});
+        auto status = lab->status();
+        QCOMPARE(status["producers"].size(), std::size_t{1});
+        QCOMPARE(status["producers"][0]["topic"], "t");
+    }
+
+    void stopping_the_lab_stops_the_workload_first() {
+        Lab lab(2);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("busy", 2).ok);
+        QVERIFY(lab->add_producer(producer_for("busy", 2000)).result.ok);
+        QVERIFY(lab->add_consumer({"busy"}).result.ok);
+        QVERIFY(wait_for(
+            [&] { return lab.producer(1) && lab.producer(1)->records_acked_total > 100; }));
+        lab->stop();
+        QVERIFY(lab->snapshots().producers().empty());
+        QVERIFY(lab->snapshots().consumers().empty());
+        std::vector<core::EventKind> order;
+        for (const auto& e : lab.events()) {
+            if (e.kind == core::EventKind::ProducerStopped ||
+                e.kind == core::EventKind::ConsumerStopped ||
+                e.kind == core::EventKind::LabStopped) {
+                order.push_back(e.kind);
+            }
+        }
+        QCOMPARE(order, (std::vector<core::EventKind>{core::EventKind::ProducerStopped,
+                                                      core::EventKind::ConsumerStopped,
+                                                      core::EventKind::LabStopped}));
+        // A producer stopped with its brokers up leaves nothing unanswered.
+        for (const auto& e : lab.events()) {
+            if (e.kind == core::EventKind::ProducerStopped)
+                QVERIFY2(e.explain.find("unanswered") == std::string::npos, e.explain.c_str());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(WorkloadTest)
+#include "test_workload.moc"
