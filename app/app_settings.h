@@ -2,11 +2,11 @@
 // geometry, the lab layout. Exposed to QML as the singleton `Settings`; GUI thread only.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QObject>
+#include <QQmlEngine>
 #include <QRect>
 #include <QSettings>
-#include <QQmlEngine>
-#include <QtQml/qqmlregistration.h>
 
 class AppSettings : public QObject {
     Q_OBJECT
@@ -14,10 +14,13 @@ class AppSettings : public QObject {
     QML_SINGLETON
 
     Q_PROPERTY(bool darkTheme READ darkTheme WRITE setDarkTheme NOTIFY darkThemeChanged)
-    Q_PROPERTY(bool presenterMode READ presenterMode WRITE setPresenterMode NOTIFY presenterModeChanged)
-    Q_PROPERTY(QRect windowGeometry READ windowGeometry WRITE setWindowGeometry NOTIFY windowGeometryChanged)
+    Q_PROPERTY(
+        bool presenterMode READ presenterMode WRITE setPresenterMode NOTIFY presenterModeChanged)
+    Q_PROPERTY(QRect windowGeometry READ windowGeometry WRITE setWindowGeometry NOTIFY
+                   windowGeometryChanged)
     Q_PROPERTY(int brokers READ brokers WRITE setBrokers NOTIFY brokersChanged)
-    Q_PROPERTY(QString selectedProducerTab READ selectedProducerTab WRITE setSelectedProducerTab NOTIFY selectedProducerTabChanged)
+    Q_PROPERTY(QString selectedProducerTab READ selectedProducerTab WRITE setSelectedProducerTab
+                   NOTIFY selectedProducerTabChanged)
 
   public:
     // The instance QML gets: the one main.cpp created (QML must not make its own).
@@ -25,7 +28,8 @@ class AppSettings : public QObject {
     static void setInstance(AppSettings* settings);
     static AppSettings* create(QQmlEngine*, QJSEngine*);
 
-    explicit AppSettings(QObject* parent = nullptr);
+    // No default constructor: QML must use create() (Qt 6.4 prefers a default constructor).
+    explicit AppSettings(QObject* parent);
     // Tests use a settings file of their own.
     AppSettings(const QString& file, QObject* parent);
 

@@ -7,14 +7,16 @@ ChartFeeder::ChartFeeder(QObject* parent) : QObject(parent) {}
 
 QStringList ChartFeeder::names(const Series& s) {
     QStringList out;
-    for (const auto& [name, points] : s) out << name;
+    for (const auto& [name, points] : s)
+        out << name;
     return out;
 }
 
 void ChartFeeder::trim(Series& s, qint64 oldest_ms) {
     for (auto it = s.begin(); it != s.end();) {
         auto& points = it->second;
-        while (!points.empty() && points.front().x() < static_cast<double>(oldest_ms)) points.pop_front();
+        while (!points.empty() && points.front().x() < static_cast<double>(oldest_ms))
+            points.pop_front();
         it = points.empty() ? s.erase(it) : std::next(it);
     }
 }
@@ -32,7 +34,8 @@ void ChartFeeder::sample(qint64 time_ms, const std::map<QString, double>& rates,
                          const std::map<QString, double>& latencies_ms) {
     const QStringList rate_names = rateSeries();
     const QStringList latency_names = latencySeries();
-    for (const auto& [name, v] : rates) rates_[name].emplace_back(static_cast<double>(time_ms), v);
+    for (const auto& [name, v] : rates)
+        rates_[name].emplace_back(static_cast<double>(time_ms), v);
     for (const auto& [name, v] : latencies_ms) {
         if (v >= 0) latencies_[name].emplace_back(static_cast<double>(time_ms), v);
     }
@@ -40,14 +43,17 @@ void ChartFeeder::sample(qint64 time_ms, const std::map<QString, double>& rates,
     const qint64 oldest = time_ms - kWindowSeconds * 1000;
     trim(rates_, oldest);
     trim(latencies_, oldest);
-    while (!markers_.empty() && markers_.front().time_ms < oldest) markers_.pop_front();
+    while (!markers_.empty() && markers_.front().time_ms < oldest)
+        markers_.pop_front();
 
     double rmax = 0, lmax = 0;
     for (const auto& [n, pts] : rates_) {
-        for (const auto& p : pts) rmax = std::max(rmax, p.y());
+        for (const auto& p : pts)
+            rmax = std::max(rmax, p.y());
     }
     for (const auto& [n, pts] : latencies_) {
-        for (const auto& p : pts) lmax = std::max(lmax, p.y());
+        for (const auto& p : pts)
+            lmax = std::max(lmax, p.y());
     }
     rate_max_ = nice_max(rmax * 1.1);
     latency_max_ = nice_max(lmax * 1.1);
@@ -63,7 +69,8 @@ void ChartFeeder::add_marker(qint64 time_ms, const QString& kind, const QString&
 QVariantList ChartFeeder::markers() const {
     QVariantList out;
     for (const auto& m : markers_) {
-        out << QVariantMap{{"timeMs", static_cast<double>(m.time_ms)}, {"kind", m.kind}, {"label", m.label}};
+        out << QVariantMap{
+            {"timeMs", static_cast<double>(m.time_ms)}, {"kind", m.kind}, {"label", m.label}};
     }
     return out;
 }
@@ -71,7 +78,9 @@ QVariantList ChartFeeder::markers() const {
 void ChartFeeder::fill(QAbstractSeries* series, const QString& name) const {
     auto* xy = qobject_cast<QXYSeries*>(series);
     if (!xy) return;
-    const Series* source = rates_.count(name) ? &rates_ : latencies_.count(name) ? &latencies_ : nullptr;
+    const Series* source = rates_.count(name)       ? &rates_
+                           : latencies_.count(name) ? &latencies_
+                                                    : nullptr;
     if (!source) {
         xy->clear();
         return;

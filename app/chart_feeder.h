@@ -5,11 +5,11 @@
 // GUI thread only.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QAbstractSeries>
 #include <QObject>
 #include <QPointF>
 #include <QVariantList>
-#include <QtQml/qqmlregistration.h>
 #include <deque>
 #include <map>
 
@@ -38,7 +38,9 @@ class ChartFeeder : public QObject {
     QStringList rateSeries() const { return names(rates_); }
     QStringList latencySeries() const { return names(latencies_); }
     QVariantList markers() const;
-    double windowStartMs() const { return static_cast<double>(window_end_ms_ - kWindowSeconds * 1000); }
+    double windowStartMs() const {
+        return static_cast<double>(window_end_ms_ - kWindowSeconds * 1000);
+    }
     double windowEndMs() const { return static_cast<double>(window_end_ms_); }
     double rateMax() const { return rate_max_; }
     double latencyMax() const { return latency_max_; }

@@ -7,7 +7,8 @@ namespace kraftlab::app {
 namespace {
 
 QString to_js_string(protocol::ByteView bytes) {
-    return QString::fromUtf8(reinterpret_cast<const char*>(bytes.data()), static_cast<qsizetype>(bytes.size()));
+    return QString::fromUtf8(reinterpret_cast<const char*>(bytes.data()),
+                             static_cast<qsizetype>(bytes.size()));
 }
 
 QString describe_value(const QJSValue& v) {
@@ -24,11 +25,13 @@ QString default_partitioner_source() {
         "// Called once per record. Return a partition number from 0 to numPartitions - 1.\n"
         "// key and value are strings (key is null when the record has no key).\n"
         "function partition(key, value, numPartitions) {\n"
-        "    if (key === null) return 0;\n"
-        "    // Keys ending in an even digit go to the first half, odd ones to the second.\n"
-        "    var last = key.charCodeAt(key.length - 1);\n"
-        "    var half = Math.max(1, Math.floor(numPartitions / 2));\n"
-        "    return last % 2 === 0 ? last % half : half + last % (numPartitions - half);\n"
+        "    if (key === null || numPartitions < 2) return 0;\n"
+        "    // Keys ending in an even character code go to the first half of the\n"
+        "    // partitions, odd ones to the second half.\n"
+        "    var code = key.charCodeAt(key.length - 1);\n"
+        "    var half = Math.floor(numPartitions / 2);\n"
+        "    if (code % 2 === 0) return code % half;\n"
+        "    return half + code % (numPartitions - half);\n"
         "}\n");
 }
 
@@ -51,11 +54,14 @@ JsPartitioner::JsPartitioner(const QString& source, int time_limit_ms)
     }
     if (interrupted_.exchange(false)) {
         engine_->setInterrupted(false);
-        error_ = QString("the script's top-level code ran longer than %1 ms and was stopped").arg(time_limit_ms_);
+        error_ = QString("the script's top-level code ran longer than %1 ms and was stopped")
+                     .arg(time_limit_ms_);
         return;
     }
     if (result.isError()) {
-        error_ = QString("line %1: %2").arg(result.property("lineNumber").toInt()).arg(result.toString());
+        error_ = QString("line %1: %2")
+                     .arg(result.property("lineNumber").toInt())
+                     .arg(result.toString());
         return;
     }
     function_ = engine_->globalObject().property("partition");
@@ -83,7 +89,8 @@ void JsPartitioner::watchdog_loop() {
             continue;
         }
         auto deadline = deadline_;
-        if (wake_.wait_until(lock, deadline, [&] { return quit_ || !calling_ || deadline_ != deadline; })) {
+        if (wake_.wait_until(lock, deadline,
+                             [&] { return quit_ || !calling_ || deadline_ != deadline; })) {
             continue;
         }
         // Still inside the same call past its deadline.
@@ -94,7 +101,8 @@ void JsPartitioner::watchdog_loop() {
 }
 
 lab::Partitioner::Choice JsPartitioner::choose(std::optional<protocol::ByteView> key,
-                                               protocol::ByteView value, std::int32_t num_partitions) {
+                                               protocol::ByteView value,
+                                               std::int32_t num_partitions) {
     if (!ok()) return {-1, error_.toStdString()};
     QJSValueList args;
     args << (key ? QJSValue(to_js_string(*key)) : QJSValue(QJSValue::NullValue))
@@ -116,8 +124,9 @@ lab::Partitioner::Choice JsPartitioner::choose(std::optional<protocol::ByteView>
     }
     if (interrupted_.exchange(false)) {
         engine_->setInterrupted(false);
-        error_ = QString("partition() ran longer than %1 ms and was stopped; fix the code to resume")
-                     .arg(time_limit_ms_);
+        error_ =
+            QString("partition() ran longer than %1 ms and was stopped; fix the code to resume")
+                .arg(time_limit_ms_);
         return {-1, error_.toStdString()};
     }
     if (result.isError()) {
@@ -127,7 +136,9 @@ lab::Partitioner::Choice JsPartitioner::choose(std::optional<protocol::ByteView>
                         .toStdString()};
     }
     if (!result.isNumber()) {
-        return {-1, ("partition() returned " + describe_value(result) + ", not a number").toStdString()};
+        return {
+            -1,
+            ("partition() returned " + describe_value(result) + ", not a number").toStdString()};
     }
     const double n = result.toNumber();
     if (!std::isfinite(n) || n != std::floor(n)) {
@@ -170,13 +181,15 @@ PartitionerCheck check_partitioner(const QString& source, int num_partitions, in
     for (int i = 0; i < samples; ++i) {
         const QByteArray key = "key-" + QByteArray::number(i);
         const QByteArray value = "value";
-        auto choice = p.choose(protocol::ByteView(reinterpret_cast<const std::uint8_t*>(key.data()),
-                                                  static_cast<std::size_t>(key.size())),
-                               protocol::ByteView(reinterpret_cast<const std::uint8_t*>(value.data()),
-                                                  static_cast<std::size_t>(value.size())),
-                               num_partitions);
+        auto choice =
+            p.choose(protocol::ByteView(reinterpret_cast<const std::uint8_t*>(key.data()),
+                                        static_cast<std::size_t>(key.size())),
+                     protocol::ByteView(reinterpret_cast<const std::uint8_t*>(value.data()),
+                                        static_cast<std::size_t>(value.size())),
+                     num_partitions);
         if (!choice.error.empty()) {
-            check.message = QString("for key \"%1\": %2").arg(QString::fromUtf8(key), QString::fromStdString(choice.error));
+            check.message = QString("for key \"%1\": %2")
+                                .arg(QString::fromUtf8(key), QString::fromStdString(choice.error));
             check.preview.clear();
             return check;
         }

@@ -47,7 +47,7 @@ class JsPartitioner final : public lab::Partitioner {
 
     std::unique_ptr<QJSEngine> engine_;
     QJSValue function_;
-    QString error_;     // compile error, or why the partitioner was stopped
+    QString error_;  // compile error, or why the partitioner was stopped
     int time_limit_ms_;
 
     // Watchdog: interrupts the engine when a call outlives its deadline.
@@ -63,8 +63,8 @@ class JsPartitioner final : public lab::Partitioner {
 
 struct PartitionerCheck {
     bool ok = false;
-    QString message;   // the error, or a one-line summary of the preview
-    int line = -1;     // 1-based line of a syntax error, -1 if unknown
+    QString message;       // the error, or a one-line summary of the preview
+    int line = -1;         // 1-based line of a syntax error, -1 if unknown
     QVector<int> preview;  // the partition for key-0 .. key-(n-1), when ok
 };
 

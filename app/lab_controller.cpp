@@ -13,22 +13,36 @@
 using kraftlab::core::EventKind;
 namespace lab = kraftlab::lab;
 
+// The QML type registrations of this static library live in a file that qt_add_qml_module
+// generates and nothing references, so a linker would drop them. Whoever links the facade
+// links them too.
+extern void qml_register_types_Kraftlab();
+[[maybe_unused]] __attribute__((used)) static void (*const keep_qml_types)() =
+    &qml_register_types_Kraftlab;
+
 namespace {
 
 LabController* g_instance = nullptr;
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 QVariantList id_list(const std::vector<std::int32_t>& ids) {
     QVariantList out;
-    for (auto id : ids) out << id;
+    for (auto id : ids)
+        out << id;
     return out;
 }
 
 }  // namespace
 
-LabController* LabController::instance() { return g_instance; }
-void LabController::setInstance(LabController* lab) { g_instance = lab; }
+LabController* LabController::instance() {
+    return g_instance;
+}
+void LabController::setInstance(LabController* lab) {
+    g_instance = lab;
+}
 
 LabController* LabController::create(QQmlEngine*, QJSEngine*) {
     Q_ASSERT(g_instance);
@@ -37,7 +51,9 @@ LabController* LabController::create(QQmlEngine*, QJSEngine*) {
 }
 
 LabController::LabController(Options options, QObject* parent)
-    : QObject(parent), options_(std::move(options)), cluster_(std::make_unique<lab::Cluster>(options_.lab)) {
+    : QObject(parent),
+      options_(std::move(options)),
+      cluster_(std::make_unique<lab::Cluster>(options_.lab)) {
     QQmlEngine::setObjectOwnership(&brokers_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&topics_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&producers_, QQmlEngine::CppOwnership);
@@ -52,7 +68,9 @@ LabController::LabController(Options options, QObject* parent)
     connect(&frame_timer_, &QTimer::timeout, this, &LabController::on_frame);
 }
 
-LabController::~LabController() { stop(); }
+LabController::~LabController() {
+    stop();
+}
 
 void LabController::start() {
     frame_timer_.start();
@@ -113,7 +131,8 @@ void LabController::setup_default_workload() {
         consumer.topic = "orders";
         auto c = cluster->add_consumer(consumer);
         if (!c.result.ok) return c.result;
-        return lab::CommandResult::success("topic orders with a producer at 5 records/s and a consumer");
+        return lab::CommandResult::success(
+            "topic orders with a producer at 5 records/s and a consumer");
     });
 }
 
@@ -144,12 +163,14 @@ QString LabController::kcatExample() const {
 
 void LabController::killBroker(int id) {
     auto* cluster = cluster_.get();
-    run_command(QString("kill broker %1").arg(id), [cluster, id] { return cluster->kill_broker(id); });
+    run_command(QString("kill broker %1").arg(id),
+                [cluster, id] { return cluster->kill_broker(id); });
 }
 
 void LabController::restartBroker(int id) {
     auto* cluster = cluster_.get();
-    run_command(QString("restart broker %1").arg(id), [cluster, id] { return cluster->restart_broker(id); });
+    run_command(QString("restart broker %1").arg(id),
+                [cluster, id] { return cluster->restart_broker(id); });
 }
 
 QString LabController::topicNameProblem(const QString& name) const {
@@ -168,7 +189,8 @@ void LabController::createTopic(const QString& name, int partitions) {
 
 void LabController::deleteTopic(const QString& name) {
     auto* cluster = cluster_.get();
-    run_command("delete topic " + name, [cluster, name = name.toStdString()] { return cluster->delete_topic(name); });
+    run_command("delete topic " + name,
+                [cluster, name = name.toStdString()] { return cluster->delete_topic(name); });
 }
 
 int LabController::partitionCount(const QString& topic) const {
@@ -178,7 +200,8 @@ int LabController::partitionCount(const QString& topic) const {
     return 0;
 }
 
-std::optional<lab::ProducerConfig> LabController::producer_config(const QVariantMap& map, QString* error) {
+std::optional<lab::ProducerConfig> LabController::producer_config(const QVariantMap& map,
+                                                                  QString* error) {
     lab::ProducerConfig c;
     c.topic = map.value("topic").toString().toStdString();
     c.records_per_second = map.value("rate", 10).toDouble();
@@ -234,7 +257,9 @@ void LabController::addProducer(const QVariantMap& config) {
         return;
     }
     auto* cluster = cluster_.get();
-    auto source = config.value("partitioner").toString() == "custom" ? config.value("customSource").toString() : QString();
+    auto source = config.value("partitioner").toString() == "custom"
+                      ? config.value("customSource").toString()
+                      : QString();
     auto id = std::make_shared<int>(-1);
     run_command(
         "add producer",
@@ -256,7 +281,9 @@ void LabController::updateProducer(int id, const QVariantMap& config) {
         return;
     }
     auto* cluster = cluster_.get();
-    auto source = config.value("partitioner").toString() == "custom" ? config.value("customSource").toString() : QString();
+    auto source = config.value("partitioner").toString() == "custom"
+                      ? config.value("customSource").toString()
+                      : QString();
     run_command(
         QString("change producer %1").arg(id),
         [cluster, id, c = *c]() mutable { return cluster->update_producer(id, std::move(c)); },
@@ -272,18 +299,23 @@ void LabController::updateProducer(int id, const QVariantMap& config) {
 
 void LabController::removeProducer(int id) {
     auto* cluster = cluster_.get();
-    run_command(QString("stop producer %1").arg(id), [cluster, id] { return cluster->remove_producer(id); },
-                [this, id](const lab::CommandResult&) { custom_sources_.erase(id); });
+    run_command(
+        QString("stop producer %1").arg(id), [cluster, id] { return cluster->remove_producer(id); },
+        [this, id](const lab::CommandResult&) { custom_sources_.erase(id); });
 }
 
 QVariantMap LabController::checkPartitioner(const QString& source, int numPartitions) const {
     auto check = kraftlab::app::check_partitioner(source, numPartitions);
     QVariantList preview;
-    for (int p : check.preview) preview << p;
-    return {{"ok", check.ok}, {"message", check.message}, {"line", check.line}, {"preview", preview}};
+    for (int p : check.preview)
+        preview << p;
+    return {
+        {"ok", check.ok}, {"message", check.message}, {"line", check.line}, {"preview", preview}};
 }
 
-QString LabController::defaultPartitionerSource() const { return kraftlab::app::default_partitioner_source(); }
+QString LabController::defaultPartitionerSource() const {
+    return kraftlab::app::default_partitioner_source();
+}
 
 void LabController::addConsumer(const QString& topic, bool fromEarliest) {
     auto* cluster = cluster_.get();
@@ -295,7 +327,8 @@ void LabController::addConsumer(const QString& topic, bool fromEarliest) {
 
 void LabController::removeConsumer(int id) {
     auto* cluster = cluster_.get();
-    run_command(QString("stop consumer %1").arg(id), [cluster, id] { return cluster->remove_consumer(id); });
+    run_command(QString("stop consumer %1").arg(id),
+                [cluster, id] { return cluster->remove_consumer(id); });
 }
 
 void LabController::copyToClipboard(const QString& text) const {
@@ -303,7 +336,8 @@ void LabController::copyToClipboard(const QString& text) const {
 }
 
 void LabController::select(const QString& node, const QString& topic, int partition) {
-    if (node == selected_node_ && topic == selected_topic_ && partition == selected_partition_) return;
+    if (node == selected_node_ && topic == selected_topic_ && partition == selected_partition_)
+        return;
     selected_node_ = node;
     selected_topic_ = topic;
     selected_partition_ = partition;
@@ -311,7 +345,8 @@ void LabController::select(const QString& node, const QString& topic, int partit
 }
 
 QString LabController::formatBytes(double bytes) const {
-    if (bytes >= 1024.0 * 1024 * 1024) return QString::number(bytes / (1024.0 * 1024 * 1024), 'f', 1) + " GiB";
+    if (bytes >= 1024.0 * 1024 * 1024)
+        return QString::number(bytes / (1024.0 * 1024 * 1024), 'f', 1) + " GiB";
     if (bytes >= 1024.0 * 1024) return QString::number(bytes / (1024.0 * 1024), 'f', 1) + " MiB";
     if (bytes >= 1024.0) return QString::number(bytes / 1024.0, 'f', 1) + " KiB";
     return QString::number(bytes, 'f', 0) + " B";
@@ -356,8 +391,8 @@ void LabController::on_frame() {
     emit frame();
 }
 
-double LabController::rate_of(std::map<QString, Counter>& counters, const QString& key, double total,
-                              qint64 time_ms) {
+double LabController::rate_of(std::map<QString, Counter>& counters, const QString& key,
+                              double total, qint64 time_ms) {
     auto [it, fresh] = counters.try_emplace(key, Counter{total, time_ms, 0});
     Counter& c = it->second;
     if (fresh) return 0;
@@ -408,8 +443,10 @@ void LabController::refresh_models() {
         row.name = q(name);
         row.topic_id = q(t->id.to_base64());
         row.partition_count = static_cast<int>(t->partitions.size());
-        row.replication_factor = t->partitions.empty() ? 0 : static_cast<int>(t->partitions.front().replicas.size());
-        for (const auto& [k, v] : image.topic_configs(name)) row.configs[q(k)] = q(v);
+        row.replication_factor =
+            t->partitions.empty() ? 0 : static_cast<int>(t->partitions.front().replicas.size());
+        for (const auto& [k, v] : image.topic_configs(name))
+            row.configs[q(k)] = q(v);
         std::vector<PartitionRow> parts;
         for (const auto& p : t->partitions) {
             PartitionRow pr;
@@ -426,10 +463,15 @@ void LabController::refresh_models() {
                 pr.high_watermark = log.high_watermark;
                 pr.size_bytes = static_cast<qint64>(log.size_bytes);
                 pr.segments = log.segments;
-                for (const auto& k : log.recent_keys) pr.recent_keys << q(k);
+                for (const auto& k : log.recent_keys)
+                    pr.recent_keys << q(k);
                 pr.recent_keys_end = log.recent_keys_end_offset;
-                pr.records_per_s = rate(QString("partition/%1/%2/%3").arg(row.name).arg(p.partition).arg(it->second.broker),
-                                        static_cast<double>(log.records_in_total), it->second.time_ms);
+                pr.records_per_s =
+                    rate(QString("partition/%1/%2/%3")
+                             .arg(row.name)
+                             .arg(p.partition)
+                             .arg(it->second.broker),
+                         static_cast<double>(log.records_in_total), it->second.time_ms);
             }
             row.records += pr.log_end_offset - pr.log_start_offset;
             row.size_bytes += pr.size_bytes;
@@ -450,7 +492,10 @@ void LabController::refresh_models() {
         row.address = q(b.host) + ":" + QString::number(b.port);
         row.up = b.running;
         const auto* info = image.broker(b.id);
-        row.state = !b.running ? "down" : (!info ? "starting" : info->fenced ? "fenced" : "unfenced");
+        row.state = !b.running ? "down"
+                               : (!info          ? "starting"
+                                  : info->fenced ? "fenced"
+                                                 : "unfenced");
         for (const auto& [name, t] : image.topics()) {
             for (const auto& p : t->partitions) {
                 if (p.leader == b.id) {
@@ -484,7 +529,8 @@ void LabController::refresh_models() {
         row.id = s->id;
         row.topic = q(s->topic);
         row.target_rate = s->target_records_per_second;
-        row.acked_per_s = rate(QString("producer/%1").arg(s->id), static_cast<double>(s->records_acked_total), s->time_ms);
+        row.acked_per_s = rate(QString("producer/%1").arg(s->id),
+                               static_cast<double>(s->records_acked_total), s->time_ms);
         row.acks = s->acks;
         row.partitioner = q(s->partitioner);
         row.key_pattern = q(s->key_pattern);
@@ -494,15 +540,18 @@ void LabController::refresh_models() {
         row.failed = static_cast<qint64>(s->records_failed_total);
         row.buffered = static_cast<qint64>(s->records_buffered);
         row.partitioner_errors = static_cast<qint64>(s->partitioner_errors_total);
-        for (auto n : s->acked_per_partition) row.per_partition << static_cast<qint64>(n);
+        for (auto n : s->acked_per_partition)
+            row.per_partition << static_cast<qint64>(n);
         row.p50_ms = s->latency_p50_ms;
         row.p99_ms = s->latency_p99_ms;
         row.last_error = q(s->last_error);
         row.running = s->running;
-        if (auto it = custom_sources_.find(s->id); it != custom_sources_.end()) row.custom_source = it->second;
+        if (auto it = custom_sources_.find(s->id); it != custom_sources_.end())
+            row.custom_source = it->second;
         producers.push_back(std::move(row));
     }
-    std::sort(producers.begin(), producers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    std::sort(producers.begin(), producers.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
     producers_.update(std::move(producers));
 
     std::vector<ConsumerRow> consumers;
@@ -513,7 +562,8 @@ void LabController::refresh_models() {
         row.topic = q(s->topic);
         row.start_from = q(s->start_from);
         row.records = static_cast<qint64>(s->records_total);
-        row.records_per_s = rate(QString("consumer/%1").arg(s->id), static_cast<double>(s->records_total), s->time_ms);
+        row.records_per_s = rate(QString("consumer/%1").arg(s->id),
+                                 static_cast<double>(s->records_total), s->time_ms);
         for (const auto& p : s->partitions) {
             row.total_lag += std::max<std::int64_t>(0, p.lag);
             row.partitions << QVariantMap{{"partition", p.partition},
@@ -528,7 +578,8 @@ void LabController::refresh_models() {
         topic_consume_rates_[row.topic] += row.records_per_s;
         consumers.push_back(std::move(row));
     }
-    std::sort(consumers.begin(), consumers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    std::sort(consumers.begin(), consumers.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
     consumers_.update(std::move(consumers));
 
     for (auto it = counters_.begin(); it != counters_.end();) {
@@ -538,8 +589,10 @@ void LabController::refresh_models() {
 
 void LabController::sample_charts() {
     std::map<QString, double> rates;
-    for (const auto& [topic, r] : topic_produce_rates_) rates[topic + " produced"] = r;
-    for (const auto& [topic, r] : topic_consume_rates_) rates[topic + " consumed"] = r;
+    for (const auto& [topic, r] : topic_produce_rates_)
+        rates[topic + " produced"] = r;
+    for (const auto& [topic, r] : topic_consume_rates_)
+        rates[topic + " consumed"] = r;
     std::map<QString, double> latencies;
     for (const auto& p : producers_.rows()) {
         latencies[QString("producer %1 p50").arg(p.id)] = p.p50_ms;

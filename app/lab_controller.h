@@ -7,13 +7,13 @@
 // frame rate, not on how many records flow: there is no Qt signal per Kafka record.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QElapsedTimer>
 #include <QObject>
+#include <QQmlEngine>
 #include <QThreadPool>
 #include <QTimer>
 #include <QVariantMap>
-#include <QQmlEngine>
-#include <QtQml/qqmlregistration.h>
 #include <functional>
 #include <map>
 #include <memory>
@@ -169,7 +169,8 @@ class LabController : public QObject {
         qint64 time_ms = 0;
         double rate = 0;  // smoothed
     };
-    double rate_of(std::map<QString, Counter>& counters, const QString& key, double total, qint64 now_ms);
+    double rate_of(std::map<QString, Counter>& counters, const QString& key, double total,
+                   qint64 now_ms);
     std::map<QString, Counter> counters_;
     std::map<int, QString> custom_sources_;  // producer id -> its partitioner code
     qint64 last_refresh_ms_ = 0;

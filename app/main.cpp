@@ -21,14 +21,17 @@ int main(int argc, char* argv[]) {
         "kafka-python) can connect to its brokers on 127.0.0.1.");
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption data({"d", "data"}, "Session directory (default: a fresh temporary one).", "DIR");
-    QCommandLineOption brokers({"b", "brokers"}, "Number of brokers, 1 to 32 (default: as last time, 3).", "N");
-    QCommandLineOption port_base({"p", "port-base"}, "Broker i listens on P+i-1 (default 0: free ports).", "P");
+    QCommandLineOption data({"d", "data"}, "Session directory (default: a fresh temporary one).",
+                            "DIR");
+    QCommandLineOption brokers({"b", "brokers"},
+                               "Number of brokers, 1 to 32 (default: as last time, 3).", "N");
+    QCommandLineOption port_base({"p", "port-base"},
+                                 "Broker i listens on P+i-1 (default 0: free ports).", "P");
     QCommandLineOption empty("empty", "Start without the example topic, producer and consumer.");
     parser.addOptions({data, brokers, port_base, empty});
     parser.process(app);
 
-    AppSettings settings;
+    AppSettings settings(nullptr);
     AppSettings::setInstance(&settings);
 
     LabController::Options options;
@@ -37,7 +40,8 @@ int main(int argc, char* argv[]) {
         bool ok = false;
         int n = parser.value(brokers).toInt(&ok);
         if (!ok || n < 1 || n > kraftlab::lab::Cluster::kMaxBrokers) {
-            fprintf(stderr, "kraftlab: --brokers needs a number from 1 to %d\n", kraftlab::lab::Cluster::kMaxBrokers);
+            fprintf(stderr, "kraftlab: --brokers needs a number from 1 to %d\n",
+                    kraftlab::lab::Cluster::kMaxBrokers);
             return 2;
         }
         options.lab.brokers = n;
@@ -60,8 +64,10 @@ int main(int argc, char* argv[]) {
 
     QQuickStyle::setStyle("Material");
     QQmlApplicationEngine engine;
-    QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
-                     [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreationFailed, &app,
+        [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    engine.addImportPath("qrc:/");  // where the Kraftlab module lives (Qt 6.4 does not look there)
     engine.load(QUrl("qrc:/Kraftlab/Main.qml"));
     if (engine.rootObjects().isEmpty()) return 1;
 

@@ -75,7 +75,8 @@ kraftlab::lab::ProducerConfig producer(const Options& o) {
 
 std::uint64_t acked(kraftlab::lab::Cluster& cluster) {
     std::uint64_t n = 0;
-    for (const auto& p : cluster.snapshots().producers()) n += p->records_acked_total;
+    for (const auto& p : cluster.snapshots().producers())
+        n += p->records_acked_total;
     return n;
 }
 
@@ -113,12 +114,18 @@ int main(int argc, char** argv) {
     const QStringList args = app.arguments();
     for (int i = 1; i < args.size(); ++i) {
         auto next = [&] { return i + 1 < args.size() ? args[++i] : QString(); };
-        if (args[i] == "--seconds") o.seconds = next().toInt();
-        else if (args[i] == "--warmup") o.warmup = next().toInt();
-        else if (args[i] == "--rate") o.rate = next().toDouble();
-        else if (args[i] == "--partitions") o.partitions = next().toInt();
+        if (args[i] == "--seconds")
+            o.seconds = next().toInt();
+        else if (args[i] == "--warmup")
+            o.warmup = next().toInt();
+        else if (args[i] == "--rate")
+            o.rate = next().toDouble();
+        else if (args[i] == "--partitions")
+            o.partitions = next().toInt();
         else {
-            fprintf(stderr, "usage: kraftlab-bench-ui [--seconds S] [--warmup S] [--rate R] [--partitions P]\n");
+            fprintf(stderr,
+                    "usage: kraftlab-bench-ui [--seconds S] [--warmup S] [--rate R] [--partitions "
+                    "P]\n");
             return 2;
         }
     }
@@ -140,6 +147,7 @@ int main(int argc, char** argv) {
 
     QQuickStyle::setStyle("Material");
     QQmlApplicationEngine engine;
+    engine.addImportPath("qrc:/");  // where the Kraftlab module lives (Qt 6.4 does not look there)
     engine.load(QUrl("qrc:/Kraftlab/Main.qml"));
     if (engine.rootObjects().isEmpty()) return 1;
     auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
@@ -148,10 +156,16 @@ int main(int argc, char** argv) {
     std::vector<double> frame_ms;
     bool measuring = false;
     QElapsedTimer frame_clock;
-    QObject::connect(window, &QQuickWindow::beforeSynchronizing, window, [&] { frame_clock.start(); }, Qt::DirectConnection);
-    QObject::connect(window, &QQuickWindow::frameSwapped, window, [&] {
-        if (measuring && frame_clock.isValid()) frame_ms.push_back(static_cast<double>(frame_clock.nsecsElapsed()) / 1e6);
-    }, Qt::DirectConnection);
+    QObject::connect(
+        window, &QQuickWindow::beforeSynchronizing, window, [&] { frame_clock.start(); },
+        Qt::DirectConnection);
+    QObject::connect(
+        window, &QQuickWindow::frameSwapped, window,
+        [&] {
+            if (measuring && frame_clock.isValid())
+                frame_ms.push_back(static_cast<double>(frame_clock.nsecsElapsed()) / 1e6);
+        },
+        Qt::DirectConnection);
     std::vector<double> handler_ms;
     QObject::connect(&lab, &LabController::frame, &lab, [&] {
         if (measuring) handler_ms.push_back(lab.lastFrameCostMs());
@@ -174,8 +188,13 @@ int main(int argc, char** argv) {
             return;
         }
         lab.createTopic("load", o.partitions);
-        lab.addProducer({{"topic", "load"}, {"rate", o.rate}, {"valueBytes", 100}, {"keyPattern", "random"},
-                         {"randomKeys", 1000}, {"partitioner", "round-robin"}, {"acks", 1}});
+        lab.addProducer({{"topic", "load"},
+                         {"rate", o.rate},
+                         {"valueBytes", 100},
+                         {"keyPattern", "random"},
+                         {"randomKeys", 1000},
+                         {"partitioner", "round-robin"},
+                         {"acks", 1}});
         vsync.start();
         QTimer::singleShot(o.warmup * 1000, &app, [&] {
             measuring = true;
@@ -199,17 +218,22 @@ int main(int argc, char** argv) {
     fprintf(stderr, "running the same workload headless for comparison...\n");
     const double headless = headless_rate(o);
 
-    printf("\nkraftlab-bench-ui: %d s measured after %d s warm-up; producer target %.0f records/s, 100-byte "
-           "values, acks=1, %d partitions, 3 brokers; offscreen, %s renderer\n\n",
-           o.seconds, o.warmup, o.rate, o.partitions, qgetenv("QT_QUICK_BACKEND").constData());
+    printf(
+        "\nkraftlab-bench-ui: %d s measured after %d s warm-up; producer target %.0f records/s, "
+        "100-byte "
+        "values, acks=1, %d partitions, 3 brokers; offscreen, %s renderer\n\n",
+        o.seconds, o.warmup, o.rate, o.partitions, qgetenv("QT_QUICK_BACKEND").constData());
     printf("frames measured            %zu\n", frame_ms.size());
-    printf("frame time (sync+render)   p50 %.2f ms   p95 %.2f ms   p99 %.2f ms   (budget 16.7 ms)\n",
-           percentile(frame_ms, 0.50), percentile(frame_ms, 0.95), percentile(frame_ms, 0.99));
-    printf("lab frame handler          p50 %.2f ms   p95 %.2f ms   p99 %.2f ms\n", percentile(handler_ms, 0.50),
-           percentile(handler_ms, 0.95), percentile(handler_ms, 0.99));
+    printf(
+        "frame time (sync+render)   p50 %.2f ms   p95 %.2f ms   p99 %.2f ms   (budget 16.7 ms)\n",
+        percentile(frame_ms, 0.50), percentile(frame_ms, 0.95), percentile(frame_ms, 0.99));
+    printf("lab frame handler          p50 %.2f ms   p95 %.2f ms   p99 %.2f ms\n",
+           percentile(handler_ms, 0.50), percentile(handler_ms, 0.95),
+           percentile(handler_ms, 0.99));
     printf("GUI thread CPU             %.1f %% of one core\n", gui_share * 100);
     printf("acknowledged, with UI      %.0f records/s\n", ui_rate);
     printf("acknowledged, headless     %.0f records/s\n", headless);
-    printf("ratio UI / headless        %.3f   (goal >= 0.90)\n", headless > 0 ? ui_rate / headless : 0);
+    printf("ratio UI / headless        %.3f   (goal >= 0.90)\n",
+           headless > 0 ? ui_rate / headless : 0);
     return 0;
 }

@@ -79,9 +79,10 @@ Rectangle {
         RowLayout {
             Layout.fillWidth: true
             Label {
+                Layout.minimumWidth: implicitWidth  // titles never shrink; the text beside them elides
                 text: "Broker " + card.brokerId
                 font.pixelSize: Theme.fontLarge
-                font.weight: Font.DemiBold
+                font.weight: Font.Bold
                 color: Theme.text
             }
             Item { Layout.fillWidth: true }
@@ -96,7 +97,7 @@ Rectangle {
                     text: card.brokerState === "unfenced" ? "up" : card.brokerState
                     color: "white"
                     font.pixelSize: Theme.fontSmall
-                    font.weight: Font.DemiBold
+                    font.weight: Font.Bold
                 }
                 Tip {
                     text: card.brokerState === "down" ? "This broker's process is stopped; its data stays on disk."
@@ -113,7 +114,7 @@ Rectangle {
         }
         Label {
             Layout.fillWidth: true
-            text: "leads <b>" + card.led + "</b> · hosts <b>" + card.hosted + "</b> partitions"
+            text: "leads <b>" + card.led + "</b> · hosts <b>" + card.hosted + "</b>"
             textFormat: Text.StyledText
             color: Theme.text
             font.pixelSize: Theme.fontNormal
@@ -126,7 +127,7 @@ Rectangle {
         }
         Label {
             Layout.fillWidth: true
-            text: Number(card.recordsStored).toLocaleString(Qt.locale(), "f", 0) + " records · " + Lab.formatBytes(card.bytesStored)
+            text: Number(card.recordsStored).toLocaleString(Qt.locale(), "f", 0) + " rec · " + Lab.formatBytes(card.bytesStored)
             color: Theme.text
             font.pixelSize: Theme.fontNormal
             elide: Text.ElideRight
@@ -144,8 +145,22 @@ Rectangle {
         Item { Layout.fillHeight: true }
         Button {
             Layout.fillWidth: true
+            Layout.preferredHeight: Theme.fontNormal * 2.6
             text: card.up ? "Kill" : "Restart"
-            highlighted: !card.up
+            // Drawn here rather than by the style: the action's colour is the state it leads to.
+            background: Rectangle {
+                radius: 4
+                color: card.up ? Theme.down : Theme.inSync
+                opacity: parent.down ? 0.75 : (parent.hovered ? 0.9 : 1.0)
+            }
+            contentItem: Label {
+                text: parent.text
+                color: "white"
+                font.pixelSize: Theme.fontNormal
+                font.weight: Font.Bold
+                horizontalAlignment: Text.AlignHCenter
+                verticalAlignment: Text.AlignVCenter
+            }
             onClicked: card.up ? Lab.killBroker(card.brokerId) : Lab.restartBroker(card.brokerId)
             ToolTip.visible: hovered
             ToolTip.delay: 500

@@ -44,7 +44,7 @@ Panel {
                 DateTimeAxis {
                     id: timeAxis
                     format: "HH:mm:ss"
-                    tickCount: 5
+                    tickCount: 3
                     min: new Date(Lab.charts.windowStartMs)
                     max: new Date(Lab.charts.windowEndMs)
                     labelsFont.pixelSize: Theme.fontSmall
@@ -56,7 +56,7 @@ Panel {
                     id: valueAxis
                     min: 0
                     max: Lab.charts[chart.modelData.max]
-                    tickCount: 5
+                    tickCount: 6  // with the feeder's 1-2-5 maxima, ticks land on round numbers
                     labelFormat: "%.0f"
                     labelsFont.pixelSize: Theme.fontSmall
                     labelsColor: Theme.textDim
@@ -85,19 +85,19 @@ Panel {
                     function onUpdated() { chart.refill() }
                 }
 
-                // Kill and restart moments: thin vertical lines placed with the chart's own mapping.
+                // Kill and restart moments: thin vertical lines over the plot area, placed by time.
                 Repeater {
                     model: Lab.charts.markers
                     delegate: Rectangle {
                         id: marker
                         required property var modelData
-                        readonly property point top: chart.count > 0 ? chart.mapToPosition(Qt.point(modelData.timeMs, valueAxis.max), chart.series(0)) : Qt.point(-10, 0)
-                        readonly property point bottom: chart.count > 0 ? chart.mapToPosition(Qt.point(modelData.timeMs, 0), chart.series(0)) : Qt.point(-10, 0)
-                        x: top.x - width / 2
-                        y: top.y
+                        readonly property real span: Lab.charts.windowEndMs - Lab.charts.windowStartMs
+                        readonly property real fraction: span > 0 ? (modelData.timeMs - Lab.charts.windowStartMs) / span : -1
+                        x: chart.plotArea.x + fraction * chart.plotArea.width - width / 2
+                        y: chart.plotArea.y
                         width: 2
-                        height: Math.max(0, bottom.y - top.y)
-                        visible: chart.count > 0 && x >= chart.plotArea.x && x <= chart.plotArea.x + chart.plotArea.width
+                        height: chart.plotArea.height
+                        visible: fraction >= 0 && fraction <= 1
                         color: modelData.kind === "kill" ? Theme.down : Theme.inSync
                         Tip { text: marker.modelData.label }
                     }

@@ -14,8 +14,8 @@ Panel {
         id: grid
         anchors.fill: parent
         clip: true
-        cellWidth: Math.max(Math.floor(width / Math.max(1, Math.floor(width / (230 * Theme.scale)))), 180)
-        cellHeight: 168 * Theme.scale
+        cellWidth: Math.floor(width / Math.max(1, Math.floor(width / (190 * Theme.scale))))
+        cellHeight: 150 * Theme.scale
         model: Lab.brokers
         boundsBehavior: Flickable.StopAtBounds
         ScrollBar.vertical: ScrollBar {}

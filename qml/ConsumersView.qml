@@ -72,8 +72,9 @@ Item {
                     RowLayout {
                         Layout.fillWidth: true
                         Label {
+                            Layout.minimumWidth: implicitWidth
                             text: "Consumer " + card.consumerId + " ← " + card.topic
-                            font.weight: Font.DemiBold
+                            font.weight: Font.Bold
                             color: Theme.text
                         }
                         Item { Layout.fillWidth: true }

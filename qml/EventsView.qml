@@ -52,17 +52,11 @@ Panel {
                     { label: "Data", group: "data" },
                     { label: "Problems", group: "problems" }
                 ]
-                delegate: Button {
-                    id: chip
+                delegate: Chip {
                     required property var modelData
                     text: modelData.label
-                    checkable: true
                     checked: filtered.group === modelData.group
-                    flat: !checked
-                    highlighted: checked
-                    font.pixelSize: Theme.fontSmall
-                    implicitHeight: Theme.fontSmall + 18
-                    onClicked: filtered.group = chip.modelData.group
+                    onClicked: filtered.group = modelData.group
                 }
             }
         }
@@ -76,7 +70,6 @@ Panel {
             spacing: 2
             boundsBehavior: Flickable.StopAtBounds
             ScrollBar.vertical: ScrollBar {}
-            add: Transition { NumberAnimation { property: "opacity"; from: 0; to: 1; duration: 250 } }
 
             delegate: Rectangle {
                 id: item
@@ -100,14 +93,15 @@ Panel {
                     radius: 1
                     color: item.severity === "error" ? Theme.down : item.severity === "warning" ? Theme.outOfSync : Theme.idle
                 }
-                ColumnLayout {
+                Column {
                     id: column
                     anchors.left: parent.left
                     anchors.right: parent.right
                     anchors.leftMargin: Theme.spacing
+                    anchors.rightMargin: 4
                     anchors.verticalCenter: parent.verticalCenter
-                    spacing: 0
-                    RowLayout {
+                    spacing: 1
+                    Row {
                         spacing: Theme.spacing
                         Label {
                             text: item.time
@@ -118,7 +112,7 @@ Panel {
                         Label {
                             text: item.node
                             font.pixelSize: Theme.fontSmall
-                            font.weight: Font.DemiBold
+                            font.weight: Font.Bold
                             color: Theme.accent
                         }
                         Label {
@@ -128,7 +122,7 @@ Panel {
                         }
                     }
                     Label {
-                        Layout.fillWidth: true
+                        width: column.width
                         text: item.explain
                         wrapMode: Text.Wrap
                         color: Theme.text

@@ -1,11 +1,15 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Kraftlab
 
 // Title, where clients connect (with copy buttons and a kcat line), and view settings.
 ToolBar {
     id: bar
+    // Material paints a ToolBar's text for a coloured bar; this one is the page's surface.
+    Material.foreground: Theme.text
+    Material.background: Theme.surface
     implicitHeight: row.implicitHeight + Theme.spacing * 2
     background: Rectangle { color: Theme.surface; Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border } }
 

@@ -39,8 +39,8 @@ Rectangle {
                     text: entry.modelData.name
                     color: Theme.text
                     font.pixelSize: Theme.fontSmall
+                    Tip { text: entry.modelData.tip }
                 }
-                Tip { text: entry.modelData.tip }
             }
         }
     }

@@ -46,10 +46,9 @@ ApplicationWindow {
                 SplitView.minimumHeight: 180
             }
             Panel {
-                title: workloadTabs.currentIndex === 0 ? "Producers" : "Consumers"
-                tip: workloadTabs.currentIndex === 0
-                     ? "Built-in producers: real Kafka clients inside the lab that write records to a topic."
-                     : "Built-in consumers: real Kafka clients inside the lab that read a topic, partition by partition."
+                title: "Clients"
+                subtitle: "built into the lab"
+                tip: "Producers write records to a topic; consumers read them back, partition by partition. These are real Kafka clients running inside the lab."
                 SplitView.fillHeight: true
                 SplitView.minimumHeight: 200
 

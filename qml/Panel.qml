@@ -22,18 +22,26 @@ Rectangle {
         anchors.margins: Theme.spacing
         spacing: Theme.spacing / 2
 
-        RowLayout {
+        // Anchored, not a RowLayout: it follows font changes (presenter mode) at once.
+        Item {
             Layout.fillWidth: true
-            spacing: Theme.spacing
+            implicitHeight: Math.max(titleLabel.implicitHeight, actionRow.implicitHeight)
             Label {
+                id: titleLabel
+                anchors.left: parent.left
+                anchors.verticalCenter: parent.verticalCenter
                 text: panel.title
                 font.pixelSize: Theme.fontLarge
-                font.weight: Font.DemiBold
+                font.weight: Font.Bold
                 color: Theme.text
                 Tip { text: panel.tip }
             }
             Label {
-                Layout.fillWidth: true
+                anchors.left: titleLabel.right
+                anchors.leftMargin: Theme.spacing
+                anchors.right: actionRow.left
+                anchors.rightMargin: Theme.spacing
+                anchors.baseline: titleLabel.baseline
                 text: panel.subtitle
                 elide: Text.ElideRight
                 color: Theme.textDim
@@ -41,6 +49,8 @@ Rectangle {
             }
             Row {
                 id: actionRow
+                anchors.right: parent.right
+                anchors.verticalCenter: parent.verticalCenter
                 spacing: Theme.spacing / 2
             }
         }

@@ -34,7 +34,7 @@ RowLayout {
     Label {
         Layout.preferredWidth: 34 * Theme.scale
         text: "P" + row.partition
-        font.weight: Font.DemiBold
+        font.weight: Font.Bold
         font.pixelSize: Theme.fontNormal
         color: row.selected ? Theme.accent : Theme.text
         Tip { text: row.topic + "-" + row.partition + ": partition " + row.partition + " of " + row.topic + ", an ordered log of records." }
@@ -56,7 +56,7 @@ RowLayout {
             text: row.offline ? "offline" : "♛ " + row.leader
             color: "white"
             font.pixelSize: Theme.fontSmall
-            font.weight: Font.DemiBold
+            font.weight: Font.Bold
         }
         Tip {
             text: row.offline

@@ -72,8 +72,9 @@ Item {
                     RowLayout {
                         Layout.fillWidth: true
                         Label {
+                            Layout.minimumWidth: implicitWidth
                             text: "Producer " + card.producerId + " → " + card.topic
-                            font.weight: Font.DemiBold
+                            font.weight: Font.Bold
                             font.pixelSize: Theme.fontNormal
                             color: Theme.text
                         }
@@ -110,20 +111,15 @@ Item {
                         }
                         Repeater {
                             model: [{ label: "0", value: 0 }, { label: "1", value: 1 }, { label: "all", value: -1 }]
-                            delegate: Button {
-                                id: ackButton
+                            delegate: Chip {
+                                id: ackChip
                                 required property var modelData
                                 text: modelData.label
-                                checkable: true
                                 checked: card.acks === modelData.value
-                                flat: !checked
-                                highlighted: checked
-                                implicitWidth: 44 * Theme.scale
-                                font.pixelSize: Theme.fontSmall
                                 onClicked: Lab.updateProducer(card.producerId, {
                                     topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
                                     keyPattern: card.keyPattern, partitioner: card.partitioner,
-                                    customSource: card.customSource, acks: ackButton.modelData.value })
+                                    customSource: card.customSource, acks: ackChip.modelData.value })
                             }
                         }
                         Item { Layout.fillWidth: true }

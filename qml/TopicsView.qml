@@ -25,8 +25,10 @@ Panel {
         title: "Delete topic " + topic + "?"
         modal: true
         anchors.centerIn: Overlay.overlay
+        width: 420 * Theme.scale
         standardButtons: Dialog.Ok | Dialog.Cancel
         Label {
+            width: parent.width
             text: "Its partitions and their logs are removed from every broker."
             wrapMode: Text.Wrap
         }
@@ -68,17 +70,25 @@ Panel {
                 anchors.margins: Theme.spacing
                 spacing: 4
 
-                RowLayout {
+                // Anchored, not a RowLayout: it follows font changes (presenter mode) at once.
+                Item {
                     Layout.fillWidth: true
-                    spacing: Theme.spacing
+                    implicitHeight: Math.max(topicName.implicitHeight, deleteButton.implicitHeight)
                     Label {
+                        id: topicName
+                        anchors.left: parent.left
+                        anchors.verticalCenter: parent.verticalCenter
                         text: topicCard.name
                         font.pixelSize: Theme.fontLarge
-                        font.weight: Font.DemiBold
+                        font.weight: Font.Bold
                         color: Theme.text
                     }
                     Label {
-                        Layout.fillWidth: true
+                        anchors.left: topicName.right
+                        anchors.leftMargin: Theme.spacing
+                        anchors.right: offlineLabel.visible ? offlineLabel.left : deleteButton.left
+                        anchors.rightMargin: Theme.spacing
+                        anchors.baseline: topicName.baseline
                         text: topicCard.partitionCount + " partitions · replication factor " + topicCard.replicationFactor
                               + " · " + Number(topicCard.records).toLocaleString(Qt.locale(), "f", 0) + " records · "
                               + Lab.formatBytes(topicCard.sizeBytes) + " · " + Lab.charts.formatRate(topicCard.recordsPerSecond)
@@ -87,13 +97,20 @@ Panel {
                         elide: Text.ElideRight
                     }
                     Label {
+                        id: offlineLabel
+                        anchors.right: deleteButton.left
+                        anchors.rightMargin: Theme.spacing
+                        anchors.verticalCenter: parent.verticalCenter
                         visible: topicCard.offline > 0
                         text: topicCard.offline + " offline"
                         color: Theme.down
-                        font.weight: Font.DemiBold
+                        font.weight: Font.Bold
                         Tip { text: "Partitions with no leader: nothing can be written to or read from them until a replica returns." }
                     }
                     ToolButton {
+                        id: deleteButton
+                        anchors.right: parent.right
+                        anchors.verticalCenter: parent.verticalCenter
                         text: "Delete"
                         font.pixelSize: Theme.fontSmall
                         onClicked: {

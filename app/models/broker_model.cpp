@@ -5,23 +5,38 @@ int BrokerModel::rowCount(const QModelIndex& parent) const {
 }
 
 QVariant BrokerModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
     const BrokerRow& r = rows_[static_cast<std::size_t>(index.row())];
     switch (role) {
-        case Qt::DisplayRole: return QString("broker %1").arg(r.id);
-        case BrokerIdRole: return r.id;
-        case AddressRole: return r.address;
-        case UpRole: return r.up;
-        case StateRole: return r.state;
-        case LedRole: return r.led;
-        case HostedRole: return r.hosted;
-        case LedPartitionsRole: return r.led_partitions;
-        case BytesStoredRole: return r.bytes_stored;
-        case RecordsStoredRole: return r.records_stored;
-        case RecordsInPerSecondRole: return r.records_in_per_s;
-        case BytesOutPerSecondRole: return r.bytes_out_per_s;
-        case ConnectionsRole: return r.connections;
-        default: return {};
+        case Qt::DisplayRole:
+            return QString("broker %1").arg(r.id);
+        case BrokerIdRole:
+            return r.id;
+        case AddressRole:
+            return r.address;
+        case UpRole:
+            return r.up;
+        case StateRole:
+            return r.state;
+        case LedRole:
+            return r.led;
+        case HostedRole:
+            return r.hosted;
+        case LedPartitionsRole:
+            return r.led_partitions;
+        case BytesStoredRole:
+            return r.bytes_stored;
+        case RecordsStoredRole:
+            return r.records_stored;
+        case RecordsInPerSecondRole:
+            return r.records_in_per_s;
+        case BytesOutPerSecondRole:
+            return r.bytes_out_per_s;
+        case ConnectionsRole:
+            return r.connections;
+        default:
+            return {};
     }
 }
 

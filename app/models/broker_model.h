@@ -2,18 +2,18 @@
 // LabController from the engine's snapshots and metadata a few times a second.
 #pragma once
 
-#include <QStringList>
 #include <QtQml/qqmlregistration.h>
+#include <QStringList>
 
 #include "row_list_model.h"
 
 struct BrokerRow {
     int id = 0;
-    QString address;   // "127.0.0.1:9092"
-    bool up = false;   // its node is running
-    QString state;     // "unfenced", "fenced", "down"
-    int led = 0;       // partitions it leads
-    int hosted = 0;    // partition replicas it holds
+    QString address;             // "127.0.0.1:9092"
+    bool up = false;             // its node is running
+    QString state;               // "unfenced", "fenced", "down"
+    int led = 0;                 // partitions it leads
+    int hosted = 0;              // partition replicas it holds
     QStringList led_partitions;  // "orders-0", ...
     qint64 bytes_stored = 0;
     qint64 records_stored = 0;

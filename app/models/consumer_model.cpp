@@ -5,28 +5,44 @@ int ConsumerModel::rowCount(const QModelIndex& parent) const {
 }
 
 QVariant ConsumerModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
     const ConsumerRow& r = rows_[static_cast<std::size_t>(index.row())];
     switch (role) {
-        case Qt::DisplayRole: return QString("consumer %1").arg(r.id);
-        case ConsumerIdRole: return r.id;
-        case TopicRole: return r.topic;
-        case StartFromRole: return r.start_from;
-        case RecordsRole: return r.records;
-        case RecordsPerSecondRole: return r.records_per_s;
-        case TotalLagRole: return r.total_lag;
-        case PartitionsRole: return r.partitions;
-        case LastErrorRole: return r.last_error;
-        case RunningRole: return r.running;
-        default: return {};
+        case Qt::DisplayRole:
+            return QString("consumer %1").arg(r.id);
+        case ConsumerIdRole:
+            return r.id;
+        case TopicRole:
+            return r.topic;
+        case StartFromRole:
+            return r.start_from;
+        case RecordsRole:
+            return r.records;
+        case RecordsPerSecondRole:
+            return r.records_per_s;
+        case TotalLagRole:
+            return r.total_lag;
+        case PartitionsRole:
+            return r.partitions;
+        case LastErrorRole:
+            return r.last_error;
+        case RunningRole:
+            return r.running;
+        default:
+            return {};
     }
 }
 
 QHash<int, QByteArray> ConsumerModel::roleNames() const {
-    return {{ConsumerIdRole, "consumerId"}, {TopicRole, "topic"},
-            {StartFromRole, "startFrom"},   {RecordsRole, "records"},
-            {RecordsPerSecondRole, "recordsPerSecond"}, {TotalLagRole, "totalLag"},
-            {PartitionsRole, "partitions"}, {LastErrorRole, "lastError"},
+    return {{ConsumerIdRole, "consumerId"},
+            {TopicRole, "topic"},
+            {StartFromRole, "startFrom"},
+            {RecordsRole, "records"},
+            {RecordsPerSecondRole, "recordsPerSecond"},
+            {TotalLagRole, "totalLag"},
+            {PartitionsRole, "partitions"},
+            {LastErrorRole, "lastError"},
             {RunningRole, "running"}};
 }
 

@@ -1,8 +1,8 @@
 // ConsumerModel: the lab's built-in consumers with their position and lag per partition.
 #pragma once
 
-#include <QVariantList>
 #include <QtQml/qqmlregistration.h>
+#include <QVariantList>
 
 #include "row_list_model.h"
 

@@ -10,27 +10,38 @@ int EventModel::rowCount(const QModelIndex& parent) const {
 }
 
 QVariant EventModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
     const Row& r = rows_[static_cast<std::size_t>(index.row())];
     switch (role) {
         case Qt::DisplayRole:
-        case ExplainRole: return r.explain;
-        case TimeRole: return r.time;
-        case TimeMsRole: return r.time_ms;
-        case KindRole: return r.kind;
-        case GroupRole: return r.group;
-        case SeverityRole: return r.severity;
-        case NodeRole: return r.node;
-        case TopicRole: return r.topic;
-        case PartitionRole: return r.partition;
-        default: return {};
+        case ExplainRole:
+            return r.explain;
+        case TimeRole:
+            return r.time;
+        case TimeMsRole:
+            return r.time_ms;
+        case KindRole:
+            return r.kind;
+        case GroupRole:
+            return r.group;
+        case SeverityRole:
+            return r.severity;
+        case NodeRole:
+            return r.node;
+        case TopicRole:
+            return r.topic;
+        case PartitionRole:
+            return r.partition;
+        default:
+            return {};
     }
 }
 
 QHash<int, QByteArray> EventModel::roleNames() const {
-    return {{TimeRole, "time"},         {TimeMsRole, "timeMs"},   {KindRole, "kind"},
-            {GroupRole, "group"},       {SeverityRole, "severity"}, {NodeRole, "node"},
-            {TopicRole, "topic"},       {PartitionRole, "partition"}, {ExplainRole, "explain"}};
+    return {{TimeRole, "time"},   {TimeMsRole, "timeMs"},       {KindRole, "kind"},
+            {GroupRole, "group"}, {SeverityRole, "severity"},   {NodeRole, "node"},
+            {TopicRole, "topic"}, {PartitionRole, "partition"}, {ExplainRole, "explain"}};
 }
 
 QString EventModel::group_of(EventKind kind) {
@@ -43,14 +54,17 @@ QString EventModel::group_of(EventKind kind) {
         case EventKind::NodeFailed:
         case EventKind::BrokerRegistered:
         case EventKind::BrokerFenced:
-        case EventKind::BrokerUnfenced: return "cluster";
+        case EventKind::BrokerUnfenced:
+            return "cluster";
         case EventKind::TopicCreated:
         case EventKind::TopicDeleted:
         case EventKind::TopicConfigChanged:
         case EventKind::LeaderChanged:
-        case EventKind::PartitionOffline: return "topics";
+        case EventKind::PartitionOffline:
+            return "topics";
         case EventKind::LogRecovered:
-        case EventKind::Throughput: return "data";
+        case EventKind::Throughput:
+            return "data";
         case EventKind::ProducerStarted:
         case EventKind::ProducerChanged:
         case EventKind::ProducerStopped:
@@ -58,8 +72,10 @@ QString EventModel::group_of(EventKind kind) {
         case EventKind::ConsumerStarted:
         case EventKind::ConsumerStopped:
         case EventKind::ConsumerError:
-        case EventKind::ClientRejected: return "clients";
-        case EventKind::CommandFailed: return "cluster";
+        case EventKind::ClientRejected:
+            return "clients";
+        case EventKind::CommandFailed:
+            return "cluster";
     }
     return "cluster";
 }
@@ -71,10 +87,13 @@ QString EventModel::severity_of(EventKind kind) {
         case EventKind::PartitionOffline:
         case EventKind::ClientRejected:
         case EventKind::ProducerError:
-        case EventKind::ConsumerError: return "warning";
+        case EventKind::ConsumerError:
+            return "warning";
         case EventKind::NodeFailed:
-        case EventKind::CommandFailed: return "error";
-        default: return "info";
+        case EventKind::CommandFailed:
+            return "error";
+        default:
+            return "info";
     }
 }
 
@@ -111,7 +130,8 @@ void EventModel::append(const std::vector<kraftlab::core::Event>& events) {
         endRemoveRows();
     }
     beginInsertRows({}, 0, static_cast<int>(fresh.size()) - 1);
-    for (auto& r : fresh) rows_.push_front(std::move(r));  // newest ends up first
+    for (auto& r : fresh)
+        rows_.push_front(std::move(r));  // newest ends up first
     endInsertRows();
     emit countChanged();
     if (new_node) {
@@ -127,7 +147,9 @@ void EventModel::clear() {
     emit countChanged();
 }
 
-QStringList EventModel::nodes() const { return nodes_; }
+QStringList EventModel::nodes() const {
+    return nodes_;
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -164,7 +186,8 @@ bool EventFilterModel::filterAcceptsRow(int row, const QModelIndex& parent) cons
             return false;
         }
     }
-    if (!text_.isEmpty() && !i.data(EventModel::ExplainRole).toString().contains(text_, Qt::CaseInsensitive)) {
+    if (!text_.isEmpty() &&
+        !i.data(EventModel::ExplainRole).toString().contains(text_, Qt::CaseInsensitive)) {
         return false;
     }
     return true;

@@ -4,10 +4,10 @@
 // GUI thread only.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QAbstractListModel>
 #include <QDateTime>
 #include <QSortFilterProxyModel>
-#include <QtQml/qqmlregistration.h>
 #include <deque>
 #include <vector>
 

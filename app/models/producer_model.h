@@ -2,8 +2,8 @@
 // panels. Rows come from the engine's client snapshots, a few times a second.
 #pragma once
 
-#include <QVariantList>
 #include <QtQml/qqmlregistration.h>
+#include <QVariantList>
 
 #include "row_list_model.h"
 

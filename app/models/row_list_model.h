@@ -27,7 +27,8 @@ class RowListModel : public QAbstractListModel {
         // Removals, from the bottom so that indexes stay valid.
         for (int i = static_cast<int>(rows.size()) - 1; i >= 0; --i) {
             const auto k = key(rows[static_cast<std::size_t>(i)]);
-            bool kept = std::any_of(next.begin(), next.end(), [&](const Row& r) { return key(r) == k; });
+            bool kept =
+                std::any_of(next.begin(), next.end(), [&](const Row& r) { return key(r) == k; });
             if (!kept) {
                 beginRemoveRows({}, i, i);
                 rows.erase(rows.begin() + i);

@@ -7,25 +7,42 @@ int PartitionModel::rowCount(const QModelIndex& parent) const {
 }
 
 QVariant PartitionModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
     const PartitionRow& r = rows_[static_cast<std::size_t>(index.row())];
     switch (role) {
-        case Qt::DisplayRole: return QString("partition %1").arg(r.partition);
-        case PartitionRole: return r.partition;
-        case LeaderRole: return r.leader;
-        case ReplicasRole: return r.replicas;
-        case IsrRole: return r.isr;
-        case LeaderEpochRole: return r.leader_epoch;
-        case OfflineRole: return r.offline;
-        case LogStartOffsetRole: return r.log_start_offset;
-        case LogEndOffsetRole: return r.log_end_offset;
-        case HighWatermarkRole: return r.high_watermark;
-        case SizeBytesRole: return r.size_bytes;
-        case SegmentsRole: return r.segments;
-        case RecentKeysRole: return r.recent_keys;
-        case RecentKeysEndRole: return r.recent_keys_end;
-        case RecordsPerSecondRole: return r.records_per_s;
-        default: return {};
+        case Qt::DisplayRole:
+            return QString("partition %1").arg(r.partition);
+        case PartitionRole:
+            return r.partition;
+        case LeaderRole:
+            return r.leader;
+        case ReplicasRole:
+            return r.replicas;
+        case IsrRole:
+            return r.isr;
+        case LeaderEpochRole:
+            return r.leader_epoch;
+        case OfflineRole:
+            return r.offline;
+        case LogStartOffsetRole:
+            return r.log_start_offset;
+        case LogEndOffsetRole:
+            return r.log_end_offset;
+        case HighWatermarkRole:
+            return r.high_watermark;
+        case SizeBytesRole:
+            return r.size_bytes;
+        case SegmentsRole:
+            return r.segments;
+        case RecentKeysRole:
+            return r.recent_keys;
+        case RecentKeysEndRole:
+            return r.recent_keys_end;
+        case RecordsPerSecondRole:
+            return r.records_per_s;
+        default:
+            return {};
     }
 }
 
@@ -57,21 +74,33 @@ int TopicModel::rowCount(const QModelIndex& parent) const {
 }
 
 QVariant TopicModel::data(const QModelIndex& index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
     const TopicRow& r = rows_[static_cast<std::size_t>(index.row())];
     switch (role) {
         case Qt::DisplayRole:
-        case NameRole: return r.name;
-        case TopicIdRole: return r.topic_id;
-        case PartitionCountRole: return r.partition_count;
-        case ReplicationFactorRole: return r.replication_factor;
-        case ConfigsRole: return r.configs;
-        case RecordsRole: return r.records;
-        case SizeBytesRole: return r.size_bytes;
-        case RecordsPerSecondRole: return r.records_per_s;
-        case OfflineRole: return r.offline;
-        case PartitionsRole: return QVariant::fromValue(partitions(r.name));
-        default: return {};
+        case NameRole:
+            return r.name;
+        case TopicIdRole:
+            return r.topic_id;
+        case PartitionCountRole:
+            return r.partition_count;
+        case ReplicationFactorRole:
+            return r.replication_factor;
+        case ConfigsRole:
+            return r.configs;
+        case RecordsRole:
+            return r.records;
+        case SizeBytesRole:
+            return r.size_bytes;
+        case RecordsPerSecondRole:
+            return r.records_per_s;
+        case OfflineRole:
+            return r.offline;
+        case PartitionsRole:
+            return QVariant::fromValue(partitions(r.name));
+        default:
+            return {};
     }
 }
 
@@ -103,7 +132,8 @@ void TopicModel::update(std::vector<std::pair<TopicRow, std::vector<PartitionRow
     }
     sync(rows_, std::move(next), [](const TopicRow& r) { return r.name; });
     for (auto it = partitions_.begin(); it != partitions_.end();) {
-        bool present = std::any_of(rows_.begin(), rows_.end(), [&](const TopicRow& r) { return r.name == it->first; });
+        bool present = std::any_of(rows_.begin(), rows_.end(),
+                                   [&](const TopicRow& r) { return r.name == it->first; });
         if (present) {
             ++it;
         } else {
@@ -115,7 +145,8 @@ void TopicModel::update(std::vector<std::pair<TopicRow, std::vector<PartitionRow
 
 QStringList TopicModel::names() const {
     QStringList out;
-    for (const auto& r : rows_) out << r.name;
+    for (const auto& r : rows_)
+        out << r.name;
     return out;
 }
 

@@ -2,9 +2,9 @@
 // (leader, replicas, ISR, log offsets, size, recent keys), for the topics view's log strips.
 #pragma once
 
+#include <QtQml/qqmlregistration.h>
 #include <QStringList>
 #include <QVariantMap>
-#include <QtQml/qqmlregistration.h>
 #include <map>
 #include <memory>
 

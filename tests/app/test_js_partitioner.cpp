@@ -14,8 +14,9 @@ namespace {
 
 Partitioner::Choice choose(JsPartitioner& p, const char* key, int n) {
     std::string k(key), v("value");
-    return p.choose(kraftlab::protocol::ByteView(reinterpret_cast<const std::uint8_t*>(k.data()), k.size()),
-                    kraftlab::protocol::ByteView(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()), n);
+    return p.choose(
+        kraftlab::protocol::ByteView(reinterpret_cast<const std::uint8_t*>(k.data()), k.size()),
+        kraftlab::protocol::ByteView(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()), n);
 }
 
 }  // namespace
@@ -41,7 +42,8 @@ class JsPartitionerTest : public QObject {
             auto check = check_partitioner(kraftlab::app::default_partitioner_source(), n);
             QVERIFY2(check.ok, qPrintable(check.message));
             QCOMPARE(check.preview.size(), 10);
-            for (int p : check.preview) QVERIFY(p >= 0 && p < n);
+            for (int p : check.preview)
+                QVERIFY(p >= 0 && p < n);
         }
     }
 
@@ -59,7 +61,8 @@ class JsPartitionerTest : public QObject {
     }
 
     void exception_is_reported_per_record() {
-        JsPartitioner p("function partition(key, value, n) { throw new Error('no partition for ' + key); }");
+        JsPartitioner p(
+            "function partition(key, value, n) { throw new Error('no partition for ' + key); }");
         QVERIFY(p.ok());
         auto c = choose(p, "k1", 3);
         QCOMPARE(c.partition, -1);
@@ -69,14 +72,22 @@ class JsPartitionerTest : public QObject {
     void wrong_results_are_refused_data() {
         QTest::addColumn<QString>("body");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("fraction") << "return 1.5;" << "not a whole number";
-        QTest::newRow("string") << "return '2';" << "not a number";
-        QTest::newRow("undefined") << "return;" << "undefined";
-        QTest::newRow("NaN") << "return NaN;" << "not a whole number";
-        QTest::newRow("infinity") << "return Infinity;" << "not a whole number";
-        QTest::newRow("negative") << "return -1;" << "partitions 0 to 2";
-        QTest::newRow("too large") << "return n;" << "partitions 0 to 2";
-        QTest::newRow("object") << "return {};" << "not a number";
+        QTest::newRow("fraction") << "return 1.5;"
+                                  << "not a whole number";
+        QTest::newRow("string") << "return '2';"
+                                << "not a number";
+        QTest::newRow("undefined") << "return;"
+                                   << "undefined";
+        QTest::newRow("NaN") << "return NaN;"
+                             << "not a whole number";
+        QTest::newRow("infinity") << "return Infinity;"
+                                  << "not a whole number";
+        QTest::newRow("negative") << "return -1;"
+                                  << "partitions 0 to 2";
+        QTest::newRow("too large") << "return n;"
+                                   << "partitions 0 to 2";
+        QTest::newRow("object") << "return {};"
+                                << "not a number";
     }
 
     void wrong_results_are_refused() {
@@ -118,19 +129,23 @@ class JsPartitionerTest : public QObject {
         std::vector<int> counts(4, 0);
         std::string error;
         std::thread worker([&] {
-            auto factory = JsPartitioner::factory("function partition(key, value, n) { return parseInt(key.substring(4)) % n; }");
+            auto factory = JsPartitioner::factory(
+                "function partition(key, value, n) { return parseInt(key.substring(4)) % n; }");
             auto p = factory(&error);
             if (!p) return;
             for (int i = 0; i < 4000; ++i) {
                 std::string key = "key-" + std::to_string(i);
-                auto c = p->choose(kraftlab::protocol::ByteView(reinterpret_cast<const std::uint8_t*>(key.data()), key.size()),
-                                   {}, 4);
+                auto c =
+                    p->choose(kraftlab::protocol::ByteView(
+                                  reinterpret_cast<const std::uint8_t*>(key.data()), key.size()),
+                              {}, 4);
                 if (c.partition >= 0) counts[static_cast<std::size_t>(c.partition)]++;
             }
         });
         worker.join();
         QVERIFY2(error.empty(), error.c_str());
-        for (int n : counts) QCOMPARE(n, 1000);
+        for (int n : counts)
+            QCOMPARE(n, 1000);
     }
 
     void factory_reports_compile_errors() {

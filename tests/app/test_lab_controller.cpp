@@ -58,7 +58,8 @@ class LabControllerTest : public QObject {
         // Records flow within two seconds.
         auto written = [&] {
             qint64 n = 0;
-            for (const auto& p : partitions->rows()) n += p.log_end_offset;
+            for (const auto& p : partitions->rows())
+                n += p.log_end_offset;
             return n;
         };
         QTRY_VERIFY_WITH_TIMEOUT(written() > 0, 2500);
@@ -75,12 +76,16 @@ class LabControllerTest : public QObject {
         QVERIFY(finished.first().at(1).toBool());
         const int row = row_of(*lab->brokers(), BrokerModel::BrokerIdRole, 2);
         QVERIFY(row >= 0);
-        QTRY_COMPARE_WITH_TIMEOUT(lab->brokers()->index(row).data(BrokerModel::StateRole).toString(), QString("down"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            lab->brokers()->index(row).data(BrokerModel::StateRole).toString(), QString("down"),
+            5000);
         QTRY_VERIFY_WITH_TIMEOUT(has_event(*lab->events(), "node_killed", "broker-2"), 5000);
         QVERIFY(!lab->charts()->markers().isEmpty());
 
         lab->restartBroker(2);
-        QTRY_COMPARE_WITH_TIMEOUT(lab->brokers()->index(row).data(BrokerModel::StateRole).toString(), QString("unfenced"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            lab->brokers()->index(row).data(BrokerModel::StateRole).toString(), QString("unfenced"),
+            10000);
         QTRY_VERIFY_WITH_TIMEOUT(has_event(*lab->events(), "log_recovered", "broker-2"), 5000);
     }
 
@@ -101,31 +106,50 @@ class LabControllerTest : public QObject {
 
     void producer_lands_records_where_its_partitioner_says() {
         QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("payments"), 10000);
-        lab->addProducer({{"topic", "payments"}, {"rate", 400}, {"keyPattern", "sequence"},
-                          {"partitioner", "custom"}, {"acks", 1},
+        lab->addProducer({{"topic", "payments"},
+                          {"rate", 400},
+                          {"keyPattern", "sequence"},
+                          {"partitioner", "custom"},
+                          {"acks", 1},
                           {"customSource", "function partition(key, value, n) { return 3; }"}});
-        QTRY_VERIFY_WITH_TIMEOUT(row_of(*lab->producers(), ProducerModel::TopicRole, "payments") >= 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            row_of(*lab->producers(), ProducerModel::TopicRole, "payments") >= 0, 10000);
         const int row = row_of(*lab->producers(), ProducerModel::TopicRole, "payments");
-        auto acked = [&] { return lab->producers()->index(row).data(ProducerModel::AckedRole).toLongLong(); };
+        auto acked = [&] {
+            return lab->producers()->index(row).data(ProducerModel::AckedRole).toLongLong();
+        };
         QTRY_VERIFY_WITH_TIMEOUT(acked() > 100, 10000);
-        auto per_partition = lab->producers()->index(row).data(ProducerModel::PerPartitionRole).toList();
+        auto per_partition =
+            lab->producers()->index(row).data(ProducerModel::PerPartitionRole).toList();
         QCOMPARE(per_partition.size(), 4);
-        for (int p = 0; p < 3; ++p) QCOMPARE(per_partition[p].toLongLong(), 0);
+        for (int p = 0; p < 3; ++p)
+            QCOMPARE(per_partition[p].toLongLong(), 0);
         QVERIFY(per_partition[3].toLongLong() > 0);
-        QVERIFY(!lab->producers()->index(row).data(ProducerModel::CustomSourceRole).toString().isEmpty());
+        QVERIFY(!lab->producers()
+                     ->index(row)
+                     .data(ProducerModel::CustomSourceRole)
+                     .toString()
+                     .isEmpty());
 
         // acks change while it runs.
         const int id = lab->producers()->index(row).data(ProducerModel::ProducerIdRole).toInt();
-        lab->updateProducer(id, {{"topic", "payments"}, {"rate", 400}, {"keyPattern", "sequence"},
-                                 {"partitioner", "round-robin"}, {"acks", 0}});
-        QTRY_COMPARE_WITH_TIMEOUT(lab->producers()->index(row).data(ProducerModel::AcksRole).toInt(), 0, 10000);
+        lab->updateProducer(id, {{"topic", "payments"},
+                                 {"rate", 400},
+                                 {"keyPattern", "sequence"},
+                                 {"partitioner", "round-robin"},
+                                 {"acks", 0}});
+        QTRY_COMPARE_WITH_TIMEOUT(
+            lab->producers()->index(row).data(ProducerModel::AcksRole).toInt(), 0, 10000);
         lab->removeProducer(id);
-        QTRY_VERIFY_WITH_TIMEOUT(row_of(*lab->producers(), ProducerModel::TopicRole, "payments") < 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            row_of(*lab->producers(), ProducerModel::TopicRole, "payments") < 0, 10000);
     }
 
     void a_partitioner_that_does_not_compile_is_refused_with_the_reason() {
         QSignalSpy finished(lab.get(), &LabController::commandFinished);
-        lab->addProducer({{"topic", "orders"}, {"partitioner", "custom"}, {"customSource", "function partition( {"}});
+        lab->addProducer({{"topic", "orders"},
+                          {"partitioner", "custom"},
+                          {"customSource", "function partition( {"}});
         QCOMPARE(finished.count(), 1);
         QVERIFY(!finished.first().at(1).toBool());
         QVERIFY(finished.first().at(2).toString().contains("does not compile"));
@@ -136,10 +160,13 @@ class LabControllerTest : public QObject {
 
     void consumer_reads_and_reports_lag() {
         lab->addConsumer("payments", true);
-        QTRY_VERIFY_WITH_TIMEOUT(row_of(*lab->consumers(), ConsumerModel::TopicRole, "payments") >= 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            row_of(*lab->consumers(), ConsumerModel::TopicRole, "payments") >= 0, 10000);
         const int row = row_of(*lab->consumers(), ConsumerModel::TopicRole, "payments");
-        QTRY_VERIFY_WITH_TIMEOUT(lab->consumers()->index(row).data(ConsumerModel::RecordsRole).toLongLong() > 0, 10000);
-        QCOMPARE(lab->consumers()->index(row).data(ConsumerModel::PartitionsRole).toList().size(), 4);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            lab->consumers()->index(row).data(ConsumerModel::RecordsRole).toLongLong() > 0, 10000);
+        QCOMPARE(lab->consumers()->index(row).data(ConsumerModel::PartitionsRole).toList().size(),
+                 4);
     }
 
     void the_frame_timer_keeps_drawing() {

@@ -27,7 +27,7 @@ BrokerRow broker(int id, bool up = true) {
     return r;
 }
 
-Event event(EventKind kind, NodeRef node, QString explain) {
+Event make_event(EventKind kind, NodeRef node, QString explain) {
     Event e;
     e.time_ms = 1700000000000;
     e.kind = kind;
@@ -44,10 +44,12 @@ class ModelsTest : public QObject {
   private slots:
     void broker_model_inserts_changes_and_removes() {
         BrokerModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.update({broker(1), broker(2), broker(3)});
         QCOMPARE(model.rowCount(), 3);
-        QCOMPARE(model.index(1).data(BrokerModel::AddressRole).toString(), QString("127.0.0.1:9093"));
+        QCOMPARE(model.index(1).data(BrokerModel::AddressRole).toString(),
+                 QString("127.0.0.1:9093"));
 
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
@@ -67,7 +69,8 @@ class ModelsTest : public QObject {
 
     void topic_model_keeps_a_partition_model_per_topic() {
         TopicModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         auto topic = [](QString name, int partitions) {
             TopicRow t;
             t.name = name;
@@ -85,9 +88,11 @@ class ModelsTest : public QObject {
         model.update({topic("a", 2), topic("orders", 6)});
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.names(), (QStringList{"a", "orders"}));
-        auto* orders = qvariant_cast<PartitionModel*>(model.index(1).data(TopicModel::PartitionsRole));
+        auto* orders =
+            qvariant_cast<PartitionModel*>(model.index(1).data(TopicModel::PartitionsRole));
         QVERIFY(orders);
-        QAbstractItemModelTester partition_tester(orders, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester partition_tester(
+            orders, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(orders->rowCount(), 6);
         QCOMPARE(orders->index(5).data(PartitionModel::LogEndOffsetRole).toLongLong(), 50);
 
@@ -95,7 +100,8 @@ class ModelsTest : public QObject {
         auto next = topic("orders", 6);
         next.second[5].log_end_offset = 51;
         model.update({topic("a", 2), next});
-        QCOMPARE(qvariant_cast<PartitionModel*>(model.index(1).data(TopicModel::PartitionsRole)), orders);
+        QCOMPARE(qvariant_cast<PartitionModel*>(model.index(1).data(TopicModel::PartitionsRole)),
+                 orders);
         QCOMPARE(orders->index(5).data(PartitionModel::LogEndOffsetRole).toLongLong(), 51);
 
         model.update({topic("orders", 6)});
@@ -105,7 +111,8 @@ class ModelsTest : public QObject {
 
     void producer_and_consumer_models() {
         ProducerModel producers;
-        QAbstractItemModelTester t1(&producers, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t1(&producers,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
         ProducerRow p;
         p.id = 1;
         p.topic = "orders";
@@ -119,24 +126,34 @@ class ModelsTest : public QObject {
         QCOMPARE(producers.rowCount(), 0);
 
         ConsumerModel consumers;
-        QAbstractItemModelTester t2(&consumers, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(&consumers,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
         ConsumerRow c;
         c.id = 4;
         c.partitions = {QVariantMap{{"partition", 0}, {"lag", 7}}};
         consumers.update({c});
-        QCOMPARE(consumers.index(0).data(ConsumerModel::PartitionsRole).toList().first().toMap()["lag"].toInt(), 7);
+        QCOMPARE(consumers.index(0)
+                     .data(ConsumerModel::PartitionsRole)
+                     .toList()
+                     .first()
+                     .toMap()["lag"]
+                     .toInt(),
+                 7);
     }
 
     void event_model_is_bounded_and_newest_first() {
         EventModel model(100);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         std::vector<Event> batch;
-        for (int i = 0; i < 250; ++i) batch.push_back(event(EventKind::TopicCreated, NodeRef::lab(), QString("e%1").arg(i)));
+        for (int i = 0; i < 250; ++i)
+            batch.push_back(
+                make_event(EventKind::TopicCreated, NodeRef::lab(), QString("e%1").arg(i)));
         model.append(batch);
         QCOMPARE(model.rowCount(), 100);
         QCOMPARE(model.index(0).data(EventModel::ExplainRole).toString(), QString("e249"));
         QCOMPARE(model.index(99).data(EventModel::ExplainRole).toString(), QString("e150"));
-        model.append({event(EventKind::NodeKilled, NodeRef::broker(2), "killed")});
+        model.append({make_event(EventKind::NodeKilled, NodeRef::broker(2), "killed")});
         QCOMPARE(model.rowCount(), 100);
         QCOMPARE(model.index(0).data(EventModel::NodeRole).toString(), QString("broker-2"));
         QCOMPARE(model.index(0).data(EventModel::SeverityRole).toString(), QString("warning"));
@@ -146,13 +163,15 @@ class ModelsTest : public QObject {
 
     void event_filter_by_node_group_and_text() {
         EventModel model;
-        model.append({event(EventKind::NodeKilled, NodeRef::broker(2), "broker 2 was killed"),
-                      event(EventKind::TopicCreated, NodeRef::lab(), "topic orders created"),
-                      event(EventKind::ProducerError, NodeRef::producer(1), "producer 1 failed"),
-                      event(EventKind::NodeRestarted, NodeRef::broker(2), "broker 2 restarted")});
+        model.append(
+            {make_event(EventKind::NodeKilled, NodeRef::broker(2), "broker 2 was killed"),
+             make_event(EventKind::TopicCreated, NodeRef::lab(), "topic orders created"),
+             make_event(EventKind::ProducerError, NodeRef::producer(1), "producer 1 failed"),
+             make_event(EventKind::NodeRestarted, NodeRef::broker(2), "broker 2 restarted")});
         EventFilterModel filter;
         filter.setSourceModel(&model);
-        QAbstractItemModelTester tester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&filter,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(filter.rowCount(), 4);
         filter.setNode("broker-2");
         QCOMPARE(filter.rowCount(), 2);
@@ -171,7 +190,8 @@ class ModelsTest : public QObject {
         QSignalSpy series_changed(&feeder, &ChartFeeder::seriesChanged);
         const qint64 t0 = 1700000000000;
         for (int s = 0; s < 200; ++s) {
-            feeder.sample(t0 + s * 1000, {{"orders produced", 100.0 + s}}, {{"producer 1 p99", 4.0}});
+            feeder.sample(t0 + s * 1000, {{"orders produced", 100.0 + s}},
+                          {{"producer 1 p99", 4.0}});
         }
         QCOMPARE(series_changed.count(), 1);
         QCOMPARE(feeder.rateSeries(), QStringList{"orders produced"});

@@ -27,7 +27,8 @@ QList<QQuickItem*> items_of_type(QQuickItem* root, const char* type) {
 qint64 total_log_end(LabController& lab) {
     qint64 n = 0;
     if (auto* p = lab.topics()->partitions("orders")) {
-        for (const auto& row : p->rows()) n += row.log_end_offset;
+        for (const auto& row : p->rows())
+            n += row.log_end_offset;
     }
     return n;
 }
@@ -42,6 +43,7 @@ class UiSmokeTest : public QObject {
     std::unique_ptr<LabController> lab;
     std::unique_ptr<QQmlApplicationEngine> engine;
     QQuickWindow* window = nullptr;
+    QStringList warnings;  // QML warnings; any one fails the test
 
     void save(const QString& name) {
         QDir().mkpath(KRAFTLAB_SCREENSHOT_DIR);
@@ -68,10 +70,12 @@ class UiSmokeTest : public QObject {
 
         QQuickStyle::setStyle("Material");
         engine = std::make_unique<QQmlApplicationEngine>();
-        QStringList warnings;
-        connect(engine.get(), &QQmlApplicationEngine::warnings, this, [&](const QList<QQmlError>& list) {
-            for (const auto& w : list) warnings << w.toString();
-        });
+        connect(engine.get(), &QQmlApplicationEngine::warnings, this,
+                [&](const QList<QQmlError>& list) {
+                    for (const auto& w : list)
+                        warnings << w.toString();
+                });
+        engine->addImportPath("qrc:/");
         engine->load(QUrl("qrc:/Kraftlab/Main.qml"));
         QVERIFY2(!engine->rootObjects().isEmpty(), qPrintable(warnings.join("\n")));
         window = qobject_cast<QQuickWindow*>(engine->rootObjects().first());
@@ -81,17 +85,21 @@ class UiSmokeTest : public QObject {
         QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join("\n")));
     }
 
+    void cleanup() { QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join("\n"))); }
+
     void cleanupTestCase() {
         engine.reset();
         lab.reset();
     }
 
     void broker_cards_appear_and_logs_grow() {
-        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "BrokerCard").size(), 3, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "BrokerCard").size(), 3,
+                                  10000);
         QTRY_VERIFY_WITH_TIMEOUT(total_log_end(*lab) > 0, 5000);
         const qint64 first = total_log_end(*lab);
         QTRY_VERIFY_WITH_TIMEOUT(total_log_end(*lab) > first, 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(items_of_type(window->contentItem(), "PartitionRow").size() >= 6, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(items_of_type(window->contentItem(), "PartitionRow").size() >= 6,
+                                 5000);
         QTest::qWait(2500);  // a few seconds of flow, and a chart with points
         save("ui-smoke-light.png");
     }
@@ -100,14 +108,17 @@ class UiSmokeTest : public QObject {
         lab->killBroker(2);
         auto card_state = [&]() -> QString {
             for (auto* card : items_of_type(window->contentItem(), "BrokerCard")) {
-                if (card->property("brokerId").toInt() == 2) return card->property("brokerState").toString();
+                if (card->property("brokerId").toInt() == 2)
+                    return card->property("brokerState").toString();
             }
             return {};
         };
         QTRY_COMPARE_WITH_TIMEOUT(card_state(), QString("down"), 10000);
         QTest::qWait(1500);
+        const QColor light = window->color();
         settings->setDarkTheme(true);
         settings->setPresenterMode(true);
+        QTRY_VERIFY_WITH_TIMEOUT(window->color() != light, 2000);  // the theme follows the setting
         QTest::qWait(500);
         save("ui-smoke-dark-presenter-killed.png");
     }
