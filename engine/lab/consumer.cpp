@@ -156,6 +156,15 @@ struct BuiltinConsumer::State {
                        {{"error", message}}, config.topic, partition);
     }
 
+    // All is well again: every partition has a leader, a position and no error.
+    void maybe_clear_error() {
+        if (last_error.empty() || partitions.empty()) return;
+        for (const auto& p : partitions) {
+            if (p.leader < 0 || p.position < 0 || !p.error.empty()) return;
+        }
+        last_error.clear();
+    }
+
     asio::awaitable<void> sleep_for(Clock::duration d) {
         asio::steady_timer timer(io, d);
         sleepers.insert(&timer);
@@ -343,6 +352,7 @@ struct BuiltinConsumer::State {
             }
             failures = 0;
             take(broker, asked, *response);
+            maybe_clear_error();
         }
         fetching.erase(broker);
     }
