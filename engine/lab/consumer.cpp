@@ -520,7 +520,15 @@ std::optional<std::string> BuiltinConsumer::start() {
     s->thread = std::thread([s, this] {
         core::name_this_thread("consumer-" + std::to_string(id_));
         tid_ = gettid();
-        s->io.run();
+        // Nothing here is meant to throw (errors are values); if something does anyway (an
+        // allocation), the consumer ends with an event instead of taking the process with it.
+        try {
+            s->io.run();
+        } catch (const std::exception& e) {
+            events_.publish(
+                EventKind::ConsumerError, NodeRef::consumer(id_),
+                "consumer " + std::to_string(id_) + " stopped on an internal error: " + e.what());
+        }
         s->conns.reset();
         tid_ = 0;
     });

@@ -481,6 +481,34 @@ class WorkloadTest : public QObject {
         QCOMPARE(lab.producer(id)->records_failed_total, std::uint64_t{0});
     }
 
+    void records_that_cannot_be_delivered_fail_with_the_reason() {
+        Lab lab(1);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("doomed", 2).ok);
+        // Nobody to send to for longer than request.timeout.ms: given up, counted, explained.
+        auto config = producer_for("doomed", 1000);
+        config.request_timeout_ms = 300;
+        auto [added, id] = lab->add_producer(config);
+        QVERIFY(added.ok);
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_acked_total > 100; }));
+        QVERIFY(lab->kill_broker(1).ok);
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_failed_total > 100; }, 5s));
+        QVERIFY(lab.count_events(core::EventKind::ProducerError, "request.timeout.ms") >= 1);
+        QVERIFY(lab->restart_broker(1).ok);
+        const auto acked = lab.producer(id)->records_acked_total;
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_acked_total > acked + 300; }));
+        QVERIFY(lab->remove_producer(id).ok);
+
+        // A record larger than the topic's max.message.bytes: no retry can help.
+        auto huge = producer_for("doomed", 5);
+        huge.value_bytes = lab::kMaxValueBytes;
+        auto [big, big_id] = lab->add_producer(huge);
+        QVERIFY(big.ok);
+        QVERIFY(wait_for([&] { return lab.producer(big_id)->records_failed_total >= 2; }, 5s));
+        QCOMPARE(lab.producer(big_id)->records_acked_total, std::uint64_t{0});
+        QVERIFY(lab.producer(big_id)->last_error.find("MESSAGE_TOO_LARGE") != std::string::npos);
+    }
+
     void consumers_start_from_earliest_or_latest_and_catch_up() {
         Lab lab(2);
         QVERIFY(lab.start());
