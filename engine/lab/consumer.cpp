@@ -156,6 +156,15 @@ struct BuiltinConsumer::State {
                        {{"error", message}}, config.topic, partition);
     }
 
+    // All is well again: every partition has a leader, a position and no error.
+    void maybe_clear_error() {
+        if (last_error.empty() || partitions.empty()) return;
+        for (const auto& p : partitions) {
+            if (p.leader < 0 || p.position < 0 || !p.error.empty()) return;
+        }
+        last_error.clear();
+    }
+
     asio::awaitable<void> sleep_for(Clock::duration d) {
         asio::steady_timer timer(io, d);
         sleepers.insert(&timer);
@@ -343,6 +352,7 @@ struct BuiltinConsumer::State {
             }
             failures = 0;
             take(broker, asked, *response);
+            maybe_clear_error();
         }
         fetching.erase(broker);
     }
@@ -510,7 +520,15 @@ std::optional<std::string> BuiltinConsumer::start() {
     s->thread = std::thread([s, this] {
         core::name_this_thread("consumer-" + std::to_string(id_));
         tid_ = gettid();
-        s->io.run();
+        // Nothing here is meant to throw (errors are values); if something does anyway (an
+        // allocation), the consumer ends with an event instead of taking the process with it.
+        try {
+            s->io.run();
+        } catch (const std::exception& e) {
+            events_.publish(
+                EventKind::ConsumerError, NodeRef::consumer(id_),
+                "consumer " + std::to_string(id_) + " stopped on an internal error: " + e.what());
+        }
         s->conns.reset();
         tid_ = 0;
     });

@@ -13,8 +13,8 @@
 // It publishes a ConsumerSnapshot 4 times a second (position, high watermark and lag per
 // partition) and ConsumerStarted/Stopped/Error events.
 //
-// Memory is bounded by the fetch sizes: one response per leader of at most
-// max(partition_max_bytes * partitions, 64 MiB) is held at a time.
+// Memory is bounded by the fetch sizes: each leader's loop holds one response at a time, of at
+// most 64 MiB (the request's max_bytes; the client refuses larger frames).
 //
 // Lifecycle and threads: construct, start(), stop() (or destroy). Public methods are
 // thread-safe; stop() waits for the thread (a fetch in progress is cut short).

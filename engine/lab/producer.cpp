@@ -1018,7 +1018,15 @@ std::optional<std::string> BuiltinProducer::start() {
     s->thread = std::thread([s, this] {
         core::name_this_thread("producer-" + std::to_string(id_));
         tid_ = gettid();
-        s->io.run();
+        // Nothing here is meant to throw (errors are values); if something does anyway (an
+        // allocation), the producer ends with an event instead of taking the process with it.
+        try {
+            s->io.run();
+        } catch (const std::exception& e) {
+            events_.publish(
+                EventKind::ProducerError, NodeRef::producer(id_),
+                "producer " + std::to_string(id_) + " stopped on an internal error: " + e.what());
+        }
         // What was built on this thread is destroyed on it (a script engine must be).
         s->partitioner.reset();
         s->conns.reset();

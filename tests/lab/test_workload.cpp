@@ -4,6 +4,8 @@
 // partitioner is counted, never fatal; a leader killed mid-run loses nothing acknowledged; a
 // producer whose only broker is down stops growing; consumers start from earliest or latest and
 // their lag falls to zero; brokers show the keys they appended last.
+#include <pthread.h>
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -133,12 +135,31 @@ bool settled(Lab& lab, std::int32_t id) {
     });
 }
 
+std::string this_thread_name() {
+    char name[32] = {};
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    return name;
+}
+
+// Where custom partitioners were built, used and destroyed (thread names).
+struct ThreadLog {
+    std::mutex mutex;
+    std::set<std::string> built, chose, destroyed;
+    void add(std::set<std::string>& where) {
+        std::lock_guard lock(mutex);
+        where.insert(this_thread_name());
+    }
+};
+
 // A partitioner that fails in every way it can, by record number.
 class MisbehavingPartitioner : public lab::Partitioner {
   public:
+    explicit MisbehavingPartitioner(ThreadLog& log) : log_(log) { log_.add(log_.built); }
+    ~MisbehavingPartitioner() override { log_.add(log_.destroyed); }
     Choice choose(std::optional<protocol::ByteView>, protocol::ByteView,
                   std::int32_t num_partitions) override {
         const auto n = calls_++;
+        if (n == 0) log_.add(log_.chose);
         if (n % 11 == 10) throw std::runtime_error("boom");
         if (n % 7 == 6) return {0, "no partition for you"};
         if (n % 5 == 4) return {num_partitions, {}};
@@ -154,6 +175,7 @@ class MisbehavingPartitioner : public lab::Partitioner {
     }
 
   private:
+    ThreadLog& log_;
     std::uint64_t calls_ = 0;
 };
 
@@ -329,8 +351,9 @@ class WorkloadTest : public QObject {
         QVERIFY(lab->create_topic("custom", 3).ok);
         auto config = producer_for("custom", 5000);
         config.partitioner = lab::PartitionerKind::Custom;
-        config.custom_partitioner = [](std::string*) -> std::unique_ptr<lab::Partitioner> {
-            return std::make_unique<MisbehavingPartitioner>();
+        ThreadLog threads;
+        config.custom_partitioner = [&](std::string*) -> std::unique_ptr<lab::Partitioner> {
+            return std::make_unique<MisbehavingPartitioner>(threads);
         };
         config.max_records = 2000;
         auto [added, id] = lab->add_producer(config);
@@ -375,6 +398,12 @@ class WorkloadTest : public QObject {
         QVERIFY(lab->update_producer(id, good).ok);
         QVERIFY(wait_for([&] { return lab.producer(id)->records_acked_total == 3000 - failures; }));
         QCOMPARE(lab.producer(id)->partitioner_errors_total, failures);
+        // Built, called and destroyed on the producer's own thread only.
+        std::lock_guard lock(threads.mutex);
+        const std::set<std::string> producer_thread = {"producer-" + std::to_string(id)};
+        QCOMPARE(threads.built, producer_thread);
+        QCOMPARE(threads.chose, producer_thread);
+        QCOMPARE(threads.destroyed, producer_thread);
     }
 
     void killing_the_leader_mid_run_loses_nothing_acknowledged() {
@@ -450,6 +479,34 @@ class WorkloadTest : public QObject {
             return s->records_sent_total > sent + 3000 && s->records_buffered < 3000;
         }));
         QCOMPARE(lab.producer(id)->records_failed_total, std::uint64_t{0});
+    }
+
+    void records_that_cannot_be_delivered_fail_with_the_reason() {
+        Lab lab(1);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("doomed", 2).ok);
+        // Nobody to send to for longer than request.timeout.ms: given up, counted, explained.
+        auto config = producer_for("doomed", 1000);
+        config.request_timeout_ms = 300;
+        auto [added, id] = lab->add_producer(config);
+        QVERIFY(added.ok);
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_acked_total > 100; }));
+        QVERIFY(lab->kill_broker(1).ok);
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_failed_total > 100; }, 5s));
+        QVERIFY(lab.count_events(core::EventKind::ProducerError, "request.timeout.ms") >= 1);
+        QVERIFY(lab->restart_broker(1).ok);
+        const auto acked = lab.producer(id)->records_acked_total;
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_acked_total > acked + 300; }));
+        QVERIFY(lab->remove_producer(id).ok);
+
+        // A record larger than the topic's max.message.bytes: no retry can help.
+        auto huge = producer_for("doomed", 5);
+        huge.value_bytes = lab::kMaxValueBytes;
+        auto [big, big_id] = lab->add_producer(huge);
+        QVERIFY(big.ok);
+        QVERIFY(wait_for([&] { return lab.producer(big_id)->records_failed_total >= 2; }, 5s));
+        QCOMPARE(lab.producer(big_id)->records_acked_total, std::uint64_t{0});
+        QVERIFY(lab.producer(big_id)->last_error.find("MESSAGE_TOO_LARGE") != std::string::npos);
     }
 
     void consumers_start_from_earliest_or_latest_and_catch_up() {
