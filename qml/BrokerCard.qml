@@ -52,6 +52,9 @@ Rectangle {
 
     Menu {
         id: menu
+        background: PopupBackground {
+            implicitWidth: 220 * Theme.scale
+        }
         MenuItem {
             text: "Kill broker " + card.brokerId
             enabled: card.up

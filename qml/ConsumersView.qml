@@ -14,12 +14,12 @@ Item {
 
         RowLayout {
             spacing: Theme.spacing / 2
-            ComboBox {
+            LabComboBox {
                 id: topicBox
                 model: Lab.topics.names
                 implicitWidth: 160 * Theme.scale
             }
-            ComboBox {
+            LabComboBox {
                 id: fromBox
                 textRole: "text"
                 valueRole: "value"
@@ -56,12 +56,13 @@ Item {
                 required property string lastError
 
                 width: list.width - Theme.spacing
-                height: body.implicitHeight + Theme.spacing * 2
+                height: body.height + Theme.spacing * 2
                 radius: Theme.radius
                 color: Theme.surfaceAlt
                 border.color: Lab.selectedNode === "consumer-" + consumerId ? Theme.accent : Theme.border
 
-                ColumnLayout {
+                // A Column, not a ColumnLayout: partition rows come and go (see TopicsView.qml).
+                Column {
                     id: body
                     anchors.left: parent.left
                     anchors.right: parent.right
@@ -70,7 +71,7 @@ Item {
                     spacing: 4
 
                     RowLayout {
-                        Layout.fillWidth: true
+                        width: body.width
                         Label {
                             Layout.minimumWidth: implicitWidth
                             text: "Consumer " + card.consumerId + " ← " + card.topic
@@ -85,7 +86,7 @@ Item {
                         }
                     }
                     Label {
-                        Layout.fillWidth: true
+                        width: body.width
                         text: Number(card.records).toLocaleString(Qt.locale(), "f", 0) + " records read · "
                               + Lab.charts.formatRate(card.recordsPerSecond) + " · lag " + card.totalLag + " · started from " + card.startFrom
                         color: Theme.textDim
@@ -98,7 +99,7 @@ Item {
                         delegate: RowLayout {
                             id: prow
                             required property var modelData
-                            Layout.fillWidth: true
+                            width: body.width
                             spacing: Theme.spacing
                             Label {
                                 Layout.preferredWidth: 30 * Theme.scale
@@ -136,7 +137,7 @@ Item {
                         }
                     }
                     Label {
-                        Layout.fillWidth: true
+                        width: body.width
                         visible: card.lastError !== ""
                         text: card.lastError
                         color: Theme.down

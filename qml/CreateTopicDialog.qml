@@ -8,6 +8,7 @@ Dialog {
     id: dialog
     title: "New topic"
     modal: true
+    background: PopupBackground {}
     anchors.centerIn: Overlay.overlay
     width: 420 * Theme.scale
 

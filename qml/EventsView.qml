@@ -28,7 +28,7 @@ Panel {
         RowLayout {
             Layout.fillWidth: true
             spacing: Theme.spacing / 2
-            ComboBox {
+            LabComboBox {
                 id: nodeBox
                 Layout.fillWidth: true
                 model: ["all nodes"].concat(Lab.events.nodes)

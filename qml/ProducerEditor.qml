@@ -13,6 +13,7 @@ Dialog {
 
     title: producerId < 0 ? "New producer" : "Producer " + producerId
     modal: true
+    background: PopupBackground {}
     anchors.centerIn: Overlay.overlay
     width: Math.min(640 * Theme.scale, Overlay.overlay ? Overlay.overlay.width * 0.9 : 640)
 
@@ -66,7 +67,7 @@ Dialog {
         rowSpacing: Theme.spacing
 
         Label { text: "Topic" }
-        ComboBox {
+        LabComboBox {
             id: topicBox
             Layout.fillWidth: true
             model: Lab.topics.names
@@ -96,7 +97,7 @@ Dialog {
             text: "Keys"
             Tip { text: "Records with the same key go to the same partition when the partitioner hashes keys, so their order is kept." }
         }
-        ComboBox {
+        LabComboBox {
             id: keysBox
             Layout.fillWidth: true
             textRole: "text"
@@ -113,7 +114,7 @@ Dialog {
             text: "Partitioner"
             Tip { text: "Chooses each record's partition: in turn, by a hash of its key (like Java clients), or by your own code." }
         }
-        ComboBox {
+        LabComboBox {
             id: partitionerBox
             Layout.fillWidth: true
             textRole: "text"
@@ -130,7 +131,7 @@ Dialog {
             text: "acks"
             Tip { text: "When a write counts as saved: 0 = not waited for, 1 = the leader has it, all = every in-sync replica has it." }
         }
-        ComboBox {
+        LabComboBox {
             id: acksBox
             textRole: "text"
             valueRole: "value"
@@ -148,6 +149,7 @@ Dialog {
                 font.pixelSize: Theme.fontSmall
                 wrapMode: TextEdit.NoWrap
                 selectByMouse: true
+                padding: Theme.spacing
                 background: Rectangle {
                     color: Theme.surfaceAlt
                     border.color: dialog.check.ok ? Theme.border : Theme.down

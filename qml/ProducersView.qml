@@ -8,7 +8,10 @@ import Kraftlab
 Item {
     id: view
 
-    ProducerEditor { id: editor }
+    ProducerEditor {
+        id: editor
+        objectName: "producerEditor"
+    }
 
     ColumnLayout {
         anchors.fill: parent

@@ -26,6 +26,7 @@ Panel {
         modal: true
         anchors.centerIn: Overlay.overlay
         width: 420 * Theme.scale
+        background: PopupBackground {}
         standardButtons: Dialog.Ok | Dialog.Cancel
         Label {
             width: parent.width
@@ -56,13 +57,15 @@ Panel {
             required property var partitions
 
             width: list.width - Theme.spacing
-            height: column.implicitHeight + Theme.spacing * 2
+            height: column.height + Theme.spacing * 2
             radius: Theme.radius
             color: Theme.surfaceAlt
             border.color: Lab.selectedTopic === name ? Theme.accent : Theme.border
             border.width: Lab.selectedTopic === name ? 2 : 1
 
-            ColumnLayout {
+            // A Column, not a ColumnLayout: partition rows come and go with the model, and Qt 6.4's
+            // layouts can touch a repeated child after it was destroyed.
+            Column {
                 id: column
                 anchors.left: parent.left
                 anchors.right: parent.right
@@ -72,7 +75,7 @@ Panel {
 
                 // Anchored, not a RowLayout: it follows font changes (presenter mode) at once.
                 Item {
-                    Layout.fillWidth: true
+                    width: column.width
                     implicitHeight: Math.max(topicName.implicitHeight, deleteButton.implicitHeight)
                     Label {
                         id: topicName
@@ -123,7 +126,7 @@ Panel {
                 Repeater {
                     model: topicCard.partitions
                     delegate: PartitionRow {
-                        Layout.fillWidth: true
+                        width: column.width
                         topic: topicCard.name
                     }
                 }

@@ -104,6 +104,24 @@ class UiSmokeTest : public QObject {
         save("ui-smoke-light.png");
     }
 
+    void producer_editor_checks_custom_code_as_typed() {
+        auto* editor = window->findChild<QObject*>("producerEditor");
+        QVERIFY(editor);
+        QVariantMap config{{"topic", "orders"}, {"partitioner", "custom"}, {"rate", 50},
+                           {"customSource", "function partition(key, value, numPartitions) {\n"
+                                            "    // one too far: there is no partition numPartitions\n"
+                                            "    return numPartitions;\n}\n"}};
+        QVERIFY(QMetaObject::invokeMethod(editor, "openFor", Q_ARG(QVariant, -1), Q_ARG(QVariant, config)));
+        QTRY_VERIFY_WITH_TIMEOUT(editor->property("opened").toBool(), 3000);
+        const QVariantMap check = editor->property("check").toMap();
+        QVERIFY(!check["ok"].toBool());
+        QVERIFY(check["message"].toString().contains("partitions 0 to 5"));
+        QTest::qWait(400);  // the open animation
+        save("ui-producer-editor-error.png");
+        QMetaObject::invokeMethod(editor, "close");
+        QTRY_VERIFY_WITH_TIMEOUT(!editor->property("visible").toBool(), 3000);
+    }
+
     void killing_a_broker_turns_its_card_down() {
         lab->killBroker(2);
         auto card_state = [&]() -> QString {
