@@ -378,7 +378,7 @@ void LabController::on_frame() {
         events_.append(shown);
     }
     const qint64 now = clock_.elapsed();
-    if (running_ && now - last_refresh_ms_ >= 200) {
+    if (running_ && now - last_refresh_ms_ >= 250) {  // the engine publishes snapshots at 4 Hz
         last_refresh_ms_ = now;
         refresh_models();
     }

@@ -3,8 +3,9 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Kraftlab
 
-// One partition: its number, its leader, and its log as a strip of record tiles, newest on the
-// right. The tiles shift left as records arrive; the newest glow. Hover a tile for its key.
+// One partition: its number, its leader, and its log as a strip of record tiles (LogStrip),
+// newest on the right. The tiles shift left as records arrive; the newest glow. Hover a tile for
+// its offset and key.
 RowLayout {
     id: row
     required property string topic
@@ -24,10 +25,6 @@ RowLayout {
     required property double recordsPerSecond
 
     readonly property bool selected: Lab.selectedTopic === topic && Lab.selectedPartition === partition
-    readonly property real tileWidth: 34 * Theme.scale
-    readonly property int tileCount: Math.max(1, Math.floor(strip.width / (tileWidth + 2)))
-    readonly property double shown: Math.min(tileCount, logEndOffset - logStartOffset)
-    readonly property double firstShown: logEndOffset - shown
 
     spacing: Theme.spacing
 
@@ -66,54 +63,19 @@ RowLayout {
         }
     }
 
-    Item {
+    LogStrip {
         id: strip
         Layout.fillWidth: true
         Layout.preferredHeight: Theme.fontNormal + 14
-        clip: true
-
-        Rectangle {
-            anchors.fill: parent
-            radius: 3
-            color: "transparent"
-            border.color: Theme.border
-        }
-
-        Row {
-            id: tiles
-            anchors.right: parent.right
-            anchors.rightMargin: 2
-            anchors.verticalCenter: parent.verticalCenter
-            spacing: 2
-            Repeater {
-                model: row.shown
-                delegate: Rectangle {
-                    id: tile
-                    required property int index
-                    readonly property double offset: row.firstShown + index
-                    readonly property double age: row.logEndOffset - 1 - offset
-                    readonly property int keyIndex: row.recentKeys.length - (row.recentKeysEnd - offset)
-                    readonly property string key: keyIndex >= 0 && keyIndex < row.recentKeys.length && offset < row.recentKeysEnd
-                                                  ? row.recentKeys[keyIndex] : ""
-                    width: row.tileWidth
-                    height: strip.height - 6
-                    radius: 2
-                    color: age < 1 ? Theme.tileFresh : age < 3 ? Qt.lighter(Theme.tileFresh, Theme.dark ? 0.75 : 1.45) : Theme.tile
-                    Behavior on color { ColorAnimation { duration: 400 } }
-                    Label {
-                        anchors.centerIn: parent
-                        text: tile.offset
-                        font.pixelSize: Math.round(Theme.fontSmall * 0.85)
-                        font.family: Theme.mono
-                        color: tile.age < 3 ? "white" : Theme.tileText
-                        width: parent.width - 2
-                        horizontalAlignment: Text.AlignHCenter
-                        elide: Text.ElideLeft
-                    }
-                    Tip { text: "offset " + tile.offset + (tile.key !== "" ? " · key " + tile.key : "") }
-                }
-            }
-        }
+        logStartOffset: row.logStartOffset
+        logEndOffset: row.logEndOffset
+        tileWidth: 34 * Theme.scale
+        tileSpacing: 2
+        tileColor: Theme.tile
+        freshColor: Theme.tileFresh
+        textColor: Theme.tileText
+        borderColor: Theme.border
+        fontPixelSize: Math.round(Theme.fontSmall * 0.85)
 
         Label {
             anchors.left: parent.left
@@ -123,6 +85,18 @@ RowLayout {
             text: "empty log"
             color: Theme.textDim
             font.pixelSize: Theme.fontSmall
+        }
+
+        // The tile under the pointer: its offset, and its key when it is among the newest.
+        HoverHandler { id: stripHover }
+        readonly property double hoveredOffset: stripHover.hovered ? offsetAt(stripHover.point.position.x) : -1
+        ToolTip.visible: hoveredOffset >= 0
+        ToolTip.delay: 300
+        ToolTip.text: {
+            if (hoveredOffset < 0) return ""
+            const k = row.recentKeys.length - (row.recentKeysEnd - hoveredOffset)
+            const key = k >= 0 && k < row.recentKeys.length && hoveredOffset < row.recentKeysEnd ? row.recentKeys[k] : ""
+            return "offset " + hoveredOffset + (key !== "" ? " · key " + key : "")
         }
     }
 

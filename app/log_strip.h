@@ -1,0 +1,73 @@
+// LogStrip: a partition's log drawn as a strip of record tiles, newest on the right, each labelled
+// with its offset; the newest few highlighted. One painted item per partition: a refresh costs
+// one paint, however many records arrived, where a tile per QML item would cost a text layout
+// per tile per refresh. GUI thread only.
+#pragma once
+
+#include <QtQml/qqmlregistration.h>
+#include <QColor>
+#include <QQuickPaintedItem>
+
+class LogStrip : public QQuickPaintedItem {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(double logStartOffset READ logStartOffset WRITE setLogStartOffset NOTIFY changed)
+    Q_PROPERTY(double logEndOffset READ logEndOffset WRITE setLogEndOffset NOTIFY changed)
+    Q_PROPERTY(double tileWidth READ tileWidth WRITE setTileWidth NOTIFY changed)
+    Q_PROPERTY(double tileSpacing READ tileSpacing WRITE setTileSpacing NOTIFY changed)
+    Q_PROPERTY(QColor tileColor READ tileColor WRITE setTileColor NOTIFY changed)
+    Q_PROPERTY(QColor freshColor READ freshColor WRITE setFreshColor NOTIFY changed)
+    Q_PROPERTY(QColor textColor READ textColor WRITE setTextColor NOTIFY changed)
+    Q_PROPERTY(QColor borderColor READ borderColor WRITE setBorderColor NOTIFY changed)
+    Q_PROPERTY(int fontPixelSize READ fontPixelSize WRITE setFontPixelSize NOTIFY changed)
+    Q_PROPERTY(int visibleTiles READ visibleTiles NOTIFY changed)
+
+  public:
+    explicit LogStrip(QQuickItem* parent = nullptr);
+    void paint(QPainter* painter) override;
+
+    // The offset under a point of the strip, or -1 (for the hover tooltip).
+    Q_INVOKABLE double offsetAt(double x) const;
+
+    double logStartOffset() const { return start_; }
+    void setLogStartOffset(double v) { set(start_, v); }
+    double logEndOffset() const { return end_; }
+    void setLogEndOffset(double v) { set(end_, v); }
+    double tileWidth() const { return tile_width_; }
+    void setTileWidth(double v) { set(tile_width_, v); }
+    double tileSpacing() const { return spacing_; }
+    void setTileSpacing(double v) { set(spacing_, v); }
+    QColor tileColor() const { return tile_; }
+    void setTileColor(const QColor& c) { set(tile_, c); }
+    QColor freshColor() const { return fresh_; }
+    void setFreshColor(const QColor& c) { set(fresh_, c); }
+    QColor textColor() const { return text_; }
+    void setTextColor(const QColor& c) { set(text_, c); }
+    QColor borderColor() const { return border_; }
+    void setBorderColor(const QColor& c) { set(border_, c); }
+    int fontPixelSize() const { return font_px_; }
+    void setFontPixelSize(int v) { set(font_px_, v); }
+    int visibleTiles() const;
+
+  signals:
+    void changed();
+
+  private:
+    template <typename T>
+    void set(T& field, const T& value) {
+        if (field == value) return;
+        field = value;
+        emit changed();
+        update();
+    }
+
+    double start_ = 0;
+    double end_ = 0;
+    double tile_width_ = 34;
+    double spacing_ = 2;
+    QColor tile_ = QColor("#d7def0");
+    QColor fresh_ = QColor("#4656e0");
+    QColor text_ = QColor("#2b3550");
+    QColor border_ = QColor("#d8dce2");
+    int font_px_ = 9;
+};
