@@ -31,6 +31,7 @@ Panel {
                 Layout.fillHeight: true
                 antialiasing: true
                 legend.alignment: Qt.AlignBottom
+                legend.visible: height > 200 * Theme.scale
                 legend.font.pixelSize: Theme.fontSmall
                 legend.labelColor: Theme.text
                 title: modelData.title
@@ -44,10 +45,10 @@ Panel {
                 DateTimeAxis {
                     id: timeAxis
                     format: "HH:mm:ss"
-                    tickCount: 3
+                    tickCount: chart.plotArea.width > 320 ? 5 : 3
                     min: new Date(Lab.charts.windowStartMs)
                     max: new Date(Lab.charts.windowEndMs)
-                    labelsFont.pixelSize: Theme.fontSmall
+                    labelsFont.pixelSize: Math.round(Theme.fontSmall * 0.9)
                     labelsColor: Theme.textDim
                     gridLineColor: Theme.border
                     lineVisible: false
@@ -56,9 +57,10 @@ Panel {
                     id: valueAxis
                     min: 0
                     max: Lab.charts[chart.modelData.max]
-                    tickCount: 6  // with the feeder's 1-2-5 maxima, ticks land on round numbers
+                    // With the feeder's 1-2-5 maxima these land on round numbers; fewer when short.
+                    tickCount: chart.plotArea.height > 140 ? 6 : 3
                     labelFormat: "%.0f"
-                    labelsFont.pixelSize: Theme.fontSmall
+                    labelsFont.pixelSize: Math.round(Theme.fontSmall * 0.9)
                     labelsColor: Theme.textDim
                     gridLineColor: Theme.border
                     lineVisible: false

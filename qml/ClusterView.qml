@@ -10,15 +10,17 @@ Panel {
     subtitle: Lab.brokers.count + " brokers"
     tip: "A Kafka cluster is a group of brokers: servers that store partitions and serve clients."
 
+    // Cards side by side, as wide as the band allows (within limits); more brokers wrap.
     GridView {
         id: grid
         anchors.fill: parent
         clip: true
-        cellWidth: Math.floor(width / Math.max(1, Math.floor(width / (190 * Theme.scale))))
-        cellHeight: 150 * Theme.scale
+        cellWidth: Math.max(200 * Theme.scale, Math.min(300 * Theme.scale, width / Math.max(1, count)))
+        cellHeight: height
         model: Lab.brokers
         boundsBehavior: Flickable.StopAtBounds
-        ScrollBar.vertical: ScrollBar {}
+        flow: GridView.FlowTopToBottom
+        ScrollBar.horizontal: ScrollBar {}
         delegate: BrokerCard {
             width: grid.cellWidth - Theme.spacing
             height: grid.cellHeight - Theme.spacing

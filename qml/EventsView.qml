@@ -102,6 +102,8 @@ Panel {
                     anchors.verticalCenter: parent.verticalCenter
                     spacing: 1
                     Row {
+                        width: column.width
+                        clip: true
                         spacing: Theme.spacing
                         Label {
                             text: item.time

@@ -31,65 +31,74 @@ ApplicationWindow {
 
     footer: Legend {}
 
+    // The cluster runs across the top, as in a diagram of one: every broker in view. Below it the
+    // clients, the topics with their logs, and the charts; the events along the right.
     SplitView {
+        id: columns
         anchors.fill: parent
         anchors.margins: Theme.spacing
         orientation: Qt.Horizontal
 
         SplitView {
-            SplitView.preferredWidth: window.width * 0.3
-            SplitView.minimumWidth: 320
+            SplitView.fillWidth: true
+            SplitView.minimumWidth: 700
             orientation: Qt.Vertical
 
             ClusterView {
-                SplitView.preferredHeight: parent.height * 0.45
-                SplitView.minimumHeight: 180
+                SplitView.preferredHeight: 172 * Theme.scale
+                SplitView.minimumHeight: 120
             }
-            Panel {
-                title: "Clients"
-                subtitle: "built into the lab"
-                tip: "Producers write records to a topic; consumers read them back, partition by partition. These are real Kafka clients running inside the lab."
-                SplitView.fillHeight: true
-                SplitView.minimumHeight: 200
 
-                ColumnLayout {
-                    anchors.fill: parent
-                    spacing: 0
-                    TabBar {
-                        id: workloadTabs
-                        Layout.fillWidth: true
-                        currentIndex: Settings.selectedProducerTab === "consumers" ? 1 : 0
-                        onCurrentIndexChanged: Settings.selectedProducerTab = currentIndex === 1 ? "consumers" : "producers"
-                        TabButton { text: "Producers (" + Lab.producers.count + ")" }
-                        TabButton { text: "Consumers (" + Lab.consumers.count + ")" }
+            SplitView {
+                SplitView.fillHeight: true
+                orientation: Qt.Horizontal
+
+                Panel {
+                    title: "Clients"
+                    subtitle: "built into the lab"
+                    tip: "Producers write records to a topic; consumers read them back, partition by partition. These are real Kafka clients running inside the lab."
+                    SplitView.preferredWidth: columns.width * 0.27
+                    SplitView.minimumWidth: 300
+
+                    ColumnLayout {
+                        anchors.fill: parent
+                        spacing: 0
+                        TabBar {
+                            id: workloadTabs
+                            Layout.fillWidth: true
+                            currentIndex: Settings.selectedProducerTab === "consumers" ? 1 : 0
+                            onCurrentIndexChanged: Settings.selectedProducerTab = currentIndex === 1 ? "consumers" : "producers"
+                            TabButton { text: "Producers (" + Lab.producers.count + ")" }
+                            TabButton { text: "Consumers (" + Lab.consumers.count + ")" }
+                        }
+                        StackLayout {
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            currentIndex: workloadTabs.currentIndex
+                            ProducersView {}
+                            ConsumersView {}
+                        }
                     }
-                    StackLayout {
-                        Layout.fillWidth: true
-                        Layout.fillHeight: true
-                        currentIndex: workloadTabs.currentIndex
-                        ProducersView {}
-                        ConsumersView {}
+                }
+
+                SplitView {
+                    SplitView.fillWidth: true
+                    SplitView.minimumWidth: 380
+                    orientation: Qt.Vertical
+                    TopicsView {
+                        SplitView.fillHeight: true
+                        SplitView.minimumHeight: 200
+                    }
+                    ChartsView {
+                        SplitView.preferredHeight: Math.max(190, columns.height * 0.28)
+                        SplitView.minimumHeight: 180
                     }
                 }
             }
         }
 
-        SplitView {
-            SplitView.fillWidth: true
-            SplitView.minimumWidth: 420
-            orientation: Qt.Vertical
-            TopicsView {
-                SplitView.fillHeight: true
-                SplitView.minimumHeight: 240
-            }
-            ChartsView {
-                SplitView.preferredHeight: parent.height * 0.34
-                SplitView.minimumHeight: 180
-            }
-        }
-
         EventsView {
-            SplitView.preferredWidth: window.width * 0.26
+            SplitView.preferredWidth: columns.width * 0.24
             SplitView.minimumWidth: 300
         }
     }

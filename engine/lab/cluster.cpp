@@ -101,10 +101,6 @@ std::optional<std::string> Cluster::start() {
             controller_.reset();
             return error;
         }
-        events_.publish(EventKind::NodeStarted, NodeRef::broker(id),
-                        "broker " + std::to_string(id) + " is listening on " + slot.config.host +
-                            ":" + std::to_string(slot.config.port),
-                        {{"port", slot.config.port}});
     }
     started_ = true;
     publish_view_locked();
@@ -124,6 +120,10 @@ std::optional<std::string> Cluster::start_broker(BrokerSlot& slot) {
     auto node = std::make_unique<broker::Broker>(slot.config, *controller_, events_, snapshots_);
     if (auto error = node->start()) return error;
     slot.config.port = node->port();  // an ephemeral port is kept for restarts
+    events_.publish(EventKind::NodeStarted, NodeRef::broker(slot.config.node_id),
+                    "broker " + std::to_string(slot.config.node_id) + " is listening on " +
+                        slot.config.host + ":" + std::to_string(slot.config.port),
+                    {{"port", slot.config.port}});
     std::promise<void> live;
     auto future = live.get_future();
     controller_->broker_started(slot.config.node_id, slot.config.host, node->port(),
