@@ -2,10 +2,12 @@
 # Kraftlab's one entry point. On a fresh Debian 12 machine every command first installs what is
 # missing (apt-get; nothing happens when all is present), configures and builds into build/.
 #
-#   ./lab.sh run [args]    build, then start the lab (args go to the program)
+#   ./lab.sh run [args]    build, then start the desktop app (args go to kraftlab; without a
+#                          display, the headless lab kraftlab-cluster starts instead)
 #   ./lab.sh test [args]   build, then run the whole test suite (args go to ctest)
 #   ./lab.sh build         install what is missing, configure and build
-#   ./lab.sh bench [name]  build, then run the benchmarks under bench/ (never part of the tests)
+#   ./lab.sh bench [clients|ui|workload] [args]
+#                          build, then run a benchmark from bench/ (never part of the tests)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
@@ -56,7 +58,11 @@ case "$cmd" in
   build) build ;;
   run)
     build
-    exec build/bin/kraftlab-cluster "$@"
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+      log "no display: starting the headless lab (build/bin/kraftlab-cluster); the desktop app needs one"
+      exec build/bin/kraftlab-cluster "$@"
+    fi
+    exec build/bin/kraftlab "$@"
     ;;
   test)
     build
@@ -64,7 +70,12 @@ case "$cmd" in
     ;;
   bench)
     build
-    exec build/bin/kraftlab-bench-clients "$@"
+    which=${1:-clients}
+    [ $# -gt 0 ] && shift
+    case "$which" in
+      clients|ui|workload) exec build/bin/kraftlab-bench-"$which" "$@" ;;
+      *) echo "usage: ./lab.sh bench [clients|ui|workload] [args]" >&2; exit 2 ;;
+    esac
     ;;
   *)
     echo "usage: ./lab.sh run|test|build|bench [args]" >&2
