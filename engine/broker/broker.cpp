@@ -22,17 +22,9 @@ using protocol::Writer;
 
 namespace {
 // A request header is at least api key, version and correlation id.
-constexpr std::size_t kMinRequestBytes = 8;
 constexpr auto kStopGrace = std::chrono::seconds(5);
 }  // namespace
 
-struct Broker::Session {
-    explicit Session(tcp::socket s) : socket(std::move(s)) {}
-    std::uint64_t id = 0;
-    tcp::socket socket;
-    std::string peer;                      // "127.0.0.1:53122"
-    std::optional<std::string> client_id;  // from the latest request header
-};
 
 Broker::Broker(BrokerConfig config, ControllerChannel& controller, core::EventBus& events,
                core::SnapshotBoard& snapshots)
@@ -50,30 +42,26 @@ std::optional<std::string> Broker::start() {
     io_ = std::make_unique<asio::io_context>(1);
     mailbox_ = core::Mailbox::create(io_->get_executor());
 
-    error_code ec;
-    auto address = asio::ip::make_address(config_.host, ec);
-    if (ec) return "'" + config_.host + "' is not an IP address";
-    acceptor_ = std::make_unique<tcp::acceptor>(*io_);
-    tcp::endpoint endpoint(address, config_.port);
-    acceptor_->open(endpoint.protocol(), ec);
-    if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_->bind(endpoint, ec);
-    if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-        std::string why = "broker " + std::to_string(config_.node_id) + " cannot listen on " +
-                          config_.host + ":" + std::to_string(config_.port) + ": " + ec.message();
-        acceptor_.reset();
+    net::KafkaServer::Options server_options;
+    server_options.max_request_bytes = config_.socket_request_max_bytes;
+    server_options.max_connections = config_.max_connections;
+    server_ = std::make_unique<net::KafkaServer>(
+        *io_, server_options,
+        [this](const RequestHeader& h, Reader& body, net::SessionInfo& s) { return serve(h, body, s); },
+        [this](const net::SessionInfo& s, const std::string& why) { reject_client(s, why); });
+    if (auto error = server_->listen(config_.host, config_.port)) {
+        server_.reset();
         mailbox_->close();
         io_.reset();
-        return why;
+        return "broker " + std::to_string(config_.node_id) + " " + *error;
     }
-    port_ = acceptor_->local_endpoint().port();
+    port_ = server_->port();
 
     logs_ = std::make_unique<LogManager>(config_.data_dir, config_.log, config_.node_id, events_);
     logs_->load_existing();
 
     snapshot_timer_ = std::make_unique<asio::steady_timer>(*io_);
-    asio::co_spawn(*io_, accept_loop(), asio::detached);
+    server_->start();
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
     running_ = true;
     thread_ = std::thread([this] {
@@ -95,16 +83,7 @@ void Broker::stop(bool orderly) {
     mailbox_->close();
     asio::post(*io_, [this, orderly] {
         stopping_ = true;
-        error_code ignored;
-        acceptor_->close(ignored);
-        for (const auto& s : sessions_) {
-            if (orderly) {
-                s->socket.shutdown(tcp::socket::shutdown_both, ignored);
-                s->socket.close(ignored);
-            } else {
-                net::reset_socket(s->socket);
-            }
-        }
+        server_->stop(orderly);
         for (auto* t : data_waiters_)
             t->cancel();
         for (auto* t : metadata_waiters_)
@@ -121,9 +100,8 @@ void Broker::stop(bool orderly) {
         done.wait();
     }
     logs_->close_all(orderly);
-    sessions_.clear();
     snapshot_timer_.reset();
-    acceptor_.reset();
+    server_.reset();
     io_.reset();  // destroys any coroutine frame still pending
     snapshots_.mark_down(config_.node_id);
 }
@@ -163,35 +141,7 @@ void Broker::notify_appended() {
 // ---------------------------------------------------------------------------------------------
 // Connections
 
-net::awaitable<void> Broker::accept_loop() {
-    while (!stopping_) {
-        error_code ec;
-        tcp::socket socket =
-            co_await acceptor_->async_accept(asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) {
-            if (stopping_ || ec == asio::error::operation_aborted) co_return;
-            continue;  // e.g. too many open files: keep serving the others
-        }
-        if (static_cast<std::int32_t>(sessions_.size()) >= config_.max_connections) {
-            events_.publish(EventKind::ClientRejected, NodeRef::broker(config_.node_id),
-                            "broker " + std::to_string(config_.node_id) +
-                                " refused a connection: max.connections (" +
-                                std::to_string(config_.max_connections) + ") reached");
-            net::reset_socket(socket);
-            continue;
-        }
-        socket.set_option(tcp::no_delay(true), ec);
-        auto session = std::make_shared<Session>(std::move(socket));
-        session->id = next_session_id_++;
-        auto remote = session->socket.remote_endpoint(ec);
-        session->peer =
-            ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
-        sessions_.insert(session);
-        asio::co_spawn(*io_, serve(session), asio::detached);
-    }
-}
-
-void Broker::reject_client(const Session& session, std::string explain) {
+void Broker::reject_client(const net::SessionInfo& session, const std::string& explain) {
     nlohmann::json data = {{"peer", session.peer}};
     if (session.client_id) data["client_id"] = *session.client_id;
     events_.publish(EventKind::ClientRejected, NodeRef::broker(config_.node_id),
@@ -200,61 +150,20 @@ void Broker::reject_client(const Session& session, std::string explain) {
                     std::move(data));
 }
 
-net::awaitable<void> Broker::serve(std::shared_ptr<Session> session) {
-    Bytes frame;
-    Bytes head;
-    try {
-        while (!stopping_) {
-            auto read = co_await net::read_frame(
-                session->socket, frame, config_.socket_request_max_bytes, kMinRequestBytes);
-            if (stopping_) break;
-            if (read.status != net::FrameStatus::Ok) {
-                if (read.status == net::FrameStatus::TooLarge) {
-                    reject_client(*session,
-                                  "it announced a " + std::to_string(read.announced_size) +
-                                      "-byte request, above socket.request.max.bytes (" +
-                                      std::to_string(config_.socket_request_max_bytes) + ")");
-                } else if (read.status != net::FrameStatus::Closed) {
-                    reject_client(*session, std::string(net::describe(read.status)));
-                }
-                break;
-            }
-            bytes_received_total_ += frame.size() + protocol::kFrameSizeBytes;
-            ++requests_total_;
-
-            Reader in(frame);
-            RequestHeader header;
-            if (!protocol::decode_request_header(in, header)) {
-                reject_client(*session, "its request header is malformed");
-                break;
-            }
-            session->client_id = header.client_id;
-            Reply reply = co_await dispatch(header, in, *session);
-            if (stopping_) break;
-            if (reply.action == Reply::Action::Close) {
-                reject_client(*session, reply.close_reason);
-                break;
-            }
-            if (reply.action == Reply::Action::Silent) continue;
-
-            head.clear();
-            Writer w(head);
-            protocol::encode_response_header(
-                w, header.correlation_id,
-                is_supported(header.api_key, header.api_version)
-                    ? protocol::response_header_version(header.key(), header.api_version)
-                    : 0);
-            co_await net::write_frame(session->socket, head, reply.body);
-            bytes_sent_total_ += head.size() + reply.body.size() + protocol::kFrameSizeBytes;
-        }
-    } catch (const std::exception&) {
-        // A write failed: the peer went away. Nothing to report; the connection ends.
+net::awaitable<net::ServerReply> Broker::serve(const RequestHeader& header, Reader& body,
+                                               net::SessionInfo& session) {
+    Reply reply = co_await dispatch(header, body, session);
+    switch (reply.action) {
+        case Reply::Action::Silent: co_return net::ServerReply::silent();
+        case Reply::Action::Close: co_return net::ServerReply::close(std::move(reply.close_reason));
+        case Reply::Action::Respond: break;
     }
-    if (!stopping_) {
-        error_code ignored;
-        session->socket.close(ignored);
-    }
-    sessions_.erase(session);
+    // An unsupported API or version is answered in ApiVersions v0's format, header v0.
+    const std::int16_t header_version =
+        is_supported(header.api_key, header.api_version)
+            ? protocol::response_header_version(header.key(), header.api_version)
+            : 0;
+    co_return net::ServerReply::respond(std::move(reply.body), header_version);
 }
 
 Bytes Broker::unsupported_version_body() const {
@@ -270,7 +179,7 @@ Bytes Broker::unsupported_version_body() const {
 }
 
 net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Reader& body,
-                                               Session& session) {
+                                               net::SessionInfo& session) {
     using protocol::ApiKey;
     (void)session;
     if (header.key() == ApiKey::ApiVersions) co_return co_await handle_api_versions(header, body);
@@ -413,12 +322,12 @@ void Broker::publish_snapshot() {
     s->port = port_;
     s->time_ms = core::now_unix_ms();
     s->metadata_offset = image_->offset();
-    s->connections = static_cast<std::int32_t>(sessions_.size());
-    s->requests_total = requests_total_;
+    s->connections = server_->connections();
+    s->requests_total = server_->requests_total();
     s->produce_requests_total = produce_requests_total_;
     s->fetch_requests_total = fetch_requests_total_;
-    s->bytes_received_total = bytes_received_total_;
-    s->bytes_sent_total = bytes_sent_total_;
+    s->bytes_received_total = server_->bytes_received_total();
+    s->bytes_sent_total = server_->bytes_sent_total();
     logs_->for_each([&](HostedPartition& p) {
         if (!p.log) return;
         core::PartitionSnapshot ps;

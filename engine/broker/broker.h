@@ -32,6 +32,7 @@
 #include "core/snapshots.h"
 #include "metadata/image.h"
 #include "net/asio.h"
+#include "net/kafka_server.h"
 #include "protocol/header.h"
 
 namespace kraftlab::broker {
@@ -72,7 +73,6 @@ class Broker {
     MetadataInbox metadata_inbox();
 
   private:
-    struct Session;
     // What the node does after handling one request.
     struct Reply {
         enum class Action { Respond, Silent, Close };
@@ -88,10 +88,10 @@ class Broker {
     };
 
     void stop(bool orderly);
-    net::awaitable<void> accept_loop();
-    net::awaitable<void> serve(std::shared_ptr<Session> session);
+    net::awaitable<net::ServerReply> serve(const protocol::RequestHeader& header, protocol::Reader& body,
+                                           net::SessionInfo& session);
     net::awaitable<Reply> dispatch(const protocol::RequestHeader& header, protocol::Reader& body,
-                                   Session& session);
+                                   net::SessionInfo& session);
     // One per API (broker/handle_*.cpp). `body` is positioned after the request header.
     net::awaitable<Reply> handle_api_versions(const protocol::RequestHeader& h,
                                               protocol::Reader& body);
@@ -113,7 +113,7 @@ class Broker {
     net::awaitable<void> snapshot_loop();
     void apply_metadata(const std::vector<IndexedRecord>& records);
     void publish_snapshot();
-    void reject_client(const Session& session, std::string explain);
+    void reject_client(const net::SessionInfo& session, const std::string& explain);
     // The partition's state if this broker leads it and has its log; else the Kafka error a
     // client gets (UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER).
     protocol::ErrorCode led_partition(const std::string& topic, std::int32_t partition,
@@ -144,7 +144,7 @@ class Broker {
     core::SnapshotBoard& snapshots_;
 
     std::unique_ptr<net::asio::io_context> io_;
-    std::unique_ptr<net::tcp::acceptor> acceptor_;
+    std::unique_ptr<net::KafkaServer> server_;
     core::MailboxPtr mailbox_;
     std::thread thread_;
     std::atomic<bool> running_{false};
@@ -154,7 +154,6 @@ class Broker {
     std::shared_ptr<const metadata::MetadataImage> image_;
     bool metadata_ready_ = false;  // the first full replay has arrived
     std::unique_ptr<LogManager> logs_;
-    std::set<std::shared_ptr<Session>> sessions_;
     // Timers of coroutines waiting for data or metadata; cancelled to wake them.
     std::list<net::asio::steady_timer*> data_waiters_;
     std::list<net::asio::steady_timer*> metadata_waiters_;
@@ -166,13 +165,9 @@ class Broker {
     std::map<std::uint64_t, PendingCall*> pending_calls_;
     std::uint64_t next_call_id_ = 1;
 
-    // Counters for snapshots.
-    std::uint64_t requests_total_ = 0;
+    // Counters for snapshots (the server counts requests and bytes).
     std::uint64_t produce_requests_total_ = 0;
     std::uint64_t fetch_requests_total_ = 0;
-    std::uint64_t bytes_received_total_ = 0;
-    std::uint64_t bytes_sent_total_ = 0;
-    std::uint64_t next_session_id_ = 1;
     std::map<std::string, std::int64_t> coordinator_reported_ms_;  // FindCoordinator key -> time
 };
 

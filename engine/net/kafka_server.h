@@ -1,0 +1,92 @@
+// KafkaServer: the listening side of a node (broker or controller). It accepts connections,
+// reads size-prefixed requests with a bounded size, hands each to the node's handler, and writes
+// the answers in request order: a connection's requests are served one at a time, as Kafka
+// does, so pipelined requests are answered in order and a held request (a long-polled Fetch)
+// holds back the ones behind it on its connection only.
+//
+// Untrusted input: frames above the request limit, truncated frames and malformed headers end
+// the connection (the node hears why through on_rejected); a connection beyond the limit is
+// refused at once.
+//
+// Threads: everything on the node's io_context thread. Lifecycle: listen(), start(), stop().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "net/asio.h"
+#include "protocol/header.h"
+
+namespace kraftlab::net {
+
+struct SessionInfo {
+    std::uint64_t id = 0;
+    std::string peer;                      // "127.0.0.1:53122"
+    std::optional<std::string> client_id;  // from the latest request header
+};
+
+// What the node does with one request.
+struct ServerReply {
+    enum class Action { Respond, Silent, Close };
+    Action action = Action::Respond;
+    protocol::Bytes body;           // the response body, without size and header
+    std::int16_t header_version = 0;  // response header version (0, or 1 for flexible APIs)
+    std::string close_reason;       // for Close: plain words
+
+    static ServerReply respond(protocol::Bytes body, std::int16_t header_version) {
+        return {Action::Respond, std::move(body), header_version, {}};
+    }
+    static ServerReply silent() { return {Action::Silent, {}, 0, {}}; }
+    static ServerReply close(std::string why) { return {Action::Close, {}, 0, std::move(why)}; }
+};
+
+class KafkaServer {
+  public:
+    using Handler = std::function<awaitable<ServerReply>(const protocol::RequestHeader&,
+                                                         protocol::Reader& body, SessionInfo&)>;
+    using Rejected = std::function<void(const SessionInfo&, const std::string& why)>;
+
+    struct Options {
+        std::size_t max_request_bytes = 100 * 1024 * 1024;  // socket.request.max.bytes
+        std::int32_t max_connections = 1000;
+    };
+
+    KafkaServer(asio::io_context& io, Options options, Handler handler, Rejected on_rejected);
+    ~KafkaServer();
+
+    // Binds host:port (0: an ephemeral port). The reason on failure.
+    std::optional<std::string> listen(const std::string& host, std::uint16_t port);
+    std::uint16_t port() const { return port_; }
+    void start();
+    // Closes the listener and every connection: orderly, or with a reset like a killed process.
+    void stop(bool orderly);
+
+    std::int32_t connections() const { return static_cast<std::int32_t>(sessions_.size()); }
+    std::uint64_t requests_total() const { return requests_total_; }
+    std::uint64_t bytes_received_total() const { return bytes_received_total_; }
+    std::uint64_t bytes_sent_total() const { return bytes_sent_total_; }
+
+  private:
+    struct Session;
+    awaitable<void> accept_loop();
+    awaitable<void> serve(std::shared_ptr<Session> session);
+
+    asio::io_context& io_;
+    Options options_;
+    Handler handler_;
+    Rejected on_rejected_;
+    std::unique_ptr<tcp::acceptor> acceptor_;
+    std::set<std::shared_ptr<Session>> sessions_;
+    std::uint16_t port_ = 0;
+    bool stopping_ = false;
+    std::uint64_t next_session_id_ = 1;
+    std::uint64_t requests_total_ = 0;
+    std::uint64_t bytes_received_total_ = 0;
+    std::uint64_t bytes_sent_total_ = 0;
+};
+
+}  // namespace kraftlab::net
