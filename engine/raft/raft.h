@@ -30,6 +30,22 @@
 // Offsets count records, as in Kafka: an entry is a batch of records occupying
 // [base_offset, base_offset + records.size()). Entries are appended, fetched and committed whole.
 //
+// The leader's own-epoch entry is KRaft's LeaderChange control record: an entry of one record,
+// the bytes {0x00, 0x02, leader id as 4 bytes big endian}. A metadata record starts with its frame
+// version (1), so a leading 0 byte never is one; is_leader_change() tells them apart, and the
+// runtime skips these entries when it applies the log (it may store them as a Kafka control
+// batch). propose() refuses records that start with the reserved byte 0x00.
+//
+// The runtime's side of the contract (etcd's RawNode contract, plus Kafka's flush-before-ack):
+//   - After every call that changed something, call ready() and handle the Ready completely
+//     (persist, then send, then apply) before the next call into the node. The node takes
+//     everything a Ready carried as persisted from then on: the leader counts its own log end
+//     towards the high watermark only through it.
+//   - An answer returned by handle() is sent only after the Ready that follows it is persisted
+//     (call ready() first): a granted vote must be on disk before the candidate can see it.
+//   - After a restart, `committed` delivers the log again from its start once the high
+//     watermark is known (the high watermark itself is not persisted, as in KRaft).
+//
 // Thread: not thread-safe; one owner calls everything.
 #pragma once
 
@@ -53,7 +69,9 @@ struct Entry {
     std::int64_t base_offset = 0;
     std::int32_t epoch = 0;
     std::vector<Bytes> records;  // opaque to the core; at least one
-    std::int64_t next_offset() const { return base_offset + static_cast<std::int64_t>(records.size()); }
+    std::int64_t next_offset() const {
+        return base_offset + static_cast<std::int64_t>(records.size());
+    }
     bool operator==(const Entry&) const = default;
 };
 
@@ -68,14 +86,21 @@ struct QuorumState {
 enum class Role { Unattached, Voted, Candidate, Leader, Follower, Resigned, Observer };
 std::string_view role_name(Role role);  // "unattached", "voted", ..., as the UI shows them
 
+// The LeaderChange entry (see the header comment): true for the entry a new leader appends first.
+bool is_leader_change(const Entry& entry);
+// The leader named by a LeaderChange entry; nullopt when `entry` is not one.
+std::optional<NodeId> leader_change_leader(const Entry& entry);
+
 struct Config {
     NodeId id = 0;
-    std::vector<NodeId> voters;          // the quorum; `id` is an observer if absent
-    std::int64_t election_timeout_ms = 1000;   // controller.quorum.election.timeout.ms (lab default)
+    std::vector<NodeId> voters;               // the quorum; `id` is an observer if absent
+    std::int64_t election_timeout_ms = 1000;  // controller.quorum.election.timeout.ms (lab default)
     std::int64_t election_backoff_max_ms = 1000;
-    std::int64_t fetch_timeout_ms = 2000;      // controller.quorum.fetch.timeout.ms
-    std::int64_t request_timeout_ms = 2000;    // an unanswered request is retried after this
-    std::int64_t fetch_max_entries = 64;       // per Fetch response
+    std::int64_t fetch_timeout_ms = 2000;    // controller.quorum.fetch.timeout.ms
+    std::int64_t request_timeout_ms = 2000;  // an unanswered request is retried after this
+    std::int64_t retry_backoff_ms = 20;      // controller.quorum.retry.backoff.ms: wait after a
+                                             // failed request; base of the election backoff
+    std::int64_t fetch_max_entries = 64;     // per Fetch response
     std::uint64_t random_seed = 1;
 };
 
@@ -85,14 +110,15 @@ struct Config {
 struct VoteRequest {
     std::int32_t candidate_epoch = 0;
     NodeId candidate_id = kNoNode;
-    std::int32_t last_epoch = 0;        // epoch of the candidate's last entry
-    std::int64_t last_end_offset = 0;   // its log end offset
+    std::int32_t last_epoch = 0;       // epoch of the candidate's last entry
+    std::int64_t last_end_offset = 0;  // its log end offset
 };
 struct VoteResponse {
-    std::int32_t epoch = 0;             // the responder's epoch after handling the request
+    std::int32_t epoch = 0;  // the responder's epoch after handling the request
     NodeId leader_id = kNoNode;
     bool granted = false;
-    std::string reason;                 // plain words, for the election timeline ("already voted for 2 in epoch 5")
+    std::string
+        reason;  // plain words, for the election timeline ("already voted for 2 in epoch 5")
 };
 struct BeginQuorumEpochRequest {
     std::int32_t epoch = 0;
@@ -112,15 +138,15 @@ struct EndQuorumEpochResponse {
     NodeId leader_id = kNoNode;
 };
 struct FetchRequest {
-    NodeId replica_id = kNoNode;        // the fetcher (a voter or an observer)
-    std::int32_t current_epoch = 0;     // the fetcher's epoch
-    std::int64_t fetch_offset = 0;      // its log end offset
+    NodeId replica_id = kNoNode;          // the fetcher (a voter or an observer)
+    std::int32_t current_epoch = 0;       // the fetcher's epoch
+    std::int64_t fetch_offset = 0;        // its log end offset
     std::int32_t last_fetched_epoch = 0;  // epoch of its entry just below fetch_offset (0 if none)
 };
 enum class FetchError { None, NotLeader, FencedEpoch, UnknownEpoch };
 struct FetchResponse {
     FetchError error = FetchError::None;
-    std::int32_t epoch = 0;             // the responder's epoch
+    std::int32_t epoch = 0;  // the responder's epoch
     NodeId leader_id = kNoNode;
     std::int64_t high_watermark = -1;
     // When the fetcher's log diverges: truncate to end_offset (which is at most the fetch
@@ -129,8 +155,10 @@ struct FetchResponse {
     std::vector<Entry> entries;
 };
 
-using Request = std::variant<VoteRequest, BeginQuorumEpochRequest, EndQuorumEpochRequest, FetchRequest>;
-using Response = std::variant<VoteResponse, BeginQuorumEpochResponse, EndQuorumEpochResponse, FetchResponse>;
+using Request =
+    std::variant<VoteRequest, BeginQuorumEpochRequest, EndQuorumEpochRequest, FetchRequest>;
+using Response =
+    std::variant<VoteResponse, BeginQuorumEpochResponse, EndQuorumEpochResponse, FetchResponse>;
 
 // A request the node wants sent. The runtime delivers it and hands the answer (or its absence)
 // back with handle_response() / request_failed(), quoting `id`.
@@ -143,16 +171,17 @@ struct OutgoingRequest {
 // Something that happened, for events and the UI's election timeline.
 struct Change {
     enum class Kind {
-        RoleChanged,        // role / epoch / leader changed (see RaftNode accessors)
-        ElectionStarted,    // this node became candidate in `epoch`
-        VoteGranted,        // (candidate) `peer` granted its vote
-        VoteRejected,       // (candidate) `peer` refused, `reason` says why
-        VoteCast,           // (voter) this node voted for `peer` in `epoch`
-        ElectionWon,        // this node became leader of `epoch`
-        ElectionLost,       // a candidacy ended without winning (another leader, or timeout)
-        Resigned,           // this leader stepped down (`reason`)
-        Truncated,          // the log was cut at `offset` to match the leader
-        HighWatermark,      // the high watermark moved to `offset`
+        RoleChanged,      // role / epoch / leader changed (see RaftNode accessors); `reason`
+                          // starts with the new role's name ("candidate: ...")
+        ElectionStarted,  // this node became candidate in `epoch`
+        VoteGranted,      // (candidate) `peer` granted its vote
+        VoteRejected,     // (candidate) `peer` refused, `reason` says why
+        VoteCast,         // (voter) this node voted for `peer` in `epoch`
+        ElectionWon,      // this node became leader of `epoch`
+        ElectionLost,     // a candidacy ended without winning (another leader, or timeout)
+        Resigned,         // this leader stepped down (`reason`)
+        Truncated,        // the log was cut at `offset` to match the leader
+        HighWatermark,    // the high watermark moved to `offset`
     };
     Kind kind;
     std::int32_t epoch = 0;
@@ -165,11 +194,11 @@ struct Change {
 // the log changes (truncate first, then append) before sending `requests`; then apply
 // `committed`, in order.
 struct Ready {
-    std::optional<QuorumState> quorum_state;      // changed: persist
-    std::optional<std::int64_t> truncate_to;      // drop every entry at or above this offset
-    std::vector<Entry> append;                    // then append these
+    std::optional<QuorumState> quorum_state;  // changed: persist
+    std::optional<std::int64_t> truncate_to;  // drop every entry at or above this offset
+    std::vector<Entry> append;                // then append these
     std::vector<OutgoingRequest> requests;
-    std::vector<Entry> committed;                 // newly below the high watermark
+    std::vector<Entry> committed;  // newly below the high watermark
     std::vector<Change> changes;
     bool empty() const {
         return !quorum_state && !truncate_to && append.empty() && requests.empty() &&
@@ -191,11 +220,15 @@ class RaftNode {
 
     // Incoming requests, answered at once (the runtime sends the answer back).
     VoteResponse handle(const VoteRequest& r, NodeId from, std::int64_t now_ms);
-    BeginQuorumEpochResponse handle(const BeginQuorumEpochRequest& r, NodeId from, std::int64_t now_ms);
+    BeginQuorumEpochResponse handle(const BeginQuorumEpochRequest& r, NodeId from,
+                                    std::int64_t now_ms);
     EndQuorumEpochResponse handle(const EndQuorumEpochRequest& r, NodeId from, std::int64_t now_ms);
     FetchResponse handle(const FetchRequest& r, NodeId from, std::int64_t now_ms);
     // True when a Fetch from `r` would return nothing new right now (no entries, no new high
-    // watermark, no divergence): the runtime may hold it (long poll) until propose() or a tick.
+    // watermark, no divergence, and no news for the leader): the runtime may hold it (long poll)
+    // until this turns false, for at most a fraction of fetch_timeout_ms (Kafka holds 500 ms of
+    // 2000) and less than the fetcher's request_timeout_ms; a held fetch does not yet count for
+    // check quorum.
     bool fetch_would_wait(const FetchRequest& r) const;
 
     // The answer to one of our requests, or its failure (timeout, connection lost).
@@ -203,17 +236,22 @@ class RaftNode {
     void request_failed(std::uint64_t request_id, std::int64_t now_ms);
 
     // Leader only: append records as one entry of the current epoch. Returns the entry's base
-    // offset, or nullopt when this node is not the leader (or has resigned).
+    // offset, or nullopt when this node is not the leader (or has resigned), when `records` is
+    // empty, or when a record starts with the reserved byte 0x00 (see is_leader_change()).
     std::optional<std::int64_t> propose(std::vector<Bytes> records, std::int64_t now_ms);
     // Leader only: step down now (EndQuorumEpoch to the voters).
     void resign(std::int64_t now_ms);
+    // Voter only, and not while leader: start an election now, as if the election timer had
+    // fired (tests, and the lab's "force an election" action). Does nothing on an observer or a
+    // leader.
+    void campaign(std::int64_t now_ms);
 
     Ready ready();
 
     // State, for the runtime and the UI.
     Role role() const;
     std::int32_t epoch() const;
-    NodeId leader() const;       // kNoNode when unknown
+    NodeId leader() const;  // kNoNode when unknown (and on a resigned leader)
     NodeId voted_for() const;
     std::int64_t log_start_offset() const;
     std::int64_t log_end_offset() const;

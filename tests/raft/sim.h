@@ -1,0 +1,234 @@
+// A simulated quorum for testing the raft core (engine/raft/): nodes with a durable store that
+// survives crashes, a network that can drop, delay, duplicate, reorder and partition, a clock,
+// and a checker of Raft's safety properties that runs after every step.
+//
+// One Cluster serves three kinds of test: the property tests drive it step by step, the golden
+// transcripts (transcript.h) deliver its messages on command and print what happens, and the
+// random simulation (run_simulation) lets a seeded generator choose everything. Nothing here
+// reads a clock or a global random source: a seed replays a run exactly.
+//
+// The cluster plays the runtime's part of raft.h's contract: after every input it calls
+// ready(), persists the quorum state and the log changes, then sends the requests, then
+// applies the committed entries; an answer to a request leaves only after that. A crash keeps
+// exactly what was persisted; a restart builds a new RaftNode from it. Fetches that would wait
+// are held at the leader (long poll) until fetch_would_wait() turns false or they time out.
+//
+// Thread: single-threaded, like the core.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "raft/raft.h"
+
+namespace kraftlab::raft::sim {
+
+struct Message {
+    enum class Type { Request, Response, Failure };  // Failure: "could not reach", to the sender
+    Type type = Type::Request;
+    std::uint64_t seq = 0;  // send order
+    NodeId from = kNoNode;
+    NodeId to = kNoNode;
+    std::uint64_t request_id = 0;
+    std::uint64_t incarnation = 0;  // of the requester: answers to an earlier life are lost
+    Request request;
+    Response response;
+    std::int64_t deliver_at_ms = 0;
+};
+
+// Network faults, drawn per message from the cluster's seeded generator. All zero: every message
+// arrives, once, in order, when delivered.
+struct Faults {
+    double drop = 0;
+    double duplicate = 0;
+    std::int64_t delay_min_ms = 0;
+    std::int64_t delay_max_ms = 0;
+    double long_delay = 0;  // chance of a delay up to long_delay_max_ms (stale messages)
+    std::int64_t long_delay_max_ms = 0;
+    double notify_failure = 0;  // chance an undeliverable request is reported to its sender
+};
+
+struct Options {
+    std::vector<NodeId> voters{1, 2, 3};
+    std::vector<NodeId> observers;
+    Config config;  // timeouts for every node; id, voters and random_seed are set per node
+    std::uint64_t seed = 1;
+    bool long_poll = true;
+    std::int64_t fetch_hold_max_ms = 300;
+    Faults faults;
+};
+
+struct Durable {
+    QuorumState state;
+    std::vector<Entry> log;
+};
+
+struct Node {
+    struct Held {
+        Message message;
+        std::int64_t since_ms = 0;
+    };
+    NodeId id = kNoNode;
+    bool voter = false;
+    Durable disk;
+    std::optional<RaftNode> raft;  // empty while crashed
+    std::uint64_t incarnation = 0;
+    std::vector<Entry> applied;  // committed entries applied in this incarnation, in order
+    std::vector<Held> held;      // fetches held here (long poll)
+};
+
+class Cluster;
+
+// Raft's safety properties, checked after every step (check()) and at the moments the cluster
+// persists or answers (the on_* hooks). The first violation is kept; later ones are counted.
+class Checker {
+  public:
+    void check(const Cluster& c);
+    void check_log_matching(const Cluster& c);  // every pair of logs; costlier, call now and then
+
+    void on_state_persisted(const Node& n, const QuorumState& before, const QuorumState& after);
+    void on_vote_answered(const Node& n, NodeId candidate, const VoteResponse& r);
+    void on_restart(const Node& n);
+    void on_durable_truncated(const Node& n, std::int64_t offset);
+    void violation(std::string what);
+
+    bool ok() const { return violations_ == 0; }
+    const std::string& first_violation() const { return first_; }
+    std::int64_t committed_end() const {
+        return committed_.empty() ? 0 : committed_.back().next_offset();
+    }
+    const std::vector<Entry>& committed() const { return committed_; }
+    // Epochs in which some node was leader, and who.
+    const std::map<std::int32_t, NodeId>& leaders() const { return leaders_; }
+
+  private:
+    struct Track {
+        std::int64_t high_watermark = -1;  // this incarnation
+        std::int64_t checked_to = 0;       // log below this compared with committed_ (this life)
+        std::size_t applied_checked = 0;   // node.applied[0, this) compared with committed_
+        std::int32_t epoch = 0;            // highest seen, over all lives
+        std::int64_t durable_match = 0;    // voters: disk log equals committed_ below this
+    };
+    const Entry* committed_at(std::int64_t base_offset) const;
+    void check_leader_has_committed(const Node& n, std::size_t from_index);
+
+    std::map<NodeId, Track> tracks_;
+    std::map<std::int32_t, NodeId> leaders_;
+    std::vector<Entry> committed_;
+    std::vector<std::int32_t> committed_epoch_;  // epoch of the node that first showed it committed
+    const Cluster* cluster_ = nullptr;
+    std::string first_;
+    std::int64_t violations_ = 0;
+};
+
+class Cluster {
+  public:
+    explicit Cluster(Options options);
+
+    std::int64_t now_ms() const { return now_ms_; }
+    // Time passes by `ms`: every live node ticks, held fetches past their hold are answered.
+    void tick(std::int64_t ms);
+
+    // Messages sent and not yet delivered, in send order.
+    const std::vector<Message>& in_flight() const { return in_flight_; }
+    // Delivers (or drops, if the link is cut or the receiver is down) in_flight()[index].
+    void deliver(std::size_t index);
+    // Drops in_flight()[index] without delivering it.
+    void drop(std::size_t index);
+
+    // Links: nodes in different groups cannot reach each other; nodes in no group reach all.
+    void partition(const std::vector<std::vector<NodeId>>& groups);
+    void heal();
+    bool connected(NodeId a, NodeId b) const;
+
+    void crash(NodeId id);
+    void restart(NodeId id);
+
+    std::optional<std::int64_t> propose(NodeId id, std::vector<Bytes> records);
+    void campaign(NodeId id);
+    void resign(NodeId id);
+
+    Node& node(NodeId id);
+    const Node& node(NodeId id) const;
+    const std::vector<NodeId>& ids() const { return ids_; }
+    const std::vector<NodeId>& voters() const { return options_.voters; }
+    // The live leader with the highest epoch, if any.
+    std::optional<NodeId> leader() const;
+
+    Options& options() { return options_; }
+    Checker& checker() { return checker_; }
+    const Checker& checker() const { return checker_; }
+    std::int64_t messages_delivered() const { return delivered_; }
+
+    // Every delivery, drop, hold and node change as one line (transcripts, --trace).
+    std::function<void(const std::string&)> trace;
+
+  private:
+    Config config_for(const Node& n) const;
+    void send(Message m);
+    void handle_request(Node& n, const Message& m, const char* note);
+    void process(Node& n);  // ready() until empty: persist, send, apply
+    void release_held(Node& n);
+    void report(const std::string& line) {
+        if (trace) trace(line);
+    }
+    void notify_failure(const Message& m);
+
+    Options options_;
+    std::vector<NodeId> ids_;
+    std::map<NodeId, Node> nodes_;
+    std::map<NodeId, int> group_;  // partition group; absent: reaches everyone
+    std::vector<Message> in_flight_;
+    std::uint64_t next_seq_ = 1;
+    std::int64_t now_ms_ = 0;
+    std::int64_t delivered_ = 0;
+    std::mt19937_64 rng_;
+    Checker checker_;
+};
+
+// --- text, for traces and transcripts ------------------------------------------------------
+std::string records_text(const std::vector<Bytes>& records);  // "a,b" or "<leader 2>"
+std::string entry_text(const Entry& e);                       // "3@e2:a,b"
+std::string message_text(const Message& m);                   // "1->2 Vote epoch=1 ..."
+std::string change_text(NodeId node, const Change& c);        // "2: voted for 1 in epoch 1"
+std::string status_text(const Node& n);                       // one line per node
+Bytes bytes_of(const std::string& s);
+
+// --- the random simulation -----------------------------------------------------------------
+struct SimulationOptions {
+    std::uint64_t seed = 1;
+    std::int64_t chaos_ms = 15000;           // safety phase: faults on
+    std::int64_t liveness_bound_ms = 30000;  // after healing, convergence must come within this
+    std::int64_t tick_ms = 10;
+    bool trace = false;  // print every step to stderr
+};
+
+struct SimulationStats {
+    int voters = 0;
+    std::int64_t steps = 0;
+    std::int64_t messages = 0;
+    std::int64_t elections = 0;  // epochs that had a leader
+    std::int64_t crashes = 0;
+    std::int64_t partitions = 0;
+    std::int64_t first_leader_ms = -1;  // from the start, faults on
+    std::int64_t converged_after_heal_ms = -1;
+    std::int64_t proposals = 0;                   // accepted by a leader
+    std::vector<std::int64_t> commit_latency_ms;  // proposal accepted -> its leader's HW past it
+    std::int64_t committed_end = 0;
+};
+
+struct SimulationResult {
+    bool ok = true;
+    std::string failure;  // the first violated property, or the liveness failure
+    SimulationStats stats;
+    std::vector<std::string> trace_tail;  // the last lines of the trace, on failure
+};
+
+SimulationResult run_simulation(const SimulationOptions& options);
+
+}  // namespace kraftlab::raft::sim

@@ -1,0 +1,42 @@
+// Negative control: the simulation's checker must be able to fail. This executable links a copy
+// of the raft core built with one deliberate bug (KRAFTLAB_RAFT_TEST_FAULT, see
+// engine/raft/raft.cpp and tests/raft/CMakeLists.txt), runs seeds until the checker reports a
+// violation, and fails if none does within the budget.
+//
+//   fault 1: votes are granted without the log up-to-date check
+//   fault 2: the leader commits without an entry of its own epoch (the paper's figure 8)
+//
+//   KRAFTLAB_RAFT_NEGATIVE_SEEDS=N   the budget of seeds (default 500)
+#include <QtTest>
+#include <cstdlib>
+
+#include "sim.h"
+
+using namespace kraftlab::raft::sim;
+
+class RaftNegativeControlTest : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void the_checker_catches_a_broken_core() {
+        const char* env = std::getenv("KRAFTLAB_RAFT_NEGATIVE_SEEDS");
+        const std::uint64_t budget = env && *env ? std::strtoull(env, nullptr, 10) : 500;
+        for (std::uint64_t seed = 1; seed <= budget; ++seed) {
+            SimulationOptions options;
+            options.seed = seed;
+            const SimulationResult r = run_simulation(options);
+            if (!r.ok) {
+                qInfo("fault %d caught at seed %llu of %llu: %s", KRAFTLAB_RAFT_TEST_FAULT,
+                      static_cast<unsigned long long>(seed),
+                      static_cast<unsigned long long>(budget), r.failure.c_str());
+                return;
+            }
+        }
+        QFAIL(qPrintable(QString("fault %1 went unnoticed for %2 seeds: the checker is blind to it")
+                             .arg(KRAFTLAB_RAFT_TEST_FAULT)
+                             .arg(budget)));
+    }
+};
+
+QTEST_APPLESS_MAIN(RaftNegativeControlTest)
+#include "test_raft_negative.moc"
