@@ -54,26 +54,6 @@ void read_topic_name_or_id(Reader& in, std::string& name, Uuid& id, std::int16_t
     }
 }
 
-// Writes one tagged field: tag, size, then the body written by write_body. Tagged struct values
-// are themselves flexible structs, so they end with their own (empty) tagged-field section.
-template <typename WriteBody>
-void write_tagged_field(Writer& out, std::uint32_t tag, bool is_struct, WriteBody&& write_body) {
-    Bytes body;
-    Writer w(body);
-    write_body(w);
-    if (is_struct) w.empty_tagged_fields();
-    out.uvarint(tag);
-    out.uvarint(static_cast<std::uint32_t>(body.size()));
-    out.raw(body);
-}
-
-// The end of a tagged struct value: its own tagged fields, and nothing after them. A size that
-// disagrees with the content is malformed.
-void finish_tagged_struct(Reader& field) {
-    field.tagged_fields();
-    if (!field.at_end()) field.fail();
-}
-
 }  // namespace
 
 void FetchRequest::encode(Writer& out, std::int16_t version) const {

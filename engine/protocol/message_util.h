@@ -112,6 +112,46 @@ inline void write_int32_array(Writer& out, const std::vector<std::int32_t>& valu
         out.i32(v);
 }
 
+// Arrays of UUIDs (log directory ids).
+inline void read_uuid_array(Reader& in, std::vector<Uuid>& out, bool flexible = false) {
+    std::int32_t n = read_array_length(in, 16, flexible);
+    read_elements(in, n, out, [&](Uuid& v) { v = in.uuid(); });
+}
+
+inline void write_uuid_array(Writer& out, const std::vector<Uuid>& values, bool flexible = false) {
+    write_array_length(out, values.size(), flexible);
+    for (const auto& v : values)
+        out.uuid(v);
+}
+
+// Writes one tagged field: tag, size, then the body written by write_body. A struct value is itself
+// a flexible struct, so it ends with its own (empty) tagged-field section; an array value does not
+// (its elements carry their own). The caller writes the field count first, counting only fields
+// that differ from their defaults, as Kafka's generator does.
+template <typename WriteBody>
+void write_tagged_field(Writer& out, std::uint32_t tag, bool is_struct, WriteBody&& write_body) {
+    Bytes body;
+    Writer w(body);
+    write_body(w);
+    if (is_struct) w.empty_tagged_fields();
+    out.uvarint(tag);
+    out.uvarint(static_cast<std::uint32_t>(body.size()));
+    out.raw(body);
+}
+
+// The end of a tagged struct value: its own tagged fields, and nothing after them. A size that
+// disagrees with the content is malformed.
+inline void finish_tagged_struct(Reader& field) {
+    field.tagged_fields();
+    if (!field.at_end()) field.fail();
+}
+
+// The end of a tagged value that is not a struct (an array, a string): the declared size must be
+// exactly what the value used.
+inline void finish_tagged_value(Reader& field) {
+    if (!field.at_end()) field.fail();
+}
+
 // Minimum wire size of a string, and of an array's length prefix, in each encoding.
 inline constexpr std::size_t min_string_bytes(bool flexible) {
     return flexible ? 1 : 2;
