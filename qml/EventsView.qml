@@ -47,6 +47,7 @@ Panel {
                 model: [
                     { label: "All", group: "" },
                     { label: "Cluster", group: "cluster" },
+                    { label: "Quorum", group: "quorum" },
                     { label: "Topics", group: "topics" },
                     { label: "Clients", group: "clients" },
                     { label: "Data", group: "data" },

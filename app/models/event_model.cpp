@@ -75,7 +75,16 @@ QString EventModel::group_of(EventKind kind) {
         case EventKind::ClientRejected:
             return "clients";
         case EventKind::CommandFailed:
+        case EventKind::SettingsChanged:
             return "cluster";
+        case EventKind::ElectionStarted:
+        case EventKind::VoteCast:
+        case EventKind::VoteRefused:
+        case EventKind::ControllerElected:
+        case EventKind::ControllerResigned:
+        case EventKind::QuorumChanged:
+        case EventKind::MetadataTruncated:
+            return "quorum";
     }
     return "cluster";
 }
@@ -88,6 +97,8 @@ QString EventModel::severity_of(EventKind kind) {
         case EventKind::ClientRejected:
         case EventKind::ProducerError:
         case EventKind::ConsumerError:
+        case EventKind::ControllerResigned:
+        case EventKind::MetadataTruncated:
             return "warning";
         case EventKind::NodeFailed:
         case EventKind::CommandFailed:

@@ -25,7 +25,7 @@ class EventModel : public QAbstractListModel {
         TimeRole = Qt::UserRole + 1,  // "14:03:27.412"
         TimeMsRole,
         KindRole,      // "topic_created"
-        GroupRole,     // "cluster", "topics", "clients", "data", "problems"
+        GroupRole,     // "cluster", "quorum", "topics", "clients", "data", "problems"
         SeverityRole,  // "info", "warning", "error"
         NodeRole,      // "broker-2"
         TopicRole,

@@ -7,6 +7,10 @@
 #include "core/thread_name.h"
 #include "net/frame_io.h"
 #include "protocol/api_versions.h"
+#include "protocol/broker_heartbeat.h"
+#include "protocol/broker_registration.h"
+#include "protocol/create_topics.h"
+#include "protocol/delete_topics.h"
 
 namespace kraftlab::broker {
 
@@ -26,10 +30,8 @@ constexpr auto kStopGrace = std::chrono::seconds(5);
 }  // namespace
 
 
-Broker::Broker(BrokerConfig config, ControllerChannel& controller, core::EventBus& events,
-               core::SnapshotBoard& snapshots)
+Broker::Broker(BrokerConfig config, core::EventBus& events, core::SnapshotBoard& snapshots)
     : config_(std::move(config)),
-      controller_(controller),
       events_(events),
       snapshots_(snapshots),
       image_(metadata::MetadataImage::empty()) {}
@@ -60,9 +62,41 @@ std::optional<std::string> Broker::start() {
     logs_ = std::make_unique<LogManager>(config_.data_dir, config_.log, config_.node_id, events_);
     logs_->load_existing();
 
+    // The metadata log, followed as an observer of the controller quorum: the broker learns
+    // every topic, leader and broker from it.
+    raft::Config observer;
+    observer.id = config_.node_id;
+    for (const auto& c : config_.controllers) observer.voters.push_back(c.id);
+    observer.random_seed = static_cast<std::uint64_t>(config_.node_id) * 7919 + 1;
+    raft::RaftDriver::Hooks hooks;
+    hooks.apply = [this](const std::vector<raft::Entry>& committed) {
+        std::vector<IndexedRecord> records;
+        for (const auto& e : committed) {
+            for (std::size_t i = 0; i < e.records.size(); ++i) {
+                // The leader's epoch marker and record types this lab does not know are skipped.
+                if (auto r = metadata::decode_record(e.records[i])) {
+                    records.emplace_back(e.base_offset + static_cast<std::int64_t>(i), std::move(*r));
+                }
+            }
+        }
+        if (!records.empty()) apply_metadata(records);
+    };
+    raft::RaftDriver::Options fetch_options;
+    fetch_options.cluster_id = config_.cluster_id;
+    fetch_options.client_id = "broker-" + std::to_string(config_.node_id);
+    metadata_fetcher_ = std::make_unique<raft::RaftDriver>(
+        *io_, raft::RaftNode(observer, {}, {}, 0), config_.controllers, std::move(hooks), fetch_options);
+    std::vector<net::ControllerAddress> controllers;
+    for (const auto& c : config_.controllers) controllers.push_back({c.id, c.host, c.port});
+    controller_client_ = std::make_unique<net::ControllerClient>(io_->get_executor(), std::move(controllers),
+                                                                 "broker-" + std::to_string(config_.node_id));
+
     snapshot_timer_ = std::make_unique<asio::steady_timer>(*io_);
+    lifecycle_timer_ = std::make_unique<asio::steady_timer>(*io_);
     server_->start();
+    metadata_fetcher_->start();
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
+    asio::co_spawn(*io_, lifecycle_loop(), asio::detached);
     running_ = true;
     thread_ = std::thread([this] {
         core::name_this_thread("broker-" + std::to_string(config_.node_id));
@@ -88,9 +122,10 @@ void Broker::stop(bool orderly) {
             t->cancel();
         for (auto* t : metadata_waiters_)
             t->cancel();
-        for (auto& [id, call] : pending_calls_)
-            call->timer->cancel();
         snapshot_timer_->cancel();
+        lifecycle_timer_->cancel();
+        metadata_fetcher_->stop();
+        controller_client_->close();
     });
     // Every coroutine sees stopping_ and ends; run() then returns. A coroutine stuck in a
     // syscall would be a bug: the grace period turns it into a forced stop instead of a hang.
@@ -100,15 +135,22 @@ void Broker::stop(bool orderly) {
         done.wait();
     }
     logs_->close_all(orderly);
+    metadata_fetcher_.reset();
+    controller_client_.reset();
     snapshot_timer_.reset();
+    lifecycle_timer_.reset();
     server_.reset();
     io_.reset();  // destroys any coroutine frame still pending
     snapshots_.mark_down(config_.node_id);
 }
 
-Broker::MetadataInbox Broker::metadata_inbox() {
-    return {mailbox_,
-            [this](const std::vector<IndexedRecord>& records) { apply_metadata(records); }};
+void Broker::set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms, std::int32_t session_timeout_ms) {
+    if (!mailbox_) return;
+    mailbox_->post([this, heartbeat_interval_ms, session_timeout_ms] {
+        config_.heartbeat_interval_ms = heartbeat_interval_ms;
+        config_.session_timeout_ms = session_timeout_ms;
+        lifecycle_timer_->cancel();  // the next heartbeat goes out on the new interval
+    });
 }
 
 void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
@@ -223,49 +265,118 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
 // ---------------------------------------------------------------------------------------------
 // Controller calls and waits
 
-net::awaitable<std::vector<metadata::TopicResult>> Broker::call_controller(
-    std::vector<std::string> names,
-    const std::function<void(ControllerChannel::TopicsDone)>& send) {
-    asio::steady_timer timer(*io_, std::chrono::milliseconds(config_.controller_timeout_ms));
-    PendingCall call{&timer, std::nullopt};
-    const std::uint64_t id = next_call_id_++;
-    pending_calls_[id] = &call;
-    send([mailbox = mailbox_, this, id](std::vector<metadata::TopicResult> r) {
-        mailbox->post([this, id, r = std::move(r)]() mutable {
-            auto it = pending_calls_.find(id);
-            if (it == pending_calls_.end()) return;
-            it->second->result = std::move(r);
-            it->second->timer->cancel();
-        });
-    });
-    error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    pending_calls_.erase(id);
-    if (call.result) co_return std::move(*call.result);
-    std::vector<metadata::TopicResult> failed;
-    for (auto& n : names) {
-        failed.push_back({n, protocol::ErrorCode::REQUEST_TIMED_OUT,
-                          "the controller did not answer within " +
-                              std::to_string(config_.controller_timeout_ms) + " ms"});
-    }
-    co_return failed;
+namespace {
+
+std::vector<metadata::TopicResult> all_failed(const std::vector<std::string>& names, protocol::ErrorCode code,
+                                              const std::string& why) {
+    std::vector<metadata::TopicResult> out;
+    for (const auto& n : names) out.push_back({n, code, why});
+    return out;
 }
+
+}  // namespace
 
 net::awaitable<std::vector<metadata::TopicResult>> Broker::call_create_topics(
     std::vector<metadata::NewTopic> topics, bool validate_only) {
     std::vector<std::string> names;
-    for (const auto& t : topics)
+    protocol::CreateTopicsRequest req;
+    req.timeout_ms = config_.controller_timeout_ms;
+    req.validate_only = validate_only;
+    for (const auto& t : topics) {
         names.push_back(t.name);
-    co_return co_await call_controller(std::move(names), [&](ControllerChannel::TopicsDone done) {
-        controller_.create_topics(std::move(topics), validate_only, std::move(done));
-    });
+        protocol::CreateTopicsRequest::CreatableTopic c;
+        c.name = t.name;
+        c.num_partitions = t.num_partitions;
+        c.replication_factor = t.replication_factor;
+        for (const auto& [p, ids] : t.assignments) c.assignments.push_back({p, ids});
+        for (const auto& [k, v] : t.configs) c.configs.push_back({k, v});
+        req.topics.push_back(std::move(c));
+    }
+    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
+    auto r = co_await controller_client_->create_topics(req, config_.controller_timeout_ms);
+    if (!r.ok()) {
+        co_return all_failed(names, protocol::ErrorCode::REQUEST_TIMED_OUT,
+                             "no active controller answered within " +
+                                 std::to_string(config_.controller_timeout_ms) + " ms: " + r.error().message);
+    }
+    std::vector<metadata::TopicResult> out;
+    for (const auto& t : r->topics) {
+        out.push_back({t.name, static_cast<protocol::ErrorCode>(t.error_code), t.error_message.value_or("")});
+    }
+    co_return out;
 }
 
 net::awaitable<std::vector<metadata::TopicResult>> Broker::call_delete_topics(
     std::vector<std::string> names) {
-    co_return co_await call_controller(names, [&](ControllerChannel::TopicsDone done) {
-        controller_.delete_topics(names, std::move(done));
-    });
+    protocol::DeleteTopicsRequest req;
+    req.topic_names = names;
+    req.timeout_ms = config_.controller_timeout_ms;
+    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
+    auto r = co_await controller_client_->delete_topics(req, config_.controller_timeout_ms);
+    if (!r.ok()) {
+        co_return all_failed(names, protocol::ErrorCode::REQUEST_TIMED_OUT,
+                             "no active controller answered within " +
+                                 std::to_string(config_.controller_timeout_ms) + " ms: " + r.error().message);
+    }
+    std::vector<metadata::TopicResult> out;
+    for (const auto& t : r->responses) {
+        out.push_back({t.name, static_cast<protocol::ErrorCode>(t.error_code),
+                       t.error_code == 0 ? "" : std::string(protocol::error_message(static_cast<protocol::ErrorCode>(t.error_code)))});
+    }
+    co_return out;
+}
+
+net::awaitable<void> Broker::lifecycle_loop() {
+    const protocol::Uuid incarnation = protocol::Uuid::random();
+    bool reported_wait = false;
+    auto sleep = [this](std::int32_t ms) -> net::awaitable<void> {
+        lifecycle_timer_->expires_after(std::chrono::milliseconds(ms));
+        error_code ec;
+        co_await lifecycle_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    };
+    while (!stopping_) {
+        protocol::BrokerRegistrationRequest reg;
+        reg.broker_id = config_.node_id;
+        reg.cluster_id = config_.cluster_id;
+        reg.incarnation_id = incarnation;
+        reg.listeners.push_back({"PLAINTEXT", config_.host, port_, 0});
+        reg.rack = std::nullopt;
+        controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
+        auto r = co_await controller_client_->register_broker(reg, 2000);
+        if (stopping_) co_return;
+        if (!r.ok() || r->error_code != 0) {
+            const auto code = r.ok() ? static_cast<protocol::ErrorCode>(r->error_code) : protocol::ErrorCode::NONE;
+            if (code == protocol::ErrorCode::DUPLICATE_BROKER_REGISTRATION && !reported_wait) {
+                reported_wait = true;
+                events_.publish(EventKind::BrokerRegistered, NodeRef::broker(config_.node_id),
+                                "broker " + std::to_string(config_.node_id) +
+                                    " waits to register: the controller still holds its previous "
+                                    "session until broker.session.timeout.ms passes");
+            }
+            co_await sleep(200);
+            continue;
+        }
+        broker_epoch_ = r->broker_epoch;
+        active_controller_ = controller_client_->last_answered();
+        while (!stopping_) {
+            protocol::BrokerHeartbeatRequest hb;
+            hb.broker_id = config_.node_id;
+            hb.broker_epoch = broker_epoch_;
+            hb.current_metadata_offset = image_->offset();
+            controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
+            auto h = co_await controller_client_->heartbeat(hb, config_.heartbeat_interval_ms);
+            if (stopping_) co_return;
+            if (h.ok() && h->error_code == 0) {
+                last_heartbeat_ack_ms_ = core::now_unix_ms();
+                active_controller_ = controller_client_->last_answered();
+            } else if (h.ok() && (h->error_code == protocol::to_wire(protocol::ErrorCode::STALE_BROKER_EPOCH) ||
+                                  h->error_code == protocol::to_wire(protocol::ErrorCode::BROKER_ID_NOT_REGISTERED))) {
+                broker_epoch_ = -1;
+                break;  // register again
+            }
+            co_await sleep(config_.heartbeat_interval_ms);
+        }
+    }
 }
 
 net::awaitable<void> Broker::await_topics(std::vector<std::string> names, bool present,
@@ -328,6 +439,12 @@ void Broker::publish_snapshot() {
     s->fetch_requests_total = fetch_requests_total_;
     s->bytes_received_total = server_->bytes_received_total();
     s->bytes_sent_total = server_->bytes_sent_total();
+    s->broker_epoch = broker_epoch_;
+    if (const auto* me = image_->broker(config_.node_id)) s->fenced = me->fenced;
+    s->active_controller = active_controller_;
+    s->last_heartbeat_ack_ms = last_heartbeat_ack_ms_;
+    s->heartbeat_interval_ms = config_.heartbeat_interval_ms;
+    s->session_timeout_ms = config_.session_timeout_ms;
     logs_->for_each([&](HostedPartition& p) {
         if (!p.log) return;
         core::PartitionSnapshot ps;

@@ -25,14 +25,16 @@
 #include <vector>
 
 #include "broker/broker_config.h"
-#include "broker/controller_channel.h"
 #include "broker/log_manager.h"
 #include "core/events.h"
 #include "core/mailbox.h"
 #include "core/snapshots.h"
 #include "metadata/image.h"
+#include "metadata/replication_control.h"
 #include "net/asio.h"
+#include "net/controller_client.h"
 #include "net/kafka_server.h"
+#include "raft/driver.h"
 #include "protocol/header.h"
 
 namespace kraftlab::broker {
@@ -41,8 +43,7 @@ using IndexedRecord = std::pair<std::int64_t, metadata::MetadataRecord>;
 
 class Broker {
   public:
-    Broker(BrokerConfig config, ControllerChannel& controller, core::EventBus& events,
-           core::SnapshotBoard& snapshots);
+    Broker(BrokerConfig config, core::EventBus& events, core::SnapshotBoard& snapshots);
     ~Broker();
     Broker(const Broker&) = delete;
     Broker& operator=(const Broker&) = delete;
@@ -59,18 +60,10 @@ class Broker {
     std::uint16_t port() const { return port_; }
     const std::string& host() const { return config_.host; }
     bool running() const { return running_.load(); }
+    // The heartbeat interval and the session timeout the controllers apply (shown in snapshots),
+    // changed while running.
+    void set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms, std::int32_t session_timeout_ms);
 
-    // Where the controller sends metadata records (in log order). The inbox stays safe to use
-    // after this broker is killed and destroyed: deliveries are then dropped. Records at or
-    // below the broker's image offset are ignored, so redelivery is harmless. Valid after start().
-    struct MetadataInbox {
-        core::MailboxPtr mailbox;
-        std::function<void(const std::vector<IndexedRecord>&)> apply;  // runs on the node thread
-        void deliver(std::vector<IndexedRecord> records) const {
-            mailbox->post([apply = apply, records = std::move(records)] { apply(records); });
-        }
-    };
-    MetadataInbox metadata_inbox();
 
   private:
     // What the node does after handling one request.
@@ -112,6 +105,9 @@ class Broker {
 
     net::awaitable<void> snapshot_loop();
     void apply_metadata(const std::vector<IndexedRecord>& records);
+    // Registers with the active controller, then heartbeats every heartbeat_interval_ms; the
+    // controller fences this broker when they stop (broker.session.timeout.ms).
+    net::awaitable<void> lifecycle_loop();
     void publish_snapshot();
     void reject_client(const net::SessionInfo& session, const std::string& explain);
     // The partition's state if this broker leads it and has its log; else the Kafka error a
@@ -122,13 +118,8 @@ class Broker {
     // Wakes fetches waiting for data (called after every append).
     void notify_appended();
 
-    // Awaitable controller calls: resume on the node thread with the controller's answer, or
-    // with every topic failed (REQUEST_TIMED_OUT) after controller_timeout_ms. The controller's
-    // reply carries only plain data and a call id, so a reply that arrives after this broker
-    // was killed touches nothing of it.
-    net::awaitable<std::vector<metadata::TopicResult>> call_controller(
-        std::vector<std::string> names,
-        const std::function<void(ControllerChannel::TopicsDone)>& send);
+    // Forwarded to the active controller (CreateTopics / DeleteTopics over TCP); every topic
+    // failed with REQUEST_TIMED_OUT when no controller answers within controller_timeout_ms.
     net::awaitable<std::vector<metadata::TopicResult>> call_create_topics(
         std::vector<metadata::NewTopic> topics, bool validate_only);
     net::awaitable<std::vector<metadata::TopicResult>> call_delete_topics(
@@ -139,7 +130,6 @@ class Broker {
                                       std::int32_t timeout_ms);
 
     BrokerConfig config_;
-    ControllerChannel& controller_;
     core::EventBus& events_;
     core::SnapshotBoard& snapshots_;
 
@@ -158,12 +148,13 @@ class Broker {
     std::list<net::asio::steady_timer*> data_waiters_;
     std::list<net::asio::steady_timer*> metadata_waiters_;
     std::unique_ptr<net::asio::steady_timer> snapshot_timer_;
-    struct PendingCall {
-        net::asio::steady_timer* timer;
-        std::optional<std::vector<metadata::TopicResult>> result;
-    };
-    std::map<std::uint64_t, PendingCall*> pending_calls_;
-    std::uint64_t next_call_id_ = 1;
+    std::unique_ptr<net::asio::steady_timer> lifecycle_timer_;
+    // The metadata log, followed as a raft observer (not a voter).
+    std::unique_ptr<raft::RaftDriver> metadata_fetcher_;
+    std::unique_ptr<net::ControllerClient> controller_client_;
+    std::int64_t broker_epoch_ = -1;
+    std::int32_t active_controller_ = -1;
+    std::int64_t last_heartbeat_ack_ms_ = 0;
 
     // Counters for snapshots (the server counts requests and bytes).
     std::uint64_t produce_requests_total_ = 0;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "raft/driver.h"
 #include "storage/partition_log.h"
 
 namespace kraftlab::broker {
@@ -29,6 +30,15 @@ struct BrokerConfig {
     std::int32_t snapshot_interval_ms = 250;
     // How long a CreateTopics/DeleteTopics/auto-creation waits for the controller at most.
     std::int32_t controller_timeout_ms = 10000;
+
+    // The controller quorum (controller.quorum.voters): where the metadata log and the active
+    // controller are.
+    std::vector<raft::PeerAddress> controllers;
+    // broker.heartbeat.interval.ms (Kafka: 2000). The lab's is shorter so that demos move.
+    std::int32_t heartbeat_interval_ms = 1000;
+    // broker.session.timeout.ms as the controllers apply it (Kafka: 9000); shown beside the
+    // heartbeat ring in the UI.
+    std::int32_t session_timeout_ms = 3000;
 
     storage::LogConfig log;
 };

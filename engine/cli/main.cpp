@@ -35,23 +35,29 @@ void emit(const json& j) {
 }
 
 constexpr std::string_view kUsage =
-    "usage: kraftlab-cluster [--brokers N] [--port-base P] [--data DIR] [--num-partitions N]\n"
-    "                        [--no-auto-create]\n"
+    "usage: kraftlab-cluster [--controllers N] [--brokers N] [--port-base P] [--data DIR]\n"
+    "                        [--num-partitions N] [--no-auto-create] [--kafka-timeouts]\n"
     "\n"
-    "Runs a Kafka-protocol lab cluster on 127.0.0.1 and prints JSON lines: a 'ready' line with\n"
-    "the bootstrap servers, then events. Real Kafka clients (kcat, librdkafka, kafka-python)\n"
-    "can use the brokers.\n"
+    "Runs a KRaft lab cluster on 127.0.0.1 (a controller quorum and brokers) and prints JSON\n"
+    "lines: a 'ready' line with the bootstrap servers, then events. Real Kafka clients (kcat,\n"
+    "librdkafka, kafka-python) can use the brokers.\n"
     "\n"
-    "  --brokers N     number of brokers, 1..32 (default 3)\n"
-    "  --port-base P   broker i listens on P+i-1; 0 = ephemeral ports (default 0)\n"
+    "  --controllers N controllers in the KRaft quorum (ids 101, 102, ...), 1..7 (default 3)\n"
+    "  --brokers N     number of brokers (ids 1, 2, ...), 1..32 (default 3)\n"
+    "  --port-base P   broker i listens on P+i-1, controller 100+j on P+100+j-1;\n"
+    "                  0 = ephemeral ports (default 0)\n"
     "  --data DIR      session directory (default: a fresh temporary directory)\n"
     "  --num-partitions N   partitions of auto-created topics (default 3)\n"
     "  --no-auto-create     refuse to create topics that clients ask for\n"
+    "  --kafka-timeouts     Kafka's default timeouts (election 1000 ms, fetch 2000 ms, heartbeat\n"
+    "                       2000 ms, session 9000 ms) instead of the lab's shorter ones\n"
     "\n"
     "Commands on stdin, one a line (each answered with a 'reply' line):\n"
     "  create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]\n"
     "  delete-topic NAME\n"
-    "  kill broker ID        restart broker ID\n"
+    "  kill broker|controller ID        restart broker|controller ID\n"
+    "  resign controller ID  the active controller steps down; the quorum elects another\n"
+    "  timeouts ELECTION_MS FETCH_MS HEARTBEAT_MS SESSION_MS   change them live\n"
     "  produce TOPIC RATE [acks=0|1|all] [keys=none|sequence|random:N|fixed:K]\n"
     "          [partitioner=round-robin|key-hash] [value-bytes=N]\n"
     "          [compression=none|gzip|snappy|lz4|zstd] [linger-ms=N] [max-records=N]\n"
@@ -219,17 +225,33 @@ bool run_command(Cluster& lab, const std::string& line) {
             return true;
         }
         answer(lab.delete_topic(words[1]));
-    } else if (cmd == "kill" || cmd == "restart") {
-        if (words.size() != 3 || words[1] != "broker") {
-            answer(bad("usage: " + cmd + " broker ID"));
+    } else if (cmd == "kill" || cmd == "restart" || cmd == "resign") {
+        const bool controller = words.size() == 3 && words[1] == "controller";
+        if (words.size() != 3 || (!controller && (words[1] != "broker" || cmd == "resign"))) {
+            answer(bad(cmd == "resign" ? std::string("usage: resign controller ID")
+                                       : "usage: " + cmd + " broker|controller ID"));
             return true;
         }
         auto id = parse_number<std::int32_t>(words[2]);
         if (!id) {
-            answer(bad("ID must be a broker number, not '" + words[2] + "'"));
+            answer(bad("ID must be a " + words[1] + " number, not '" + words[2] + "'"));
             return true;
         }
-        answer(cmd == "kill" ? lab.kill_broker(*id) : lab.restart_broker(*id));
+        if (cmd == "resign") {
+            answer(lab.resign_controller(*id));
+        } else if (controller) {
+            answer(cmd == "kill" ? lab.kill_controller(*id) : lab.restart_controller(*id));
+        } else {
+            answer(cmd == "kill" ? lab.kill_broker(*id) : lab.restart_broker(*id));
+        }
+    } else if (cmd == "timeouts") {
+        std::optional<std::int32_t> v[4];
+        for (std::size_t i = 0; i < 4 && i + 1 < words.size(); ++i) v[i] = parse_number<std::int32_t>(words[i + 1]);
+        if (words.size() != 5 || !v[0] || !v[1] || !v[2] || !v[3]) {
+            answer(bad("usage: timeouts ELECTION_MS FETCH_MS HEARTBEAT_MS SESSION_MS"));
+            return true;
+        }
+        answer(lab.set_timeouts(*v[0], *v[1], *v[2], *v[3]));
     } else if (cmd == "produce") {
         if (words.size() < 3) {
             answer(
@@ -326,6 +348,21 @@ int main(int argc, char** argv) {
                 return 2;
             }
             config.brokers = *n;
+        } else if (a == "--controllers") {
+            auto v = value();
+            auto n = v ? parse_number<std::int32_t>(*v) : std::nullopt;
+            if (!n || *n < 1 || *n > Cluster::kMaxControllers) {
+                std::cerr << "kraftlab-cluster: --controllers needs a number from 1 to "
+                          << Cluster::kMaxControllers << "\n";
+                return 2;
+            }
+            config.controllers = *n;
+        } else if (a == "--kafka-timeouts") {
+            config.controller.election_timeout_ms = 1000;
+            config.controller.fetch_timeout_ms = 2000;
+            config.controller.broker_session_timeout_ms = 9000;
+            config.broker.heartbeat_interval_ms = 2000;
+            config.broker.session_timeout_ms = 9000;
         } else if (a == "--port-base") {
             auto v = value();
             auto n = v ? parse_number<std::uint16_t>(*v) : std::nullopt;
@@ -380,7 +417,8 @@ int main(int argc, char** argv) {
           {"data", lab.data_dir().string()},
           {"temporary_data", lab.temporary_data_dir()},
           {"cluster_id", lab.cluster_id()},
-          {"brokers", lab.broker_ids()}});
+          {"brokers", lab.broker_ids()},
+          {"controllers", lab.controller_ids()}});
 
     std::atomic<bool> quit{false};
     std::thread printer([&] {

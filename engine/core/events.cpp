@@ -72,6 +72,22 @@ std::string_view event_kind_name(EventKind kind) {
             return "consumer_stopped";
         case EventKind::ConsumerError:
             return "consumer_error";
+        case EventKind::ElectionStarted:
+            return "election_started";
+        case EventKind::VoteCast:
+            return "vote_cast";
+        case EventKind::VoteRefused:
+            return "vote_refused";
+        case EventKind::ControllerElected:
+            return "controller_elected";
+        case EventKind::ControllerResigned:
+            return "controller_resigned";
+        case EventKind::QuorumChanged:
+            return "quorum_changed";
+        case EventKind::MetadataTruncated:
+            return "metadata_truncated";
+        case EventKind::SettingsChanged:
+            return "settings_changed";
     }
     return "unknown";
 }

@@ -70,4 +70,34 @@ std::vector<std::shared_ptr<const ConsumerSnapshot>> SnapshotBoard::consumers() 
     return out;
 }
 
+void SnapshotBoard::publish(std::shared_ptr<const ControllerSnapshot> snapshot) {
+    std::lock_guard lock(mutex_);
+    controllers_[snapshot->id] = std::move(snapshot);
+}
+
+void SnapshotBoard::mark_controller_down(std::int32_t id) {
+    std::lock_guard lock(mutex_);
+    auto it = controllers_.find(id);
+    if (it == controllers_.end()) return;
+    auto copy = std::make_shared<ControllerSnapshot>(*it->second);
+    copy->up = false;
+    copy->active = false;
+    copy->role = "down";
+    copy->time_ms = now_unix_ms();
+    it->second = std::move(copy);
+}
+
+std::shared_ptr<const ControllerSnapshot> SnapshotBoard::controller(std::int32_t id) const {
+    std::lock_guard lock(mutex_);
+    auto it = controllers_.find(id);
+    return it == controllers_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<const ControllerSnapshot>> SnapshotBoard::controllers() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<const ControllerSnapshot>> out;
+    for (const auto& [id, s] : controllers_) out.push_back(s);
+    return out;
+}
+
 }  // namespace kraftlab::core

@@ -49,6 +49,44 @@ struct BrokerSnapshot {
     std::uint64_t bytes_received_total = 0;  // request bytes off the wire
     std::uint64_t bytes_sent_total = 0;
     std::vector<PartitionSnapshot> partitions;
+    // Its life with the controller quorum.
+    std::int64_t broker_epoch = -1;        // from its registration; -1 until registered
+    bool fenced = true;                    // as its own metadata image says
+    std::int32_t active_controller = -1;   // who answers its heartbeats
+    std::int64_t last_heartbeat_ack_ms = 0;  // Unix ms of the last heartbeat the controller answered
+    std::int32_t heartbeat_interval_ms = 0;
+    std::int32_t session_timeout_ms = 0;
+};
+
+// A controller of the KRaft quorum.
+struct ControllerSnapshot {
+    struct Follower {
+        std::int32_t id = 0;
+        std::int64_t fetch_offset = -1;  // how far it has fetched the metadata log
+        bool voter = true;
+    };
+    struct BrokerSession {
+        std::int32_t id = 0;
+        std::int64_t last_heartbeat_age_ms = 0;
+        bool fenced = true;
+    };
+    std::int32_t id = 0;
+    bool up = false;
+    std::string host;
+    std::uint16_t port = 0;
+    std::int64_t time_ms = 0;
+    std::string role;  // "leader", "follower", "candidate", "unattached", "voted", "resigned"
+    std::int32_t epoch = 0;
+    std::int32_t leader = -1;
+    std::int32_t voted_for = -1;
+    std::int64_t log_end_offset = 0;
+    std::int64_t high_watermark = -1;
+    std::int64_t applied_offset = -1;  // the last metadata record applied to its image
+    bool active = false;               // leader and serving as the active controller
+    std::vector<Follower> followers;   // leader only
+    std::vector<BrokerSession> brokers;  // active controller only
+    std::int32_t election_timeout_ms = 0;
+    std::int32_t fetch_timeout_ms = 0;
 };
 
 // A built-in producer (lab/workload.h), a few times a second.
@@ -106,6 +144,10 @@ class SnapshotBoard {
 
     void publish(std::shared_ptr<const ProducerSnapshot> snapshot);
     void publish(std::shared_ptr<const ConsumerSnapshot> snapshot);
+    void publish(std::shared_ptr<const ControllerSnapshot> snapshot);
+    void mark_controller_down(std::int32_t id);
+    std::vector<std::shared_ptr<const ControllerSnapshot>> controllers() const;
+    std::shared_ptr<const ControllerSnapshot> controller(std::int32_t id) const;
     void remove_producer(std::int32_t id);
     void remove_consumer(std::int32_t id);
     std::vector<std::shared_ptr<const ProducerSnapshot>> producers() const;
@@ -116,6 +158,7 @@ class SnapshotBoard {
     std::map<std::int32_t, std::shared_ptr<const BrokerSnapshot>> brokers_;
     std::map<std::int32_t, std::shared_ptr<const ProducerSnapshot>> producers_;
     std::map<std::int32_t, std::shared_ptr<const ConsumerSnapshot>> consumers_;
+    std::map<std::int32_t, std::shared_ptr<const ControllerSnapshot>> controllers_;
 };
 
 }  // namespace kraftlab::core

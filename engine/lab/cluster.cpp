@@ -51,9 +51,13 @@ std::optional<std::string> Cluster::start() {
     if (config_.brokers < 1 || config_.brokers > kMaxBrokers) {
         return "the number of brokers must be between 1 and " + std::to_string(kMaxBrokers);
     }
-    if (config_.port_base != 0 && config_.port_base + config_.brokers - 1 > 65535) {
-        return "port base " + std::to_string(config_.port_base) + " leaves no room for " +
-               std::to_string(config_.brokers) + " brokers";
+    if (config_.controllers < 1 || config_.controllers > kMaxControllers) {
+        return "the number of controllers must be between 1 and " + std::to_string(kMaxControllers);
+    }
+    if (config_.port_base != 0 && config_.port_base + 100 + config_.controllers - 1 > 65535) {
+        return "port base " + std::to_string(config_.port_base) + " leaves no room for the brokers (" +
+               std::to_string(config_.port_base) + "...) and controllers (" +
+               std::to_string(config_.port_base + 100) + "...)";
     }
 
     std::error_code ec;
@@ -66,17 +70,46 @@ std::optional<std::string> Cluster::start() {
         data_dir_ = fs::absolute(config_.data_dir, ec);
         fs::create_directories(data_dir_, ec);
         if (ec || !fs::is_directory(data_dir_)) {
-            return "cannot use '" + config_.data_dir.string() +
-                   "' as the data directory: " + ec.message();
+            return "cannot use '" + config_.data_dir.string() + "' as the data directory: " + ec.message();
         }
     }
     cluster_id_ = load_or_create_cluster_id(data_dir_);
 
-    controller_ = std::make_unique<controller::LocalController>(
-        controller::LocalControllerConfig{data_dir_ / "metadata", config_.cluster}, events_);
-    if (auto error = controller_->start()) {
-        controller_.reset();
-        return error;
+    auto fail = [&](std::string why) -> std::optional<std::string> {
+        for (auto& [id, s] : brokers_) {
+            if (s.node) s.node->shutdown();
+        }
+        brokers_.clear();
+        for (auto& [id, s] : controllers_) {
+            if (s.node) s.node->shutdown();
+        }
+        controllers_.clear();
+        return why;
+    };
+
+    // Controllers: every one binds first, then each starts knowing the others' addresses.
+    for (std::int32_t i = 0; i < config_.controllers; ++i) {
+        const std::int32_t id = kFirstControllerId + i;
+        ControllerSlot slot;
+        slot.config = config_.controller;
+        slot.config.node_id = id;
+        slot.config.host = config_.host;
+        slot.config.port = config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + 100 + i);
+        slot.config.data_dir = data_dir_ / ("controller-" + std::to_string(id));
+        slot.config.cluster_id = cluster_id_;
+        slot.config.defaults = config_.cluster;
+        slot.node = std::make_unique<controller::ControllerNode>(slot.config, events_, snapshots_);
+        if (auto error = slot.node->listen()) return fail(*error);
+        slot.config.port = slot.node->port();
+        controllers_[id] = std::move(slot);
+    }
+    const auto voters = voters_locked();
+    for (auto& [id, slot] : controllers_) {
+        if (auto error = slot.node->start(voters)) return fail(*error);
+        events_.publish(EventKind::NodeStarted, NodeRef::controller(id),
+                        "controller " + std::to_string(id) + " is listening on " + slot.config.host + ":" +
+                            std::to_string(slot.config.port),
+                        {{"port", slot.config.port}});
     }
 
     for (std::int32_t id = 1; id <= config_.brokers; ++id) {
@@ -84,55 +117,90 @@ std::optional<std::string> Cluster::start() {
         slot.config = config_.broker;
         slot.config.node_id = id;
         slot.config.host = config_.host;
-        slot.config.port =
-            config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + id - 1);
+        slot.config.port = config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + id - 1);
         slot.config.data_dir = data_dir_ / ("broker-" + std::to_string(id));
         slot.config.cluster_id = cluster_id_;
+        slot.config.controllers = voters;
+        slot.config.session_timeout_ms = config_.controller.broker_session_timeout_ms;
         brokers_[id] = std::move(slot);
     }
     for (auto& [id, slot] : brokers_) {
-        if (auto error = start_broker(slot)) {
-            for (auto& [other, s] : brokers_) {
-                if (s.node) s.node->shutdown();
-                s.node.reset();
-            }
-            brokers_.clear();
-            controller_->stop();
-            controller_.reset();
-            return error;
-        }
+        if (auto error = start_broker(slot)) return fail(*error);
     }
+
+    admin_io_ = std::make_unique<net::asio::io_context>(1);
+    admin_work_ = std::make_unique<net::asio::executor_work_guard<net::asio::io_context::executor_type>>(
+        admin_io_->get_executor());
+    std::vector<net::ControllerAddress> addresses;
+    for (const auto& v : voters) addresses.push_back({v.id, v.host, v.port});
+    admin_ = std::make_unique<net::ControllerClient>(admin_io_->get_executor(), std::move(addresses), "kraftlab-admin");
+    admin_thread_ = std::thread([this] {
+        core::name_this_thread("lab-admin");
+        admin_io_->run();
+    });
+
     started_ = true;
     publish_view_locked();
+    if (!wait_for_brokers(kCommandTimeout)) {
+        events_.publish(EventKind::CommandFailed, NodeRef::lab(),
+                        "not every broker registered with the controller quorum within " +
+                            std::to_string(kCommandTimeout.count()) + " s; the lab keeps trying");
+    }
     throughput_stop_ = false;
     throughput_thread_ = std::thread([this] {
         core::name_this_thread("lab-stats");
         throughput_loop();
     });
     events_.publish(EventKind::LabReady, NodeRef::lab(),
-                    "the lab is running with " + std::to_string(config_.brokers) +
-                        " broker(s); session directory " + data_dir_.string(),
+                    "the lab is running with " + std::to_string(config_.controllers) + " controller(s) and " +
+                        std::to_string(config_.brokers) + " broker(s); session directory " + data_dir_.string(),
                     {{"bootstrap", bootstrap_locked()}, {"data", data_dir_.string()}});
     return std::nullopt;
 }
 
+std::vector<raft::PeerAddress> Cluster::voters_locked() const {
+    std::vector<raft::PeerAddress> voters;
+    for (const auto& [id, slot] : controllers_) voters.push_back({id, slot.config.host, slot.config.port});
+    return voters;
+}
+
+bool Cluster::wait_for_brokers(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto image = view().metadata;
+        bool all = true;
+        for (const auto& [id, slot] : brokers_) {
+            if (slot.node && !image->is_live(id)) all = false;
+        }
+        if (all) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+}
+
+template <typename Fn>
+auto Cluster::admin_call(Fn fn) -> typename decltype(fn(std::declval<net::ControllerClient&>()))::value_type {
+    using Result = typename decltype(fn(std::declval<net::ControllerClient&>()))::value_type;
+    std::promise<Result> answer;
+    auto future = answer.get_future();
+    net::asio::co_spawn(
+        *admin_io_,
+        [this, &fn, &answer]() -> net::awaitable<void> {
+            // fn starts the request on the admin thread; its answer is awaited there.
+            answer.set_value(co_await fn(*admin_));
+        },
+        net::asio::detached);
+    return future.get();
+}
+
 std::optional<std::string> Cluster::start_broker(BrokerSlot& slot) {
-    auto node = std::make_unique<broker::Broker>(slot.config, *controller_, events_, snapshots_);
+    auto node = std::make_unique<broker::Broker>(slot.config, events_, snapshots_);
     if (auto error = node->start()) return error;
     slot.config.port = node->port();  // an ephemeral port is kept for restarts
     events_.publish(EventKind::NodeStarted, NodeRef::broker(slot.config.node_id),
-                    "broker " + std::to_string(slot.config.node_id) + " is listening on " +
-                        slot.config.host + ":" + std::to_string(slot.config.port),
+                    "broker " + std::to_string(slot.config.node_id) + " is listening on " + slot.config.host + ":" +
+                        std::to_string(slot.config.port) + "; it registers with the controller quorum",
                     {{"port", slot.config.port}});
-    std::promise<void> live;
-    auto future = live.get_future();
-    controller_->broker_started(slot.config.node_id, slot.config.host, node->port(),
-                                node->metadata_inbox(), [&live] { live.set_value(); });
-    if (future.wait_for(kCommandTimeout) != std::future_status::ready) {
-        node->kill();
-        return "broker " + std::to_string(slot.config.node_id) +
-               " did not register with the controller";
-    }
     slot.node = std::move(node);
     return std::nullopt;
 }
@@ -147,17 +215,33 @@ void Cluster::stop() {
 
     std::lock_guard lock(mutex_);
     if (!started_) return;
-    // The workload first: its requests in flight still find their brokers.
+    // The workload first: its requests in flight still find their brokers. Then the brokers
+    // (their last heartbeats still reach a controller), then the quorum.
     stop_workload();
     for (auto& [id, slot] : brokers_) {
         if (!slot.node) continue;
         slot.node->shutdown();
         slot.node.reset();
     }
+    if (admin_io_) {
+        net::asio::post(*admin_io_, [this] { admin_->close(); });
+        admin_work_.reset();
+        admin_io_->stop();
+        if (admin_thread_.joinable()) admin_thread_.join();
+        admin_.reset();
+        admin_io_.reset();
+    }
+    {
+        std::lock_guard view_lock(view_mutex_);
+        view_controllers_.clear();
+    }
+    for (auto& [id, slot] : controllers_) {
+        if (!slot.node) continue;
+        slot.node->shutdown();
+        slot.node.reset();
+    }
     started_ = false;
     publish_view_locked();
-    if (controller_) controller_->stop();
-    controller_.reset();
     events_.publish(EventKind::LabStopped, NodeRef::lab(),
                     "the lab stopped; its data stays in " + data_dir_.string());
 }
@@ -171,15 +255,31 @@ void Cluster::publish_view_locked() {
     for (const auto& [id, slot] : brokers_) {
         v->brokers.push_back({id, slot.config.host, slot.config.port, slot.node != nullptr});
     }
+    std::vector<controller::ControllerNode*> running;
+    for (const auto& [id, slot] : controllers_) {
+        v->controllers.push_back({id, slot.config.host, slot.config.port, slot.node != nullptr});
+        if (started_ && slot.node) running.push_back(slot.node.get());
+    }
     std::lock_guard lock(view_mutex_);
-    view_controller_ = started_ ? controller_.get() : nullptr;
+    view_controllers_ = std::move(running);
     view_ = std::move(v);
+}
+
+std::shared_ptr<const metadata::MetadataImage> Cluster::freshest_image_locked() const {
+    // Every controller replays the same committed log; the one furthest along is the truth
+    // as of now (a controller that was down catches up within a fetch or two).
+    std::shared_ptr<const metadata::MetadataImage> best = metadata::MetadataImage::empty();
+    for (auto* c : view_controllers_) {
+        auto image = c->image();
+        if (image && image->offset() > best->offset()) best = std::move(image);
+    }
+    return best;
 }
 
 LabView Cluster::view() const {
     std::lock_guard lock(view_mutex_);
     LabView v = *view_;
-    if (view_controller_) v.metadata = view_controller_->image();
+    v.metadata = freshest_image_locked();
     return v;
 }
 
@@ -205,6 +305,14 @@ std::vector<std::int32_t> Cluster::broker_ids() const {
     return ids;
 }
 
+std::vector<std::int32_t> Cluster::controller_ids() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::int32_t> ids;
+    for (const auto& [id, slot] : controllers_)
+        ids.push_back(id);
+    return ids;
+}
+
 std::optional<std::uint16_t> Cluster::broker_port(std::int32_t id) const {
     std::lock_guard lock(mutex_);
     auto it = brokers_.find(id);
@@ -219,19 +327,8 @@ bool Cluster::broker_running(std::int32_t id) const {
 }
 
 std::shared_ptr<const metadata::MetadataImage> Cluster::metadata() const {
-    std::lock_guard lock(mutex_);
-    return controller_ ? controller_->image() : metadata::MetadataImage::empty();
-}
-
-std::optional<metadata::TopicResult> Cluster::ask_controller(
-    const std::function<void(broker::ControllerChannel::TopicsDone)>& send) {
-    std::promise<std::vector<metadata::TopicResult>> answer;
-    auto future = answer.get_future();
-    send([&answer](std::vector<metadata::TopicResult> r) { answer.set_value(std::move(r)); });
-    if (future.wait_for(kCommandTimeout) != std::future_status::ready) return std::nullopt;
-    auto results = future.get();
-    if (results.empty()) return std::nullopt;
-    return results.front();
+    std::lock_guard lock(view_mutex_);
+    return freshest_image_locked();
 }
 
 CommandResult Cluster::create_topic(const std::string& name, std::int32_t partitions,
@@ -239,32 +336,58 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
                                     std::vector<std::pair<std::string, std::string>> configs) {
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
-    metadata::NewTopic topic{name, partitions, replication_factor};
-    for (auto& [k, v] : configs)
-        topic.configs.emplace_back(k, v);
-    auto r = ask_controller([&](auto done) { controller_->create_topics({topic}, false, done); });
-    if (!r) return CommandResult::failure("the controller did not answer");
-    if (r->error != protocol::ErrorCode::NONE) {
-        return CommandResult::failure(std::string(protocol::error_name(r->error)) + ": " +
-                                      r->message);
+    protocol::CreateTopicsRequest request;
+    request.timeout_ms = static_cast<std::int32_t>(std::chrono::milliseconds(kCommandTimeout).count());
+    protocol::CreateTopicsRequest::CreatableTopic topic;
+    topic.name = name;
+    topic.num_partitions = partitions;
+    topic.replication_factor = replication_factor;
+    for (auto& [k, v] : configs) topic.configs.push_back({k, v});
+    request.topics.push_back(std::move(topic));
+    auto r = admin_call([&](net::ControllerClient& c) {
+        return c.create_topics(request, request.timeout_ms);
+    });
+    if (!r.ok()) return CommandResult::failure("no active controller answered: " + r.error().message);
+    if (r->topics.empty()) return CommandResult::failure("the controller answered without a result");
+    const auto& t = r->topics.front();
+    const auto code = static_cast<protocol::ErrorCode>(t.error_code);
+    if (code != protocol::ErrorCode::NONE) {
+        return CommandResult::failure(std::string(protocol::error_name(code)) + ": " +
+                                      t.error_message.value_or(std::string(protocol::error_message(code))));
     }
+    // CreateTopics v4 answers with the error only; the topic's shape comes from the committed
+    // metadata, which the answering controller has applied by now (the others follow).
+    std::shared_ptr<const metadata::TopicInfo> info;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (!(info = metadata()->topic(name)) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (!info) return CommandResult::success("topic " + name + " created", {{"topic", name}});
+    const auto rf = info->partitions.empty() ? 0 : info->partitions.front().replicas.size();
     return CommandResult::success(
-        "topic " + name + " created with " + std::to_string(r->num_partitions) +
-            " partition(s), replication factor " + std::to_string(r->replication_factor),
+        "topic " + name + " created with " + std::to_string(info->partitions.size()) +
+            " partition(s), replication factor " + std::to_string(rf),
         {{"topic", name},
-         {"partitions", r->num_partitions},
-         {"replication_factor", r->replication_factor},
-         {"topic_id", r->topic_id.to_base64()}});
+         {"partitions", info->partitions.size()},
+         {"replication_factor", rf},
+         {"topic_id", info->id.to_base64()}});
 }
 
 CommandResult Cluster::delete_topic(const std::string& name) {
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
-    auto r = ask_controller([&](auto done) { controller_->delete_topics({name}, done); });
-    if (!r) return CommandResult::failure("the controller did not answer");
-    if (r->error != protocol::ErrorCode::NONE) {
-        return CommandResult::failure(std::string(protocol::error_name(r->error)) + ": " +
-                                      r->message);
+    protocol::DeleteTopicsRequest request;
+    request.topic_names = {name};
+    request.timeout_ms = static_cast<std::int32_t>(std::chrono::milliseconds(kCommandTimeout).count());
+    auto r = admin_call([&](net::ControllerClient& c) {
+        return c.delete_topics(request, request.timeout_ms);
+    });
+    if (!r.ok()) return CommandResult::failure("no active controller answered: " + r.error().message);
+    if (r->responses.empty()) return CommandResult::failure("the controller answered without a result");
+    const auto code = static_cast<protocol::ErrorCode>(r->responses.front().error_code);
+    if (code != protocol::ErrorCode::NONE) {
+        return CommandResult::failure(std::string(protocol::error_name(code)) + ": " +
+                                      std::string(protocol::error_message(code)));
     }
     return CommandResult::success("topic " + name + " deleted", {{"topic", name}});
 }
@@ -281,8 +404,8 @@ CommandResult Cluster::kill_broker(std::int32_t id) {
     events_.publish(EventKind::NodeKilled, NodeRef::broker(id),
                     "broker " + std::to_string(id) +
                         " was killed: its thread stopped and its connections were reset; its data "
-                        "stays on disk");
-    controller_->broker_stopped(id, "was killed");
+                        "stays on disk. The active controller fences it when its heartbeats have "
+                        "been missing for the session timeout");
     it->second.node.reset();
     publish_view_locked();
     return CommandResult::success("broker " + std::to_string(id) + " killed", {{"broker", id}});
@@ -303,10 +426,131 @@ CommandResult Cluster::restart_broker(std::int32_t id) {
     publish_view_locked();
     events_.publish(EventKind::NodeRestarted, NodeRef::broker(id),
                     "broker " + std::to_string(id) + " restarted on " + it->second.config.host +
-                        ":" + std::to_string(it->second.config.port) + " and recovered its logs",
+                        ":" + std::to_string(it->second.config.port) +
+                        ", recovered its logs and registers with the active controller",
                     {{"port", it->second.config.port}});
     return CommandResult::success("broker " + std::to_string(id) + " restarted",
                                   {{"broker", id}, {"port", it->second.config.port}});
+}
+
+std::optional<std::string> Cluster::start_controller(ControllerSlot& slot) {
+    auto node = std::make_unique<controller::ControllerNode>(slot.config, events_, snapshots_);
+    if (auto error = node->start(voters_locked())) return error;
+    slot.node = std::move(node);
+    return std::nullopt;
+}
+
+CommandResult Cluster::kill_controller(std::int32_t id) {
+    std::lock_guard lock(mutex_);
+    if (!started_) return CommandResult::failure("the lab is not running");
+    auto it = controllers_.find(id);
+    if (it == controllers_.end())
+        return CommandResult::failure("there is no controller " + std::to_string(id));
+    if (!it->second.node)
+        return CommandResult::failure("controller " + std::to_string(id) + " is already down");
+    {
+        std::lock_guard view_lock(view_mutex_);
+        std::erase(view_controllers_, it->second.node.get());
+    }
+    it->second.node->kill();
+    events_.publish(EventKind::NodeKilled, NodeRef::controller(id),
+                    "controller " + std::to_string(id) +
+                        " was killed: its thread stopped and its connections were reset; its "
+                        "metadata log and quorum state stay on disk");
+    it->second.node.reset();
+    publish_view_locked();
+    return CommandResult::success("controller " + std::to_string(id) + " killed", {{"controller", id}});
+}
+
+CommandResult Cluster::restart_controller(std::int32_t id) {
+    std::lock_guard lock(mutex_);
+    if (!started_) return CommandResult::failure("the lab is not running");
+    auto it = controllers_.find(id);
+    if (it == controllers_.end())
+        return CommandResult::failure("there is no controller " + std::to_string(id));
+    if (it->second.node)
+        return CommandResult::failure("controller " + std::to_string(id) + " is already running");
+    if (auto error = start_controller(it->second)) {
+        events_.publish(EventKind::NodeFailed, NodeRef::controller(id), *error);
+        return CommandResult::failure(*error);
+    }
+    publish_view_locked();
+    events_.publish(EventKind::NodeRestarted, NodeRef::controller(id),
+                    "controller " + std::to_string(id) + " restarted on " + it->second.config.host + ":" +
+                        std::to_string(it->second.config.port) +
+                        " from its persisted quorum state and metadata log",
+                    {{"port", it->second.config.port}});
+    return CommandResult::success("controller " + std::to_string(id) + " restarted",
+                                  {{"controller", id}, {"port", it->second.config.port}});
+}
+
+CommandResult Cluster::resign_controller(std::int32_t id) {
+    std::lock_guard lock(mutex_);
+    if (!started_) return CommandResult::failure("the lab is not running");
+    auto it = controllers_.find(id);
+    if (it == controllers_.end())
+        return CommandResult::failure("there is no controller " + std::to_string(id));
+    if (!it->second.node)
+        return CommandResult::failure("controller " + std::to_string(id) + " is down");
+    auto snap = snapshots_.controller(id);
+    if (!snap || snap->role != "leader") {
+        std::string leader;
+        for (const auto& c : snapshots_.controllers()) {
+            if (c->up && c->role == "leader") leader = std::to_string(c->id);
+        }
+        return CommandResult::failure("controller " + std::to_string(id) +
+                                      " is not the active controller" +
+                                      (leader.empty() ? std::string(" (none is active right now)")
+                                                      : " (controller " + leader + " is)"));
+    }
+    it->second.node->resign();
+    return CommandResult::success("controller " + std::to_string(id) + " resigns", {{"controller", id}});
+}
+
+CommandResult Cluster::set_timeouts(std::int32_t election_timeout_ms, std::int32_t fetch_timeout_ms,
+                                    std::int32_t heartbeat_interval_ms,
+                                    std::int32_t broker_session_timeout_ms) {
+    std::lock_guard lock(mutex_);
+    auto in = [](std::int32_t v, std::int32_t lo, std::int32_t hi) { return v >= lo && v <= hi; };
+    if (!in(election_timeout_ms, 50, 60000))
+        return CommandResult::failure("the election timeout must be 50..60000 ms");
+    if (!in(fetch_timeout_ms, 100, 120000))
+        return CommandResult::failure("the fetch timeout must be 100..120000 ms");
+    if (!in(heartbeat_interval_ms, 50, 60000))
+        return CommandResult::failure("the heartbeat interval must be 50..60000 ms");
+    if (!in(broker_session_timeout_ms, 100, 300000))
+        return CommandResult::failure("the session timeout must be 100..300000 ms");
+    if (broker_session_timeout_ms <= heartbeat_interval_ms) {
+        return CommandResult::failure(
+            "the session timeout must be longer than the heartbeat interval, or every broker is "
+            "fenced between two heartbeats");
+    }
+    config_.controller.election_timeout_ms = election_timeout_ms;
+    config_.controller.fetch_timeout_ms = fetch_timeout_ms;
+    config_.controller.broker_session_timeout_ms = broker_session_timeout_ms;
+    config_.broker.heartbeat_interval_ms = heartbeat_interval_ms;
+    config_.broker.session_timeout_ms = broker_session_timeout_ms;
+    for (auto& [id, slot] : controllers_) {
+        slot.config.election_timeout_ms = election_timeout_ms;
+        slot.config.fetch_timeout_ms = fetch_timeout_ms;
+        slot.config.broker_session_timeout_ms = broker_session_timeout_ms;
+        if (slot.node) slot.node->set_timeouts(election_timeout_ms, fetch_timeout_ms, broker_session_timeout_ms);
+    }
+    for (auto& [id, slot] : brokers_) {
+        slot.config.heartbeat_interval_ms = heartbeat_interval_ms;
+        slot.config.session_timeout_ms = broker_session_timeout_ms;
+        if (slot.node) slot.node->set_lifecycle_timeouts(heartbeat_interval_ms, broker_session_timeout_ms);
+    }
+    const std::string what = "election timeout " + std::to_string(election_timeout_ms) + " ms, fetch timeout " +
+                             std::to_string(fetch_timeout_ms) + " ms, heartbeat every " +
+                             std::to_string(heartbeat_interval_ms) + " ms, session timeout " +
+                             std::to_string(broker_session_timeout_ms) + " ms";
+    events_.publish(EventKind::SettingsChanged, NodeRef::lab(), "timeouts changed: " + what,
+                    {{"election_timeout_ms", election_timeout_ms},
+                     {"fetch_timeout_ms", fetch_timeout_ms},
+                     {"heartbeat_interval_ms", heartbeat_interval_ms},
+                     {"session_timeout_ms", broker_session_timeout_ms}});
+    return CommandResult::success("timeouts: " + what);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,7 +571,7 @@ void Cluster::stop_workload() {
 
 std::optional<std::string> Cluster::check_topic(const std::string& topic) const {
     if (!started_) return "the lab is not running";
-    auto image = controller_ ? controller_->image() : metadata::MetadataImage::empty();
+    auto image = metadata();
     if (!image->topic(topic)) {
         return "there is no topic '" + topic + "'; create it first (create-topic " + topic +
                " PARTITIONS)";
@@ -458,6 +702,29 @@ nlohmann::json Cluster::status() const {
             if (p.is_leader) logs[{p.topic, p.partition}] = &p;
         }
     }
+    nlohmann::json controllers = nlohmann::json::array();
+    {
+        std::map<std::int32_t, std::shared_ptr<const core::ControllerSnapshot>> snaps_by_id;
+        for (const auto& c : snapshots_.controllers()) snaps_by_id[c->id] = c;
+        std::lock_guard lock(mutex_);
+        for (const auto& [id, slot] : controllers_) {
+            nlohmann::json c = {{"id", id},
+                                {"host", slot.config.host},
+                                {"port", slot.config.port},
+                                {"up", slot.node != nullptr}};
+            if (auto it = snaps_by_id.find(id); it != snaps_by_id.end() && it->second->up && slot.node) {
+                const auto& sn = *it->second;
+                c["role"] = sn.role;
+                c["epoch"] = sn.epoch;
+                c["leader"] = sn.leader;
+                c["voted_for"] = sn.voted_for;
+                c["log_end_offset"] = sn.log_end_offset;
+                c["high_watermark"] = sn.high_watermark;
+                c["active"] = sn.active;
+            }
+            controllers.push_back(std::move(c));
+        }
+    }
     nlohmann::json topics = nlohmann::json::array();
     for (const auto& [name, t] : image->topics()) {
         nlohmann::json parts = nlohmann::json::array();
@@ -512,6 +779,7 @@ nlohmann::json Cluster::status() const {
     }
     return {{"cluster_id", cluster_id_},         {"data", data_dir_.string()},
             {"bootstrap", bootstrap()},          {"metadata_offset", image->offset()},
+            {"controllers", std::move(controllers)},
             {"brokers", std::move(brokers)},     {"topics", std::move(topics)},
             {"producers", std::move(producers)}, {"consumers", std::move(consumers)}};
 }

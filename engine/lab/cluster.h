@@ -21,7 +21,8 @@
 #include <vector>
 
 #include "broker/broker.h"
-#include "controller/local_controller.h"
+#include "controller/controller_node.h"
+#include "net/controller_client.h"
 #include "core/events.h"
 #include "core/snapshots.h"
 #include "lab/consumer.h"
@@ -33,6 +34,8 @@ namespace kraftlab::lab {
 
 struct LabConfig {
     std::int32_t brokers = 3;
+    // Controllers of the KRaft quorum (each a voter); 1 is a quorum of one.
+    std::int32_t controllers = 3;
     std::string host = "127.0.0.1";
     // Broker i listens on port_base + i - 1; 0 gives every broker an ephemeral port (kept across
     // restarts).
@@ -41,6 +44,7 @@ struct LabConfig {
     std::filesystem::path data_dir;
     broker::BrokerConfig
         broker;  // per-broker fields (id, port, data_dir, cluster_id) are filled in
+    controller::ControllerConfig controller;  // likewise per controller; its timeouts apply
     metadata::ClusterDefaults cluster;
     std::int32_t throughput_interval_ms = 1000;
 };
@@ -66,7 +70,14 @@ struct LabView {
         std::uint16_t port = 0;
         bool running = false;
     };
+    struct Controller {
+        std::int32_t id = 0;
+        std::string host;
+        std::uint16_t port = 0;
+        bool running = false;
+    };
     bool running = false;
+    std::vector<Controller> controllers;
     std::string bootstrap;
     std::string data_dir;
     std::string cluster_id;
@@ -83,6 +94,10 @@ struct AddClientResult {
 class Cluster {
   public:
     static constexpr std::int32_t kMaxBrokers = 32;
+    static constexpr std::int32_t kMaxControllers = 7;
+    // Controller ids start here, apart from broker ids (1, 2, ...), as Kafka needs node ids to
+    // be unique across a cluster: controller 101, 102, 103.
+    static constexpr std::int32_t kFirstControllerId = 101;
 
     explicit Cluster(LabConfig config);
     ~Cluster();
@@ -110,6 +125,16 @@ class Cluster {
     CommandResult delete_topic(const std::string& name);
     CommandResult kill_broker(std::int32_t id);
     CommandResult restart_broker(std::int32_t id);
+    CommandResult kill_controller(std::int32_t id);
+    CommandResult restart_controller(std::int32_t id);
+    // Asks the active controller to step down; the quorum elects another.
+    CommandResult resign_controller(std::int32_t id);
+    // Changes the quorum's timeouts, the brokers' heartbeat interval and their session timeout
+    // while the lab runs (and for nodes restarted later).
+    CommandResult set_timeouts(std::int32_t election_timeout_ms, std::int32_t fetch_timeout_ms,
+                               std::int32_t heartbeat_interval_ms,
+                               std::int32_t broker_session_timeout_ms);
+    std::vector<std::int32_t> controller_ids() const;
     // The built-in workload (lab/workload.h). Producers and consumers are numbered from 1,
     // each kind on its own, and are Kafka clients of the brokers on their own threads. A config
     // is checked first: the topic must exist, the rate be 0..1,000,000 records/s, value bytes
@@ -145,14 +170,23 @@ class Cluster {
         broker::BrokerConfig config;
         std::unique_ptr<broker::Broker> node;
     };
+    struct ControllerSlot {
+        controller::ControllerConfig config;
+        std::unique_ptr<controller::ControllerNode> node;
+    };
 
     std::optional<std::string> start_broker(BrokerSlot& slot);
+    std::vector<raft::PeerAddress> voters_locked() const;
+    // Waits until every running broker is registered and unfenced (or the timeout passes).
+    bool wait_for_brokers(std::chrono::milliseconds timeout);
+    // Runs an admin request against the active controller on the admin thread, and waits.
+    template <typename Fn>
+    auto admin_call(Fn fn) -> typename decltype(fn(std::declval<net::ControllerClient&>()))::value_type;
     std::string bootstrap_locked() const;  // mutex_ held
-    void publish_view_locked();            // mutex_ held: rebuilds the broker part of the view
-    // Sends one topic request to the controller and waits for its first result (nullopt if
-    // the controller does not answer in time).
-    std::optional<metadata::TopicResult> ask_controller(
-        const std::function<void(broker::ControllerChannel::TopicsDone)>& send);
+    void publish_view_locked();            // mutex_ held: rebuilds the view
+    std::optional<std::string> start_controller(ControllerSlot& slot);  // mutex_ held
+    std::shared_ptr<const metadata::MetadataImage> freshest_image_locked() const;  // view_mutex_
+
     void throughput_loop();
     void stop_workload();                                                    // mutex_ held
     std::optional<std::string> check_topic(const std::string& topic) const;  // mutex_ held
@@ -163,7 +197,13 @@ class Cluster {
     std::string cluster_id_;
     core::EventBus events_;
     core::SnapshotBoard snapshots_;
-    std::unique_ptr<controller::LocalController> controller_;
+    std::map<std::int32_t, ControllerSlot> controllers_;
+    // The lab's own admin connection to the quorum (as kafka-topics.sh --bootstrap-controller):
+    // a thread with an io_context, for create-topic and delete-topic.
+    std::unique_ptr<net::asio::io_context> admin_io_;
+    std::unique_ptr<net::asio::executor_work_guard<net::asio::io_context::executor_type>> admin_work_;
+    std::unique_ptr<net::ControllerClient> admin_;
+    std::thread admin_thread_;
 
     mutable std::mutex mutex_;  // serializes commands; guards brokers_ and the workload
     std::map<std::int32_t, BrokerSlot> brokers_;
@@ -175,7 +215,9 @@ class Cluster {
 
     mutable std::mutex view_mutex_;  // guards view_; held only to copy a pointer
     std::shared_ptr<const LabView> view_ = std::make_shared<LabView>();
-    controller::LocalController* view_controller_ = nullptr;  // for the metadata image; view_mutex_
+    // Running controllers, for the metadata image (under view_mutex_; a node is dropped from
+    // here before it is destroyed).
+    std::vector<controller::ControllerNode*> view_controllers_;
 
     std::thread throughput_thread_;
     std::mutex throughput_mutex_;

@@ -303,6 +303,27 @@ std::vector<MetadataRecord> unfence_broker(const MetadataImage& image, std::int3
     return out;
 }
 
+std::vector<MetadataRecord> restore_isr(const MetadataImage& image, std::int32_t broker_id) {
+    std::vector<MetadataRecord> out;
+    if (!image.is_live(broker_id)) return out;
+    for (const auto& [name, topic] : image.topics()) {
+        for (const PartitionInfo& p : topic->partitions) {
+            if (!p.has_replica(broker_id) || p.in_isr(broker_id)) continue;
+            PartitionChangeRecord change;
+            change.partition_id = p.partition;
+            change.topic_id = topic->id;
+            std::vector<std::int32_t> isr;
+            for (auto r : p.replicas) {
+                if (p.in_isr(r) || r == broker_id) isr.push_back(r);
+            }
+            change.isr = isr;
+            if (p.leader == kNoLeader) change.leader = broker_id;
+            out.emplace_back(std::move(change));
+        }
+    }
+    return out;
+}
+
 std::vector<MetadataRecord> elect_preferred_leaders(const MetadataImage& image) {
     std::vector<MetadataRecord> out;
     for (const auto& [name, topic] : image.topics()) {

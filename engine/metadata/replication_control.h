@@ -81,6 +81,11 @@ std::vector<MetadataRecord> fence_broker(const MetadataImage& image, std::int32_
 // (it is in their ISR). Preferred leaders are restored separately (elect_preferred_leaders).
 std::vector<MetadataRecord> unfence_broker(const MetadataImage& image, std::int32_t broker_id);
 
+// Until followers copy the leader's data (replication), a replica on a live broker has nothing
+// to catch up on: when a broker is unfenced, it rejoins the ISR of every partition it belongs
+// to. (With replication, followers rejoin through the leader's AlterPartition instead.)
+std::vector<MetadataRecord> restore_isr(const MetadataImage& image, std::int32_t broker_id);
+
 // For every partition whose preferred replica (replicas[0]) is live, in the ISR, and not the
 // leader: move leadership back to it (Kafka's auto.leader.rebalance).
 std::vector<MetadataRecord> elect_preferred_leaders(const MetadataImage& image);

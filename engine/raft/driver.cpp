@@ -160,6 +160,9 @@ net::awaitable<protocol::Bytes> RaftDriver::serve(protocol::ApiKey key, std::int
     Response response = std::visit(
         [&](const auto& r) -> Response { return node_.handle(r, incoming->from, now_ms()); },
         incoming->request);
+    if (auto* vote = std::get_if<VoteRequest>(&incoming->request); vote && hooks_.voted) {
+        hooks_.voted(*vote, std::get<VoteResponse>(response));
+    }
     if (auto* fetch = std::get_if<FetchRequest>(&incoming->request)) {
         // Long poll: nothing new yet, so wait for an append, a commit or the deadline.
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(incoming->max_wait_ms);

@@ -41,6 +41,9 @@ class RaftDriver {
         std::function<void(const std::vector<Entry>& committed)> apply;
         // What changed (elections, votes, leaders, truncations), for events and the UI.
         std::function<void(const std::vector<Change>& changes)> changed;
+        // A Vote this node answered, with the core's reason for granting or refusing (Kafka's
+        // Vote response carries no reason; the voter tells the timeline itself).
+        std::function<void(const VoteRequest& request, const VoteResponse& answer)> voted;
     };
 
     struct Options {

@@ -988,6 +988,11 @@ std::optional<std::int64_t> RaftNode::propose(std::vector<Bytes> records, std::i
 void RaftNode::resign(std::int64_t now_ms) {
     if (impl_->role == Role::Leader) impl_->become_resigned(now_ms, "asked to resign");
 }
+void RaftNode::set_timeouts(std::int64_t election_timeout_ms, std::int64_t fetch_timeout_ms) {
+    impl_->cfg.election_timeout_ms = std::max<std::int64_t>(1, election_timeout_ms);
+    impl_->cfg.fetch_timeout_ms = std::max<std::int64_t>(1, fetch_timeout_ms);
+}
+
 void RaftNode::campaign(std::int64_t now_ms) {
     if (impl_->voter && impl_->role != Role::Leader) {
         impl_->become_candidate(now_ms, "asked to campaign");

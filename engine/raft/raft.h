@@ -245,6 +245,9 @@ class RaftNode {
     // fired (tests, and the lab's "force an election" action). Does nothing on an observer or a
     // leader.
     void campaign(std::int64_t now_ms);
+    // Change the election and fetch timeouts (the lab's settings). Timers already running keep
+    // their deadlines; the next ones use the new values.
+    void set_timeouts(std::int64_t election_timeout_ms, std::int64_t fetch_timeout_ms);
 
     Ready ready();
 

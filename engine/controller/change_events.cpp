@@ -1,0 +1,111 @@
+#include "controller/change_events.h"
+
+#include <sstream>
+
+namespace kraftlab::controller {
+
+using core::EventKind;
+using core::NodeRef;
+
+namespace {
+
+std::string ids_text(const std::vector<std::int32_t>& ids) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+    return s + "]";
+}
+
+}  // namespace
+
+void publish_metadata_changes(core::EventBus& events_, const metadata::MetadataImage& before,
+                              const metadata::MetadataImage& after,
+                              const metadata::MetadataChanges& changes, const std::string& cause) {
+    const std::string because = cause.empty() ? "" : " (" + cause + ")";
+    for (const auto& id : changes.topics_created) {
+        auto t = after.topic_by_id(id);
+        if (!t) continue;
+        nlohmann::json parts = nlohmann::json::array();
+        std::ostringstream where;
+        for (const auto& p : t->partitions) {
+            parts.push_back(
+                {{"partition", p.partition}, {"leader", p.leader}, {"replicas", p.replicas}});
+        }
+        std::size_t rf = t->partitions.empty() ? 0 : t->partitions.front().replicas.size();
+        events_.publish(EventKind::TopicCreated, NodeRef::lab(),
+                        "topic " + t->name + " created with " +
+                            std::to_string(t->partitions.size()) +
+                            " partition(s), replication factor " + std::to_string(rf) + because,
+                        {{"partitions", parts}, {"topic_id", t->id.to_base64()}}, t->name);
+    }
+    for (const auto& [id, name] : changes.topics_deleted) {
+        events_.publish(EventKind::TopicDeleted, NodeRef::lab(),
+                        "topic " + name + " deleted" + because, {}, name);
+    }
+    for (auto broker_id : changes.brokers_changed) {
+        const auto* old_b = before.broker(broker_id);
+        const auto* new_b = after.broker(broker_id);
+        if (!new_b) continue;
+        const std::string who = "broker " + std::to_string(broker_id);
+        if (!old_b || old_b->epoch != new_b->epoch) {
+            events_.publish(EventKind::BrokerRegistered, NodeRef::broker(broker_id),
+                            who + " registered at " + new_b->host + ":" +
+                                std::to_string(new_b->port) + " with broker epoch " +
+                                std::to_string(new_b->epoch),
+                            {{"epoch", new_b->epoch}, {"port", new_b->port}});
+        }
+        bool was_fenced = old_b ? old_b->fenced : true;
+        if (new_b->fenced && !was_fenced) {
+            events_.publish(
+                EventKind::BrokerFenced, NodeRef::broker(broker_id),
+                who + " is fenced" + because + ": it leads nothing and clients are not sent to it");
+        } else if (!new_b->fenced && was_fenced) {
+            events_.publish(EventKind::BrokerUnfenced, NodeRef::broker(broker_id),
+                            who + " is unfenced" + because + ": it may lead partitions again");
+        }
+    }
+    for (const auto& [topic_id, partition] : changes.partitions_changed) {
+        if (changes.topics_created.count(topic_id)) continue;
+        auto t_new = after.topic_by_id(topic_id);
+        auto t_old = before.topic_by_id(topic_id);
+        if (!t_new || !t_old || partition < 0 ||
+            partition >= static_cast<std::int32_t>(t_new->partitions.size()) ||
+            partition >= static_cast<std::int32_t>(t_old->partitions.size())) {
+            continue;
+        }
+        const auto& p_old = t_old->partitions[static_cast<std::size_t>(partition)];
+        const auto& p_new = t_new->partitions[static_cast<std::size_t>(partition)];
+        const std::string label = t_new->name + "-" + std::to_string(partition);
+        nlohmann::json data = {{"leader", p_new.leader},
+                               {"previous_leader", p_old.leader},
+                               {"leader_epoch", p_new.leader_epoch},
+                               {"isr", p_new.isr}};
+        if (p_new.leader == p_old.leader) continue;
+        if (p_new.leader == metadata::kNoLeader) {
+            std::string why = p_new.replicas.size() == 1
+                                  ? "its only replica, on broker " +
+                                        std::to_string(p_new.replicas[0]) + ", is unavailable"
+                                  : "no in-sync replica " + ids_text(p_new.isr) + " is available";
+            events_.publish(EventKind::PartitionOffline, NodeRef::lab(),
+                            label + " is offline: " + why + because, std::move(data), t_new->name,
+                            partition);
+        } else {
+            std::string from = p_old.leader == metadata::kNoLeader
+                                   ? "no leader"
+                                   : "broker " + std::to_string(p_old.leader);
+            events_.publish(EventKind::LeaderChanged, NodeRef::lab(),
+                            label + " leader: " + from + " -> broker " +
+                                std::to_string(p_new.leader) + ", leader epoch " +
+                                std::to_string(p_new.leader_epoch) + because,
+                            std::move(data), t_new->name, partition);
+        }
+    }
+    for (const auto& name : changes.topic_configs_changed) {
+        if (!after.topic(name)) continue;
+        nlohmann::json configs = after.topic_configs(name);
+        events_.publish(EventKind::TopicConfigChanged, NodeRef::lab(),
+                        "topic " + name + " configs are now " + configs.dump(),
+                        {{"configs", configs}}, name);
+    }
+}
+
+}  // namespace kraftlab::controller

@@ -1,0 +1,778 @@
+#include "controller/controller_node.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "controller/change_events.h"
+#include "core/thread_name.h"
+#include "protocol/api_versions.h"
+#include "protocol/broker_heartbeat.h"
+#include "protocol/broker_registration.h"
+#include "protocol/create_topics.h"
+#include "protocol/delete_topics.h"
+#include "raft/wire.h"
+
+namespace kraftlab::controller {
+
+namespace asio = net::asio;
+namespace fs = std::filesystem;
+using core::EventKind;
+using core::NodeRef;
+using metadata::MetadataRecord;
+using protocol::ApiKey;
+using protocol::Bytes;
+using protocol::ErrorCode;
+using protocol::Reader;
+using protocol::to_wire;
+using protocol::Writer;
+
+namespace {
+
+constexpr auto kStopGrace = std::chrono::seconds(5);
+constexpr std::int32_t kCommitTimeoutMs = 10'000;
+constexpr std::string_view kQuorumStateFile = "quorum-state";
+
+struct ApiRange {
+    ApiKey key;
+    std::int16_t min;
+    std::int16_t max;
+};
+
+// What a controller speaks: the quorum's RPCs, and what brokers and admins send it.
+const std::vector<ApiRange>& controller_apis() {
+    static const std::vector<ApiRange> apis = {
+        {ApiKey::Fetch, raft::wire::kFetchVersion, raft::wire::kFetchVersion},
+        {ApiKey::ApiVersions, 0, 3},
+        {ApiKey::CreateTopics, 0, 4},
+        {ApiKey::DeleteTopics, 0, 3},
+        {ApiKey::Vote, 0, 0},
+        {ApiKey::BeginQuorumEpoch, 0, 0},
+        {ApiKey::EndQuorumEpoch, 0, 0},
+        {ApiKey::BrokerRegistration, 0, 0},
+        {ApiKey::BrokerHeartbeat, 0, 0},
+    };
+    return apis;
+}
+
+bool supported(std::int16_t key, std::int16_t version) {
+    for (const auto& a : controller_apis()) {
+        if (to_wire(a.key) == key) return version >= a.min && version <= a.max;
+    }
+    return false;
+}
+
+Bytes api_versions_body(std::int16_t version, ErrorCode error) {
+    protocol::ApiVersionsResponse r;
+    r.error_code = to_wire(error);
+    for (const auto& a : controller_apis()) r.api_keys.push_back({to_wire(a.key), a.min, a.max});
+    Bytes out;
+    Writer w(out);
+    r.encode(w, version);
+    return out;
+}
+
+template <typename M>
+Bytes encode(const M& m, std::int16_t version) {
+    Bytes out;
+    Writer w(out);
+    m.encode(w, version);
+    return out;
+}
+
+void fsync_directory(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+std::string seconds(std::int64_t ms) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000.0);
+    return buf;
+}
+
+}  // namespace
+
+// A proposal waiting to be committed. Completed by apply() or failed by a lost leadership.
+struct ControllerNode::Pending {
+    std::int64_t last_offset = 0;
+    asio::steady_timer* timer = nullptr;
+    bool committed = false;
+    bool done = false;
+};
+
+ControllerNode::ControllerNode(ControllerConfig config, core::EventBus& events, core::SnapshotBoard& snapshots)
+    : config_(std::move(config)),
+      events_(events),
+      snapshots_(snapshots),
+      label_("controller " + std::to_string(config_.node_id)),
+      image_(metadata::MetadataImage::empty()),
+      shared_image_(metadata::MetadataImage::empty()) {}
+
+ControllerNode::~ControllerNode() {
+    if (running_) kill();
+}
+
+std::shared_ptr<const metadata::MetadataImage> ControllerNode::image() const {
+    std::lock_guard lock(image_mutex_);
+    return shared_image_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage: the quorum-state file and the metadata log (record batches, one per raft entry)
+
+std::optional<std::string> ControllerNode::open_storage(raft::QuorumState& state, std::vector<raft::Entry>& log) {
+    std::error_code ec;
+    fs::create_directories(config_.data_dir, ec);
+    if (ec) return label_ + " cannot create " + config_.data_dir.string() + ": " + ec.message();
+    {
+        std::ifstream in(config_.data_dir / kQuorumStateFile);
+        if (in) {
+            auto j = nlohmann::json::parse(in, nullptr, false);
+            if (j.is_object()) {
+                state.epoch = j.value("epoch", 0);
+                state.voted_for = j.value("voted_for", raft::kNoNode);
+                state.leader = j.value("leader", raft::kNoNode);
+            }
+        }
+    }
+    auto opened = storage::PartitionLog::open(config_.data_dir / "__cluster_metadata-0", {});
+    if (!opened.log) return label_ + " cannot open its metadata log: " + opened.error;
+    log_ = std::move(opened.log);
+    if (!opened.recovery.clean()) {
+        events_.publish(EventKind::LogRecovered, NodeRef::controller(config_.node_id),
+                        label_ + " repaired its metadata log: " + opened.recovery.reason);
+    }
+    std::int64_t offset = log_->log_start_offset();
+    const std::int64_t end = log_->log_end_offset();
+    while (offset < end) {
+        auto read = log_->read(offset, 1 << 20, end);
+        if (!read.ok() || read.data.empty()) break;
+        std::string why;
+        auto entries = raft::wire::batches_to_entries(read.data, &why);
+        if (!entries) return label_ + " cannot read its metadata log: " + why;
+        for (auto& e : *entries) log.push_back(std::move(e));
+        offset = read.next_offset;
+    }
+    return std::nullopt;
+}
+
+void ControllerNode::persist_state(const raft::QuorumState& state) {
+    nlohmann::json j = {{"epoch", state.epoch}, {"voted_for", state.voted_for}, {"leader", state.leader}};
+    const fs::path tmp = config_.data_dir / (std::string(kQuorumStateFile) + ".tmp");
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << j.dump() << "\n";
+        out.flush();
+    }
+    int fd = ::open(tmp.c_str(), O_RDONLY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+    std::error_code ec;
+    fs::rename(tmp, config_.data_dir / kQuorumStateFile, ec);
+    fsync_directory(config_.data_dir);
+}
+
+void ControllerNode::persist_log(std::optional<std::int64_t> truncate_to, const std::vector<raft::Entry>& append) {
+    if (truncate_to) log_->truncate_to(*truncate_to);
+    for (const auto& e : append) {
+        Bytes batch = raft::wire::entries_to_batches({e});
+        auto result = log_->append_replicated(batch);
+        if (!result.ok()) {
+            events_.publish(EventKind::NodeFailed, NodeRef::controller(config_.node_id),
+                            label_ + " could not write its metadata log: " + result.message);
+        }
+    }
+    if (!append.empty()) log_->flush();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle
+
+std::optional<std::string> ControllerNode::listen() {
+    if (server_) return std::nullopt;
+    io_ = std::make_unique<asio::io_context>(1);
+    mailbox_ = core::Mailbox::create(io_->get_executor());
+
+    server_ = std::make_unique<net::KafkaServer>(
+        *io_, net::KafkaServer::Options{},
+        [this](const protocol::RequestHeader& h, Reader& body, net::SessionInfo& s) { return serve(h, body, s); },
+        [this](const net::SessionInfo& s, const std::string& why) {
+            events_.publish(EventKind::ClientRejected, NodeRef::controller(config_.node_id),
+                            label_ + " closed the connection from " + s.peer + ": " + why);
+        });
+    if (auto error = server_->listen(config_.host, config_.port)) {
+        server_.reset();
+        mailbox_->close();
+        io_.reset();
+        return label_ + " " + *error;
+    }
+    port_ = server_->port();
+    config_.port = port_;
+    return std::nullopt;
+}
+
+std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> voters) {
+    if (auto error = listen()) return error;
+    config_.voters = std::move(voters);
+    raft::QuorumState state;
+    std::vector<raft::Entry> entries;
+    if (auto error = open_storage(state, entries)) {
+        server_.reset();
+        mailbox_->close();
+        io_.reset();
+        return error;
+    }
+
+    raft::Config rc;
+    rc.id = config_.node_id;
+    for (const auto& v : config_.voters) rc.voters.push_back(v.id);
+    rc.election_timeout_ms = config_.election_timeout_ms;
+    rc.election_backoff_max_ms = config_.election_timeout_ms;
+    rc.fetch_timeout_ms = config_.fetch_timeout_ms;
+    rc.request_timeout_ms = config_.fetch_timeout_ms;
+    rc.random_seed = std::random_device{}() ^ (static_cast<std::uint64_t>(config_.node_id) << 32);
+
+    raft::RaftDriver::Hooks hooks;
+    hooks.persist_state = [this](const raft::QuorumState& s) { persist_state(s); };
+    hooks.persist_log = [this](auto t, const auto& a) { persist_log(t, a); };
+    hooks.apply = [this](const std::vector<raft::Entry>& c) { apply(c); };
+    hooks.changed = [this](const std::vector<raft::Change>& c) { on_changes(c); };
+    hooks.voted = [this](const raft::VoteRequest& r, const raft::VoteResponse& a) { on_vote(r, a); };
+    raft::RaftDriver::Options options;
+    options.cluster_id = config_.cluster_id;
+    options.client_id = "controller-" + std::to_string(config_.node_id);
+    std::vector<raft::PeerAddress> peers;
+    for (const auto& v : config_.voters) {
+        if (v.id != config_.node_id) peers.push_back(v);
+    }
+    raft::RaftNode node(rc, state, std::move(entries), 0);
+    driver_ = std::make_unique<raft::RaftDriver>(*io_, std::move(node), std::move(peers), std::move(hooks), options);
+
+    duty_timer_ = std::make_unique<asio::steady_timer>(*io_);
+    snapshot_timer_ = std::make_unique<asio::steady_timer>(*io_);
+    server_->start();
+    driver_->start();
+    asio::co_spawn(*io_, duty_loop(), asio::detached);
+    asio::co_spawn(*io_, snapshot_loop(), asio::detached);
+    running_ = true;
+    thread_ = std::thread([this] {
+        core::name_this_thread("controller-" + std::to_string(config_.node_id));
+        io_->run();
+    });
+    return std::nullopt;
+}
+
+void ControllerNode::kill() { stop(false); }
+void ControllerNode::shutdown() { stop(true); }
+
+void ControllerNode::stop(bool orderly) {
+    if (!running_.exchange(false)) return;
+    mailbox_->close();
+    asio::post(*io_, [this, orderly] {
+        stopping_ = true;
+        fail_pending("the controller is stopping");
+        driver_->stop();
+        server_->stop(orderly);
+        duty_timer_->cancel();
+        snapshot_timer_->cancel();
+    });
+    auto done = std::async(std::launch::async, [this] { thread_.join(); });
+    if (done.wait_for(kStopGrace) != std::future_status::ready) {
+        io_->stop();
+        done.wait();
+    }
+    driver_.reset();
+    server_.reset();
+    duty_timer_.reset();
+    snapshot_timer_.reset();
+    if (log_) {
+        if (orderly) log_->close();
+        log_.reset();
+    }
+    io_.reset();
+    snapshots_.mark_controller_down(config_.node_id);
+}
+
+void ControllerNode::resign() {
+    if (!mailbox_) return;
+    mailbox_->post([this] {
+        if (driver_->node().role() != raft::Role::Leader) return;
+        driver_->node().resign(driver_->now_ms());
+        driver_->process();
+    });
+}
+
+void ControllerNode::set_timeouts(std::int32_t election_timeout_ms, std::int32_t fetch_timeout_ms,
+                                  std::int32_t broker_session_timeout_ms) {
+    if (!mailbox_) return;
+    mailbox_->post([this, election_timeout_ms, fetch_timeout_ms, broker_session_timeout_ms] {
+        config_.election_timeout_ms = election_timeout_ms;
+        config_.fetch_timeout_ms = fetch_timeout_ms;
+        config_.broker_session_timeout_ms = broker_session_timeout_ms;
+        driver_->node().set_timeouts(election_timeout_ms, fetch_timeout_ms);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The committed log, applied
+
+void ControllerNode::apply(const std::vector<raft::Entry>& committed) {
+    auto before = image_;
+    metadata::MetadataDelta delta(before);
+    std::string cause;
+    for (const auto& e : committed) {
+        if (auto it = causes_.find(e.base_offset); it != causes_.end()) {
+            if (!cause.empty()) cause += "; ";
+            cause += it->second;
+            causes_.erase(it);
+        }
+        for (std::size_t i = 0; i < e.records.size(); ++i) {
+            const std::int64_t offset = e.base_offset + static_cast<std::int64_t>(i);
+            auto record = metadata::decode_record(e.records[i]);
+            if (!record) continue;  // the leader's epoch marker, or a type this lab does not know
+            if (auto* reg = std::get_if<metadata::RegisterBrokerRecord>(&*record)) {
+                registration_offsets_[reg->broker_id] = offset;
+            }
+            delta.apply(*record, offset);
+        }
+    }
+    auto changes = delta.changes();
+    image_ = delta.build();
+    {
+        std::lock_guard lock(image_mutex_);
+        shared_image_ = image_;
+    }
+    // One controller tells the lab what changed: the one that leads.
+    if (driver_ && driver_->node().role() == raft::Role::Leader) {
+        publish_metadata_changes(events_, *before, *image_, changes, cause);
+    }
+    applied_end_ = committed.back().next_offset();
+    for (auto* p : pending_) {
+        if (!p->done && p->last_offset < applied_end_) {
+            p->done = true;
+            p->committed = true;
+            p->timer->cancel();
+        }
+    }
+}
+
+void ControllerNode::fail_pending(const std::string& why) {
+    (void)why;
+    for (auto* p : pending_) {
+        if (!p->done) {
+            p->done = true;
+            p->committed = false;
+            p->timer->cancel();
+        }
+    }
+}
+
+void ControllerNode::on_vote(const raft::VoteRequest& request, const raft::VoteResponse& answer) {
+    nlohmann::json data = {{"epoch", request.candidate_epoch}, {"candidate", request.candidate_id},
+                           {"voter", config_.node_id}, {"reason", answer.reason}};
+    const std::string who = "controller " + std::to_string(request.candidate_id);
+    if (answer.granted) {
+        events_.publish(EventKind::VoteCast, NodeRef::controller(config_.node_id),
+                        label_ + " voted for " + who + " in epoch " + std::to_string(request.candidate_epoch) +
+                            (answer.reason.empty() ? "" : ": " + answer.reason),
+                        std::move(data));
+    } else {
+        events_.publish(EventKind::VoteRefused, NodeRef::controller(config_.node_id),
+                        label_ + " refused its vote to " + who + " in epoch " +
+                            std::to_string(request.candidate_epoch) +
+                            (answer.reason.empty() ? "" : ": " + answer.reason),
+                        std::move(data));
+    }
+}
+
+void ControllerNode::on_changes(const std::vector<raft::Change>& changes) {
+    using K = raft::Change::Kind;
+    const auto& node = driver_->node();
+    for (const auto& c : changes) {
+        nlohmann::json data = {{"epoch", c.epoch}};
+        switch (c.kind) {
+            case K::ElectionStarted:
+                votes_received_.clear();
+                events_.publish(EventKind::ElectionStarted, NodeRef::controller(config_.node_id),
+                                label_ + " starts an election for epoch " + std::to_string(c.epoch) +
+                                    (c.reason.empty() ? "" : ": " + c.reason),
+                                {{"epoch", c.epoch}, {"candidate", config_.node_id}, {"reason", c.reason}});
+                break;
+            case K::VoteGranted:
+                votes_received_.push_back(c.peer);
+                break;
+            case K::ElectionWon: {
+                leader_start_offset_ = node.log_end_offset();
+                // Every broker the image knows gets a full session from now: the old leader's
+                // heartbeat times are gone with it.
+                sessions_.clear();
+                for (const auto& [id, b] : working_image()->brokers()) sessions_[id] = {driver_->now_ms()};
+                votes_received_.push_back(config_.node_id);
+                std::string voters;
+                for (auto v : votes_received_) voters += (voters.empty() ? "" : ", ") + std::to_string(v);
+                events_.publish(EventKind::ControllerElected, NodeRef::controller(config_.node_id),
+                                label_ + " is the active controller for epoch " + std::to_string(c.epoch) +
+                                    " (votes from " + voters + ")",
+                                {{"epoch", c.epoch}, {"votes", votes_received_}, {"candidate", config_.node_id}});
+                break;
+            }
+            case K::Resigned:
+                fail_pending("leadership lost");
+                events_.publish(EventKind::ControllerResigned, NodeRef::controller(config_.node_id),
+                                label_ + " stepped down as leader of epoch " + std::to_string(c.epoch) +
+                                    (c.reason.empty() ? "" : ": " + c.reason),
+                                {{"epoch", c.epoch}, {"reason", c.reason}});
+                break;
+            case K::RoleChanged: {
+                if (node.role() != raft::Role::Leader) fail_pending("leadership lost");
+                const auto now = std::make_tuple(static_cast<int>(node.role()), node.epoch(), node.leader());
+                if (now == reported_quorum_) break;
+                reported_quorum_ = now;
+                events_.publish(EventKind::QuorumChanged, NodeRef::controller(config_.node_id),
+                                label_ + " is " + std::string(raft::role_name(node.role())) + " in epoch " +
+                                    std::to_string(node.epoch()) +
+                                    (node.leader() >= 0 ? ", leader " + std::to_string(node.leader()) : ""),
+                                {{"role", raft::role_name(node.role())},
+                                 {"epoch", node.epoch()},
+                                 {"leader", node.leader()}});
+                break;
+            }
+            case K::Truncated:
+                events_.publish(EventKind::MetadataTruncated, NodeRef::controller(config_.node_id),
+                                label_ + " cut its metadata log at offset " + std::to_string(c.offset) +
+                                    " to match the leader" + (c.reason.empty() ? "" : ": " + c.reason),
+                                {{"offset", c.offset}, {"epoch", c.epoch}});
+                break;
+            case K::VoteRejected:
+            case K::VoteCast:
+            case K::ElectionLost:
+            case K::HighWatermark:
+                break;  // voters report their votes themselves; the others are in snapshots
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The active controller
+
+bool ControllerNode::is_active() const {
+    if (!driver_) return false;
+    const auto& node = driver_->node();
+    // A new leader serves once its own first entry is committed: its image then holds every
+    // record any earlier leader committed.
+    return node.role() == raft::Role::Leader && leader_start_offset_ >= 0 &&
+           node.high_watermark() >= leader_start_offset_ && applied_end_ >= node.high_watermark();
+}
+
+std::shared_ptr<const metadata::MetadataImage> ControllerNode::working_image() const {
+    // The committed image plus this leader's proposals still in flight.
+    const auto& node = driver_->node();
+    const std::int64_t from = applied_end_;
+    if (from >= node.log_end_offset()) return image_;
+    metadata::MetadataDelta delta(image_);
+    for (const auto& e : node.entries(from, node.log_end_offset())) {
+        for (std::size_t i = 0; i < e.records.size(); ++i) {
+            const std::int64_t offset = e.base_offset + static_cast<std::int64_t>(i);
+            if (offset < from) continue;
+            if (auto record = metadata::decode_record(e.records[i])) delta.apply(*record, offset);
+        }
+    }
+    return delta.build();
+}
+
+net::awaitable<bool> ControllerNode::commit(std::vector<MetadataRecord> records, std::string cause) {
+    if (records.empty()) co_return true;
+    std::vector<Bytes> encoded;
+    encoded.reserve(records.size());
+    for (const auto& r : records) encoded.push_back(metadata::encode_record(r));
+    const auto count = static_cast<std::int64_t>(encoded.size());
+    auto base = driver_->node().propose(std::move(encoded), driver_->now_ms());
+    if (!base) co_return false;
+    if (!cause.empty()) causes_[*base] = std::move(cause);
+    asio::steady_timer timer(*io_, std::chrono::milliseconds(kCommitTimeoutMs));
+    Pending pending;
+    pending.last_offset = *base + count - 1;
+    pending.timer = &timer;
+    pending_.push_back(&pending);
+    driver_->process();
+    if (!pending.done) {
+        net::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    std::erase(pending_, &pending);
+    co_return pending.committed;
+}
+
+net::awaitable<void> ControllerNode::duty_loop() {
+    while (!stopping_) {
+        duty_timer_->expires_after(std::chrono::milliseconds(100));
+        net::error_code ec;
+        co_await duty_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) co_return;
+        if (!is_active()) continue;
+        // Fence every broker whose session expired: no heartbeat for broker.session.timeout.ms.
+        const std::int64_t now = driver_->now_ms();
+        auto img = working_image();
+        for (const auto& [id, b] : img->brokers()) {
+            if (b.fenced) continue;
+            auto& s = sessions_[id];
+            if (s.last_heartbeat_ms == 0) s.last_heartbeat_ms = now;
+            const std::int64_t silent = now - s.last_heartbeat_ms;
+            if (silent <= config_.broker_session_timeout_ms) continue;
+            std::string why = "no heartbeat for " + seconds(silent) + " > broker.session.timeout.ms " +
+                              seconds(config_.broker_session_timeout_ms);
+            co_await commit(metadata::fence_broker(*img, id), "broker " + std::to_string(id) + ": " + why);
+            img = working_image();
+            if (stopping_ || !is_active()) break;
+        }
+    }
+}
+
+net::awaitable<Bytes> ControllerNode::handle_registration(std::int16_t version, Reader& body) {
+    protocol::BrokerRegistrationRequest req;
+    protocol::BrokerRegistrationResponse resp;
+    if (!req.decode(body, version)) {
+        resp.error_code = to_wire(ErrorCode::INVALID_REQUEST);
+        co_return encode(resp, version);
+    }
+    if (!is_active()) {
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        co_return encode(resp, version);
+    }
+    if (req.cluster_id != config_.cluster_id) {
+        resp.error_code = to_wire(ErrorCode::INCONSISTENT_CLUSTER_ID);
+        co_return encode(resp, version);
+    }
+    auto img = working_image();
+    if (const auto* existing = img->broker(req.broker_id)) {
+        // Another process may still hold this id: until its session expires, refuse (Kafka's
+        // DUPLICATE_BROKER_REGISTRATION); a broker that restarts waits for its old session.
+        const bool same = existing->incarnation_id == req.incarnation_id;
+        auto s = sessions_.find(req.broker_id);
+        const bool alive = !existing->fenced && s != sessions_.end() &&
+                           driver_->now_ms() - s->second.last_heartbeat_ms <= config_.broker_session_timeout_ms;
+        if (!same && alive) {
+            resp.error_code = to_wire(ErrorCode::DUPLICATE_BROKER_REGISTRATION);
+            co_return encode(resp, version);
+        }
+        if (same) {
+            resp.broker_epoch = existing->epoch;  // a retried registration
+            co_return encode(resp, version);
+        }
+    }
+    std::string host = req.listeners.empty() ? config_.host : req.listeners.front().host;
+    std::uint16_t port = req.listeners.empty() ? 0 : req.listeners.front().port;
+    auto records = metadata::register_broker(*img, req.broker_id, req.incarnation_id, host, port,
+                                             req.rack && !req.rack->empty() ? req.rack : std::nullopt);
+    // As in Kafka, the broker epoch is the offset the RegisterBroker record lands at (the
+    // proposal below follows with no suspension point in between).
+    auto& reg = std::get<metadata::RegisterBrokerRecord>(records.front());
+    reg.broker_epoch = std::max(reg.broker_epoch, driver_->node().log_end_offset());
+    const auto epoch = reg.broker_epoch;
+    sessions_[req.broker_id] = {driver_->now_ms()};
+    if (!co_await commit(std::move(records), "")) {
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        co_return encode(resp, version);
+    }
+    resp.broker_epoch = epoch;
+    co_return encode(resp, version);
+}
+
+net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Reader& body) {
+    protocol::BrokerHeartbeatRequest req;
+    protocol::BrokerHeartbeatResponse resp;
+    if (!req.decode(body, version)) {
+        resp.error_code = to_wire(ErrorCode::INVALID_REQUEST);
+        co_return encode(resp, version);
+    }
+    if (!is_active()) {
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        co_return encode(resp, version);
+    }
+    auto img = working_image();
+    const auto* b = img->broker(req.broker_id);
+    if (!b) {
+        resp.error_code = to_wire(ErrorCode::BROKER_ID_NOT_REGISTERED);
+        co_return encode(resp, version);
+    }
+    if (b->epoch != req.broker_epoch) {
+        resp.error_code = to_wire(ErrorCode::STALE_BROKER_EPOCH);
+        co_return encode(resp, version);
+    }
+    sessions_[req.broker_id].last_heartbeat_ms = driver_->now_ms();
+    auto reg = registration_offsets_.find(req.broker_id);
+    resp.is_caught_up = reg != registration_offsets_.end() && req.current_metadata_offset >= reg->second;
+    resp.is_fenced = b->fenced;
+    const std::string who = "broker " + std::to_string(req.broker_id);
+    if (req.want_shut_down) {
+        // Controlled shutdown: leadership moves away before the broker stops.
+        if (!b->fenced) {
+            co_await commit(metadata::fence_broker(*img, req.broker_id), who + " is shutting down");
+        }
+        auto after = working_image();
+        const auto* now_b = after->broker(req.broker_id);
+        resp.is_fenced = !now_b || now_b->fenced;
+        resp.should_shut_down = resp.is_fenced;
+    } else if (b->fenced && resp.is_caught_up && !req.want_fence) {
+        auto records = metadata::unfence_broker(*img, req.broker_id);
+        auto next = metadata::replay(img, records, img->offset() + 1);
+        auto isr = metadata::restore_isr(*next, req.broker_id);
+        records.insert(records.end(), isr.begin(), isr.end());
+        next = metadata::replay(next, isr, next->offset() + 1);
+        auto preferred = metadata::elect_preferred_leaders(*next);
+        records.insert(records.end(), preferred.begin(), preferred.end());
+        // Answered at once: the broker sees itself unfenced in its metadata, and in the next answer.
+        asio::co_spawn(*io_, [this, records = std::move(records), who]() mutable -> net::awaitable<void> {
+            co_await commit(std::move(records), who + " has caught up with the metadata log");
+        }, asio::detached);
+    }
+    co_return encode(resp, version);
+}
+
+net::awaitable<Bytes> ControllerNode::handle_create_topics(std::int16_t version, Reader& body) {
+    protocol::CreateTopicsRequest req;
+    protocol::CreateTopicsResponse resp;
+    if (!req.decode(body, version)) co_return Bytes{};
+    auto answer_all = [&](ErrorCode code, const std::string& message) {
+        for (const auto& t : req.topics) {
+            protocol::CreateTopicsResponse::CreatableTopicResult r;
+            r.name = t.name;
+            r.error_code = to_wire(code);
+            r.error_message = message;
+            resp.topics.push_back(r);
+        }
+        return encode(resp, version);
+    };
+    if (!is_active()) co_return answer_all(ErrorCode::NOT_CONTROLLER, label_ + " is not the active controller");
+    std::vector<metadata::NewTopic> topics;
+    for (const auto& t : req.topics) {
+        metadata::NewTopic n;
+        n.name = t.name;
+        n.num_partitions = t.num_partitions;
+        n.replication_factor = t.replication_factor;
+        for (const auto& a : t.assignments) n.assignments.emplace_back(a.partition_index, a.broker_ids);
+        for (const auto& c : t.configs) n.configs.emplace_back(c.name, c.value);
+        topics.push_back(std::move(n));
+    }
+    auto result = metadata::create_topics(*working_image(), topics, config_.defaults, req.validate_only);
+    if (!result.records.empty() && !co_await commit(std::move(result.records), "")) {
+        co_return answer_all(ErrorCode::NOT_CONTROLLER, label_ + " lost its leadership before the topics were committed");
+    }
+    for (const auto& r : result.response) {
+        protocol::CreateTopicsResponse::CreatableTopicResult out;
+        out.name = r.name;
+        out.error_code = to_wire(r.error);
+        out.error_message = r.error == ErrorCode::NONE ? std::nullopt : std::optional(r.message);
+        resp.topics.push_back(out);
+    }
+    co_return encode(resp, version);
+}
+
+net::awaitable<Bytes> ControllerNode::handle_delete_topics(std::int16_t version, Reader& body) {
+    protocol::DeleteTopicsRequest req;
+    protocol::DeleteTopicsResponse resp;
+    if (!req.decode(body, version)) co_return Bytes{};
+    if (!is_active()) {
+        for (const auto& n : req.topic_names) resp.responses.push_back({n, to_wire(ErrorCode::NOT_CONTROLLER)});
+        co_return encode(resp, version);
+    }
+    auto result = metadata::delete_topics(*working_image(), req.topic_names);
+    const bool committed = result.records.empty() || co_await commit(std::move(result.records), "");
+    for (const auto& r : result.response) {
+        resp.responses.push_back({r.name, to_wire(committed ? r.error : ErrorCode::NOT_CONTROLLER)});
+    }
+    co_return encode(resp, version);
+}
+
+net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHeader& h, Reader& body,
+                                                       net::SessionInfo& session) {
+    (void)session;
+    const auto key = h.key();
+    if (key == ApiKey::ApiVersions) {
+        if (!supported(h.api_key, h.api_version)) {
+            co_return net::ServerReply::respond(api_versions_body(0, ErrorCode::UNSUPPORTED_VERSION), 0);
+        }
+        protocol::ApiVersionsRequest req;
+        if (!req.decode(body, h.api_version)) co_return net::ServerReply::close("malformed ApiVersions request");
+        co_return net::ServerReply::respond(api_versions_body(h.api_version, ErrorCode::NONE), 0);
+    }
+    if (!supported(h.api_key, h.api_version)) {
+        co_return net::ServerReply::respond(api_versions_body(0, ErrorCode::UNSUPPORTED_VERSION), 0);
+    }
+    const auto header_version = protocol::response_header_version(key, h.api_version);
+    Bytes out;
+    switch (key) {
+        case ApiKey::Vote:
+        case ApiKey::BeginQuorumEpoch:
+        case ApiKey::EndQuorumEpoch:
+        case ApiKey::Fetch: out = co_await driver_->serve(key, h.api_version, body); break;
+        case ApiKey::BrokerRegistration: out = co_await handle_registration(h.api_version, body); break;
+        case ApiKey::BrokerHeartbeat: out = co_await handle_heartbeat(h.api_version, body); break;
+        case ApiKey::CreateTopics: out = co_await handle_create_topics(h.api_version, body); break;
+        case ApiKey::DeleteTopics: out = co_await handle_delete_topics(h.api_version, body); break;
+        default: co_return net::ServerReply::respond(api_versions_body(0, ErrorCode::UNSUPPORTED_VERSION), 0);
+    }
+    if (stopping_) co_return net::ServerReply::silent();
+    if (out.empty()) co_return net::ServerReply::close("malformed " + std::string(protocol::api_name(h.api_key)) + " request");
+    co_return net::ServerReply::respond(std::move(out), header_version);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots
+
+net::awaitable<void> ControllerNode::snapshot_loop() {
+    while (!stopping_) {
+        publish_snapshot();
+        snapshot_timer_->expires_after(std::chrono::milliseconds(config_.snapshot_interval_ms));
+        net::error_code ec;
+        co_await snapshot_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+void ControllerNode::publish_snapshot() {
+    const auto& node = driver_->node();
+    auto s = std::make_shared<core::ControllerSnapshot>();
+    s->id = config_.node_id;
+    s->up = true;
+    s->host = config_.host;
+    s->port = port_;
+    s->time_ms = core::now_unix_ms();
+    s->role = std::string(raft::role_name(node.role()));
+    s->epoch = node.epoch();
+    s->leader = node.leader();
+    s->voted_for = node.voted_for();
+    s->log_end_offset = node.log_end_offset();
+    s->high_watermark = node.high_watermark();
+    s->applied_offset = image_->offset();
+    s->active = is_active();
+    s->election_timeout_ms = config_.election_timeout_ms;
+    s->fetch_timeout_ms = config_.fetch_timeout_ms;
+    if (node.role() == raft::Role::Leader) {
+        for (const auto& [id, offset] : node.follower_offsets()) {
+            const bool voter = std::any_of(config_.voters.begin(), config_.voters.end(),
+                                           [&](const auto& v) { return v.id == id; });
+            s->followers.push_back({id, offset, voter});
+        }
+    }
+    if (s->active) {
+        const std::int64_t now = driver_->now_ms();
+        for (const auto& [id, b] : image_->brokers()) {
+            auto it = sessions_.find(id);
+            s->brokers.push_back({id, it == sessions_.end() ? 0 : now - it->second.last_heartbeat_ms, b.fenced});
+        }
+    }
+    snapshots_.publish(std::move(s));
+}
+
+}  // namespace kraftlab::controller

@@ -1,0 +1,75 @@
+// ControllerClient: how a broker (or the lab acting as an admin) reaches the active controller
+// of the KRaft quorum. It knows the voters' addresses and a hint of who leads; a request goes to
+// the hinted controller, and an answer of NOT_CONTROLLER, or a dead connection, moves it on to
+// the next voter until one accepts it or the deadline passes. It keeps one connection per
+// controller and reuses it.
+//
+// Speaks BrokerRegistration, BrokerHeartbeat, CreateTopics and DeleteTopics, as a Kafka broker
+// does towards its controllers.
+//
+// Threads: the owner's io_context thread only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/asio.h"
+#include "net/kafka_client.h"
+#include "protocol/broker_heartbeat.h"
+#include "protocol/broker_registration.h"
+#include "protocol/create_topics.h"
+#include "protocol/delete_topics.h"
+
+namespace kraftlab::net {
+
+struct ControllerAddress {
+    std::int32_t id = -1;
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+class ControllerClient {
+  public:
+    ControllerClient(asio::any_io_executor executor, std::vector<ControllerAddress> controllers,
+                     std::string client_id);
+    ~ControllerClient();
+
+    // The controller believed to be active (from the metadata log's leader), tried first.
+    void set_leader_hint(std::int32_t id);
+    std::int32_t last_answered() const { return last_answered_; }
+
+    static constexpr std::int16_t kRegistrationVersion = 0;
+    static constexpr std::int16_t kHeartbeatVersion = 0;
+    static constexpr std::int16_t kCreateTopicsVersion = 4;
+    static constexpr std::int16_t kDeleteTopicsVersion = 3;
+
+    awaitable<Result<protocol::BrokerRegistrationResponse>> register_broker(
+        const protocol::BrokerRegistrationRequest& request, std::int32_t deadline_ms);
+    awaitable<Result<protocol::BrokerHeartbeatResponse>> heartbeat(
+        const protocol::BrokerHeartbeatRequest& request, std::int32_t deadline_ms);
+    awaitable<Result<protocol::CreateTopicsResponse>> create_topics(
+        const protocol::CreateTopicsRequest& request, std::int32_t deadline_ms);
+    awaitable<Result<protocol::DeleteTopicsResponse>> delete_topics(
+        const protocol::DeleteTopicsRequest& request, std::int32_t deadline_ms);
+
+    void close();
+
+  private:
+    template <typename Request, typename Response, typename NotController>
+    awaitable<Result<Response>> call(const Request& request, std::int16_t version, std::int32_t deadline_ms,
+                                     NotController not_controller);
+    awaitable<std::shared_ptr<KafkaClient>> connection(const ControllerAddress& to);
+
+    asio::any_io_executor executor_;
+    std::vector<ControllerAddress> controllers_;
+    std::string client_id_;
+    std::int32_t hint_ = -1;
+    std::int32_t last_answered_ = -1;
+    std::map<std::int32_t, std::shared_ptr<KafkaClient>> connections_;
+    bool closed_ = false;
+};
+
+}  // namespace kraftlab::net
