@@ -417,7 +417,8 @@ void ControllerNode::on_changes(const std::vector<raft::Change>& changes) {
                 // Every broker the image knows gets a full session from now: the old leader's
                 // heartbeat times are gone with it.
                 sessions_.clear();
-                for (const auto& [id, b] : working_image()->brokers()) sessions_[id] = {driver_->now_ms()};
+                const auto known = working_image();
+                for (const auto& [id, b] : known->brokers()) sessions_[id] = {driver_->now_ms()};
                 votes_received_.push_back(config_.node_id);
                 std::string voters;
                 for (auto v : votes_received_) voters += (voters.empty() ? "" : ", ") + std::to_string(v);
@@ -523,17 +524,20 @@ net::awaitable<void> ControllerNode::duty_loop() {
         if (!is_active()) continue;
         // Fence every broker whose session expired: no heartbeat for broker.session.timeout.ms.
         const std::int64_t now = driver_->now_ms();
-        auto img = working_image();
+        std::vector<std::pair<std::int32_t, std::string>> expired;
+        const auto img = working_image();  // keeps the image alive while iterating
         for (const auto& [id, b] : img->brokers()) {
             if (b.fenced) continue;
             auto& s = sessions_[id];
             if (s.last_heartbeat_ms == 0) s.last_heartbeat_ms = now;
             const std::int64_t silent = now - s.last_heartbeat_ms;
             if (silent <= config_.broker_session_timeout_ms) continue;
-            std::string why = "no heartbeat for " + seconds(silent) + " > broker.session.timeout.ms " +
-                              seconds(config_.broker_session_timeout_ms);
-            co_await commit(metadata::fence_broker(*img, id), "broker " + std::to_string(id) + ": " + why);
-            img = working_image();
+            expired.emplace_back(id, "no heartbeat for " + seconds(silent) + " > broker.session.timeout.ms " +
+                                         seconds(config_.broker_session_timeout_ms));
+        }
+        for (const auto& [id, why] : expired) {
+            // Each fencing is decided on the image that includes the previous one.
+            co_await commit(metadata::fence_broker(*working_image(), id), "broker " + std::to_string(id) + ": " + why);
             if (stopping_ || !is_active()) break;
         }
     }
