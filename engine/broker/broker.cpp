@@ -113,6 +113,32 @@ void Broker::shutdown() {
 }
 
 void Broker::stop(bool orderly) {
+    if (!running_.load()) return;
+    if (orderly) {
+        // Controlled shutdown (Kafka's BrokerHeartbeat with WantShutDown): the active controller
+        // fences this broker and moves its leaderships away before it stops, so that a restart
+        // registers at once instead of waiting for the old session to expire. Best effort: a
+        // quorum without a leader is not waited for beyond a second.
+        auto answered = std::make_shared<std::promise<void>>();
+        auto future = answered->get_future();
+        asio::co_spawn(
+            *io_,
+            [this, answered]() -> net::awaitable<void> {
+                shutting_down_ = true;  // the lifecycle loop sends nothing more
+                if (broker_epoch_ >= 0 && !stopping_) {
+                    protocol::BrokerHeartbeatRequest hb;
+                    hb.broker_id = config_.node_id;
+                    hb.broker_epoch = broker_epoch_;
+                    hb.current_metadata_offset = image_->offset();
+                    hb.want_shut_down = true;
+                    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
+                    co_await controller_client_->heartbeat(hb, 1000);
+                }
+                answered->set_value();
+            },
+            asio::detached);
+        future.wait_for(std::chrono::milliseconds(1500));
+    }
     if (!running_.exchange(false)) return;
     mailbox_->close();
     asio::post(*io_, [this, orderly] {
@@ -334,7 +360,7 @@ net::awaitable<void> Broker::lifecycle_loop() {
         error_code ec;
         co_await lifecycle_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     };
-    while (!stopping_) {
+    while (!stopping_ && !shutting_down_) {
         protocol::BrokerRegistrationRequest reg;
         reg.broker_id = config_.node_id;
         reg.cluster_id = config_.cluster_id;
@@ -343,7 +369,7 @@ net::awaitable<void> Broker::lifecycle_loop() {
         reg.rack = std::nullopt;
         controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
         auto r = co_await controller_client_->register_broker(reg, 2000);
-        if (stopping_) co_return;
+        if (stopping_ || shutting_down_) co_return;
         if (!r.ok() || r->error_code != 0) {
             const auto code = r.ok() ? static_cast<protocol::ErrorCode>(r->error_code) : protocol::ErrorCode::NONE;
             if (code == protocol::ErrorCode::DUPLICATE_BROKER_REGISTRATION && !reported_wait) {
@@ -358,14 +384,14 @@ net::awaitable<void> Broker::lifecycle_loop() {
         }
         broker_epoch_ = r->broker_epoch;
         active_controller_ = controller_client_->last_answered();
-        while (!stopping_) {
+        while (!stopping_ && !shutting_down_) {
             protocol::BrokerHeartbeatRequest hb;
             hb.broker_id = config_.node_id;
             hb.broker_epoch = broker_epoch_;
             hb.current_metadata_offset = image_->offset();
             controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
             auto h = co_await controller_client_->heartbeat(hb, config_.heartbeat_interval_ms);
-            if (stopping_) co_return;
+            if (stopping_ || shutting_down_) co_return;
             if (h.ok() && h->error_code == 0) {
                 last_heartbeat_ack_ms_ = core::now_unix_ms();
                 active_controller_ = controller_client_->last_answered();

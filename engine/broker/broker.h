@@ -153,6 +153,7 @@ class Broker {
     std::unique_ptr<raft::RaftDriver> metadata_fetcher_;
     std::unique_ptr<net::ControllerClient> controller_client_;
     std::int64_t broker_epoch_ = -1;
+    bool shutting_down_ = false;  // controlled shutdown under way: no more heartbeats
     std::int32_t active_controller_ = -1;
     std::int64_t last_heartbeat_ack_ms_ = 0;
 

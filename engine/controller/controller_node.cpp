@@ -1,5 +1,7 @@
 #include "controller/controller_node.h"
 
+#include <limits>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -328,15 +330,14 @@ void ControllerNode::set_timeouts(std::int32_t election_timeout_ms, std::int32_t
 // The committed log, applied
 
 void ControllerNode::apply(const std::vector<raft::Entry>& committed) {
-    auto before = image_;
-    metadata::MetadataDelta delta(before);
-    std::string cause;
-    for (const auto& e : committed) {
-        if (auto it = causes_.find(e.base_offset); it != causes_.end()) {
-            if (!cause.empty()) cause += "; ";
-            cause += it->second;
-            causes_.erase(it);
-        }
+    // One controller tells the lab what changed: the leader, for the entries of its own
+    // leadership (each with the cause it proposed it for). What earlier leaders committed is
+    // replayed silently: they announced it when they committed it.
+    const bool leading = driver_ && driver_->node().role() == raft::Role::Leader && leader_start_offset_ > 0;
+    const std::int64_t announce_from =
+        leading ? leader_start_offset_ - 1 : std::numeric_limits<std::int64_t>::max();
+    std::optional<metadata::MetadataDelta> quiet;
+    auto apply_entry = [this](metadata::MetadataDelta& delta, const raft::Entry& e) {
         for (std::size_t i = 0; i < e.records.size(); ++i) {
             const std::int64_t offset = e.base_offset + static_cast<std::int64_t>(i);
             auto record = metadata::decode_record(e.records[i]);
@@ -346,16 +347,33 @@ void ControllerNode::apply(const std::vector<raft::Entry>& committed) {
             }
             delta.apply(*record, offset);
         }
+    };
+    for (const auto& e : committed) {
+        std::string cause;
+        if (auto it = causes_.find(e.base_offset); it != causes_.end()) {
+            cause = std::move(it->second);
+            causes_.erase(it);
+        }
+        if (e.base_offset < announce_from) {
+            if (!quiet) quiet.emplace(image_);
+            apply_entry(*quiet, e);
+            continue;
+        }
+        if (quiet) {
+            image_ = quiet->build();
+            quiet.reset();
+        }
+        auto before = image_;
+        metadata::MetadataDelta delta(before);
+        apply_entry(delta, e);
+        auto changes = delta.changes();
+        image_ = delta.build();
+        publish_metadata_changes(events_, *before, *image_, changes, cause);
     }
-    auto changes = delta.changes();
-    image_ = delta.build();
+    if (quiet) image_ = quiet->build();
     {
         std::lock_guard lock(image_mutex_);
         shared_image_ = image_;
-    }
-    // One controller tells the lab what changed: the one that leads.
-    if (driver_ && driver_->node().role() == raft::Role::Leader) {
-        publish_metadata_changes(events_, *before, *image_, changes, cause);
     }
     applied_end_ = committed.back().next_offset();
     for (auto* p : pending_) {

@@ -167,10 +167,18 @@ std::vector<raft::PeerAddress> Cluster::voters_locked() const {
 bool Cluster::wait_for_brokers(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-        auto image = view().metadata;
+        // Registered in this incarnation (the broker epoch it got back is the one the metadata
+        // holds) and unfenced: a registration left from before a restart does not count.
+        auto image = metadata();
         bool all = true;
         for (const auto& [id, slot] : brokers_) {
-            if (slot.node && !image->is_live(id)) all = false;
+            if (!slot.node) continue;
+            auto snap = snapshots_.broker(id);
+            const auto* info = image->broker(id);
+            if (!snap || !snap->up || snap->broker_epoch < 0 || !info || info->epoch != snap->broker_epoch ||
+                !image->is_live(id)) {
+                all = false;
+            }
         }
         if (all) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

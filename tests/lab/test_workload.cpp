@@ -417,8 +417,10 @@ class WorkloadTest : public QObject {
         QVERIFY(added.ok);
         QVERIFY(wait_for([&] { return rec.acked_count() > 300; }));
         QVERIFY(lab->kill_broker(2).ok);
-        QVERIFY(wait_for([&] { return !lab.producer(id)->last_error.empty(); }, 3s));
-        QVERIFY(wait_for([&] { return lab.producer(id)->records_buffered > 100; }, 3s));
+        // The partition goes offline once the active controller fences broker 2, after the
+        // session timeout (3 s in the lab); until then the producer's sends to it fail.
+        QVERIFY(wait_for([&] { return !lab.producer(id)->last_error.empty(); }, 8s));
+        QVERIFY(wait_for([&] { return lab.producer(id)->records_buffered > 100; }, 8s));
         QVERIFY(lab.count_events(core::EventKind::ProducerError) >= 1);
         std::this_thread::sleep_for(500ms);
         QVERIFY(lab->restart_broker(2).ok);
