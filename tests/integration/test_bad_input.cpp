@@ -1,7 +1,7 @@
 // Hostile and broken input on a broker's socket: random bytes, truncated frames, a 2 GiB length
 // prefix, an unknown API key, a produce batch with a wrong CRC, hundreds of half-sent huge
 // frames. Each gets the Kafka error or a closed connection; the broker keeps serving others, and
-// its memory stays bounded.
+// its memory stays bounded. A controller's port gets the same treatment with KRaft's own RPCs.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -298,6 +298,55 @@ class BadInputTest : public QObject {
         // 300 announced 100 MB each (30 GB); the broker holds only what arrived, in 64 KiB steps.
         QVERIFY2(during - before < 64 * 1024,
                  qPrintable(QString("RSS grew from %1 KiB to %2 KiB").arg(before).arg(during)));
+    }
+
+    void malformed_raft_and_lifecycle_requests_on_a_controller() {
+        // A controller's port speaks Vote, BeginQuorumEpoch, EndQuorumEpoch, Fetch (of the
+        // metadata log), BrokerRegistration and BrokerHeartbeat: broken bodies of each get an
+        // error answer (or a closed connection), and the quorum keeps its leader.
+        auto status = lab.command("status");
+        QString controller;
+        for (const auto& c : status["controllers"].toArray()) {
+            auto o = c.toObject();
+            if (o["up"].toBool() && !o["active"].toBool()) {
+                controller = o["host"].toString() + ":" + QString::number(o["port"].toInt());
+            }
+        }
+        QVERIFY(!controller.isEmpty());
+        std::mt19937 rng(11);
+        for (std::int16_t key : {52, 53, 54, 1, 62, 63, 19, 20}) {
+            for (std::int16_t version : {0, 1, 12}) {
+                RawConnection c(controller);
+                QVERIFY(c.connected());
+                Bytes body;
+                Writer w(body);
+                encode_request_header(w, RequestHeader{key, version, 41, "raw-test"});
+                Bytes junk(rng() % 64);
+                for (auto& b : junk) b = static_cast<std::uint8_t>(rng());
+                body.insert(body.end(), junk.begin(), junk.end());
+                QVERIFY(c.send_frame(body));
+                if (auto frame = c.read_frame(2000)) {
+                    Reader r(*frame);
+                    QCOMPARE(r.i32(), 41);  // answered, to this request
+                }
+            }
+            RawConnection garbage(controller);
+            Bytes random(1 + rng() % 2048);
+            for (auto& b : random) b = static_cast<std::uint8_t>(rng());
+            garbage.send_raw(random);
+            garbage.closed_by_peer(300);
+        }
+        // Still one active controller, and the broker still serves.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                int active = 0;
+                for (const auto& c : lab.command("status")["controllers"].toArray()) {
+                    if (c.toObject()["up"].toBool() && c.toObject()["active"].toBool()) ++active;
+                }
+                return active == 1;
+            }(),
+            10'000);
+        QVERIFY(still_serving(address));
     }
 };
 
