@@ -137,6 +137,7 @@ struct RaftNode::Impl {
     // --- timers and role state (reset by enter())
     std::int64_t election_deadline_ms = 0;  // unattached, voted, candidate, resigned
     std::int64_t fetch_deadline_ms = 0;     // follower, observer: no good answer from the leader
+    bool leader_resigned = false;           // follower: the leader sent EndQuorumEpoch
     std::int64_t next_fetch_ms = 0;
     std::int64_t check_quorum_deadline_ms = 0;
     std::set<NodeId> granted, rejected;  // candidate
@@ -145,7 +146,7 @@ struct RaftNode::Impl {
     int retries = 0;                      // consecutive candidacies
     std::int64_t epoch_start_offset = 0;  // leader: offset of its LeaderChange entry
     std::map<NodeId, Replica> replicas;   // leader
-    std::set<NodeId> heard;               // leader: voters fetched since the last quorum check
+    std::set<NodeId> heard;               // leader: voters fetched since the quorum timer reset
     std::vector<NodeId> successors;       // resigned
     std::set<NodeId> end_acknowledged;    // resigned
     std::map<NodeId, std::int64_t> retry_at_ms;  // per peer: no Vote/Begin/End resend before
@@ -322,6 +323,7 @@ struct RaftNode::Impl {
         successors.clear();
         end_acknowledged.clear();
         retry_at_ms.clear();
+        leader_resigned = false;
         if (role != old_role || epoch != old_epoch || public_leader() != old_leader) {
             change(Change::Kind::RoleChanged, public_leader(), -1,
                    std::string(role_name(role)) + ": " + reason);
@@ -406,11 +408,18 @@ struct RaftNode::Impl {
     void step_up(std::int32_t new_epoch, NodeId new_leader, std::int64_t now_ms,
                  const std::string& why) {
         if (role == Role::Leader) change(Change::Kind::Resigned, cfg.id, -1, why);
-        if (role == Role::Candidate) change(Change::Kind::ElectionLost, cfg.id, -1, why);
+        candidacy_lost(why);
         if (new_leader != kNoNode && new_leader != cfg.id && is_voter_id(new_leader)) {
             become_follower(new_epoch, new_leader, now_ms, why);
         } else {
             become_unattached(new_epoch, now_ms, why);
+        }
+    }
+
+    // A candidacy ends without a win. One that is backing off was reported lost already.
+    void candidacy_lost(const std::string& why) {
+        if (role == Role::Candidate && !backing_off) {
+            change(Change::Kind::ElectionLost, cfg.id, -1, why);
         }
     }
 
@@ -505,8 +514,11 @@ struct RaftNode::Impl {
                 break;
             case Role::Follower:
                 if (now_ms >= fetch_deadline_ms) {
-                    become_candidate(now_ms, "no answer from leader " + s(leader) + " within " +
-                                                 s(cfg.fetch_timeout_ms) + " ms");
+                    become_candidate(now_ms,
+                                     leader_resigned
+                                         ? "leader " + s(leader) + " resigned epoch " + s(epoch)
+                                         : "no answer from leader " + s(leader) + " within " +
+                                               s(cfg.fetch_timeout_ms) + " ms");
                 } else {
                     maybe_send_fetch(now_ms);
                 }
@@ -531,21 +543,29 @@ struct RaftNode::Impl {
         }
     }
 
+    // Check quorum, as Kafka's LeaderState does it: the timer restarts whenever a majority of
+    // voters (ourselves included) has fetched since it last restarted, so a leader resigns
+    // check_quorum_timeout_ms after it last heard from a majority, not up to twice that.
+    void heard_from_voter(NodeId v, std::int64_t now_ms) {
+        heard.insert(v);
+        if (heard.size() + 1 >= majority) {
+            heard.clear();
+            check_quorum_deadline_ms = now_ms + check_quorum_timeout_ms();
+        }
+    }
+
     void tick_leader(std::int64_t now_ms) {
         if (now_ms >= check_quorum_deadline_ms) {
-            std::size_t count = 1;
-            for (NodeId v : heard) {
-                if (v != cfg.id && is_voter_id(v)) ++count;
-            }
-            if (count < majority) {
+            if (majority <= 1) {  // a quorum of one: we are the majority
+                check_quorum_deadline_ms = now_ms + check_quorum_timeout_ms();
+            } else {
                 become_resigned(now_ms, "check quorum: heard from " +
-                                            s(static_cast<std::int64_t>(count)) + " of " +
+                                            s(static_cast<std::int64_t>(heard.size() + 1)) +
+                                            " of " +
                                             s(static_cast<std::int64_t>(cfg.voters.size())) +
                                             " voters in " + s(check_quorum_timeout_ms()) + " ms");
                 return;
             }
-            heard.clear();
-            check_quorum_deadline_ms = now_ms + check_quorum_timeout_ms();
         }
         send_begin_epoch(now_ms);
     }
@@ -668,7 +688,7 @@ struct RaftNode::Impl {
                 step_up(r.epoch, r.leader_id, now_ms, why);
             } else if (role == Role::Unattached || role == Role::Voted || role == Role::Candidate ||
                        (role == Role::Observer && leader == kNoNode)) {
-                if (role == Role::Candidate) change(Change::Kind::ElectionLost, cfg.id, -1, why);
+                candidacy_lost(why);
                 become_follower(epoch, r.leader_id, now_ms, why);
             }
             // Same epoch as a leader, follower or resigned leader we already are: nothing new
@@ -685,7 +705,10 @@ struct RaftNode::Impl {
             if (r.epoch > epoch) step_up(r.epoch, kNoNode, now_ms, why);
             if (voter && (leader == r.leader_id || leader == kNoNode)) {
                 const std::int64_t at = now_ms + successor_backoff_ms(r.preferred_successors);
-                if (role == Role::Follower) fetch_deadline_ms = std::min(fetch_deadline_ms, at);
+                if (role == Role::Follower) {
+                    fetch_deadline_ms = std::min(fetch_deadline_ms, at);
+                    leader_resigned = true;
+                }
                 if (role == Role::Unattached || role == Role::Voted) {
                     election_deadline_ms = std::min(election_deadline_ms, at);
                 }
@@ -713,7 +736,7 @@ struct RaftNode::Impl {
         const bool from_voter = is_voter_id(from) && from != cfg.id;
         Replica& rep = replica(from, now_ms);
         if (from_voter) {
-            heard.insert(from);
+            heard_from_voter(from, now_ms);
             rep.acknowledged = true;
         }
         if (auto d = divergence(r.fetch_offset, r.last_fetched_epoch)) {
@@ -792,7 +815,7 @@ struct RaftNode::Impl {
         change(Change::Kind::VoteRejected, p.to, -1, r.reason);
         if (r.leader_id != kNoNode && r.leader_id != cfg.id && is_voter_id(r.leader_id)) {
             const std::string why = "voter " + s(p.to) + " follows leader " + s(r.leader_id);
-            change(Change::Kind::ElectionLost, cfg.id, -1, why);
+            candidacy_lost(why);
             become_follower(epoch, r.leader_id, now_ms, why);
             return;
         }

@@ -342,6 +342,39 @@ void Checker::check(const Cluster& c) {
                   std::to_string(holding) + " of " + std::to_string(c.voters().size()) +
                   " voters' disks");
     }
+
+    // Leader completeness, looking ahead: no voter that lacks part of the committed log may be
+    // able to win a future election. A voter grants a vote only to a candidate whose log is at
+    // least as up to date as its own (last epoch, then end offset), so count, for each voter
+    // missing something, the voters (itself included) whose disk log is no more up to date than
+    // its own. In correct Raft that is never a majority: committing needs an entry of the
+    // leader's epoch on a majority, and each of those logs is more up to date than any log that
+    // lacks it. Committing an older epoch's entries by counting replicas alone (the paper's
+    // figure 8) breaks this at once, before any crash has to expose it.
+    if (end > 0) {
+        auto last_of = [](const Node& n) {
+            return n.disk.log.empty()
+                       ? std::pair<std::int32_t, std::int64_t>(0, 0)
+                       : std::pair(n.disk.log.back().epoch, n.disk.log.back().next_offset());
+        };
+        for (NodeId x : c.voters()) {
+            if (tracks_[x].durable_match >= end) continue;
+            const auto lx = last_of(c.node(x));
+            std::size_t would_vote = 0;
+            for (NodeId y : c.voters()) {
+                if (last_of(c.node(y)) <= lx) ++would_vote;
+            }
+            if (would_vote >= c.voters().size() / 2 + 1) {
+                violation("node " + std::to_string(x) + " lacks the committed log up to " +
+                          std::to_string(end) + " (it matches up to " +
+                          std::to_string(tracks_[x].durable_match) + ") yet could be elected: " +
+                          std::to_string(would_vote) + " of " + std::to_string(c.voters().size()) +
+                          " voters' logs are no more up to date than its (epoch " +
+                          std::to_string(lx.first) + ", end " + std::to_string(lx.second) + ")");
+                break;
+            }
+        }
+    }
 }
 
 void Checker::check_log_matching(const Cluster& c) {
@@ -763,7 +796,7 @@ SimulationResult run_simulation(const SimulationOptions& so) {
             if (!step()) return false;
         }
     };
-    auto propose_somewhere = [&](NodeId id) {
+    auto propose_somewhere = [&](NodeId id) -> bool {
         std::vector<Bytes> records;
         const int count = 1 + static_cast<int>(pick(3));
         for (int i = 0; i < count; ++i) {
@@ -776,6 +809,7 @@ SimulationResult run_simulation(const SimulationOptions& so) {
             const Node& n = c.node(id);
             proposals.push_back({id, n.incarnation, n.raft->epoch(), *offset, c.now_ms()});
         }
+        return offset.has_value();
     };
     auto fail = [&](std::string why) {
         result.ok = false;
@@ -790,8 +824,13 @@ SimulationResult run_simulation(const SimulationOptions& so) {
     // Besides random faults, the nemesis aims at the moments Raft gets wrong most easily: it
     // sends proposals to every node that believes it leads (a stale leader grows a divergent
     // tail), crashes fresh leaders shortly after their election, and isolates leaders.
+    // The paper's figure 8 needs logs that diverge across epochs: a leader holding entries no
+    // one else has (crashed or cut off right after it appended them), then a later leader cut
+    // off before its first entry spread (isolated right after its election), then the first one
+    // elected again with its old tail. Both are staged more often than random faults would.
     std::size_t leaders_seen = 0;
     std::vector<std::pair<std::int64_t, NodeId>> scheduled_crashes;
+    std::vector<std::pair<std::int64_t, NodeId>> scheduled_isolations;
     auto crash = [&](NodeId victim) {
         if (!c.node(victim).raft) return;
         c.crash(victim);
@@ -808,8 +847,15 @@ SimulationResult run_simulation(const SimulationOptions& so) {
         if (!deliver_due()) return fail(c.checker().first_violation());
         const auto leaders = live_leaders();
         if (chance(rng) < 0.08) {
-            propose_somewhere(!leaders.empty() && chance(rng) < 0.9 ? leaders[pick(leaders.size())]
-                                                                    : ids[pick(ids.size())]);
+            const NodeId to = !leaders.empty() && chance(rng) < 0.9 ? leaders[pick(leaders.size())]
+                                                                    : ids[pick(ids.size())];
+            if (propose_somewhere(to) && chance(rng) < 0.04) {
+                if (chance(rng) < 0.5) {
+                    crash(to);
+                } else {
+                    scheduled_isolations.push_back({c.now_ms(), to});
+                }
+            }
         }
         if (c.checker().leaders().size() > leaders_seen) {
             leaders_seen = c.checker().leaders().size();
@@ -817,6 +863,22 @@ SimulationResult run_simulation(const SimulationOptions& so) {
             if (chance(rng) < 0.2) {
                 scheduled_crashes.push_back(
                     {c.now_ms() + static_cast<std::int64_t>(pick(300)), fresh});
+            } else if (chance(rng) < 0.15) {
+                scheduled_isolations.push_back(
+                    {c.now_ms() + static_cast<std::int64_t>(pick(40)), fresh});
+            }
+        }
+        for (auto it = scheduled_isolations.begin(); it != scheduled_isolations.end();) {
+            if (it->first <= c.now_ms()) {
+                std::vector<std::vector<NodeId>> groups(2);
+                for (NodeId id : ids)
+                    groups[id == it->second ? 0 : 1].push_back(id);
+                c.partition(groups);
+                ++st.partitions;
+                c.trace("  partition: " + std::to_string(it->second) + " alone");
+                it = scheduled_isolations.erase(it);
+            } else {
+                ++it;
             }
         }
         for (auto it = scheduled_crashes.begin(); it != scheduled_crashes.end();) {

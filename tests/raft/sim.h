@@ -86,6 +86,10 @@ class Cluster;
 
 // Raft's safety properties, checked after every step (check()) and at the moments the cluster
 // persists or answers (the on_* hooks). The first violation is kept; later ones are counted.
+// check(): one leader per epoch, epochs and high watermarks never go back, every node's committed
+// and applied entries equal everyone's, every leader holds what earlier epochs committed, the
+// committed log is on a majority of voters' disks, and no voter lacking part of it could win an
+// election (what makes the paper's figure 8 visible the moment it happens).
 class Checker {
   public:
     void check(const Cluster& c);

@@ -48,8 +48,10 @@ class RaftSimulationTest : public QObject {
             options.trace = only != 0;
             const SimulationResult r = run_simulation(options);
             if (!r.ok) {
-                for (const auto& line : r.trace_tail)
-                    qInfo("%s", line.c_str());
+                if (!options.trace) {  // a replay printed every step already
+                    for (const auto& line : r.trace_tail)
+                        qInfo("%s", line.c_str());
+                }
                 QFAIL(qPrintable(QString("seed %1 failed: %2\n  replay: KRAFTLAB_RAFT_SEED=%1 "
                                          "./build/bin/test_raft_sim")
                                      .arg(seed)

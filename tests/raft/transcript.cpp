@@ -15,7 +15,8 @@ constexpr int kMaxRounds = 1000;
 std::vector<std::string> split(const std::string& s) {
     std::istringstream in(s);
     std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
+    for (std::string w; in >> w;)
+        out.push_back(w);
     return out;
 }
 
@@ -57,7 +58,8 @@ class Runner {
         } else if (cmd == "heal") {
             cluster_->heal();
         } else if (cmd == "status") {
-            for (NodeId id : cluster_->ids()) out.push_back(status_text(cluster_->node(id)));
+            for (NodeId id : cluster_->ids())
+                out.push_back(status_text(cluster_->node(id)));
         } else if (cmd == "log") {
             err = log(args);
         } else {
@@ -110,9 +112,16 @@ class Runner {
     }
 
     std::string tick(const std::vector<std::string>& args) {
-        std::int64_t n = 1;
-        if (!args.empty() && !parse_int(args[0], n)) return "tick: bad count";
-        for (std::int64_t i = 0; i < n; ++i) cluster_->tick(kTickMs);
+        std::int64_t n = 1, ms = kTickMs;
+        for (const std::string& a : args) {
+            if (a.rfind("ms=", 0) == 0) {
+                if (!parse_int(a.substr(3), ms) || ms <= 0) return "tick: bad `" + a + "`";
+            } else if (!parse_int(a, n) || n < 0) {
+                return "tick: bad count `" + a + "`";
+            }
+        }
+        for (std::int64_t i = 0; i < n; ++i)
+            cluster_->tick(ms);
         return "";
     }
 
@@ -200,7 +209,8 @@ class Runner {
         auto id = node_arg(args, 0);
         if (!id || args.size() < 2) return "propose: need a node id and records";
         std::vector<Bytes> records;
-        for (std::size_t i = 1; i < args.size(); ++i) records.push_back(bytes_of(args[i]));
+        for (std::size_t i = 1; i < args.size(); ++i)
+            records.push_back(bytes_of(args[i]));
         auto offset = cluster_->propose(*id, std::move(records));
         out_->push_back(offset ? "offset " + std::to_string(*offset) : "rejected");
         return "";
@@ -231,7 +241,8 @@ class Runner {
         if (ids.empty()) ids = cluster_->ids();
         for (NodeId id : ids) {
             std::string line = std::to_string(id) + ":";
-            for (const Entry& e : cluster_->node(id).disk.log) line += " " + entry_text(e);
+            for (const Entry& e : cluster_->node(id).disk.log)
+                line += " " + entry_text(e);
             out_->push_back(line);
         }
         return "";
@@ -249,7 +260,8 @@ TranscriptRun run_transcript(const std::string& text) {
     Runner runner;
     std::istringstream in(text);
     std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
 
     std::ostringstream out;
     std::size_t i = 0;
@@ -264,7 +276,8 @@ TranscriptRun run_transcript(const std::string& text) {
         std::size_t j = i + 1;
         if (j < lines.size() && lines[j] == "----") {
             ++j;
-            while (j < lines.size() && !lines[j].empty()) ++j;
+            while (j < lines.size() && !lines[j].empty())
+                ++j;
         }
         std::vector<std::string> produced;
         const std::string err = runner.execute(split(line), produced);
@@ -273,7 +286,8 @@ TranscriptRun run_transcript(const std::string& text) {
         }
         out << line << "\n----\n";
         if (produced.empty()) produced.push_back(err.empty() ? "ok" : "ERROR: " + err);
-        for (const std::string& p : produced) out << p << "\n";
+        for (const std::string& p : produced)
+            out << p << "\n";
         if (j < lines.size()) {
             out << "\n";  // the blank line that ends the block
             i = j + 1;

@@ -9,7 +9,8 @@
 //
 // Commands (time moves only with tick/run; messages move only with deliver/stabilize/run):
 //   nodes 1 2 3 [observers=4,5] [seed=N] [fetch_max_entries=N]   a fresh cluster, no leader
-//   tick [N]            N ticks of 100 ms (default 1): timers fire, held fetches time out
+//   tick [N] [ms=M]     N ticks of M ms (default 1 of 100 ms): timers fire, held fetches time
+//                       out
 //   deliver [from=A] [to=B] [drop=C]
 //                       one round: every message in flight now (from A / to B only, if given)
 //                       is delivered, those to C are dropped; answers wait for the next round
