@@ -192,6 +192,7 @@ void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
         }
     }
     image_ = delta.build();
+    metadata_offset_ = image_->offset();
     metadata_ready_ = true;
     logs_->reconcile(*image_);
     for (auto* t : metadata_waiters_)

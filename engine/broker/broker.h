@@ -60,6 +60,8 @@ class Broker {
     std::uint16_t port() const { return port_; }
     const std::string& host() const { return config_.host; }
     bool running() const { return running_.load(); }
+    // The offset of the last metadata record this broker has applied (-1 before any).
+    std::int64_t metadata_offset() const { return metadata_offset_.load(); }
     // The heartbeat interval and the session timeout the controllers apply (shown in snapshots),
     // changed while running.
     void set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms, std::int32_t session_timeout_ms);
@@ -138,6 +140,7 @@ class Broker {
     core::MailboxPtr mailbox_;
     std::thread thread_;
     std::atomic<bool> running_{false};
+    std::atomic<std::int64_t> metadata_offset_{-1};
     std::uint16_t port_ = 0;
     bool stopping_ = false;
 

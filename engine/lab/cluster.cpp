@@ -371,6 +371,7 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     if (!info) return CommandResult::success("topic " + name + " created", {{"topic", name}});
+    wait_for_brokers_metadata(metadata()->offset());
     const auto rf = info->partitions.empty() ? 0 : info->partitions.front().replicas.size();
     return CommandResult::success(
         "topic " + name + " created with " + std::to_string(info->partitions.size()) +
@@ -397,6 +398,7 @@ CommandResult Cluster::delete_topic(const std::string& name) {
         return CommandResult::failure(std::string(protocol::error_name(code)) + ": " +
                                       std::string(protocol::error_message(code)));
     }
+    wait_for_brokers_metadata(metadata()->offset());
     return CommandResult::success("topic " + name + " deleted", {{"topic", name}});
 }
 
@@ -439,6 +441,20 @@ CommandResult Cluster::restart_broker(std::int32_t id) {
                     {{"port", it->second.config.port}});
     return CommandResult::success("broker " + std::to_string(id) + " restarted",
                                   {{"broker", id}, {"port", it->second.config.port}});
+}
+
+void Cluster::wait_for_brokers_metadata(std::int64_t offset) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    for (;;) {
+        auto image = metadata();
+        bool all = true;
+        for (const auto& [id, slot] : brokers_) {
+            // A fenced or down broker is not waited for: it catches up when it is back.
+            if (slot.node && image->is_live(id) && slot.node->metadata_offset() < offset) all = false;
+        }
+        if (all || std::chrono::steady_clock::now() >= deadline) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
 }
 
 std::optional<std::string> Cluster::start_controller(ControllerSlot& slot) {

@@ -185,6 +185,9 @@ class Cluster {
     std::string bootstrap_locked() const;  // mutex_ held
     void publish_view_locked();            // mutex_ held: rebuilds the view
     std::optional<std::string> start_controller(ControllerSlot& slot);  // mutex_ held
+    // Waits (bounded) until every running, registered broker has applied the metadata up to
+    // `offset`, so that a command's answer means every broker knows (mutex_ held).
+    void wait_for_brokers_metadata(std::int64_t offset);
     std::shared_ptr<const metadata::MetadataImage> freshest_image_locked() const;  // view_mutex_
 
     void throughput_loop();
