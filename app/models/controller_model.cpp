@@ -110,10 +110,11 @@ std::vector<ControllerRow> ControllerModel::rows_from(
             r.role = "starting";
         }
         if (it != by_id.end()) {
-            // Numbers from the last snapshot stay on a killed controller's card (its log is on
-            // disk); its role does not.
+            // Numbers from the last snapshot stay on a killed controller's card (its log and
+            // vote are on disk); its role does not.
             const auto* last = it->second;
             r.epoch = last->epoch;
+            r.voted_for = last->voted_for;
             r.log_end_offset = last->log_end_offset;
             r.high_watermark = last->high_watermark;
             r.applied_offset = last->applied_offset;
@@ -124,7 +125,6 @@ std::vector<ControllerRow> ControllerModel::rows_from(
             r.role = QString::fromStdString(s->role);
             r.active = s == leader && s->active;
             r.leader = s->leader;
-            r.voted_for = s->voted_for;
             quorum_end = std::max<qint64>(quorum_end, s->log_end_offset);
         }
         if (leader && s != leader) {

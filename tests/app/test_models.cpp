@@ -304,6 +304,8 @@ class ModelsTest : public QObject {
         QVERIFY(!model.rows()[0].up);
         QVERIFY(!model.rows()[0].active);
         QCOMPARE(model.rows()[0].log_end_offset, qint64(50));
+        QCOMPARE(model.rows()[0].voted_for, 101);  // persisted with its log
+        QCOMPARE(model.rows()[0].leader, -1);
         QCOMPARE(model.rows()[1].role, QString("candidate"));
         QCOMPARE(model.rows()[2].role, QString("voted"));
         QCOMPARE(model.rows()[2].voted_for, 102);
