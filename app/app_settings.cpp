@@ -2,6 +2,9 @@
 
 #include <QQmlEngine>
 
+#include "broker/broker_config.h"
+#include "controller/controller_node.h"
+
 namespace {
 AppSettings* g_instance = nullptr;
 }
@@ -58,6 +61,48 @@ void AppSettings::setBrokers(int n) {
     if (n == brokers()) return;
     settings_.setValue("lab/brokers", n);
     emit brokersChanged();
+}
+
+int AppSettings::controllers() const {
+    return settings_.value("lab/controllers", 3).toInt();
+}
+void AppSettings::setControllers(int n) {
+    if (n == controllers()) return;
+    settings_.setValue("lab/controllers", n);
+    emit controllersChanged();
+}
+
+// Unset, each is the lab's default (engine configs), not Kafka's.
+int AppSettings::electionTimeoutMs() const {
+    return settings_
+        .value("lab/electionTimeoutMs", kraftlab::controller::ControllerConfig{}.election_timeout_ms)
+        .toInt();
+}
+int AppSettings::fetchTimeoutMs() const {
+    return settings_
+        .value("lab/fetchTimeoutMs", kraftlab::controller::ControllerConfig{}.fetch_timeout_ms)
+        .toInt();
+}
+int AppSettings::heartbeatIntervalMs() const {
+    return settings_
+        .value("lab/heartbeatIntervalMs", kraftlab::broker::BrokerConfig{}.heartbeat_interval_ms)
+        .toInt();
+}
+int AppSettings::sessionTimeoutMs() const {
+    return settings_
+        .value("lab/sessionTimeoutMs", kraftlab::broker::BrokerConfig{}.session_timeout_ms)
+        .toInt();
+}
+void AppSettings::setTimeouts(int election_ms, int fetch_ms, int heartbeat_ms, int session_ms) {
+    if (election_ms == electionTimeoutMs() && fetch_ms == fetchTimeoutMs() &&
+        heartbeat_ms == heartbeatIntervalMs() && session_ms == sessionTimeoutMs()) {
+        return;
+    }
+    settings_.setValue("lab/electionTimeoutMs", election_ms);
+    settings_.setValue("lab/fetchTimeoutMs", fetch_ms);
+    settings_.setValue("lab/heartbeatIntervalMs", heartbeat_ms);
+    settings_.setValue("lab/sessionTimeoutMs", session_ms);
+    emit timeoutsChanged();
 }
 
 QString AppSettings::selectedProducerTab() const {

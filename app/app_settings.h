@@ -19,6 +19,12 @@ class AppSettings : public QObject {
     Q_PROPERTY(QRect windowGeometry READ windowGeometry WRITE setWindowGeometry NOTIFY
                    windowGeometryChanged)
     Q_PROPERTY(int brokers READ brokers WRITE setBrokers NOTIFY brokersChanged)
+    Q_PROPERTY(int controllers READ controllers WRITE setControllers NOTIFY controllersChanged)
+    // The lab's timeouts (ms), applied when the lab starts and whenever they change in the UI.
+    Q_PROPERTY(int electionTimeoutMs READ electionTimeoutMs NOTIFY timeoutsChanged)
+    Q_PROPERTY(int fetchTimeoutMs READ fetchTimeoutMs NOTIFY timeoutsChanged)
+    Q_PROPERTY(int heartbeatIntervalMs READ heartbeatIntervalMs NOTIFY timeoutsChanged)
+    Q_PROPERTY(int sessionTimeoutMs READ sessionTimeoutMs NOTIFY timeoutsChanged)
     Q_PROPERTY(QString selectedProducerTab READ selectedProducerTab WRITE setSelectedProducerTab
                    NOTIFY selectedProducerTabChanged)
 
@@ -41,6 +47,14 @@ class AppSettings : public QObject {
     void setWindowGeometry(const QRect& r);
     int brokers() const;
     void setBrokers(int n);
+    int controllers() const;
+    void setControllers(int n);
+    int electionTimeoutMs() const;
+    int fetchTimeoutMs() const;
+    int heartbeatIntervalMs() const;
+    int sessionTimeoutMs() const;
+    // All four at once (they are checked together: the session must outlast the heartbeat).
+    void setTimeouts(int election_ms, int fetch_ms, int heartbeat_ms, int session_ms);
     QString selectedProducerTab() const;
     void setSelectedProducerTab(const QString& tab);
 
@@ -49,6 +63,8 @@ class AppSettings : public QObject {
     void presenterModeChanged();
     void windowGeometryChanged();
     void brokersChanged();
+    void controllersChanged();
+    void timeoutsChanged();
     void selectedProducerTabChanged();
 
   private:

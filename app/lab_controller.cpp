@@ -55,11 +55,18 @@ LabController::LabController(Options options, QObject* parent)
       options_(std::move(options)),
       cluster_(std::make_unique<lab::Cluster>(options_.lab)) {
     QQmlEngine::setObjectOwnership(&brokers_, QQmlEngine::CppOwnership);
+    QQmlEngine::setObjectOwnership(&controllers_, QQmlEngine::CppOwnership);
+    QQmlEngine::setObjectOwnership(&elections_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&topics_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&producers_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&consumers_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&events_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&charts_, QQmlEngine::CppOwnership);
+    timeouts_ = {options_.lab.controller.election_timeout_ms,
+                 options_.lab.controller.fetch_timeout_ms,
+                 options_.lab.broker.heartbeat_interval_ms,
+                 options_.lab.controller.broker_session_timeout_ms};
+    now_ms_ = QDateTime::currentMSecsSinceEpoch();
     worker_.setMaxThreadCount(1);
     worker_.setExpiryTimeout(-1);
     clock_.start();
@@ -171,6 +178,88 @@ void LabController::restartBroker(int id) {
     auto* cluster = cluster_.get();
     run_command(QString("restart broker %1").arg(id),
                 [cluster, id] { return cluster->restart_broker(id); });
+}
+
+void LabController::killController(int id) {
+    auto* cluster = cluster_.get();
+    run_command(QString("kill controller %1").arg(id),
+                [cluster, id] { return cluster->kill_controller(id); });
+}
+
+void LabController::restartController(int id) {
+    auto* cluster = cluster_.get();
+    run_command(QString("restart controller %1").arg(id),
+                [cluster, id] { return cluster->restart_controller(id); });
+}
+
+void LabController::resignController(int id) {
+    auto* cluster = cluster_.get();
+    run_command(QString("resign controller %1").arg(id),
+                [cluster, id] { return cluster->resign_controller(id); });
+}
+
+namespace {
+QVariantMap timeouts_map(int election_ms, int fetch_ms, int heartbeat_ms, int session_ms) {
+    return {{"electionTimeoutMs", election_ms},
+            {"fetchTimeoutMs", fetch_ms},
+            {"heartbeatIntervalMs", heartbeat_ms},
+            {"sessionTimeoutMs", session_ms}};
+}
+}  // namespace
+
+QVariantMap LabController::timeouts() const {
+    return timeouts_map(timeouts_.election_ms, timeouts_.fetch_ms, timeouts_.heartbeat_ms,
+                        timeouts_.session_ms);
+}
+
+QVariantMap LabController::labDefaultTimeouts() const {
+    const kraftlab::controller::ControllerConfig controller;
+    const kraftlab::broker::BrokerConfig broker;
+    return timeouts_map(controller.election_timeout_ms, controller.fetch_timeout_ms,
+                        broker.heartbeat_interval_ms, broker.session_timeout_ms);
+}
+
+QVariantMap LabController::kafkaDefaultTimeouts() const {
+    return timeouts_map(kKafkaElectionTimeoutMs, kKafkaFetchTimeoutMs, kKafkaHeartbeatIntervalMs,
+                        kKafkaSessionTimeoutMs);
+}
+
+QString LabController::timeoutsProblem(int electionMs, int fetchMs, int heartbeatMs,
+                                       int sessionMs) const {
+    // The same bounds as lab::Cluster::set_timeouts, so that the settings say it before the
+    // engine refuses.
+    if (electionMs < 50 || electionMs > 60000) return "The election timeout must be 50 to 60000 ms.";
+    if (fetchMs < 100 || fetchMs > 120000) return "The fetch timeout must be 100 to 120000 ms.";
+    if (heartbeatMs < 50 || heartbeatMs > 60000)
+        return "The heartbeat interval must be 50 to 60000 ms.";
+    if (sessionMs < 100 || sessionMs > 300000) return "The session timeout must be 100 to 300000 ms.";
+    if (sessionMs <= heartbeatMs) {
+        return "The session timeout must be longer than the heartbeat interval, or every broker "
+               "is fenced between two heartbeats.";
+    }
+    return {};
+}
+
+void LabController::setTimeouts(int electionMs, int fetchMs, int heartbeatMs, int sessionMs) {
+    const QString name = "change timeouts";
+    if (auto problem = timeoutsProblem(electionMs, fetchMs, heartbeatMs, sessionMs);
+        !problem.isEmpty()) {
+        emit commandFinished(name, false, problem);
+        return;
+    }
+    auto* cluster = cluster_.get();
+    const Timeouts next{electionMs, fetchMs, heartbeatMs, sessionMs};
+    run_command(
+        name,
+        [cluster, next] {
+            return cluster->set_timeouts(next.election_ms, next.fetch_ms, next.heartbeat_ms,
+                                         next.session_ms);
+        },
+        [this, next](const lab::CommandResult& r) {
+            if (!r.ok) return;
+            timeouts_ = next;
+            emit timeoutsChanged();
+        });
 }
 
 QString LabController::topicNameProblem(const QString& name) const {
@@ -361,6 +450,8 @@ void LabController::on_frame() {
     constexpr std::size_t kMaxEventsPerFrame = 2000;
     std::vector<kraftlab::core::Event> drained;
     cluster_->events().drain(drained, kMaxEventsPerFrame);
+    now_ms_ = QDateTime::currentMSecsSinceEpoch();
+    elections_.add(drained);
     if (!drained.empty()) {
         std::vector<kraftlab::core::Event> shown;
         shown.reserve(drained.size());
@@ -492,10 +583,21 @@ void LabController::refresh_models() {
         row.address = q(b.host) + ":" + QString::number(b.port);
         row.up = b.running;
         const auto* info = image.broker(b.id);
-        row.state = !b.running ? "down"
-                               : (!info          ? "starting"
-                                  : info->fenced ? "fenced"
-                                                 : "unfenced");
+        const auto snapshot = by_broker.find(b.id);
+        if (snapshot != by_broker.end()) {
+            // Kept while the broker is down: its ring runs out as the controller's session does.
+            const auto& s = *snapshot->second;
+            row.broker_epoch = s.broker_epoch;
+            row.last_heartbeat_ack_ms = s.last_heartbeat_ack_ms;
+            row.heartbeat_interval_ms = s.heartbeat_interval_ms;
+            row.session_timeout_ms = s.session_timeout_ms;
+            row.active_controller = s.up ? s.active_controller : -1;
+        }
+        if (info && info->epoch >= 0 && row.broker_epoch < 0) row.broker_epoch = info->epoch;
+        row.state = BrokerModel::registration_state(b.running, info != nullptr,
+                                                    info && info->fenced, row.broker_epoch,
+                                                    row.last_heartbeat_ack_ms,
+                                                    row.session_timeout_ms, now_ms_);
         for (const auto& [name, t] : image.topics()) {
             for (const auto& p : t->partitions) {
                 if (p.leader == b.id) {
@@ -521,6 +623,12 @@ void LabController::refresh_models() {
         brokers.push_back(std::move(row));
     }
     brokers_.update(std::move(brokers));
+
+    // Controllers of the quorum.
+    std::vector<ControllerModel::Node> nodes;
+    for (const auto& c : view.controllers)
+        nodes.push_back({c.id, q(c.host), c.port, c.running});
+    controllers_.update(nodes, cluster_->snapshots().controllers());
 
     // Built-in producers and consumers.
     std::vector<ProducerRow> producers;

@@ -23,6 +23,8 @@
 #include "lab/workload.h"
 #include "models/broker_model.h"
 #include "models/consumer_model.h"
+#include "models/controller_model.h"
+#include "models/election_model.h"
 #include "models/event_model.h"
 #include "models/producer_model.h"
 #include "models/topic_model.h"
@@ -39,6 +41,8 @@ class LabController : public QObject {
     Q_PROPERTY(QString startError READ startError NOTIFY runningChanged)
     Q_PROPERTY(int pendingCommands READ pendingCommands NOTIFY pendingCommandsChanged)
     Q_PROPERTY(BrokerModel* brokers READ brokers CONSTANT)
+    Q_PROPERTY(ControllerModel* controllers READ controllers CONSTANT)
+    Q_PROPERTY(ElectionTimelineModel* elections READ elections CONSTANT)
     Q_PROPERTY(TopicModel* topics READ topics CONSTANT)
     Q_PROPERTY(ProducerModel* producers READ producers CONSTANT)
     Q_PROPERTY(ConsumerModel* consumers READ consumers CONSTANT)
@@ -48,6 +52,15 @@ class LabController : public QObject {
     Q_PROPERTY(QString selectedTopic READ selectedTopic NOTIFY selectionChanged)
     Q_PROPERTY(int selectedPartition READ selectedPartition NOTIFY selectionChanged)
     Q_PROPERTY(qint64 framesDrawn READ framesDrawn NOTIFY frame)
+    // The frame clock: Unix ms when the current frame began. Countdowns (the brokers' heartbeat
+    // rings) bind to it and to a time the engine reported, so they move smoothly at the frame
+    // rate whatever the message rate.
+    Q_PROPERTY(double nowMs READ nowMs NOTIFY frame)
+    // The timeouts the lab runs with: {electionTimeoutMs, fetchTimeoutMs, heartbeatIntervalMs,
+    // sessionTimeoutMs}; and the lab's and Kafka's defaults, in the same shape.
+    Q_PROPERTY(QVariantMap timeouts READ timeouts NOTIFY timeoutsChanged)
+    Q_PROPERTY(QVariantMap labDefaultTimeouts READ labDefaultTimeouts CONSTANT)
+    Q_PROPERTY(QVariantMap kafkaDefaultTimeouts READ kafkaDefaultTimeouts CONSTANT)
 
   public:
     struct Options {
@@ -57,6 +70,13 @@ class LabController : public QObject {
         bool default_workload = true;
         int frame_interval_ms = 33;
     };
+
+    // Kafka's own defaults: controller.quorum.election.timeout.ms,
+    // controller.quorum.fetch.timeout.ms, broker.heartbeat.interval.ms, broker.session.timeout.ms.
+    static constexpr int kKafkaElectionTimeoutMs = 1000;
+    static constexpr int kKafkaFetchTimeoutMs = 2000;
+    static constexpr int kKafkaHeartbeatIntervalMs = 2000;
+    static constexpr int kKafkaSessionTimeoutMs = 9000;
 
     static LabController* instance();
     static void setInstance(LabController* lab);
@@ -77,6 +97,8 @@ class LabController : public QObject {
     QString startError() const { return start_error_; }
     int pendingCommands() const { return pending_commands_; }
     BrokerModel* brokers() { return &brokers_; }
+    ControllerModel* controllers() { return &controllers_; }
+    ElectionTimelineModel* elections() { return &elections_; }
     TopicModel* topics() { return &topics_; }
     ProducerModel* producers() { return &producers_; }
     ConsumerModel* consumers() { return &consumers_; }
@@ -86,6 +108,10 @@ class LabController : public QObject {
     QString selectedTopic() const { return selected_topic_; }
     int selectedPartition() const { return selected_partition_; }
     qint64 framesDrawn() const { return frames_; }
+    double nowMs() const { return static_cast<double>(now_ms_); }
+    QVariantMap timeouts() const;
+    QVariantMap labDefaultTimeouts() const;
+    QVariantMap kafkaDefaultTimeouts() const;
     // How long the last frame handler took (draining events, refreshing models), in ms.
     double lastFrameCostMs() const { return last_frame_cost_ms_; }
     // The engine (tests and benchmarks drive it directly).
@@ -93,6 +119,16 @@ class LabController : public QObject {
 
     Q_INVOKABLE void killBroker(int id);
     Q_INVOKABLE void restartBroker(int id);
+    Q_INVOKABLE void killController(int id);
+    Q_INVOKABLE void restartController(int id);
+    // Asks the active controller to step down; the quorum elects another.
+    Q_INVOKABLE void resignController(int id);
+    // Empty when these timeouts (ms) are acceptable; else why not, in plain words.
+    Q_INVOKABLE QString timeoutsProblem(int electionMs, int fetchMs, int heartbeatMs,
+                                        int sessionMs) const;
+    // Applies them to the running lab (and to nodes restarted later); timeoutsChanged() once
+    // the lab runs with them.
+    Q_INVOKABLE void setTimeouts(int electionMs, int fetchMs, int heartbeatMs, int sessionMs);
     // Empty when the name is a valid new topic name; else why not, in plain words.
     Q_INVOKABLE QString topicNameProblem(const QString& name) const;
     Q_INVOKABLE void createTopic(const QString& name, int partitions);
@@ -128,6 +164,7 @@ class LabController : public QObject {
     void pendingCommandsChanged();
     void selectionChanged();
     void frame();
+    void timeoutsChanged();
 
   private:
     // Runs fn on the worker thread; its result comes back as commandFinished(name, ...).
@@ -151,6 +188,8 @@ class LabController : public QObject {
     int pending_commands_ = 0;
 
     BrokerModel brokers_;
+    ControllerModel controllers_;
+    ElectionTimelineModel elections_;
     TopicModel topics_;
     ProducerModel producers_;
     ConsumerModel consumers_;
@@ -161,6 +200,11 @@ class LabController : public QObject {
     QString selected_topic_;
     int selected_partition_ = -1;
     qint64 frames_ = 0;
+    qint64 now_ms_ = 0;
+    struct Timeouts {
+        int election_ms, fetch_ms, heartbeat_ms, session_ms;
+    };
+    Timeouts timeouts_{};
     double last_frame_cost_ms_ = 0;
 
     // Rates: the previous totals of each counter and when they were read.

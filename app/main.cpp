@@ -25,10 +25,13 @@ int main(int argc, char* argv[]) {
                             "DIR");
     QCommandLineOption brokers({"b", "brokers"},
                                "Number of brokers, 1 to 32 (default: as last time, 3).", "N");
+    QCommandLineOption controllers(
+        {"c", "controllers"},
+        "Number of KRaft controllers (the quorum), 1 to 7 (default: as last time, 3).", "N");
     QCommandLineOption port_base({"p", "port-base"},
                                  "Broker i listens on P+i-1 (default 0: free ports).", "P");
     QCommandLineOption empty("empty", "Start without the example topic, producer and consumer.");
-    parser.addOptions({data, brokers, port_base, empty});
+    parser.addOptions({data, brokers, controllers, port_base, empty});
     parser.process(app);
 
     AppSettings settings(nullptr);
@@ -47,6 +50,24 @@ int main(int argc, char* argv[]) {
         options.lab.brokers = n;
         settings.setBrokers(n);
     }
+    options.lab.controllers = settings.controllers();
+    if (parser.isSet(controllers)) {
+        bool ok = false;
+        int n = parser.value(controllers).toInt(&ok);
+        if (!ok || n < 1 || n > kraftlab::lab::Cluster::kMaxControllers) {
+            fprintf(stderr, "kraftlab: --controllers needs a number from 1 to %d\n",
+                    kraftlab::lab::Cluster::kMaxControllers);
+            return 2;
+        }
+        options.lab.controllers = n;
+        settings.setControllers(n);
+    }
+    // The timeouts as the user left them (the lab's defaults at first).
+    options.lab.controller.election_timeout_ms = settings.electionTimeoutMs();
+    options.lab.controller.fetch_timeout_ms = settings.fetchTimeoutMs();
+    options.lab.controller.broker_session_timeout_ms = settings.sessionTimeoutMs();
+    options.lab.broker.heartbeat_interval_ms = settings.heartbeatIntervalMs();
+    options.lab.broker.session_timeout_ms = settings.sessionTimeoutMs();
     if (parser.isSet(port_base)) {
         bool ok = false;
         uint p = parser.value(port_base).toUInt(&ok);
@@ -61,6 +82,12 @@ int main(int argc, char* argv[]) {
 
     LabController lab(options);
     LabController::setInstance(&lab);
+    // Timeouts changed in the UI are remembered once the lab runs with them.
+    QObject::connect(&lab, &LabController::timeoutsChanged, &settings, [&lab, &settings] {
+        const auto t = lab.timeouts();
+        settings.setTimeouts(t["electionTimeoutMs"].toInt(), t["fetchTimeoutMs"].toInt(),
+                             t["heartbeatIntervalMs"].toInt(), t["sessionTimeoutMs"].toInt());
+    });
 
     QQuickStyle::setStyle("Material");
     QQmlApplicationEngine engine;

@@ -18,9 +18,24 @@ Rectangle {
     required property double recordsInPerSecond
     required property double bytesOutPerSecond
     required property int connections
+    required property double brokerEpoch
+    required property double lastHeartbeatAckMs
+    required property int heartbeatIntervalMs
+    required property int sessionTimeoutMs
+    required property int activeController
 
     readonly property bool selected: Lab.selectedNode === "broker-" + brokerId
     readonly property color stateColor: Theme.stateColor(brokerState)
+
+    // The session countdown: the controller fences a broker whose heartbeats stop for the
+    // session timeout. Computed from the time of the last answered heartbeat and the frame clock,
+    // so it runs smoothly between snapshots; it refills when the next heartbeat is answered.
+    readonly property bool hasSession: lastHeartbeatAckMs > 0 && sessionTimeoutMs > 0
+    readonly property real sessionLeftMs: hasSession ? Math.max(0, sessionTimeoutMs - Math.max(0, Lab.nowMs - lastHeartbeatAckMs)) : 0
+    readonly property color sessionColor: !hasSession ? Theme.idle
+                                        : sessionLeftMs <= 0 ? Theme.down
+                                        : sessionLeftMs < sessionTimeoutMs / 3 ? Theme.outOfSync
+                                        : Theme.inSync
 
     radius: Theme.radius
     color: Theme.surfaceAlt
@@ -71,65 +86,104 @@ Rectangle {
         }
     }
 
-    ColumnLayout {
+    // Anchored rows, not layouts: they follow font changes (presenter mode) at once.
+    Item {
+        id: body
         anchors.fill: parent
         anchors.leftMargin: Theme.spacing * 1.5
         anchors.rightMargin: Theme.spacing
         anchors.topMargin: Theme.spacing
         anchors.bottomMargin: Theme.spacing
-        spacing: 2
 
-        RowLayout {
-            Layout.fillWidth: true
+        Label {
+            id: title
+            anchors.left: parent.left
+            anchors.right: stateChip.left
+            anchors.rightMargin: Theme.spacing / 2
+            anchors.top: parent.top
+            // Narrow cards (many nodes, presenter mode) shrink the name rather than cut the id off.
+            fontSizeMode: Text.HorizontalFit
+            minimumPixelSize: Theme.fontNormal
+            elide: Text.ElideRight
+            text: "Broker " + card.brokerId
+            font.pixelSize: Theme.fontLarge
+            font.weight: Font.Bold
+            color: Theme.text
+        }
+        // Its registration with the controller quorum.
+        Rectangle {
+            id: stateChip
+            anchors.right: parent.right
+            anchors.verticalCenter: title.verticalCenter
+            radius: height / 2
+            color: card.stateColor
+            Behavior on color { ColorAnimation { duration: 300 } }
+            implicitWidth: stateLabel.implicitWidth + Theme.spacing * 1.5
+            implicitHeight: stateLabel.implicitHeight + 4
             Label {
-                Layout.minimumWidth: implicitWidth  // titles never shrink; the text beside them elides
-                text: "Broker " + card.brokerId
-                font.pixelSize: Theme.fontLarge
+                id: stateLabel
+                anchors.centerIn: parent
+                text: card.brokerState === "starting" ? "registering" : card.brokerState
+                color: "white"
+                font.pixelSize: Theme.fontSmall
                 font.weight: Font.Bold
-                color: Theme.text
             }
-            Item { Layout.fillWidth: true }
-            Rectangle {
-                radius: height / 2
-                color: card.stateColor
-                implicitWidth: stateLabel.implicitWidth + Theme.spacing * 1.5
-                implicitHeight: stateLabel.implicitHeight + 4
-                Label {
-                    id: stateLabel
-                    anchors.centerIn: parent
-                    text: card.brokerState === "unfenced" ? "up" : card.brokerState
-                    color: "white"
-                    font.pixelSize: Theme.fontSmall
-                    font.weight: Font.Bold
-                }
-                Tip {
-                    text: card.brokerState === "down" ? "This broker's process is stopped; its data stays on disk."
-                        : card.brokerState === "fenced" ? "The controller has fenced this broker: it may not lead partitions."
-                        : "Running, registered with the controller, and allowed to lead partitions."
-                }
+            Tip {
+                text: card.brokerState === "down" ? "This broker's process is stopped; its data stays on disk. The controller fences it when its session runs out."
+                    : card.brokerState === "fenced" ? "Fenced: no heartbeat reached the active controller within the session timeout (" + card.sessionTimeoutMs + " ms). A fenced broker leads no partition."
+                    : card.brokerState === "registered" ? "Registered with the active controller (broker epoch " + card.brokerEpoch + "), still fenced while it catches up with the metadata log."
+                    : card.brokerState === "starting" ? "Starting: asking the active controller to register it."
+                    : "Unfenced: registered, heartbeating, and allowed to lead partitions."
             }
         }
         Label {
+            id: addressLabel
+            anchors.left: parent.left
+            anchors.right: ring.left
+            anchors.rightMargin: Theme.spacing / 2
+            anchors.top: title.bottom
             text: card.address
             font.family: Theme.mono
             font.pixelSize: Theme.fontSmall
             color: Theme.textDim
+            elide: Text.ElideRight
         }
         Label {
-            Layout.fillWidth: true
-            text: "leads <b>" + card.led + "</b> · hosts <b>" + card.hosted + "</b>"
-            textFormat: Text.StyledText
-            color: Theme.text
+            id: epochLabel
+            anchors.left: parent.left
+            anchors.right: ring.left
+            anchors.rightMargin: Theme.spacing / 2
+            anchors.top: addressLabel.bottom
+            text: (card.brokerEpoch >= 0 ? "epoch " + card.brokerEpoch : "not registered")
+                  + " · hosts " + card.hosted
+            font.pixelSize: Theme.fontSmall
+            color: Theme.textDim
+            elide: Text.ElideRight
+            Tip { text: "The broker epoch is the offset of its registration in the metadata log: each (re)start registers anew and gets a higher one. It hosts " + card.hosted + " partition replica(s)." }
+        }
+        Label {
+            id: ledLabel
+            anchors.left: parent.left
+            anchors.right: ring.left
+            anchors.rightMargin: Theme.spacing / 2
+            anchors.top: epochLabel.bottom
+            anchors.topMargin: 2
+            text: card.led > 0 ? "♛ " + card.ledPartitions.join(", ") : "leads nothing"
+            color: card.led > 0 ? Theme.text : Theme.textDim
             font.pixelSize: Theme.fontNormal
+            font.weight: card.led > 0 ? Font.Bold : Font.Normal
             elide: Text.ElideRight
             Tip {
                 text: card.ledPartitions.length > 0
-                      ? "Leads " + card.ledPartitions.join(", ") + ". A leader takes every write and read of its partition."
+                      ? "Leads " + card.ledPartitions.join(", ") + ". A leader takes every write and read of its partition; when it goes, the controller moves leadership to an in-sync replica."
                       : "Leads no partition right now."
             }
         }
         Label {
-            Layout.fillWidth: true
+            id: storedLabel
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.top: ledLabel.bottom
             text: Number(card.recordsStored).toLocaleString(Qt.locale(), "f", 0) + " rec · " + Lab.formatBytes(card.bytesStored)
             color: Theme.text
             font.pixelSize: Theme.fontNormal
@@ -137,7 +191,9 @@ Rectangle {
             Tip { text: "What this broker keeps on disk, in the log segments of its partitions." }
         }
         Label {
-            Layout.fillWidth: true
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.top: storedLabel.bottom
             text: card.up ? "in " + Lab.charts.formatRate(card.recordsInPerSecond) + " · out " + Lab.formatBytes(card.bytesOutPerSecond) + "/s"
                           : "not serving"
             color: Theme.textDim
@@ -145,19 +201,52 @@ Rectangle {
             elide: Text.ElideRight
             Tip { text: "Records written to partitions this broker leads, and bytes consumers fetched from it, per second." }
         }
-        Item { Layout.fillHeight: true }
+
+        // The heartbeat ring: full when the controller has just answered a heartbeat, empty when
+        // the session timeout has passed since (then the controller fences the broker).
+        RingGauge {
+            id: ring
+            anchors.right: parent.right
+            anchors.top: stateChip.bottom
+            anchors.topMargin: 4
+            width: Math.round(Theme.fontNormal * 3.6)
+            height: width
+            progress: card.hasSession ? card.sessionLeftMs / card.sessionTimeoutMs : 0
+            color: card.sessionColor
+            trackColor: Theme.dark ? "#343a45" : "#dfe3e9"
+            lineWidth: Math.max(4, Math.round(width / 9))
+            Label {
+                anchors.centerIn: parent
+                text: card.hasSession ? (card.sessionLeftMs / 1000).toFixed(1) + "s" : "–"
+                color: card.sessionLeftMs <= 0 && card.hasSession ? Theme.down : Theme.text
+                font.family: Theme.mono
+                font.pixelSize: Theme.fontSmall
+                font.weight: Font.Bold
+            }
+            Tip {
+                text: !card.hasSession ? "No heartbeat answered yet."
+                      : "Session: " + (card.sessionLeftMs / 1000).toFixed(1) + " s left of " + card.sessionTimeoutMs
+                        + " ms (broker.session.timeout.ms). The broker heartbeats every " + card.heartbeatIntervalMs
+                        + " ms" + (card.activeController >= 0 ? " to controller " + card.activeController : "")
+                        + "; each answer refills the ring. If it runs out, the controller fences the broker and moves its partitions' leadership."
+            }
+        }
+
         Button {
-            Layout.fillWidth: true
-            Layout.preferredHeight: Theme.fontNormal * 2.6
+            id: actionButton
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.bottom: parent.bottom
+            height: Theme.fontNormal * 2.4
             text: card.up ? "Kill" : "Restart"
             // Drawn here rather than by the style: the action's colour is the state it leads to.
             background: Rectangle {
                 radius: 4
                 color: card.up ? Theme.down : Theme.inSync
-                opacity: parent.down ? 0.75 : (parent.hovered ? 0.9 : 1.0)
+                opacity: actionButton.down ? 0.75 : (actionButton.hovered ? 0.9 : 1.0)
             }
             contentItem: Label {
-                text: parent.text
+                text: actionButton.text
                 color: "white"
                 font.pixelSize: Theme.fontNormal
                 font.weight: Font.Bold

@@ -97,6 +97,14 @@ ToolBar {
             visible: running
             Tip { text: "A command is running in the lab." }
         }
+        Button {
+            objectName: "settingsButton"
+            text: "Settings"
+            flat: true
+            onClicked: settingsDialog.open()
+            Tip { text: "Timeouts (election, heartbeat, session) beside Kafka's defaults; brokers and controllers." }
+        }
+        SettingsDialog { id: settingsDialog }
         Switch {
             text: "Dark"
             checked: Settings.darkTheme

@@ -18,8 +18,9 @@ Rectangle {
 
         Repeater {
             model: [
-                { name: "Leader", color: Theme.leader, tip: "The replica that takes writes and serves reads for a partition." },
-                { name: "Follower", color: Theme.follower, tip: "A replica that copies the leader, ready to take over." },
+                { name: "Leader", color: Theme.leader, tip: "The replica that takes writes and serves reads for a partition; also the quorum's leader, the active controller." },
+                { name: "Follower", color: Theme.follower, tip: "A replica that copies the leader, ready to take over; also a controller that follows the quorum's leader." },
+                { name: "Candidate", color: Theme.candidate, tip: "A controller asking the others for their votes: an election is running." },
                 { name: "In sync (ISR)", color: Theme.inSync, tip: "Up to date with the leader: eligible to become leader without losing data. Also: a node that is up." },
                 { name: "Out of sync / fenced", color: Theme.outOfSync, tip: "Behind the leader, or a broker the controller has fenced off." },
                 { name: "Down / offline", color: Theme.down, tip: "A killed node, or a partition with no leader: it cannot be written or read." },

@@ -31,75 +31,92 @@ ApplicationWindow {
 
     footer: Legend {}
 
-    // The cluster runs across the top, as in a diagram of one: every broker in view. Below it the
-    // clients, the topics with their logs, and the charts; the events along the right.
+    // The cluster runs across the top, as in a diagram of one: the controller quorum and every
+    // broker in view. Below it the clients, the topics with their logs and the charts; along the
+    // right the events and the quorum's elections.
     SplitView {
-        id: columns
+        id: rows
         anchors.fill: parent
         anchors.margins: Theme.spacing
-        orientation: Qt.Horizontal
+        orientation: Qt.Vertical
+
+        ClusterView {
+            SplitView.preferredHeight: 200 * Theme.scale
+            SplitView.minimumHeight: 150
+        }
 
         SplitView {
-            SplitView.fillWidth: true
-            SplitView.minimumWidth: 700
-            orientation: Qt.Vertical
+            id: columns
+            SplitView.fillHeight: true
+            orientation: Qt.Horizontal
 
-            ClusterView {
-                SplitView.preferredHeight: 172 * Theme.scale
-                SplitView.minimumHeight: 120
+            Panel {
+                title: "Clients"
+                subtitle: "built into the lab"
+                tip: "Producers write records to a topic; consumers read them back, partition by partition. These are real Kafka clients running inside the lab."
+                SplitView.preferredWidth: columns.width * 0.27
+                SplitView.minimumWidth: 300
+
+                ColumnLayout {
+                    anchors.fill: parent
+                    spacing: 0
+                    TabBar {
+                        id: workloadTabs
+                        Layout.fillWidth: true
+                        currentIndex: Settings.selectedProducerTab === "consumers" ? 1 : 0
+                        onCurrentIndexChanged: Settings.selectedProducerTab = currentIndex === 1 ? "consumers" : "producers"
+                        TabButton { text: "Producers (" + Lab.producers.count + ")" }
+                        TabButton { text: "Consumers (" + Lab.consumers.count + ")" }
+                    }
+                    StackLayout {
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        currentIndex: workloadTabs.currentIndex
+                        ProducersView {}
+                        ConsumersView {}
+                    }
+                }
             }
 
             SplitView {
-                SplitView.fillHeight: true
-                orientation: Qt.Horizontal
-
-                Panel {
-                    title: "Clients"
-                    subtitle: "built into the lab"
-                    tip: "Producers write records to a topic; consumers read them back, partition by partition. These are real Kafka clients running inside the lab."
-                    SplitView.preferredWidth: columns.width * 0.27
-                    SplitView.minimumWidth: 300
-
-                    ColumnLayout {
-                        anchors.fill: parent
-                        spacing: 0
-                        TabBar {
-                            id: workloadTabs
-                            Layout.fillWidth: true
-                            currentIndex: Settings.selectedProducerTab === "consumers" ? 1 : 0
-                            onCurrentIndexChanged: Settings.selectedProducerTab = currentIndex === 1 ? "consumers" : "producers"
-                            TabButton { text: "Producers (" + Lab.producers.count + ")" }
-                            TabButton { text: "Consumers (" + Lab.consumers.count + ")" }
-                        }
-                        StackLayout {
-                            Layout.fillWidth: true
-                            Layout.fillHeight: true
-                            currentIndex: workloadTabs.currentIndex
-                            ProducersView {}
-                            ConsumersView {}
-                        }
-                    }
+                SplitView.fillWidth: true
+                SplitView.minimumWidth: 380
+                orientation: Qt.Vertical
+                TopicsView {
+                    SplitView.fillHeight: true
+                    SplitView.minimumHeight: 200
                 }
-
-                SplitView {
-                    SplitView.fillWidth: true
-                    SplitView.minimumWidth: 380
-                    orientation: Qt.Vertical
-                    TopicsView {
-                        SplitView.fillHeight: true
-                        SplitView.minimumHeight: 200
-                    }
-                    ChartsView {
-                        SplitView.preferredHeight: Math.max(190, columns.height * 0.28)
-                        SplitView.minimumHeight: 180
-                    }
+                ChartsView {
+                    SplitView.preferredHeight: Math.max(190, rows.height * 0.28)
+                    SplitView.minimumHeight: 180
                 }
             }
-        }
 
-        EventsView {
-            SplitView.preferredWidth: columns.width * 0.24
-            SplitView.minimumWidth: 300
+            // Events and elections share the right column, one tab each.
+            Item {
+                SplitView.preferredWidth: columns.width * 0.24
+                SplitView.minimumWidth: 320
+
+                TabBar {
+                    id: sideTabs
+                    objectName: "sideTabs"
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.top: parent.top
+                    TabButton { text: "Events" }
+                    TabButton { text: "Elections (" + Lab.elections.count + ")" }
+                }
+                StackLayout {
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    anchors.top: sideTabs.bottom
+                    anchors.topMargin: Theme.spacing / 2
+                    anchors.bottom: parent.bottom
+                    currentIndex: sideTabs.currentIndex
+                    EventsView {}
+                    ElectionsView {}
+                }
+            }
         }
     }
 

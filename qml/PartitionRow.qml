@@ -41,17 +41,32 @@ RowLayout {
         }
     }
 
+    // When leadership moves (its broker died, or came back as the preferred leader), the badge
+    // pulses once so the eye finds the partition.
+    property int shownLeader: -2
+    onLeaderChanged: {
+        if (shownLeader !== -2 && leader !== shownLeader) leaderPulse.restart()
+        shownLeader = leader
+    }
+    Component.onCompleted: shownLeader = leader
+
     // Leader badge: gold when led, red when the partition is offline.
     Rectangle {
+        id: leaderBadge
         Layout.preferredWidth: 62 * Theme.scale
         Layout.preferredHeight: Theme.fontNormal + 10
         radius: height / 2
         color: row.offline ? Theme.down : Theme.leader
         Behavior on color { ColorAnimation { duration: 300 } }
+        SequentialAnimation {
+            id: leaderPulse
+            NumberAnimation { target: leaderBadge; property: "scale"; to: 1.3; duration: 160; easing.type: Easing.OutQuad }
+            NumberAnimation { target: leaderBadge; property: "scale"; to: 1.0; duration: 340; easing.type: Easing.InOutQuad }
+        }
         Label {
             anchors.centerIn: parent
             text: row.offline ? "offline" : "♛ " + row.leader
-            color: "white"
+            color: row.offline ? "white" : Theme.leaderInk
             font.pixelSize: Theme.fontSmall
             font.weight: Font.Bold
         }

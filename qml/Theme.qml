@@ -29,10 +29,12 @@ QtObject {
 
     // The lab's colour language (see Legend.qml)
     readonly property color leader: "#e3a21a"       // leads the partition: gold
+    readonly property color leaderInk: "#2b2100"     // type on gold: white on it is too faint
     readonly property color follower: "#3f8fdc"     // holds a copy, follows the leader: blue
     readonly property color inSync: "#2f9e62"       // in the ISR / up / healthy: green
     readonly property color outOfSync: "#e0702f"    // behind, fenced, out of the ISR: orange
     readonly property color down: "#d23f3f"         // killed, offline, failed: red
+    readonly property color candidate: "#8e5bd8"    // asks for votes: an election runs: violet
     readonly property color idle: dark ? "#5b6270" : "#a7adb6"
 
     // Record tiles in the log strips
@@ -40,9 +42,22 @@ QtObject {
     readonly property color tileFresh: accent
     readonly property color tileText: dark ? "#c9d2e3" : "#2b3550"
 
+    // A broker's registration state: may it lead partitions (green), not yet or no longer
+    // (orange), or is it down (red).
     function stateColor(state) {
         if (state === "unfenced" || state === "up") return inSync
-        if (state === "fenced" || state === "starting") return outOfSync
+        if (state === "fenced" || state === "registered" || state === "starting") return outOfSync
         return down
+    }
+
+    // A controller's role in the KRaft quorum, in the same language: the leader gold as a
+    // partition's, followers blue, a candidate violet, a resigned leader orange, down red.
+    function roleColor(role) {
+        if (role === "leader") return leader
+        if (role === "follower") return follower
+        if (role === "candidate") return candidate
+        if (role === "resigned") return outOfSync
+        if (role === "down") return down
+        return idle  // unattached, voted, starting
     }
 }

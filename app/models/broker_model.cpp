@@ -35,6 +35,16 @@ QVariant BrokerModel::data(const QModelIndex& index, int role) const {
             return r.bytes_out_per_s;
         case ConnectionsRole:
             return r.connections;
+        case BrokerEpochRole:
+            return r.broker_epoch;
+        case LastHeartbeatAckRole:
+            return r.last_heartbeat_ack_ms;
+        case HeartbeatIntervalRole:
+            return r.heartbeat_interval_ms;
+        case SessionTimeoutRole:
+            return r.session_timeout_ms;
+        case ActiveControllerRole:
+            return r.active_controller;
         default:
             return {};
     }
@@ -52,9 +62,28 @@ QHash<int, QByteArray> BrokerModel::roleNames() const {
             {RecordsStoredRole, "recordsStored"},
             {RecordsInPerSecondRole, "recordsInPerSecond"},
             {BytesOutPerSecondRole, "bytesOutPerSecond"},
-            {ConnectionsRole, "connections"}};
+            {ConnectionsRole, "connections"},
+            {BrokerEpochRole, "brokerEpoch"},
+            {LastHeartbeatAckRole, "lastHeartbeatAckMs"},
+            {HeartbeatIntervalRole, "heartbeatIntervalMs"},
+            {SessionTimeoutRole, "sessionTimeoutMs"},
+            {ActiveControllerRole, "activeController"}};
 }
 
 void BrokerModel::update(std::vector<BrokerRow> rows) {
     sync(rows_, std::move(rows), [](const BrokerRow& r) { return r.id; });
+}
+
+QString BrokerModel::registration_state(bool running, bool in_image, bool fenced_in_image,
+                                        qint64 broker_epoch, qint64 last_heartbeat_ack_ms,
+                                        int session_timeout_ms, qint64 now_ms) {
+    if (!running) return "down";
+    if (!in_image) return broker_epoch >= 0 ? "registered" : "starting";
+    if (!fenced_in_image) return "unfenced";
+    // Fenced: either it has just registered and is catching up with the metadata log (it still
+    // heartbeats), or the controller fenced it because its heartbeats stopped for longer than
+    // the session timeout.
+    const bool session_expired = last_heartbeat_ack_ms > 0 && session_timeout_ms > 0 &&
+                                 now_ms - last_heartbeat_ack_ms > session_timeout_ms;
+    return session_expired ? "fenced" : "registered";
 }

@@ -11,7 +11,16 @@ struct BrokerRow {
     int id = 0;
     QString address;             // "127.0.0.1:9092"
     bool up = false;             // its node is running
-    QString state;               // "unfenced", "fenced", "down"
+    // Its registration with the controller quorum: "starting" (not registered yet),
+    // "registered" (registered, fenced until it has caught up with the metadata log),
+    // "fenced" (its session expired: no heartbeat within the session timeout), "unfenced"
+    // (may lead partitions), "down" (its node is stopped).
+    QString state;
+    qint64 broker_epoch = -1;           // from its registration; -1 until registered
+    qint64 last_heartbeat_ack_ms = 0;   // Unix ms of the last heartbeat a controller answered
+    int heartbeat_interval_ms = 0;
+    int session_timeout_ms = 0;
+    int active_controller = -1;         // the controller that answers its heartbeats
     int led = 0;                 // partitions it leads
     int hosted = 0;              // partition replicas it holds
     QStringList led_partitions;  // "orders-0", ...
@@ -42,6 +51,11 @@ class BrokerModel : public RowListModel {
         RecordsInPerSecondRole,
         BytesOutPerSecondRole,
         ConnectionsRole,
+        BrokerEpochRole,
+        LastHeartbeatAckRole,
+        HeartbeatIntervalRole,
+        SessionTimeoutRole,
+        ActiveControllerRole,
     };
 
     using RowListModel::RowListModel;
@@ -50,6 +64,13 @@ class BrokerModel : public RowListModel {
     QHash<int, QByteArray> roleNames() const override;
 
     void update(std::vector<BrokerRow> rows);  // sorted by id
+
+    // The registration state (see BrokerRow::state) from what the lab knows: whether the node
+    // runs, whether the metadata image has it and fenced, its broker epoch, and how long ago
+    // (now_ms, Unix) a controller last answered its heartbeat.
+    static QString registration_state(bool running, bool in_image, bool fenced_in_image,
+                                      qint64 broker_epoch, qint64 last_heartbeat_ack_ms,
+                                      int session_timeout_ms, qint64 now_ms);
     const std::vector<BrokerRow>& rows() const { return rows_; }
 
   private:

@@ -94,14 +94,18 @@ class LabControllerTest : public QObject {
         QVERIFY(!lab->topicNameProblem("bad name").isEmpty());
         QVERIFY(!lab->topicNameProblem("orders").isEmpty());  // exists
         QVERIFY(!lab->topicNameProblem("__internal").isEmpty());
-        lab->createTopic("payments", 4);
-        QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("payments"), 10000);
-        QCOMPARE(lab->partitionCount("payments"), 4);
         QSignalSpy finished(lab.get(), &LabController::commandFinished);
         lab->createTopic("payments", 4);
+        // The topic may reach the model before the command answers (the lab waits until every
+        // broker has applied it): wait for both.
+        QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("payments"), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
-        QVERIFY(!finished.first().at(1).toBool());
-        QVERIFY(finished.first().at(2).toString().contains("TOPIC_ALREADY_EXISTS"));
+        QVERIFY(finished.first().at(1).toBool());
+        QCOMPARE(lab->partitionCount("payments"), 4);
+        lab->createTopic("payments", 4);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
+        QVERIFY(!finished.at(1).at(1).toBool());
+        QVERIFY(finished.at(1).at(2).toString().contains("TOPIC_ALREADY_EXISTS"));
     }
 
     void producer_lands_records_where_its_partitioner_says() {
@@ -174,6 +178,169 @@ class LabControllerTest : public QObject {
         QTest::qWait(300);
         QVERIFY(lab->framesDrawn() >= before + 5);
         QTRY_VERIFY_WITH_TIMEOUT(!lab->charts()->rateSeries().isEmpty(), 5000);
+    }
+
+    void the_quorum_has_an_active_controller_and_brokers_a_session() {
+        auto* controllers = lab->controllers();
+        QTRY_COMPARE_WITH_TIMEOUT(controllers->rowCount(), 3, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(controllers->activeId() >= 0, 15000);
+        int leaders = 0;
+        for (const auto& r : controllers->rows()) {
+            QVERIFY(r.up);
+            QVERIFY(r.id >= 101 && r.id <= 103);
+            if (r.role == "leader") ++leaders;
+        }
+        QCOMPARE(leaders, 1);
+        // The first election is on the timeline, won by someone.
+        QTRY_VERIFY_WITH_TIMEOUT(lab->elections()->rowCount() >= 1, 5000);
+        bool won = false;
+        for (const auto& e : lab->elections()->rows())
+            won = won || e.outcome == "elected";
+        QVERIFY(won);
+        // Brokers: registered with an epoch, heartbeating, with the lab's session timeout.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const auto& b : lab->brokers()->rows()) {
+                    if (b.state != "unfenced" || b.broker_epoch < 0 || b.last_heartbeat_ack_ms <= 0)
+                        return false;
+                }
+                return lab->brokers()->rowCount() == 3;
+            }(),
+            10000);
+        for (const auto& b : lab->brokers()->rows()) {
+            QCOMPARE(b.session_timeout_ms, 3000);
+            QCOMPARE(b.heartbeat_interval_ms, 1000);
+            QVERIFY(lab->nowMs() - b.last_heartbeat_ack_ms < 3000);
+        }
+    }
+
+    void killing_the_active_controller_elects_another() {
+        auto* controllers = lab->controllers();
+        QTRY_VERIFY_WITH_TIMEOUT(controllers->activeId() >= 0, 15000);
+        const int old = controllers->activeId();
+        const int old_epoch = controllers->epoch();
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        QElapsedTimer t;
+        t.start();
+        lab->killController(old);
+        QVERIFY2(t.elapsed() < 50, "killController() must return at once");
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QVERIFY2(finished.first().at(1).toBool(), qPrintable(finished.first().at(2).toString()));
+        const int row = row_of(*controllers, ControllerModel::ControllerIdRole, old);
+        QVERIFY(row >= 0);
+        QTRY_COMPARE_WITH_TIMEOUT(controllers->index(row).data(ControllerModel::RaftRoleRole).toString(),
+                                  QString("down"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(controllers->activeId() >= 0 && controllers->activeId() != old,
+                                 20000);
+        QVERIFY(controllers->epoch() > old_epoch);
+        const int now_active = controllers->activeId();
+        QTRY_VERIFY_WITH_TIMEOUT(has_event(*lab->events(), "node_killed", QString("controller-%1").arg(old)), 5000);
+        // The timeline has the election that followed, won by the new active controller.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const auto& e : lab->elections()->rows()) {
+                    if (e.epoch > old_epoch && e.outcome == "elected" && e.winner == now_active)
+                        return true;
+                }
+                return false;
+            }(),
+            5000);
+        // The brokers follow the new controller and stay unfenced.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const auto& b : lab->brokers()->rows()) {
+                    if (b.up && (b.active_controller != now_active || b.state != "unfenced"))
+                        return false;
+                }
+                return true;
+            }(),
+            15000);
+
+        lab->restartController(old);
+        QTRY_VERIFY_WITH_TIMEOUT(controllers->index(row).data(ControllerModel::UpRole).toBool(),
+                                 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(controllers->index(row).data(ControllerModel::RaftRoleRole).toString(),
+                                  QString("follower"), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(has_event(*lab->events(), "node_restarted", QString("controller-%1").arg(old)), 5000);
+        // It catches up with the metadata log.
+        QTRY_VERIFY_WITH_TIMEOUT(controllers->index(row).data(ControllerModel::LagRole).toLongLong() == 0,
+                                 10000);
+    }
+
+    void resigning_moves_leadership_to_a_new_epoch() {
+        auto* controllers = lab->controllers();
+        QTRY_VERIFY_WITH_TIMEOUT(controllers->activeId() >= 0, 15000);
+        const int leader = controllers->activeId();
+        const int epoch = controllers->epoch();
+
+        // Only the leader may resign; a follower is refused with the reason.
+        int follower = -1;
+        for (const auto& r : controllers->rows()) {
+            if (r.up && r.role == "follower") follower = r.id;
+        }
+        QVERIFY(follower >= 0);
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        lab->resignController(follower);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QVERIFY(!finished.first().at(1).toBool());
+        QVERIFY2(finished.first().at(2).toString().contains("not the active controller"),
+                 qPrintable(finished.first().at(2).toString()));
+
+        lab->resignController(leader);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
+        QVERIFY2(finished.at(1).at(1).toBool(), qPrintable(finished.at(1).at(2).toString()));
+        QTRY_VERIFY_WITH_TIMEOUT(has_event(*lab->events(), "controller_resigned", QString("controller-%1").arg(leader)), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(controllers->epoch() > epoch && controllers->activeId() >= 0, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->elections()->election(controllers->epoch()) &&
+                                     lab->elections()->election(controllers->epoch())->outcome == "elected",
+                                 5000);
+    }
+
+    void timeouts_apply_live_and_bad_ones_are_refused() {
+        QCOMPARE(lab->timeouts()["sessionTimeoutMs"].toInt(), 3000);
+        QCOMPARE(lab->kafkaDefaultTimeouts()["sessionTimeoutMs"].toInt(), 9000);
+        QCOMPARE(lab->kafkaDefaultTimeouts()["heartbeatIntervalMs"].toInt(), 2000);
+        QCOMPARE(lab->labDefaultTimeouts()["electionTimeoutMs"].toInt(), 1000);
+        QCOMPARE(lab->labDefaultTimeouts()["heartbeatIntervalMs"].toInt(), 1000);
+
+        QVERIFY(lab->timeoutsProblem(1000, 2000, 1000, 3000).isEmpty());
+        QVERIFY(lab->timeoutsProblem(1000, 2000, 3000, 3000).contains("longer than the heartbeat"));
+        QVERIFY(!lab->timeoutsProblem(10, 2000, 1000, 3000).isEmpty());
+
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        QSignalSpy changed(lab.get(), &LabController::timeoutsChanged);
+        lab->setTimeouts(1000, 2000, 2000, 2000);  // session not longer than the heartbeat
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(!finished.first().at(1).toBool());
+        QCOMPARE(changed.count(), 0);
+
+        lab->setTimeouts(1200, 2500, 500, 4000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
+        QVERIFY2(finished.at(1).at(1).toBool(), qPrintable(finished.at(1).at(2).toString()));
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(lab->timeouts()["electionTimeoutMs"].toInt(), 1200);
+        QCOMPARE(lab->timeouts()["sessionTimeoutMs"].toInt(), 4000);
+        QTRY_VERIFY_WITH_TIMEOUT(has_event(*lab->events(), "settings_changed"), 5000);
+        // The brokers report the new heartbeat interval and session.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const auto& b : lab->brokers()->rows()) {
+                    if (b.up && (b.session_timeout_ms != 4000 || b.heartbeat_interval_ms != 500))
+                        return false;
+                }
+                return true;
+            }(),
+            5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const auto& c : lab->controllers()->rows()) {
+                    if (c.up && c.election_timeout_ms != 1200) return false;
+                }
+                return true;
+            }(),
+            5000);
+        lab->setTimeouts(1000, 2000, 1000, 3000);  // back to the lab's
+        QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, 10000);
     }
 
     void selection() {

@@ -8,10 +8,13 @@
 #include "chart_feeder.h"
 #include "models/broker_model.h"
 #include "models/consumer_model.h"
+#include "models/controller_model.h"
+#include "models/election_model.h"
 #include "models/event_model.h"
 #include "models/producer_model.h"
 #include "models/topic_model.h"
 
+using kraftlab::core::ControllerSnapshot;
 using kraftlab::core::Event;
 using kraftlab::core::EventKind;
 using kraftlab::core::NodeRef;
@@ -34,6 +37,66 @@ Event make_event(EventKind kind, NodeRef node, QString explain) {
     e.node = node;
     e.explain = explain.toStdString();
     return e;
+}
+
+// A controller's snapshot as the engine publishes it.
+std::shared_ptr<const ControllerSnapshot> controller(int id, const std::string& role, int epoch,
+                                                     int leader, int voted_for, qint64 leo,
+                                                     qint64 hw, bool up = true) {
+    auto s = std::make_shared<ControllerSnapshot>();
+    s->id = id;
+    s->up = up;
+    s->role = role;
+    s->epoch = epoch;
+    s->leader = leader;
+    s->voted_for = voted_for;
+    s->log_end_offset = leo;
+    s->high_watermark = hw;
+    s->applied_offset = hw - 1;
+    s->active = role == "leader";
+    s->election_timeout_ms = 1000;
+    s->fetch_timeout_ms = 2000;
+    return s;
+}
+
+std::vector<ControllerModel::Node> quorum(bool first_running = true) {
+    return {{101, "127.0.0.1", 40101, first_running},
+            {102, "127.0.0.1", 40102, true},
+            {103, "127.0.0.1", 40103, true}};
+}
+
+constexpr qint64 kT0 = 1700000000000;
+
+// Quorum events as the controllers publish them (engine/controller/controller_node.cpp).
+Event election_started(int candidate, int epoch, qint64 at_ms, std::string reason) {
+    Event e;
+    e.time_ms = kT0 + at_ms;
+    e.kind = EventKind::ElectionStarted;
+    e.node = NodeRef::controller(candidate);
+    e.data = {{"epoch", epoch}, {"candidate", candidate}, {"reason", reason}};
+    return e;
+}
+
+Event vote(int voter, int candidate, int epoch, qint64 at_ms, bool granted, std::string reason) {
+    Event e;
+    e.time_ms = kT0 + at_ms;
+    e.kind = granted ? EventKind::VoteCast : EventKind::VoteRefused;
+    e.node = NodeRef::controller(voter);
+    e.data = {{"epoch", epoch}, {"candidate", candidate}, {"voter", voter}, {"reason", reason}};
+    return e;
+}
+
+Event elected(int winner, int epoch, qint64 at_ms, std::vector<int> votes) {
+    Event e;
+    e.time_ms = kT0 + at_ms;
+    e.kind = EventKind::ControllerElected;
+    e.node = NodeRef::controller(winner);
+    e.data = {{"epoch", epoch}, {"candidate", winner}, {"votes", votes}};
+    return e;
+}
+
+QVariantMap map_at(const QVariantList& list, int i) {
+    return list.at(i).toMap();
 }
 
 }  // namespace
@@ -183,6 +246,256 @@ class ModelsTest : public QObject {
         filter.setGroup("");
         filter.setText("RESTARTED");
         QCOMPARE(filter.rowCount(), 1);
+    }
+
+    void controller_model_from_snapshots() {
+        ControllerModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy summary(&model, &ControllerModel::summaryChanged);
+
+        // 101 leads epoch 4; 102 has fetched all but 2 records, 103 is 20 behind.
+        auto leader = std::make_shared<ControllerSnapshot>(
+            *controller(101, "leader", 4, 101, 101, 50, 48));
+        leader->followers = {{102, 48, true}, {103, 30, true}};
+        std::vector<std::shared_ptr<const ControllerSnapshot>> snaps = {
+            leader, controller(102, "follower", 4, 101, 101, 48, 48),
+            controller(103, "follower", 4, 101, -1, 30, 30)};
+        model.update(quorum(), snaps);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.activeId(), 101);
+        QCOMPARE(model.epoch(), 4);
+        QCOMPARE(model.running(), 3);
+        QCOMPARE(summary.count(), 1);
+        const auto& rows = model.rows();
+        QCOMPARE(rows[0].role, QString("leader"));
+        QVERIFY(rows[0].active);
+        QCOMPARE(rows[0].address, QString("127.0.0.1:40101"));
+        QCOMPARE(rows[0].lag, qint64(-1));  // the leader is not behind itself
+        QCOMPARE(rows[1].role, QString("follower"));
+        QVERIFY(!rows[1].active);
+        QCOMPARE(rows[1].voted_for, 101);
+        QCOMPARE(rows[1].fetch_offset, qint64(48));
+        QCOMPARE(rows[1].lag, qint64(2));
+        QCOMPARE(rows[2].lag, qint64(20));
+        QCOMPARE(rows[2].voted_for, -1);
+        for (const auto& r : rows)
+            QCOMPARE(r.quorum_log_end, qint64(50));
+        QCOMPARE(model.index(0).data(ControllerModel::RaftRoleRole).toString(), QString("leader"));
+        QCOMPARE(model.index(2).data(ControllerModel::LagRole).toLongLong(), qint64(20));
+        QVERIFY(model.roleNames().values().contains("votedFor"));
+
+        // Nothing changed: no signal at all.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.update(quorum(), snaps);
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(summary.count(), 1);
+
+        // 101 is killed (its last snapshot stays on the board, marked down); 102 stands in
+        // epoch 5. No active controller; the killed one's log numbers stay on its card.
+        snaps = {controller(101, "leader", 4, 101, 101, 50, 48, false),
+                 controller(102, "candidate", 5, -1, 102, 48, 48),
+                 controller(103, "voted", 5, -1, 102, 30, 30)};
+        model.update(quorum(false), snaps);
+        QCOMPARE(model.activeId(), -1);
+        QCOMPARE(model.epoch(), 5);
+        QCOMPARE(model.running(), 2);
+        QCOMPARE(model.rows()[0].role, QString("down"));
+        QVERIFY(!model.rows()[0].up);
+        QVERIFY(!model.rows()[0].active);
+        QCOMPARE(model.rows()[0].log_end_offset, qint64(50));
+        QCOMPARE(model.rows()[0].voted_for, 101);  // persisted with its log
+        QCOMPARE(model.rows()[0].leader, -1);
+        QCOMPARE(model.rows()[1].role, QString("candidate"));
+        QCOMPARE(model.rows()[2].role, QString("voted"));
+        QCOMPARE(model.rows()[2].voted_for, 102);
+        QCOMPARE(model.rows()[1].lag, qint64(-1));  // no leader reports it
+        QCOMPARE(model.rows()[1].quorum_log_end, qint64(48));  // the running controllers' longest log
+        QCOMPARE(model.rows()[0].quorum_log_end, qint64(50));  // never shorter than its own
+
+        // 102 wins epoch 5.
+        snaps[1] = controller(102, "leader", 5, 102, 102, 49, 49);
+        snaps[2] = controller(103, "follower", 5, 102, 102, 49, 49);
+        model.update(quorum(false), snaps);
+        QCOMPARE(model.activeId(), 102);
+        QCOMPARE(model.epoch(), 5);
+
+        // A running controller with no snapshot yet is starting; one that is running but whose
+        // last snapshot is marked down (just restarted) too.
+        model.update({{101, "127.0.0.1", 40101, true}}, {controller(101, "leader", 4, 101, 101, 50, 48, false)});
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.rows()[0].role, QString("starting"));
+        QCOMPARE(model.activeId(), -1);
+    }
+
+    void controller_model_prefers_the_newest_leader() {
+        // A leader cut off from the others may still believe it leads an older epoch.
+        ControllerModel model;
+        model.update(quorum(), {controller(101, "leader", 3, 101, 101, 20, 20),
+                                controller(102, "leader", 4, 102, 102, 22, 22),
+                                controller(103, "follower", 4, 102, 102, 22, 22)});
+        QCOMPARE(model.activeId(), 102);
+        QVERIFY(!model.rows()[0].active);
+        QVERIFY(model.rows()[1].active);
+    }
+
+    void election_timeline_one_clean_election() {
+        ElectionTimelineModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.add({make_event(EventKind::TopicCreated, NodeRef::lab(), "topic orders created")});
+        QCOMPARE(model.rowCount(), 0);  // not an election event
+
+        model.add({election_started(102, 5, 0, "no answer from leader 101 within 2000 ms")});
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.rows()[0].outcome, QString("running"));
+        QCOMPARE(model.rows()[0].duration_ms(), qint64(-1));
+        QCOMPARE(model.rows()[0].summary, QString("controller 102 stands for election"));
+
+        model.add({vote(103, 102, 5, 12, true, "granted"),
+                   vote(103, 102, 5, 30, true, "granted (again)"),  // asked twice: counts once
+                   elected(102, 5, 41, {103, 102})});
+        QCOMPARE(model.rowCount(), 1);
+        const ElectionRow& r = model.rows()[0];
+        QCOMPARE(r.epoch, 5);
+        QCOMPARE(r.start_ms, kT0);
+        QCOMPARE(r.outcome, QString("elected"));
+        QCOMPARE(r.winner, 102);
+        QCOMPARE(r.duration_ms(), qint64(41));
+        QCOMPARE(r.reason, QString("no answer from leader 101 within 2000 ms"));
+        QCOMPARE(r.candidates.size(), 1);
+        QCOMPARE(map_at(r.candidates, 0)["id"].toInt(), 102);
+        QCOMPARE(map_at(r.candidates, 0)["granted"].toInt(), 2);  // its own and 103's
+        QCOMPARE(map_at(r.candidates, 0)["refused"].toInt(), 0);
+        QCOMPARE(r.votes.size(), 1);
+        QCOMPARE(map_at(r.votes, 0)["voter"].toInt(), 103);
+        QCOMPARE(map_at(r.votes, 0)["atMs"].toLongLong(), qint64(12));
+        QCOMPARE(r.elected_by, (QVariantList{103, 102}));
+        QCOMPARE(r.summary, QString("controller 102 won with votes from 103 and 102 in 41 ms"));
+        QCOMPARE(model.longestMs(), 41.0);
+        QCOMPARE(model.index(0).data(ElectionTimelineModel::DurationMsRole).toLongLong(),
+                 qint64(41));
+        QCOMPARE(model.index(0).data(ElectionTimelineModel::OutcomeRole).toString(),
+                 QString("elected"));
+    }
+
+    void election_timeline_split_vote_then_a_winner() {
+        ElectionTimelineModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        // 103 is down. 101 and 102 both time out and stand in epoch 6; each refuses the other.
+        model.add({election_started(101, 6, 0, "no leader within the election timeout"),
+                   election_started(102, 6, 3, "no leader within the election timeout"),
+                   vote(102, 101, 6, 5, false, "voted for itself in epoch 6"),
+                   vote(101, 102, 6, 6, false, "voted for itself in epoch 6"),
+                   vote(101, 102, 6, 260, false, "voted for itself in epoch 6")});  // asked again
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.rows()[0].outcome, QString("running"));
+        QCOMPARE(model.rows()[0].summary, QString("controllers 101 and 102 stand for election"));
+
+        // 102's randomized timeout runs out first: epoch 7. Epoch 6 ends without a winner.
+        model.add({election_started(102, 7, 900, "backoff over after losing epoch 6"),
+                   vote(101, 102, 7, 910, true, "granted"),
+                   elected(102, 7, 915, {101, 102})});
+        QCOMPARE(model.rowCount(), 2);
+        const ElectionRow& newest = model.rows()[0];
+        const ElectionRow& split = model.rows()[1];
+        QCOMPARE(newest.epoch, 7);
+        QCOMPARE(split.epoch, 6);
+
+        QCOMPARE(split.outcome, QString("no winner"));
+        QCOMPARE(split.winner, -1);
+        QCOMPARE(split.start_ms, kT0);
+        QCOMPARE(split.duration_ms(), qint64(900));  // until epoch 7 began
+        QCOMPARE(split.candidates.size(), 2);
+        QCOMPARE(map_at(split.candidates, 0)["id"].toInt(), 101);
+        QCOMPARE(map_at(split.candidates, 0)["granted"].toInt(), 1);
+        QCOMPARE(map_at(split.candidates, 0)["refused"].toInt(), 1);
+        QCOMPARE(map_at(split.candidates, 1)["id"].toInt(), 102);
+        QCOMPARE(map_at(split.candidates, 1)["atMs"].toLongLong(), qint64(3));
+        QCOMPARE(map_at(split.candidates, 1)["refused"].toInt(), 1);
+        QCOMPARE(split.votes.size(), 2);
+        const auto refused = map_at(split.votes, 0);
+        QCOMPARE(refused["voter"].toInt(), 102);
+        QCOMPARE(refused["candidate"].toInt(), 101);
+        QCOMPARE(refused["granted"].toBool(), false);
+        QCOMPARE(refused["reason"].toString(), QString("voted for itself in epoch 6"));
+        QCOMPARE(split.summary,
+                 QString("split vote: controllers 101 and 102 stood, none won a majority; epoch 7 "
+                         "followed"));
+
+        QCOMPARE(newest.outcome, QString("elected"));
+        QCOMPARE(newest.winner, 102);
+        QCOMPARE(newest.duration_ms(), qint64(15));
+        QCOMPARE(newest.reason, QString("backoff over after losing epoch 6"));
+        QCOMPARE(model.longestMs(), 900.0);
+    }
+
+    void election_timeline_refusal_with_a_reason_and_late_start() {
+        ElectionTimelineModel model;
+        // Nodes publish from their own threads: a vote may be drained before the candidate's
+        // ElectionStarted. The start is still the candidate's.
+        model.add({vote(101, 103, 9, 20, false,
+                        "candidate log (epoch 8, end 40) is behind ours (epoch 8, end 52)"),
+                   election_started(103, 9, 4, "no answer from leader 102 within 2000 ms")});
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.rows()[0].start_ms, kT0 + 4);
+        QCOMPARE(map_at(model.rows()[0].votes, 0)["atMs"].toLongLong(), qint64(16));
+        QCOMPARE(map_at(model.rows()[0].votes, 0)["reason"].toString(),
+                 QString("candidate log (epoch 8, end 40) is behind ours (epoch 8, end 52)"));
+        // 101, with the longer log, stands next and wins.
+        model.add({election_started(101, 10, 1100, "no leader within the election timeout"),
+                   vote(103, 101, 10, 1108, true, "granted"),
+                   elected(101, 10, 1112, {103, 101})});
+        QCOMPARE(model.rows()[1].outcome, QString("no winner"));
+        QCOMPARE(model.rows()[1].duration_ms(), qint64(1096));
+        QCOMPARE(model.rows()[1].summary,
+                 QString("controller 103 stood but did not win a majority; epoch 10 followed"));
+        QCOMPARE(model.rows()[0].winner, 101);
+    }
+
+    void election_timeline_is_bounded_newest_first() {
+        ElectionTimelineModel model(20);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        std::vector<Event> batch;
+        for (int epoch = 1; epoch <= 25; ++epoch) {
+            batch.push_back(election_started(101 + epoch % 3, epoch, epoch * 1000, "test"));
+            batch.push_back(elected(101 + epoch % 3, epoch, epoch * 1000 + epoch, {}));
+        }
+        model.add(batch);
+        QCOMPARE(model.rowCount(), 20);
+        QCOMPARE(model.rows().front().epoch, 25);
+        QCOMPARE(model.rows().back().epoch, 6);
+        QCOMPARE(model.rows().front().duration_ms(), qint64(25));
+        // An event about an election older than everything kept is dropped.
+        model.add({vote(101, 102, 2, 2005, true, "granted")});
+        QCOMPARE(model.rowCount(), 20);
+        QVERIFY(!model.election(2));
+        model.add({election_started(101, 26, 30000, "test")});
+        QCOMPARE(model.rowCount(), 20);
+        QCOMPARE(model.rows().front().epoch, 26);
+        QCOMPARE(model.rows().back().epoch, 7);
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void broker_registration_state() {
+        const qint64 now = kT0;
+        QCOMPARE(BrokerModel::registration_state(false, true, false, 12, now - 100, 3000, now),
+                 QString("down"));
+        QCOMPARE(BrokerModel::registration_state(true, false, true, -1, 0, 3000, now),
+                 QString("starting"));
+        QCOMPARE(BrokerModel::registration_state(true, false, true, 12, 0, 3000, now),
+                 QString("registered"));
+        // Fenced in the image but heartbeating: registered, catching up with the metadata log.
+        QCOMPARE(BrokerModel::registration_state(true, true, true, 12, now - 500, 3000, now),
+                 QString("registered"));
+        // Fenced with no answered heartbeat for longer than the session: fenced.
+        QCOMPARE(BrokerModel::registration_state(true, true, true, 12, now - 3500, 3000, now),
+                 QString("fenced"));
+        QCOMPARE(BrokerModel::registration_state(true, true, false, 12, now - 500, 3000, now),
+                 QString("unfenced"));
     }
 
     void chart_feeder_windows_and_fills_series() {

@@ -1,6 +1,8 @@
-// The whole app, offscreen: it starts with a lab, the broker cards appear, the log end offsets
-// grow, and a kill from the facade turns a card to down. Screenshots (light, and dark presenter
-// mode) are written into the build tree for a person to look at.
+// The whole app, offscreen: it starts with a lab, the controller and broker cards appear, the log
+// end offsets grow, killing the active controller moves the crown, the election timeline shows
+// the election, and a broker kill turns a card to down. Screenshots (light at 1600x960 and at a
+// projector's 1920x1080, the timeline, the settings, and dark presenter mode) are written into
+// the build tree for a person to look at.
 #include <QApplication>
 #include <QDir>
 #include <QQmlApplicationEngine>
@@ -31,6 +33,13 @@ qint64 total_log_end(LabController& lab) {
             n += row.log_end_offset;
     }
     return n;
+}
+
+QQuickItem* card_of(QQuickItem* root, const char* type, const char* id_property, int id) {
+    for (auto* card : items_of_type(root, type)) {
+        if (card->property(id_property).toInt() == id) return card;
+    }
+    return nullptr;
 }
 
 }  // namespace
@@ -122,6 +131,92 @@ class UiSmokeTest : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(!editor->property("visible").toBool(), 3000);
     }
 
+    void kraft_panel_at_projector_size() {
+        // The app's first-run size (docs/kraftlab.png) first, then a projector's.
+        window->resize(1440, 900);
+        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ControllerCard").size(), 3,
+                                  10000);
+        QTest::qWait(800);
+        save("ui-kraft-1440.png");
+        window->resize(1920, 1080);
+        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ControllerCard").size(), 3,
+                                  10000);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->controllers()->activeId() >= 0, 15000);
+        const int active = lab->controllers()->activeId();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            card_of(window->contentItem(), "ControllerCard", "controllerId", active) &&
+                card_of(window->contentItem(), "ControllerCard", "controllerId", active)
+                    ->property("active")
+                    .toBool(),
+            5000);
+        // Every controller card and every broker card is in view, side by side, none cut off.
+        const QRectF view(0, 0, window->width(), window->height());
+        for (const char* type : {"ControllerCard", "BrokerCard"}) {
+            for (auto* card : items_of_type(window->contentItem(), type)) {
+                const QRectF r = card->mapRectToScene(QRectF(0, 0, card->width(), card->height()));
+                QVERIFY2(view.contains(r), qPrintable(QString("%1 at %2,%3 %4x%5 is not in view")
+                                                          .arg(type)
+                                                          .arg(r.x())
+                                                          .arg(r.y())
+                                                          .arg(r.width())
+                                                          .arg(r.height())));
+                QVERIFY(r.width() >= 160);
+            }
+        }
+        QTest::qWait(1500);
+        save("ui-kraft-1920.png");
+    }
+
+    void killing_the_active_controller_moves_the_crown() {
+        const int old = lab->controllers()->activeId();
+        QVERIFY(old >= 0);
+        lab->killController(old);
+        auto role_of = [&](int id) {
+            auto* card = card_of(window->contentItem(), "ControllerCard", "controllerId", id);
+            return card ? card->property("raftRole").toString() : QString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(role_of(old), QString("down"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->controllers()->activeId() >= 0 &&
+                                     lab->controllers()->activeId() != old,
+                                 20000);
+        const int now_active = lab->controllers()->activeId();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            card_of(window->contentItem(), "ControllerCard", "controllerId", now_active)
+                ->property("active")
+                .toBool(),
+            5000);
+        QTest::qWait(1500);
+        save("ui-kraft-controller-killed.png");
+
+        // The timeline, in the right column's second tab.
+        auto* tabs = window->findChild<QObject*>("sideTabs");
+        QVERIFY(tabs);
+        tabs->setProperty("currentIndex", 1);
+        auto* list = window->findChild<QQuickItem*>("electionList");
+        QVERIFY(list);
+        QTRY_VERIFY_WITH_TIMEOUT(list->isVisible() && list->property("count").toInt() >= 2, 5000);
+        QTest::qWait(500);
+        save("ui-kraft-elections.png");
+        tabs->setProperty("currentIndex", 0);
+
+        lab->restartController(old);
+        QTRY_COMPARE_WITH_TIMEOUT(role_of(old), QString("follower"), 15000);
+    }
+
+    void settings_show_each_timeout_beside_kafkas() {
+        auto* dialog = window->findChild<QObject*>("settingsDialog");
+        QVERIFY(dialog);
+        QMetaObject::invokeMethod(dialog, "open");
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->property("opened").toBool(), 3000);
+        QCOMPARE(dialog->property("problem").toString(), QString());
+        QVERIFY(!dialog->property("changed").toBool());
+        QTest::qWait(300);
+        save("ui-settings.png");
+        QMetaObject::invokeMethod(dialog, "close");
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->property("visible").toBool(), 3000);
+        window->resize(1600, 960);
+    }
+
     void killing_a_broker_turns_its_card_down() {
         lab->killBroker(2);
         auto card_state = [&]() -> QString {
@@ -132,6 +227,26 @@ class UiSmokeTest : public QObject {
             return {};
         };
         QTRY_COMPARE_WITH_TIMEOUT(card_state(), QString("down"), 10000);
+        // Its heartbeat ring runs down with the frame clock (no heartbeats come) until the
+        // session is over: each look finds less left, and orange when close to the end.
+        auto* card = card_of(window->contentItem(), "BrokerCard", "brokerId", 2);
+        QVERIFY(card);
+        const auto rings = items_of_type(card, "RingGauge");
+        QCOMPARE(rings.size(), 1);
+        auto* ring = rings.first();
+        double before = ring->property("progress").toDouble();
+        for (int i = 0; i < 4 && before > 0.1; ++i) {
+            QTest::qWait(150);
+            const double now = ring->property("progress").toDouble();
+            QVERIFY2(now < before, qPrintable(QString("%1 then %2").arg(before).arg(now)));
+            before = now;
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(ring->property("progress").toDouble() < 0.3, 5000);
+        if (ring->property("progress").toDouble() > 0.05) {
+            QCOMPARE(ring->property("color").value<QColor>(), QColor("#e0702f"));  // warning
+            save("ui-heartbeat-ring-running-out.png");
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(ring->property("progress").toDouble(), 0.0, 5000);
         QTest::qWait(1500);
         const QColor light = window->color();
         settings->setDarkTheme(true);
@@ -139,6 +254,12 @@ class UiSmokeTest : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(window->color() != light, 2000);  // the theme follows the setting
         QTest::qWait(500);
         save("ui-smoke-dark-presenter-killed.png");
+        window->resize(1920, 1080);
+        QTest::qWait(800);
+        save("ui-smoke-dark-presenter-killed-1920.png");
+        window->resize(1440, 900);
+        QTest::qWait(800);
+        save("ui-smoke-dark-presenter-killed-1440.png");
     }
 };
 

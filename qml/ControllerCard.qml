@@ -1,0 +1,307 @@
+import QtQuick
+import QtQuick.Controls
+import Kraftlab
+
+// One KRaft controller: its role in the quorum, epoch and vote, how far its metadata log
+// reaches, and kill / restart / resign. The active controller wears the crown.
+Rectangle {
+    id: card
+    required property int controllerId
+    required property string address
+    required property bool up
+    required property string raftRole
+    required property bool active
+    required property int epoch
+    required property int leader
+    required property int votedFor
+    required property double logEndOffset
+    required property double highWatermark
+    required property double appliedOffset
+    required property double fetchOffset
+    required property double lag
+    required property double quorumLogEnd
+    required property int electionTimeoutMs
+    required property int fetchTimeoutMs
+
+    readonly property bool selected: Lab.selectedNode === "controller-" + controllerId
+    readonly property color roleColor: Theme.roleColor(raftRole)
+    // Idle roles are grey: white type on it would be faint.
+    readonly property color roleTextColor: raftRole === "leader" ? Theme.leaderInk
+                                         : raftRole === "unattached" || raftRole === "voted" || raftRole === "starting"
+                                           ? Theme.text : "white"
+
+    radius: Theme.radius
+    color: Theme.surfaceAlt
+    border.width: active || selected ? 3 : (Theme.presenter ? 2 : 1)
+    border.color: selected ? Theme.accent : (active ? Theme.leader : Theme.border)
+    opacity: up ? 1.0 : 0.75
+    Behavior on opacity { NumberAnimation { duration: 250 } }
+
+    // The role bar on the left edge.
+    Rectangle {
+        width: 5
+        height: parent.height - 2 * parent.radius
+        anchors.verticalCenter: parent.verticalCenter
+        anchors.left: parent.left
+        anchors.leftMargin: 2
+        radius: 2
+        color: card.roleColor
+        Behavior on color { ColorAnimation { duration: 300 } }
+    }
+
+    MouseArea {
+        anchors.fill: parent
+        acceptedButtons: Qt.LeftButton | Qt.RightButton
+        onClicked: (mouse) => {
+            if (mouse.button === Qt.RightButton) menu.popup()
+            else Lab.select("controller-" + card.controllerId, "", -1)
+        }
+    }
+
+    Menu {
+        id: menu
+        background: PopupBackground {
+            implicitWidth: 260 * Theme.scale
+        }
+        MenuItem {
+            text: "Kill controller " + card.controllerId
+            enabled: card.up
+            onTriggered: Lab.killController(card.controllerId)
+        }
+        MenuItem {
+            text: "Restart controller " + card.controllerId
+            enabled: !card.up
+            onTriggered: Lab.restartController(card.controllerId)
+        }
+        MenuItem {
+            text: "Resign leadership"
+            enabled: card.up && card.raftRole === "leader"
+            onTriggered: Lab.resignController(card.controllerId)
+        }
+        MenuItem {
+            text: "Copy address"
+            onTriggered: Lab.copyToClipboard(card.address)
+        }
+    }
+
+    // Anchored rows, not layouts: they follow font changes (presenter mode) at once.
+    Item {
+        id: body
+        anchors.fill: parent
+        anchors.leftMargin: Theme.spacing * 1.5
+        anchors.rightMargin: Theme.spacing
+        anchors.topMargin: Theme.spacing
+        anchors.bottomMargin: Theme.spacing
+
+        Label {
+            id: title
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.top: parent.top
+            text: "Controller " + card.controllerId
+            font.pixelSize: Theme.fontLarge
+            font.weight: Font.Bold
+            color: Theme.text
+            // Narrow cards (many nodes, presenter mode) shrink the name rather than cut the id off.
+            fontSizeMode: Text.HorizontalFit
+            minimumPixelSize: Theme.fontNormal
+            elide: Text.ElideRight
+            Tip { text: "Controller " + card.controllerId + " of the KRaft quorum, at " + card.address + " (brokers and admin tools reach it there; right-click to copy)." }
+        }
+
+        // Its role, and in plain words what that means now.
+        Rectangle {
+            id: roleChip
+            anchors.left: parent.left
+            anchors.top: title.bottom
+            anchors.topMargin: 3
+            radius: height / 2
+            color: card.roleColor
+            Behavior on color { ColorAnimation { duration: 300 } }
+            implicitWidth: roleLabel.implicitWidth + Theme.spacing * 1.5
+            implicitHeight: roleLabel.implicitHeight + 4
+            Label {
+                id: roleLabel
+                anchors.centerIn: parent
+                text: card.raftRole
+                color: card.roleTextColor
+                font.pixelSize: Theme.fontSmall
+                font.weight: Font.Bold
+            }
+            Tip {
+                text: card.raftRole === "leader" ? "Leader of the quorum in epoch " + card.epoch + ": followers fetch the metadata log from it."
+                    : card.raftRole === "follower" ? "Follows leader " + card.leader + ": fetches the metadata log from it. Without an answer for " + card.fetchTimeoutMs + " ms it stands for election."
+                    : card.raftRole === "candidate" ? "Stands for election in epoch " + card.epoch + ": it voted for itself and asks the others for their votes."
+                    : card.raftRole === "voted" ? "Voted for controller " + card.votedFor + " in epoch " + card.epoch + " and waits for the result."
+                    : card.raftRole === "unattached" ? "Knows no leader in epoch " + card.epoch + " yet. After " + card.electionTimeoutMs + " ms (plus a random delay) without one it stands for election."
+                    : card.raftRole === "resigned" ? "Gave up leadership of epoch " + card.epoch + "; the others elect a new leader."
+                    : card.raftRole === "down" ? "This controller's process is stopped; its metadata log and vote stay on disk."
+                    : "Starting."
+            }
+        }
+        // The active controller wears the crown; the others say in plain words where they are.
+        Rectangle {
+            id: activeBadge
+            anchors.left: roleChip.right
+            anchors.leftMargin: Theme.spacing / 2
+            anchors.verticalCenter: roleChip.verticalCenter
+            visible: card.active
+            radius: height / 2
+            color: Theme.leader
+            implicitWidth: activeLabel.implicitWidth + Theme.spacing * 1.5
+            implicitHeight: activeLabel.implicitHeight + 4
+            Label {
+                id: activeLabel
+                anchors.centerIn: parent
+                text: "♛ ACTIVE"
+                color: Theme.leaderInk
+                font.pixelSize: Theme.fontSmall
+                font.weight: Font.Bold
+            }
+            Tip { text: "The active controller: the quorum's leader. Brokers register and heartbeat with it, and it writes every metadata change (topics, leaders, fencing) to the metadata log." }
+        }
+        Label {
+            id: statusLabel
+            anchors.left: roleChip.right
+            anchors.leftMargin: Theme.spacing / 2
+            anchors.right: parent.right
+            anchors.verticalCenter: roleChip.verticalCenter
+            visible: !card.active
+            text: card.raftRole === "leader" ? "taking over…"
+                : card.raftRole === "follower" ? "follows " + card.leader
+                : card.raftRole === "candidate" ? "asks for votes"
+                : card.raftRole === "voted" ? "awaits the result"
+                : card.raftRole === "unattached" ? "knows no leader"
+                : card.raftRole === "resigned" ? "stepped down"
+                : card.raftRole === "down" ? "stopped"
+                : "starting"
+            color: Theme.textDim
+            font.pixelSize: Theme.fontSmall
+            elide: Text.ElideRight
+        }
+        Label {
+            id: epochLabel
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.top: roleChip.bottom
+            anchors.topMargin: 2
+            text: "epoch <b>" + card.epoch + "</b> · " + (card.votedFor >= 0 ? "voted <b>" + card.votedFor + "</b>" : "no vote")
+            textFormat: Text.StyledText
+            font.pixelSize: Theme.fontNormal
+            color: Theme.text
+            elide: Text.ElideRight
+            Tip { text: "Epoch " + card.epoch + ": the quorum's term; every election starts a new one. " + (card.votedFor >= 0 ? "In it, this controller voted for controller " + card.votedFor + "." : "It has not voted in this epoch.") }
+        }
+
+        // The metadata log: how far this controller's copy reaches, against the quorum's.
+        Label {
+            id: logLabel
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.top: epochLabel.bottom
+            anchors.topMargin: 2
+            text: "log end " + card.logEndOffset + " · HW " + (card.highWatermark >= 0 ? card.highWatermark : "–")
+                  + (card.lag > 0 ? " · " + card.lag + " behind" : "")
+            font.family: Theme.mono
+            font.pixelSize: Theme.fontSmall
+            color: card.lag > 0 ? Theme.outOfSync : Theme.textDim
+            elide: Text.ElideRight
+        }
+        Rectangle {
+            id: logBar
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.top: logLabel.bottom
+            anchors.topMargin: 2
+            height: Math.round(6 * Theme.scale)
+            radius: height / 2
+            color: Theme.dark ? "#343a45" : "#dfe3e9"
+            readonly property real scaleEnd: Math.max(1, card.quorumLogEnd)
+            Rectangle {
+                height: parent.height
+                radius: parent.radius
+                width: parent.width * Math.min(1, card.logEndOffset / logBar.scaleEnd)
+                color: card.up ? card.roleColor : Theme.idle
+                Behavior on width { NumberAnimation { duration: 250 } }
+            }
+            // The high watermark: committed up to here (a majority has it).
+            Rectangle {
+                visible: card.highWatermark >= 0
+                x: Math.min(parent.width - width, parent.width * Math.min(1, card.highWatermark / logBar.scaleEnd))
+                y: -2
+                width: 2
+                height: parent.height + 4
+                color: Theme.text
+            }
+            Tip {
+                text: "Metadata log: ends at offset " + card.logEndOffset + "; committed (high watermark) up to "
+                      + card.highWatermark + "; applied to this controller's image up to " + card.appliedOffset
+                      + (card.fetchOffset >= 0 ? ". The leader sees it fetched up to " + card.fetchOffset : "")
+                      + ". The bar is scaled to the longest log in the quorum; the tick is the high watermark."
+            }
+        }
+
+        // Actions: kill or restart, and resign (the leader only).
+        Row {
+            id: actions
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.bottom: parent.bottom
+            spacing: Theme.spacing / 2
+            readonly property real buttonHeight: Theme.fontNormal * 2.4
+
+            Button {
+                id: killButton
+                width: card.up ? (actions.width - actions.spacing) / 2 : actions.width
+                height: actions.buttonHeight
+                text: card.up ? "Kill" : "Restart"
+                background: Rectangle {
+                    radius: 4
+                    color: card.up ? Theme.down : Theme.inSync
+                    opacity: killButton.down ? 0.75 : (killButton.hovered ? 0.9 : 1.0)
+                }
+                contentItem: Label {
+                    text: killButton.text
+                    color: "white"
+                    font.pixelSize: Theme.fontNormal
+                    font.weight: Font.Bold
+                    horizontalAlignment: Text.AlignHCenter
+                    verticalAlignment: Text.AlignVCenter
+                }
+                onClicked: card.up ? Lab.killController(card.controllerId) : Lab.restartController(card.controllerId)
+                ToolTip.visible: hovered
+                ToolTip.delay: 500
+                ToolTip.text: card.up ? "Stop this controller like a crashed process; its metadata log and vote stay on disk."
+                                      : "Start it again: it reads its vote and metadata log from disk and rejoins the quorum."
+            }
+            Button {
+                id: resignButton
+                visible: card.up
+                width: (actions.width - actions.spacing) / 2
+                height: actions.buttonHeight
+                text: "Resign"
+                enabled: card.raftRole === "leader"
+                background: Rectangle {
+                    radius: 4
+                    color: resignButton.enabled ? Theme.outOfSync : "transparent"
+                    border.width: resignButton.enabled ? 0 : 1
+                    border.color: Theme.border
+                    opacity: resignButton.down ? 0.75 : (resignButton.hovered ? 0.9 : 1.0)
+                }
+                contentItem: Label {
+                    text: resignButton.text
+                    color: resignButton.enabled ? "white" : Theme.textDim
+                    font.pixelSize: Theme.fontNormal
+                    font.weight: Font.Bold
+                    horizontalAlignment: Text.AlignHCenter
+                    verticalAlignment: Text.AlignVCenter
+                }
+                onClicked: Lab.resignController(card.controllerId)
+                ToolTip.visible: hovered
+                ToolTip.delay: 500
+                ToolTip.text: enabled ? "Step down as leader: the others elect a new one in a higher epoch."
+                                      : "Only the leader can resign."
+            }
+        }
+    }
+}
