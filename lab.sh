@@ -6,7 +6,7 @@
 #                          display, the headless lab kraftlab-cluster starts instead)
 #   ./lab.sh test [args]   build, then run the whole test suite (args go to ctest)
 #   ./lab.sh build         install what is missing, configure and build
-#   ./lab.sh bench [clients|ui|workload] [args]
+#   ./lab.sh bench [clients|ui|workload|failover] [args]
 #                          build, then run a benchmark from bench/ (never part of the tests)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
@@ -73,8 +73,8 @@ case "$cmd" in
     which=${1:-clients}
     [ $# -gt 0 ] && shift
     case "$which" in
-      clients|ui|workload) exec build/bin/kraftlab-bench-"$which" "$@" ;;
-      *) echo "usage: ./lab.sh bench [clients|ui|workload] [args]" >&2; exit 2 ;;
+      clients|ui|workload|failover) exec build/bin/kraftlab-bench-"$which" "$@" ;;
+      *) echo "usage: ./lab.sh bench [clients|ui|workload|failover] [args]" >&2; exit 2 ;;
     esac
     ;;
   *)
