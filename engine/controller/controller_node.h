@@ -51,7 +51,7 @@ struct ControllerConfig {
     std::vector<raft::PeerAddress> voters;  // every controller, this one included
     // Lab defaults are shorter than Kafka's so that demos move; Kafka's in comments.
     std::int32_t election_timeout_ms = 1000;       // controller.quorum.election.timeout.ms (1000)
-    std::int32_t fetch_timeout_ms = 2000;          // controller.quorum.fetch.timeout.ms (2000)
+    std::int32_t fetch_timeout_ms = 1000;          // controller.quorum.fetch.timeout.ms (2000)
     std::int32_t broker_session_timeout_ms = 3000;  // broker.session.timeout.ms (9000)
     metadata::ClusterDefaults defaults;
     std::int32_t snapshot_interval_ms = 250;

@@ -29,6 +29,13 @@ RaftDriver::RaftDriver(asio::io_context& io, RaftNode node, std::vector<PeerAddr
     }
 }
 
+std::int32_t RaftDriver::fetch_wait_ms() const {
+    // A held fetch must come back well inside the fetcher's fetch timeout (Kafka holds 500 ms
+    // of 2000); the timeouts can change while running.
+    return static_cast<std::int32_t>(
+        std::min<std::int64_t>(options_.fetch_max_wait_ms, node_.config().fetch_timeout_ms / 2));
+}
+
 RaftDriver::~RaftDriver() { stop(); }
 
 std::int64_t RaftDriver::now_ms() const {
@@ -111,7 +118,7 @@ net::awaitable<void> RaftDriver::send(OutgoingRequest request) {
         net::KafkaClientConfig cfg;
         cfg.client_id = options_.client_id;
         cfg.connect_timeout_ms = 1000;
-        cfg.request_timeout_ms = static_cast<std::int32_t>(node_.config().request_timeout_ms) + options_.fetch_max_wait_ms;
+        cfg.request_timeout_ms = static_cast<std::int32_t>(node_.config().request_timeout_ms) + fetch_wait_ms();
         auto client = net::KafkaClient::create(io_.get_executor(), cfg);
         auto status = co_await client->connect(p->address.host, p->address.port);
         p->connecting = false;
@@ -128,9 +135,9 @@ net::awaitable<void> RaftDriver::send(OutgoingRequest request) {
         for (auto& q : queued) asio::co_spawn(io_, send(std::move(q)), asio::detached);
     }
     auto client = p->client;
-    auto encoded = wire::encode_request(request.request, options_.cluster_id, options_.fetch_max_wait_ms);
+    auto encoded = wire::encode_request(request.request, options_.cluster_id, fetch_wait_ms());
     const auto timeout = static_cast<std::int32_t>(node_.config().request_timeout_ms) +
-                         (encoded.key == protocol::ApiKey::Fetch ? options_.fetch_max_wait_ms : 0);
+                         (encoded.key == protocol::ApiKey::Fetch ? fetch_wait_ms() : 0);
     auto result = co_await client->call_raw(encoded.key, encoded.version, std::move(encoded.body), timeout);
     if (stopping_) co_return;
     if (!result.ok()) {
@@ -157,13 +164,17 @@ net::awaitable<protocol::Bytes> RaftDriver::serve(protocol::ApiKey key, std::int
         incoming->cluster_id != options_.cluster_id) {
         co_return wire::encode_error_response(key, version, protocol::ErrorCode::INCONSISTENT_CLUSTER_ID);
     }
+    const std::int64_t high_watermark_before = node_.high_watermark();
     Response response = std::visit(
         [&](const auto& r) -> Response { return node_.handle(r, incoming->from, now_ms()); },
         incoming->request);
     if (auto* vote = std::get_if<VoteRequest>(&incoming->request); vote && hooks_.voted) {
         hooks_.voted(*vote, std::get<VoteResponse>(response));
     }
-    if (auto* fetch = std::get_if<FetchRequest>(&incoming->request)) {
+    // A fetch that itself moved the high watermark answers at once: its answer carries the
+    // news, which fetch_would_wait() no longer sees as news once the answer was made.
+    auto* fetch = std::get_if<FetchRequest>(&incoming->request);
+    if (fetch && node_.high_watermark() == high_watermark_before) {
         // Long poll: nothing new yet, so wait for an append, a commit or the deadline.
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(incoming->max_wait_ms);
         asio::steady_timer timer(io_);

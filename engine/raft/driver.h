@@ -80,6 +80,7 @@ class RaftDriver {
     net::awaitable<void> send(OutgoingRequest request);
     Peer* peer(NodeId id);
     void wake_fetchers();
+    std::int32_t fetch_wait_ms() const;
 
     net::asio::io_context& io_;
     RaftNode node_;

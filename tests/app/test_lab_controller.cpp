@@ -339,7 +339,7 @@ class LabControllerTest : public QObject {
                 return true;
             }(),
             5000);
-        lab->setTimeouts(1000, 2000, 1000, 3000);  // back to the lab's
+        lab->setTimeouts(1000, 1000, 1000, 3000);  // back to the lab's
         QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, 10000);
     }
 
