@@ -75,7 +75,8 @@ void AppSettings::setControllers(int n) {
 // Unset, each is the lab's default (engine configs), not Kafka's.
 int AppSettings::electionTimeoutMs() const {
     return settings_
-        .value("lab/electionTimeoutMs", kraftlab::controller::ControllerConfig{}.election_timeout_ms)
+        .value("lab/electionTimeoutMs",
+               kraftlab::controller::ControllerConfig{}.election_timeout_ms)
         .toInt();
 }
 int AppSettings::fetchTimeoutMs() const {

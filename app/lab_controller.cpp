@@ -228,11 +228,13 @@ QString LabController::timeoutsProblem(int electionMs, int fetchMs, int heartbea
                                        int sessionMs) const {
     // The same bounds as lab::Cluster::set_timeouts, so that the settings say it before the
     // engine refuses.
-    if (electionMs < 50 || electionMs > 60000) return "The election timeout must be 50 to 60000 ms.";
+    if (electionMs < 50 || electionMs > 60000)
+        return "The election timeout must be 50 to 60000 ms.";
     if (fetchMs < 100 || fetchMs > 120000) return "The fetch timeout must be 100 to 120000 ms.";
     if (heartbeatMs < 50 || heartbeatMs > 60000)
         return "The heartbeat interval must be 50 to 60000 ms.";
-    if (sessionMs < 100 || sessionMs > 300000) return "The session timeout must be 100 to 300000 ms.";
+    if (sessionMs < 100 || sessionMs > 300000)
+        return "The session timeout must be 100 to 300000 ms.";
     if (sessionMs <= heartbeatMs) {
         return "The session timeout must be longer than the heartbeat interval, or every broker "
                "is fenced between two heartbeats.";
@@ -594,10 +596,9 @@ void LabController::refresh_models() {
             row.active_controller = s.up ? s.active_controller : -1;
         }
         if (info && info->epoch >= 0 && row.broker_epoch < 0) row.broker_epoch = info->epoch;
-        row.state = BrokerModel::registration_state(b.running, info != nullptr,
-                                                    info && info->fenced, row.broker_epoch,
-                                                    row.last_heartbeat_ack_ms,
-                                                    row.session_timeout_ms, now_ms_);
+        row.state = BrokerModel::registration_state(
+            b.running, info != nullptr, info && info->fenced, row.broker_epoch,
+            row.last_heartbeat_ack_ms, row.session_timeout_ms, now_ms_);
         for (const auto& [name, t] : image.topics()) {
             for (const auto& p : t->partitions) {
                 if (p.leader == b.id) {

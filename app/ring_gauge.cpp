@@ -20,8 +20,8 @@ void RingGauge::paint(QPainter* p) {
     const double side = std::min(width(), height());
     if (side <= line_width_) return;
     const double inset = line_width_ / 2 + 0.5;
-    const QRectF box((width() - side) / 2 + inset, (height() - side) / 2 + inset,
-                     side - 2 * inset, side - 2 * inset);
+    const QRectF box((width() - side) / 2 + inset, (height() - side) / 2 + inset, side - 2 * inset,
+                     side - 2 * inset);
     p->setRenderHint(QPainter::Antialiasing);
     p->setBrush(Qt::NoBrush);
     p->setPen(QPen(track_, line_width_, Qt::SolidLine, Qt::FlatCap));

@@ -1,6 +1,7 @@
 // kraftlab-bench-failover: how long failover takes, as distributions over many kills.
 //
-//   kraftlab-bench-failover [--kills N] [--timeouts lab|kafka|both] [--scenario controller|broker|both]
+//   kraftlab-bench-failover [--kills N] [--timeouts lab|kafka|both] [--scenario
+//   controller|broker|both]
 //                           [--seed S] [--snapshot-ms MS] [--limit-s S] [--trace FILE] [--quiet]
 //
 // For each timeout set (the lab's defaults, read from LabConfig, and Kafka's defaults) and each
@@ -90,7 +91,9 @@ Timeouts lab_timeouts() {
 
 // Kafka's defaults (kraftlab-cluster --kafka-timeouts): controller.quorum.election.timeout.ms,
 // controller.quorum.fetch.timeout.ms, broker.heartbeat.interval.ms, broker.session.timeout.ms.
-Timeouts kafka_timeouts() { return {"kafka", 1000, 2000, 2000, 9000}; }
+Timeouts kafka_timeouts() {
+    return {"kafka", 1000, 2000, 2000, 9000};
+}
 
 json timeouts_json(const Timeouts& t) {
     return {{"election_timeout_ms", t.election_ms},
@@ -117,7 +120,8 @@ Stats stats_of(std::vector<double> v) {
     s.min = v.front();
     s.max = v.back();
     double sum = 0;
-    for (double x : v) sum += x;
+    for (double x : v)
+        sum += x;
     s.mean = sum / static_cast<double>(n);
     return s;
 }
@@ -153,7 +157,8 @@ class EventLog {
     // A new kill starts: what was current becomes the tail.
     void next() {
         pump();
-        for (auto& e : current_) tail_.push_back(std::move(e));
+        for (auto& e : current_)
+            tail_.push_back(std::move(e));
         current_.clear();
         if (tail_.size() > kTail) tail_.erase(tail_.begin(), tail_.end() - kTail);
     }
@@ -172,7 +177,8 @@ json lab_state(Cluster& lab) {
     json controllers = json::array();
     for (const auto& c : lab.snapshots().controllers()) {
         json followers = json::array();
-        for (const auto& f : c->followers) followers.push_back({{"id", f.id}, {"fetch_offset", f.fetch_offset}});
+        for (const auto& f : c->followers)
+            followers.push_back({{"id", f.id}, {"fetch_offset", f.fetch_offset}});
         controllers.push_back({{"id", c->id},
                                {"up", c->up},
                                {"time_ms", c->time_ms},
@@ -220,7 +226,8 @@ class Bench {
     // Polls `done` every millisecond (draining events) until it is true or `limit` passes;
     // returns the time it became true, measured from `t0`.
     template <typename Done>
-    std::optional<double> wait_until(EventLog& events, Clock::time_point t0, double limit_ms, Done done);
+    std::optional<double> wait_until(EventLog& events, Clock::time_point t0, double limit_ms,
+                                     Done done);
     void random_pause(EventLog& events);
     // --trace: one line per kill with its events (times relative to the kill).
     void trace(json kill, const std::vector<Event>& events);
@@ -238,7 +245,8 @@ class Bench {
 };
 
 template <typename Done>
-std::optional<double> Bench::wait_until(EventLog& events, Clock::time_point t0, double limit_ms, Done done) {
+std::optional<double> Bench::wait_until(EventLog& events, Clock::time_point t0, double limit_ms,
+                                        Done done) {
     for (;;) {
         events.pump();
         const auto now = Clock::now();
@@ -282,14 +290,16 @@ void Bench::anomaly(Cluster& lab, EventLog& events, json info) {
     }
     std::ofstream out(anomaly_file_, std::ios::app);
     out << json({{"anomaly", info}}).dump() << "\n";
-    for (const auto& e : events.tail()) out << json({{"before", e.to_json()}}).dump() << "\n";
-    for (const auto& e : events.current()) out << json({{"during", e.to_json()}}).dump() << "\n";
+    for (const auto& e : events.tail())
+        out << json({{"before", e.to_json()}}).dump() << "\n";
+    for (const auto& e : events.current())
+        out << json({{"during", e.to_json()}}).dump() << "\n";
     info["events_file"] = anomaly_file_.string();
     info["events_before"] = events.tail().size();
     info["events_during"] = events.current().size();
-    std::cerr << "ANOMALY: " << info.value("what", std::string("?")) << " (" << info.value("scenario", "")
-              << ", " << info.value("timeouts", "") << ", kill " << info.value("kill", -1)
-              << "); events in " << anomaly_file_.string() << std::endl;
+    std::cerr << "ANOMALY: " << info.value("what", std::string("?")) << " ("
+              << info.value("scenario", "") << ", " << info.value("timeouts", "") << ", kill "
+              << info.value("kill", -1) << "); events in " << anomaly_file_.string() << std::endl;
     info.erase("lab_state");
     anomalies_.push_back(std::move(info));
 }
@@ -322,7 +332,8 @@ void Bench::finish_lab(std::unique_ptr<Cluster> lab, bool keep) {
         std::error_code ec;
         fs::remove_all(dir, ec);
     } else if (keep) {
-        std::cerr << "kept the session directory of a lab with anomalies: " << dir.string() << std::endl;
+        std::cerr << "kept the session directory of a lab with anomalies: " << dir.string()
+                  << std::endl;
     }
 }
 
@@ -357,8 +368,10 @@ std::optional<std::int32_t> quorum_stable(Cluster& lab) {
     if (!leader) return std::nullopt;
     for (const auto& c : snaps) {
         if (c == leader) continue;
-        if (c->role != "follower" || c->epoch != leader->epoch || c->leader != leader->id) return std::nullopt;
-        if (c->log_end_offset != leader->log_end_offset || c->high_watermark != leader->high_watermark) {
+        if (c->role != "follower" || c->epoch != leader->epoch || c->leader != leader->id)
+            return std::nullopt;
+        if (c->log_end_offset != leader->log_end_offset ||
+            c->high_watermark != leader->high_watermark) {
             return std::nullopt;
         }
     }
@@ -378,26 +391,44 @@ bool Bench::run_controller(const Timeouts& t) {
     auto lab = start_lab(t, error);
     if (!lab) {
         std::cerr << "the lab did not start: " << error << std::endl;
-        anomalies_.push_back({{"scenario", "controller"}, {"timeouts", t.name}, {"what", "lab did not start: " + error}});
+        anomalies_.push_back({{"scenario", "controller"},
+                              {"timeouts", t.name},
+                              {"what", "lab did not start: " + error}});
         return false;
     }
     EventLog events(*lab);
     const double limit_ms = opt_.limit_s * 1000;
-    Series active{"controller_failover", "active controller killed -> new active controller", t.name, t.election_ms,
-                  true, {}};
-    Series detected{"controller_candidate", "  (first candidate: ElectionStarted event)", t.name, 0, false, {}};
-    Series elected{"controller_elected", "  (new leader elected: ControllerElected event)", t.name, 0, false, {}};
-    Series follow{"brokers_follow", "  every broker heartbeating to the new one", t.name, 0, false, {}};
-    Series settle{"controller_settle", "  restart -> quorum settled (informational)", t.name, 0, false, {}};
+    Series active{"controller_failover",
+                  "active controller killed -> new active controller",
+                  t.name,
+                  t.election_ms,
+                  true,
+                  {}};
+    Series detected{
+        "controller_candidate", "  (first candidate: ElectionStarted event)", t.name, 0, false, {}};
+    Series elected{"controller_elected",
+                   "  (new leader elected: ControllerElected event)",
+                   t.name,
+                   0,
+                   false,
+                   {}};
+    Series follow{
+        "brokers_follow", "  every broker heartbeating to the new one", t.name, 0, false, {}};
+    Series settle{
+        "controller_settle", "  restart -> quorum settled (informational)", t.name, 0, false, {}};
     std::map<int, int> epoch_jumps;  // epochs the quorum moved per failover -> count
     int spurious = 0;                // leader changes while the quorum should have been settled
     const std::size_t anomalies_before = anomalies_.size();
     bool aborted = false;
 
     // Settled before the first kill.
-    if (!wait_until(events, Clock::now(), limit_ms, [&] { return quorum_stable(*lab).has_value(); })) {
-        anomaly(*lab, events, {{"scenario", "controller"}, {"timeouts", t.name}, {"kill", 0},
-                               {"what", "the quorum never settled after the lab started"}});
+    if (!wait_until(events, Clock::now(), limit_ms,
+                    [&] { return quorum_stable(*lab).has_value(); })) {
+        anomaly(*lab, events,
+                {{"scenario", "controller"},
+                 {"timeouts", t.name},
+                 {"kill", 0},
+                 {"what", "the quorum never settled after the lab started"}});
         aborted = true;
     }
     for (int k = 1; k <= opt_.kills && !aborted; ++k) {
@@ -407,9 +438,13 @@ bool Bench::run_controller(const Timeouts& t) {
         auto settled = quorum_stable(*lab);
         if (!victim || !settled || *settled != victim->id) {
             ++spurious;
-            anomaly(*lab, events, {{"scenario", "controller"}, {"timeouts", t.name}, {"kill", k},
-                                   {"what", "the settled quorum changed leader during the random pause"}});
-            if (!wait_until(events, Clock::now(), limit_ms, [&] { return quorum_stable(*lab).has_value(); })) {
+            anomaly(*lab, events,
+                    {{"scenario", "controller"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"what", "the settled quorum changed leader during the random pause"}});
+            if (!wait_until(events, Clock::now(), limit_ms,
+                            [&] { return quorum_stable(*lab).has_value(); })) {
                 aborted = true;
                 break;
             }
@@ -422,8 +457,12 @@ bool Bench::run_controller(const Timeouts& t) {
         auto r = lab->kill_controller(id);
         const double kill_call_ms = ms_between(t0, Clock::now());
         if (!r.ok) {
-            anomaly(*lab, events, {{"scenario", "controller"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-                                   {"what", "kill_controller failed: " + r.message}});
+            anomaly(*lab, events,
+                    {{"scenario", "controller"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"victim", id},
+                     {"what", "kill_controller failed: " + r.message}});
             aborted = true;
             break;
         }
@@ -440,10 +479,16 @@ bool Bench::run_controller(const Timeouts& t) {
             return false;
         });
         if (!took) {
-            anomaly(*lab, events, {{"scenario", "controller"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-                                   {"old_epoch", old_epoch}, {"limit_ms", limit_ms},
-                                   {"what", "no other controller became active within the limit after the "
-                                            "active controller was killed"}});
+            anomaly(*lab, events,
+                    {{"scenario", "controller"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"victim", id},
+                     {"old_epoch", old_epoch},
+                     {"limit_ms", limit_ms},
+                     {"what",
+                      "no other controller became active within the limit after the "
+                      "active controller was killed"}});
             aborted = true;
             break;
         }
@@ -463,10 +508,16 @@ bool Bench::run_controller(const Timeouts& t) {
         if (followed) {
             follow.samples.push_back(*followed);
         } else {
-            anomaly(*lab, events, {{"scenario", "controller"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-                                   {"new_active", new_id}, {"limit_ms", limit_ms},
-                                   {"what", "not every broker heartbeats to the new active controller within "
-                                            "the limit"}});
+            anomaly(*lab, events,
+                    {{"scenario", "controller"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"victim", id},
+                     {"new_active", new_id},
+                     {"limit_ms", limit_ms},
+                     {"what",
+                      "not every broker heartbeats to the new active controller within "
+                      "the limit"}});
         }
         std::optional<double> elected_ms, candidate_ms;
         std::string candidate_reason;
@@ -483,9 +534,15 @@ bool Bench::run_controller(const Timeouts& t) {
         }
         if (elected_ms) elected.samples.push_back(*elected_ms);
         if (candidate_ms) detected.samples.push_back(*candidate_ms);
-        trace({{"scenario", "controller"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-               {"old_epoch", old_epoch}, {"new_active", new_id}, {"new_epoch", new_epoch},
-               {"kill_unix_ms", kill_unix}, {"active_ms", *took},
+        trace({{"scenario", "controller"},
+               {"timeouts", t.name},
+               {"kill", k},
+               {"victim", id},
+               {"old_epoch", old_epoch},
+               {"new_active", new_id},
+               {"new_epoch", new_epoch},
+               {"kill_unix_ms", kill_unix},
+               {"active_ms", *took},
                {"brokers_follow_ms", followed ? json(*followed) : json()}},
               events.current());
 
@@ -493,17 +550,27 @@ bool Bench::run_controller(const Timeouts& t) {
         const auto t1 = Clock::now();
         auto rr = lab->restart_controller(id);
         if (!rr.ok) {
-            anomaly(*lab, events, {{"scenario", "controller"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-                                   {"what", "restart_controller failed: " + rr.message}});
+            anomaly(*lab, events,
+                    {{"scenario", "controller"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"victim", id},
+                     {"what", "restart_controller failed: " + rr.message}});
             aborted = true;
             break;
         }
-        auto settled_ms = wait_until(events, t1, limit_ms, [&] { return quorum_stable(*lab).has_value(); });
+        auto settled_ms =
+            wait_until(events, t1, limit_ms, [&] { return quorum_stable(*lab).has_value(); });
         if (!settled_ms) {
-            anomaly(*lab, events, {{"scenario", "controller"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-                                   {"limit_ms", limit_ms},
-                                   {"what", "the quorum did not settle within the limit after the killed "
-                                            "controller restarted"}});
+            anomaly(*lab, events,
+                    {{"scenario", "controller"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"victim", id},
+                     {"limit_ms", limit_ms},
+                     {"what",
+                      "the quorum did not settle within the limit after the killed "
+                      "controller restarted"}});
             aborted = true;
             break;
         }
@@ -511,19 +578,24 @@ bool Bench::run_controller(const Timeouts& t) {
         const auto now_leader = quorum_stable(*lab);
         if (now_leader && *now_leader != new_id) ++spurious;  // leadership moved during the restart
         char line[320];
-        std::snprintf(line, sizeof line,
-                      "[controller %s %2d/%d] killed %d (epoch %d): %d active after %.0f ms (epoch %d; "
-                      "first candidate %.0f ms, elected %.0f ms), brokers follow %.0f ms, kill call %.1f ms, "
-                      "settled %.0f ms",
-                      t.name.c_str(), k, opt_.kills, id, old_epoch, new_id, *took, new_epoch,
-                      candidate_ms.value_or(-1), elected_ms.value_or(-1), followed.value_or(-1), kill_call_ms,
-                      *settled_ms);
+        std::snprintf(
+            line, sizeof line,
+            "[controller %s %2d/%d] killed %d (epoch %d): %d active after %.0f ms (epoch %d; "
+            "first candidate %.0f ms, elected %.0f ms), brokers follow %.0f ms, kill call %.1f ms, "
+            "settled %.0f ms",
+            t.name.c_str(), k, opt_.kills, id, old_epoch, new_id, *took, new_epoch,
+            candidate_ms.value_or(-1), elected_ms.value_or(-1), followed.value_or(-1), kill_call_ms,
+            *settled_ms);
         progress(line);
     }
     json jumps = json::object();
-    for (auto [d, n] : epoch_jumps) jumps[std::to_string(d)] = n;
-    runs_.push_back({{"scenario", "controller"}, {"timeouts", t.name}, {"epoch_jumps", jumps},
-                     {"leader_changes_while_settled", spurious}, {"aborted", aborted}});
+    for (auto [d, n] : epoch_jumps)
+        jumps[std::to_string(d)] = n;
+    runs_.push_back({{"scenario", "controller"},
+                     {"timeouts", t.name},
+                     {"epoch_jumps", jumps},
+                     {"leader_changes_while_settled", spurious},
+                     {"aborted", aborted}});
     series_.push_back(std::move(active));
     series_.push_back(std::move(detected));
     series_.push_back(std::move(elected));
@@ -549,7 +621,9 @@ bool brokers_settled(Cluster& lab) {
     auto topic = image->topic(kTopic);
     if (!topic || topic->partitions.size() != static_cast<std::size_t>(kPartitions)) return false;
     for (const auto& p : topic->partitions) {
-        if (p.replicas.empty() || p.leader != p.replicas.front() || p.isr.size() != p.replicas.size()) return false;
+        if (p.replicas.empty() || p.leader != p.replicas.front() ||
+            p.isr.size() != p.replicas.size())
+            return false;
     }
     return true;
 }
@@ -561,26 +635,38 @@ bool Bench::run_broker(const Timeouts& t) {
     auto lab = start_lab(t, error);
     if (!lab) {
         std::cerr << "the lab did not start: " << error << std::endl;
-        anomalies_.push_back({{"scenario", "broker"}, {"timeouts", t.name}, {"what", "lab did not start: " + error}});
+        anomalies_.push_back({{"scenario", "broker"},
+                              {"timeouts", t.name},
+                              {"what", "lab did not start: " + error}});
         return false;
     }
     EventLog events(*lab);
     const double limit_ms = opt_.limit_s * 1000;
-    Series moved{"broker_failover", "broker killed -> its partitions led elsewhere", t.name, 0, false, {}};
-    Series fenced{"broker_fenced", "  (killed broker fenced in the metadata)", t.name, 0, false, {}};
-    Series settle{"broker_settle", "  restart -> unfenced, preferred leaders back (informational)", t.name, 0,
-                  false, {}};
+    Series moved{
+        "broker_failover", "broker killed -> its partitions led elsewhere", t.name, 0, false, {}};
+    Series fenced{
+        "broker_fenced", "  (killed broker fenced in the metadata)", t.name, 0, false, {}};
+    Series settle{"broker_settle", "  restart -> unfenced, preferred leaders back (informational)",
+                  t.name,          0,
+                  false,           {}};
     const std::size_t anomalies_before = anomalies_.size();
     bool aborted = false;
 
     if (auto r = lab->create_topic(kTopic, kPartitions, kReplicationFactor); !r.ok) {
-        anomaly(*lab, events, {{"scenario", "broker"}, {"timeouts", t.name}, {"kill", 0},
-                               {"what", "create_topic failed: " + r.message}});
+        anomaly(*lab, events,
+                {{"scenario", "broker"},
+                 {"timeouts", t.name},
+                 {"kill", 0},
+                 {"what", "create_topic failed: " + r.message}});
         aborted = true;
     }
-    if (!aborted && !wait_until(events, Clock::now(), limit_ms, [&] { return brokers_settled(*lab); })) {
-        anomaly(*lab, events, {{"scenario", "broker"}, {"timeouts", t.name}, {"kill", 0},
-                               {"what", "the topic's partitions never settled on their preferred leaders"}});
+    if (!aborted &&
+        !wait_until(events, Clock::now(), limit_ms, [&] { return brokers_settled(*lab); })) {
+        anomaly(*lab, events,
+                {{"scenario", "broker"},
+                 {"timeouts", t.name},
+                 {"kill", 0},
+                 {"what", "the topic's partitions never settled on their preferred leaders"}});
         aborted = true;
     }
     for (int k = 1; k <= opt_.kills && !aborted; ++k) {
@@ -589,15 +675,19 @@ bool Bench::run_broker(const Timeouts& t) {
         auto image = lab->metadata();
         std::map<std::int32_t, std::vector<std::int32_t>> led;  // broker -> partitions it leads
         if (auto topic = image->topic(kTopic)) {
-            for (const auto& p : topic->partitions) led[p.leader].push_back(p.partition);
+            for (const auto& p : topic->partitions)
+                led[p.leader].push_back(p.partition);
         }
         std::vector<std::int32_t> candidates;
         for (const auto& [b, parts] : led) {
             if (b >= 0 && !parts.empty()) candidates.push_back(b);
         }
         if (candidates.empty()) {
-            anomaly(*lab, events, {{"scenario", "broker"}, {"timeouts", t.name}, {"kill", k},
-                                   {"what", "no broker leads a partition of the topic"}});
+            anomaly(*lab, events,
+                    {{"scenario", "broker"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"what", "no broker leads a partition of the topic"}});
             aborted = true;
             break;
         }
@@ -609,8 +699,12 @@ bool Bench::run_broker(const Timeouts& t) {
         auto r = lab->kill_broker(id);
         const double kill_call_ms = ms_between(t0, Clock::now());
         if (!r.ok) {
-            anomaly(*lab, events, {{"scenario", "broker"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-                                   {"what", "kill_broker failed: " + r.message}});
+            anomaly(*lab, events,
+                    {{"scenario", "broker"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"victim", id},
+                     {"what", "kill_broker failed: " + r.message}});
             aborted = true;
             break;
         }
@@ -618,10 +712,12 @@ bool Bench::run_broker(const Timeouts& t) {
         auto took = wait_until(events, t0, limit_ms, [&] {
             auto img = lab->metadata();
             if (!fenced_ms) {
-                if (const auto* b = img->broker(id); b && b->fenced) fenced_ms = ms_between(t0, Clock::now());
+                if (const auto* b = img->broker(id); b && b->fenced)
+                    fenced_ms = ms_between(t0, Clock::now());
             }
             auto topic = img->topic(kTopic);
-            if (!topic || topic->partitions.size() != static_cast<std::size_t>(kPartitions)) return false;
+            if (!topic || topic->partitions.size() != static_cast<std::size_t>(kPartitions))
+                return false;
             for (auto p : partitions) {
                 const auto leader = topic->partitions[static_cast<std::size_t>(p)].leader;
                 if (leader == id || leader < 0) return false;
@@ -630,11 +726,18 @@ bool Bench::run_broker(const Timeouts& t) {
         });
         if (!took) {
             json parts = json::array();
-            for (auto p : partitions) parts.push_back(p);
-            anomaly(*lab, events, {{"scenario", "broker"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-                                   {"partitions_led", parts}, {"limit_ms", limit_ms},
-                                   {"what", "the killed broker's partitions were not led elsewhere within the "
-                                            "limit"}});
+            for (auto p : partitions)
+                parts.push_back(p);
+            anomaly(*lab, events,
+                    {{"scenario", "broker"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"victim", id},
+                     {"partitions_led", parts},
+                     {"limit_ms", limit_ms},
+                     {"what",
+                      "the killed broker's partitions were not led elsewhere within the "
+                      "limit"}});
             aborted = true;
             break;
         }
@@ -642,10 +745,16 @@ bool Bench::run_broker(const Timeouts& t) {
         if (fenced_ms) fenced.samples.push_back(*fenced_ms);
         {
             json parts = json::array();
-            for (auto p : partitions) parts.push_back(p);
+            for (auto p : partitions)
+                parts.push_back(p);
             events.pump();
-            trace({{"scenario", "broker"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-                   {"partitions_led", parts}, {"kill_unix_ms", kill_unix}, {"led_elsewhere_ms", *took},
+            trace({{"scenario", "broker"},
+                   {"timeouts", t.name},
+                   {"kill", k},
+                   {"victim", id},
+                   {"partitions_led", parts},
+                   {"kill_unix_ms", kill_unix},
+                   {"led_elsewhere_ms", *took},
                    {"fenced_ms", fenced_ms ? json(*fenced_ms) : json()}},
                   events.current());
         }
@@ -653,27 +762,37 @@ bool Bench::run_broker(const Timeouts& t) {
         const auto t1 = Clock::now();
         auto rr = lab->restart_broker(id);
         if (!rr.ok) {
-            anomaly(*lab, events, {{"scenario", "broker"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-                                   {"what", "restart_broker failed: " + rr.message}});
+            anomaly(*lab, events,
+                    {{"scenario", "broker"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"victim", id},
+                     {"what", "restart_broker failed: " + rr.message}});
             aborted = true;
             break;
         }
         auto settled_ms = wait_until(events, t1, limit_ms, [&] { return brokers_settled(*lab); });
         if (!settled_ms) {
-            anomaly(*lab, events, {{"scenario", "broker"}, {"timeouts", t.name}, {"kill", k}, {"victim", id},
-                                   {"limit_ms", limit_ms},
-                                   {"what", "the restarted broker was not unfenced with its preferred leaders "
-                                            "back within the limit"}});
+            anomaly(*lab, events,
+                    {{"scenario", "broker"},
+                     {"timeouts", t.name},
+                     {"kill", k},
+                     {"victim", id},
+                     {"limit_ms", limit_ms},
+                     {"what",
+                      "the restarted broker was not unfenced with its preferred leaders "
+                      "back within the limit"}});
             aborted = true;
             break;
         }
         settle.samples.push_back(*settled_ms);
         char line[320];
-        std::snprintf(line, sizeof line,
-                      "[broker %s %2d/%d] killed %d (led %zu): led elsewhere after %.0f ms, fenced %.0f ms, "
-                      "kill call %.1f ms, settled %.0f ms",
-                      t.name.c_str(), k, opt_.kills, id, partitions.size(), *took, fenced_ms.value_or(-1),
-                      kill_call_ms, *settled_ms);
+        std::snprintf(
+            line, sizeof line,
+            "[broker %s %2d/%d] killed %d (led %zu): led elsewhere after %.0f ms, fenced %.0f ms, "
+            "kill call %.1f ms, settled %.0f ms",
+            t.name.c_str(), k, opt_.kills, id, partitions.size(), *took, fenced_ms.value_or(-1),
+            kill_call_ms, *settled_ms);
         progress(line);
     }
     runs_.push_back({{"scenario", "broker"}, {"timeouts", t.name}, {"aborted", aborted}});
@@ -703,21 +822,25 @@ int Bench::run() {
     }
     const double total_s = ms_between(start, Clock::now()) / 1000;
 
-    std::printf("\nFailover over %d kills per scenario (ms; seed %llu; snapshots every %d ms)\n", opt_.kills,
-                static_cast<unsigned long long>(opt_.seed), opt_.snapshot_ms);
+    std::printf("\nFailover over %d kills per scenario (ms; seed %llu; snapshots every %d ms)\n",
+                opt_.kills, static_cast<unsigned long long>(opt_.seed), opt_.snapshot_ms);
     for (const auto& t : opt_.timeouts) {
-        std::printf("  %-5s timeouts: election %d, fetch %d, heartbeat %d, session %d\n", t.name.c_str(),
-                    t.election_ms, t.fetch_ms, t.heartbeat_ms, t.session_ms);
+        std::printf("  %-5s timeouts: election %d, fetch %d, heartbeat %d, session %d\n",
+                    t.name.c_str(), t.election_ms, t.fetch_ms, t.heartbeat_ms, t.session_ms);
     }
-    std::printf("\n%-62s %-6s %4s %8s %8s %8s %8s  %s\n", "measured", "times", "n", "median", "p95", "min", "max",
-                "median/election (goal <= 1.5)");
+    std::printf("\n%-62s %-6s %4s %8s %8s %8s %8s  %s\n", "measured", "times", "n", "median", "p95",
+                "min", "max", "median/election (goal <= 1.5)");
     json results = json::array();
     for (const auto& s : series_) {
         const Stats st = stats_of(s.samples);
         std::string ratio;
-        json r = {{"scenario", s.scenario}, {"timeouts", s.timeouts}, {"n", st.n},
-                  {"median_ms", std::round(st.median * 10) / 10}, {"p95_ms", std::round(st.p95 * 10) / 10},
-                  {"min_ms", std::round(st.min * 10) / 10}, {"max_ms", std::round(st.max * 10) / 10},
+        json r = {{"scenario", s.scenario},
+                  {"timeouts", s.timeouts},
+                  {"n", st.n},
+                  {"median_ms", std::round(st.median * 10) / 10},
+                  {"p95_ms", std::round(st.p95 * 10) / 10},
+                  {"min_ms", std::round(st.min * 10) / 10},
+                  {"max_ms", std::round(st.max * 10) / 10},
                   {"mean_ms", std::round(st.mean * 10) / 10}};
         if (s.goal && st.n > 0) {
             const double x = st.median / s.election_ms;
@@ -729,31 +852,31 @@ int Bench::run() {
             r["median_over_election_timeout"] = std::round(x * 100) / 100;
             r["goal_met"] = met;
         }
-        std::printf("%-62s %-6s %4zu %8.0f %8.0f %8.0f %8.0f  %s\n", s.what.c_str(), s.timeouts.c_str(), st.n,
-                    st.median, st.p95, st.min, st.max, ratio.c_str());
+        std::printf("%-62s %-6s %4zu %8.0f %8.0f %8.0f %8.0f  %s\n", s.what.c_str(),
+                    s.timeouts.c_str(), st.n, st.median, st.p95, st.min, st.max, ratio.c_str());
         results.push_back(std::move(r));
     }
     std::printf("\ntotal %.0f s", total_s);
-    for (const auto& [k, v] : scenario_seconds) std::printf("; %s %.0f s", k.c_str(), v);
+    for (const auto& [k, v] : scenario_seconds)
+        std::printf("; %s %.0f s", k.c_str(), v);
     std::printf("\n");
     if (!anomalies_.empty()) {
-        std::printf("%zu anomalies (events in %s):\n", anomalies_.size(), anomaly_file_.string().c_str());
-        for (const auto& a : anomalies_) std::printf("  %s\n", a.dump().c_str());
+        std::printf("%zu anomalies (events in %s):\n", anomalies_.size(),
+                    anomaly_file_.string().c_str());
+        for (const auto& a : anomalies_)
+            std::printf("  %s\n", a.dump().c_str());
     }
     json timeouts = json::object();
-    for (const auto& t : opt_.timeouts) timeouts[t.name] = timeouts_json(t);
+    for (const auto& t : opt_.timeouts)
+        timeouts[t.name] = timeouts_json(t);
     json seconds = json::object();
-    for (const auto& [k, v] : scenario_seconds) seconds[k] = std::round(v);
-    json line = {{"bench", "failover"},
-                 {"kills", opt_.kills},
-                 {"seed", opt_.seed},
-                 {"snapshot_interval_ms", opt_.snapshot_ms},
-                 {"timeouts", timeouts},
-                 {"results", results},
-                 {"runs", runs_},
-                 {"anomalies", anomalies_},
-                 {"seconds", seconds},
-                 {"total_seconds", std::round(total_s)}};
+    for (const auto& [k, v] : scenario_seconds)
+        seconds[k] = std::round(v);
+    json line = {{"bench", "failover"},  {"kills", opt_.kills},
+                 {"seed", opt_.seed},    {"snapshot_interval_ms", opt_.snapshot_ms},
+                 {"timeouts", timeouts}, {"results", results},
+                 {"runs", runs_},        {"anomalies", anomalies_},
+                 {"seconds", seconds},   {"total_seconds", std::round(total_s)}};
     std::printf("%s\n", line.dump().c_str());
     std::fflush(stdout);
     return 0;
@@ -765,9 +888,10 @@ int main(int argc, char** argv) {
     Options opt;
     std::string timeouts = "both", scenario = "both";
     auto usage = [] {
-        std::cerr << "usage: kraftlab-bench-failover [--kills N] [--timeouts lab|kafka|both] "
-                     "[--scenario controller|broker|both] [--seed S] [--snapshot-ms MS] [--limit-s S] "
-                     "[--trace FILE] [--quiet]\n";
+        std::cerr
+            << "usage: kraftlab-bench-failover [--kills N] [--timeouts lab|kafka|both] "
+               "[--scenario controller|broker|both] [--seed S] [--snapshot-ms MS] [--limit-s S] "
+               "[--trace FILE] [--quiet]\n";
         return 2;
     };
     for (int i = 1; i < argc; ++i) {
@@ -802,7 +926,8 @@ int main(int argc, char** argv) {
     }
     if (timeouts == "lab" || timeouts == "both") opt.timeouts.push_back(lab_timeouts());
     if (timeouts == "kafka" || timeouts == "both") opt.timeouts.push_back(kafka_timeouts());
-    if (opt.timeouts.empty() || opt.kills < 1 || opt.snapshot_ms < 1 || opt.limit_s <= 0) return usage();
+    if (opt.timeouts.empty() || opt.kills < 1 || opt.snapshot_ms < 1 || opt.limit_s <= 0)
+        return usage();
     if (scenario == "controller")
         opt.broker = false;
     else if (scenario == "broker")

@@ -9,18 +9,18 @@
 
 struct BrokerRow {
     int id = 0;
-    QString address;             // "127.0.0.1:9092"
-    bool up = false;             // its node is running
+    QString address;  // "127.0.0.1:9092"
+    bool up = false;  // its node is running
     // Its registration with the controller quorum: "starting" (not registered yet),
     // "registered" (registered, fenced until it has caught up with the metadata log),
     // "fenced" (its session expired: no heartbeat within the session timeout), "unfenced"
     // (may lead partitions), "down" (its node is stopped).
     QString state;
-    qint64 broker_epoch = -1;           // from its registration; -1 until registered
-    qint64 last_heartbeat_ack_ms = 0;   // Unix ms of the last heartbeat a controller answered
+    qint64 broker_epoch = -1;          // from its registration; -1 until registered
+    qint64 last_heartbeat_ack_ms = 0;  // Unix ms of the last heartbeat a controller answered
     int heartbeat_interval_ms = 0;
     int session_timeout_ms = 0;
-    int active_controller = -1;         // the controller that answers its heartbeats
+    int active_controller = -1;  // the controller that answers its heartbeats
     int led = 0;                 // partitions it leads
     int hosted = 0;              // partition replicas it holds
     QStringList led_partitions;  // "orders-0", ...

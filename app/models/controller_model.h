@@ -89,9 +89,9 @@ class ControllerModel : public RowListModel {
         const std::vector<std::shared_ptr<const kraftlab::core::ControllerSnapshot>>& snapshots);
 
     void update(std::vector<ControllerRow> rows);  // sorted by id
-    void update(const std::vector<Node>& nodes,
-                const std::vector<std::shared_ptr<const kraftlab::core::ControllerSnapshot>>&
-                    snapshots) {
+    void update(
+        const std::vector<Node>& nodes,
+        const std::vector<std::shared_ptr<const kraftlab::core::ControllerSnapshot>>& snapshots) {
         update(rows_from(nodes, snapshots));
     }
     const std::vector<ControllerRow>& rows() const { return rows_; }

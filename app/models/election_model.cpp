@@ -74,12 +74,10 @@ QVariant ElectionTimelineModel::data(const QModelIndex& index, int role) const {
 }
 
 QHash<int, QByteArray> ElectionTimelineModel::roleNames() const {
-    return {{EpochRole, "epoch"},         {StartMsRole, "startMs"},
-            {StartTimeRole, "startTime"}, {EndMsRole, "endMs"},
-            {DurationMsRole, "durationMs"}, {OutcomeRole, "outcome"},
-            {WinnerRole, "winner"},       {ReasonRole, "reason"},
-            {CandidatesRole, "candidates"}, {VotesRole, "votes"},
-            {ElectedByRole, "electedBy"}, {SummaryRole, "summary"}};
+    return {{EpochRole, "epoch"},   {StartMsRole, "startMs"},       {StartTimeRole, "startTime"},
+            {EndMsRole, "endMs"},   {DurationMsRole, "durationMs"}, {OutcomeRole, "outcome"},
+            {WinnerRole, "winner"}, {ReasonRole, "reason"},         {CandidatesRole, "candidates"},
+            {VotesRole, "votes"},   {ElectedByRole, "electedBy"},   {SummaryRole, "summary"}};
 }
 
 const ElectionRow* ElectionTimelineModel::election(int epoch) const {
@@ -140,8 +138,8 @@ void ElectionTimelineModel::add(const std::vector<Event>& events) {
                 Election* e = at(epoch, ev.time_ms);
                 if (!e) break;
                 started(*e, ev.time_ms);
-                add_candidate(*e, int_of(ev.data, "candidate", ev.node.id), string_of(ev.data, "reason"),
-                              ev.time_ms);
+                add_candidate(*e, int_of(ev.data, "candidate", ev.node.id),
+                              string_of(ev.data, "reason"), ev.time_ms);
                 touched = true;
                 break;
             }
@@ -153,12 +151,14 @@ void ElectionTimelineModel::add(const std::vector<Event>& events) {
                 const int voter = int_of(ev.data, "voter", ev.node.id);
                 const int candidate = int_of(ev.data, "candidate");
                 // A candidate asks again until it hears back: the same answer counts once.
-                const bool repeat = std::any_of(e->votes.begin(), e->votes.end(), [&](const Vote& v) {
-                    return v.voter == voter && v.candidate == candidate && v.granted == granted;
-                });
+                const bool repeat =
+                    std::any_of(e->votes.begin(), e->votes.end(), [&](const Vote& v) {
+                        return v.voter == voter && v.candidate == candidate && v.granted == granted;
+                    });
                 if (repeat) break;
                 add_candidate(*e, candidate, {}, ev.time_ms);
-                e->votes.push_back({voter, candidate, granted, string_of(ev.data, "reason"), ev.time_ms});
+                e->votes.push_back(
+                    {voter, candidate, granted, string_of(ev.data, "reason"), ev.time_ms});
                 touched = true;
                 break;
             }

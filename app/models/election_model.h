@@ -17,11 +17,11 @@
 
 struct ElectionRow {
     int epoch = 0;
-    qint64 start_ms = 0;   // Unix ms: the first ElectionStarted of this epoch
-    qint64 end_ms = -1;    // elected, or the next epoch's start; -1 while it runs
-    QString outcome;       // "running", "elected", "no winner"
+    qint64 start_ms = 0;  // Unix ms: the first ElectionStarted of this epoch
+    qint64 end_ms = -1;   // elected, or the next epoch's start; -1 while it runs
+    QString outcome;      // "running", "elected", "no winner"
     int winner = -1;
-    QString reason;        // why the first candidate stood
+    QString reason;  // why the first candidate stood
     // {id, reason, granted, refused, atMs}: granted counts the candidate's own vote.
     QVariantList candidates;
     // {voter, candidate, granted, reason, atMs}, in the order they came; atMs from the start.

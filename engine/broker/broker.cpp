@@ -29,7 +29,6 @@ namespace {
 constexpr auto kStopGrace = std::chrono::seconds(5);
 }  // namespace
 
-
 Broker::Broker(BrokerConfig config, core::EventBus& events, core::SnapshotBoard& snapshots)
     : config_(std::move(config)),
       events_(events),
@@ -49,7 +48,9 @@ std::optional<std::string> Broker::start() {
     server_options.max_connections = config_.max_connections;
     server_ = std::make_unique<net::KafkaServer>(
         *io_, server_options,
-        [this](const RequestHeader& h, Reader& body, net::SessionInfo& s) { return serve(h, body, s); },
+        [this](const RequestHeader& h, Reader& body, net::SessionInfo& s) {
+            return serve(h, body, s);
+        },
         [this](const net::SessionInfo& s, const std::string& why) { reject_client(s, why); });
     if (auto error = server_->listen(config_.host, config_.port)) {
         server_.reset();
@@ -66,7 +67,8 @@ std::optional<std::string> Broker::start() {
     // every topic, leader and broker from it.
     raft::Config observer;
     observer.id = config_.node_id;
-    for (const auto& c : config_.controllers) observer.voters.push_back(c.id);
+    for (const auto& c : config_.controllers)
+        observer.voters.push_back(c.id);
     observer.random_seed = static_cast<std::uint64_t>(config_.node_id) * 7919 + 1;
     raft::RaftDriver::Hooks hooks;
     hooks.apply = [this](const std::vector<raft::Entry>& committed) {
@@ -75,7 +77,8 @@ std::optional<std::string> Broker::start() {
             for (std::size_t i = 0; i < e.records.size(); ++i) {
                 // The leader's epoch marker and record types this lab does not know are skipped.
                 if (auto r = metadata::decode_record(e.records[i])) {
-                    records.emplace_back(e.base_offset + static_cast<std::int64_t>(i), std::move(*r));
+                    records.emplace_back(e.base_offset + static_cast<std::int64_t>(i),
+                                         std::move(*r));
                 }
             }
         }
@@ -84,12 +87,14 @@ std::optional<std::string> Broker::start() {
     raft::RaftDriver::Options fetch_options;
     fetch_options.cluster_id = config_.cluster_id;
     fetch_options.client_id = "broker-" + std::to_string(config_.node_id);
-    metadata_fetcher_ = std::make_unique<raft::RaftDriver>(
-        *io_, raft::RaftNode(observer, {}, {}, 0), config_.controllers, std::move(hooks), fetch_options);
+    metadata_fetcher_ =
+        std::make_unique<raft::RaftDriver>(*io_, raft::RaftNode(observer, {}, {}, 0),
+                                           config_.controllers, std::move(hooks), fetch_options);
     std::vector<net::ControllerAddress> controllers;
-    for (const auto& c : config_.controllers) controllers.push_back({c.id, c.host, c.port});
-    controller_client_ = std::make_unique<net::ControllerClient>(io_->get_executor(), std::move(controllers),
-                                                                 "broker-" + std::to_string(config_.node_id));
+    for (const auto& c : config_.controllers)
+        controllers.push_back({c.id, c.host, c.port});
+    controller_client_ = std::make_unique<net::ControllerClient>(
+        io_->get_executor(), std::move(controllers), "broker-" + std::to_string(config_.node_id));
 
     snapshot_timer_ = std::make_unique<asio::steady_timer>(*io_);
     lifecycle_timer_ = std::make_unique<asio::steady_timer>(*io_);
@@ -170,7 +175,8 @@ void Broker::stop(bool orderly) {
     snapshots_.mark_down(config_.node_id);
 }
 
-void Broker::set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms, std::int32_t session_timeout_ms) {
+void Broker::set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms,
+                                    std::int32_t session_timeout_ms) {
     if (!mailbox_) return;
     mailbox_->post([this, heartbeat_interval_ms, session_timeout_ms] {
         config_.heartbeat_interval_ms = heartbeat_interval_ms;
@@ -223,9 +229,12 @@ net::awaitable<net::ServerReply> Broker::serve(const RequestHeader& header, Read
                                                net::SessionInfo& session) {
     Reply reply = co_await dispatch(header, body, session);
     switch (reply.action) {
-        case Reply::Action::Silent: co_return net::ServerReply::silent();
-        case Reply::Action::Close: co_return net::ServerReply::close(std::move(reply.close_reason));
-        case Reply::Action::Respond: break;
+        case Reply::Action::Silent:
+            co_return net::ServerReply::silent();
+        case Reply::Action::Close:
+            co_return net::ServerReply::close(std::move(reply.close_reason));
+        case Reply::Action::Respond:
+            break;
     }
     // An unsupported API or version is answered in ApiVersions v0's format, header v0.
     const std::int16_t header_version =
@@ -294,10 +303,11 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
 
 namespace {
 
-std::vector<metadata::TopicResult> all_failed(const std::vector<std::string>& names, protocol::ErrorCode code,
-                                              const std::string& why) {
+std::vector<metadata::TopicResult> all_failed(const std::vector<std::string>& names,
+                                              protocol::ErrorCode code, const std::string& why) {
     std::vector<metadata::TopicResult> out;
-    for (const auto& n : names) out.push_back({n, code, why});
+    for (const auto& n : names)
+        out.push_back({n, code, why});
     return out;
 }
 
@@ -315,8 +325,10 @@ net::awaitable<std::vector<metadata::TopicResult>> Broker::call_create_topics(
         c.name = t.name;
         c.num_partitions = t.num_partitions;
         c.replication_factor = t.replication_factor;
-        for (const auto& [p, ids] : t.assignments) c.assignments.push_back({p, ids});
-        for (const auto& [k, v] : t.configs) c.configs.push_back({k, v});
+        for (const auto& [p, ids] : t.assignments)
+            c.assignments.push_back({p, ids});
+        for (const auto& [k, v] : t.configs)
+            c.configs.push_back({k, v});
         req.topics.push_back(std::move(c));
     }
     controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
@@ -324,11 +336,13 @@ net::awaitable<std::vector<metadata::TopicResult>> Broker::call_create_topics(
     if (!r.ok()) {
         co_return all_failed(names, protocol::ErrorCode::REQUEST_TIMED_OUT,
                              "no active controller answered within " +
-                                 std::to_string(config_.controller_timeout_ms) + " ms: " + r.error().message);
+                                 std::to_string(config_.controller_timeout_ms) +
+                                 " ms: " + r.error().message);
     }
     std::vector<metadata::TopicResult> out;
     for (const auto& t : r->topics) {
-        out.push_back({t.name, static_cast<protocol::ErrorCode>(t.error_code), t.error_message.value_or("")});
+        out.push_back(
+            {t.name, static_cast<protocol::ErrorCode>(t.error_code), t.error_message.value_or("")});
     }
     co_return out;
 }
@@ -343,12 +357,15 @@ net::awaitable<std::vector<metadata::TopicResult>> Broker::call_delete_topics(
     if (!r.ok()) {
         co_return all_failed(names, protocol::ErrorCode::REQUEST_TIMED_OUT,
                              "no active controller answered within " +
-                                 std::to_string(config_.controller_timeout_ms) + " ms: " + r.error().message);
+                                 std::to_string(config_.controller_timeout_ms) +
+                                 " ms: " + r.error().message);
     }
     std::vector<metadata::TopicResult> out;
     for (const auto& t : r->responses) {
         out.push_back({t.name, static_cast<protocol::ErrorCode>(t.error_code),
-                       t.error_code == 0 ? "" : std::string(protocol::error_message(static_cast<protocol::ErrorCode>(t.error_code)))});
+                       t.error_code == 0 ? ""
+                                         : std::string(protocol::error_message(
+                                               static_cast<protocol::ErrorCode>(t.error_code)))});
     }
     co_return out;
 }
@@ -372,7 +389,8 @@ net::awaitable<void> Broker::lifecycle_loop() {
         auto r = co_await controller_client_->register_broker(reg, 2000);
         if (stopping_ || shutting_down_) co_return;
         if (!r.ok() || r->error_code != 0) {
-            const auto code = r.ok() ? static_cast<protocol::ErrorCode>(r->error_code) : protocol::ErrorCode::NONE;
+            const auto code = r.ok() ? static_cast<protocol::ErrorCode>(r->error_code)
+                                     : protocol::ErrorCode::NONE;
             if (code == protocol::ErrorCode::DUPLICATE_BROKER_REGISTRATION && !reported_wait) {
                 reported_wait = true;
                 events_.publish(EventKind::BrokerRegistered, NodeRef::broker(config_.node_id),
@@ -396,8 +414,11 @@ net::awaitable<void> Broker::lifecycle_loop() {
             if (h.ok() && h->error_code == 0) {
                 last_heartbeat_ack_ms_ = core::now_unix_ms();
                 active_controller_ = controller_client_->last_answered();
-            } else if (h.ok() && (h->error_code == protocol::to_wire(protocol::ErrorCode::STALE_BROKER_EPOCH) ||
-                                  h->error_code == protocol::to_wire(protocol::ErrorCode::BROKER_ID_NOT_REGISTERED))) {
+            } else if (h.ok() &&
+                       (h->error_code ==
+                            protocol::to_wire(protocol::ErrorCode::STALE_BROKER_EPOCH) ||
+                        h->error_code ==
+                            protocol::to_wire(protocol::ErrorCode::BROKER_ID_NOT_REGISTERED))) {
                 broker_epoch_ = -1;
                 break;  // register again
             }

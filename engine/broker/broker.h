@@ -34,8 +34,8 @@
 #include "net/asio.h"
 #include "net/controller_client.h"
 #include "net/kafka_server.h"
-#include "raft/driver.h"
 #include "protocol/header.h"
+#include "raft/driver.h"
 
 namespace kraftlab::broker {
 
@@ -64,8 +64,8 @@ class Broker {
     std::int64_t metadata_offset() const { return metadata_offset_.load(); }
     // The heartbeat interval and the session timeout the controllers apply (shown in snapshots),
     // changed while running.
-    void set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms, std::int32_t session_timeout_ms);
-
+    void set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms,
+                                std::int32_t session_timeout_ms);
 
   private:
     // What the node does after handling one request.
@@ -83,8 +83,8 @@ class Broker {
     };
 
     void stop(bool orderly);
-    net::awaitable<net::ServerReply> serve(const protocol::RequestHeader& header, protocol::Reader& body,
-                                           net::SessionInfo& session);
+    net::awaitable<net::ServerReply> serve(const protocol::RequestHeader& header,
+                                           protocol::Reader& body, net::SessionInfo& session);
     net::awaitable<Reply> dispatch(const protocol::RequestHeader& header, protocol::Reader& body,
                                    net::SessionInfo& session);
     // One per API (broker/handle_*.cpp). `body` is positioned after the request header.

@@ -246,7 +246,8 @@ bool run_command(Cluster& lab, const std::string& line) {
         }
     } else if (cmd == "timeouts") {
         std::optional<std::int32_t> v[4];
-        for (std::size_t i = 0; i < 4 && i + 1 < words.size(); ++i) v[i] = parse_number<std::int32_t>(words[i + 1]);
+        for (std::size_t i = 0; i < 4 && i + 1 < words.size(); ++i)
+            v[i] = parse_number<std::int32_t>(words[i + 1]);
         if (words.size() != 5 || !v[0] || !v[1] || !v[2] || !v[3]) {
             answer(bad("usage: timeouts ELECTION_MS FETCH_MS HEARTBEAT_MS SESSION_MS"));
             return true;

@@ -11,7 +11,8 @@ namespace {
 
 std::string ids_text(const std::vector<std::int32_t>& ids) {
     std::string s = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        s += (i ? "," : "") + std::to_string(ids[i]);
     return s + "]";
 }
 

@@ -72,7 +72,8 @@ bool supported(std::int16_t key, std::int16_t version) {
 Bytes api_versions_body(std::int16_t version, ErrorCode error) {
     protocol::ApiVersionsResponse r;
     r.error_code = to_wire(error);
-    for (const auto& a : controller_apis()) r.api_keys.push_back({to_wire(a.key), a.min, a.max});
+    for (const auto& a : controller_apis())
+        r.api_keys.push_back({to_wire(a.key), a.min, a.max});
     Bytes out;
     Writer w(out);
     r.encode(w, version);
@@ -111,7 +112,8 @@ struct ControllerNode::Pending {
     bool done = false;
 };
 
-ControllerNode::ControllerNode(ControllerConfig config, core::EventBus& events, core::SnapshotBoard& snapshots)
+ControllerNode::ControllerNode(ControllerConfig config, core::EventBus& events,
+                               core::SnapshotBoard& snapshots)
     : config_(std::move(config)),
       events_(events),
       snapshots_(snapshots),
@@ -131,7 +133,8 @@ std::shared_ptr<const metadata::MetadataImage> ControllerNode::image() const {
 // ---------------------------------------------------------------------------------------------
 // Storage: the quorum-state file and the metadata log (record batches, one per raft entry)
 
-std::optional<std::string> ControllerNode::open_storage(raft::QuorumState& state, std::vector<raft::Entry>& log) {
+std::optional<std::string> ControllerNode::open_storage(raft::QuorumState& state,
+                                                        std::vector<raft::Entry>& log) {
     std::error_code ec;
     fs::create_directories(config_.data_dir, ec);
     if (ec) return label_ + " cannot create " + config_.data_dir.string() + ": " + ec.message();
@@ -161,14 +164,16 @@ std::optional<std::string> ControllerNode::open_storage(raft::QuorumState& state
         std::string why;
         auto entries = raft::wire::batches_to_entries(read.data, &why);
         if (!entries) return label_ + " cannot read its metadata log: " + why;
-        for (auto& e : *entries) log.push_back(std::move(e));
+        for (auto& e : *entries)
+            log.push_back(std::move(e));
         offset = read.next_offset;
     }
     return std::nullopt;
 }
 
 void ControllerNode::persist_state(const raft::QuorumState& state) {
-    nlohmann::json j = {{"epoch", state.epoch}, {"voted_for", state.voted_for}, {"leader", state.leader}};
+    nlohmann::json j = {
+        {"epoch", state.epoch}, {"voted_for", state.voted_for}, {"leader", state.leader}};
     const fs::path tmp = config_.data_dir / (std::string(kQuorumStateFile) + ".tmp");
     {
         std::ofstream out(tmp, std::ios::trunc);
@@ -185,7 +190,8 @@ void ControllerNode::persist_state(const raft::QuorumState& state) {
     fsync_directory(config_.data_dir);
 }
 
-void ControllerNode::persist_log(std::optional<std::int64_t> truncate_to, const std::vector<raft::Entry>& append) {
+void ControllerNode::persist_log(std::optional<std::int64_t> truncate_to,
+                                 const std::vector<raft::Entry>& append) {
     if (truncate_to) log_->truncate_to(*truncate_to);
     for (const auto& e : append) {
         Bytes batch = raft::wire::entries_to_batches({e});
@@ -208,7 +214,9 @@ std::optional<std::string> ControllerNode::listen() {
 
     server_ = std::make_unique<net::KafkaServer>(
         *io_, net::KafkaServer::Options{},
-        [this](const protocol::RequestHeader& h, Reader& body, net::SessionInfo& s) { return serve(h, body, s); },
+        [this](const protocol::RequestHeader& h, Reader& body, net::SessionInfo& s) {
+            return serve(h, body, s);
+        },
         [this](const net::SessionInfo& s, const std::string& why) {
             events_.publish(EventKind::ClientRejected, NodeRef::controller(config_.node_id),
                             label_ + " closed the connection from " + s.peer + ": " + why);
@@ -238,7 +246,8 @@ std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> 
 
     raft::Config rc;
     rc.id = config_.node_id;
-    for (const auto& v : config_.voters) rc.voters.push_back(v.id);
+    for (const auto& v : config_.voters)
+        rc.voters.push_back(v.id);
     rc.election_timeout_ms = config_.election_timeout_ms;
     rc.election_backoff_max_ms = config_.election_timeout_ms;
     rc.fetch_timeout_ms = config_.fetch_timeout_ms;
@@ -250,7 +259,9 @@ std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> 
     hooks.persist_log = [this](auto t, const auto& a) { persist_log(t, a); };
     hooks.apply = [this](const std::vector<raft::Entry>& c) { apply(c); };
     hooks.changed = [this](const std::vector<raft::Change>& c) { on_changes(c); };
-    hooks.voted = [this](const raft::VoteRequest& r, const raft::VoteResponse& a) { on_vote(r, a); };
+    hooks.voted = [this](const raft::VoteRequest& r, const raft::VoteResponse& a) {
+        on_vote(r, a);
+    };
     raft::RaftDriver::Options options;
     options.cluster_id = config_.cluster_id;
     options.client_id = "controller-" + std::to_string(config_.node_id);
@@ -259,7 +270,8 @@ std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> 
         if (v.id != config_.node_id) peers.push_back(v);
     }
     raft::RaftNode node(rc, state, std::move(entries), 0);
-    driver_ = std::make_unique<raft::RaftDriver>(*io_, std::move(node), std::move(peers), std::move(hooks), options);
+    driver_ = std::make_unique<raft::RaftDriver>(*io_, std::move(node), std::move(peers),
+                                                 std::move(hooks), options);
 
     duty_timer_ = std::make_unique<asio::steady_timer>(*io_);
     snapshot_timer_ = std::make_unique<asio::steady_timer>(*io_);
@@ -275,8 +287,12 @@ std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> 
     return std::nullopt;
 }
 
-void ControllerNode::kill() { stop(false); }
-void ControllerNode::shutdown() { stop(true); }
+void ControllerNode::kill() {
+    stop(false);
+}
+void ControllerNode::shutdown() {
+    stop(true);
+}
 
 void ControllerNode::stop(bool orderly) {
     if (!running_.exchange(false)) return;
@@ -333,7 +349,8 @@ void ControllerNode::apply(const std::vector<raft::Entry>& committed) {
     // One controller tells the lab what changed: the leader, for the entries of its own
     // leadership (each with the cause it proposed it for). What earlier leaders committed is
     // replayed silently: they announced it when they committed it.
-    const bool leading = driver_ && driver_->node().role() == raft::Role::Leader && leader_start_offset_ > 0;
+    const bool leading =
+        driver_ && driver_->node().role() == raft::Role::Leader && leader_start_offset_ > 0;
     const std::int64_t announce_from =
         leading ? leader_start_offset_ - 1 : std::numeric_limits<std::int64_t>::max();
     std::optional<metadata::MetadataDelta> quiet;
@@ -397,12 +414,15 @@ void ControllerNode::fail_pending(const std::string& why) {
 }
 
 void ControllerNode::on_vote(const raft::VoteRequest& request, const raft::VoteResponse& answer) {
-    nlohmann::json data = {{"epoch", request.candidate_epoch}, {"candidate", request.candidate_id},
-                           {"voter", config_.node_id}, {"reason", answer.reason}};
+    nlohmann::json data = {{"epoch", request.candidate_epoch},
+                           {"candidate", request.candidate_id},
+                           {"voter", config_.node_id},
+                           {"reason", answer.reason}};
     const std::string who = "controller " + std::to_string(request.candidate_id);
     if (answer.granted) {
         events_.publish(EventKind::VoteCast, NodeRef::controller(config_.node_id),
-                        label_ + " voted for " + who + " in epoch " + std::to_string(request.candidate_epoch) +
+                        label_ + " voted for " + who + " in epoch " +
+                            std::to_string(request.candidate_epoch) +
                             (answer.reason.empty() ? "" : ": " + answer.reason),
                         std::move(data));
     } else {
@@ -422,10 +442,11 @@ void ControllerNode::on_changes(const std::vector<raft::Change>& changes) {
         switch (c.kind) {
             case K::ElectionStarted:
                 votes_received_.clear();
-                events_.publish(EventKind::ElectionStarted, NodeRef::controller(config_.node_id),
-                                label_ + " starts an election for epoch " + std::to_string(c.epoch) +
-                                    (c.reason.empty() ? "" : ": " + c.reason),
-                                {{"epoch", c.epoch}, {"candidate", config_.node_id}, {"reason", c.reason}});
+                events_.publish(
+                    EventKind::ElectionStarted, NodeRef::controller(config_.node_id),
+                    label_ + " starts an election for epoch " + std::to_string(c.epoch) +
+                        (c.reason.empty() ? "" : ": " + c.reason),
+                    {{"epoch", c.epoch}, {"candidate", config_.node_id}, {"reason", c.reason}});
                 break;
             case K::VoteGranted:
                 votes_received_.push_back(c.peer);
@@ -436,41 +457,49 @@ void ControllerNode::on_changes(const std::vector<raft::Change>& changes) {
                 // heartbeat times are gone with it.
                 sessions_.clear();
                 const auto known = working_image();
-                for (const auto& [id, b] : known->brokers()) sessions_[id] = {driver_->now_ms()};
+                for (const auto& [id, b] : known->brokers())
+                    sessions_[id] = {driver_->now_ms()};
                 votes_received_.push_back(config_.node_id);
                 std::string voters;
-                for (auto v : votes_received_) voters += (voters.empty() ? "" : ", ") + std::to_string(v);
+                for (auto v : votes_received_)
+                    voters += (voters.empty() ? "" : ", ") + std::to_string(v);
                 events_.publish(EventKind::ControllerElected, NodeRef::controller(config_.node_id),
-                                label_ + " is the active controller for epoch " + std::to_string(c.epoch) +
-                                    " (votes from " + voters + ")",
-                                {{"epoch", c.epoch}, {"votes", votes_received_}, {"candidate", config_.node_id}});
+                                label_ + " is the active controller for epoch " +
+                                    std::to_string(c.epoch) + " (votes from " + voters + ")",
+                                {{"epoch", c.epoch},
+                                 {"votes", votes_received_},
+                                 {"candidate", config_.node_id}});
                 break;
             }
             case K::Resigned:
                 fail_pending("leadership lost");
                 events_.publish(EventKind::ControllerResigned, NodeRef::controller(config_.node_id),
-                                label_ + " stepped down as leader of epoch " + std::to_string(c.epoch) +
+                                label_ + " stepped down as leader of epoch " +
+                                    std::to_string(c.epoch) +
                                     (c.reason.empty() ? "" : ": " + c.reason),
                                 {{"epoch", c.epoch}, {"reason", c.reason}});
                 break;
             case K::RoleChanged: {
                 if (node.role() != raft::Role::Leader) fail_pending("leadership lost");
-                const auto now = std::make_tuple(static_cast<int>(node.role()), node.epoch(), node.leader());
+                const auto now =
+                    std::make_tuple(static_cast<int>(node.role()), node.epoch(), node.leader());
                 if (now == reported_quorum_) break;
                 reported_quorum_ = now;
-                events_.publish(EventKind::QuorumChanged, NodeRef::controller(config_.node_id),
-                                label_ + " is " + std::string(raft::role_name(node.role())) + " in epoch " +
-                                    std::to_string(node.epoch()) +
-                                    (node.leader() >= 0 ? ", leader " + std::to_string(node.leader()) : ""),
-                                {{"role", raft::role_name(node.role())},
-                                 {"epoch", node.epoch()},
-                                 {"leader", node.leader()}});
+                events_.publish(
+                    EventKind::QuorumChanged, NodeRef::controller(config_.node_id),
+                    label_ + " is " + std::string(raft::role_name(node.role())) + " in epoch " +
+                        std::to_string(node.epoch()) +
+                        (node.leader() >= 0 ? ", leader " + std::to_string(node.leader()) : ""),
+                    {{"role", raft::role_name(node.role())},
+                     {"epoch", node.epoch()},
+                     {"leader", node.leader()}});
                 break;
             }
             case K::Truncated:
                 events_.publish(EventKind::MetadataTruncated, NodeRef::controller(config_.node_id),
-                                label_ + " cut its metadata log at offset " + std::to_string(c.offset) +
-                                    " to match the leader" + (c.reason.empty() ? "" : ": " + c.reason),
+                                label_ + " cut its metadata log at offset " +
+                                    std::to_string(c.offset) + " to match the leader" +
+                                    (c.reason.empty() ? "" : ": " + c.reason),
                                 {{"offset", c.offset}, {"epoch", c.epoch}});
                 break;
             case K::VoteRejected:
@@ -510,11 +539,13 @@ std::shared_ptr<const metadata::MetadataImage> ControllerNode::working_image() c
     return delta.build();
 }
 
-net::awaitable<bool> ControllerNode::commit(std::vector<MetadataRecord> records, std::string cause) {
+net::awaitable<bool> ControllerNode::commit(std::vector<MetadataRecord> records,
+                                            std::string cause) {
     if (records.empty()) co_return true;
     std::vector<Bytes> encoded;
     encoded.reserve(records.size());
-    for (const auto& r : records) encoded.push_back(metadata::encode_record(r));
+    for (const auto& r : records)
+        encoded.push_back(metadata::encode_record(r));
     const auto count = static_cast<std::int64_t>(encoded.size());
     auto base = driver_->node().propose(std::move(encoded), driver_->now_ms());
     if (!base) co_return false;
@@ -550,12 +581,14 @@ net::awaitable<void> ControllerNode::duty_loop() {
             if (s.last_heartbeat_ms == 0) s.last_heartbeat_ms = now;
             const std::int64_t silent = now - s.last_heartbeat_ms;
             if (silent <= config_.broker_session_timeout_ms) continue;
-            expired.emplace_back(id, "no heartbeat for " + seconds(silent) + " > broker.session.timeout.ms " +
+            expired.emplace_back(id, "no heartbeat for " + seconds(silent) +
+                                         " > broker.session.timeout.ms " +
                                          seconds(config_.broker_session_timeout_ms));
         }
         for (const auto& [id, why] : expired) {
             // Each fencing is decided on the image that includes the previous one.
-            co_await commit(metadata::fence_broker(*working_image(), id), "broker " + std::to_string(id) + ": " + why);
+            co_await commit(metadata::fence_broker(*working_image(), id),
+                            "broker " + std::to_string(id) + ": " + why);
             if (stopping_ || !is_active()) break;
         }
     }
@@ -582,8 +615,9 @@ net::awaitable<Bytes> ControllerNode::handle_registration(std::int16_t version, 
         // DUPLICATE_BROKER_REGISTRATION); a broker that restarts waits for its old session.
         const bool same = existing->incarnation_id == req.incarnation_id;
         auto s = sessions_.find(req.broker_id);
-        const bool alive = !existing->fenced && s != sessions_.end() &&
-                           driver_->now_ms() - s->second.last_heartbeat_ms <= config_.broker_session_timeout_ms;
+        const bool alive =
+            !existing->fenced && s != sessions_.end() &&
+            driver_->now_ms() - s->second.last_heartbeat_ms <= config_.broker_session_timeout_ms;
         if (!same && alive) {
             resp.error_code = to_wire(ErrorCode::DUPLICATE_BROKER_REGISTRATION);
             co_return encode(resp, version);
@@ -595,8 +629,9 @@ net::awaitable<Bytes> ControllerNode::handle_registration(std::int16_t version, 
     }
     std::string host = req.listeners.empty() ? config_.host : req.listeners.front().host;
     std::uint16_t port = req.listeners.empty() ? 0 : req.listeners.front().port;
-    auto records = metadata::register_broker(*img, req.broker_id, req.incarnation_id, host, port,
-                                             req.rack && !req.rack->empty() ? req.rack : std::nullopt);
+    auto records =
+        metadata::register_broker(*img, req.broker_id, req.incarnation_id, host, port,
+                                  req.rack && !req.rack->empty() ? req.rack : std::nullopt);
     // As in Kafka, the broker epoch is the offset the RegisterBroker record lands at (the
     // proposal below follows with no suspension point in between).
     auto& reg = std::get<metadata::RegisterBrokerRecord>(records.front());
@@ -634,7 +669,8 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
     }
     sessions_[req.broker_id].last_heartbeat_ms = driver_->now_ms();
     auto reg = registration_offsets_.find(req.broker_id);
-    resp.is_caught_up = reg != registration_offsets_.end() && req.current_metadata_offset >= reg->second;
+    resp.is_caught_up =
+        reg != registration_offsets_.end() && req.current_metadata_offset >= reg->second;
     resp.is_fenced = b->fenced;
     const std::string who = "broker " + std::to_string(req.broker_id);
     if (req.want_shut_down) {
@@ -654,10 +690,14 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
         next = metadata::replay(next, isr, next->offset() + 1);
         auto preferred = metadata::elect_preferred_leaders(*next);
         records.insert(records.end(), preferred.begin(), preferred.end());
-        // Answered at once: the broker sees itself unfenced in its metadata, and in the next answer.
-        asio::co_spawn(*io_, [this, records = std::move(records), who]() mutable -> net::awaitable<void> {
-            co_await commit(std::move(records), who + " has caught up with the metadata log");
-        }, asio::detached);
+        // Answered at once: the broker sees itself unfenced in its metadata, and in the next
+        // answer.
+        asio::co_spawn(
+            *io_,
+            [this, records = std::move(records), who]() mutable -> net::awaitable<void> {
+                co_await commit(std::move(records), who + " has caught up with the metadata log");
+            },
+            asio::detached);
     }
     co_return encode(resp, version);
 }
@@ -676,20 +716,25 @@ net::awaitable<Bytes> ControllerNode::handle_create_topics(std::int16_t version,
         }
         return encode(resp, version);
     };
-    if (!is_active()) co_return answer_all(ErrorCode::NOT_CONTROLLER, label_ + " is not the active controller");
+    if (!is_active())
+        co_return answer_all(ErrorCode::NOT_CONTROLLER, label_ + " is not the active controller");
     std::vector<metadata::NewTopic> topics;
     for (const auto& t : req.topics) {
         metadata::NewTopic n;
         n.name = t.name;
         n.num_partitions = t.num_partitions;
         n.replication_factor = t.replication_factor;
-        for (const auto& a : t.assignments) n.assignments.emplace_back(a.partition_index, a.broker_ids);
-        for (const auto& c : t.configs) n.configs.emplace_back(c.name, c.value);
+        for (const auto& a : t.assignments)
+            n.assignments.emplace_back(a.partition_index, a.broker_ids);
+        for (const auto& c : t.configs)
+            n.configs.emplace_back(c.name, c.value);
         topics.push_back(std::move(n));
     }
-    auto result = metadata::create_topics(*working_image(), topics, config_.defaults, req.validate_only);
+    auto result =
+        metadata::create_topics(*working_image(), topics, config_.defaults, req.validate_only);
     if (!result.records.empty() && !co_await commit(std::move(result.records), "")) {
-        co_return answer_all(ErrorCode::NOT_CONTROLLER, label_ + " lost its leadership before the topics were committed");
+        co_return answer_all(ErrorCode::NOT_CONTROLLER,
+                             label_ + " lost its leadership before the topics were committed");
     }
     for (const auto& r : result.response) {
         protocol::CreateTopicsResponse::CreatableTopicResult out;
@@ -706,31 +751,36 @@ net::awaitable<Bytes> ControllerNode::handle_delete_topics(std::int16_t version,
     protocol::DeleteTopicsResponse resp;
     if (!req.decode(body, version)) co_return Bytes{};
     if (!is_active()) {
-        for (const auto& n : req.topic_names) resp.responses.push_back({n, to_wire(ErrorCode::NOT_CONTROLLER)});
+        for (const auto& n : req.topic_names)
+            resp.responses.push_back({n, to_wire(ErrorCode::NOT_CONTROLLER)});
         co_return encode(resp, version);
     }
     auto result = metadata::delete_topics(*working_image(), req.topic_names);
     const bool committed = result.records.empty() || co_await commit(std::move(result.records), "");
     for (const auto& r : result.response) {
-        resp.responses.push_back({r.name, to_wire(committed ? r.error : ErrorCode::NOT_CONTROLLER)});
+        resp.responses.push_back(
+            {r.name, to_wire(committed ? r.error : ErrorCode::NOT_CONTROLLER)});
     }
     co_return encode(resp, version);
 }
 
-net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHeader& h, Reader& body,
-                                                       net::SessionInfo& session) {
+net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHeader& h,
+                                                       Reader& body, net::SessionInfo& session) {
     (void)session;
     const auto key = h.key();
     if (key == ApiKey::ApiVersions) {
         if (!supported(h.api_key, h.api_version)) {
-            co_return net::ServerReply::respond(api_versions_body(0, ErrorCode::UNSUPPORTED_VERSION), 0);
+            co_return net::ServerReply::respond(
+                api_versions_body(0, ErrorCode::UNSUPPORTED_VERSION), 0);
         }
         protocol::ApiVersionsRequest req;
-        if (!req.decode(body, h.api_version)) co_return net::ServerReply::close("malformed ApiVersions request");
+        if (!req.decode(body, h.api_version))
+            co_return net::ServerReply::close("malformed ApiVersions request");
         co_return net::ServerReply::respond(api_versions_body(h.api_version, ErrorCode::NONE), 0);
     }
     if (!supported(h.api_key, h.api_version)) {
-        co_return net::ServerReply::respond(api_versions_body(0, ErrorCode::UNSUPPORTED_VERSION), 0);
+        co_return net::ServerReply::respond(api_versions_body(0, ErrorCode::UNSUPPORTED_VERSION),
+                                            0);
     }
     const auto header_version = protocol::response_header_version(key, h.api_version);
     Bytes out;
@@ -738,15 +788,29 @@ net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHe
         case ApiKey::Vote:
         case ApiKey::BeginQuorumEpoch:
         case ApiKey::EndQuorumEpoch:
-        case ApiKey::Fetch: out = co_await driver_->serve(key, h.api_version, body); break;
-        case ApiKey::BrokerRegistration: out = co_await handle_registration(h.api_version, body); break;
-        case ApiKey::BrokerHeartbeat: out = co_await handle_heartbeat(h.api_version, body); break;
-        case ApiKey::CreateTopics: out = co_await handle_create_topics(h.api_version, body); break;
-        case ApiKey::DeleteTopics: out = co_await handle_delete_topics(h.api_version, body); break;
-        default: co_return net::ServerReply::respond(api_versions_body(0, ErrorCode::UNSUPPORTED_VERSION), 0);
+        case ApiKey::Fetch:
+            out = co_await driver_->serve(key, h.api_version, body);
+            break;
+        case ApiKey::BrokerRegistration:
+            out = co_await handle_registration(h.api_version, body);
+            break;
+        case ApiKey::BrokerHeartbeat:
+            out = co_await handle_heartbeat(h.api_version, body);
+            break;
+        case ApiKey::CreateTopics:
+            out = co_await handle_create_topics(h.api_version, body);
+            break;
+        case ApiKey::DeleteTopics:
+            out = co_await handle_delete_topics(h.api_version, body);
+            break;
+        default:
+            co_return net::ServerReply::respond(
+                api_versions_body(0, ErrorCode::UNSUPPORTED_VERSION), 0);
     }
     if (stopping_) co_return net::ServerReply::silent();
-    if (out.empty()) co_return net::ServerReply::close("malformed " + std::string(protocol::api_name(h.api_key)) + " request");
+    if (out.empty())
+        co_return net::ServerReply::close("malformed " +
+                                          std::string(protocol::api_name(h.api_key)) + " request");
     co_return net::ServerReply::respond(std::move(out), header_version);
 }
 
@@ -791,7 +855,8 @@ void ControllerNode::publish_snapshot() {
         const std::int64_t now = driver_->now_ms();
         for (const auto& [id, b] : image_->brokers()) {
             auto it = sessions_.find(id);
-            s->brokers.push_back({id, it == sessions_.end() ? 0 : now - it->second.last_heartbeat_ms, b.fenced});
+            s->brokers.push_back(
+                {id, it == sessions_.end() ? 0 : now - it->second.last_heartbeat_ms, b.fenced});
         }
     }
     snapshots_.publish(std::move(s));

@@ -45,13 +45,13 @@ namespace kraftlab::controller {
 struct ControllerConfig {
     std::int32_t node_id = 101;
     std::string host = "127.0.0.1";
-    std::uint16_t port = 0;  // 0: an ephemeral port, kept across restarts by the lab
+    std::uint16_t port = 0;          // 0: an ephemeral port, kept across restarts by the lab
     std::filesystem::path data_dir;  // <session>/controller-<id>
     std::string cluster_id;
     std::vector<raft::PeerAddress> voters;  // every controller, this one included
     // Lab defaults are shorter than Kafka's so that demos move; Kafka's in comments.
-    std::int32_t election_timeout_ms = 1000;       // controller.quorum.election.timeout.ms (1000)
-    std::int32_t fetch_timeout_ms = 1000;          // controller.quorum.fetch.timeout.ms (2000)
+    std::int32_t election_timeout_ms = 1000;        // controller.quorum.election.timeout.ms (1000)
+    std::int32_t fetch_timeout_ms = 1000;           // controller.quorum.fetch.timeout.ms (2000)
     std::int32_t broker_session_timeout_ms = 3000;  // broker.session.timeout.ms (9000)
     metadata::ClusterDefaults defaults;
     std::int32_t snapshot_interval_ms = 250;
@@ -92,19 +92,24 @@ class ControllerNode {
     };
 
     void stop(bool orderly);
-    std::optional<std::string> open_storage(raft::QuorumState& state, std::vector<raft::Entry>& log);
+    std::optional<std::string> open_storage(raft::QuorumState& state,
+                                            std::vector<raft::Entry>& log);
     void persist_state(const raft::QuorumState& state);
-    void persist_log(std::optional<std::int64_t> truncate_to, const std::vector<raft::Entry>& append);
+    void persist_log(std::optional<std::int64_t> truncate_to,
+                     const std::vector<raft::Entry>& append);
     void apply(const std::vector<raft::Entry>& committed);
     void on_changes(const std::vector<raft::Change>& changes);
     void on_vote(const raft::VoteRequest& request, const raft::VoteResponse& answer);
 
     net::awaitable<net::ServerReply> serve(const protocol::RequestHeader& h, protocol::Reader& body,
                                            net::SessionInfo& session);
-    net::awaitable<protocol::Bytes> handle_registration(std::int16_t version, protocol::Reader& body);
+    net::awaitable<protocol::Bytes> handle_registration(std::int16_t version,
+                                                        protocol::Reader& body);
     net::awaitable<protocol::Bytes> handle_heartbeat(std::int16_t version, protocol::Reader& body);
-    net::awaitable<protocol::Bytes> handle_create_topics(std::int16_t version, protocol::Reader& body);
-    net::awaitable<protocol::Bytes> handle_delete_topics(std::int16_t version, protocol::Reader& body);
+    net::awaitable<protocol::Bytes> handle_create_topics(std::int16_t version,
+                                                         protocol::Reader& body);
+    net::awaitable<protocol::Bytes> handle_delete_topics(std::int16_t version,
+                                                         protocol::Reader& body);
 
     // Active-controller duties.
     bool is_active() const;
@@ -136,10 +141,11 @@ class ControllerNode {
     std::shared_ptr<const metadata::MetadataImage> image_;  // committed; node thread
     mutable std::mutex image_mutex_;                        // guards shared_image_
     std::shared_ptr<const metadata::MetadataImage> shared_image_;
-    std::map<std::int32_t, std::int64_t> registration_offsets_;  // broker -> offset of its RegisterBroker
-    std::map<std::int64_t, std::string> causes_;                 // proposal base offset -> why
-    std::int64_t leader_start_offset_ = -1;  // end of this leadership's LeaderChange entry
-    std::int64_t applied_end_ = 0;           // every entry below this is applied to image_
+    std::map<std::int32_t, std::int64_t>
+        registration_offsets_;                    // broker -> offset of its RegisterBroker
+    std::map<std::int64_t, std::string> causes_;  // proposal base offset -> why
+    std::int64_t leader_start_offset_ = -1;       // end of this leadership's LeaderChange entry
+    std::int64_t applied_end_ = 0;                // every entry below this is applied to image_
     // (role, epoch, leader) last reported, so that one change is one event.
     std::tuple<int, std::int32_t, std::int32_t> reported_quorum_{-1, -1, -2};
     std::map<std::int32_t, BrokerSession> sessions_;  // active controller only

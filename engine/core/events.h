@@ -57,14 +57,14 @@ enum class EventKind : std::uint8_t {
     ConsumerStarted,
     ConsumerStopped,
     ConsumerError,
-    ElectionStarted,    // a controller became candidate (data: epoch, reason)
-    VoteCast,           // a voter granted its vote (data: epoch, candidate, reason)
-    VoteRefused,        // a voter refused (data: epoch, candidate, reason)
-    ControllerElected,  // a candidate won (data: epoch, votes)
-    ControllerResigned, // a leader stepped down (data: epoch, reason)
-    QuorumChanged,      // a controller's role or known leader changed (data: role, epoch, leader)
-    MetadataTruncated,  // a controller cut its metadata log to match the leader
-    SettingsChanged,    // the lab's timeouts changed (data: the new values)
+    ElectionStarted,     // a controller became candidate (data: epoch, reason)
+    VoteCast,            // a voter granted its vote (data: epoch, candidate, reason)
+    VoteRefused,         // a voter refused (data: epoch, candidate, reason)
+    ControllerElected,   // a candidate won (data: epoch, votes)
+    ControllerResigned,  // a leader stepped down (data: epoch, reason)
+    QuorumChanged,       // a controller's role or known leader changed (data: role, epoch, leader)
+    MetadataTruncated,   // a controller cut its metadata log to match the leader
+    SettingsChanged,     // the lab's timeouts changed (data: the new values)
 };
 
 // "topic_created", "node_killed", ... (stable names: scripts and tests match on them)

@@ -96,7 +96,8 @@ std::shared_ptr<const ControllerSnapshot> SnapshotBoard::controller(std::int32_t
 std::vector<std::shared_ptr<const ControllerSnapshot>> SnapshotBoard::controllers() const {
     std::lock_guard lock(mutex_);
     std::vector<std::shared_ptr<const ControllerSnapshot>> out;
-    for (const auto& [id, s] : controllers_) out.push_back(s);
+    for (const auto& [id, s] : controllers_)
+        out.push_back(s);
     return out;
 }
 

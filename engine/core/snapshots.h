@@ -50,10 +50,11 @@ struct BrokerSnapshot {
     std::uint64_t bytes_sent_total = 0;
     std::vector<PartitionSnapshot> partitions;
     // Its life with the controller quorum.
-    std::int64_t broker_epoch = -1;        // from its registration; -1 until registered
-    bool fenced = true;                    // as its own metadata image says
-    std::int32_t active_controller = -1;   // who answers its heartbeats
-    std::int64_t last_heartbeat_ack_ms = 0;  // Unix ms of the last heartbeat the controller answered
+    std::int64_t broker_epoch = -1;       // from its registration; -1 until registered
+    bool fenced = true;                   // as its own metadata image says
+    std::int32_t active_controller = -1;  // who answers its heartbeats
+    std::int64_t last_heartbeat_ack_ms =
+        0;  // Unix ms of the last heartbeat the controller answered
     std::int32_t heartbeat_interval_ms = 0;
     std::int32_t session_timeout_ms = 0;
 };
@@ -81,9 +82,9 @@ struct ControllerSnapshot {
     std::int32_t voted_for = -1;
     std::int64_t log_end_offset = 0;
     std::int64_t high_watermark = -1;
-    std::int64_t applied_offset = -1;  // the last metadata record applied to its image
-    bool active = false;               // leader and serving as the active controller
-    std::vector<Follower> followers;   // leader only
+    std::int64_t applied_offset = -1;    // the last metadata record applied to its image
+    bool active = false;                 // leader and serving as the active controller
+    std::vector<Follower> followers;     // leader only
     std::vector<BrokerSession> brokers;  // active controller only
     std::int32_t election_timeout_ms = 0;
     std::int32_t fetch_timeout_ms = 0;

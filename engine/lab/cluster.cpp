@@ -55,9 +55,9 @@ std::optional<std::string> Cluster::start() {
         return "the number of controllers must be between 1 and " + std::to_string(kMaxControllers);
     }
     if (config_.port_base != 0 && config_.port_base + 100 + config_.controllers - 1 > 65535) {
-        return "port base " + std::to_string(config_.port_base) + " leaves no room for the brokers (" +
-               std::to_string(config_.port_base) + "...) and controllers (" +
-               std::to_string(config_.port_base + 100) + "...)";
+        return "port base " + std::to_string(config_.port_base) +
+               " leaves no room for the brokers (" + std::to_string(config_.port_base) +
+               "...) and controllers (" + std::to_string(config_.port_base + 100) + "...)";
     }
 
     std::error_code ec;
@@ -70,7 +70,8 @@ std::optional<std::string> Cluster::start() {
         data_dir_ = fs::absolute(config_.data_dir, ec);
         fs::create_directories(data_dir_, ec);
         if (ec || !fs::is_directory(data_dir_)) {
-            return "cannot use '" + config_.data_dir.string() + "' as the data directory: " + ec.message();
+            return "cannot use '" + config_.data_dir.string() +
+                   "' as the data directory: " + ec.message();
         }
     }
     cluster_id_ = load_or_create_cluster_id(data_dir_);
@@ -94,7 +95,8 @@ std::optional<std::string> Cluster::start() {
         slot.config = config_.controller;
         slot.config.node_id = id;
         slot.config.host = config_.host;
-        slot.config.port = config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + 100 + i);
+        slot.config.port =
+            config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + 100 + i);
         slot.config.data_dir = data_dir_ / ("controller-" + std::to_string(id));
         slot.config.cluster_id = cluster_id_;
         slot.config.defaults = config_.cluster;
@@ -107,8 +109,8 @@ std::optional<std::string> Cluster::start() {
     for (auto& [id, slot] : controllers_) {
         if (auto error = slot.node->start(voters)) return fail(*error);
         events_.publish(EventKind::NodeStarted, NodeRef::controller(id),
-                        "controller " + std::to_string(id) + " is listening on " + slot.config.host + ":" +
-                            std::to_string(slot.config.port),
+                        "controller " + std::to_string(id) + " is listening on " +
+                            slot.config.host + ":" + std::to_string(slot.config.port),
                         {{"port", slot.config.port}});
     }
 
@@ -117,7 +119,8 @@ std::optional<std::string> Cluster::start() {
         slot.config = config_.broker;
         slot.config.node_id = id;
         slot.config.host = config_.host;
-        slot.config.port = config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + id - 1);
+        slot.config.port =
+            config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + id - 1);
         slot.config.data_dir = data_dir_ / ("broker-" + std::to_string(id));
         slot.config.cluster_id = cluster_id_;
         slot.config.controllers = voters;
@@ -129,11 +132,14 @@ std::optional<std::string> Cluster::start() {
     }
 
     admin_io_ = std::make_unique<net::asio::io_context>(1);
-    admin_work_ = std::make_unique<net::asio::executor_work_guard<net::asio::io_context::executor_type>>(
-        admin_io_->get_executor());
+    admin_work_ =
+        std::make_unique<net::asio::executor_work_guard<net::asio::io_context::executor_type>>(
+            admin_io_->get_executor());
     std::vector<net::ControllerAddress> addresses;
-    for (const auto& v : voters) addresses.push_back({v.id, v.host, v.port});
-    admin_ = std::make_unique<net::ControllerClient>(admin_io_->get_executor(), std::move(addresses), "kraftlab-admin");
+    for (const auto& v : voters)
+        addresses.push_back({v.id, v.host, v.port});
+    admin_ = std::make_unique<net::ControllerClient>(admin_io_->get_executor(),
+                                                     std::move(addresses), "kraftlab-admin");
     admin_thread_ = std::thread([this] {
         core::name_this_thread("lab-admin");
         admin_io_->run();
@@ -152,15 +158,17 @@ std::optional<std::string> Cluster::start() {
         throughput_loop();
     });
     events_.publish(EventKind::LabReady, NodeRef::lab(),
-                    "the lab is running with " + std::to_string(config_.controllers) + " controller(s) and " +
-                        std::to_string(config_.brokers) + " broker(s); session directory " + data_dir_.string(),
+                    "the lab is running with " + std::to_string(config_.controllers) +
+                        " controller(s) and " + std::to_string(config_.brokers) +
+                        " broker(s); session directory " + data_dir_.string(),
                     {{"bootstrap", bootstrap_locked()}, {"data", data_dir_.string()}});
     return std::nullopt;
 }
 
 std::vector<raft::PeerAddress> Cluster::voters_locked() const {
     std::vector<raft::PeerAddress> voters;
-    for (const auto& [id, slot] : controllers_) voters.push_back({id, slot.config.host, slot.config.port});
+    for (const auto& [id, slot] : controllers_)
+        voters.push_back({id, slot.config.host, slot.config.port});
     return voters;
 }
 
@@ -175,8 +183,8 @@ bool Cluster::wait_for_brokers(std::chrono::milliseconds timeout) {
             if (!slot.node) continue;
             auto snap = snapshots_.broker(id);
             const auto* info = image->broker(id);
-            if (!snap || !snap->up || snap->broker_epoch < 0 || !info || info->epoch != snap->broker_epoch ||
-                !image->is_live(id)) {
+            if (!snap || !snap->up || snap->broker_epoch < 0 || !info ||
+                info->epoch != snap->broker_epoch || !image->is_live(id)) {
                 all = false;
             }
         }
@@ -187,7 +195,8 @@ bool Cluster::wait_for_brokers(std::chrono::milliseconds timeout) {
 }
 
 template <typename Fn>
-auto Cluster::admin_call(Fn fn) -> typename decltype(fn(std::declval<net::ControllerClient&>()))::value_type {
+auto Cluster::admin_call(Fn fn) ->
+    typename decltype(fn(std::declval<net::ControllerClient&>()))::value_type {
     using Result = typename decltype(fn(std::declval<net::ControllerClient&>()))::value_type;
     std::promise<Result> answer;
     auto future = answer.get_future();
@@ -206,8 +215,9 @@ std::optional<std::string> Cluster::start_broker(BrokerSlot& slot) {
     if (auto error = node->start()) return error;
     slot.config.port = node->port();  // an ephemeral port is kept for restarts
     events_.publish(EventKind::NodeStarted, NodeRef::broker(slot.config.node_id),
-                    "broker " + std::to_string(slot.config.node_id) + " is listening on " + slot.config.host + ":" +
-                        std::to_string(slot.config.port) + "; it registers with the controller quorum",
+                    "broker " + std::to_string(slot.config.node_id) + " is listening on " +
+                        slot.config.host + ":" + std::to_string(slot.config.port) +
+                        "; it registers with the controller quorum",
                     {{"port", slot.config.port}});
     slot.node = std::move(node);
     return std::nullopt;
@@ -345,23 +355,27 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
     protocol::CreateTopicsRequest request;
-    request.timeout_ms = static_cast<std::int32_t>(std::chrono::milliseconds(kCommandTimeout).count());
+    request.timeout_ms =
+        static_cast<std::int32_t>(std::chrono::milliseconds(kCommandTimeout).count());
     protocol::CreateTopicsRequest::CreatableTopic topic;
     topic.name = name;
     topic.num_partitions = partitions;
     topic.replication_factor = replication_factor;
-    for (auto& [k, v] : configs) topic.configs.push_back({k, v});
+    for (auto& [k, v] : configs)
+        topic.configs.push_back({k, v});
     request.topics.push_back(std::move(topic));
-    auto r = admin_call([&](net::ControllerClient& c) {
-        return c.create_topics(request, request.timeout_ms);
-    });
-    if (!r.ok()) return CommandResult::failure("no active controller answered: " + r.error().message);
-    if (r->topics.empty()) return CommandResult::failure("the controller answered without a result");
+    auto r = admin_call(
+        [&](net::ControllerClient& c) { return c.create_topics(request, request.timeout_ms); });
+    if (!r.ok())
+        return CommandResult::failure("no active controller answered: " + r.error().message);
+    if (r->topics.empty())
+        return CommandResult::failure("the controller answered without a result");
     const auto& t = r->topics.front();
     const auto code = static_cast<protocol::ErrorCode>(t.error_code);
     if (code != protocol::ErrorCode::NONE) {
-        return CommandResult::failure(std::string(protocol::error_name(code)) + ": " +
-                                      t.error_message.value_or(std::string(protocol::error_message(code))));
+        return CommandResult::failure(
+            std::string(protocol::error_name(code)) + ": " +
+            t.error_message.value_or(std::string(protocol::error_message(code))));
     }
     // CreateTopics v4 answers with the error only; the topic's shape comes from the committed
     // metadata, which the answering controller has applied by now (the others follow).
@@ -373,13 +387,13 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
     if (!info) return CommandResult::success("topic " + name + " created", {{"topic", name}});
     wait_for_brokers_metadata(metadata()->offset());
     const auto rf = info->partitions.empty() ? 0 : info->partitions.front().replicas.size();
-    return CommandResult::success(
-        "topic " + name + " created with " + std::to_string(info->partitions.size()) +
-            " partition(s), replication factor " + std::to_string(rf),
-        {{"topic", name},
-         {"partitions", info->partitions.size()},
-         {"replication_factor", rf},
-         {"topic_id", info->id.to_base64()}});
+    return CommandResult::success("topic " + name + " created with " +
+                                      std::to_string(info->partitions.size()) +
+                                      " partition(s), replication factor " + std::to_string(rf),
+                                  {{"topic", name},
+                                   {"partitions", info->partitions.size()},
+                                   {"replication_factor", rf},
+                                   {"topic_id", info->id.to_base64()}});
 }
 
 CommandResult Cluster::delete_topic(const std::string& name) {
@@ -387,12 +401,14 @@ CommandResult Cluster::delete_topic(const std::string& name) {
     if (!started_) return CommandResult::failure("the lab is not running");
     protocol::DeleteTopicsRequest request;
     request.topic_names = {name};
-    request.timeout_ms = static_cast<std::int32_t>(std::chrono::milliseconds(kCommandTimeout).count());
-    auto r = admin_call([&](net::ControllerClient& c) {
-        return c.delete_topics(request, request.timeout_ms);
-    });
-    if (!r.ok()) return CommandResult::failure("no active controller answered: " + r.error().message);
-    if (r->responses.empty()) return CommandResult::failure("the controller answered without a result");
+    request.timeout_ms =
+        static_cast<std::int32_t>(std::chrono::milliseconds(kCommandTimeout).count());
+    auto r = admin_call(
+        [&](net::ControllerClient& c) { return c.delete_topics(request, request.timeout_ms); });
+    if (!r.ok())
+        return CommandResult::failure("no active controller answered: " + r.error().message);
+    if (r->responses.empty())
+        return CommandResult::failure("the controller answered without a result");
     const auto code = static_cast<protocol::ErrorCode>(r->responses.front().error_code);
     if (code != protocol::ErrorCode::NONE) {
         return CommandResult::failure(std::string(protocol::error_name(code)) + ": " +
@@ -450,7 +466,8 @@ void Cluster::wait_for_brokers_metadata(std::int64_t offset) {
         bool all = true;
         for (const auto& [id, slot] : brokers_) {
             // A fenced or down broker is not waited for: it catches up when it is back.
-            if (slot.node && image->is_live(id) && slot.node->metadata_offset() < offset) all = false;
+            if (slot.node && image->is_live(id) && slot.node->metadata_offset() < offset)
+                all = false;
         }
         if (all || std::chrono::steady_clock::now() >= deadline) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -483,7 +500,8 @@ CommandResult Cluster::kill_controller(std::int32_t id) {
                         "metadata log and quorum state stay on disk");
     it->second.node.reset();
     publish_view_locked();
-    return CommandResult::success("controller " + std::to_string(id) + " killed", {{"controller", id}});
+    return CommandResult::success("controller " + std::to_string(id) + " killed",
+                                  {{"controller", id}});
 }
 
 CommandResult Cluster::restart_controller(std::int32_t id) {
@@ -500,8 +518,8 @@ CommandResult Cluster::restart_controller(std::int32_t id) {
     }
     publish_view_locked();
     events_.publish(EventKind::NodeRestarted, NodeRef::controller(id),
-                    "controller " + std::to_string(id) + " restarted on " + it->second.config.host + ":" +
-                        std::to_string(it->second.config.port) +
+                    "controller " + std::to_string(id) + " restarted on " + it->second.config.host +
+                        ":" + std::to_string(it->second.config.port) +
                         " from its persisted quorum state and metadata log",
                     {{"port", it->second.config.port}});
     return CommandResult::success("controller " + std::to_string(id) + " restarted",
@@ -528,7 +546,8 @@ CommandResult Cluster::resign_controller(std::int32_t id) {
                                                       : " (controller " + leader + " is)"));
     }
     it->second.node->resign();
-    return CommandResult::success("controller " + std::to_string(id) + " resigns", {{"controller", id}});
+    return CommandResult::success("controller " + std::to_string(id) + " resigns",
+                                  {{"controller", id}});
 }
 
 CommandResult Cluster::set_timeouts(std::int32_t election_timeout_ms, std::int32_t fetch_timeout_ms,
@@ -558,17 +577,21 @@ CommandResult Cluster::set_timeouts(std::int32_t election_timeout_ms, std::int32
         slot.config.election_timeout_ms = election_timeout_ms;
         slot.config.fetch_timeout_ms = fetch_timeout_ms;
         slot.config.broker_session_timeout_ms = broker_session_timeout_ms;
-        if (slot.node) slot.node->set_timeouts(election_timeout_ms, fetch_timeout_ms, broker_session_timeout_ms);
+        if (slot.node)
+            slot.node->set_timeouts(election_timeout_ms, fetch_timeout_ms,
+                                    broker_session_timeout_ms);
     }
     for (auto& [id, slot] : brokers_) {
         slot.config.heartbeat_interval_ms = heartbeat_interval_ms;
         slot.config.session_timeout_ms = broker_session_timeout_ms;
-        if (slot.node) slot.node->set_lifecycle_timeouts(heartbeat_interval_ms, broker_session_timeout_ms);
+        if (slot.node)
+            slot.node->set_lifecycle_timeouts(heartbeat_interval_ms, broker_session_timeout_ms);
     }
-    const std::string what = "election timeout " + std::to_string(election_timeout_ms) + " ms, fetch timeout " +
-                             std::to_string(fetch_timeout_ms) + " ms, heartbeat every " +
-                             std::to_string(heartbeat_interval_ms) + " ms, session timeout " +
-                             std::to_string(broker_session_timeout_ms) + " ms";
+    const std::string what = "election timeout " + std::to_string(election_timeout_ms) +
+                             " ms, fetch timeout " + std::to_string(fetch_timeout_ms) +
+                             " ms, heartbeat every " + std::to_string(heartbeat_interval_ms) +
+                             " ms, session timeout " + std::to_string(broker_session_timeout_ms) +
+                             " ms";
     events_.publish(EventKind::SettingsChanged, NodeRef::lab(), "timeouts changed: " + what,
                     {{"election_timeout_ms", election_timeout_ms},
                      {"fetch_timeout_ms", fetch_timeout_ms},
@@ -729,14 +752,16 @@ nlohmann::json Cluster::status() const {
     nlohmann::json controllers = nlohmann::json::array();
     {
         std::map<std::int32_t, std::shared_ptr<const core::ControllerSnapshot>> snaps_by_id;
-        for (const auto& c : snapshots_.controllers()) snaps_by_id[c->id] = c;
+        for (const auto& c : snapshots_.controllers())
+            snaps_by_id[c->id] = c;
         std::lock_guard lock(mutex_);
         for (const auto& [id, slot] : controllers_) {
             nlohmann::json c = {{"id", id},
                                 {"host", slot.config.host},
                                 {"port", slot.config.port},
                                 {"up", slot.node != nullptr}};
-            if (auto it = snaps_by_id.find(id); it != snaps_by_id.end() && it->second->up && slot.node) {
+            if (auto it = snaps_by_id.find(id);
+                it != snaps_by_id.end() && it->second->up && slot.node) {
                 const auto& sn = *it->second;
                 c["role"] = sn.role;
                 c["epoch"] = sn.epoch;
@@ -801,11 +826,15 @@ nlohmann::json Cluster::status() const {
                              {"lag", lag},
                              {"last_error", c->last_error}});
     }
-    return {{"cluster_id", cluster_id_},         {"data", data_dir_.string()},
-            {"bootstrap", bootstrap()},          {"metadata_offset", image->offset()},
+    return {{"cluster_id", cluster_id_},
+            {"data", data_dir_.string()},
+            {"bootstrap", bootstrap()},
+            {"metadata_offset", image->offset()},
             {"controllers", std::move(controllers)},
-            {"brokers", std::move(brokers)},     {"topics", std::move(topics)},
-            {"producers", std::move(producers)}, {"consumers", std::move(consumers)}};
+            {"brokers", std::move(brokers)},
+            {"topics", std::move(topics)},
+            {"producers", std::move(producers)},
+            {"consumers", std::move(consumers)}};
 }
 
 void Cluster::throughput_loop() {

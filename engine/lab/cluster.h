@@ -22,13 +22,13 @@
 
 #include "broker/broker.h"
 #include "controller/controller_node.h"
-#include "net/controller_client.h"
 #include "core/events.h"
 #include "core/snapshots.h"
 #include "lab/consumer.h"
 #include "lab/producer.h"
 #include "lab/workload.h"
 #include "metadata/replication_control.h"
+#include "net/controller_client.h"
 
 namespace kraftlab::lab {
 
@@ -181,7 +181,8 @@ class Cluster {
     bool wait_for_brokers(std::chrono::milliseconds timeout);
     // Runs an admin request against the active controller on the admin thread, and waits.
     template <typename Fn>
-    auto admin_call(Fn fn) -> typename decltype(fn(std::declval<net::ControllerClient&>()))::value_type;
+    auto admin_call(Fn fn) ->
+        typename decltype(fn(std::declval<net::ControllerClient&>()))::value_type;
     std::string bootstrap_locked() const;  // mutex_ held
     void publish_view_locked();            // mutex_ held: rebuilds the view
     std::optional<std::string> start_controller(ControllerSlot& slot);  // mutex_ held
@@ -204,7 +205,8 @@ class Cluster {
     // The lab's own admin connection to the quorum (as kafka-topics.sh --bootstrap-controller):
     // a thread with an io_context, for create-topic and delete-topic.
     std::unique_ptr<net::asio::io_context> admin_io_;
-    std::unique_ptr<net::asio::executor_work_guard<net::asio::io_context::executor_type>> admin_work_;
+    std::unique_ptr<net::asio::executor_work_guard<net::asio::io_context::executor_type>>
+        admin_work_;
     std::unique_ptr<net::ControllerClient> admin_;
     std::thread admin_thread_;
 

@@ -9,11 +9,16 @@ namespace kraftlab::net {
 
 using protocol::ErrorCode;
 
-ControllerClient::ControllerClient(asio::any_io_executor executor, std::vector<ControllerAddress> controllers,
+ControllerClient::ControllerClient(asio::any_io_executor executor,
+                                   std::vector<ControllerAddress> controllers,
                                    std::string client_id)
-    : executor_(std::move(executor)), controllers_(std::move(controllers)), client_id_(std::move(client_id)) {}
+    : executor_(std::move(executor)),
+      controllers_(std::move(controllers)),
+      client_id_(std::move(client_id)) {}
 
-ControllerClient::~ControllerClient() { close(); }
+ControllerClient::~ControllerClient() {
+    close();
+}
 
 void ControllerClient::close() {
     closed_ = true;
@@ -23,7 +28,9 @@ void ControllerClient::close() {
     connections_.clear();
 }
 
-void ControllerClient::set_leader_hint(std::int32_t id) { hint_ = id; }
+void ControllerClient::set_leader_hint(std::int32_t id) {
+    hint_ = id;
+}
 
 awaitable<std::shared_ptr<KafkaClient>> ControllerClient::connection(const ControllerAddress& to) {
     auto& existing = connections_[to.id];
@@ -41,7 +48,8 @@ awaitable<std::shared_ptr<KafkaClient>> ControllerClient::connection(const Contr
 
 template <typename Request, typename Response, typename NotController>
 awaitable<Result<Response>> ControllerClient::call(const Request& request, std::int16_t version,
-                                                   std::int32_t deadline_ms, NotController not_controller) {
+                                                   std::int32_t deadline_ms,
+                                                   NotController not_controller) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(deadline_ms);
     protocol::Bytes body;
     protocol::Writer w(body);
@@ -73,7 +81,8 @@ awaitable<Result<Response>> ControllerClient::call(const Request& request, std::
                 continue;
             }
             if (not_controller(response)) {
-                last_error = "controller " + std::to_string(to.id) + " is not the active controller";
+                last_error =
+                    "controller " + std::to_string(to.id) + " is not the active controller";
                 continue;
             }
             hint_ = to.id;
@@ -89,14 +98,19 @@ awaitable<Result<Response>> ControllerClient::call(const Request& request, std::
 }
 
 namespace {
-bool is_not_controller(std::int16_t code) { return code == protocol::to_wire(ErrorCode::NOT_CONTROLLER); }
+bool is_not_controller(std::int16_t code) {
+    return code == protocol::to_wire(ErrorCode::NOT_CONTROLLER);
+}
 }  // namespace
 
 awaitable<Result<protocol::BrokerRegistrationResponse>> ControllerClient::register_broker(
     const protocol::BrokerRegistrationRequest& request, std::int32_t deadline_ms) {
-    co_return co_await call<protocol::BrokerRegistrationRequest, protocol::BrokerRegistrationResponse>(
+    co_return co_await call<protocol::BrokerRegistrationRequest,
+                            protocol::BrokerRegistrationResponse>(
         request, kRegistrationVersion, deadline_ms,
-        [](const protocol::BrokerRegistrationResponse& r) { return is_not_controller(r.error_code); });
+        [](const protocol::BrokerRegistrationResponse& r) {
+            return is_not_controller(r.error_code);
+        });
 }
 
 awaitable<Result<protocol::BrokerHeartbeatResponse>> ControllerClient::heartbeat(
@@ -110,8 +124,9 @@ awaitable<Result<protocol::CreateTopicsResponse>> ControllerClient::create_topic
     const protocol::CreateTopicsRequest& request, std::int32_t deadline_ms) {
     co_return co_await call<protocol::CreateTopicsRequest, protocol::CreateTopicsResponse>(
         request, kCreateTopicsVersion, deadline_ms, [](const protocol::CreateTopicsResponse& r) {
-            return !r.topics.empty() && std::all_of(r.topics.begin(), r.topics.end(),
-                                                    [](const auto& t) { return is_not_controller(t.error_code); });
+            return !r.topics.empty() &&
+                   std::all_of(r.topics.begin(), r.topics.end(),
+                               [](const auto& t) { return is_not_controller(t.error_code); });
         });
 }
 
@@ -119,8 +134,9 @@ awaitable<Result<protocol::DeleteTopicsResponse>> ControllerClient::delete_topic
     const protocol::DeleteTopicsRequest& request, std::int32_t deadline_ms) {
     co_return co_await call<protocol::DeleteTopicsRequest, protocol::DeleteTopicsResponse>(
         request, kDeleteTopicsVersion, deadline_ms, [](const protocol::DeleteTopicsResponse& r) {
-            return !r.responses.empty() && std::all_of(r.responses.begin(), r.responses.end(),
-                                                       [](const auto& t) { return is_not_controller(t.error_code); });
+            return !r.responses.empty() &&
+                   std::all_of(r.responses.begin(), r.responses.end(),
+                               [](const auto& t) { return is_not_controller(t.error_code); });
         });
 }
 

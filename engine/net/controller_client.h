@@ -59,8 +59,8 @@ class ControllerClient {
 
   private:
     template <typename Request, typename Response, typename NotController>
-    awaitable<Result<Response>> call(const Request& request, std::int16_t version, std::int32_t deadline_ms,
-                                     NotController not_controller);
+    awaitable<Result<Response>> call(const Request& request, std::int16_t version,
+                                     std::int32_t deadline_ms, NotController not_controller);
     awaitable<std::shared_ptr<KafkaClient>> connection(const ControllerAddress& to);
 
     asio::any_io_executor executor_;

@@ -15,10 +15,16 @@ struct KafkaServer::Session {
     SessionInfo info;
 };
 
-KafkaServer::KafkaServer(asio::io_context& io, Options options, Handler handler, Rejected on_rejected)
-    : io_(io), options_(options), handler_(std::move(handler)), on_rejected_(std::move(on_rejected)) {}
+KafkaServer::KafkaServer(asio::io_context& io, Options options, Handler handler,
+                         Rejected on_rejected)
+    : io_(io),
+      options_(options),
+      handler_(std::move(handler)),
+      on_rejected_(std::move(on_rejected)) {}
 
-KafkaServer::~KafkaServer() { stop(false); }
+KafkaServer::~KafkaServer() {
+    stop(false);
+}
 
 std::optional<std::string> KafkaServer::listen(const std::string& host, std::uint16_t port) {
     error_code ec;
@@ -38,7 +44,9 @@ std::optional<std::string> KafkaServer::listen(const std::string& host, std::uin
     return std::nullopt;
 }
 
-void KafkaServer::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+void KafkaServer::start() {
+    asio::co_spawn(io_, accept_loop(), asio::detached);
+}
 
 void KafkaServer::stop(bool orderly) {
     if (stopping_) return;
@@ -58,7 +66,8 @@ void KafkaServer::stop(bool orderly) {
 awaitable<void> KafkaServer::accept_loop() {
     while (!stopping_) {
         error_code ec;
-        tcp::socket socket = co_await acceptor_->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        tcp::socket socket =
+            co_await acceptor_->async_accept(asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             if (stopping_ || ec == asio::error::operation_aborted) co_return;
             continue;  // e.g. too many open files: keep serving the others
@@ -66,9 +75,11 @@ awaitable<void> KafkaServer::accept_loop() {
         auto session = std::make_shared<Session>(std::move(socket));
         session->info.id = next_session_id_++;
         auto remote = session->socket.remote_endpoint(ec);
-        session->info.peer = ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
+        session->info.peer =
+            ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
         if (static_cast<std::int32_t>(sessions_.size()) >= options_.max_connections) {
-            on_rejected_(session->info, "max.connections (" + std::to_string(options_.max_connections) +
+            on_rejected_(session->info, "max.connections (" +
+                                            std::to_string(options_.max_connections) +
                                             ") reached; refused at once");
             reset_socket(session->socket);
             continue;
@@ -84,13 +95,15 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
     protocol::Bytes head;
     try {
         while (!stopping_) {
-            auto read = co_await read_frame(session->socket, frame, options_.max_request_bytes, kMinRequestBytes);
+            auto read = co_await read_frame(session->socket, frame, options_.max_request_bytes,
+                                            kMinRequestBytes);
             if (stopping_) break;
             if (read.status != FrameStatus::Ok) {
                 if (read.status == FrameStatus::TooLarge) {
-                    on_rejected_(session->info, "it announced a " + std::to_string(read.announced_size) +
-                                                    "-byte request, above socket.request.max.bytes (" +
-                                                    std::to_string(options_.max_request_bytes) + ")");
+                    on_rejected_(session->info,
+                                 "it announced a " + std::to_string(read.announced_size) +
+                                     "-byte request, above socket.request.max.bytes (" +
+                                     std::to_string(options_.max_request_bytes) + ")");
                 } else if (read.status != FrameStatus::Closed) {
                     on_rejected_(session->info, std::string(describe(read.status)));
                 }

@@ -33,9 +33,9 @@ struct SessionInfo {
 struct ServerReply {
     enum class Action { Respond, Silent, Close };
     Action action = Action::Respond;
-    protocol::Bytes body;           // the response body, without size and header
+    protocol::Bytes body;             // the response body, without size and header
     std::int16_t header_version = 0;  // response header version (0, or 1 for flexible APIs)
-    std::string close_reason;       // for Close: plain words
+    std::string close_reason;         // for Close: plain words
 
     static ServerReply respond(protocol::Bytes body, std::int16_t header_version) {
         return {Action::Respond, std::move(body), header_version, {}};

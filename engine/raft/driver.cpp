@@ -15,8 +15,8 @@ struct RaftDriver::Peer {
     std::vector<OutgoingRequest> waiting;
 };
 
-RaftDriver::RaftDriver(asio::io_context& io, RaftNode node, std::vector<PeerAddress> voters, Hooks hooks,
-                       Options options)
+RaftDriver::RaftDriver(asio::io_context& io, RaftNode node, std::vector<PeerAddress> voters,
+                       Hooks hooks, Options options)
     : io_(io),
       node_(std::move(node)),
       hooks_(std::move(hooks)),
@@ -36,17 +36,20 @@ std::int32_t RaftDriver::fetch_wait_ms() const {
         std::min<std::int64_t>(options_.fetch_max_wait_ms, node_.config().fetch_timeout_ms / 2));
 }
 
-RaftDriver::~RaftDriver() { stop(); }
+RaftDriver::~RaftDriver() {
+    stop();
+}
 
 std::int64_t RaftDriver::now_ms() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - epoch_)
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 epoch_)
         .count();
 }
 
 bool RaftDriver::is_raft_api(protocol::ApiKey key) {
     using protocol::ApiKey;
-    return key == ApiKey::Vote || key == ApiKey::BeginQuorumEpoch || key == ApiKey::EndQuorumEpoch ||
-           key == ApiKey::Fetch;
+    return key == ApiKey::Vote || key == ApiKey::BeginQuorumEpoch ||
+           key == ApiKey::EndQuorumEpoch || key == ApiKey::Fetch;
 }
 
 void RaftDriver::start() {
@@ -59,7 +62,8 @@ void RaftDriver::stop() {
     if (stopping_) return;
     stopping_ = true;
     if (tick_timer_) tick_timer_->cancel();
-    for (auto* t : parked_fetches_) t->cancel();
+    for (auto* t : parked_fetches_)
+        t->cancel();
     for (auto& [id, p] : peers_) {
         if (p->client) p->client->close("the node is stopping");
     }
@@ -81,7 +85,8 @@ void RaftDriver::process() {
         if (r.empty()) return;
         // Durable first (etcd's contract): the state, then the log, before any request leaves.
         if (r.quorum_state && hooks_.persist_state) hooks_.persist_state(*r.quorum_state);
-        if ((r.truncate_to || !r.append.empty()) && hooks_.persist_log) hooks_.persist_log(r.truncate_to, r.append);
+        if ((r.truncate_to || !r.append.empty()) && hooks_.persist_log)
+            hooks_.persist_log(r.truncate_to, r.append);
         for (auto& req : r.requests) {
             if (stopping_) break;
             asio::co_spawn(io_, send(std::move(req)), asio::detached);
@@ -93,7 +98,8 @@ void RaftDriver::process() {
 }
 
 void RaftDriver::wake_fetchers() {
-    for (auto* t : parked_fetches_) t->cancel();
+    for (auto* t : parked_fetches_)
+        t->cancel();
 }
 
 RaftDriver::Peer* RaftDriver::peer(NodeId id) {
@@ -118,7 +124,8 @@ net::awaitable<void> RaftDriver::send(OutgoingRequest request) {
         net::KafkaClientConfig cfg;
         cfg.client_id = options_.client_id;
         cfg.connect_timeout_ms = 1000;
-        cfg.request_timeout_ms = static_cast<std::int32_t>(node_.config().request_timeout_ms) + fetch_wait_ms();
+        cfg.request_timeout_ms =
+            static_cast<std::int32_t>(node_.config().request_timeout_ms) + fetch_wait_ms();
         auto client = net::KafkaClient::create(io_.get_executor(), cfg);
         auto status = co_await client->connect(p->address.host, p->address.port);
         p->connecting = false;
@@ -127,18 +134,21 @@ net::awaitable<void> RaftDriver::send(OutgoingRequest request) {
         p->waiting.clear();
         if (!status.ok()) {
             node_.request_failed(request.id, now_ms());
-            for (auto& q : queued) node_.request_failed(q.id, now_ms());
+            for (auto& q : queued)
+                node_.request_failed(q.id, now_ms());
             process();
             co_return;
         }
         p->client = client;
-        for (auto& q : queued) asio::co_spawn(io_, send(std::move(q)), asio::detached);
+        for (auto& q : queued)
+            asio::co_spawn(io_, send(std::move(q)), asio::detached);
     }
     auto client = p->client;
     auto encoded = wire::encode_request(request.request, options_.cluster_id, fetch_wait_ms());
     const auto timeout = static_cast<std::int32_t>(node_.config().request_timeout_ms) +
                          (encoded.key == protocol::ApiKey::Fetch ? fetch_wait_ms() : 0);
-    auto result = co_await client->call_raw(encoded.key, encoded.version, std::move(encoded.body), timeout);
+    auto result =
+        co_await client->call_raw(encoded.key, encoded.version, std::move(encoded.body), timeout);
     if (stopping_) co_return;
     if (!result.ok()) {
         node_.request_failed(request.id, now_ms());
@@ -159,10 +169,12 @@ net::awaitable<protocol::Bytes> RaftDriver::serve(protocol::ApiKey key, std::int
                                                   protocol::Reader& body) {
     std::string why;
     auto incoming = wire::decode_request(key, version, body, &why);
-    if (!incoming) co_return wire::encode_error_response(key, version, protocol::ErrorCode::INVALID_REQUEST);
+    if (!incoming)
+        co_return wire::encode_error_response(key, version, protocol::ErrorCode::INVALID_REQUEST);
     if (!options_.cluster_id.empty() && !incoming->cluster_id.empty() &&
         incoming->cluster_id != options_.cluster_id) {
-        co_return wire::encode_error_response(key, version, protocol::ErrorCode::INCONSISTENT_CLUSTER_ID);
+        co_return wire::encode_error_response(key, version,
+                                              protocol::ErrorCode::INCONSISTENT_CLUSTER_ID);
     }
     const std::int64_t high_watermark_before = node_.high_watermark();
     Response response = std::visit(
@@ -176,9 +188,11 @@ net::awaitable<protocol::Bytes> RaftDriver::serve(protocol::ApiKey key, std::int
     auto* fetch = std::get_if<FetchRequest>(&incoming->request);
     if (fetch && node_.high_watermark() == high_watermark_before) {
         // Long poll: nothing new yet, so wait for an append, a commit or the deadline.
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(incoming->max_wait_ms);
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(incoming->max_wait_ms);
         asio::steady_timer timer(io_);
-        while (!stopping_ && node_.fetch_would_wait(*fetch) && std::chrono::steady_clock::now() < deadline) {
+        while (!stopping_ && node_.fetch_would_wait(*fetch) &&
+               std::chrono::steady_clock::now() < deadline) {
             process();  // persist whatever the fetch itself changed first
             timer.expires_at(deadline);
             parked_fetches_.push_back(&timer);

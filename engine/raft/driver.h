@@ -36,7 +36,9 @@ class RaftDriver {
         // Make the quorum state durable before returning (fsync). Voters only.
         std::function<void(const QuorumState&)> persist_state;
         // Drop the log at and above truncate_to (if set), then append; durable before returning.
-        std::function<void(std::optional<std::int64_t> truncate_to, const std::vector<Entry>& append)> persist_log;
+        std::function<void(std::optional<std::int64_t> truncate_to,
+                           const std::vector<Entry>& append)>
+            persist_log;
         // Entries newly below the high watermark, in order.
         std::function<void(const std::vector<Entry>& committed)> apply;
         // What changed (elections, votes, leaders, truncations), for events and the UI.
@@ -53,8 +55,8 @@ class RaftDriver {
         std::string client_id = "kraftlab-raft";
     };
 
-    RaftDriver(net::asio::io_context& io, RaftNode node, std::vector<PeerAddress> voters, Hooks hooks,
-               Options options);
+    RaftDriver(net::asio::io_context& io, RaftNode node, std::vector<PeerAddress> voters,
+               Hooks hooks, Options options);
     ~RaftDriver();
 
     void start();

@@ -33,7 +33,9 @@ std::optional<M> decode(ByteView body, std::int16_t version, std::string* error)
     Reader r(body);
     M m;
     if (!m.decode(r, version)) {
-        if (error) *error = std::string("malformed ") + std::string(protocol::api_name(protocol::to_wire(M::kKey)));
+        if (error)
+            *error = std::string("malformed ") +
+                     std::string(protocol::api_name(protocol::to_wire(M::kKey)));
         return std::nullopt;
     }
     return m;
@@ -41,19 +43,27 @@ std::optional<M> decode(ByteView body, std::int16_t version, std::string* error)
 
 FetchError fetch_error(std::int16_t code) {
     switch (static_cast<ErrorCode>(code)) {
-        case ErrorCode::NONE: return FetchError::None;
-        case ErrorCode::FENCED_LEADER_EPOCH: return FetchError::FencedEpoch;
-        case ErrorCode::UNKNOWN_LEADER_EPOCH: return FetchError::UnknownEpoch;
-        default: return FetchError::NotLeader;
+        case ErrorCode::NONE:
+            return FetchError::None;
+        case ErrorCode::FENCED_LEADER_EPOCH:
+            return FetchError::FencedEpoch;
+        case ErrorCode::UNKNOWN_LEADER_EPOCH:
+            return FetchError::UnknownEpoch;
+        default:
+            return FetchError::NotLeader;
     }
 }
 
 std::int16_t fetch_error_code(FetchError e) {
     switch (e) {
-        case FetchError::None: return protocol::to_wire(ErrorCode::NONE);
-        case FetchError::NotLeader: return protocol::to_wire(ErrorCode::NOT_LEADER_OR_FOLLOWER);
-        case FetchError::FencedEpoch: return protocol::to_wire(ErrorCode::FENCED_LEADER_EPOCH);
-        case FetchError::UnknownEpoch: return protocol::to_wire(ErrorCode::UNKNOWN_LEADER_EPOCH);
+        case FetchError::None:
+            return protocol::to_wire(ErrorCode::NONE);
+        case FetchError::NotLeader:
+            return protocol::to_wire(ErrorCode::NOT_LEADER_OR_FOLLOWER);
+        case FetchError::FencedEpoch:
+            return protocol::to_wire(ErrorCode::FENCED_LEADER_EPOCH);
+        case FetchError::UnknownEpoch:
+            return protocol::to_wire(ErrorCode::UNKNOWN_LEADER_EPOCH);
     }
     return protocol::to_wire(ErrorCode::UNKNOWN_SERVER_ERROR);
 }
@@ -81,7 +91,8 @@ Bytes entries_to_batches(const std::vector<Entry>& entries) {
     Bytes out;
     for (const auto& e : entries) {
         protocol::RecordBatchBuilder builder;
-        for (const auto& record : e.records) builder.append(std::nullopt, ByteView(record), 0);
+        for (const auto& record : e.records)
+            builder.append(std::nullopt, ByteView(record), 0);
         Bytes batch = builder.build(e.base_offset);
         protocol::stamp_batch(batch, e.base_offset, e.epoch);
         out.insert(out.end(), batch.begin(), batch.end());
@@ -116,7 +127,9 @@ std::optional<std::vector<Entry>> batches_to_entries(ByteView batches, std::stri
         entries.push_back(std::move(e));
     }
     if (it.error() != protocol::BatchError::None && it.valid_bytes() != batches.size()) {
-        if (error) *error = "metadata batches end in a broken batch: " + std::string(protocol::describe(it.error()));
+        if (error)
+            *error = "metadata batches end in a broken batch: " +
+                     std::string(protocol::describe(it.error()));
         return std::nullopt;
     }
     return entries;
@@ -127,7 +140,8 @@ std::optional<std::vector<Entry>> batches_to_entries(ByteView batches, std::stri
 
 EncodedRequest encode_request(const Request& request, const std::string& cluster_id,
                               std::int32_t fetch_max_wait_ms) {
-    const std::optional<std::string> cid = cluster_id.empty() ? std::nullopt : std::optional(cluster_id);
+    const std::optional<std::string> cid =
+        cluster_id.empty() ? std::nullopt : std::optional(cluster_id);
     return std::visit(
         [&](const auto& r) -> EncodedRequest {
             using T = std::decay_t<decltype(r)>;
@@ -150,7 +164,8 @@ EncodedRequest encode_request(const Request& request, const std::string& cluster
                 p.leader_id = r.leader_id;
                 p.leader_epoch = r.epoch;
                 m.topics.push_back({std::string(kMetadataTopic), {p}});
-                return {ApiKey::BeginQuorumEpoch, kBeginQuorumEpochVersion, encode(m, kBeginQuorumEpochVersion)};
+                return {ApiKey::BeginQuorumEpoch, kBeginQuorumEpochVersion,
+                        encode(m, kBeginQuorumEpochVersion)};
             } else if constexpr (std::is_same_v<T, EndQuorumEpochRequest>) {
                 protocol::EndQuorumEpochRequest m;
                 m.cluster_id = cid;
@@ -160,7 +175,8 @@ EncodedRequest encode_request(const Request& request, const std::string& cluster
                 p.leader_epoch = r.epoch;
                 p.preferred_successors = r.preferred_successors;
                 m.topics.push_back({std::string(kMetadataTopic), {p}});
-                return {ApiKey::EndQuorumEpoch, kEndQuorumEpochVersion, encode(m, kEndQuorumEpochVersion)};
+                return {ApiKey::EndQuorumEpoch, kEndQuorumEpochVersion,
+                        encode(m, kEndQuorumEpochVersion)};
             } else {
                 protocol::FetchRequest m;
                 m.cluster_id = cid;
@@ -196,7 +212,8 @@ std::optional<Response> decode_response(const Request& sent, ByteView body, std:
     if (std::holds_alternative<VoteRequest>(sent)) {
         auto m = decode<protocol::VoteResponse>(body, version, error);
         if (!m) return std::nullopt;
-        if (m->error_code != 0) return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
+        if (m->error_code != 0)
+            return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
         const auto* p = metadata_partition(m->topics);
         if (!p) return fail("the Vote response is not about __cluster_metadata-0");
         VoteResponse r;
@@ -208,7 +225,8 @@ std::optional<Response> decode_response(const Request& sent, ByteView body, std:
     if (std::holds_alternative<BeginQuorumEpochRequest>(sent)) {
         auto m = decode<protocol::BeginQuorumEpochResponse>(body, version, error);
         if (!m) return std::nullopt;
-        if (m->error_code != 0) return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
+        if (m->error_code != 0)
+            return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
         const auto* p = metadata_partition(m->topics);
         if (!p) return fail("the BeginQuorumEpoch response is not about __cluster_metadata-0");
         return Response(BeginQuorumEpochResponse{p->leader_epoch, p->leader_id});
@@ -216,14 +234,16 @@ std::optional<Response> decode_response(const Request& sent, ByteView body, std:
     if (std::holds_alternative<EndQuorumEpochRequest>(sent)) {
         auto m = decode<protocol::EndQuorumEpochResponse>(body, version, error);
         if (!m) return std::nullopt;
-        if (m->error_code != 0) return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
+        if (m->error_code != 0)
+            return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
         const auto* p = metadata_partition(m->topics);
         if (!p) return fail("the EndQuorumEpoch response is not about __cluster_metadata-0");
         return Response(EndQuorumEpochResponse{p->leader_epoch, p->leader_id});
     }
     auto m = decode<protocol::FetchResponse>(body, version, error);
     if (!m) return std::nullopt;
-    if (m->error_code != 0) return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
+    if (m->error_code != 0)
+        return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
     const protocol::FetchResponse::PartitionData* p = nullptr;
     for (const auto& t : m->responses) {
         if (t.topic != kMetadataTopic) continue;
@@ -264,7 +284,8 @@ std::optional<IncomingRequest> decode_request(ApiKey key, std::int16_t version, 
             if (!m.decode(body, version)) return fail("malformed Vote request");
             const auto* p = metadata_partition(m.topics);
             if (!p) return fail("the Vote request is not about __cluster_metadata-0");
-            in.request = VoteRequest{p->candidate_epoch, p->candidate_id, p->last_offset_epoch, p->last_offset};
+            in.request = VoteRequest{p->candidate_epoch, p->candidate_id, p->last_offset_epoch,
+                                     p->last_offset};
             in.from = p->candidate_id;
             in.cluster_id = m.cluster_id.value_or("");
             return in;
@@ -288,7 +309,8 @@ std::optional<IncomingRequest> decode_request(ApiKey key, std::int16_t version, 
             r.epoch = p->leader_epoch;
             r.leader_id = p->leader_id;
             r.preferred_successors = p->preferred_successors;
-            for (const auto& c : p->preferred_candidates) r.preferred_successors.push_back(c.candidate_id);
+            for (const auto& c : p->preferred_candidates)
+                r.preferred_successors.push_back(c.candidate_id);
             in.request = r;
             in.from = p->leader_id;
             in.cluster_id = m.cluster_id.value_or("");
@@ -299,13 +321,15 @@ std::optional<IncomingRequest> decode_request(ApiKey key, std::int16_t version, 
             if (!m.decode(body, version)) return fail("malformed Fetch request");
             const protocol::FetchRequest::FetchPartition* p = nullptr;
             for (const auto& t : m.topics) {
-                if (t.topic != kMetadataTopic && !(version >= 13 && t.topic_id == kMetadataTopicId)) continue;
+                if (t.topic != kMetadataTopic && !(version >= 13 && t.topic_id == kMetadataTopicId))
+                    continue;
                 for (const auto& part : t.partitions) {
                     if (part.partition == 0) p = &part;
                 }
             }
             if (!p) return fail("the Fetch request is not for __cluster_metadata-0");
-            in.request = FetchRequest{m.replica_id, p->current_leader_epoch, p->fetch_offset, p->last_fetched_epoch};
+            in.request = FetchRequest{m.replica_id, p->current_leader_epoch, p->fetch_offset,
+                                      p->last_fetched_epoch};
             in.from = m.replica_id;
             in.max_wait_ms = std::clamp(m.max_wait_ms, 0, 5000);
             in.cluster_id = m.cluster_id.value_or("");
@@ -355,7 +379,8 @@ Bytes encode_response(const Response& response, ApiKey key, std::int16_t version
                 p.last_stable_offset = r.high_watermark;
                 p.log_start_offset = 0;
                 p.current_leader = {r.leader_id, r.epoch};
-                if (r.diverging_epoch) p.diverging_epoch = {r.diverging_epoch->first, r.diverging_epoch->second};
+                if (r.diverging_epoch)
+                    p.diverging_epoch = {r.diverging_epoch->first, r.diverging_epoch->second};
                 p.records = entries_to_batches(r.entries);
                 protocol::FetchResponse::FetchableTopicResponse t;
                 t.topic = std::string(kMetadataTopic);

@@ -24,7 +24,8 @@ inline constexpr protocol::Uuid kMetadataTopicId{0, 1};
 inline constexpr std::int16_t kVoteVersion = 0;
 inline constexpr std::int16_t kBeginQuorumEpochVersion = 0;
 inline constexpr std::int16_t kEndQuorumEpochVersion = 0;
-inline constexpr std::int16_t kFetchVersion = 12;  // flexible, names the topic, has LastFetchedEpoch
+inline constexpr std::int16_t kFetchVersion =
+    12;  // flexible, names the topic, has LastFetchedEpoch
 
 struct EncodedRequest {
     protocol::ApiKey key;
@@ -56,6 +57,7 @@ protocol::Bytes encode_error_response(protocol::ApiKey key, std::int16_t version
 
 // Entries as record batches (the log format on disk too).
 protocol::Bytes entries_to_batches(const std::vector<Entry>& entries);
-std::optional<std::vector<Entry>> batches_to_entries(protocol::ByteView batches, std::string* error);
+std::optional<std::vector<Entry>> batches_to_entries(protocol::ByteView batches,
+                                                     std::string* error);
 
 }  // namespace kraftlab::raft::wire

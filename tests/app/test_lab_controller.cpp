@@ -228,13 +228,15 @@ class LabControllerTest : public QObject {
         QVERIFY2(finished.first().at(1).toBool(), qPrintable(finished.first().at(2).toString()));
         const int row = row_of(*controllers, ControllerModel::ControllerIdRole, old);
         QVERIFY(row >= 0);
-        QTRY_COMPARE_WITH_TIMEOUT(controllers->index(row).data(ControllerModel::RaftRoleRole).toString(),
-                                  QString("down"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            controllers->index(row).data(ControllerModel::RaftRoleRole).toString(), QString("down"),
+            5000);
         QTRY_VERIFY_WITH_TIMEOUT(controllers->activeId() >= 0 && controllers->activeId() != old,
                                  20000);
         QVERIFY(controllers->epoch() > old_epoch);
         const int now_active = controllers->activeId();
-        QTRY_VERIFY_WITH_TIMEOUT(has_event(*lab->events(), "node_killed", QString("controller-%1").arg(old)), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            has_event(*lab->events(), "node_killed", QString("controller-%1").arg(old)), 5000);
         // The timeline has the election that followed, won by the new active controller.
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
@@ -259,12 +261,14 @@ class LabControllerTest : public QObject {
         lab->restartController(old);
         QTRY_VERIFY_WITH_TIMEOUT(controllers->index(row).data(ControllerModel::UpRole).toBool(),
                                  10000);
-        QTRY_COMPARE_WITH_TIMEOUT(controllers->index(row).data(ControllerModel::RaftRoleRole).toString(),
-                                  QString("follower"), 15000);
-        QTRY_VERIFY_WITH_TIMEOUT(has_event(*lab->events(), "node_restarted", QString("controller-%1").arg(old)), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            controllers->index(row).data(ControllerModel::RaftRoleRole).toString(),
+            QString("follower"), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            has_event(*lab->events(), "node_restarted", QString("controller-%1").arg(old)), 5000);
         // It catches up with the metadata log.
-        QTRY_VERIFY_WITH_TIMEOUT(controllers->index(row).data(ControllerModel::LagRole).toLongLong() == 0,
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            controllers->index(row).data(ControllerModel::LagRole).toLongLong() == 0, 10000);
     }
 
     void resigning_moves_leadership_to_a_new_epoch() {
@@ -289,11 +293,15 @@ class LabControllerTest : public QObject {
         lab->resignController(leader);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
         QVERIFY2(finished.at(1).at(1).toBool(), qPrintable(finished.at(1).at(2).toString()));
-        QTRY_VERIFY_WITH_TIMEOUT(has_event(*lab->events(), "controller_resigned", QString("controller-%1").arg(leader)), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(controllers->epoch() > epoch && controllers->activeId() >= 0, 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(lab->elections()->election(controllers->epoch()) &&
-                                     lab->elections()->election(controllers->epoch())->outcome == "elected",
-                                 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            has_event(*lab->events(), "controller_resigned", QString("controller-%1").arg(leader)),
+            5000);
+        QTRY_VERIFY_WITH_TIMEOUT(controllers->epoch() > epoch && controllers->activeId() >= 0,
+                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            lab->elections()->election(controllers->epoch()) &&
+                lab->elections()->election(controllers->epoch())->outcome == "elected",
+            5000);
     }
 
     void timeouts_apply_live_and_bad_ones_are_refused() {

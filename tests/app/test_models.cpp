@@ -255,8 +255,8 @@ class ModelsTest : public QObject {
         QSignalSpy summary(&model, &ControllerModel::summaryChanged);
 
         // 101 leads epoch 4; 102 has fetched all but 2 records, 103 is 20 behind.
-        auto leader = std::make_shared<ControllerSnapshot>(
-            *controller(101, "leader", 4, 101, 101, 50, 48));
+        auto leader =
+            std::make_shared<ControllerSnapshot>(*controller(101, "leader", 4, 101, 101, 50, 48));
         leader->followers = {{102, 48, true}, {103, 30, true}};
         std::vector<std::shared_ptr<const ControllerSnapshot>> snaps = {
             leader, controller(102, "follower", 4, 101, 101, 48, 48),
@@ -310,7 +310,8 @@ class ModelsTest : public QObject {
         QCOMPARE(model.rows()[2].role, QString("voted"));
         QCOMPARE(model.rows()[2].voted_for, 102);
         QCOMPARE(model.rows()[1].lag, qint64(-1));  // no leader reports it
-        QCOMPARE(model.rows()[1].quorum_log_end, qint64(48));  // the running controllers' longest log
+        QCOMPARE(model.rows()[1].quorum_log_end,
+                 qint64(48));  // the running controllers' longest log
         QCOMPARE(model.rows()[0].quorum_log_end, qint64(50));  // never shorter than its own
 
         // 102 wins epoch 5.
@@ -322,7 +323,8 @@ class ModelsTest : public QObject {
 
         // A running controller with no snapshot yet is starting; one that is running but whose
         // last snapshot is marked down (just restarted) too.
-        model.update({{101, "127.0.0.1", 40101, true}}, {controller(101, "leader", 4, 101, 101, 50, 48, false)});
+        model.update({{101, "127.0.0.1", 40101, true}},
+                     {controller(101, "leader", 4, 101, 101, 50, 48, false)});
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.rows()[0].role, QString("starting"));
         QCOMPARE(model.activeId(), -1);
@@ -395,8 +397,7 @@ class ModelsTest : public QObject {
 
         // 102's randomized timeout runs out first: epoch 7. Epoch 6 ends without a winner.
         model.add({election_started(102, 7, 900, "backoff over after losing epoch 6"),
-                   vote(101, 102, 7, 910, true, "granted"),
-                   elected(102, 7, 915, {101, 102})});
+                   vote(101, 102, 7, 910, true, "granted"), elected(102, 7, 915, {101, 102})});
         QCOMPARE(model.rowCount(), 2);
         const ElectionRow& newest = model.rows()[0];
         const ElectionRow& split = model.rows()[1];
@@ -445,8 +446,7 @@ class ModelsTest : public QObject {
                  QString("candidate log (epoch 8, end 40) is behind ours (epoch 8, end 52)"));
         // 101, with the longer log, stands next and wins.
         model.add({election_started(101, 10, 1100, "no leader within the election timeout"),
-                   vote(103, 101, 10, 1108, true, "granted"),
-                   elected(101, 10, 1112, {103, 101})});
+                   vote(103, 101, 10, 1108, true, "granted"), elected(101, 10, 1112, {103, 101})});
         QCOMPARE(model.rows()[1].outcome, QString("no winner"));
         QCOMPARE(model.rows()[1].duration_ms(), qint64(1096));
         QCOMPARE(model.rows()[1].summary,

@@ -116,11 +116,15 @@ class UiSmokeTest : public QObject {
     void producer_editor_checks_custom_code_as_typed() {
         auto* editor = window->findChild<QObject*>("producerEditor");
         QVERIFY(editor);
-        QVariantMap config{{"topic", "orders"}, {"partitioner", "custom"}, {"rate", 50},
-                           {"customSource", "function partition(key, value, numPartitions) {\n"
-                                            "    // one too far: there is no partition numPartitions\n"
-                                            "    return numPartitions;\n}\n"}};
-        QVERIFY(QMetaObject::invokeMethod(editor, "openFor", Q_ARG(QVariant, -1), Q_ARG(QVariant, config)));
+        QVariantMap config{{"topic", "orders"},
+                           {"partitioner", "custom"},
+                           {"rate", 50},
+                           {"customSource",
+                            "function partition(key, value, numPartitions) {\n"
+                            "    // one too far: there is no partition numPartitions\n"
+                            "    return numPartitions;\n}\n"}};
+        QVERIFY(QMetaObject::invokeMethod(editor, "openFor", Q_ARG(QVariant, -1),
+                                          Q_ARG(QVariant, config)));
         QTRY_VERIFY_WITH_TIMEOUT(editor->property("opened").toBool(), 3000);
         const QVariantMap check = editor->property("check").toMap();
         QVERIFY(!check["ok"].toBool());
@@ -176,9 +180,8 @@ class UiSmokeTest : public QObject {
             return card ? card->property("raftRole").toString() : QString();
         };
         QTRY_COMPARE_WITH_TIMEOUT(role_of(old), QString("down"), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(lab->controllers()->activeId() >= 0 &&
-                                     lab->controllers()->activeId() != old,
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            lab->controllers()->activeId() >= 0 && lab->controllers()->activeId() != old, 20000);
         const int now_active = lab->controllers()->activeId();
         QTRY_VERIFY_WITH_TIMEOUT(
             card_of(window->contentItem(), "ControllerCard", "controllerId", now_active)

@@ -322,7 +322,8 @@ class BadInputTest : public QObject {
                 Writer w(body);
                 encode_request_header(w, RequestHeader{key, version, 41, "raw-test"});
                 Bytes junk(rng() % 64);
-                for (auto& b : junk) b = static_cast<std::uint8_t>(rng());
+                for (auto& b : junk)
+                    b = static_cast<std::uint8_t>(rng());
                 body.insert(body.end(), junk.begin(), junk.end());
                 QVERIFY(c.send_frame(body));
                 if (auto frame = c.read_frame(2000)) {
@@ -332,7 +333,8 @@ class BadInputTest : public QObject {
             }
             RawConnection garbage(controller);
             Bytes random(1 + rng() % 2048);
-            for (auto& b : random) b = static_cast<std::uint8_t>(rng());
+            for (auto& b : random)
+                b = static_cast<std::uint8_t>(rng());
             garbage.send_raw(random);
             garbage.closed_by_peer(300);
         }

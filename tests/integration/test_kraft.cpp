@@ -32,8 +32,10 @@ QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString&
             auto o = p.toObject();
             PartitionView v;
             v.leader = o["leader"].toInt();
-            for (const auto& r : o["replicas"].toArray()) v.replicas.append(r.toInt());
-            for (const auto& r : o["isr"].toArray()) v.isr.append(r.toInt());
+            for (const auto& r : o["replicas"].toArray())
+                v.replicas.append(r.toInt());
+            for (const auto& r : o["isr"].toArray())
+                v.isr.append(r.toInt());
             out[o["partition"].toInt()] = v;
         }
     }
@@ -83,27 +85,32 @@ QJsonObject kcat_view(const QString& address) {
     if (!r.ok()) return {};
     auto md = QJsonDocument::fromJson(r.out).object();
     QJsonArray brokers;
-    for (const auto& b : md["brokers"].toArray()) brokers.append(b.toObject()["id"].toInt());
+    for (const auto& b : md["brokers"].toArray())
+        brokers.append(b.toObject()["id"].toInt());
     QJsonObject topics;
     for (const auto& t : md["topics"].toArray()) {
         QJsonArray parts;
         for (const auto& p : t.toObject()["partitions"].toArray()) {
             auto o = p.toObject();
             QJsonArray replicas, isr;
-            for (const auto& r : o["replicas"].toArray()) replicas.append(r.toObject()["id"].toInt());
-            for (const auto& r : o["isrs"].toArray()) isr.append(r.toObject()["id"].toInt());
+            for (const auto& r : o["replicas"].toArray())
+                replicas.append(r.toObject()["id"].toInt());
+            for (const auto& r : o["isrs"].toArray())
+                isr.append(r.toObject()["id"].toInt());
             parts.append(QJsonArray{o["partition"].toInt(), o["leader"].toInt(), replicas, isr});
         }
         topics[t.toObject()["topic"].toString()] = parts;
     }
-    return {{"brokers", brokers}, {"controller_id", md["controllerid"].toInt()}, {"topics", topics}};
+    return {
+        {"brokers", brokers}, {"controller_id", md["controllerid"].toInt()}, {"topics", topics}};
 }
 
 QJsonObject client_view(const QString& client, const QString& address) {
     if (client == "kcat") return kcat_view(address);
     auto r = run_python("metadata_view.py", {client, address}, {}, 60'000);
     if (!r.ok()) {
-        qWarning("%s against %s failed: %s", qPrintable(client), qPrintable(address), r.err.constData());
+        qWarning("%s against %s failed: %s", qPrintable(client), qPrintable(address),
+                 r.err.constData());
         return {};
     }
     return last_json_line(r.out);
@@ -134,12 +141,13 @@ class KraftTest : public QObject {
         QVERIFY2(elected, "no controller was elected after the active one was killed");
         const int second = (*elected)["candidate"].toInt();
         QVERIFY(second != first);
-        QVERIFY(eventually([&] { return active_controller(lab.command("status")) == second; }, 10'000));
+        QVERIFY(
+            eventually([&] { return active_controller(lab.command("status")) == second; }, 10'000));
 
         // Admin requests reach the new active controller, through the lab and through a broker.
         QVERIFY(lab.command("create-topic after-failover 3 3")["ok"].toBool());
-        auto created = run_python("admin_topics.py",
-                                  {lab.broker_address(2), "kafka-python", "create", "via-broker", "2"});
+        auto created = run_python("admin_topics.py", {lab.broker_address(2), "kafka-python",
+                                                      "create", "via-broker", "2"});
         QVERIFY2(created.ok(), created.err.constData());
         QVERIFY(last_json_line(created.out)["ok"].toBool());
 
@@ -147,7 +155,8 @@ class KraftTest : public QObject {
         // (3 s in the lab) later, and every one of them names the new controller.
         QTest::qWait(4'000);
         status = lab.command("status");
-        for (int b = 1; b <= 3; ++b) QVERIFY2(!broker_fenced(status, b), "a broker lost its session");
+        for (int b = 1; b <= 3; ++b)
+            QVERIFY2(!broker_fenced(status, b), "a broker lost its session");
         for (const auto& e : lab.events()) {
             QVERIFY2(e["kind"] != "broker_fenced", qPrintable(e["explain"].toString()));
         }
@@ -178,13 +187,16 @@ class KraftTest : public QObject {
         const auto single = partitions_of(before, "single");
         QCOMPARE(replicated.size(), 6);
         // Leaders start on the preferred (first) replica, spread over the brokers.
-        for (const auto& p : replicated) QCOMPARE(p.leader, p.replicas.front());
+        for (const auto& p : replicated)
+            QCOMPARE(p.leader, p.replicas.front());
 
         QElapsedTimer since_kill;
         since_kill.start();
         QVERIFY(lab.command("kill broker 2")["ok"].toBool());
         auto fenced = lab.wait_event(
-            [](const QJsonObject& e) { return e["kind"] == "broker_fenced" && e["node"] == "broker-2"; },
+            [](const QJsonObject& e) {
+                return e["kind"] == "broker_fenced" && e["node"] == "broker-2";
+            },
             15'000);
         QVERIFY2(fenced, "broker 2 was never fenced");
         // Not before its session expired (3 s), with a little slack for clocks.
@@ -192,12 +204,15 @@ class KraftTest : public QObject {
 
         auto after = lab.command("status");
         for (auto [id, p] : partitions_of(after, "replicated").asKeyValueRange()) {
-            QVERIFY2(p.leader != 2 && p.leader != -1, qPrintable(QString("replicated-%1 led by %2").arg(id).arg(p.leader)));
+            QVERIFY2(p.leader != 2 && p.leader != -1,
+                     qPrintable(QString("replicated-%1 led by %2").arg(id).arg(p.leader)));
             QVERIFY(!p.isr.contains(2));
         }
         for (auto [id, p] : partitions_of(after, "single").asKeyValueRange()) {
-            if (p.replicas == QList<int>{2}) QCOMPARE(p.leader, -1);  // offline until it returns
-            else QCOMPARE(p.leader, p.replicas.front());
+            if (p.replicas == QList<int>{2})
+                QCOMPARE(p.leader, -1);  // offline until it returns
+            else
+                QCOMPARE(p.leader, p.replicas.front());
         }
         // Clients see the same from a surviving broker: broker 2 is gone from the broker list.
         // (Broker 1 applies the fencing from the metadata log a moment after the controller.)
@@ -214,7 +229,9 @@ class KraftTest : public QObject {
 
         QVERIFY(lab.command("restart broker 2")["ok"].toBool());
         QVERIFY(lab.wait_event(
-            [](const QJsonObject& e) { return e["kind"] == "broker_unfenced" && e["node"] == "broker-2"; },
+            [](const QJsonObject& e) {
+                return e["kind"] == "broker_unfenced" && e["node"] == "broker-2";
+            },
             15'000));
         QVERIFY(eventually(
             [&] {
@@ -238,7 +255,9 @@ class KraftTest : public QObject {
         QVERIFY(lab.command("create-topic alone 3 1")["ok"].toBool());
         QVERIFY(lab.command("kill broker 3")["ok"].toBool());
         QVERIFY(lab.wait_event(
-            [](const QJsonObject& e) { return e["kind"] == "broker_fenced" && e["node"] == "broker-3"; },
+            [](const QJsonObject& e) {
+                return e["kind"] == "broker_fenced" && e["node"] == "broker-3";
+            },
             15'000));
         // The brokers apply the fencing from the metadata log a moment after the controller.
         QTest::qWait(500);
@@ -259,12 +278,14 @@ class KraftTest : public QObject {
                     for (const auto& p : parts) {
                         const auto a = p.toArray();
                         const auto& e = expected[a[0].toInt()];
-                        QVERIFY2(a[1].toInt() == e.leader,
-                                 qPrintable(who + ": " + topic + "-" + QString::number(a[0].toInt()) +
-                                            " leader " + QString::number(a[1].toInt()) + ", expected " +
-                                            QString::number(e.leader)));
+                        QVERIFY2(
+                            a[1].toInt() == e.leader,
+                            qPrintable(who + ": " + topic + "-" + QString::number(a[0].toInt()) +
+                                       " leader " + QString::number(a[1].toInt()) + ", expected " +
+                                       QString::number(e.leader)));
                         QList<int> replicas;
-                        for (const auto& r : a[2].toArray()) replicas.append(r.toInt());
+                        for (const auto& r : a[2].toArray())
+                            replicas.append(r.toInt());
                         QCOMPARE(replicas, e.replicas);
                     }
                 }
@@ -286,14 +307,16 @@ class KraftTest : public QObject {
         QVERIFY(lab.command("create-topic kept 2 1")["ok"].toBool());
         QVERIFY(lab.command("kill controller " + QString::number(follower))["ok"].toBool());
         // Its directory holds the quorum state and the metadata log.
-        QVERIFY(QFile::exists(lab.data_dir() + "/controller-" + QString::number(follower) + "/quorum-state"));
+        QVERIFY(QFile::exists(lab.data_dir() + "/controller-" + QString::number(follower) +
+                              "/quorum-state"));
         QVERIFY(lab.command("create-topic while-down 2 1")["ok"].toBool());
         QVERIFY(lab.command("restart controller " + QString::number(follower))["ok"].toBool());
         QVERIFY(eventually(
             [&] {
                 auto s = lab.command("status");
                 auto c = controller_status(s, follower);
-                return c["role"] == "follower" && c["epoch"].toInt() >= persisted["epoch"].toInt() &&
+                return c["role"] == "follower" &&
+                       c["epoch"].toInt() >= persisted["epoch"].toInt() &&
                        c["log_end_offset"].toInteger() ==
                            controller_status(s, active_controller(s))["log_end_offset"].toInteger();
             },

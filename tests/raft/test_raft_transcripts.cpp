@@ -69,11 +69,10 @@ class RaftTranscriptTest : public QObject {
         }
         QVERIFY2(run.error.empty(), run.error.c_str());
         if (!(rewrite && *rewrite && std::string(rewrite) != "0")) {
-            QVERIFY2(run.output == expected,
-                     (path.filename().string() + " differs at " +
-                      first_difference(expected, run.output) +
-                      "\n  (KRAFTLAB_RAFT_REWRITE=1 rewrites the file)")
-                         .c_str());
+            QVERIFY2(run.output == expected, (path.filename().string() + " differs at " +
+                                              first_difference(expected, run.output) +
+                                              "\n  (KRAFTLAB_RAFT_REWRITE=1 rewrites the file)")
+                                                 .c_str());
         }
     }
 };
