@@ -37,6 +37,28 @@ std::string format_rate(double v) {
     return s.str();
 }
 
+// The slot of node `id` for a command that needs it running (`want_running`) or stopped;
+// nullptr and the reason, in plain words, when the command cannot apply.
+template <typename Slots>
+typename Slots::mapped_type* command_slot(bool started, Slots& slots, std::int32_t id,
+                                          const std::string& kind, bool want_running,
+                                          std::string* why) {
+    const std::string name = kind + " " + std::to_string(id);
+    auto it = slots.find(id);
+    if (!started) {
+        *why = "the lab is not running";
+    } else if (it == slots.end()) {
+        *why = "there is no " + name;
+    } else if (want_running && !it->second.node) {
+        *why = name + " is down";
+    } else if (!want_running && it->second.node) {
+        *why = name + " is already running";
+    } else {
+        return &it->second;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 Cluster::Cluster(LabConfig config) : config_(std::move(config)) {}
@@ -420,43 +442,37 @@ CommandResult Cluster::delete_topic(const std::string& name) {
 
 CommandResult Cluster::kill_broker(std::int32_t id) {
     std::lock_guard lock(mutex_);
-    if (!started_) return CommandResult::failure("the lab is not running");
-    auto it = brokers_.find(id);
-    if (it == brokers_.end())
-        return CommandResult::failure("there is no broker " + std::to_string(id));
-    if (!it->second.node)
-        return CommandResult::failure("broker " + std::to_string(id) + " is already down");
-    it->second.node->kill();
+    std::string why;
+    auto* slot = command_slot(started_, brokers_, id, "broker", true, &why);
+    if (!slot) return CommandResult::failure(why);
+    slot->node->kill();
     events_.publish(EventKind::NodeKilled, NodeRef::broker(id),
                     "broker " + std::to_string(id) +
                         " was killed: its thread stopped and its connections were reset; its data "
                         "stays on disk. The active controller fences it when its heartbeats have "
                         "been missing for the session timeout");
-    it->second.node.reset();
+    slot->node.reset();
     publish_view_locked();
     return CommandResult::success("broker " + std::to_string(id) + " killed", {{"broker", id}});
 }
 
 CommandResult Cluster::restart_broker(std::int32_t id) {
     std::lock_guard lock(mutex_);
-    if (!started_) return CommandResult::failure("the lab is not running");
-    auto it = brokers_.find(id);
-    if (it == brokers_.end())
-        return CommandResult::failure("there is no broker " + std::to_string(id));
-    if (it->second.node)
-        return CommandResult::failure("broker " + std::to_string(id) + " is already running");
-    if (auto error = start_broker(it->second)) {
+    std::string why;
+    auto* slot = command_slot(started_, brokers_, id, "broker", false, &why);
+    if (!slot) return CommandResult::failure(why);
+    if (auto error = start_broker(*slot)) {
         events_.publish(EventKind::NodeFailed, NodeRef::broker(id), *error);
         return CommandResult::failure(*error);
     }
     publish_view_locked();
     events_.publish(EventKind::NodeRestarted, NodeRef::broker(id),
-                    "broker " + std::to_string(id) + " restarted on " + it->second.config.host +
-                        ":" + std::to_string(it->second.config.port) +
+                    "broker " + std::to_string(id) + " restarted on " + slot->config.host + ":" +
+                        std::to_string(slot->config.port) +
                         ", recovered its logs and registers with the active controller",
-                    {{"port", it->second.config.port}});
+                    {{"port", slot->config.port}});
     return CommandResult::success("broker " + std::to_string(id) + " restarted",
-                                  {{"broker", id}, {"port", it->second.config.port}});
+                                  {{"broker", id}, {"port", slot->config.port}});
 }
 
 void Cluster::wait_for_brokers_metadata(std::int64_t offset) {
@@ -483,22 +499,19 @@ std::optional<std::string> Cluster::start_controller(ControllerSlot& slot) {
 
 CommandResult Cluster::kill_controller(std::int32_t id) {
     std::lock_guard lock(mutex_);
-    if (!started_) return CommandResult::failure("the lab is not running");
-    auto it = controllers_.find(id);
-    if (it == controllers_.end())
-        return CommandResult::failure("there is no controller " + std::to_string(id));
-    if (!it->second.node)
-        return CommandResult::failure("controller " + std::to_string(id) + " is already down");
+    std::string why;
+    auto* slot = command_slot(started_, controllers_, id, "controller", true, &why);
+    if (!slot) return CommandResult::failure(why);
     {
         std::lock_guard view_lock(view_mutex_);
-        std::erase(view_controllers_, it->second.node.get());
+        std::erase(view_controllers_, slot->node.get());
     }
-    it->second.node->kill();
+    slot->node->kill();
     events_.publish(EventKind::NodeKilled, NodeRef::controller(id),
                     "controller " + std::to_string(id) +
                         " was killed: its thread stopped and its connections were reset; its "
                         "metadata log and quorum state stay on disk");
-    it->second.node.reset();
+    slot->node.reset();
     publish_view_locked();
     return CommandResult::success("controller " + std::to_string(id) + " killed",
                                   {{"controller", id}});
@@ -506,34 +519,28 @@ CommandResult Cluster::kill_controller(std::int32_t id) {
 
 CommandResult Cluster::restart_controller(std::int32_t id) {
     std::lock_guard lock(mutex_);
-    if (!started_) return CommandResult::failure("the lab is not running");
-    auto it = controllers_.find(id);
-    if (it == controllers_.end())
-        return CommandResult::failure("there is no controller " + std::to_string(id));
-    if (it->second.node)
-        return CommandResult::failure("controller " + std::to_string(id) + " is already running");
-    if (auto error = start_controller(it->second)) {
+    std::string why;
+    auto* slot = command_slot(started_, controllers_, id, "controller", false, &why);
+    if (!slot) return CommandResult::failure(why);
+    if (auto error = start_controller(*slot)) {
         events_.publish(EventKind::NodeFailed, NodeRef::controller(id), *error);
         return CommandResult::failure(*error);
     }
     publish_view_locked();
     events_.publish(EventKind::NodeRestarted, NodeRef::controller(id),
-                    "controller " + std::to_string(id) + " restarted on " + it->second.config.host +
-                        ":" + std::to_string(it->second.config.port) +
+                    "controller " + std::to_string(id) + " restarted on " + slot->config.host +
+                        ":" + std::to_string(slot->config.port) +
                         " from its persisted quorum state and metadata log",
-                    {{"port", it->second.config.port}});
+                    {{"port", slot->config.port}});
     return CommandResult::success("controller " + std::to_string(id) + " restarted",
-                                  {{"controller", id}, {"port", it->second.config.port}});
+                                  {{"controller", id}, {"port", slot->config.port}});
 }
 
 CommandResult Cluster::resign_controller(std::int32_t id) {
     std::lock_guard lock(mutex_);
-    if (!started_) return CommandResult::failure("the lab is not running");
-    auto it = controllers_.find(id);
-    if (it == controllers_.end())
-        return CommandResult::failure("there is no controller " + std::to_string(id));
-    if (!it->second.node)
-        return CommandResult::failure("controller " + std::to_string(id) + " is down");
+    std::string why;
+    auto* slot = command_slot(started_, controllers_, id, "controller", true, &why);
+    if (!slot) return CommandResult::failure(why);
     auto snap = snapshots_.controller(id);
     if (!snap || snap->role != "leader") {
         std::string leader;
@@ -545,7 +552,7 @@ CommandResult Cluster::resign_controller(std::int32_t id) {
                                       (leader.empty() ? std::string(" (none is active right now)")
                                                       : " (controller " + leader + " is)"));
     }
-    it->second.node->resign();
+    slot->node->resign();
     return CommandResult::success("controller " + std::to_string(id) + " resigns",
                                   {{"controller", id}});
 }
