@@ -1,3 +1,5 @@
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls
 import Kraftlab
@@ -138,6 +140,7 @@ Panel {
                     Repeater {
                         model: election.votes
                         delegate: Rectangle {
+                            id: voteDot
                             required property var modelData
                             width: Math.round(track.height * 0.75)
                             height: width
@@ -148,8 +151,9 @@ Panel {
                             border.color: Theme.surfaceAlt
                             border.width: 2
                             Tip {
-                                text: "+" + modelData.atMs + " ms: controller " + modelData.voter + (modelData.granted ? " voted for " : " refused ")
-                                      + modelData.candidate + (modelData.reason !== "" ? " (" + modelData.reason + ")" : "")
+                                readonly property var vote: voteDot.modelData
+                                text: "+" + vote.atMs + " ms: controller " + vote.voter + (vote.granted ? " voted for " : " refused ")
+                                      + vote.candidate + (vote.reason !== "" ? " (" + vote.reason + ")" : "")
                             }
                         }
                     }

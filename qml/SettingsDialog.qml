@@ -7,6 +7,9 @@ import Kraftlab
 // each beside Kafka's own default, and how many brokers and controllers the next lab starts with.
 Dialog {
     id: dialog
+    // Maps from the facade (held as var: their keys are known only at run time).
+    readonly property var kafkaDefaults: Lab.kafkaDefaultTimeouts
+    readonly property var labDefaults: Lab.labDefaultTimeouts
     objectName: "settingsDialog"
     title: "Lab settings"
     modal: true
@@ -38,6 +41,7 @@ Dialog {
 
     // Kafka's default for one timeout, with the name of Kafka's setting under it.
     component KafkaDefault: Column {
+        id: kafkaDefault
         required property var field
         required property int kafkaMs
         required property int labMs
@@ -45,14 +49,15 @@ Dialog {
         spacing: 0
         Label {
             width: parent.width
-            text: "Kafka: <b>" + kafkaMs + " ms</b>" + (kafkaMs !== labMs ? "  ·  lab: " + labMs + " ms" : "")
+            text: "Kafka: <b>" + kafkaDefault.kafkaMs + " ms</b>" +
+                  (kafkaDefault.kafkaMs !== kafkaDefault.labMs ? "  ·  lab: " + kafkaDefault.labMs + " ms" : "")
             textFormat: Text.StyledText
             color: Theme.text
             elide: Text.ElideRight
         }
         Label {
             width: parent.width
-            text: field.config
+            text: kafkaDefault.field.config
             font.family: Theme.mono
             font.pixelSize: Theme.fontSmall
             color: Theme.textDim
@@ -77,12 +82,7 @@ Dialog {
         controllerCount.value = Settings.controllers
     }
 
-    footer: DialogButtonBox {
-        Button {
-            text: "Close"
-            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
-        }
-    }
+    standardButtons: Dialog.Close
 
     ColumnLayout {
         anchors.fill: parent
@@ -118,7 +118,7 @@ Dialog {
                 textFromValue: (v) => v + " ms"
                 valueFromText: (t) => parseInt(t)
             }
-            KafkaDefault { field: dialog.fields[0]; kafkaMs: Lab.kafkaDefaultTimeouts.electionTimeoutMs; labMs: Lab.labDefaultTimeouts.electionTimeoutMs }
+            KafkaDefault { field: dialog.fields[0]; kafkaMs: dialog.kafkaDefaults.electionTimeoutMs; labMs: dialog.labDefaults.electionTimeoutMs }
 
             Label { text: dialog.fields[1].name; color: Theme.text; Tip { text: dialog.fields[1].tip } }
             SpinBox {
@@ -129,7 +129,7 @@ Dialog {
                 textFromValue: (v) => v + " ms"
                 valueFromText: (t) => parseInt(t)
             }
-            KafkaDefault { field: dialog.fields[1]; kafkaMs: Lab.kafkaDefaultTimeouts.fetchTimeoutMs; labMs: Lab.labDefaultTimeouts.fetchTimeoutMs }
+            KafkaDefault { field: dialog.fields[1]; kafkaMs: dialog.kafkaDefaults.fetchTimeoutMs; labMs: dialog.labDefaults.fetchTimeoutMs }
 
             Label { text: dialog.fields[2].name; color: Theme.text; Tip { text: dialog.fields[2].tip } }
             SpinBox {
@@ -140,7 +140,7 @@ Dialog {
                 textFromValue: (v) => v + " ms"
                 valueFromText: (t) => parseInt(t)
             }
-            KafkaDefault { field: dialog.fields[2]; kafkaMs: Lab.kafkaDefaultTimeouts.heartbeatIntervalMs; labMs: Lab.labDefaultTimeouts.heartbeatIntervalMs }
+            KafkaDefault { field: dialog.fields[2]; kafkaMs: dialog.kafkaDefaults.heartbeatIntervalMs; labMs: dialog.labDefaults.heartbeatIntervalMs }
 
             Label { text: dialog.fields[3].name; color: Theme.text; Tip { text: dialog.fields[3].tip } }
             SpinBox {
@@ -151,7 +151,7 @@ Dialog {
                 textFromValue: (v) => v + " ms"
                 valueFromText: (t) => parseInt(t)
             }
-            KafkaDefault { field: dialog.fields[3]; kafkaMs: Lab.kafkaDefaultTimeouts.sessionTimeoutMs; labMs: Lab.labDefaultTimeouts.sessionTimeoutMs }
+            KafkaDefault { field: dialog.fields[3]; kafkaMs: dialog.kafkaDefaults.sessionTimeoutMs; labMs: dialog.labDefaults.sessionTimeoutMs }
         }
 
         Label {
@@ -172,8 +172,8 @@ Dialog {
                 onClicked: dialog.load(Lab.labDefaultTimeouts)
                 ToolTip.visible: hovered
                 ToolTip.delay: 500
-                ToolTip.text: "Election " + Lab.labDefaultTimeouts.electionTimeoutMs + " ms, fetch " + Lab.labDefaultTimeouts.fetchTimeoutMs
-                              + " ms, heartbeat " + Lab.labDefaultTimeouts.heartbeatIntervalMs + " ms, session " + Lab.labDefaultTimeouts.sessionTimeoutMs + " ms"
+                ToolTip.text: "Election " + dialog.labDefaults.electionTimeoutMs + " ms, fetch " + dialog.labDefaults.fetchTimeoutMs
+                              + " ms, heartbeat " + dialog.labDefaults.heartbeatIntervalMs + " ms, session " + dialog.labDefaults.sessionTimeoutMs + " ms"
             }
             Button {
                 text: "Kafka defaults"

@@ -14,6 +14,7 @@
 #include "core/mailbox.h"
 #include "core/thread_name.h"
 #include "lab/broker_connections.h"
+#include "lab/client_thread.h"
 #include "net/kafka_client.h"
 #include "protocol/errors.h"
 #include "protocol/record_batch.h"
@@ -36,7 +37,6 @@ constexpr auto kMetadataMaxAge = 10s;
 constexpr auto kMetadataMinInterval = 100ms;
 constexpr auto kNoConnectionPoll = 50ms;
 constexpr auto kStopGrace = 2s;
-constexpr auto kAnswerTimeout = 5s;
 constexpr auto kErrorEventMinGap = 200ms;
 constexpr auto kErrorEventRepeat = 1s;
 constexpr std::int32_t kFetchMaxBytes = 64 * 1024 * 1024;
@@ -510,32 +510,21 @@ std::optional<std::string> BuiltinConsumer::start() {
     if (auto error = validate(config_)) return error;
     auto state =
         std::make_unique<State>(id_, config_, std::move(*addresses), events_, snapshots_, hooks_);
-    auto started = std::make_shared<std::promise<void>>();
-    auto future = started->get_future();
     State* s = state.get();
-    asio::post(s->io, [s, started] {
+    ClientThread hooks;
+    hooks.init = [s]() -> std::optional<std::string> {
         s->init();
-        started->set_value();
-    });
-    s->thread = std::thread([s, this] {
-        core::name_this_thread("consumer-" + std::to_string(id_));
-        tid_ = gettid();
-        // Nothing here is meant to throw (errors are values); if something does anyway (an
-        // allocation), the consumer ends with an event instead of taking the process with it.
-        try {
-            s->io.run();
-        } catch (const std::exception& e) {
-            events_.publish(
-                EventKind::ConsumerError, NodeRef::consumer(id_),
-                "consumer " + std::to_string(id_) + " stopped on an internal error: " + e.what());
-        }
-        s->conns.reset();
-        tid_ = 0;
-    });
-    if (future.wait_for(kAnswerTimeout) != std::future_status::ready) {
-        s->io.stop();
-        s->thread.join();
-        return "consumer " + std::to_string(id_) + " did not start within 5 s";
+        return std::nullopt;
+    };
+    hooks.crashed = [this](const std::string& what) {
+        events_.publish(
+            EventKind::ConsumerError, NodeRef::consumer(id_),
+            "consumer " + std::to_string(id_) + " stopped on an internal error: " + what);
+    };
+    hooks.finish = [s] { s->conns.reset(); };
+    if (auto error = start_client_thread(s->thread, s->io, "consumer-" + std::to_string(id_), tid_,
+                                         std::move(hooks))) {
+        return error;
     }
     state_ = std::move(state);
     running_ = true;
@@ -546,13 +535,8 @@ void BuiltinConsumer::stop() {
     std::lock_guard lock(lifecycle_mutex_);
     if (!state_) return;
     State* s = state_.get();
-    s->mailbox->post([s] { s->begin_stop(); });
-    auto joined = std::async(std::launch::async, [s] { s->thread.join(); });
-    if (joined.wait_for(kStopGrace + 5s) != std::future_status::ready) {
-        s->io.stop();
-        joined.wait();
-    }
-    s->mailbox->close();
+    stop_client_thread(
+        s->thread, s->io, *s->mailbox, [s] { s->begin_stop(); }, kStopGrace);
     state_.reset();
     running_ = false;
 }

@@ -16,6 +16,7 @@
 #include "core/mailbox.h"
 #include "core/thread_name.h"
 #include "lab/broker_connections.h"
+#include "lab/client_thread.h"
 #include "net/kafka_client.h"
 #include "protocol/errors.h"
 #include "protocol/records.h"
@@ -38,7 +39,7 @@ constexpr auto kWaitingPoll = 20ms;    // while batches wait for a leader or a c
 constexpr auto kMetadataMaxAge = 10s;  // refresh even when nothing goes wrong
 constexpr auto kMetadataMinInterval = 100ms;
 constexpr auto kStopGrace = 1s;            // for requests in flight when the producer stops
-constexpr auto kAnswerTimeout = 5s;        // start() and update() wait this long for the thread
+constexpr auto kAnswerTimeout = 5s;        // update() waits this long for the thread
 constexpr auto kErrorEventMinGap = 200ms;  // distinct error events at most 5 a second
 constexpr auto kErrorEventRepeat = 1s;     // the same error again at most once a second
 constexpr double kMaxBurstSeconds = 0.05;  // credit a late wake-up may catch up, at most
@@ -1010,35 +1011,21 @@ std::optional<std::string> BuiltinProducer::start() {
 
     auto state = std::make_unique<State>(id_, std::move(config), std::move(*addresses), events_,
                                          snapshots_, hooks_);
-    auto answer = std::make_shared<std::promise<std::optional<std::string>>>();
-    auto future = answer->get_future();
     State* s = state.get();
-    // Posted before the thread starts, so that run() has work from the first moment.
-    asio::post(s->io, [s, answer] { answer->set_value(s->init()); });
-    s->thread = std::thread([s, this] {
-        core::name_this_thread("producer-" + std::to_string(id_));
-        tid_ = gettid();
-        // Nothing here is meant to throw (errors are values); if something does anyway (an
-        // allocation), the producer ends with an event instead of taking the process with it.
-        try {
-            s->io.run();
-        } catch (const std::exception& e) {
-            events_.publish(
-                EventKind::ProducerError, NodeRef::producer(id_),
-                "producer " + std::to_string(id_) + " stopped on an internal error: " + e.what());
-        }
-        // What was built on this thread is destroyed on it (a script engine must be).
+    ClientThread hooks;
+    hooks.init = [s] { return s->init(); };
+    hooks.crashed = [this](const std::string& what) {
+        events_.publish(
+            EventKind::ProducerError, NodeRef::producer(id_),
+            "producer " + std::to_string(id_) + " stopped on an internal error: " + what);
+    };
+    // What was built on this thread is destroyed on it (a script engine must be).
+    hooks.finish = [s] {
         s->partitioner.reset();
         s->conns.reset();
-        tid_ = 0;
-    });
-    if (future.wait_for(kAnswerTimeout) != std::future_status::ready) {
-        s->io.stop();
-        s->thread.join();
-        return "producer " + std::to_string(id_) + " did not start within 5 s";
-    }
-    if (auto error = future.get()) {
-        s->thread.join();  // nothing was spawned: run() returns by itself
+    };
+    if (auto error = start_client_thread(s->thread, s->io, "producer-" + std::to_string(id_), tid_,
+                                         std::move(hooks))) {
         return error;
     }
     state_ = std::move(state);
@@ -1068,15 +1055,10 @@ void BuiltinProducer::stop() {
     std::lock_guard lock(lifecycle_mutex_);
     if (!state_) return;
     State* s = state_.get();
-    s->mailbox->post([s] { s->begin_stop(); });
     // The thread ends when its coroutines do (at most the stop grace plus a connect timeout).
     // A thread stuck in a partitioner would be a bug: after a grace period it is stopped hard.
-    auto joined = std::async(std::launch::async, [s] { s->thread.join(); });
-    if (joined.wait_for(kStopGrace + 5s) != std::future_status::ready) {
-        s->io.stop();
-        joined.wait();
-    }
-    s->mailbox->close();
+    stop_client_thread(
+        s->thread, s->io, *s->mailbox, [s] { s->begin_stop(); }, kStopGrace);
     state_.reset();
     running_ = false;
 }
