@@ -88,6 +88,18 @@ std::string_view event_kind_name(EventKind kind) {
             return "metadata_truncated";
         case EventKind::SettingsChanged:
             return "settings_changed";
+        case EventKind::IsrShrunk:
+            return "isr_shrunk";
+        case EventKind::IsrExpanded:
+            return "isr_expanded";
+        case EventKind::ReplicaTruncated:
+            return "replica_truncated";
+        case EventKind::UncleanElection:
+            return "unclean_election";
+        case EventKind::RecordsLost:
+            return "records_lost";
+        case EventKind::AuditFinished:
+            return "audit_finished";
     }
     return "unknown";
 }

@@ -16,10 +16,31 @@
 namespace kraftlab::core {
 
 struct PartitionSnapshot {
+    // A follower as its leader sees it (leader replicas only).
+    struct Follower {
+        std::int32_t id = 0;
+        std::int64_t log_end_offset = -1;  // -1: not fetched yet in this leader epoch
+        bool in_isr = false;
+        std::int64_t caught_up_age_ms = -1;  // since it last reached the leader's LEO
+        std::int64_t fetch_age_ms = -1;      // since its last fetch; -1 never
+        std::uint64_t fetches_total = 0;     // fetches served to it by this leader
+    };
     std::string topic;
     std::int32_t partition = 0;
     bool is_leader = false;
     std::int32_t leader_epoch = 0;
+    // Replication: this replica's view (leader: what it tracks; follower: what it fetches).
+    std::int32_t leader = -1;  // as this broker's metadata says
+    std::vector<std::int32_t> replicas;
+    std::vector<std::int32_t> isr;
+    std::int32_t partition_epoch = 0;
+    std::int8_t leader_recovery_state = 0;  // 1: recovering after an unclean election
+    std::int64_t flushed_offset = 0;        // below this, on disk (fsynced)
+    std::vector<Follower> followers;        // leader only
+    bool isr_change_pending = false;        // leader only: an AlterPartition in flight
+    std::string isr_change_reason;          // the last ISR change this leader asked for
+    std::uint64_t fetches_to_leader_total = 0;  // follower only: fetches sent to its leader
+    std::string follower_error;                 // follower only: why it cannot fetch, if so
     std::int64_t log_start_offset = 0;
     std::int64_t log_end_offset = 0;
     std::int64_t high_watermark = 0;
@@ -57,6 +78,9 @@ struct BrokerSnapshot {
         0;  // Unix ms of the last heartbeat the controller answered
     std::int32_t heartbeat_interval_ms = 0;
     std::int32_t session_timeout_ms = 0;
+    // log.flush.interval.ms: how often the broker fsyncs its logs (what survives a power loss).
+    std::int64_t flush_interval_ms = 0;
+    std::int64_t replica_lag_time_max_ms = 0;
 };
 
 // A controller of the KRaft quorum.
@@ -97,7 +121,11 @@ struct ProducerSnapshot {
     std::string topic;
     bool running = true;
     double target_records_per_second = 0;
-    std::int16_t acks = -1;
+    std::int16_t acks = -1;  // 0, 1, -1 (all); N >= 2 is the lab's acks=N (not Kafka)
+    // "leader": each produce goes to the partition leader (as real clients do); "any broker": to
+    // the next broker in turn, which forwards to the leader and relays the answer (the lab's
+    // rendering of the seed's message flow).
+    std::string route = "leader";
     std::string partitioner;  // "round-robin", "key-hash", "custom"
     std::string key_pattern;  // "none", "sequence", "random", "fixed"
     std::int32_t value_bytes = 0;
