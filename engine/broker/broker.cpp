@@ -98,10 +98,12 @@ std::optional<std::string> Broker::start() {
 
     snapshot_timer_ = std::make_unique<asio::steady_timer>(*io_);
     lifecycle_timer_ = std::make_unique<asio::steady_timer>(*io_);
+    isr_timer_ = std::make_unique<asio::steady_timer>(*io_);
     server_->start();
     metadata_fetcher_->start();
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
     asio::co_spawn(*io_, lifecycle_loop(), asio::detached);
+    asio::co_spawn(*io_, isr_loop(), asio::detached);
     running_ = true;
     thread_ = std::thread([this] {
         core::name_this_thread("broker-" + std::to_string(config_.node_id));
@@ -153,10 +155,15 @@ void Broker::stop(bool orderly) {
             t->cancel();
         for (auto* t : metadata_waiters_)
             t->cancel();
+        for (auto* t : replicated_waiters_)
+            t->cancel();
+        isr_timer_->cancel();
         snapshot_timer_->cancel();
         lifecycle_timer_->cancel();
         metadata_fetcher_->stop();
         controller_client_->close();
+        for (auto& [id, c] : forward_clients_)
+            if (c) c->close("the broker is stopping");
     });
     // Every coroutine sees stopping_ and ends; run() then returns. A coroutine stuck in a
     // syscall would be a bug: the grace period turns it into a forced stop instead of a hang.
@@ -170,6 +177,7 @@ void Broker::stop(bool orderly) {
     controller_client_.reset();
     snapshot_timer_.reset();
     lifecycle_timer_.reset();
+    isr_timer_.reset();
     server_.reset();
     io_.reset();  // destroys any coroutine frame still pending
     snapshots_.mark_down(config_.node_id);
@@ -201,6 +209,7 @@ void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
     metadata_offset_ = image_->offset();
     metadata_ready_ = true;
     logs_->reconcile(*image_);
+    reconcile_replicas();
     for (auto* t : metadata_waiters_)
         t->cancel();
     // A partition this broker now leads may have fetches parked on it.
@@ -210,6 +219,11 @@ void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
 
 void Broker::notify_appended() {
     for (auto* t : data_waiters_)
+        t->cancel();
+}
+
+void Broker::notify_replicated() {
+    for (auto* t : replicated_waiters_)
         t->cancel();
 }
 
@@ -293,6 +307,8 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
             co_return co_await handle_create_topics(header, body);
         case ApiKey::DeleteTopics:
             co_return co_await handle_delete_topics(header, body);
+        case ApiKey::OffsetForLeaderEpoch:
+            co_return co_await handle_offset_for_leader_epoch(header, body);
         default:
             co_return Reply::respond(unsupported_version_body());
     }
@@ -485,6 +501,7 @@ void Broker::publish_snapshot() {
     s->requests_total = server_->requests_total();
     s->produce_requests_total = produce_requests_total_;
     s->fetch_requests_total = fetch_requests_total_;
+    s->produce_forwarded_total = produce_forwarded_total_;
     s->bytes_received_total = server_->bytes_received_total();
     s->bytes_sent_total = server_->bytes_sent_total();
     s->broker_epoch = broker_epoch_;
@@ -493,6 +510,7 @@ void Broker::publish_snapshot() {
     s->last_heartbeat_ack_ms = last_heartbeat_ack_ms_;
     s->heartbeat_interval_ms = config_.heartbeat_interval_ms;
     s->session_timeout_ms = config_.session_timeout_ms;
+    s->replica_lag_time_max_ms = config_.replica_lag_time_max_ms;
     logs_->for_each([&](HostedPartition& p) {
         if (!p.log) return;
         core::PartitionSnapshot ps;
@@ -501,10 +519,36 @@ void Broker::publish_snapshot() {
         if (const auto* info = image_->partition(p.topic, p.partition)) {
             ps.is_leader = info->leader == config_.node_id;
             ps.leader_epoch = info->leader_epoch;
+            ps.leader = info->leader;
+            ps.replicas = info->replicas;
+            ps.isr = info->isr;
+            ps.partition_epoch = info->partition_epoch;
+            ps.leader_recovery_state = info->leader_recovery_state;
         }
         ps.log_start_offset = p.log->log_start_offset();
         ps.log_end_offset = p.log->log_end_offset();
-        ps.high_watermark = ps.log_end_offset;  // one replica: everything written is committed
+        ps.flushed_offset = p.log->flushed_offset();
+        ps.high_watermark = p.replica ? p.replica->high_watermark() : ps.log_end_offset;
+        if (p.replica && p.replica->role() == replication::Role::Leader) {
+            const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 .count();
+            for (const auto& f : p.replica->followers()) {
+                core::PartitionSnapshot::Follower out;
+                out.id = f.id;
+                out.log_end_offset = f.log_end_offset;
+                out.in_isr = f.in_isr;
+                out.caught_up_age_ms = f.last_caught_up_ms > 0 ? now - f.last_caught_up_ms : -1;
+                out.fetch_age_ms = f.last_fetch_ms >= 0 ? now - f.last_fetch_ms : -1;
+                auto served = p.fetches_served.find(f.id);
+                out.fetches_total = served == p.fetches_served.end() ? 0 : served->second;
+                ps.followers.push_back(out);
+            }
+            ps.isr_change_pending = p.replica->isr_change_pending();
+        }
+        ps.isr_change_reason = p.last_isr_change_reason;
+        ps.fetches_to_leader_total = p.fetches_to_leader_total;
+        ps.follower_error = p.follower_error;
         ps.size_bytes = p.log->size_bytes();
         ps.segments = p.log->segment_count();
         ps.records_in_total = p.records_in_total;

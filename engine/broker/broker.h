@@ -33,8 +33,11 @@
 #include "metadata/replication_control.h"
 #include "net/asio.h"
 #include "net/controller_client.h"
+#include "net/kafka_client.h"
 #include "net/kafka_server.h"
+#include "protocol/fetch.h"
 #include "protocol/header.h"
+#include "protocol/produce.h"
 #include "raft/driver.h"
 
 namespace kraftlab::broker {
@@ -101,6 +104,8 @@ class Broker {
                                                protocol::Reader& body);
     net::awaitable<Reply> handle_delete_topics(const protocol::RequestHeader& h,
                                                protocol::Reader& body);
+    net::awaitable<Reply> handle_offset_for_leader_epoch(const protocol::RequestHeader& h,
+                                                         protocol::Reader& body);
     // The ApiVersions v0-format body with error UNSUPPORTED_VERSION, the answer to any API key or
     // version this broker does not speak.
     protocol::Bytes unsupported_version_body() const;
@@ -117,8 +122,54 @@ class Broker {
     protocol::ErrorCode led_partition(const std::string& topic, std::int32_t partition,
                                       const metadata::PartitionInfo** info,
                                       HostedPartition** hosted);
-    // Wakes fetches waiting for data (called after every append).
+    // Sends a produce on to the partitions' leader and returns its answer (nullopt if it could
+    // not be reached); acks=0 gets an empty answer. Used for the lab's "via any broker" route.
+    net::awaitable<std::optional<protocol::ProduceResponse>> forward_produce(
+        std::int32_t leader, const protocol::ProduceRequest& request, std::int16_t version);
+    // Wakes follower fetches waiting for data (called after every leader append).
     void notify_appended();
+    // Wakes what waits on replication progress: consumer fetches (the high watermark moved) and
+    // produces waiting for their acks (a follower's log end offset moved).
+    void notify_replicated();
+
+    // --- replication (broker/replica_manager.cpp) ---------------------------------------------
+    // After each metadata change: every hosted partition becomes leader or follower as the image
+    // says; fetchers start for leaders that have followers here.
+    void reconcile_replicas();
+    // Creates the replica state of a newly opened log (leader epochs from the checkpoint, or
+    // rebuilt from the log's batches).
+    void attach_replica(HostedPartition& p);
+    // Writes the leader-epoch checkpoint when the replica's cache changed.
+    void persist_epochs(HostedPartition& p);
+    // One per leader broker this broker follows partitions of: truncates by leader epoch
+    // (OffsetsForLeaderEpoch), then fetches (Fetch with replica id) and appends.
+    net::awaitable<void> replica_fetcher(std::int32_t leader_id);
+    // A partition a fetcher serves, as of when it looked: a changed generation means the
+    // leadership moved meanwhile and the answer is dropped.
+    struct FollowedPartition {
+        std::string topic;
+        std::int32_t partition = 0;
+        std::uint64_t generation = 0;
+    };
+    enum class FetchStep { Idle, Done, Backoff, Failed };
+    HostedPartition* followed(const FollowedPartition& k, std::int32_t leader_id);
+    net::awaitable<std::shared_ptr<net::KafkaClient>> connect_to_leader(
+        std::int32_t leader_id, std::vector<FollowedPartition> parts);
+    // One OffsetsForLeaderEpoch round for the partitions that must truncate (Idle if none).
+    net::awaitable<FetchStep> truncate_by_epoch(net::KafkaClient& client, std::int32_t leader_id,
+                                                std::vector<FollowedPartition> parts);
+    // One Fetch for the partitions ready to fetch (Idle if none).
+    net::awaitable<FetchStep> fetch_from_leader(net::KafkaClient& client, std::int32_t leader_id,
+                                                std::vector<FollowedPartition> parts);
+    // Appends what a replica fetch brought for one partition; false on an error to back off.
+    bool apply_replica_fetch(HostedPartition& p, std::int32_t leader_id,
+                             const protocol::FetchResponse::PartitionData& part);
+    // Every replica.lag.time.max.ms / 2 (and when a follower catches up): ISR changes of the
+    // partitions this broker leads go to the active controller (AlterPartition).
+    net::awaitable<void> isr_loop();
+    void check_isr(HostedPartition& p);
+    net::awaitable<void> send_isr_change(std::string topic, std::int32_t partition,
+                                         protocol::Uuid topic_id, replication::IsrChange change);
 
     // Forwarded to the active controller (CreateTopics / DeleteTopics over TCP); every topic
     // failed with REQUEST_TIMED_OUT when no controller answers within controller_timeout_ms.
@@ -148,7 +199,12 @@ class Broker {
     bool metadata_ready_ = false;  // the first full replay has arrived
     std::unique_ptr<LogManager> logs_;
     // Timers of coroutines waiting for data or metadata; cancelled to wake them.
-    std::list<net::asio::steady_timer*> data_waiters_;
+    std::list<net::asio::steady_timer*> data_waiters_;        // follower fetches
+    std::list<net::asio::steady_timer*> replicated_waiters_;  // consumer fetches, acks waits
+    std::set<std::int32_t> fetchers_;  // leader ids with a replica_fetcher running
+    std::map<std::int32_t, std::shared_ptr<net::KafkaClient>> forward_clients_;
+    std::uint64_t produce_forwarded_total_ = 0;
+    std::unique_ptr<net::asio::steady_timer> isr_timer_;
     std::list<net::asio::steady_timer*> metadata_waiters_;
     std::unique_ptr<net::asio::steady_timer> snapshot_timer_;
     std::unique_ptr<net::asio::steady_timer> lifecycle_timer_;

@@ -40,6 +40,15 @@ struct BrokerConfig {
     // heartbeat ring in the UI.
     std::int32_t session_timeout_ms = 3000;
 
+    // replica.lag.time.max.ms (Kafka: 30000): a follower not caught up for this long leaves the
+    // ISR. The lab's is shorter so that a class sees it happen.
+    std::int64_t replica_lag_time_max_ms = 3000;
+    // replica.fetch.wait.max.ms (Kafka: 500) and replica.fetch.max.bytes (Kafka: 1 MiB): a
+    // follower's fetch waits this long at the leader for new data, and asks for at most this
+    // much per partition.
+    std::int32_t replica_fetch_wait_max_ms = 500;
+    std::int32_t replica_fetch_max_bytes = 1024 * 1024;
+
     storage::LogConfig log;
 };
 

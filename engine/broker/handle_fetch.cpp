@@ -1,8 +1,11 @@
-// Fetch: whole stored batches from the partitions this broker leads, below the high watermark.
-// Long polling: when fewer than min_bytes are available, the request waits (up to max_wait_ms)
-// and is re-evaluated after every append. Per-partition and total byte limits hold, except that
-// the first batch of the response is returned whole even if larger (KIP-74), so consumers always
-// make progress.
+// Fetch: whole stored batches from the partitions this broker leads. A consumer (replica id -1)
+// reads below the high watermark; a follower (replica id = its broker id) reads up to the log
+// end, and its fetch offset tells the leader its log end offset, which moves the high watermark
+// and the ISR (broker/replica_manager.cpp). Long polling: when fewer than min_bytes are
+// available, the request waits (up to max_wait_ms) and is re-evaluated after every append
+// (followers) or every replication step (consumers). Per-partition and total byte limits hold,
+// except that the first batch of the response is returned whole even if larger (KIP-74), so
+// consumers always make progress.
 //
 // Versions 4-10 are served; fetch sessions (v7+) are declined (see below).
 #include <chrono>
@@ -29,6 +32,7 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
     const std::size_t max_bytes =
         request.max_bytes > 0 ? static_cast<std::size_t>(request.max_bytes) : 0;
+    const bool from_follower = request.replica_id >= 0;
     net::asio::steady_timer timer(*io_);
 
     protocol::FetchResponse response;
@@ -42,6 +46,33 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
         protocol::Writer w(out);
         response.encode(w, h.api_version);
         co_return Reply::respond(std::move(out));
+    }
+    if (from_follower) {
+        // The fetch offset is the follower's log end offset: the leader's replication state
+        // learns it once, when the request arrives (not at each re-evaluation while it waits).
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+        bool progressed = false;
+        for (const auto& topic : request.topics) {
+            for (const auto& part : topic.partitions) {
+                HostedPartition* hosted = nullptr;
+                if (led_partition(topic.topic, part.partition, nullptr, &hosted) !=
+                        ErrorCode::NONE ||
+                    !hosted->replica || part.fetch_offset > hosted->log->log_end_offset()) {
+                    continue;
+                }
+                bool hw_moved = false;
+                if (hosted->replica->on_follower_fetch(request.replica_id, part.fetch_offset, now,
+                                                       &hw_moved) == ErrorCode::NONE) {
+                    ++hosted->fetches_served[request.replica_id];
+                    progressed = true;
+                    check_isr(*hosted);  // a follower that caught up rejoins the ISR
+                }
+            }
+        }
+        // Produces waiting for acks and consumers waiting for the high watermark re-check.
+        if (progressed) notify_replicated();
     }
     for (;;) {
         response.responses.clear();
@@ -65,9 +96,21 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
                                 ? ErrorCode::FENCED_LEADER_EPOCH
                                 : ErrorCode::UNKNOWN_LEADER_EPOCH;
                 }
+                if (error == ErrorCode::NONE && from_follower &&
+                    (!hosted->replica || !info->has_replica(request.replica_id))) {
+                    error = ErrorCode::NOT_LEADER_OR_FOLLOWER;  // not a replica of this partition
+                }
+                if (error == ErrorCode::NONE && part.fetch_offset > hosted->log->log_end_offset()) {
+                    error = ErrorCode::OFFSET_OUT_OF_RANGE;
+                }
                 if (error == ErrorCode::NONE) {
                     const auto& log = *hosted->log;
-                    const std::int64_t high_watermark = log.log_end_offset();
+                    const std::int64_t high_watermark =
+                        hosted->replica ? hosted->replica->high_watermark() : log.log_end_offset();
+                    // A follower copies everything the leader has; a consumer sees only what
+                    // the ISR holds.
+                    const std::int64_t readable =
+                        from_follower ? log.log_end_offset() : high_watermark;
                     out.high_watermark = high_watermark;
                     out.last_stable_offset = high_watermark;  // no transactions
                     out.log_start_offset = log.log_start_offset();
@@ -76,8 +119,8 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
                     const std::size_t limit = std::min<std::size_t>(
                         static_cast<std::size_t>(std::max(part.partition_max_bytes, 0)), budget);
                     if (limit > 0 || total_bytes == 0) {
-                        auto read = log.read(part.fetch_offset, std::max<std::size_t>(limit, 1),
-                                             high_watermark);
+                        auto read =
+                            log.read(part.fetch_offset, std::max<std::size_t>(limit, 1), readable);
                         if (!read.ok()) {
                             error = read.error;
                         } else if (total_bytes > 0 && read.data.size() > budget) {
@@ -102,16 +145,17 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
             break;
         }
         timer.expires_at(deadline);
-        data_waiters_.push_back(&timer);
+        auto& waiters = from_follower ? data_waiters_ : replicated_waiters_;
+        waiters.push_back(&timer);
         net::error_code ec;
         co_await timer.async_wait(net::asio::redirect_error(net::asio::use_awaitable, ec));
-        data_waiters_.remove(&timer);
+        waiters.remove(&timer);
         if (stopping_) co_return Reply::silent();
     }
 
     for (auto& topic : response.responses) {
         for (auto& part : topic.partitions) {
-            if (part.records && !part.records->empty()) {
+            if (part.records && !part.records->empty() && !from_follower) {
                 if (auto* hosted = logs_->find(topic.topic, part.partition_index)) {
                     hosted->bytes_out_total += part.records->size();
                 }

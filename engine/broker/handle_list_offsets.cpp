@@ -29,7 +29,9 @@ net::awaitable<Broker::Reply> Broker::handle_list_offsets(const protocol::Reques
             if (error == ErrorCode::NONE) {
                 const auto& log = *hosted->log;
                 if (part.timestamp == ListOffsetsRequest::kLatestTimestamp) {
-                    out.offset = log.log_end_offset();
+                    // What a consumer can read: the high watermark, not the log end.
+                    out.offset =
+                        hosted->replica ? hosted->replica->high_watermark() : log.log_end_offset();
                 } else if (part.timestamp == ListOffsetsRequest::kEarliestTimestamp) {
                     out.offset = log.log_start_offset();
                 } else if (part.timestamp < 0) {

@@ -1,9 +1,14 @@
 // Produce: validate every batch (size, magic, CRC-32C, offsets), append it to the partition's
-// log as leader, answer with the base offset. acks=0 gets no answer at all; when such a request
-// fails, the connection is closed instead, which is how Kafka tells an acks=0 producer.
-//
-// With one replica per partition (no replication yet) "written to the leader's log" is also
-// "written to every in-sync replica", so acks=1 and acks=all answer at the same moment.
+// log as leader, answer with the base offset when the acks policy is met. acks=0 gets no answer
+// at all; when such a request fails, the connection is closed instead, which is how Kafka tells
+// an acks=0 producer. acks=1 is answered after the leader's append; acks=all once the high
+// watermark passes the records (every ISR member has them), and only if the ISR has at least
+// min.insync.replicas members (NOT_ENOUGH_REPLICAS before the append,
+// NOT_ENOUGH_REPLICAS_AFTER_APPEND after it); REQUEST_TIMED_OUT after the request's timeout.
+// acks=N (N >= 2) is the lab's extension, accepted only from the lab's own producers (client id
+// "kraftlab-producer-..."): answered once N replicas hold the records.
+#include <chrono>
+
 #include "broker/broker.h"
 #include "metadata/topic_config.h"
 #include "protocol/produce.h"
@@ -63,10 +68,30 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
     if (!request.decode(body, h.api_version)) co_return Reply::close("malformed Produce request");
     ++produce_requests_total_;
 
-    const bool valid_acks = request.acks == 0 || request.acks == 1 || request.acks == -1;
+    const bool lab_producer = h.client_id && h.client_id->rfind("kraftlab-producer-", 0) == 0;
+    const bool valid_acks = request.acks == 0 || request.acks == 1 || request.acks == -1 ||
+                            (lab_producer && request.acks >= 2);
     protocol::ProduceResponse response;
     std::string first_error;
     bool appended = false;
+    // Partitions appended that wait for replication (acks=all, acks=N): where their answer goes
+    // and the offset the replicas must reach.
+    struct Waiting {
+        std::size_t topic_index;
+        std::size_t partition_index;
+        std::int64_t required_offset;
+    };
+    std::vector<Waiting> waiting;
+    // "Via any broker" (the lab's producers only, client id "...via-any-broker"): a partition led
+    // elsewhere is forwarded to its leader and the leader's answer relayed (the seed's flow).
+    const bool forwarding =
+        lab_producer && h.client_id->find("via-any-broker") != std::string::npos;
+    struct Forward {
+        std::size_t topic_index;
+        std::size_t partition_index;
+        std::int32_t leader;
+    };
+    std::vector<Forward> forwards;
 
     for (auto& topic : request.topic_data) {
         auto& topic_out = response.responses.emplace_back();
@@ -80,7 +105,18 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             HostedPartition* hosted = nullptr;
             ErrorCode error = valid_acks ? led_partition(topic.name, part.index, &pinfo, &hosted)
                                          : ErrorCode::INVALID_REQUIRED_ACKS;
+            if (error == ErrorCode::NOT_LEADER_OR_FOLLOWER && forwarding && pinfo &&
+                pinfo->leader >= 0 && part.records) {
+                forwards.push_back({response.responses.size() - 1,
+                                    topic_out.partition_responses.size() - 1, pinfo->leader});
+                continue;
+            }
             if (error == ErrorCode::NONE && !part.records) error = ErrorCode::CORRUPT_MESSAGE;
+            if (error == ErrorCode::NONE) {
+                error = hosted->replica ? hosted->replica->check_produce(request.acks,
+                                                                         config.min_insync_replicas)
+                                        : ErrorCode::NOT_LEADER_OR_FOLLOWER;
+            }
             std::uint64_t records = 0;
             if (error == ErrorCode::NONE) {
                 error = validate_payload(
@@ -98,6 +134,14 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
                     hosted->bytes_in_total += part.records->size();
                     hosted->recent_keys.appended(*part.records);  // stamped in place by append
                     appended = true;
+                    if (hosted->replica->on_leader_append(hosted->log->log_end_offset())) {
+                        notify_replicated();  // the ISR is the leader alone
+                    }
+                    if (request.acks == -1 || request.acks >= 2) {
+                        waiting.push_back({response.responses.size() - 1,
+                                           topic_out.partition_responses.size() - 1,
+                                           result.last_offset + 1});
+                    }
                 } else {
                     error = result.error;
                     if (first_error.empty()) first_error = result.message;
@@ -112,6 +156,85 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
         }
     }
     if (appended) notify_appended();
+
+    // Forwarded partitions, one request per leader; their answers are relayed as they come.
+    std::map<std::int32_t, protocol::ProduceRequest> by_leader;
+    for (const auto& f : forwards) {
+        auto& req = by_leader[f.leader];
+        req.acks = request.acks;
+        req.timeout_ms = request.timeout_ms;
+        const auto& src_topic = request.topic_data[f.topic_index];
+        auto it = std::find_if(req.topic_data.begin(), req.topic_data.end(),
+                               [&](const auto& t) { return t.name == src_topic.name; });
+        if (it == req.topic_data.end()) {
+            req.topic_data.push_back({src_topic.name, {}});
+            it = std::prev(req.topic_data.end());
+        }
+        it->partition_data.push_back(src_topic.partition_data[f.partition_index]);
+    }
+    for (auto& [leader, req] : by_leader) {
+        auto answer = co_await forward_produce(leader, req, h.api_version);
+        for (const auto& f : forwards) {
+            if (f.leader != leader) continue;
+            auto& topic_out = response.responses[f.topic_index];
+            auto& out = topic_out.partition_responses[f.partition_index];
+            out.error_code = to_wire(ErrorCode::NOT_LEADER_OR_FOLLOWER);
+            if (!answer) {
+                if (first_error.empty())
+                    first_error = "forwarding to broker " + std::to_string(leader) + " failed";
+                continue;
+            }
+            for (const auto& t : answer->responses) {
+                if (t.name != topic_out.name) continue;
+                for (const auto& pr : t.partition_responses) {
+                    if (pr.index == out.index) out = pr;
+                }
+            }
+        }
+    }
+    if (stopping_) co_return Reply::silent();
+
+    // Wait for the replicas (Kafka's DelayedProduce), re-checked at every replication step.
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(std::clamp(request.timeout_ms, 0, 300'000));
+    net::asio::steady_timer timer(*io_);
+    while (!waiting.empty() && !stopping_) {
+        std::erase_if(waiting, [&](const Waiting& w) {
+            auto& topic_out = response.responses[w.topic_index];
+            auto& out = topic_out.partition_responses[w.partition_index];
+            auto* hosted = logs_->find(topic_out.name, out.index);
+            replication::AckState state{true, ErrorCode::NOT_LEADER_OR_FOLLOWER};
+            if (hosted && hosted->replica) {
+                const auto config = metadata::EffectiveTopicConfig::of(*image_, topic_out.name);
+                state = hosted->replica->ack_state(w.required_offset, request.acks,
+                                                   config.min_insync_replicas);
+            }
+            if (!state.done) return false;
+            if (state.error != ErrorCode::NONE) {
+                out.error_code = to_wire(state.error);
+                if (first_error.empty()) {
+                    first_error = topic_out.name + "-" + std::to_string(out.index) + ": " +
+                                  std::string(protocol::error_name(state.error));
+                }
+            }
+            return true;
+        });
+        if (waiting.empty()) break;
+        if (std::chrono::steady_clock::now() >= deadline) {
+            for (const auto& w : waiting) {
+                auto& out =
+                    response.responses[w.topic_index].partition_responses[w.partition_index];
+                out.error_code = to_wire(ErrorCode::REQUEST_TIMED_OUT);
+            }
+            break;
+        }
+        timer.expires_at(deadline);
+        replicated_waiters_.push_back(&timer);
+        net::error_code ec;
+        co_await timer.async_wait(net::asio::redirect_error(net::asio::use_awaitable, ec));
+        replicated_waiters_.remove(&timer);
+    }
+    if (stopping_) co_return Reply::silent();
 
     if (request.acks == 0) {
         if (!first_error.empty())

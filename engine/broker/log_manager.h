@@ -18,6 +18,7 @@
 #include "broker/recent_keys.h"
 #include "core/events.h"
 #include "metadata/image.h"
+#include "replication/replica.h"
 #include "storage/partition_log.h"
 
 namespace kraftlab::broker {
@@ -27,6 +28,21 @@ struct HostedPartition {
     std::int32_t partition = 0;
     protocol::Uuid topic_id;
     std::unique_ptr<storage::PartitionLog> log;
+    // The replica's replication state (leader or follower), created by the broker once the log
+    // is open; its leader epochs persist in <dir>/leader-epoch-checkpoint.
+    std::unique_ptr<replication::PartitionReplica> replica;
+
+    // Follower side: which broker it fetches from, and whether it must first cut a divergent
+    // tail by leader epoch. The generation changes with every leader change, so that an answer
+    // to a fetch sent before the change is dropped rather than appended.
+    std::int32_t fetching_from = -1;
+    bool needs_truncation = false;
+    std::uint64_t generation = 0;
+    std::uint64_t fetches_to_leader_total = 0;
+    std::string follower_error;
+    // Leader side: fetches served to each follower, for the UI's animation.
+    std::map<std::int32_t, std::uint64_t> fetches_served;
+    std::string last_isr_change_reason;
 
     // Counters since the broker started, for snapshots and throughput.
     std::uint64_t records_in_total = 0;

@@ -67,6 +67,7 @@ struct BrokerSnapshot {
     std::uint64_t requests_total = 0;
     std::uint64_t produce_requests_total = 0;
     std::uint64_t fetch_requests_total = 0;
+    std::uint64_t produce_forwarded_total = 0;  // sent on to a leader ("via any broker")
     std::uint64_t bytes_received_total = 0;  // request bytes off the wire
     std::uint64_t bytes_sent_total = 0;
     std::vector<PartitionSnapshot> partitions;

@@ -738,6 +738,8 @@ nlohmann::json Cluster::status() const {
     auto image = metadata();
     nlohmann::json brokers = nlohmann::json::array();
     std::map<std::pair<std::string, std::int32_t>, const core::PartitionSnapshot*> logs;
+    // Every replica's log of each partition (running brokers), for replication views.
+    std::map<std::pair<std::string, std::int32_t>, nlohmann::json> replica_logs;
     auto snaps = snapshots_.brokers();
     {
         std::lock_guard lock(mutex_);
@@ -754,6 +756,12 @@ nlohmann::json Cluster::status() const {
         if (!s->up) continue;
         for (const auto& p : s->partitions) {
             if (p.is_leader) logs[{p.topic, p.partition}] = &p;
+            replica_logs[{p.topic, p.partition}].push_back({{"broker", s->id},
+                                                            {"log_end_offset", p.log_end_offset},
+                                                            {"high_watermark", p.high_watermark},
+                                                            {"flushed_offset", p.flushed_offset},
+                                                            {"leader_epoch", p.leader_epoch},
+                                                            {"leader", p.is_leader}});
         }
     }
     nlohmann::json controllers = nlohmann::json::array();
@@ -793,7 +801,11 @@ nlohmann::json Cluster::status() const {
             if (auto it = logs.find({name, p.partition}); it != logs.end()) {
                 j["log_start_offset"] = it->second->log_start_offset;
                 j["log_end_offset"] = it->second->log_end_offset;
+                j["high_watermark"] = it->second->high_watermark;
                 j["size_bytes"] = it->second->size_bytes;
+            }
+            if (auto it = replica_logs.find({name, p.partition}); it != replica_logs.end()) {
+                j["replica_logs"] = it->second;
             }
             parts.push_back(std::move(j));
         }

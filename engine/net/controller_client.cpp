@@ -140,4 +140,11 @@ awaitable<Result<protocol::DeleteTopicsResponse>> ControllerClient::delete_topic
         });
 }
 
+awaitable<Result<protocol::AlterPartitionResponse>> ControllerClient::alter_partition(
+    const protocol::AlterPartitionRequest& request, std::int32_t deadline_ms) {
+    co_return co_await call<protocol::AlterPartitionRequest, protocol::AlterPartitionResponse>(
+        request, kAlterPartitionVersion, deadline_ms,
+        [](const protocol::AlterPartitionResponse& r) { return is_not_controller(r.error_code); });
+}
+
 }  // namespace kraftlab::net

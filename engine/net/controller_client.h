@@ -4,8 +4,8 @@
 // the next voter until one accepts it or the deadline passes. It keeps one connection per
 // controller and reuses it.
 //
-// Speaks BrokerRegistration, BrokerHeartbeat, CreateTopics and DeleteTopics, as a Kafka broker
-// does towards its controllers.
+// Speaks BrokerRegistration, BrokerHeartbeat, AlterPartition, CreateTopics and DeleteTopics, as a
+// Kafka broker does towards its controllers.
 //
 // Threads: the owner's io_context thread only.
 #pragma once
@@ -18,6 +18,7 @@
 
 #include "net/asio.h"
 #include "net/kafka_client.h"
+#include "protocol/alter_partition.h"
 #include "protocol/broker_heartbeat.h"
 #include "protocol/broker_registration.h"
 #include "protocol/create_topics.h"
@@ -45,6 +46,8 @@ class ControllerClient {
     static constexpr std::int16_t kHeartbeatVersion = 0;
     static constexpr std::int16_t kCreateTopicsVersion = 4;
     static constexpr std::int16_t kDeleteTopicsVersion = 3;
+    // v3: new ISR members with their broker epochs (KIP-903), topics by id.
+    static constexpr std::int16_t kAlterPartitionVersion = 3;
 
     awaitable<Result<protocol::BrokerRegistrationResponse>> register_broker(
         const protocol::BrokerRegistrationRequest& request, std::int32_t deadline_ms);
@@ -54,6 +57,10 @@ class ControllerClient {
         const protocol::CreateTopicsRequest& request, std::int32_t deadline_ms);
     awaitable<Result<protocol::DeleteTopicsResponse>> delete_topics(
         const protocol::DeleteTopicsRequest& request, std::int32_t deadline_ms);
+
+    // A partition leader asks to change the ISR (replication).
+    awaitable<Result<protocol::AlterPartitionResponse>> alter_partition(
+        const protocol::AlterPartitionRequest& request, std::int32_t deadline_ms);
 
     void close();
 

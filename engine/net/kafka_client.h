@@ -42,6 +42,7 @@
 #include "protocol/fetch.h"
 #include "protocol/list_offsets.h"
 #include "protocol/metadata.h"
+#include "protocol/offset_for_leader_epoch.h"
 #include "protocol/produce.h"
 
 namespace kraftlab::net {
@@ -100,6 +101,10 @@ struct ResponseFor<protocol::FetchRequest> {
 template <>
 struct ResponseFor<protocol::ListOffsetsRequest> {
     using type = protocol::ListOffsetsResponse;
+};
+template <>
+struct ResponseFor<protocol::OffsetForLeaderEpochRequest> {
+    using type = protocol::OffsetForLeaderEpochResponse;
 };
 template <>
 struct ResponseFor<protocol::ApiVersionsRequest> {

@@ -1,0 +1,53 @@
+// OffsetsForLeaderEpoch (key 23): "where does leader epoch E end in your log?" Followers ask it
+// before fetching from a new leader, to cut a divergent tail (KIP-101, KIP-279); consumers ask it
+// after a leader change to check that their position is still on the log (KIP-320). Only the
+// partition leader answers; the answer is the largest epoch not above the requested one and the
+// offset where the next epoch starts (the log end offset for the leader's latest epoch).
+#include "broker/broker.h"
+#include "protocol/offset_for_leader_epoch.h"
+
+namespace kraftlab::broker {
+
+using protocol::ErrorCode;
+using protocol::to_wire;
+
+net::awaitable<Broker::Reply> Broker::handle_offset_for_leader_epoch(
+    const protocol::RequestHeader& h, protocol::Reader& body) {
+    protocol::OffsetForLeaderEpochRequest request;
+    if (!request.decode(body, h.api_version))
+        co_return Reply::close("malformed OffsetForLeaderEpoch request");
+    protocol::OffsetForLeaderEpochResponse response;
+    for (const auto& topic : request.topics) {
+        auto& topic_out = response.topics.emplace_back();
+        topic_out.topic = topic.topic;
+        for (const auto& part : topic.partitions) {
+            auto& out = topic_out.partitions.emplace_back();
+            out.partition = part.partition;
+            const metadata::PartitionInfo* info = nullptr;
+            HostedPartition* hosted = nullptr;
+            ErrorCode error = led_partition(topic.topic, part.partition, &info, &hosted);
+            if (error == ErrorCode::NONE && !hosted->replica) {
+                error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+            }
+            if (error == ErrorCode::NONE && part.current_leader_epoch >= 0 &&
+                part.current_leader_epoch != info->leader_epoch) {
+                error = part.current_leader_epoch < info->leader_epoch
+                            ? ErrorCode::FENCED_LEADER_EPOCH
+                            : ErrorCode::UNKNOWN_LEADER_EPOCH;
+            }
+            if (error == ErrorCode::NONE) {
+                const auto answer = hosted->replica->epochs().end_offset_for(
+                    part.leader_epoch, hosted->log->log_end_offset());
+                out.leader_epoch = answer.epoch;
+                out.end_offset = answer.end_offset;
+            }
+            out.error_code = to_wire(error);
+        }
+    }
+    protocol::Bytes out;
+    protocol::Writer w(out);
+    response.encode(w, h.api_version);
+    co_return Reply::respond(std::move(out));
+}
+
+}  // namespace kraftlab::broker

@@ -1,0 +1,543 @@
+// The broker's replica manager: the replication core (engine/replication) on the broker's
+// thread, with real logs and sockets.
+//
+//   - reconcile_replicas(): after every metadata change each hosted partition becomes leader or
+//     follower as the image says (Kafka's ReplicaManager.applyDelta).
+//   - replica_fetcher(): one coroutine per leader broker (Kafka's ReplicaFetcherThread, one per
+//     source broker). A partition that starts following first asks its leader for the end offset
+//     of its latest leader epoch (OffsetsForLeaderEpoch v3+, with its replica id) and cuts its
+//     divergent tail there (KIP-101/KIP-279); then it fetches (Fetch v10 with its replica id),
+//     appends the batches as they are, learns their leader epochs and the leader's high
+//     watermark.
+//   - isr_loop(): the leader's ISR maintenance (Kafka's isr-expiration task, every
+//     replica.lag.time.max.ms / 2) sends AlterPartition to the active controller; the change takes
+//     effect when the metadata log brings it back.
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "broker/broker.h"
+#include "protocol/offset_for_leader_epoch.h"
+#include "protocol/record_batch.h"
+#include "storage/file.h"
+
+namespace kraftlab::broker {
+
+namespace asio = net::asio;
+using core::EventKind;
+using core::NodeRef;
+using protocol::ErrorCode;
+using replication::Role;
+
+namespace {
+
+constexpr const char* kEpochCheckpoint = "leader-epoch-checkpoint";
+constexpr std::int16_t kReplicaFetchVersion = 10;
+constexpr std::int16_t kOffsetForLeaderEpochVersion = 3;
+
+std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string partition_name(const std::string& topic, std::int32_t partition) {
+    return topic + "-" + std::to_string(partition);
+}
+
+// Writes a small file so that it is either the old or the new one after a crash.
+bool write_atomically(const std::filesystem::path& path, const std::string& text) {
+    const auto tmp = path.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc | std::ios::binary);
+        if (!out) return false;
+        out << text;
+        out.flush();
+        if (!out) return false;
+    }
+    storage::File f;
+    if (f.open(tmp, storage::File::Mode::ReadWrite).ok()) (void)f.sync();
+    f.close();
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) return false;
+    (void)storage::sync_directory(path.parent_path());
+    return true;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Replica state
+
+void Broker::attach_replica(HostedPartition& p) {
+    const auto& log = *p.log;
+    const auto path = log.directory() / kEpochCheckpoint;
+    std::optional<replication::LeaderEpochCache> cache;
+    if (std::ifstream in{path, std::ios::binary}) {
+        std::stringstream text;
+        text << in.rdbuf();
+        cache = replication::LeaderEpochCache::parse(text.str());
+    }
+    bool rebuilt = false;
+    if (!cache) {
+        // No checkpoint (a log from before replication, or a damaged file): the batches say which
+        // epoch wrote them.
+        cache.emplace();
+        std::int64_t offset = log.log_start_offset();
+        while (offset < log.log_end_offset()) {
+            auto read = log.read(offset, 1 << 20, log.log_end_offset());
+            if (!read.ok() || read.data.empty()) break;
+            protocol::BatchIterator it(read.data);
+            while (it.next()) {
+                const auto& h = it.header();
+                if (h.partition_leader_epoch >= 0)
+                    cache->assign(h.partition_leader_epoch, h.base_offset);
+            }
+            offset = read.next_offset;
+        }
+        rebuilt = true;
+    }
+    // A power loss may have cut the log below epochs the checkpoint still lists.
+    cache->truncate_from_end(log.log_end_offset());
+    replication::ReplicaConfig rc;
+    rc.local_id = config_.node_id;
+    rc.replica_lag_time_max_ms = config_.replica_lag_time_max_ms;
+    p.replica = std::make_unique<replication::PartitionReplica>(
+        rc, std::move(*cache), log.log_start_offset(), log.log_end_offset());
+    if (rebuilt) {
+        write_atomically(path, p.replica->epochs().serialize());
+    }
+}
+
+void Broker::persist_epochs(HostedPartition& p) {
+    if (!p.replica || !p.log || !p.replica->take_epochs_changed()) return;
+    if (!write_atomically(p.log->directory() / kEpochCheckpoint, p.replica->epochs().serialize())) {
+        events_.publish(EventKind::CommandFailed, NodeRef::broker(config_.node_id),
+                        "broker " + std::to_string(config_.node_id) +
+                            " could not write the leader-epoch checkpoint of " +
+                            partition_name(p.topic, p.partition));
+    }
+}
+
+void Broker::reconcile_replicas() {
+    const std::int64_t now = steady_ms();
+    std::set<std::int32_t> leaders;
+    logs_->for_each([&](HostedPartition& p) {
+        if (!p.log || p.log->offline()) return;
+        if (!p.replica) attach_replica(p);
+        const auto* info = image_->partition(p.topic, p.partition);
+        if (!info) return;
+        replication::PartitionState st;
+        st.leader = info->leader;
+        st.leader_epoch = info->leader_epoch;
+        st.partition_epoch = info->partition_epoch;
+        st.replicas = info->replicas;
+        st.isr = info->isr;
+        st.leader_recovery_state = info->leader_recovery_state;
+        auto& r = *p.replica;
+        if (info->leader == config_.node_id) {
+            const bool new_epoch = r.role() != Role::Leader || r.leader_epoch() != st.leader_epoch;
+            if (new_epoch || r.partition_epoch() != st.partition_epoch) {
+                r.become_leader(st, now);
+                if (new_epoch) {
+                    p.fetching_from = -1;
+                    p.needs_truncation = false;
+                    ++p.generation;
+                    p.fetches_served.clear();
+                    p.follower_error.clear();
+                }
+                persist_epochs(p);
+            }
+        } else {
+            const bool new_leader = r.role() != Role::Follower ||
+                                    r.leader_epoch() != st.leader_epoch || r.leader() != st.leader;
+            if (new_leader || r.partition_epoch() != st.partition_epoch) r.become_follower(st);
+            if (new_leader) {
+                ++p.generation;
+                p.needs_truncation = true;
+                p.fetching_from = info->leader;
+                p.follower_error = info->leader < 0 ? "the partition has no leader" : "";
+            }
+            if (info->leader >= 0 && info->has_replica(config_.node_id))
+                leaders.insert(info->leader);
+        }
+    });
+    for (auto leader : leaders) {
+        if (fetchers_.insert(leader).second) {
+            asio::co_spawn(*io_, replica_fetcher(leader), asio::detached);
+        }
+    }
+    // Produces waiting for acks must learn that leadership moved.
+    notify_replicated();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Follower: fetch from the leader
+
+HostedPartition* Broker::followed(const FollowedPartition& k, std::int32_t leader_id) {
+    if (stopping_) return nullptr;
+    auto* p = logs_->find(k.topic, k.partition);
+    if (!p || !p->log || !p->replica || p->generation != k.generation ||
+        p->replica->role() != Role::Follower || p->fetching_from != leader_id) {
+        return nullptr;
+    }
+    return p;
+}
+
+net::awaitable<void> Broker::replica_fetcher(std::int32_t leader_id) {
+    std::shared_ptr<net::KafkaClient> client;
+    asio::steady_timer backoff(*io_);
+    net::error_code sleep_ec;  // a cancelled sleep is not an error
+    auto sleep = [&backoff, &sleep_ec](int ms) {
+        backoff.expires_after(std::chrono::milliseconds(ms));
+        return backoff.async_wait(asio::redirect_error(asio::use_awaitable, sleep_ec));
+    };
+    while (!stopping_) {
+        std::vector<FollowedPartition> parts;
+        logs_->for_each([&](HostedPartition& p) {
+            if (p.log && p.replica && p.replica->role() == Role::Follower &&
+                p.fetching_from == leader_id) {
+                parts.push_back({p.topic, p.partition, p.generation});
+            }
+        });
+        if (parts.empty()) break;  // no suspension since the check: reconcile sees us gone
+        if (!client || !client->is_open()) {
+            client = co_await connect_to_leader(leader_id, parts);
+            if (stopping_) break;
+            if (!client) {
+                co_await sleep(300);
+                continue;
+            }
+        }
+        // First cut divergent tails by leader epoch, then fetch what needs no cutting.
+        auto step = co_await truncate_by_epoch(*client, leader_id, parts);
+        if (step == FetchStep::Idle) step = co_await fetch_from_leader(*client, leader_id, parts);
+        if (stopping_) break;
+        if (step == FetchStep::Failed) {
+            client->close("the replica fetcher's request failed");
+            client.reset();
+            co_await sleep(200);
+        } else if (step == FetchStep::Backoff || step == FetchStep::Idle) {
+            co_await sleep(100);
+        }
+    }
+    fetchers_.erase(leader_id);
+    if (client) client->close("the replica fetcher stopped");
+}
+
+net::awaitable<std::shared_ptr<net::KafkaClient>> Broker::connect_to_leader(
+    std::int32_t leader_id, std::vector<FollowedPartition> parts) {
+    const auto* b = image_->broker(leader_id);
+    if (!b || b->port == 0) co_return nullptr;
+    net::KafkaClientConfig cfg;
+    cfg.client_id = "broker-" + std::to_string(config_.node_id) + "-replica-fetcher";
+    cfg.connect_timeout_ms = 1000;
+    cfg.request_timeout_ms = config_.replica_fetch_wait_max_ms + 5000;
+    auto client = net::KafkaClient::create(io_->get_executor(), cfg);
+    auto status = co_await client->connect(b->host, b->port);
+    if (status.ok()) co_return client;
+    for (const auto& k : parts) {
+        if (auto* p = followed(k, leader_id)) {
+            p->follower_error = "cannot reach leader broker " + std::to_string(leader_id) + ": " +
+                                status.error().message;
+        }
+    }
+    co_return nullptr;
+}
+
+net::awaitable<Broker::FetchStep> Broker::truncate_by_epoch(net::KafkaClient& client,
+                                                            std::int32_t leader_id,
+                                                            std::vector<FollowedPartition> parts) {
+    const std::string me = "broker " + std::to_string(config_.node_id);
+    // 1. Truncation by leader epoch, before any fetch of a new leadership.
+    protocol::OffsetForLeaderEpochRequest epochs_req;
+    epochs_req.replica_id = config_.node_id;
+    std::vector<FollowedPartition> truncating;
+    for (const auto& k : parts) {
+        auto* p = followed(k, leader_id);
+        if (!p || !p->needs_truncation) continue;
+        const auto latest = p->replica->epochs().latest_epoch();
+        if (latest == replication::kUndefinedEpoch) {
+            p->needs_truncation = false;  // an empty log has nothing to cut
+            continue;
+        }
+        auto it = std::find_if(epochs_req.topics.begin(), epochs_req.topics.end(),
+                               [&](const auto& t) { return t.topic == k.topic; });
+        if (it == epochs_req.topics.end()) {
+            epochs_req.topics.push_back({k.topic, {}});
+            it = std::prev(epochs_req.topics.end());
+        }
+        it->partitions.push_back({k.partition, p->replica->leader_epoch(), latest});
+        truncating.push_back(k);
+    }
+    if (truncating.empty()) co_return FetchStep::Idle;
+    {
+        auto r = co_await client.call(epochs_req, kOffsetForLeaderEpochVersion);
+        if (stopping_ || !r.ok()) co_return FetchStep::Failed;
+        for (const auto& t : r->topics) {
+            for (const auto& a : t.partitions) {
+                auto k = std::find_if(truncating.begin(), truncating.end(),
+                                      [&](const FollowedPartition& x) {
+                                          return x.topic == t.topic && x.partition == a.partition;
+                                      });
+                if (k == truncating.end()) continue;
+                auto* p = followed(*k, leader_id);
+                if (!p) continue;
+                const auto error = static_cast<ErrorCode>(a.error_code);
+                if (error != ErrorCode::NONE) {
+                    p->follower_error = "leader broker " + std::to_string(leader_id) +
+                                        " answered OffsetsForLeaderEpoch with " +
+                                        std::string(protocol::error_name(error));
+                    continue;
+                }
+                const auto leo = p->log->log_end_offset();
+                const auto cut = replication::truncation_for(p->replica->epochs(), leo,
+                                                             p->log->log_start_offset(),
+                                                             {a.leader_epoch, a.end_offset});
+                if (cut.offset < leo) {
+                    auto status = p->log->truncate_to(cut.offset);
+                    if (!status.ok()) {
+                        p->follower_error = "truncation failed: " + status.message;
+                        continue;
+                    }
+                    const auto now_leo = p->log->log_end_offset();
+                    p->replica->on_truncate(now_leo);
+                    persist_epochs(*p);
+                    nlohmann::json data = {{"from", leo},
+                                           {"to", now_leo},
+                                           {"leader", leader_id},
+                                           {"leader_epoch", a.leader_epoch},
+                                           {"leader_end_offset", a.end_offset}};
+                    events_.publish(
+                        EventKind::ReplicaTruncated, NodeRef::broker(config_.node_id),
+                        me + " cut " + partition_name(p->topic, p->partition) + " from " +
+                            std::to_string(leo) + " to " + std::to_string(now_leo) + ": leader " +
+                            std::to_string(leader_id) + " says epoch " +
+                            std::to_string(a.leader_epoch) + " ends at " +
+                            std::to_string(a.end_offset) + ", so offsets " +
+                            std::to_string(now_leo) + "-" + std::to_string(leo - 1) +
+                            " were never on the leader (truncated by leader epoch, not by "
+                            "the high watermark)",
+                        std::move(data), p->topic, p->partition);
+                }
+                if (cut.complete) p->needs_truncation = false;
+                p->follower_error.clear();
+            }
+        }
+    }
+    co_return FetchStep::Done;
+}
+
+net::awaitable<Broker::FetchStep> Broker::fetch_from_leader(net::KafkaClient& client,
+                                                            std::int32_t leader_id,
+                                                            std::vector<FollowedPartition> parts) {
+    // 2. Fetch.
+    protocol::FetchRequest req;
+    req.replica_id = config_.node_id;
+    req.max_wait_ms = config_.replica_fetch_wait_max_ms;
+    req.min_bytes = 1;
+    req.max_bytes = 16 * 1024 * 1024;
+    req.session_id = 0;
+    req.session_epoch = -1;  // a full fetch, no session
+    std::vector<FollowedPartition> fetching;
+    for (const auto& k : parts) {
+        auto* p = followed(k, leader_id);
+        if (!p || p->needs_truncation) continue;
+        auto it = std::find_if(req.topics.begin(), req.topics.end(),
+                               [&](const auto& t) { return t.topic == k.topic; });
+        if (it == req.topics.end()) {
+            req.topics.push_back({});
+            it = std::prev(req.topics.end());
+            it->topic = k.topic;
+        }
+        protocol::FetchRequest::FetchPartition fp;
+        fp.partition = k.partition;
+        fp.current_leader_epoch = p->replica->leader_epoch();
+        fp.fetch_offset = p->log->log_end_offset();
+        fp.log_start_offset = p->log->log_start_offset();
+        fp.partition_max_bytes = config_.replica_fetch_max_bytes;
+        it->partitions.push_back(fp);
+        fetching.push_back(k);
+        ++p->fetches_to_leader_total;
+    }
+    if (fetching.empty()) co_return FetchStep::Idle;
+    auto r =
+        co_await client.call(req, kReplicaFetchVersion, config_.replica_fetch_wait_max_ms + 5000);
+    if (stopping_) co_return FetchStep::Done;
+    if (!r.ok()) {
+        for (const auto& k : fetching) {
+            if (auto* p = followed(k, leader_id)) p->follower_error = r.error().message;
+        }
+        co_return FetchStep::Failed;
+    }
+    bool any_error = false;
+    for (auto& t : r->responses) {
+        for (auto& part : t.partitions) {
+            auto k =
+                std::find_if(fetching.begin(), fetching.end(), [&](const FollowedPartition& x) {
+                    return x.topic == t.topic && x.partition == part.partition_index;
+                });
+            if (k == fetching.end()) continue;
+            auto* p = followed(*k, leader_id);
+            if (!p) continue;  // the leadership changed while the fetch was out: drop it
+            if (!apply_replica_fetch(*p, leader_id, part)) any_error = true;
+        }
+    }
+    co_return any_error ? FetchStep::Backoff : FetchStep::Done;
+}
+
+bool Broker::apply_replica_fetch(HostedPartition& p, std::int32_t leader_id,
+                                 const protocol::FetchResponse::PartitionData& part) {
+    const auto error = static_cast<ErrorCode>(part.error_code);
+    if (error == ErrorCode::OFFSET_OUT_OF_RANGE) {
+        // Our log end is past the leader's: a divergent tail (e.g. the leader was elected
+        // uncleanly). Truncate by epoch again.
+        p.needs_truncation = true;
+        return true;
+    }
+    if (error != ErrorCode::NONE) {
+        p.follower_error = "leader broker " + std::to_string(leader_id) +
+                           " answered the fetch with " + std::string(protocol::error_name(error));
+        return false;
+    }
+    p.follower_error.clear();
+    if (part.records && !part.records->empty()) {
+        std::vector<replication::LeaderEpochCache::Entry> batch_epochs;
+        protocol::BatchIterator it(*part.records);
+        std::size_t whole = 0;
+        while (it.next()) {
+            const auto& h = it.header();
+            if (batch_epochs.empty() || batch_epochs.back().epoch != h.partition_leader_epoch) {
+                batch_epochs.push_back({h.partition_leader_epoch, h.base_offset});
+            }
+            whole = it.valid_bytes();
+        }
+        if (whole > 0) {
+            auto appended =
+                p.log->append_replicated(protocol::ByteView(*part.records).subspan(0, whole));
+            if (!appended.ok()) {
+                p.follower_error = "append failed: " + appended.message;
+                if (appended.error == ErrorCode::OFFSET_OUT_OF_RANGE) p.needs_truncation = true;
+                return false;
+            }
+            p.replica->on_follower_append(p.log->log_end_offset(), batch_epochs);
+            persist_epochs(p);
+            p.bytes_in_total += whole;
+        }
+    }
+    p.replica->on_leader_high_watermark(part.high_watermark);
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leader: ISR maintenance
+
+net::awaitable<void> Broker::isr_loop() {
+    while (!stopping_) {
+        const auto period = std::max<std::int64_t>(config_.replica_lag_time_max_ms / 2, 100);
+        isr_timer_->expires_after(std::chrono::milliseconds(period));
+        net::error_code ec;
+        co_await isr_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) co_return;
+        logs_->for_each([&](HostedPartition& p) { check_isr(p); });
+    }
+}
+
+void Broker::check_isr(HostedPartition& p) {
+    if (!p.replica || p.replica->role() != Role::Leader || p.replica->isr_change_pending()) return;
+    if (broker_epoch_ < 0) return;
+    auto change = p.replica->isr_change(steady_ms());
+    if (!change) return;
+    const auto topic = image_->topic(p.topic);
+    if (!topic) {
+        p.replica->isr_change_failed();
+        return;
+    }
+    p.last_isr_change_reason = change->reason;
+    asio::co_spawn(*io_, send_isr_change(p.topic, p.partition, topic->id, std::move(*change)),
+                   asio::detached);
+}
+
+net::awaitable<void> Broker::send_isr_change(std::string topic, std::int32_t partition,
+                                             protocol::Uuid topic_id,
+                                             replication::IsrChange change) {
+    protocol::AlterPartitionRequest req;
+    req.broker_id = config_.node_id;
+    req.broker_epoch = broker_epoch_;
+    auto& t = req.topics.emplace_back();
+    t.topic_name = topic;
+    t.topic_id = topic_id;
+    auto& pd = t.partitions.emplace_back();
+    pd.partition_index = partition;
+    pd.leader_epoch = change.leader_epoch;
+    pd.partition_epoch = change.partition_epoch;
+    pd.leader_recovery_state = change.leader_recovery_state;
+    for (auto id : change.new_isr) {
+        const auto* b = image_->broker(id);
+        pd.new_isr_with_epochs.push_back({id, b ? b->epoch : -1});
+        pd.new_isr.push_back(id);
+    }
+    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
+    auto r = co_await controller_client_->alter_partition(req, 5000);
+    if (stopping_) co_return;
+    std::string failure;
+    if (!r.ok()) {
+        failure = r.error().message;
+    } else if (r->error_code != 0) {
+        failure = std::string(protocol::error_name(static_cast<ErrorCode>(r->error_code)));
+    } else {
+        for (const auto& rt : r->topics) {
+            for (const auto& rp : rt.partitions) {
+                if (rp.partition_index == partition && rp.error_code != 0) {
+                    failure =
+                        std::string(protocol::error_name(static_cast<ErrorCode>(rp.error_code)));
+                }
+            }
+        }
+    }
+    auto* p = logs_->find(topic, partition);
+    if (!p || !p->replica || p->replica->role() != Role::Leader ||
+        p->replica->leader_epoch() != change.leader_epoch) {
+        co_return;
+    }
+    if (!failure.empty()) {
+        p->replica->isr_change_failed();
+        p->last_isr_change_reason = change.reason + " (the controller refused: " + failure + ")";
+    }
+    // On success the change takes effect when the metadata log brings the PartitionChange.
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forwarding (the lab's "via any broker" producers)
+
+net::awaitable<std::optional<protocol::ProduceResponse>> Broker::forward_produce(
+    std::int32_t leader, const protocol::ProduceRequest& request, std::int16_t version) {
+    auto& client = forward_clients_[leader];
+    if (!client || !client->is_open()) {
+        const auto* b = image_->broker(leader);
+        if (!b || b->port == 0) co_return std::nullopt;
+        net::KafkaClientConfig cfg;
+        // A lab producer's id, so that the leader accepts acks=N; without "via-any-broker", so
+        // that it never forwards again.
+        cfg.client_id = "kraftlab-producer-forwarded-by-broker-" + std::to_string(config_.node_id);
+        cfg.connect_timeout_ms = 1000;
+        cfg.request_timeout_ms = std::max(request.timeout_ms, 0) + 5000;
+        auto fresh = net::KafkaClient::create(io_->get_executor(), cfg);
+        auto status = co_await fresh->connect(b->host, b->port);
+        if (stopping_ || !status.ok()) co_return std::nullopt;
+        client = fresh;
+    }
+    auto c = client;  // the map entry may be replaced while this call waits
+    ++produce_forwarded_total_;
+    if (request.acks == 0) {
+        auto sent = co_await c->send_without_response(request, version);
+        if (!sent.ok()) co_return std::nullopt;
+        co_return protocol::ProduceResponse{};
+    }
+    auto r = co_await c->call(request, version, std::max(request.timeout_ms, 0) + 5000);
+    if (!r.ok()) co_return std::nullopt;
+    co_return std::move(*r);
+}
+
+}  // namespace kraftlab::broker

@@ -1,0 +1,258 @@
+// Replication with real clients on real sockets (kraftlab-cluster as a child process, 3
+// controllers, 3 brokers): kcat (librdkafka), kafka-python and confluent-kafka produce with
+// acks=all to a topic with replication factor 3 and min.insync.replicas=2 while the lab kills the
+// leader of a partition every few seconds and restarts it; afterwards every record a broker
+// acknowledged is read back exactly once, at the offset it was acknowledged at; the replicas of
+// each partition hold identical logs; and kcat -L shows the replicas and the ISR the controllers
+// decided.
+//
+// The clients run with retries off, so a record is written at most once and "acknowledged" is
+// unambiguous; records that failed (the leader died under them) are not counted, but must not
+// appear twice either.
+#include <QtTest>
+
+#include "lab_process.h"
+
+using namespace kraftlab::testing;
+
+namespace {
+
+struct PartitionView {
+    int leader = -2;
+    QList<int> replicas;
+    QList<int> isr;
+};
+
+QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString& topic) {
+    QMap<int, PartitionView> out;
+    for (const auto& t : status["topics"].toArray()) {
+        if (t.toObject()["name"] != topic) continue;
+        for (const auto& p : t.toObject()["partitions"].toArray()) {
+            auto o = p.toObject();
+            PartitionView v;
+            v.leader = o["leader"].toInt();
+            for (const auto& r : o["replicas"].toArray())
+                v.replicas.append(r.toInt());
+            for (const auto& r : o["isr"].toArray())
+                v.isr.append(r.toInt());
+            out[o["partition"].toInt()] = v;
+        }
+    }
+    return out;
+}
+
+template <typename Pred>
+bool eventually(Pred pred, int timeout_ms) {
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeout_ms) {
+        if (pred()) return true;
+        QTest::qWait(100);
+    }
+    return pred();
+}
+
+// Every record of a partition, read with kcat from the current leader: offset -> value.
+QMap<qint64, QString> read_partition(const QString& bootstrap, const QString& topic, int partition,
+                                     bool* ok) {
+    auto r = run_client("kcat",
+                        {"-C", "-b", bootstrap, "-t", topic, "-p", QString::number(partition), "-o",
+                         "beginning", "-e", "-J", "-q"},
+                        {}, 60'000);
+    *ok = r.ok();
+    QMap<qint64, QString> out;
+    for (const auto& line : r.out.split('\n')) {
+        if (line.trimmed().isEmpty()) continue;
+        auto o = QJsonDocument::fromJson(line).object();
+        out.insert(static_cast<qint64>(o["offset"].toDouble()), o["payload"].toString());
+    }
+    return out;
+}
+
+QProcess* start_python_producer(QObject* parent, const QString& library, const QString& bootstrap,
+                                const QString& topic, int count, int seconds) {
+    auto* p = new QProcess(parent);
+    p->setProgram("/usr/bin/python3");
+    p->setArguments({scripts_dir() + "/acked_producer.py", library, bootstrap, topic,
+                     QString::number(count), QString::number(seconds), library});
+    p->start();
+    return p;
+}
+
+// kcat in chunks of 20 records: a chunk is acknowledged when kcat delivered all of it (exit 0,
+// no delivery error); otherwise its records are "unknown" (written at most once).
+QProcess* start_kcat_producer(QObject* parent, const QString& bootstrap, const QString& topic,
+                              int chunks) {
+    auto* p = new QProcess(parent);
+    p->setProgram("bash");
+    const QString script =
+        "for c in $(seq 0 " + QString::number(chunks - 1) +
+        "); do "
+        "  for i in $(seq 0 19); do echo kcat-$c-$i; done > /tmp/kraftlab-kcat-chunk-$$; "
+        "  if kcat -P -b " +
+        bootstrap + " -t " + topic +
+        " -X acks=all -X message.send.max.retries=0 -X enable.idempotence=false"
+        "     -X message.timeout.ms=15000 -X topic.metadata.refresh.interval.ms=1000"
+        "     /tmp/kraftlab-kcat-chunk-$$ 2>/tmp/kraftlab-kcat-err-$$ && "
+        "     ! grep -qi 'fail\\|error' /tmp/kraftlab-kcat-err-$$; "
+        "  then echo \"acked $c\"; else echo \"unknown $c\"; fi; "
+        "  sleep 0.3; "
+        "done; rm -f /tmp/kraftlab-kcat-chunk-$$ /tmp/kraftlab-kcat-err-$$";
+    p->setArguments({"-c", script});
+    p->start();
+    return p;
+}
+
+}  // namespace
+
+class ReplicationTest : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void acknowledged_writes_survive_leader_kills_with_real_clients() {
+        LabProcess lab;
+        QVERIFY(lab.start({"--controllers", "3", "--brokers", "3"}));
+        QVERIFY(lab.command("create-topic audited 3 3 min.insync.replicas=2")["ok"].toBool());
+        const QString topic = "audited";
+        const QString bootstrap = lab.bootstrap();
+
+        QObject owner;
+        auto* kafka_python =
+            start_python_producer(&owner, "kafka-python", bootstrap, topic, 600, 22);
+        auto* confluent = start_python_producer(&owner, "confluent", bootstrap, topic, 600, 22);
+        auto* kcat = start_kcat_producer(&owner, bootstrap, topic, 40);
+
+        // Kill the leader of partition (k mod 3) every few seconds, with a process crash, and
+        // bring it back two seconds later.
+        QTest::qWait(2'000);
+        int kills = 0;
+        for (int k = 0; k < 4; ++k) {
+            const auto status = lab.command("status");
+            const int leader = partitions_of(status, topic)[k % 3].leader;
+            QVERIFY2(leader > 0, "the partition has a leader before the kill");
+            QVERIFY(lab.command("kill broker " + QString::number(leader))["ok"].toBool());
+            ++kills;
+            QTest::qWait(2'000);
+            QVERIFY(lab.command("restart broker " + QString::number(leader))["ok"].toBool());
+            QTest::qWait(2'500);
+        }
+
+        for (auto* p : {kafka_python, confluent, kcat}) {
+            QVERIFY2(p->waitForFinished(120'000), "a producer did not finish");
+        }
+        // Heal: every replica back in the ISR of every partition.
+        QVERIFY2(eventually(
+                     [&] {
+                         for (const auto& p : partitions_of(lab.command("status"), topic)) {
+                             if (p.isr.size() != 3 || p.leader < 0) return false;
+                         }
+                         return true;
+                     },
+                     30'000),
+                 "the ISR did not heal after the brokers returned");
+
+        // Read every partition back.
+        QMap<int, QMap<qint64, QString>> logs;
+        QHash<QString, int> seen;  // value -> copies over all partitions
+        for (int p = 0; p < 3; ++p) {
+            bool ok = false;
+            logs[p] = read_partition(bootstrap, topic, p, &ok);
+            QVERIFY2(ok, "kcat could not read the partition back");
+            for (const auto& v : logs[p])
+                seen[v] += 1;
+        }
+        for (auto it = seen.begin(); it != seen.end(); ++it) {
+            QVERIFY2(it.value() == 1, qPrintable(it.key() + " was written " +
+                                                 QString::number(it.value()) + " times"));
+        }
+
+        int acked_total = 0;
+        for (auto* p : {kafka_python, confluent}) {
+            const auto out = p->readAllStandardOutput().trimmed().split('\n').last();
+            const auto report = QJsonDocument::fromJson(out).object();
+            QVERIFY2(!report.isEmpty(), qPrintable("no report from a Python producer: " +
+                                                   QString(p->readAllStandardError())));
+            const auto acked = report["acked"].toArray();
+            QVERIFY2(acked.size() > 100, qPrintable("too few acknowledged: " + out));
+            for (const auto& a : acked) {
+                const auto r = a.toArray();
+                const int partition = r[0].toInt();
+                const auto offset = static_cast<qint64>(r[1].toDouble());
+                const QString value = r[2].toString();
+                QVERIFY2(logs[partition].value(offset) == value,
+                         qPrintable("acknowledged " + value + " at " + topic + "-" +
+                                    QString::number(partition) + "@" + QString::number(offset) +
+                                    " reads back as '" + logs[partition].value(offset) + "'"));
+                ++acked_total;
+            }
+            qInfo("%s", qPrintable("producer report: " + QString::number(acked.size()) +
+                                   " acknowledged, " + QString::number(report["errors"].toInt()) +
+                                   " failed"));
+        }
+        int kcat_chunks = 0;
+        for (const auto& line : kcat->readAllStandardOutput().split('\n')) {
+            if (!line.startsWith("acked ")) continue;
+            ++kcat_chunks;
+            const auto chunk = line.mid(6).trimmed();
+            for (int i = 0; i < 20; ++i) {
+                const QString value = "kcat-" + QString(chunk) + "-" + QString::number(i);
+                QVERIFY2(seen.value(value) == 1,
+                         qPrintable("kcat's acknowledged " + value + " is missing"));
+                ++acked_total;
+            }
+        }
+        QVERIFY2(kcat_chunks > 5, "kcat had too few acknowledged chunks");
+        qInfo("%d kills; %d acknowledged records all read back exactly once", kills, acked_total);
+
+        // The replicas agree: every broker's log end equals the leader's, once caught up.
+        QVERIFY(eventually(
+            [&] {
+                const auto status = lab.command("status");
+                for (const auto& t : status["topics"].toArray()) {
+                    if (t.toObject()["name"] != topic) continue;
+                    for (const auto& p : t.toObject()["partitions"].toArray()) {
+                        const auto o = p.toObject();
+                        const auto replicas = o["replica_logs"].toArray();
+                        if (replicas.size() != 3) return false;
+                        for (const auto& r : replicas) {
+                            if (r.toObject()["log_end_offset"].toInteger() !=
+                                    o["log_end_offset"].toInteger() ||
+                                r.toObject()["high_watermark"].toInteger() !=
+                                    o["log_end_offset"].toInteger()) {
+                                return false;
+                            }
+                        }
+                    }
+                }
+                return true;
+            },
+            15'000));
+
+        // kcat -L shows replicas and ISR as the controllers decided.
+        auto md = run_client("kcat", {"-L", "-J", "-b", bootstrap, "-t", topic}, {}, 30'000);
+        QVERIFY(md.ok());
+        const auto status = lab.command("status");
+        const auto expected = partitions_of(status, topic);
+        for (const auto& t : QJsonDocument::fromJson(md.out).object()["topics"].toArray()) {
+            for (const auto& p : t.toObject()["partitions"].toArray()) {
+                const auto o = p.toObject();
+                QList<int> replicas, isr;
+                for (const auto& r : o["replicas"].toArray())
+                    replicas.append(r.toObject()["id"].toInt());
+                for (const auto& r : o["isrs"].toArray())
+                    isr.append(r.toObject()["id"].toInt());
+                const auto& e = expected[o["partition"].toInt()];
+                QCOMPARE(replicas, e.replicas);
+                std::sort(isr.begin(), isr.end());
+                auto e_isr = e.isr;
+                std::sort(e_isr.begin(), e_isr.end());
+                QCOMPARE(isr, e_isr);
+                QCOMPARE(isr.size(), 3);
+            }
+        }
+        QCOMPARE(lab.quit(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(ReplicationTest)
+#include "test_replication.moc"
