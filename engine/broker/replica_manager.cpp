@@ -504,8 +504,28 @@ net::awaitable<void> Broker::send_isr_change(std::string topic, std::int32_t par
     if (!failure.empty()) {
         p->replica->isr_change_failed();
         p->last_isr_change_reason = change.reason + " (the controller refused: " + failure + ")";
+        co_return;
     }
-    // On success the change takes effect when the metadata log brings the PartitionChange.
+    // The change takes effect when the metadata log brings the PartitionChange; the event says
+    // why now, with the leader's reasons.
+    if (!change.removed.empty() || !change.added.empty()) {
+        nlohmann::json data = {{"leader", config_.node_id},
+                               {"isr", change.new_isr},
+                               {"added", change.added},
+                               {"removed", change.removed}};
+        events_.publish(
+            change.removed.empty() ? EventKind::IsrExpanded : EventKind::IsrShrunk,
+            NodeRef::broker(config_.node_id),
+            partition_name(topic, partition) + ": " + change.reason + " (ISR now " +
+                [&] {
+                    std::string s;
+                    for (auto id : change.new_isr)
+                        s += (s.empty() ? "" : ",") + std::to_string(id);
+                    return "[" + s + "]";
+                }() +
+                ")",
+            std::move(data), topic, partition);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

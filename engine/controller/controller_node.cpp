@@ -13,6 +13,7 @@
 
 #include "controller/change_events.h"
 #include "core/thread_name.h"
+#include "protocol/alter_partition.h"
 #include "protocol/api_versions.h"
 #include "protocol/broker_heartbeat.h"
 #include "protocol/broker_registration.h"
@@ -58,6 +59,7 @@ const std::vector<ApiRange>& controller_apis() {
         {ApiKey::EndQuorumEpoch, 0, 0},
         {ApiKey::BrokerRegistration, 0, 0},
         {ApiKey::BrokerHeartbeat, 0, 0},
+        {ApiKey::AlterPartition, 0, 3},
     };
     return apis;
 }
@@ -591,6 +593,17 @@ net::awaitable<void> ControllerNode::duty_loop() {
                             "broker " + std::to_string(id) + ": " + why);
             if (stopping_ || !is_active()) break;
         }
+        if (stopping_ || !is_active()) continue;
+        // Preferred leaders back (Kafka's auto.leader.rebalance.enable, checked every
+        // leader.imbalance.check.interval.seconds, 300 s; the lab checks every second): a
+        // returning broker leads again once its leader has taken it back into the ISR.
+        if (++duty_ticks_ % 10 == 0) {
+            auto preferred = metadata::elect_preferred_leaders(*working_image());
+            if (!preferred.empty()) {
+                co_await commit(std::move(preferred),
+                                "preferred leaders are back in the ISR and lead again");
+            }
+        }
     }
 }
 
@@ -683,11 +696,10 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
         resp.is_fenced = !now_b || now_b->fenced;
         resp.should_shut_down = resp.is_fenced;
     } else if (b->fenced && resp.is_caught_up && !req.want_fence) {
+        // The broker rejoins the ISRs later, through each leader's AlterPartition once it has
+        // caught up; here it only leads partitions that were offline waiting for it.
         auto records = metadata::unfence_broker(*img, req.broker_id);
         auto next = metadata::replay(img, records, img->offset() + 1);
-        auto isr = metadata::restore_isr(*next, req.broker_id);
-        records.insert(records.end(), isr.begin(), isr.end());
-        next = metadata::replay(next, isr, next->offset() + 1);
         auto preferred = metadata::elect_preferred_leaders(*next);
         records.insert(records.end(), preferred.begin(), preferred.end());
         // Answered at once: the broker sees itself unfenced in its metadata, and in the next
@@ -698,6 +710,72 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
                 co_await commit(std::move(records), who + " has caught up with the metadata log");
             },
             asio::detached);
+    }
+    co_return encode(resp, version);
+}
+
+net::awaitable<Bytes> ControllerNode::handle_alter_partition(std::int16_t version, Reader& body) {
+    protocol::AlterPartitionRequest req;
+    protocol::AlterPartitionResponse resp;
+    if (!req.decode(body, version)) co_return Bytes{};
+    if (!is_active()) {
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        co_return encode(resp, version);
+    }
+    std::vector<metadata::IsrRequest> items;
+    for (const auto& t : req.topics) {
+        for (const auto& p : t.partitions) {
+            metadata::IsrRequest r;
+            if (version >= 2) {
+                r.topic_id = t.topic_id;
+            } else {
+                r.topic_name = t.topic_name;
+            }
+            r.partition = p.partition_index;
+            r.leader_epoch = p.leader_epoch;
+            r.partition_epoch = p.partition_epoch;
+            r.leader_recovery_state = p.leader_recovery_state;
+            if (version >= 3) {
+                for (const auto& m : p.new_isr_with_epochs)
+                    r.new_isr.emplace_back(m.broker_id, m.broker_epoch);
+            } else {
+                for (auto id : p.new_isr)
+                    r.new_isr.emplace_back(id, -1);
+            }
+            items.push_back(std::move(r));
+        }
+    }
+    auto result =
+        metadata::alter_partition(*working_image(), req.broker_id, req.broker_epoch, items);
+    if (result.response.error != ErrorCode::NONE) {
+        resp.error_code = to_wire(result.response.error);
+        co_return encode(resp, version);
+    }
+    if (!result.records.empty() &&
+        !co_await commit(std::move(result.records),
+                         "broker " + std::to_string(req.broker_id) + " changed an ISR")) {
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        co_return encode(resp, version);
+    }
+    for (const auto& o : result.response.partitions) {
+        auto it = std::find_if(resp.topics.begin(), resp.topics.end(), [&](const auto& t) {
+            return version >= 2 ? t.topic_id == o.topic_id : t.topic_name == o.topic_name;
+        });
+        if (it == resp.topics.end()) {
+            resp.topics.emplace_back();
+            it = std::prev(resp.topics.end());
+            it->topic_id = o.topic_id;
+            it->topic_name = o.topic_name;
+        }
+        protocol::AlterPartitionResponse::PartitionData pd;
+        pd.partition_index = o.partition;
+        pd.error_code = to_wire(o.error);
+        pd.leader_id = o.leader;
+        pd.leader_epoch = o.leader_epoch;
+        pd.isr = o.isr;
+        pd.leader_recovery_state = o.leader_recovery_state;
+        pd.partition_epoch = o.partition_epoch;
+        it->partitions.push_back(std::move(pd));
     }
     co_return encode(resp, version);
 }
@@ -799,6 +877,9 @@ net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHe
             break;
         case ApiKey::CreateTopics:
             out = co_await handle_create_topics(h.api_version, body);
+            break;
+        case ApiKey::AlterPartition:
+            out = co_await handle_alter_partition(h.api_version, body);
             break;
         case ApiKey::DeleteTopics:
             out = co_await handle_delete_topics(h.api_version, body);

@@ -106,6 +106,8 @@ class ControllerNode {
     net::awaitable<protocol::Bytes> handle_registration(std::int16_t version,
                                                         protocol::Reader& body);
     net::awaitable<protocol::Bytes> handle_heartbeat(std::int16_t version, protocol::Reader& body);
+    net::awaitable<protocol::Bytes> handle_alter_partition(std::int16_t version,
+                                                           protocol::Reader& body);
     net::awaitable<protocol::Bytes> handle_create_topics(std::int16_t version,
                                                          protocol::Reader& body);
     net::awaitable<protocol::Bytes> handle_delete_topics(std::int16_t version,
@@ -134,6 +136,7 @@ class ControllerNode {
     std::thread thread_;
     std::atomic<bool> running_{false};
     std::uint16_t port_ = 0;
+    std::uint64_t duty_ticks_ = 0;
     bool stopping_ = false;
     std::unique_ptr<net::asio::steady_timer> duty_timer_;
     std::unique_ptr<net::asio::steady_timer> snapshot_timer_;

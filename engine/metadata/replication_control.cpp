@@ -271,6 +271,14 @@ std::vector<MetadataRecord> fence_broker(const MetadataImage& image, std::int32_
             }
             if (leads) {
                 std::int32_t leader = choose_leader(image, p, broker_id);
+                if (leader == kNoLeader && isr.empty() &&
+                    EffectiveTopicConfig::of(image, name).unclean_leader_election) {
+                    leader = choose_unclean_leader(image, p, broker_id);
+                    if (leader != kNoLeader) {
+                        isr = {leader};
+                        change.leader_recovery_state = kLeaderRecovering;
+                    }
+                }
                 change.leader = leader;
                 if (leader == kNoLeader && isr.empty())
                     isr = {broker_id};  // keep the last ISR member
@@ -291,35 +299,163 @@ std::vector<MetadataRecord> unfence_broker(const MetadataImage& image, std::int3
     if (!b || !b->fenced) return out;
     out.emplace_back(UnfenceBrokerRecord{broker_id, b->epoch});
     for (const auto& [name, topic] : image.topics()) {
+        const bool unclean = EffectiveTopicConfig::of(image, name).unclean_leader_election;
         for (const PartitionInfo& p : topic->partitions) {
-            if (p.leader != kNoLeader || !p.in_isr(broker_id)) continue;
+            if (p.leader != kNoLeader || !p.has_replica(broker_id)) continue;
             PartitionChangeRecord change;
             change.partition_id = p.partition;
             change.topic_id = topic->id;
-            change.leader = broker_id;
+            if (p.in_isr(broker_id)) {
+                change.leader = broker_id;
+            } else if (unclean) {
+                // No ISR member is alive (else the partition would not be offline): the topic
+                // allows an out-of-sync replica to lead, losing what it lacks.
+                change.leader = broker_id;
+                change.isr = std::vector<std::int32_t>{broker_id};
+                change.leader_recovery_state = kLeaderRecovering;
+            } else {
+                continue;
+            }
             out.emplace_back(std::move(change));
         }
     }
     return out;
 }
 
-std::vector<MetadataRecord> restore_isr(const MetadataImage& image, std::int32_t broker_id) {
+std::int32_t choose_unclean_leader(const MetadataImage& image, const PartitionInfo& partition,
+                                   std::int32_t excluded) {
+    for (auto r : partition.replicas) {
+        if (r != excluded && image.is_live(r)) return r;
+    }
+    return kNoLeader;
+}
+
+std::vector<MetadataRecord> elect_unclean_leaders(const MetadataImage& image,
+                                                  const std::string& topic_name) {
     std::vector<MetadataRecord> out;
-    if (!image.is_live(broker_id)) return out;
-    for (const auto& [name, topic] : image.topics()) {
-        for (const PartitionInfo& p : topic->partitions) {
-            if (!p.has_replica(broker_id) || p.in_isr(broker_id)) continue;
-            PartitionChangeRecord change;
-            change.partition_id = p.partition;
-            change.topic_id = topic->id;
-            std::vector<std::int32_t> isr;
-            for (auto r : p.replicas) {
-                if (p.in_isr(r) || r == broker_id) isr.push_back(r);
-            }
-            change.isr = isr;
-            if (p.leader == kNoLeader) change.leader = broker_id;
-            out.emplace_back(std::move(change));
+    auto topic = image.topic(topic_name);
+    if (!topic || !EffectiveTopicConfig::of(image, topic_name).unclean_leader_election) return out;
+    for (const PartitionInfo& p : topic->partitions) {
+        if (p.leader != kNoLeader) continue;
+        const auto leader = choose_unclean_leader(image, p, -1);
+        if (leader == kNoLeader) continue;
+        PartitionChangeRecord change;
+        change.partition_id = p.partition;
+        change.topic_id = topic->id;
+        change.leader = leader;
+        if (!p.in_isr(leader)) {
+            change.isr = std::vector<std::int32_t>{leader};
+            change.leader_recovery_state = kLeaderRecovering;
         }
+        out.emplace_back(std::move(change));
+    }
+    return out;
+}
+
+ControllerResult<AlterPartitionResult> alter_partition(const MetadataImage& image,
+                                                       std::int32_t broker_id,
+                                                       std::int64_t broker_epoch,
+                                                       const std::vector<IsrRequest>& requests) {
+    ControllerResult<AlterPartitionResult> out;
+    const BrokerInfo* requester = image.broker(broker_id);
+    if (!requester || requester->epoch != broker_epoch) {
+        out.response.error = ErrorCode::STALE_BROKER_EPOCH;
+        return out;
+    }
+    for (const auto& req : requests) {
+        IsrOutcome o;
+        o.topic_id = req.topic_id;
+        o.topic_name = req.topic_name;
+        o.partition = req.partition;
+        auto topic =
+            req.topic_name.empty() ? image.topic_by_id(req.topic_id) : image.topic(req.topic_name);
+        auto fail = [&](ErrorCode e, std::string why) {
+            o.error = e;
+            o.message = std::move(why);
+            out.response.partitions.push_back(o);
+        };
+        if (!topic) {
+            fail(req.topic_name.empty() ? ErrorCode::UNKNOWN_TOPIC_ID
+                                        : ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
+                 "no such topic");
+            continue;
+        }
+        o.topic_id = topic->id;
+        o.topic_name = topic->name;
+        if (req.partition < 0 ||
+            req.partition >= static_cast<std::int32_t>(topic->partitions.size())) {
+            fail(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, "no such partition");
+            continue;
+        }
+        const PartitionInfo& p = topic->partitions[static_cast<std::size_t>(req.partition)];
+        if (p.leader != broker_id) {
+            fail(ErrorCode::NOT_LEADER_OR_FOLLOWER,
+                 "broker " + std::to_string(broker_id) + " does not lead the partition");
+            continue;
+        }
+        if (req.leader_epoch != p.leader_epoch) {
+            fail(req.leader_epoch < p.leader_epoch ? ErrorCode::FENCED_LEADER_EPOCH
+                                                   : ErrorCode::INVALID_UPDATE_VERSION,
+                 "leader epoch " + std::to_string(req.leader_epoch) + " is not the current " +
+                     std::to_string(p.leader_epoch));
+            continue;
+        }
+        if (req.partition_epoch != p.partition_epoch) {
+            fail(ErrorCode::INVALID_UPDATE_VERSION,
+                 "partition epoch " + std::to_string(req.partition_epoch) + " is not the current " +
+                     std::to_string(p.partition_epoch));
+            continue;
+        }
+        std::vector<std::int32_t> isr;
+        std::string ineligible;
+        for (const auto& [id, epoch] : req.new_isr) {
+            const BrokerInfo* b = image.broker(id);
+            if (!p.has_replica(id)) {
+                ineligible = "broker " + std::to_string(id) + " is not a replica";
+            } else if (!b || b->fenced || b->in_controlled_shutdown) {
+                ineligible = "broker " + std::to_string(id) + " is fenced or shutting down";
+            } else if (epoch >= 0 && b->epoch != epoch) {
+                ineligible = "broker " + std::to_string(id) + " restarted since (epoch " +
+                             std::to_string(b->epoch) + ", not " + std::to_string(epoch) + ")";
+            }
+            if (!ineligible.empty()) break;
+            if (std::find(isr.begin(), isr.end(), id) == isr.end()) isr.push_back(id);
+        }
+        if (!ineligible.empty()) {
+            fail(ErrorCode::INELIGIBLE_REPLICA, ineligible);
+            continue;
+        }
+        if (std::find(isr.begin(), isr.end(), broker_id) == isr.end()) {
+            fail(ErrorCode::INVALID_REQUEST, "the leader must stay in the ISR");
+            continue;
+        }
+        if (req.leader_recovery_state == kLeaderRecovering &&
+            p.leader_recovery_state != kLeaderRecovering) {
+            fail(ErrorCode::INVALID_REQUEST, "a recovered partition cannot go back to recovering");
+            continue;
+        }
+        PartitionChangeRecord change;
+        change.partition_id = p.partition;
+        change.topic_id = topic->id;
+        if (isr != p.isr) change.isr = isr;
+        if (req.leader_recovery_state != p.leader_recovery_state)
+            change.leader_recovery_state = req.leader_recovery_state;
+        o.leader = p.leader;
+        o.leader_epoch = p.leader_epoch;
+        o.isr = isr;
+        o.leader_recovery_state = req.leader_recovery_state;
+        o.partition_epoch = p.partition_epoch;
+        if (change.isr || change.leader_recovery_state) {
+            o.partition_epoch = p.partition_epoch + 1;
+            for (auto id : isr) {
+                if (!p.in_isr(id)) o.added.push_back(id);
+            }
+            for (auto id : p.isr) {
+                if (std::find(isr.begin(), isr.end(), id) == isr.end()) o.removed.push_back(id);
+            }
+            out.records.emplace_back(std::move(change));
+        }
+        out.response.partitions.push_back(o);
     }
     return out;
 }

@@ -81,14 +81,61 @@ std::vector<MetadataRecord> fence_broker(const MetadataImage& image, std::int32_
 // (it is in their ISR). Preferred leaders are restored separately (elect_preferred_leaders).
 std::vector<MetadataRecord> unfence_broker(const MetadataImage& image, std::int32_t broker_id);
 
-// Until followers copy the leader's data (replication), a replica on a live broker has nothing
-// to catch up on: when a broker is unfenced, it rejoins the ISR of every partition it belongs
-// to. (With replication, followers rejoin through the leader's AlterPartition instead.)
-std::vector<MetadataRecord> restore_isr(const MetadataImage& image, std::int32_t broker_id);
-
 // For every partition whose preferred replica (replicas[0]) is live, in the ISR, and not the
 // leader: move leadership back to it (Kafka's auto.leader.rebalance).
 std::vector<MetadataRecord> elect_preferred_leaders(const MetadataImage& image);
+
+// Kafka's LeaderRecoveryState: 1 after an unclean election until the new leader says it
+// recovered (AlterPartition).
+inline constexpr std::int8_t kLeaderRecovering = 1;
+
+// Unclean leader election (unclean.leader.election.enable): the first live replica in preferred
+// order, in the ISR or not, other than `excluded`. kNoLeader if none.
+std::int32_t choose_unclean_leader(const MetadataImage& image, const PartitionInfo& partition,
+                                   std::int32_t excluded = -1);
+// For every offline partition of the topic, if the topic allows unclean election: a live replica
+// becomes leader with ISR = [it] (records only the old ISR had are lost). Run when the setting is
+// turned on.
+std::vector<MetadataRecord> elect_unclean_leaders(const MetadataImage& image,
+                                                  const std::string& topic_name);
+
+// AlterPartition (Kafka's ReplicationControlManager.alterPartition): a partition leader asks to
+// change the ISR (and its recovery state).
+struct IsrRequest {
+    Uuid topic_id;           // v2+
+    std::string topic_name;  // v0-1; empty when the id is used
+    std::int32_t partition = 0;
+    std::int32_t leader_epoch = 0;
+    std::int32_t partition_epoch = 0;
+    std::vector<std::pair<std::int32_t, std::int64_t>> new_isr;  // (broker, epoch or -1)
+    std::int8_t leader_recovery_state = 0;
+};
+struct IsrOutcome {
+    Uuid topic_id;
+    std::string topic_name;
+    std::int32_t partition = 0;
+    ErrorCode error = ErrorCode::NONE;
+    std::string message;  // plain words when error != NONE
+    std::int32_t leader = kNoLeader;
+    std::int32_t leader_epoch = 0;
+    std::int32_t partition_epoch = 0;  // after the change
+    std::vector<std::int32_t> isr;
+    std::int8_t leader_recovery_state = 0;
+    std::vector<std::int32_t> added, removed;
+};
+struct AlterPartitionResult {
+    ErrorCode error = ErrorCode::NONE;  // top level: STALE_BROKER_EPOCH
+    std::vector<IsrOutcome> partitions;
+};
+// Errors per partition: UNKNOWN_TOPIC_ID / UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER
+// (the requester does not lead), FENCED_LEADER_EPOCH (stale leader epoch),
+// INVALID_UPDATE_VERSION (stale partition epoch), INELIGIBLE_REPLICA (a new member is not a
+// replica, fenced, shutting down, or restarted since: broker epoch), INVALID_REQUEST (the leader
+// left out, or recovered -> recovering). Accepted changes become PartitionChangeRecords.
+ControllerResult<AlterPartitionResult> alter_partition(const MetadataImage& image,
+                                                       std::int32_t broker_id,
+                                                       std::int64_t broker_epoch,
+                                                       const std::vector<IsrRequest>& requests);
 
 // The new leader for a partition if `excluded` were gone: first replica in preferred order that
 // is in the ISR, live, and not excluded. kNoLeader if none.
