@@ -1,19 +1,21 @@
+// The replication core (see replica.h for Kafka's rules and the runtime's contract).
+//
+// Facts were checked against Apache Kafka's kafka.cluster.Partition (maybeIncrementLeaderHW,
+// getOutOfSyncReplicas, maybeExpandIsr, checkEnoughReplicasReachOffset), kafka.cluster.Replica
+// (lastCaughtUpTimeMs), LeaderEpochFileCache (assign, endOffsetFor, truncateFromEnd) and
+// AbstractFetcherThread.getOffsetTruncationState. The code is ours.
 #include "replication/replica.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
-#include <sstream>
-#include <utility>
 
 namespace kraftlab::replication {
 
-using protocol::ErrorCode;
-
 namespace {
 
-bool contains(const std::vector<std::int32_t>& v, std::int32_t x) {
-    return std::find(v.begin(), v.end(), x) != v.end();
+bool contains(const std::vector<std::int32_t>& ids, std::int32_t id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
 std::string seconds(std::int64_t ms) {
@@ -22,32 +24,27 @@ std::string seconds(std::int64_t ms) {
     return buf;
 }
 
-std::string join(const std::vector<std::int32_t>& ids) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (i) out += ",";
-        out += std::to_string(ids[i]);
-    }
-    return out + "]";
+// One decimal integer, the whole of `text`, no sign other than '-'.
+template <typename Int>
+bool parse_int(std::string_view text, Int* out) {
+    if (text.empty()) return false;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+    return ec == std::errc() && ptr == end;
 }
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------
-// LeaderEpochCache
+// --- LeaderEpochCache ------------------------------------------------------------------------
 
-LeaderEpochCache::LeaderEpochCache(std::vector<Entry> entries) {
-    for (const auto& e : entries)
-        assign(e.epoch, e.start_offset);
-}
+LeaderEpochCache::LeaderEpochCache(std::vector<Entry> entries) : entries_(std::move(entries)) {}
 
 bool LeaderEpochCache::assign(std::int32_t epoch, std::int64_t start_offset) {
     if (epoch < 0 || start_offset < 0) return false;
     if (!entries_.empty() && epoch <= entries_.back().epoch) return false;
-    // Entries at or beyond the new start describe a tail that is gone.
     while (!entries_.empty() && entries_.back().start_offset >= start_offset)
         entries_.pop_back();
-    entries_.push_back({epoch, start_offset});
+    entries_.push_back(Entry{epoch, start_offset});
     return true;
 }
 
@@ -68,18 +65,18 @@ EpochEndOffset LeaderEpochCache::end_offset_for(std::int32_t requested_epoch,
                                                 std::int64_t log_end_offset) const {
     if (requested_epoch == kUndefinedEpoch || entries_.empty()) return {};
     if (requested_epoch == entries_.back().epoch) return {requested_epoch, log_end_offset};
-    // The first entry with a newer epoch than requested.
-    auto higher =
-        std::upper_bound(entries_.begin(), entries_.end(), requested_epoch,
-                         [](std::int32_t epoch, const Entry& e) { return epoch < e.epoch; });
-    if (higher == entries_.end()) return {};  // newer than anything known
+    // The first entry with an epoch above the requested one ends the requested epoch.
+    auto higher = std::upper_bound(
+        entries_.begin(), entries_.end(), requested_epoch,
+        [](std::int32_t epoch, const Entry& entry) { return epoch < entry.epoch; });
+    if (higher == entries_.end()) return {};  // newer than anything we know
     if (higher == entries_.begin()) return {requested_epoch, higher->start_offset};
     return {std::prev(higher)->epoch, higher->start_offset};
 }
 
 std::string LeaderEpochCache::serialize() const {
     std::string out = "0\n" + std::to_string(entries_.size()) + "\n";
-    for (const auto& e : entries_)
+    for (const Entry& e : entries_)
         out += std::to_string(e.epoch) + " " + std::to_string(e.start_offset) + "\n";
     return out;
 }
@@ -87,184 +84,174 @@ std::string LeaderEpochCache::serialize() const {
 std::optional<LeaderEpochCache> LeaderEpochCache::parse(std::string_view text) {
     std::vector<std::string_view> lines;
     while (!text.empty()) {
-        auto nl = text.find('\n');
+        const auto nl = text.find('\n');
+        if (nl == std::string_view::npos) {
+            lines.push_back(text);
+            break;
+        }
         lines.push_back(text.substr(0, nl));
-        if (nl == std::string_view::npos) break;
         text.remove_prefix(nl + 1);
     }
-    auto number = [](std::string_view s, std::int64_t& out) {
-        if (s.empty()) return false;
-        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-        return ec == std::errc() && p == s.data() + s.size();
-    };
-    std::int64_t version = -1, count = -1;
-    if (lines.size() < 2 || !number(lines[0], version) || version != 0 ||
-        !number(lines[1], count) || count < 0 ||
-        lines.size() < 2 + static_cast<std::size_t>(count)) {
-        return std::nullopt;
-    }
-    LeaderEpochCache cache;
-    for (std::int64_t i = 0; i < count; ++i) {
-        auto line = lines[2 + static_cast<std::size_t>(i)];
-        auto space = line.find(' ');
-        std::int64_t epoch = -1, offset = -1;
-        if (space == std::string_view::npos || !number(line.substr(0, space), epoch) ||
-            !number(line.substr(space + 1), offset) || epoch < 0 || epoch > INT32_MAX ||
-            offset < 0) {
+    if (lines.size() < 2) return std::nullopt;
+    int version = -1;
+    if (!parse_int(lines[0], &version) || version != 0) return std::nullopt;
+    std::size_t count = 0;
+    if (!parse_int(lines[1], &count) || count != lines.size() - 2) return std::nullopt;
+    std::vector<Entry> entries;
+    entries.reserve(count);
+    for (std::size_t i = 2; i < lines.size(); ++i) {
+        const std::string_view line = lines[i];
+        const auto space = line.find(' ');
+        if (space == std::string_view::npos) return std::nullopt;
+        Entry e;
+        if (!parse_int(line.substr(0, space), &e.epoch) ||
+            !parse_int(line.substr(space + 1), &e.start_offset))
             return std::nullopt;
-        }
-        if (!cache.assign(static_cast<std::int32_t>(epoch), offset)) return std::nullopt;
+        if (e.epoch < 0 || e.start_offset < 0) return std::nullopt;
+        if (!entries.empty() &&
+            (e.epoch <= entries.back().epoch || e.start_offset < entries.back().start_offset))
+            return std::nullopt;
+        entries.push_back(e);
     }
-    for (std::size_t i = 2 + static_cast<std::size_t>(count); i < lines.size(); ++i) {
-        if (!lines[i].empty()) return std::nullopt;  // trailing garbage
-    }
-    return cache;
+    return LeaderEpochCache(std::move(entries));
 }
+
+// --- follower truncation ---------------------------------------------------------------------
 
 Truncation truncation_for(const LeaderEpochCache& local, std::int64_t local_leo,
                           std::int64_t log_start_offset, const EpochEndOffset& leader_answer) {
+    Truncation t;
     if (leader_answer.undefined() || leader_answer.epoch == kUndefinedEpoch) {
-        return {std::min(log_start_offset, local_leo), true};
+        t.offset = std::min(log_start_offset, local_leo);
+        return t;
     }
-    const auto mine = local.end_offset_for(leader_answer.epoch, local_leo);
-    if (mine.undefined()) return {std::min(log_start_offset, local_leo), true};
-    const auto offset = std::min({leader_answer.end_offset, mine.end_offset, local_leo});
-    return {offset, mine.epoch == leader_answer.epoch};
+    const EpochEndOffset mine = local.end_offset_for(leader_answer.epoch, local_leo);
+    const std::int64_t my_end = mine.undefined() ? local_leo : mine.end_offset;
+    t.offset = std::min({leader_answer.end_offset, my_end, local_leo});
+    t.offset = std::max(t.offset, std::min(log_start_offset, local_leo));
+    // Complete when we hold the leader's epoch: both logs agree up to its end. Otherwise our
+    // epoch before it may still diverge; ask again with it.
+    t.complete = std::any_of(local.entries().begin(), local.entries().end(),
+                             [&](const auto& e) { return e.epoch == leader_answer.epoch; });
+    return t;
 }
 
-// ---------------------------------------------------------------------------------------------
-// PartitionReplica
+// --- PartitionReplica ------------------------------------------------------------------------
 
 PartitionReplica::PartitionReplica(ReplicaConfig config, LeaderEpochCache epochs,
                                    std::int64_t log_start_offset, std::int64_t log_end_offset)
     : config_(config),
       epochs_(std::move(epochs)),
       log_start_offset_(log_start_offset),
-      log_end_offset_(log_end_offset),
+      log_end_offset_(std::max(log_end_offset, log_start_offset)),
       high_watermark_(log_start_offset) {}
 
-bool PartitionReplica::take_epochs_changed() {
-    return std::exchange(epochs_changed_, false);
-}
-
-FollowerProgress* PartitionReplica::follower(std::int32_t id) {
-    for (auto& f : followers_) {
-        if (f.id == id) return &f;
-    }
-    return nullptr;
-}
-
 void PartitionReplica::become_leader(const PartitionState& state, std::int64_t now_ms) {
-    const bool new_epoch = role_ != Role::Leader || state.leader_epoch != state_.leader_epoch;
-    state_ = state;
-    role_ = Role::Leader;
-    if (new_epoch) {
-        epoch_start_offset_ = log_end_offset_;
-        if (epochs_.assign(state.leader_epoch, log_end_offset_)) epochs_changed_ = true;
-        followers_.clear();
-        for (auto id : state.replicas) {
-            if (id == config_.local_id) continue;
+    const bool new_epoch = role_ != Role::Leader || state.leader_epoch > state_.leader_epoch;
+    if (!new_epoch) {
+        // The same leader epoch: a committed ISR change (or a stale repeat, ignored).
+        if (state.leader_epoch < state_.leader_epoch ||
+            state.partition_epoch <= state_.partition_epoch)
+            return;
+        state_ = state;
+        pending_.reset();
+        for (FollowerProgress& f : followers_) {
+            const bool was = f.in_isr;
+            f.in_isr = contains(state_.isr, f.id);
+            // A member that was not in the ISR counts as caught up from the moment it joined.
+            if (f.in_isr && !was) f.last_caught_up_ms = std::max(f.last_caught_up_ms, now_ms);
+        }
+        // Replicas no longer assigned are forgotten; newly assigned ones start unknown.
+        std::erase_if(followers_,
+                      [&](const FollowerProgress& f) { return !contains(state_.replicas, f.id); });
+        for (std::int32_t id : state_.replicas) {
+            if (id == config_.local_id || follower(id)) continue;
             FollowerProgress f;
             f.id = id;
-            f.in_isr = contains(state.isr, id);
-            // ISR members count as caught up now: they get replica.lag.time.max.ms to show it.
-            f.last_caught_up_ms = f.in_isr ? now_ms : 0;
+            f.in_isr = contains(state_.isr, id);
+            if (f.in_isr) f.last_caught_up_ms = now_ms;
             followers_.push_back(f);
         }
-        pending_.reset();
-    } else {
-        // A committed ISR change (or another change of the partition) in the same epoch.
-        for (auto id : state.replicas) {
-            if (id != config_.local_id && !follower(id)) {
-                FollowerProgress f;
-                f.id = id;
-                followers_.push_back(f);
-            }
-        }
-        std::erase_if(followers_,
-                      [&](const FollowerProgress& f) { return !contains(state.replicas, f.id); });
-        for (auto& f : followers_) {
-            const bool was = f.in_isr;
-            f.in_isr = contains(state.isr, f.id);
-            if (f.in_isr && !was && f.last_caught_up_ms == 0) f.last_caught_up_ms = now_ms;
-        }
-        if (pending_ && state.partition_epoch > pending_->partition_epoch) pending_.reset();
+        maybe_advance_high_watermark();
+        return;
     }
-    high_watermark_ = std::min(high_watermark_, log_end_offset_);
+
+    role_ = Role::Leader;
+    state_ = state;
+    pending_.reset();
+    epoch_start_offset_ = log_end_offset_;
+    if (epochs_.assign(state.leader_epoch, log_end_offset_)) epochs_changed_ = true;
+    high_watermark_ = std::clamp(high_watermark_, log_start_offset_, log_end_offset_);
+    followers_.clear();
+    for (std::int32_t id : state_.replicas) {
+        if (id == config_.local_id) continue;
+        FollowerProgress f;
+        f.id = id;
+        f.in_isr = contains(state_.isr, id);
+        if (f.in_isr) {
+            // Kafka resets ISR members as caught up now, at the leader's current LEO.
+            f.last_caught_up_ms = now_ms;
+            f.last_fetch_ms = now_ms;
+            f.leader_leo_at_last_fetch = log_end_offset_;
+        }
+        followers_.push_back(f);
+    }
     maybe_advance_high_watermark();
 }
 
 void PartitionReplica::become_follower(const PartitionState& state) {
-    state_ = state;
     role_ = Role::Follower;
+    state_ = state;
     followers_.clear();
     pending_.reset();
+    high_watermark_ = std::min(high_watermark_, log_end_offset_);
 }
 
 bool PartitionReplica::on_leader_append(std::int64_t new_log_end_offset) {
-    log_end_offset_ = new_log_end_offset;
+    log_end_offset_ = std::max(log_end_offset_, new_log_end_offset);
     return maybe_advance_high_watermark();
 }
 
 void PartitionReplica::on_follower_append(
     std::int64_t new_log_end_offset, const std::vector<LeaderEpochCache::Entry>& batch_epochs) {
-    for (const auto& e : batch_epochs) {
+    log_end_offset_ = std::max(log_end_offset_, new_log_end_offset);
+    for (const auto& e : batch_epochs)
         if (epochs_.assign(e.epoch, e.start_offset)) epochs_changed_ = true;
-    }
-    log_end_offset_ = new_log_end_offset;
 }
 
 void PartitionReplica::on_truncate(std::int64_t log_end_offset) {
-    log_end_offset_ = log_end_offset;
-    if (epochs_.truncate_from_end(log_end_offset)) epochs_changed_ = true;
+    log_end_offset_ = std::max(log_end_offset, log_start_offset_);
     high_watermark_ = std::min(high_watermark_, log_end_offset_);
-    if (role_ == Role::Leader) epoch_start_offset_ = std::min(epoch_start_offset_, log_end_offset);
+    epoch_start_offset_ = std::min(epoch_start_offset_, log_end_offset_);
+    if (epochs_.truncate_from_end(log_end_offset_)) epochs_changed_ = true;
 }
 
 void PartitionReplica::on_leader_high_watermark(std::int64_t leader_hw) {
     if (role_ != Role::Follower) return;
-    high_watermark_ = std::max<std::int64_t>(std::min(leader_hw, log_end_offset_), 0);
+    high_watermark_ = std::max(log_start_offset_, std::min(leader_hw, log_end_offset_));
 }
 
-bool PartitionReplica::maybe_advance_high_watermark() {
-    if (role_ != Role::Leader) return false;
-    std::int64_t hw = log_end_offset_;
-    // Kafka's maximal ISR: the ISR, plus members a pending change adds.
-    auto counted = [&](const FollowerProgress& f) {
-        return f.in_isr || (pending_ && contains(pending_->new_isr, f.id));
-    };
-    for (const auto& f : followers_) {
-        if (!counted(f)) continue;
-        if (f.log_end_offset == kUndefinedOffset) return false;  // not heard from yet
-        hw = std::min(hw, f.log_end_offset);
-    }
-    if (hw > high_watermark_) {
-        high_watermark_ = hw;
-        return true;
-    }
-    return false;
-}
-
-ErrorCode PartitionReplica::on_follower_fetch(std::int32_t id, std::int64_t fetch_offset,
-                                              std::int64_t now_ms, bool* hw_moved) {
+protocol::ErrorCode PartitionReplica::on_follower_fetch(std::int32_t id, std::int64_t fetch_offset,
+                                                        std::int64_t now_ms, bool* hw_moved) {
     if (hw_moved) *hw_moved = false;
-    if (role_ != Role::Leader) return ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    FollowerProgress* f = follower(id);
-    if (!f) return ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    // Kafka's Replica.updateFetchState: caught up if the fetch reaches the leader's LEO now; or
-    // if it reaches the LEO the leader had at the previous fetch, caught up as of that fetch.
+    FollowerProgress* f = role_ == Role::Leader ? follower(id) : nullptr;
+    if (!f) return protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    // A fetch past our end cannot come from a log that agrees with ours (the runtime truncates
+    // by epoch before fetching); Kafka answers OFFSET_OUT_OF_RANGE.
+    if (fetch_offset > log_end_offset_ || fetch_offset < 0)
+        return protocol::ErrorCode::OFFSET_OUT_OF_RANGE;
     if (fetch_offset >= log_end_offset_) {
-        f->last_caught_up_ms = std::max(f->last_caught_up_ms, now_ms);
-    } else if (f->leader_leo_at_last_fetch != kUndefinedOffset &&
-               fetch_offset >= f->leader_leo_at_last_fetch && f->last_fetch_ms >= 0) {
+        f->last_caught_up_ms = now_ms;
+    } else if (f->last_fetch_ms >= 0 && f->leader_leo_at_last_fetch != kUndefinedOffset &&
+               fetch_offset >= f->leader_leo_at_last_fetch) {
         f->last_caught_up_ms = std::max(f->last_caught_up_ms, f->last_fetch_ms);
     }
-    f->log_end_offset = std::min(fetch_offset, log_end_offset_);
+    f->log_end_offset = fetch_offset;
     f->last_fetch_ms = now_ms;
     f->leader_leo_at_last_fetch = log_end_offset_;
     const bool moved = maybe_advance_high_watermark();
     if (hw_moved) *hw_moved = moved;
-    return ErrorCode::NONE;
+    return protocol::ErrorCode::NONE;
 }
 
 std::optional<IsrChange> PartitionReplica::isr_change(std::int64_t now_ms) {
@@ -272,49 +259,46 @@ std::optional<IsrChange> PartitionReplica::isr_change(std::int64_t now_ms) {
     IsrChange change;
     change.leader_epoch = state_.leader_epoch;
     change.partition_epoch = state_.partition_epoch;
-    change.leader_recovery_state = 0;
-    std::vector<std::string> reasons;
-    // Shrink: ISR members not caught up within the lag time.
-    for (const auto& f : followers_) {
+    change.leader_recovery_state = 0;  // every proposal from a leader marks it recovered
+
+    // Shrink first: every ISR member not caught up for longer than the lag time leaves at once.
+    for (const FollowerProgress& f : followers_) {
         if (!f.in_isr) continue;
-        const std::int64_t lag = now_ms - f.last_caught_up_ms;
-        if (lag > config_.replica_lag_time_max_ms) {
+        const bool at_end = f.log_end_offset == log_end_offset_;
+        const std::int64_t behind_ms = now_ms - f.last_caught_up_ms;
+        if (!at_end && behind_ms > config_.replica_lag_time_max_ms) {
             change.removed.push_back(f.id);
-            reasons.push_back("broker " + std::to_string(f.id) +
-                              " left the ISR: not caught up for " + seconds(lag) +
-                              " > replica.lag.time.max.ms " +
-                              seconds(config_.replica_lag_time_max_ms));
+            if (!change.reason.empty()) change.reason += "; ";
+            change.reason += "broker " + std::to_string(f.id) +
+                             " left the ISR of this partition: not caught up for " +
+                             seconds(behind_ms) + " > replica.lag.time.max.ms " +
+                             seconds(config_.replica_lag_time_max_ms);
         }
     }
-    // Expand: a replica outside the ISR that has reached the HW and this epoch's start.
     if (change.removed.empty()) {
-        for (const auto& f : followers_) {
+        // Expand: one caught-up replica at a time, as Kafka does on the follower's fetch.
+        for (const FollowerProgress& f : followers_) {
             if (f.in_isr || f.log_end_offset == kUndefinedOffset) continue;
             if (f.log_end_offset >= high_watermark_ && f.log_end_offset >= epoch_start_offset_) {
                 change.added.push_back(f.id);
-                reasons.push_back("broker " + std::to_string(f.id) +
-                                  " rejoined the ISR: caught up to offset " +
-                                  std::to_string(f.log_end_offset));
+                change.reason = "broker " + std::to_string(f.id) +
+                                " rejoined the ISR of this partition: caught up to offset " +
+                                std::to_string(f.log_end_offset) + " (high watermark " +
+                                std::to_string(high_watermark_) + ")";
+                break;
             }
         }
     }
-    const bool recovering = state_.leader_recovery_state == 1;
-    if (change.removed.empty() && change.added.empty() && !recovering) return std::nullopt;
-    change.new_isr.push_back(config_.local_id);
-    for (auto id : state_.isr) {
-        if (id != config_.local_id && !contains(change.removed, id)) change.new_isr.push_back(id);
+    if (change.removed.empty() && change.added.empty()) {
+        if (state_.leader_recovery_state != 1) return std::nullopt;
+        change.reason = "leader " + std::to_string(config_.local_id) +
+                        " marks the partition recovered after an unclean election";
     }
-    for (auto id : change.added)
+    for (std::int32_t id : state_.isr)
+        if (!contains(change.removed, id)) change.new_isr.push_back(id);
+    for (std::int32_t id : change.added)
         change.new_isr.push_back(id);
-    if (recovering && reasons.empty()) {
-        reasons.push_back("the leader elected uncleanly marks the partition recovered; ISR " +
-                          join(change.new_isr));
-    }
-    for (std::size_t i = 0; i < reasons.size(); ++i)
-        change.reason += (i ? "; " : "") + reasons[i];
     pending_ = change;
-    // A pending expansion counts towards the HW at once (maximal ISR).
-    maybe_advance_high_watermark();
     return change;
 }
 
@@ -322,35 +306,70 @@ void PartitionReplica::isr_change_failed() {
     pending_.reset();
 }
 
-ErrorCode PartitionReplica::check_produce(std::int16_t acks,
-                                          std::int32_t min_insync_replicas) const {
-    if (role_ != Role::Leader) return ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    if (acks < -1) return ErrorCode::INVALID_REQUIRED_ACKS;
-    if (acks == -1 && static_cast<std::int32_t>(state_.isr.size()) < min_insync_replicas) {
-        return ErrorCode::NOT_ENOUGH_REPLICAS;
+protocol::ErrorCode PartitionReplica::check_produce(std::int16_t acks,
+                                                    std::int32_t min_insync_replicas) const {
+    if (role_ != Role::Leader) return protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER;
+    if (acks == 0 || acks == 1) return protocol::ErrorCode::NONE;
+    if (acks == -1) {
+        return static_cast<std::int32_t>(state_.isr.size()) < min_insync_replicas
+                   ? protocol::ErrorCode::NOT_ENOUGH_REPLICAS
+                   : protocol::ErrorCode::NONE;
     }
-    if (acks >= 2 && static_cast<std::int32_t>(state_.replicas.size()) < acks) {
-        return ErrorCode::NOT_ENOUGH_REPLICAS;
+    if (acks >= 2) {
+        return static_cast<std::int32_t>(state_.replicas.size()) < acks
+                   ? protocol::ErrorCode::NOT_ENOUGH_REPLICAS
+                   : protocol::ErrorCode::NONE;
     }
-    return ErrorCode::NONE;
+    return protocol::ErrorCode::INVALID_REQUIRED_ACKS;
 }
 
 AckState PartitionReplica::ack_state(std::int64_t required_offset, std::int16_t acks,
                                      std::int32_t min_insync_replicas) const {
-    if (role_ != Role::Leader) return {true, ErrorCode::NOT_LEADER_OR_FOLLOWER};
-    if (acks == 0 || acks == 1) return {true, ErrorCode::NONE};
+    if (role_ != Role::Leader) return {true, protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER};
+    if (acks == 0 || acks == 1) return {true, protocol::ErrorCode::NONE};
     if (acks == -1) {
-        if (high_watermark_ < required_offset) return {false, ErrorCode::NONE};
-        if (static_cast<std::int32_t>(state_.isr.size()) < min_insync_replicas) {
-            return {true, ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND};
-        }
-        return {true, ErrorCode::NONE};
+        if (high_watermark_ < required_offset) return {};
+        return {true, static_cast<std::int32_t>(state_.isr.size()) < min_insync_replicas
+                          ? protocol::ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND
+                          : protocol::ErrorCode::NONE};
     }
-    std::int32_t holding = log_end_offset_ >= required_offset ? 1 : 0;
-    for (const auto& f : followers_) {
-        if (f.log_end_offset != kUndefinedOffset && f.log_end_offset >= required_offset) ++holding;
+    if (acks >= 2) {
+        std::int32_t holding = log_end_offset_ >= required_offset ? 1 : 0;
+        for (const FollowerProgress& f : followers_)
+            if (f.log_end_offset != kUndefinedOffset && f.log_end_offset >= required_offset)
+                ++holding;
+        if (holding < acks) return {};
+        return {true, protocol::ErrorCode::NONE};
     }
-    return {holding >= acks, ErrorCode::NONE};
+    return {true, protocol::ErrorCode::INVALID_REQUIRED_ACKS};
+}
+
+bool PartitionReplica::take_epochs_changed() {
+    const bool changed = epochs_changed_;
+    epochs_changed_ = false;
+    return changed;
+}
+
+bool PartitionReplica::maybe_advance_high_watermark() {
+    if (role_ != Role::Leader) return false;
+    // Kafka's maximal ISR: the ISR plus the members a pending change adds (members it removes
+    // still count until the controller commits the change).
+    std::int64_t new_hw = log_end_offset_;
+    for (const FollowerProgress& f : followers_) {
+        const bool counted = f.in_isr || (pending_ && contains(pending_->added, f.id));
+        if (!counted) continue;
+        if (f.log_end_offset == kUndefinedOffset) return false;  // holds the HW where it is
+        new_hw = std::min(new_hw, f.log_end_offset);
+    }
+    if (new_hw <= high_watermark_) return false;
+    high_watermark_ = new_hw;
+    return true;
+}
+
+FollowerProgress* PartitionReplica::follower(std::int32_t id) {
+    for (FollowerProgress& f : followers_)
+        if (f.id == id) return &f;
+    return nullptr;
 }
 
 }  // namespace kraftlab::replication

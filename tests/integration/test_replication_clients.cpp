@@ -93,7 +93,7 @@ QProcess* start_kcat_producer(QObject* parent, const QString& bootstrap, const Q
         bootstrap + " -t " + topic +
         " -X acks=all -X message.send.max.retries=0 -X enable.idempotence=false"
         "     -X message.timeout.ms=15000 -X topic.metadata.refresh.interval.ms=1000"
-        "     /tmp/kraftlab-kcat-chunk-$$ 2>/tmp/kraftlab-kcat-err-$$ && "
+        "     < /tmp/kraftlab-kcat-chunk-$$ 2>/tmp/kraftlab-kcat-err-$$ && "
         "     ! grep -qi 'fail\\|error' /tmp/kraftlab-kcat-err-$$; "
         "  then echo \"acked $c\"; else echo \"unknown $c\"; fi; "
         "  sleep 0.3; "
@@ -105,7 +105,7 @@ QProcess* start_kcat_producer(QObject* parent, const QString& bootstrap, const Q
 
 }  // namespace
 
-class ReplicationTest : public QObject {
+class ReplicationClientsTest : public QObject {
     Q_OBJECT
 
   private slots:
@@ -254,5 +254,5 @@ class ReplicationTest : public QObject {
     }
 };
 
-QTEST_GUILESS_MAIN(ReplicationTest)
-#include "test_replication.moc"
+QTEST_GUILESS_MAIN(ReplicationClientsTest)
+#include "test_replication_clients.moc"
