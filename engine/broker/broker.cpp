@@ -104,6 +104,7 @@ std::optional<std::string> Broker::start() {
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
     asio::co_spawn(*io_, lifecycle_loop(), asio::detached);
     asio::co_spawn(*io_, isr_loop(), asio::detached);
+    asio::co_spawn(*io_, flush_loop(), asio::detached);
     running_ = true;
     thread_ = std::thread([this] {
         core::name_this_thread("broker-" + std::to_string(config_.node_id));
@@ -112,7 +113,8 @@ std::optional<std::string> Broker::start() {
     return std::nullopt;
 }
 
-void Broker::kill() {
+void Broker::kill(CrashMode mode) {
+    crash_mode_ = mode;
     stop(false);
 }
 void Broker::shutdown() {
@@ -160,6 +162,7 @@ void Broker::stop(bool orderly) {
         isr_timer_->cancel();
         snapshot_timer_->cancel();
         lifecycle_timer_->cancel();
+        if (flush_timer_) flush_timer_->cancel();
         metadata_fetcher_->stop();
         controller_client_->close();
         for (auto& [id, c] : forward_clients_)
@@ -172,6 +175,7 @@ void Broker::stop(bool orderly) {
         io_->stop();
         done.wait();
     }
+    if (!orderly && crash_mode_ == CrashMode::PowerLoss) lose_unflushed_writes();
     logs_->close_all(orderly);
     metadata_fetcher_.reset();
     controller_client_.reset();
@@ -511,6 +515,7 @@ void Broker::publish_snapshot() {
     s->heartbeat_interval_ms = config_.heartbeat_interval_ms;
     s->session_timeout_ms = config_.session_timeout_ms;
     s->replica_lag_time_max_ms = config_.replica_lag_time_max_ms;
+    s->flush_interval_ms = config_.flush_interval_ms;
     logs_->for_each([&](HostedPartition& p) {
         if (!p.log) return;
         core::PartitionSnapshot ps;

@@ -6,7 +6,8 @@
 // min.insync.replicas members (NOT_ENOUGH_REPLICAS before the append,
 // NOT_ENOUGH_REPLICAS_AFTER_APPEND after it); REQUEST_TIMED_OUT after the request's timeout.
 // acks=N (N >= 2) is the lab's extension, accepted only from the lab's own producers (client id
-// "kraftlab-producer-..."): answered once N replicas hold the records.
+// "kraftlab-producer-..."): answered once N replicas hold the records. The lab's producers may
+// also send to any broker, which forwards to the leader ("via any broker").
 #include <chrono>
 
 #include "broker/broker.h"
@@ -82,10 +83,12 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
         std::int64_t required_offset;
     };
     std::vector<Waiting> waiting;
-    // "Via any broker" (the lab's producers only, client id "...via-any-broker"): a partition led
-    // elsewhere is forwarded to its leader and the leader's answer relayed (the seed's flow).
+    // "Via any broker": the lab's own producers may send a partition's records to a broker that
+    // does not lead it; that broker forwards them to the leader and relays the answer (the seed's
+    // message flow). Real clients get NOT_LEADER_OR_FOLLOWER, as from Kafka. A forwarded request
+    // is never forwarded again.
     const bool forwarding =
-        lab_producer && h.client_id->find("via-any-broker") != std::string::npos;
+        lab_producer && h.client_id->rfind("kraftlab-producer-forwarded-by-broker-", 0) != 0;
     struct Forward {
         std::size_t topic_index;
         std::size_t partition_index;

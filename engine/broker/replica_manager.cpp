@@ -538,8 +538,8 @@ net::awaitable<std::optional<protocol::ProduceResponse>> Broker::forward_produce
         const auto* b = image_->broker(leader);
         if (!b || b->port == 0) co_return std::nullopt;
         net::KafkaClientConfig cfg;
-        // A lab producer's id, so that the leader accepts acks=N; without "via-any-broker", so
-        // that it never forwards again.
+        // A lab producer's id, so that the leader accepts acks=N; the leader never forwards a
+        // request that carries it.
         cfg.client_id = "kraftlab-producer-forwarded-by-broker-" + std::to_string(config_.node_id);
         cfg.connect_timeout_ms = 1000;
         cfg.request_timeout_ms = std::max(request.timeout_ms, 0) + 5000;
