@@ -13,6 +13,7 @@
 
 #include "controller/change_events.h"
 #include "core/thread_name.h"
+#include "protocol/alter_partition.h"
 #include "protocol/api_versions.h"
 #include "protocol/broker_heartbeat.h"
 #include "protocol/broker_registration.h"
@@ -58,6 +59,7 @@ const std::vector<ApiRange>& controller_apis() {
         {ApiKey::EndQuorumEpoch, 0, 0},
         {ApiKey::BrokerRegistration, 0, 0},
         {ApiKey::BrokerHeartbeat, 0, 0},
+        {ApiKey::AlterPartition, 0, 3},
     };
     return apis;
 }
@@ -683,11 +685,10 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
         resp.is_fenced = !now_b || now_b->fenced;
         resp.should_shut_down = resp.is_fenced;
     } else if (b->fenced && resp.is_caught_up && !req.want_fence) {
+        // The broker leads again what it can lead; it rejoins other ISRs only through their
+        // leaders' AlterPartition, once its replicas have caught up.
         auto records = metadata::unfence_broker(*img, req.broker_id);
         auto next = metadata::replay(img, records, img->offset() + 1);
-        auto isr = metadata::restore_isr(*next, req.broker_id);
-        records.insert(records.end(), isr.begin(), isr.end());
-        next = metadata::replay(next, isr, next->offset() + 1);
         auto preferred = metadata::elect_preferred_leaders(*next);
         records.insert(records.end(), preferred.begin(), preferred.end());
         // Answered at once: the broker sees itself unfenced in its metadata, and in the next
@@ -700,6 +701,27 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
             asio::detached);
     }
     co_return encode(resp, version);
+}
+
+net::awaitable<Bytes> ControllerNode::handle_alter_partition(std::int16_t version, Reader& body) {
+    protocol::AlterPartitionRequest req;
+    if (!req.decode(body, version)) co_return Bytes{};
+    protocol::AlterPartitionResponse resp;
+    if (!is_active()) {
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        co_return encode(resp, version);
+    }
+    auto result = metadata::alter_partition(*working_image(), req, version);
+    // The leader's reasons (a follower fell behind, one caught up) are not in the protocol: the
+    // events say what changed, and who asked.
+    const std::string cause = "leader " + std::to_string(req.broker_id) + " asked";
+    if (!result.records.empty() && !co_await commit(std::move(result.records), cause)) {
+        // Not committed: the leader retries with whichever controller is active then.
+        resp = {};
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        co_return encode(resp, version);
+    }
+    co_return encode(result.response, version);
 }
 
 net::awaitable<Bytes> ControllerNode::handle_create_topics(std::int16_t version, Reader& body) {
@@ -796,6 +818,9 @@ net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHe
             break;
         case ApiKey::BrokerHeartbeat:
             out = co_await handle_heartbeat(h.api_version, body);
+            break;
+        case ApiKey::AlterPartition:
+            out = co_await handle_alter_partition(h.api_version, body);
             break;
         case ApiKey::CreateTopics:
             out = co_await handle_create_topics(h.api_version, body);
