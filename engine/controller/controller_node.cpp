@@ -19,6 +19,7 @@
 #include "protocol/broker_registration.h"
 #include "protocol/create_topics.h"
 #include "protocol/delete_topics.h"
+#include "protocol/incremental_alter_configs.h"
 #include "raft/wire.h"
 
 namespace kraftlab::controller {
@@ -60,6 +61,7 @@ const std::vector<ApiRange>& controller_apis() {
         {ApiKey::BrokerRegistration, 0, 0},
         {ApiKey::BrokerHeartbeat, 0, 0},
         {ApiKey::AlterPartition, 0, 3},
+        {ApiKey::IncrementalAlterConfigs, 0, 1},
     };
     return apis;
 }
@@ -786,6 +788,85 @@ net::awaitable<Bytes> ControllerNode::handle_delete_topics(std::int16_t version,
     co_return encode(resp, version);
 }
 
+net::awaitable<Bytes> ControllerNode::handle_incremental_alter_configs(std::int16_t version,
+                                                                       Reader& body) {
+    using protocol::ConfigOperation;
+    protocol::IncrementalAlterConfigsRequest req;
+    if (!req.decode(body, version)) co_return Bytes{};
+    protocol::IncrementalAlterConfigsResponse resp;
+    for (const auto& r : req.resources)
+        resp.responses.push_back({0, std::nullopt, r.resource_type, r.resource_name});
+    auto fail = [&](std::size_t i, ErrorCode code, std::string message) {
+        resp.responses[i].error_code = to_wire(code);
+        resp.responses[i].error_message = std::move(message);
+    };
+    if (!is_active()) {
+        for (std::size_t i = 0; i < req.resources.size(); ++i)
+            fail(i, ErrorCode::NOT_CONTROLLER, label_ + " is not the active controller");
+        co_return encode(resp, version);
+    }
+    // Each resource is decided on the image that includes the ones before it; all accepted
+    // changes are committed together.
+    auto img = working_image();
+    std::vector<MetadataRecord> records;
+    std::vector<std::size_t> accepted;
+    std::string what;
+    for (std::size_t i = 0; i < req.resources.size(); ++i) {
+        const auto& r = req.resources[i];
+        if (r.resource_type != protocol::kConfigResourceTopic) {
+            fail(i, ErrorCode::INVALID_REQUEST,
+                 "the lab keeps topic configs only, not configs of resource type " +
+                     std::to_string(r.resource_type));
+            continue;
+        }
+        std::vector<std::pair<std::string, std::optional<std::string>>> changes;
+        std::string problem;
+        for (const auto& c : r.configs) {
+            const auto op = static_cast<ConfigOperation>(c.config_operation);
+            if (std::any_of(changes.begin(), changes.end(),
+                            [&](const auto& seen) { return seen.first == c.name; })) {
+                problem = c.name + " is changed twice in one request";
+            } else if (op == ConfigOperation::Set && !c.value) {
+                problem = "setting " + c.name + " needs a value";
+            } else if (op == ConfigOperation::Set) {
+                changes.emplace_back(c.name, c.value);
+            } else if (op == ConfigOperation::Delete) {
+                changes.emplace_back(c.name, std::nullopt);
+            } else if (op == ConfigOperation::Append || op == ConfigOperation::Subtract) {
+                problem = "APPEND and SUBTRACT change list configs; " + c.name +
+                          " is not one (use SET or DELETE)";
+            } else {
+                problem = "unknown config operation " + std::to_string(c.config_operation);
+            }
+            if (!problem.empty()) break;
+        }
+        if (!problem.empty()) {
+            fail(i, ErrorCode::INVALID_REQUEST, problem);
+            continue;
+        }
+        auto result = metadata::alter_topic_configs(*img, r.resource_name, changes);
+        if (result.response.error != ErrorCode::NONE) {
+            fail(i, result.response.error, result.response.message);
+            continue;
+        }
+        if (req.validate_only) continue;
+        for (const auto& [key, value] : changes) {
+            what += (what.empty() ? "" : ", ") + r.resource_name + " " + key +
+                    (value ? "=" + *value : " back to its default");
+        }
+        img = metadata::replay(img, result.records, img->offset() + 1);
+        records.insert(records.end(), result.records.begin(), result.records.end());
+        accepted.push_back(i);
+    }
+    if (!records.empty() && !co_await commit(std::move(records), "configs changed: " + what)) {
+        for (auto i : accepted) {
+            fail(i, ErrorCode::NOT_CONTROLLER,
+                 label_ + " lost its leadership before the change was committed");
+        }
+    }
+    co_return encode(resp, version);
+}
+
 net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHeader& h,
                                                        Reader& body, net::SessionInfo& session) {
     (void)session;
@@ -827,6 +908,9 @@ net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHe
             break;
         case ApiKey::DeleteTopics:
             out = co_await handle_delete_topics(h.api_version, body);
+            break;
+        case ApiKey::IncrementalAlterConfigs:
+            out = co_await handle_incremental_alter_configs(h.api_version, body);
             break;
         default:
             co_return net::ServerReply::respond(
