@@ -85,6 +85,13 @@ QString EventModel::group_of(EventKind kind) {
         case EventKind::QuorumChanged:
         case EventKind::MetadataTruncated:
             return "quorum";
+        case EventKind::IsrShrunk:
+        case EventKind::IsrExpanded:
+        case EventKind::ReplicaTruncated:
+        case EventKind::UncleanElection:
+        case EventKind::RecordsLost:
+        case EventKind::AuditFinished:
+            return "replication";
     }
     return "cluster";
 }
@@ -99,9 +106,14 @@ QString EventModel::severity_of(EventKind kind) {
         case EventKind::ConsumerError:
         case EventKind::ControllerResigned:
         case EventKind::MetadataTruncated:
+        case EventKind::IsrShrunk:
             return "warning";
         case EventKind::NodeFailed:
         case EventKind::CommandFailed:
+        // Data is gone or was cut away: what acks and the ISR exist to prevent.
+        case EventKind::ReplicaTruncated:
+        case EventKind::UncleanElection:
+        case EventKind::RecordsLost:
             return "error";
         default:
             return "info";

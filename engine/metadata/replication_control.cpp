@@ -232,6 +232,13 @@ ControllerResult<TopicResult> alter_topic_configs(
         }
         out.records.emplace_back(ConfigRecord{ConfigResourceType::Topic, topic, key, value});
     }
+    // Turning unclean leader election on gives offline partitions a leader now, not only at the
+    // next fencing or unfencing.
+    // (replay copies the image: a non-owning pointer to it is enough.)
+    auto next = replay(std::shared_ptr<const MetadataImage>(std::shared_ptr<void>(), &image),
+                       out.records, image.offset() + 1);
+    auto elections = elect_unclean_leaders(*next, topic);
+    out.records.insert(out.records.end(), elections.begin(), elections.end());
     return out;
 }
 
@@ -249,6 +256,39 @@ std::vector<MetadataRecord> register_broker(const MetadataImage& image, std::int
     r.rack = std::move(rack);
     r.fenced = true;
     return {r};
+}
+
+std::optional<PartitionChangeRecord> unclean_leader_change(const MetadataImage& image,
+                                                           const TopicInfo& topic,
+                                                           const PartitionInfo& partition,
+                                                           std::int32_t excluded,
+                                                           std::int32_t returning) {
+    if (partition.leader != kNoLeader && partition.leader != excluded) return std::nullopt;
+    if (!EffectiveTopicConfig::of(image, topic.name).unclean_leader_election) return std::nullopt;
+    for (std::int32_t replica : partition.replicas) {
+        if (replica == excluded) continue;
+        if (replica != returning && !image.is_live(replica)) continue;
+        PartitionChangeRecord change;
+        change.partition_id = partition.partition;
+        change.topic_id = topic.id;
+        change.leader = replica;
+        change.isr = std::vector<std::int32_t>{replica};
+        change.leader_recovery_state = kLeaderRecovering;
+        return change;
+    }
+    return std::nullopt;
+}
+
+std::vector<MetadataRecord> elect_unclean_leaders(const MetadataImage& image,
+                                                  std::string_view topic) {
+    std::vector<MetadataRecord> out;
+    auto t = image.topic(topic);
+    if (!t) return out;
+    for (const PartitionInfo& p : t->partitions) {
+        if (p.leader != kNoLeader) continue;
+        if (auto change = unclean_leader_change(image, *t, p)) out.emplace_back(std::move(*change));
+    }
+    return out;
 }
 
 std::vector<MetadataRecord> fence_broker(const MetadataImage& image, std::int32_t broker_id) {
@@ -271,12 +311,11 @@ std::vector<MetadataRecord> fence_broker(const MetadataImage& image, std::int32_
             }
             if (leads) {
                 std::int32_t leader = choose_leader(image, p, broker_id);
-                if (leader == kNoLeader && isr.empty() &&
-                    EffectiveTopicConfig::of(image, name).unclean_leader_election) {
-                    leader = choose_unclean_leader(image, p, broker_id);
-                    if (leader != kNoLeader) {
-                        isr = {leader};
-                        change.leader_recovery_state = kLeaderRecovering;
+                if (leader == kNoLeader) {
+                    // No in-sync replica is left: unclean election if the topic allows it.
+                    if (auto unclean = unclean_leader_change(image, *topic, p, broker_id)) {
+                        out.emplace_back(std::move(*unclean));
+                        continue;
                     }
                 }
                 change.leader = leader;
@@ -299,163 +338,128 @@ std::vector<MetadataRecord> unfence_broker(const MetadataImage& image, std::int3
     if (!b || !b->fenced) return out;
     out.emplace_back(UnfenceBrokerRecord{broker_id, b->epoch});
     for (const auto& [name, topic] : image.topics()) {
-        const bool unclean = EffectiveTopicConfig::of(image, name).unclean_leader_election;
         for (const PartitionInfo& p : topic->partitions) {
             if (p.leader != kNoLeader || !p.has_replica(broker_id)) continue;
-            PartitionChangeRecord change;
-            change.partition_id = p.partition;
-            change.topic_id = topic->id;
             if (p.in_isr(broker_id)) {
+                PartitionChangeRecord change;
+                change.partition_id = p.partition;
+                change.topic_id = topic->id;
                 change.leader = broker_id;
-            } else if (unclean) {
-                // No ISR member is alive (else the partition would not be offline): the topic
-                // allows an out-of-sync replica to lead, losing what it lacks.
-                change.leader = broker_id;
-                change.isr = std::vector<std::int32_t>{broker_id};
-                change.leader_recovery_state = kLeaderRecovering;
-            } else {
-                continue;
+                out.emplace_back(std::move(change));
+            } else if (auto unclean =
+                           unclean_leader_change(image, *topic, p, -1, /*returning=*/broker_id)) {
+                out.emplace_back(std::move(*unclean));
             }
-            out.emplace_back(std::move(change));
         }
     }
     return out;
 }
 
-std::int32_t choose_unclean_leader(const MetadataImage& image, const PartitionInfo& partition,
-                                   std::int32_t excluded) {
-    for (auto r : partition.replicas) {
-        if (r != excluded && image.is_live(r)) return r;
-    }
-    return kNoLeader;
-}
-
-std::vector<MetadataRecord> elect_unclean_leaders(const MetadataImage& image,
-                                                  const std::string& topic_name) {
-    std::vector<MetadataRecord> out;
-    auto topic = image.topic(topic_name);
-    if (!topic || !EffectiveTopicConfig::of(image, topic_name).unclean_leader_election) return out;
-    for (const PartitionInfo& p : topic->partitions) {
-        if (p.leader != kNoLeader) continue;
-        const auto leader = choose_unclean_leader(image, p, -1);
-        if (leader == kNoLeader) continue;
-        PartitionChangeRecord change;
-        change.partition_id = p.partition;
-        change.topic_id = topic->id;
-        change.leader = leader;
-        if (!p.in_isr(leader)) {
-            change.isr = std::vector<std::int32_t>{leader};
-            change.leader_recovery_state = kLeaderRecovering;
-        }
-        out.emplace_back(std::move(change));
-    }
-    return out;
-}
-
-ControllerResult<AlterPartitionResult> alter_partition(const MetadataImage& image,
-                                                       std::int32_t broker_id,
-                                                       std::int64_t broker_epoch,
-                                                       const std::vector<IsrRequest>& requests) {
-    ControllerResult<AlterPartitionResult> out;
-    const BrokerInfo* requester = image.broker(broker_id);
-    if (!requester || requester->epoch != broker_epoch) {
-        out.response.error = ErrorCode::STALE_BROKER_EPOCH;
+ControllerResult<protocol::AlterPartitionResponse> alter_partition(
+    const MetadataImage& image, const protocol::AlterPartitionRequest& request,
+    std::int16_t version) {
+    using protocol::AlterPartitionResponse;
+    using protocol::to_wire;
+    ControllerResult<AlterPartitionResponse> out;
+    const BrokerInfo* requester = image.broker(request.broker_id);
+    if (!requester || requester->epoch != request.broker_epoch) {
+        // An older incarnation of the broker (or one the controller has not registered) must not
+        // change anything: its view of the partitions is gone.
+        out.response.error_code = to_wire(ErrorCode::STALE_BROKER_EPOCH);
         return out;
     }
-    for (const auto& req : requests) {
-        IsrOutcome o;
-        o.topic_id = req.topic_id;
-        o.topic_name = req.topic_name;
-        o.partition = req.partition;
-        auto topic =
-            req.topic_name.empty() ? image.topic_by_id(req.topic_id) : image.topic(req.topic_name);
-        auto fail = [&](ErrorCode e, std::string why) {
-            o.error = e;
-            o.message = std::move(why);
-            out.response.partitions.push_back(o);
+    for (const auto& t : request.topics) {
+        auto& topic_answer = out.response.topics.emplace_back();
+        topic_answer.topic_name = t.topic_name;
+        topic_answer.topic_id = t.topic_id;
+        auto topic = version >= 2 ? image.topic_by_id(t.topic_id) : image.topic(t.topic_name);
+        auto answer_error = [&](const protocol::AlterPartitionRequest::PartitionData& p,
+                                ErrorCode code) {
+            auto& a = topic_answer.partitions.emplace_back();
+            a.partition_index = p.partition_index;
+            a.error_code = to_wire(code);
         };
         if (!topic) {
-            fail(req.topic_name.empty() ? ErrorCode::UNKNOWN_TOPIC_ID
-                                        : ErrorCode::UNKNOWN_TOPIC_OR_PARTITION,
-                 "no such topic");
+            for (const auto& p : t.partitions)
+                answer_error(p, version >= 2 ? ErrorCode::UNKNOWN_TOPIC_ID
+                                             : ErrorCode::UNKNOWN_TOPIC_OR_PARTITION);
             continue;
         }
-        o.topic_id = topic->id;
-        o.topic_name = topic->name;
-        if (req.partition < 0 ||
-            req.partition >= static_cast<std::int32_t>(topic->partitions.size())) {
-            fail(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION, "no such partition");
-            continue;
-        }
-        const PartitionInfo& p = topic->partitions[static_cast<std::size_t>(req.partition)];
-        if (p.leader != broker_id) {
-            fail(ErrorCode::NOT_LEADER_OR_FOLLOWER,
-                 "broker " + std::to_string(broker_id) + " does not lead the partition");
-            continue;
-        }
-        if (req.leader_epoch != p.leader_epoch) {
-            fail(req.leader_epoch < p.leader_epoch ? ErrorCode::FENCED_LEADER_EPOCH
-                                                   : ErrorCode::INVALID_UPDATE_VERSION,
-                 "leader epoch " + std::to_string(req.leader_epoch) + " is not the current " +
-                     std::to_string(p.leader_epoch));
-            continue;
-        }
-        if (req.partition_epoch != p.partition_epoch) {
-            fail(ErrorCode::INVALID_UPDATE_VERSION,
-                 "partition epoch " + std::to_string(req.partition_epoch) + " is not the current " +
-                     std::to_string(p.partition_epoch));
-            continue;
-        }
-        std::vector<std::int32_t> isr;
-        std::string ineligible;
-        for (const auto& [id, epoch] : req.new_isr) {
-            const BrokerInfo* b = image.broker(id);
-            if (!p.has_replica(id)) {
-                ineligible = "broker " + std::to_string(id) + " is not a replica";
-            } else if (!b || b->fenced || b->in_controlled_shutdown) {
-                ineligible = "broker " + std::to_string(id) + " is fenced or shutting down";
-            } else if (epoch >= 0 && b->epoch != epoch) {
-                ineligible = "broker " + std::to_string(id) + " restarted since (epoch " +
-                             std::to_string(b->epoch) + ", not " + std::to_string(epoch) + ")";
+        for (const auto& p : t.partitions) {
+            if (p.partition_index < 0 ||
+                p.partition_index >= static_cast<std::int32_t>(topic->partitions.size())) {
+                answer_error(p, ErrorCode::UNKNOWN_TOPIC_OR_PARTITION);
+                continue;
             }
-            if (!ineligible.empty()) break;
-            if (std::find(isr.begin(), isr.end(), id) == isr.end()) isr.push_back(id);
-        }
-        if (!ineligible.empty()) {
-            fail(ErrorCode::INELIGIBLE_REPLICA, ineligible);
-            continue;
-        }
-        if (std::find(isr.begin(), isr.end(), broker_id) == isr.end()) {
-            fail(ErrorCode::INVALID_REQUEST, "the leader must stay in the ISR");
-            continue;
-        }
-        if (req.leader_recovery_state == kLeaderRecovering &&
-            p.leader_recovery_state != kLeaderRecovering) {
-            fail(ErrorCode::INVALID_REQUEST, "a recovered partition cannot go back to recovering");
-            continue;
-        }
-        PartitionChangeRecord change;
-        change.partition_id = p.partition;
-        change.topic_id = topic->id;
-        if (isr != p.isr) change.isr = isr;
-        if (req.leader_recovery_state != p.leader_recovery_state)
-            change.leader_recovery_state = req.leader_recovery_state;
-        o.leader = p.leader;
-        o.leader_epoch = p.leader_epoch;
-        o.isr = isr;
-        o.leader_recovery_state = req.leader_recovery_state;
-        o.partition_epoch = p.partition_epoch;
-        if (change.isr || change.leader_recovery_state) {
-            o.partition_epoch = p.partition_epoch + 1;
-            for (auto id : isr) {
-                if (!p.in_isr(id)) o.added.push_back(id);
+            const PartitionInfo& current =
+                topic->partitions[static_cast<std::size_t>(p.partition_index)];
+            // The new ISR with broker epochs; before v3 the epochs are unknown (-1: not checked).
+            std::vector<protocol::AlterPartitionRequest::BrokerState> new_isr =
+                p.new_isr_with_epochs;
+            if (version < 3) {
+                new_isr.clear();
+                for (auto id : p.new_isr)
+                    new_isr.push_back({id, -1});
             }
-            for (auto id : p.isr) {
-                if (std::find(isr.begin(), isr.end(), id) == isr.end()) o.removed.push_back(id);
+            std::vector<std::int32_t> isr_ids;
+            for (const auto& m : new_isr)
+                isr_ids.push_back(m.broker_id);
+
+            ErrorCode error = ErrorCode::NONE;
+            if (p.leader_epoch > current.leader_epoch ||
+                p.partition_epoch > current.partition_epoch) {
+                // The leader has seen epochs this image has not: a newer controller made them.
+                error = ErrorCode::NOT_CONTROLLER;
+            } else if (p.leader_epoch < current.leader_epoch) {
+                error = ErrorCode::FENCED_LEADER_EPOCH;
+            } else if (request.broker_id != current.leader) {
+                error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+            } else if (p.partition_epoch < current.partition_epoch) {
+                error = ErrorCode::INVALID_UPDATE_VERSION;
+            } else if (std::set<std::int32_t>(isr_ids.begin(), isr_ids.end()).size() !=
+                           isr_ids.size() ||
+                       !std::count(isr_ids.begin(), isr_ids.end(), current.leader)) {
+                error = ErrorCode::INVALID_REQUEST;
+            } else if (p.leader_recovery_state == kLeaderRecovering &&
+                       (isr_ids.size() > 1 || current.leader_recovery_state != kLeaderRecovering)) {
+                // Only the unclean election's new leader is in sync until it has recovered; and
+                // a recovered partition cannot go back to recovering.
+                error = ErrorCode::INVALID_REQUEST;
+            } else {
+                for (const auto& m : new_isr) {
+                    const BrokerInfo* b = image.broker(m.broker_id);
+                    if (!current.has_replica(m.broker_id) || !b || b->fenced ||
+                        b->in_controlled_shutdown ||
+                        (m.broker_epoch != -1 && m.broker_epoch != b->epoch)) {
+                        error = version >= 2 ? ErrorCode::INELIGIBLE_REPLICA
+                                             : ErrorCode::OPERATION_NOT_ATTEMPTED;
+                        break;
+                    }
+                }
             }
-            out.records.emplace_back(std::move(change));
+            if (error != ErrorCode::NONE) {
+                answer_error(p, error);
+                continue;
+            }
+
+            auto& a = topic_answer.partitions.emplace_back();
+            a.partition_index = p.partition_index;
+            a.leader_id = current.leader;
+            a.leader_epoch = current.leader_epoch;
+            a.isr = isr_ids;
+            a.leader_recovery_state = p.leader_recovery_state;
+            a.partition_epoch = current.partition_epoch;
+            PartitionChangeRecord change;
+            change.partition_id = current.partition;
+            change.topic_id = topic->id;
+            if (isr_ids != current.isr) change.isr = isr_ids;
+            if (p.leader_recovery_state != current.leader_recovery_state)
+                change.leader_recovery_state = p.leader_recovery_state;
+            if (change.isr || change.leader_recovery_state) {
+                a.partition_epoch += 1;  // as the record will make it
+                out.records.emplace_back(std::move(change));
+            }
         }
-        out.response.partitions.push_back(o);
     }
     return out;
 }

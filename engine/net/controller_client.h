@@ -4,8 +4,8 @@
 // the next voter until one accepts it or the deadline passes. It keeps one connection per
 // controller and reuses it.
 //
-// Speaks BrokerRegistration, BrokerHeartbeat, AlterPartition, CreateTopics and DeleteTopics, as a
-// Kafka broker does towards its controllers.
+// Speaks BrokerRegistration, BrokerHeartbeat, AlterPartition, CreateTopics, DeleteTopics and
+// IncrementalAlterConfigs, as a Kafka broker does towards its controllers.
 //
 // Threads: the owner's io_context thread only.
 #pragma once
@@ -23,6 +23,7 @@
 #include "protocol/broker_registration.h"
 #include "protocol/create_topics.h"
 #include "protocol/delete_topics.h"
+#include "protocol/incremental_alter_configs.h"
 
 namespace kraftlab::net {
 
@@ -48,6 +49,7 @@ class ControllerClient {
     static constexpr std::int16_t kDeleteTopicsVersion = 3;
     // v3: new ISR members with their broker epochs (KIP-903), topics by id.
     static constexpr std::int16_t kAlterPartitionVersion = 3;
+    static constexpr std::int16_t kIncrementalAlterConfigsVersion = 1;
 
     awaitable<Result<protocol::BrokerRegistrationResponse>> register_broker(
         const protocol::BrokerRegistrationRequest& request, std::int32_t deadline_ms);
@@ -57,6 +59,8 @@ class ControllerClient {
         const protocol::CreateTopicsRequest& request, std::int32_t deadline_ms);
     awaitable<Result<protocol::DeleteTopicsResponse>> delete_topics(
         const protocol::DeleteTopicsRequest& request, std::int32_t deadline_ms);
+    awaitable<Result<protocol::IncrementalAlterConfigsResponse>> incremental_alter_configs(
+        const protocol::IncrementalAlterConfigsRequest& request, std::int32_t deadline_ms);
 
     // A partition leader asks to change the ISR (replication).
     awaitable<Result<protocol::AlterPartitionResponse>> alter_partition(
