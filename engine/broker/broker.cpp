@@ -293,6 +293,8 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
             co_return co_await handle_create_topics(header, body);
         case ApiKey::DeleteTopics:
             co_return co_await handle_delete_topics(header, body);
+        case ApiKey::IncrementalAlterConfigs:
+            co_return co_await handle_incremental_alter_configs(header, body);
         default:
             co_return Reply::respond(unsupported_version_body());
     }

@@ -101,6 +101,8 @@ class Broker {
                                                protocol::Reader& body);
     net::awaitable<Reply> handle_delete_topics(const protocol::RequestHeader& h,
                                                protocol::Reader& body);
+    net::awaitable<Reply> handle_incremental_alter_configs(const protocol::RequestHeader& h,
+                                                           protocol::Reader& body);
     // The ApiVersions v0-format body with error UNSUPPORTED_VERSION, the answer to any API key or
     // version this broker does not speak.
     protocol::Bytes unsupported_version_body() const;

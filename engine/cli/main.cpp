@@ -55,6 +55,9 @@ constexpr std::string_view kUsage =
     "Commands on stdin, one a line (each answered with a 'reply' line):\n"
     "  create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]\n"
     "  delete-topic NAME\n"
+    "  set-config TOPIC key=value [key=value ...]   (key= or key alone: back to the default)\n"
+    "                  topic configs: min.insync.replicas, unclean.leader.election.enable,\n"
+    "                  segment.bytes, max.message.bytes ('status' shows each topic's)\n"
     "  kill broker|controller ID        restart broker|controller ID\n"
     "  resign controller ID  the active controller steps down; the quorum elects another\n"
     "  timeouts ELECTION_MS FETCH_MS HEARTBEAT_MS SESSION_MS   change them live\n"
@@ -219,6 +222,27 @@ bool run_command(Cluster& lab, const std::string& line) {
             configs.emplace_back(words[i].substr(0, eq), words[i].substr(eq + 1));
         }
         answer(lab.create_topic(words[1], *partitions, rf, std::move(configs)));
+    } else if (cmd == "set-config") {
+        if (words.size() < 3) {
+            answer(
+                bad("usage: set-config TOPIC key=value [key=value ...] (key= or key alone "
+                    "returns key to its default)"));
+            return true;
+        }
+        std::vector<std::pair<std::string, std::optional<std::string>>> configs;
+        for (std::size_t i = 2; i < words.size(); ++i) {
+            const auto eq = words[i].find('=');
+            if (eq == 0) {
+                answer(bad("expected key=value, key= or key, not '" + words[i] + "'"));
+                return true;
+            }
+            if (eq == std::string::npos || eq + 1 == words[i].size()) {
+                configs.emplace_back(words[i].substr(0, eq), std::nullopt);
+            } else {
+                configs.emplace_back(words[i].substr(0, eq), words[i].substr(eq + 1));
+            }
+        }
+        answer(lab.set_topic_config(words[1], std::move(configs)));
     } else if (cmd == "delete-topic") {
         if (words.size() != 2) {
             answer(bad("usage: delete-topic NAME"));

@@ -80,6 +80,44 @@ void publish_metadata_changes(core::EventBus& events_, const metadata::MetadataI
                                {"previous_leader", p_old.leader},
                                {"leader_epoch", p_new.leader_epoch},
                                {"isr", p_new.isr}};
+        const bool unclean = p_new.leader != metadata::kNoLeader && p_new.leader != p_old.leader &&
+                             !p_old.in_isr(p_new.leader) &&
+                             p_new.leader_recovery_state == metadata::kLeaderRecovering;
+        if (unclean) {
+            std::vector<std::int32_t> lost_from;
+            for (auto r : p_old.isr) {
+                if (r != p_new.leader) lost_from.push_back(r);
+            }
+            events_.publish(EventKind::UncleanElection, NodeRef::lab(),
+                            label +
+                                " had no in-sync replica alive; "
+                                "unclean.leader.election.enable=true made broker " +
+                                std::to_string(p_new.leader) +
+                                " leader: records only the old ISR " + ids_text(p_old.isr) +
+                                " had are lost" + because,
+                            {{"leader", p_new.leader},
+                             {"lost_from", lost_from},
+                             {"leader_epoch", p_new.leader_epoch}},
+                            t_new->name, partition);
+        } else {
+            // ISR changes: a leader's AlterPartition, or a fencing that takes a broker out.
+            for (auto r : p_old.isr) {
+                if (p_new.in_isr(r)) continue;
+                events_.publish(EventKind::IsrShrunk, NodeRef::broker(r),
+                                "broker " + std::to_string(r) + " left the ISR of " + label + ": " +
+                                    ids_text(p_old.isr) + " -> " + ids_text(p_new.isr) + because,
+                                {{"broker", r}, {"isr", p_new.isr}, {"reason", cause}}, t_new->name,
+                                partition);
+            }
+            for (auto r : p_new.isr) {
+                if (p_old.in_isr(r)) continue;
+                events_.publish(EventKind::IsrExpanded, NodeRef::broker(r),
+                                "broker " + std::to_string(r) + " rejoined the ISR of " + label +
+                                    ": " + ids_text(p_old.isr) + " -> " + ids_text(p_new.isr) +
+                                    because,
+                                {{"broker", r}, {"isr", p_new.isr}}, t_new->name, partition);
+            }
+        }
         if (p_new.leader == p_old.leader) continue;
         if (p_new.leader == metadata::kNoLeader) {
             std::string why = p_new.replicas.size() == 1
@@ -104,7 +142,7 @@ void publish_metadata_changes(core::EventBus& events_, const metadata::MetadataI
         if (!after.topic(name)) continue;
         nlohmann::json configs = after.topic_configs(name);
         events_.publish(EventKind::TopicConfigChanged, NodeRef::lab(),
-                        "topic " + name + " configs are now " + configs.dump(),
+                        "topic " + name + " configs are now " + configs.dump() + because,
                         {{"configs", configs}}, name);
     }
 }

@@ -1,6 +1,7 @@
 // The lab's events for a step of the metadata log: topics created and deleted, brokers
-// registered, fenced and unfenced, partition leaders moved or gone offline, topic configs
-// changed, each explained in plain words (with `cause`, when known: "broker 2 was killed").
+// registered, fenced and unfenced, partition leaders moved or gone offline, ISRs shrunk and
+// expanded, unclean leader elections, topic configs changed, each explained in plain words (with
+// `cause`, when known: "broker 2 was killed").
 #pragma once
 
 #include <string>

@@ -13,11 +13,13 @@
 
 #include "controller/change_events.h"
 #include "core/thread_name.h"
+#include "protocol/alter_partition.h"
 #include "protocol/api_versions.h"
 #include "protocol/broker_heartbeat.h"
 #include "protocol/broker_registration.h"
 #include "protocol/create_topics.h"
 #include "protocol/delete_topics.h"
+#include "protocol/incremental_alter_configs.h"
 #include "raft/wire.h"
 
 namespace kraftlab::controller {
@@ -58,6 +60,8 @@ const std::vector<ApiRange>& controller_apis() {
         {ApiKey::EndQuorumEpoch, 0, 0},
         {ApiKey::BrokerRegistration, 0, 0},
         {ApiKey::BrokerHeartbeat, 0, 0},
+        {ApiKey::AlterPartition, 0, 3},
+        {ApiKey::IncrementalAlterConfigs, 0, 1},
     };
     return apis;
 }
@@ -683,11 +687,10 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
         resp.is_fenced = !now_b || now_b->fenced;
         resp.should_shut_down = resp.is_fenced;
     } else if (b->fenced && resp.is_caught_up && !req.want_fence) {
+        // The broker leads again what it can lead; it rejoins other ISRs only through their
+        // leaders' AlterPartition, once its replicas have caught up.
         auto records = metadata::unfence_broker(*img, req.broker_id);
         auto next = metadata::replay(img, records, img->offset() + 1);
-        auto isr = metadata::restore_isr(*next, req.broker_id);
-        records.insert(records.end(), isr.begin(), isr.end());
-        next = metadata::replay(next, isr, next->offset() + 1);
         auto preferred = metadata::elect_preferred_leaders(*next);
         records.insert(records.end(), preferred.begin(), preferred.end());
         // Answered at once: the broker sees itself unfenced in its metadata, and in the next
@@ -700,6 +703,27 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
             asio::detached);
     }
     co_return encode(resp, version);
+}
+
+net::awaitable<Bytes> ControllerNode::handle_alter_partition(std::int16_t version, Reader& body) {
+    protocol::AlterPartitionRequest req;
+    if (!req.decode(body, version)) co_return Bytes{};
+    protocol::AlterPartitionResponse resp;
+    if (!is_active()) {
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        co_return encode(resp, version);
+    }
+    auto result = metadata::alter_partition(*working_image(), req, version);
+    // The leader's reasons (a follower fell behind, one caught up) are not in the protocol: the
+    // events say what changed, and who asked.
+    const std::string cause = "leader " + std::to_string(req.broker_id) + " asked";
+    if (!result.records.empty() && !co_await commit(std::move(result.records), cause)) {
+        // Not committed: the leader retries with whichever controller is active then.
+        resp = {};
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        co_return encode(resp, version);
+    }
+    co_return encode(result.response, version);
 }
 
 net::awaitable<Bytes> ControllerNode::handle_create_topics(std::int16_t version, Reader& body) {
@@ -764,6 +788,85 @@ net::awaitable<Bytes> ControllerNode::handle_delete_topics(std::int16_t version,
     co_return encode(resp, version);
 }
 
+net::awaitable<Bytes> ControllerNode::handle_incremental_alter_configs(std::int16_t version,
+                                                                       Reader& body) {
+    using protocol::ConfigOperation;
+    protocol::IncrementalAlterConfigsRequest req;
+    if (!req.decode(body, version)) co_return Bytes{};
+    protocol::IncrementalAlterConfigsResponse resp;
+    for (const auto& r : req.resources)
+        resp.responses.push_back({0, std::nullopt, r.resource_type, r.resource_name});
+    auto fail = [&](std::size_t i, ErrorCode code, std::string message) {
+        resp.responses[i].error_code = to_wire(code);
+        resp.responses[i].error_message = std::move(message);
+    };
+    if (!is_active()) {
+        for (std::size_t i = 0; i < req.resources.size(); ++i)
+            fail(i, ErrorCode::NOT_CONTROLLER, label_ + " is not the active controller");
+        co_return encode(resp, version);
+    }
+    // Each resource is decided on the image that includes the ones before it; all accepted
+    // changes are committed together.
+    auto img = working_image();
+    std::vector<MetadataRecord> records;
+    std::vector<std::size_t> accepted;
+    std::string what;
+    for (std::size_t i = 0; i < req.resources.size(); ++i) {
+        const auto& r = req.resources[i];
+        if (r.resource_type != protocol::kConfigResourceTopic) {
+            fail(i, ErrorCode::INVALID_REQUEST,
+                 "the lab keeps topic configs only, not configs of resource type " +
+                     std::to_string(r.resource_type));
+            continue;
+        }
+        std::vector<std::pair<std::string, std::optional<std::string>>> changes;
+        std::string problem;
+        for (const auto& c : r.configs) {
+            const auto op = static_cast<ConfigOperation>(c.config_operation);
+            if (std::any_of(changes.begin(), changes.end(),
+                            [&](const auto& seen) { return seen.first == c.name; })) {
+                problem = c.name + " is changed twice in one request";
+            } else if (op == ConfigOperation::Set && !c.value) {
+                problem = "setting " + c.name + " needs a value";
+            } else if (op == ConfigOperation::Set) {
+                changes.emplace_back(c.name, c.value);
+            } else if (op == ConfigOperation::Delete) {
+                changes.emplace_back(c.name, std::nullopt);
+            } else if (op == ConfigOperation::Append || op == ConfigOperation::Subtract) {
+                problem = "APPEND and SUBTRACT change list configs; " + c.name +
+                          " is not one (use SET or DELETE)";
+            } else {
+                problem = "unknown config operation " + std::to_string(c.config_operation);
+            }
+            if (!problem.empty()) break;
+        }
+        if (!problem.empty()) {
+            fail(i, ErrorCode::INVALID_REQUEST, problem);
+            continue;
+        }
+        auto result = metadata::alter_topic_configs(*img, r.resource_name, changes);
+        if (result.response.error != ErrorCode::NONE) {
+            fail(i, result.response.error, result.response.message);
+            continue;
+        }
+        if (req.validate_only) continue;
+        for (const auto& [key, value] : changes) {
+            what += (what.empty() ? "" : ", ") + r.resource_name + " " + key +
+                    (value ? "=" + *value : " back to its default");
+        }
+        img = metadata::replay(img, result.records, img->offset() + 1);
+        records.insert(records.end(), result.records.begin(), result.records.end());
+        accepted.push_back(i);
+    }
+    if (!records.empty() && !co_await commit(std::move(records), "configs changed: " + what)) {
+        for (auto i : accepted) {
+            fail(i, ErrorCode::NOT_CONTROLLER,
+                 label_ + " lost its leadership before the change was committed");
+        }
+    }
+    co_return encode(resp, version);
+}
+
 net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHeader& h,
                                                        Reader& body, net::SessionInfo& session) {
     (void)session;
@@ -797,11 +900,17 @@ net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHe
         case ApiKey::BrokerHeartbeat:
             out = co_await handle_heartbeat(h.api_version, body);
             break;
+        case ApiKey::AlterPartition:
+            out = co_await handle_alter_partition(h.api_version, body);
+            break;
         case ApiKey::CreateTopics:
             out = co_await handle_create_topics(h.api_version, body);
             break;
         case ApiKey::DeleteTopics:
             out = co_await handle_delete_topics(h.api_version, body);
+            break;
+        case ApiKey::IncrementalAlterConfigs:
+            out = co_await handle_incremental_alter_configs(h.api_version, body);
             break;
         default:
             co_return net::ServerReply::respond(

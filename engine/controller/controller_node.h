@@ -7,7 +7,9 @@
 // The one that leads is the active controller: it registers brokers (BrokerRegistration),
 // tracks their heartbeats (BrokerHeartbeat) and fences those whose session expires, unfences
 // them when they have caught up, creates and deletes topics (CreateTopics/DeleteTopics, which
-// brokers forward), places replicas and elects partition leaders — each decision a set of
+// brokers forward), changes partitions' ISRs when their leaders ask (AlterPartition), changes
+// topic configs (IncrementalAlterConfigs, which brokers forward too), places
+// replicas and elects partition leaders — each decision a set of
 // records (metadata/replication_control.h) proposed to the quorum and answered once committed.
 // The others answer such requests with NOT_CONTROLLER.
 //
@@ -106,10 +108,14 @@ class ControllerNode {
     net::awaitable<protocol::Bytes> handle_registration(std::int16_t version,
                                                         protocol::Reader& body);
     net::awaitable<protocol::Bytes> handle_heartbeat(std::int16_t version, protocol::Reader& body);
+    net::awaitable<protocol::Bytes> handle_alter_partition(std::int16_t version,
+                                                           protocol::Reader& body);
     net::awaitable<protocol::Bytes> handle_create_topics(std::int16_t version,
                                                          protocol::Reader& body);
     net::awaitable<protocol::Bytes> handle_delete_topics(std::int16_t version,
                                                          protocol::Reader& body);
+    net::awaitable<protocol::Bytes> handle_incremental_alter_configs(std::int16_t version,
+                                                                     protocol::Reader& body);
 
     // Active-controller duties.
     bool is_active() const;

@@ -1,6 +1,7 @@
 #include "lab/cluster.h"
 
 #include "core/thread_name.h"
+#include "protocol/incremental_alter_configs.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -438,6 +439,45 @@ CommandResult Cluster::delete_topic(const std::string& name) {
     }
     wait_for_brokers_metadata(metadata()->offset());
     return CommandResult::success("topic " + name + " deleted", {{"topic", name}});
+}
+
+CommandResult Cluster::set_topic_config(
+    const std::string& topic,
+    std::vector<std::pair<std::string, std::optional<std::string>>> configs) {
+    std::lock_guard lock(mutex_);
+    if (!started_) return CommandResult::failure("the lab is not running");
+    if (configs.empty()) return CommandResult::failure("no config to change");
+    protocol::IncrementalAlterConfigsRequest request;
+    auto& resource = request.resources.emplace_back();
+    resource.resource_type = protocol::kConfigResourceTopic;
+    resource.resource_name = topic;
+    for (auto& [key, value] : configs) {
+        const auto op = value ? protocol::ConfigOperation::Set : protocol::ConfigOperation::Delete;
+        resource.configs.push_back({key, static_cast<std::int8_t>(op), value});
+    }
+    const auto timeout_ms =
+        static_cast<std::int32_t>(std::chrono::milliseconds(kCommandTimeout).count());
+    auto r = admin_call(
+        [&](net::ControllerClient& c) { return c.incremental_alter_configs(request, timeout_ms); });
+    if (!r.ok())
+        return CommandResult::failure("no active controller answered: " + r.error().message);
+    if (r->responses.empty())
+        return CommandResult::failure("the controller answered without a result");
+    const auto& answer = r->responses.front();
+    const auto code = static_cast<protocol::ErrorCode>(answer.error_code);
+    if (code != protocol::ErrorCode::NONE) {
+        return CommandResult::failure(
+            std::string(protocol::error_name(code)) + ": " +
+            answer.error_message.value_or(std::string(protocol::error_message(code))));
+    }
+    // The answering controller has applied the change; the brokers follow.
+    wait_for_brokers_metadata(metadata()->offset());
+    std::string text;
+    for (const auto& [key, value] : configs)
+        text += (text.empty() ? "" : ", ") + key + (value ? "=" + *value : " back to its default");
+    return CommandResult::success(
+        "topic " + topic + ": " + text,
+        {{"topic", topic}, {"configs", metadata()->topic_configs(topic)}});
 }
 
 CommandResult Cluster::kill_broker(std::int32_t id) {

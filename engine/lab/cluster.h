@@ -123,6 +123,12 @@ class Cluster {
                                std::int16_t replication_factor = -1,
                                std::vector<std::pair<std::string, std::string>> configs = {});
     CommandResult delete_topic(const std::string& name);
+    // Changes a topic's configs live (IncrementalAlterConfigs to the active controller): a value
+    // sets the key, nullopt returns it to the default. All or nothing; answers once every
+    // running broker has applied the change.
+    CommandResult set_topic_config(
+        const std::string& topic,
+        std::vector<std::pair<std::string, std::optional<std::string>>> configs);
     CommandResult kill_broker(std::int32_t id);
     CommandResult restart_broker(std::int32_t id);
     CommandResult kill_controller(std::int32_t id);
@@ -203,7 +209,7 @@ class Cluster {
     core::SnapshotBoard snapshots_;
     std::map<std::int32_t, ControllerSlot> controllers_;
     // The lab's own admin connection to the quorum (as kafka-topics.sh --bootstrap-controller):
-    // a thread with an io_context, for create-topic and delete-topic.
+    // a thread with an io_context, for create-topic, delete-topic and set-config.
     std::unique_ptr<net::asio::io_context> admin_io_;
     std::unique_ptr<net::asio::executor_work_guard<net::asio::io_context::executor_type>>
         admin_work_;

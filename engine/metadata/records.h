@@ -82,6 +82,11 @@ struct ConfigRecord {  // api key 4
 inline constexpr std::int32_t kLeaderUnchanged = -2;
 inline constexpr std::int32_t kNoLeader = -1;
 
+// Kafka's LeaderRecoveryState: RECOVERING after an unclean election, until the new leader's
+// followers have truncated to its log and it asks (AlterPartition) to return to RECOVERED.
+inline constexpr std::int8_t kLeaderRecovered = 0;
+inline constexpr std::int8_t kLeaderRecovering = 1;
+
 struct PartitionChangeRecord {  // api key 5, version 0; every change field is tagged
     std::int32_t partition_id = -1;
     Uuid topic_id;

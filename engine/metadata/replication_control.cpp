@@ -232,6 +232,13 @@ ControllerResult<TopicResult> alter_topic_configs(
         }
         out.records.emplace_back(ConfigRecord{ConfigResourceType::Topic, topic, key, value});
     }
+    // Turning unclean leader election on gives offline partitions a leader now, not only at the
+    // next fencing or unfencing.
+    // (replay copies the image: a non-owning pointer to it is enough.)
+    auto next = replay(std::shared_ptr<const MetadataImage>(std::shared_ptr<void>(), &image),
+                       out.records, image.offset() + 1);
+    auto elections = elect_unclean_leaders(*next, topic);
+    out.records.insert(out.records.end(), elections.begin(), elections.end());
     return out;
 }
 
@@ -249,6 +256,39 @@ std::vector<MetadataRecord> register_broker(const MetadataImage& image, std::int
     r.rack = std::move(rack);
     r.fenced = true;
     return {r};
+}
+
+std::optional<PartitionChangeRecord> unclean_leader_change(const MetadataImage& image,
+                                                           const TopicInfo& topic,
+                                                           const PartitionInfo& partition,
+                                                           std::int32_t excluded,
+                                                           std::int32_t returning) {
+    if (partition.leader != kNoLeader && partition.leader != excluded) return std::nullopt;
+    if (!EffectiveTopicConfig::of(image, topic.name).unclean_leader_election) return std::nullopt;
+    for (std::int32_t replica : partition.replicas) {
+        if (replica == excluded) continue;
+        if (replica != returning && !image.is_live(replica)) continue;
+        PartitionChangeRecord change;
+        change.partition_id = partition.partition;
+        change.topic_id = topic.id;
+        change.leader = replica;
+        change.isr = std::vector<std::int32_t>{replica};
+        change.leader_recovery_state = kLeaderRecovering;
+        return change;
+    }
+    return std::nullopt;
+}
+
+std::vector<MetadataRecord> elect_unclean_leaders(const MetadataImage& image,
+                                                  std::string_view topic) {
+    std::vector<MetadataRecord> out;
+    auto t = image.topic(topic);
+    if (!t) return out;
+    for (const PartitionInfo& p : t->partitions) {
+        if (p.leader != kNoLeader) continue;
+        if (auto change = unclean_leader_change(image, *t, p)) out.emplace_back(std::move(*change));
+    }
+    return out;
 }
 
 std::vector<MetadataRecord> fence_broker(const MetadataImage& image, std::int32_t broker_id) {
@@ -271,6 +311,13 @@ std::vector<MetadataRecord> fence_broker(const MetadataImage& image, std::int32_
             }
             if (leads) {
                 std::int32_t leader = choose_leader(image, p, broker_id);
+                if (leader == kNoLeader) {
+                    // No in-sync replica is left: unclean election if the topic allows it.
+                    if (auto unclean = unclean_leader_change(image, *topic, p, broker_id)) {
+                        out.emplace_back(std::move(*unclean));
+                        continue;
+                    }
+                }
                 change.leader = leader;
                 if (leader == kNoLeader && isr.empty())
                     isr = {broker_id};  // keep the last ISR member
@@ -292,33 +339,126 @@ std::vector<MetadataRecord> unfence_broker(const MetadataImage& image, std::int3
     out.emplace_back(UnfenceBrokerRecord{broker_id, b->epoch});
     for (const auto& [name, topic] : image.topics()) {
         for (const PartitionInfo& p : topic->partitions) {
-            if (p.leader != kNoLeader || !p.in_isr(broker_id)) continue;
-            PartitionChangeRecord change;
-            change.partition_id = p.partition;
-            change.topic_id = topic->id;
-            change.leader = broker_id;
-            out.emplace_back(std::move(change));
+            if (p.leader != kNoLeader || !p.has_replica(broker_id)) continue;
+            if (p.in_isr(broker_id)) {
+                PartitionChangeRecord change;
+                change.partition_id = p.partition;
+                change.topic_id = topic->id;
+                change.leader = broker_id;
+                out.emplace_back(std::move(change));
+            } else if (auto unclean =
+                           unclean_leader_change(image, *topic, p, -1, /*returning=*/broker_id)) {
+                out.emplace_back(std::move(*unclean));
+            }
         }
     }
     return out;
 }
 
-std::vector<MetadataRecord> restore_isr(const MetadataImage& image, std::int32_t broker_id) {
-    std::vector<MetadataRecord> out;
-    if (!image.is_live(broker_id)) return out;
-    for (const auto& [name, topic] : image.topics()) {
-        for (const PartitionInfo& p : topic->partitions) {
-            if (!p.has_replica(broker_id) || p.in_isr(broker_id)) continue;
-            PartitionChangeRecord change;
-            change.partition_id = p.partition;
-            change.topic_id = topic->id;
-            std::vector<std::int32_t> isr;
-            for (auto r : p.replicas) {
-                if (p.in_isr(r) || r == broker_id) isr.push_back(r);
+ControllerResult<protocol::AlterPartitionResponse> alter_partition(
+    const MetadataImage& image, const protocol::AlterPartitionRequest& request,
+    std::int16_t version) {
+    using protocol::AlterPartitionResponse;
+    using protocol::to_wire;
+    ControllerResult<AlterPartitionResponse> out;
+    const BrokerInfo* requester = image.broker(request.broker_id);
+    if (!requester || requester->epoch != request.broker_epoch) {
+        // An older incarnation of the broker (or one the controller has not registered) must not
+        // change anything: its view of the partitions is gone.
+        out.response.error_code = to_wire(ErrorCode::STALE_BROKER_EPOCH);
+        return out;
+    }
+    for (const auto& t : request.topics) {
+        auto& topic_answer = out.response.topics.emplace_back();
+        topic_answer.topic_name = t.topic_name;
+        topic_answer.topic_id = t.topic_id;
+        auto topic = version >= 2 ? image.topic_by_id(t.topic_id) : image.topic(t.topic_name);
+        auto answer_error = [&](const protocol::AlterPartitionRequest::PartitionData& p,
+                                ErrorCode code) {
+            auto& a = topic_answer.partitions.emplace_back();
+            a.partition_index = p.partition_index;
+            a.error_code = to_wire(code);
+        };
+        if (!topic) {
+            for (const auto& p : t.partitions)
+                answer_error(p, version >= 2 ? ErrorCode::UNKNOWN_TOPIC_ID
+                                             : ErrorCode::UNKNOWN_TOPIC_OR_PARTITION);
+            continue;
+        }
+        for (const auto& p : t.partitions) {
+            if (p.partition_index < 0 ||
+                p.partition_index >= static_cast<std::int32_t>(topic->partitions.size())) {
+                answer_error(p, ErrorCode::UNKNOWN_TOPIC_OR_PARTITION);
+                continue;
             }
-            change.isr = isr;
-            if (p.leader == kNoLeader) change.leader = broker_id;
-            out.emplace_back(std::move(change));
+            const PartitionInfo& current =
+                topic->partitions[static_cast<std::size_t>(p.partition_index)];
+            // The new ISR with broker epochs; before v3 the epochs are unknown (-1: not checked).
+            std::vector<protocol::AlterPartitionRequest::BrokerState> new_isr =
+                p.new_isr_with_epochs;
+            if (version < 3) {
+                new_isr.clear();
+                for (auto id : p.new_isr)
+                    new_isr.push_back({id, -1});
+            }
+            std::vector<std::int32_t> isr_ids;
+            for (const auto& m : new_isr)
+                isr_ids.push_back(m.broker_id);
+
+            ErrorCode error = ErrorCode::NONE;
+            if (p.leader_epoch > current.leader_epoch ||
+                p.partition_epoch > current.partition_epoch) {
+                // The leader has seen epochs this image has not: a newer controller made them.
+                error = ErrorCode::NOT_CONTROLLER;
+            } else if (p.leader_epoch < current.leader_epoch) {
+                error = ErrorCode::FENCED_LEADER_EPOCH;
+            } else if (request.broker_id != current.leader) {
+                error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
+            } else if (p.partition_epoch < current.partition_epoch) {
+                error = ErrorCode::INVALID_UPDATE_VERSION;
+            } else if (std::set<std::int32_t>(isr_ids.begin(), isr_ids.end()).size() !=
+                           isr_ids.size() ||
+                       !std::count(isr_ids.begin(), isr_ids.end(), current.leader)) {
+                error = ErrorCode::INVALID_REQUEST;
+            } else if (p.leader_recovery_state == kLeaderRecovering &&
+                       (isr_ids.size() > 1 || current.leader_recovery_state != kLeaderRecovering)) {
+                // Only the unclean election's new leader is in sync until it has recovered; and
+                // a recovered partition cannot go back to recovering.
+                error = ErrorCode::INVALID_REQUEST;
+            } else {
+                for (const auto& m : new_isr) {
+                    const BrokerInfo* b = image.broker(m.broker_id);
+                    if (!current.has_replica(m.broker_id) || !b || b->fenced ||
+                        b->in_controlled_shutdown ||
+                        (m.broker_epoch != -1 && m.broker_epoch != b->epoch)) {
+                        error = version >= 2 ? ErrorCode::INELIGIBLE_REPLICA
+                                             : ErrorCode::OPERATION_NOT_ATTEMPTED;
+                        break;
+                    }
+                }
+            }
+            if (error != ErrorCode::NONE) {
+                answer_error(p, error);
+                continue;
+            }
+
+            auto& a = topic_answer.partitions.emplace_back();
+            a.partition_index = p.partition_index;
+            a.leader_id = current.leader;
+            a.leader_epoch = current.leader_epoch;
+            a.isr = isr_ids;
+            a.leader_recovery_state = p.leader_recovery_state;
+            a.partition_epoch = current.partition_epoch;
+            PartitionChangeRecord change;
+            change.partition_id = current.partition;
+            change.topic_id = topic->id;
+            if (isr_ids != current.isr) change.isr = isr_ids;
+            if (p.leader_recovery_state != current.leader_recovery_state)
+                change.leader_recovery_state = p.leader_recovery_state;
+            if (change.isr || change.leader_recovery_state) {
+                a.partition_epoch += 1;  // as the record will make it
+                out.records.emplace_back(std::move(change));
+            }
         }
     }
     return out;

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "metadata/image.h"
+#include "protocol/alter_partition.h"
 #include "protocol/errors.h"
 
 namespace kraftlab::metadata {
@@ -59,7 +61,9 @@ ControllerResult<std::vector<TopicResult>> create_topics(const MetadataImage& im
 ControllerResult<std::vector<TopicResult>> delete_topics(const MetadataImage& image,
                                                          const std::vector<std::string>& names);
 
-// Changes topic configs (set a value, or nullopt to return to the default).
+// Changes topic configs (set a value, or nullopt to return to the default). When the change turns
+// unclean.leader.election.enable on, the records also elect leaders for the topic's offline
+// partitions (elect_unclean_leaders), so that the switch takes effect at once, as in Kafka.
 ControllerResult<TopicResult> alter_topic_configs(
     const MetadataImage& image, const std::string& topic,
     const std::vector<std::pair<std::string, std::optional<std::string>>>& configs);
@@ -74,17 +78,52 @@ std::vector<MetadataRecord> register_broker(const MetadataImage& image, std::int
 // PartitionChange that drops it from the ISR and, if it led, elects the first replica in
 // preferred order that is in the ISR and live. When no such replica exists the partition goes
 // offline (leader -1) and keeps its last ISR member, so that member can lead again on return
-// (Kafka keeps the ISR non-empty for the same reason).
+// (Kafka keeps the ISR non-empty for the same reason) -- unless the topic allows unclean leader
+// election: then the first live replica leads with ISR [itself] (unclean_leader_change).
 std::vector<MetadataRecord> fence_broker(const MetadataImage& image, std::int32_t broker_id);
 
-// The broker is available again: UnfenceBroker, then leaders for offline partitions it can lead
-// (it is in their ISR). Preferred leaders are restored separately (elect_preferred_leaders).
+// The broker is available again: UnfenceBroker, then leaders for offline partitions it can lead:
+// those whose ISR it is in, and, where the topic allows unclean leader election, those it is a
+// replica of. It does not rejoin other ISRs here: with replication, a returning follower rejoins
+// only through its leader's AlterPartition once it has caught up. Preferred leaders are restored
+// separately (elect_preferred_leaders).
 std::vector<MetadataRecord> unfence_broker(const MetadataImage& image, std::int32_t broker_id);
 
-// Until followers copy the leader's data (replication), a replica on a live broker has nothing
-// to catch up on: when a broker is unfenced, it rejoins the ISR of every partition it belongs
-// to. (With replication, followers rejoin through the leader's AlterPartition instead.)
-std::vector<MetadataRecord> restore_isr(const MetadataImage& image, std::int32_t broker_id);
+// An unclean election for an offline partition: the first replica in preferred order that is
+// live (or is `returning`, a broker being unfenced in the same records) becomes leader with ISR
+// [itself] and leader recovery state RECOVERING (1), so its new followers truncate to its log.
+// nullopt when the topic does not allow it (unclean.leader.election.enable=false, the default),
+// the partition has a leader, or no replica is available.
+std::optional<PartitionChangeRecord> unclean_leader_change(const MetadataImage& image,
+                                                           const TopicInfo& topic,
+                                                           const PartitionInfo& partition,
+                                                           std::int32_t excluded = -1,
+                                                           std::int32_t returning = -1);
+
+// Unclean elections for every offline partition of `topic` (after its config was changed to
+// allow them). Empty when the topic does not allow them.
+std::vector<MetadataRecord> elect_unclean_leaders(const MetadataImage& image,
+                                                  std::string_view topic);
+
+// AlterPartition from a partition leader (Kafka's ReplicationControlManager.alterPartition):
+// checks each partition's request against the image and answers it; an accepted ISR or leader
+// recovery state change is a PartitionChangeRecord, and the answer carries the partition as it
+// will be once that record is applied. `version` is the request's (0-3): v2+ names topics by id
+// and answers INELIGIBLE_REPLICA (v0-1: OPERATION_NOT_ATTEMPTED), v3 carries broker epochs for
+// the new ISR members. The requester's broker epoch must be current (else STALE_BROKER_EPOCH for
+// the whole request). Per partition, in Kafka's order:
+//   UNKNOWN_TOPIC_ID (v2+) / UNKNOWN_TOPIC_OR_PARTITION  the topic or partition does not exist
+//   NOT_CONTROLLER          the request knows newer epochs than this image (a newer controller)
+//   FENCED_LEADER_EPOCH     the leader epoch is stale
+//   NOT_LEADER_OR_FOLLOWER  the requester does not lead the partition (Kafka: INVALID_REQUEST)
+//   INVALID_UPDATE_VERSION  the partition epoch is stale (another change came first)
+//   INVALID_REQUEST         a replica twice in the ISR, the leader not in it, more than one
+//                           member while RECOVERING, or RECOVERED going back to RECOVERING
+//   INELIGIBLE_REPLICA      a member is not a replica (Kafka: INVALID_REQUEST), not registered,
+//                           fenced, in controlled shutdown, or (v3) of another broker epoch
+ControllerResult<protocol::AlterPartitionResponse> alter_partition(
+    const MetadataImage& image, const protocol::AlterPartitionRequest& request,
+    std::int16_t version);
 
 // For every partition whose preferred replica (replicas[0]) is live, in the ISR, and not the
 // leader: move leadership back to it (Kafka's auto.leader.rebalance).

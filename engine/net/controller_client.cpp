@@ -140,4 +140,17 @@ awaitable<Result<protocol::DeleteTopicsResponse>> ControllerClient::delete_topic
         });
 }
 
+awaitable<Result<protocol::IncrementalAlterConfigsResponse>>
+ControllerClient::incremental_alter_configs(const protocol::IncrementalAlterConfigsRequest& request,
+                                            std::int32_t deadline_ms) {
+    co_return co_await call<protocol::IncrementalAlterConfigsRequest,
+                            protocol::IncrementalAlterConfigsResponse>(
+        request, kIncrementalAlterConfigsVersion, deadline_ms,
+        [](const protocol::IncrementalAlterConfigsResponse& r) {
+            return !r.responses.empty() &&
+                   std::all_of(r.responses.begin(), r.responses.end(),
+                               [](const auto& t) { return is_not_controller(t.error_code); });
+        });
+}
+
 }  // namespace kraftlab::net

@@ -4,8 +4,8 @@
 // the next voter until one accepts it or the deadline passes. It keeps one connection per
 // controller and reuses it.
 //
-// Speaks BrokerRegistration, BrokerHeartbeat, CreateTopics and DeleteTopics, as a Kafka broker
-// does towards its controllers.
+// Speaks BrokerRegistration, BrokerHeartbeat, CreateTopics, DeleteTopics and
+// IncrementalAlterConfigs, as a Kafka broker does towards its controllers.
 //
 // Threads: the owner's io_context thread only.
 #pragma once
@@ -22,6 +22,7 @@
 #include "protocol/broker_registration.h"
 #include "protocol/create_topics.h"
 #include "protocol/delete_topics.h"
+#include "protocol/incremental_alter_configs.h"
 
 namespace kraftlab::net {
 
@@ -45,6 +46,7 @@ class ControllerClient {
     static constexpr std::int16_t kHeartbeatVersion = 0;
     static constexpr std::int16_t kCreateTopicsVersion = 4;
     static constexpr std::int16_t kDeleteTopicsVersion = 3;
+    static constexpr std::int16_t kIncrementalAlterConfigsVersion = 1;
 
     awaitable<Result<protocol::BrokerRegistrationResponse>> register_broker(
         const protocol::BrokerRegistrationRequest& request, std::int32_t deadline_ms);
@@ -54,6 +56,8 @@ class ControllerClient {
         const protocol::CreateTopicsRequest& request, std::int32_t deadline_ms);
     awaitable<Result<protocol::DeleteTopicsResponse>> delete_topics(
         const protocol::DeleteTopicsRequest& request, std::int32_t deadline_ms);
+    awaitable<Result<protocol::IncrementalAlterConfigsResponse>> incremental_alter_configs(
+        const protocol::IncrementalAlterConfigsRequest& request, std::int32_t deadline_ms);
 
     void close();
 

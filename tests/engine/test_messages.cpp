@@ -11,6 +11,7 @@
 #include "protocol/delete_topics.h"
 #include "protocol/fetch.h"
 #include "protocol/find_coordinator.h"
+#include "protocol/incremental_alter_configs.h"
 #include "protocol/list_offsets.h"
 #include "protocol/metadata.h"
 #include "protocol/produce.h"
@@ -260,6 +261,10 @@ FetchResponse fetch_response(std::int16_t v) {
     return r;
 }
 
+std::int8_t to_wire_op(ConfigOperation op) {
+    return static_cast<std::int8_t>(op);
+}
+
 }  // namespace
 
 class MessagesTest : public QObject {
@@ -365,8 +370,48 @@ class MessagesTest : public QObject {
         check_round_trip(delete_topics_response(v), v);
     }
 
+    void incremental_alter_configs_round_trip_data() { add_versions(0, 1); }
+    void incremental_alter_configs_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        IncrementalAlterConfigsRequest request;
+        request.resources.push_back(
+            {kConfigResourceTopic,
+             "orders",
+             {{"min.insync.replicas", to_wire_op(ConfigOperation::Set), "2"},
+              {"unclean.leader.election.enable", to_wire_op(ConfigOperation::Delete),
+               std::nullopt}}});
+        request.resources.push_back({kConfigResourceBroker, "1", {}});
+        request.validate_only = true;
+        check_round_trip(request, v);
+        if (QTest::currentTestFailed()) return;
+        check_round_trip(IncrementalAlterConfigsRequest{}, v);
+        if (QTest::currentTestFailed()) return;
+        IncrementalAlterConfigsResponse response;
+        response.throttle_time_ms = 5;
+        response.responses.push_back({0, std::nullopt, kConfigResourceTopic, "orders"});
+        response.responses.push_back(
+            {40, "min.insync.replicas must be an integer >= 1", kConfigResourceTopic, "logs"});
+        check_round_trip(response, v);
+    }
+
     // -----------------------------------------------------------------------------------------
     // Hand-checked encodings (expected bytes written from Kafka's JSON schemas, field by field).
+
+    void incremental_alter_configs_bytes() {
+        // Request: Resources [ResourceType INT8, ResourceName STRING, Configs [Name STRING,
+        // ConfigOperation INT8, Value nullable STRING]], ValidateOnly BOOL; v1 is flexible.
+        IncrementalAlterConfigsRequest request;
+        request.resources.push_back({2, "t", {{"k", 1, std::nullopt}}});
+        QCOMPARE(encode(request, 0), hex("00000001 02 0001 74 00000001 0001 6b 01 ffff 00"));
+        QCOMPARE(encode(request, 1), hex("02 02 02 74 02 02 6b 01 00 00 00 00 00"));
+        // Response: ThrottleTimeMs INT32, Responses [ErrorCode INT16, ErrorMessage nullable
+        // STRING, ResourceType INT8, ResourceName STRING].
+        IncrementalAlterConfigsResponse response;
+        response.responses.push_back({40, "x", 2, "t"});
+        QCOMPARE(encode(response, 0), hex("00000000 00000001 0028 0001 78 02 0001 74"));
+        QCOMPARE(encode(response, 1), hex("00000000 02 0028 02 78 02 02 74 00 00"));
+    }
 
     void metadata_v0_request_bytes() {
         MetadataRequest r;

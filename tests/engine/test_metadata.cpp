@@ -1,6 +1,8 @@
 // Metadata records, the image they build, and the controller's decisions.
 #include <QtTest>
 
+#include <functional>
+
 #include "metadata/image.h"
 #include "metadata/records.h"
 #include "metadata/replication_control.h"
@@ -26,6 +28,57 @@ std::shared_ptr<const MetadataImage> cluster_of(int brokers) {
 std::shared_ptr<const MetadataImage> after(std::shared_ptr<const MetadataImage> image,
                                            const std::vector<MetadataRecord>& records) {
     return replay(image, records, image->offset() + 1);
+}
+
+using kraftlab::protocol::AlterPartitionRequest;
+using kraftlab::protocol::AlterPartitionResponse;
+
+// An AlterPartition from the partition's leader, based on the partition's current epochs, asking
+// for `isr` (at `version`: v3 with the members' current broker epochs, v2 by topic id, v0-1 by
+// name).
+AlterPartitionRequest ask(const MetadataImage& image, const std::string& topic,
+                          std::int32_t partition, std::vector<std::int32_t> isr,
+                          std::int16_t version = 3) {
+    const PartitionInfo* p = image.partition(topic, partition);
+    AlterPartitionRequest r;
+    r.broker_id = p->leader;
+    r.broker_epoch = image.broker(p->leader)->epoch;
+    auto& t = r.topics.emplace_back();
+    if (version >= 2) {
+        t.topic_id = image.topic(topic)->id;
+    } else {
+        t.topic_name = topic;
+    }
+    auto& d = t.partitions.emplace_back();
+    d.partition_index = partition;
+    d.leader_epoch = p->leader_epoch;
+    d.partition_epoch = p->partition_epoch;
+    d.leader_recovery_state = p->leader_recovery_state;
+    if (version >= 3) {
+        for (auto id : isr)
+            d.new_isr_with_epochs.push_back({id, image.broker(id)->epoch});
+    } else {
+        d.new_isr = std::move(isr);
+    }
+    return r;
+}
+
+ErrorCode partition_error(const AlterPartitionResponse& r) {
+    return static_cast<ErrorCode>(r.topics.at(0).partitions.at(0).error_code);
+}
+
+// A cluster of `brokers` with topic `name` (one partition on brokers 1..rf, broker 1 leading)
+// and the given topic configs.
+std::shared_ptr<const MetadataImage> with_topic(
+    int brokers, const std::string& name, std::int32_t rf,
+    std::vector<std::pair<std::string, std::optional<std::string>>> configs = {}) {
+    auto image = cluster_of(brokers);
+    std::vector<std::int32_t> replicas;
+    for (std::int32_t b = 1; b <= rf; ++b)
+        replicas.push_back(b);
+    auto created =
+        create_topics(*image, {NewTopic{name, -1, -1, {{0, replicas}}, configs}}, {}, false);
+    return after(image, created.records);
 }
 
 }  // namespace
@@ -236,6 +289,261 @@ class MetadataTest : public QObject {
         QCOMPARE(moves.size(), 1u);
         image = after(image, moves);
         QCOMPARE(image->partition("p", 0)->leader, preferred);
+    }
+
+    // ---- AlterPartition (the leader asks the controller to change the ISR) ----
+
+    void alter_partition_shrinks_then_expands_the_isr() {
+        for (std::int16_t version : {0, 1, 2, 3}) {
+            auto image = with_topic(3, "orders", 3);
+            const PartitionInfo before = *image->partition("orders", 0);
+            QCOMPARE(before.isr, (std::vector<std::int32_t>{1, 2, 3}));
+
+            auto shrink =
+                alter_partition(*image, ask(*image, "orders", 0, {1, 2}, version), version);
+            QCOMPARE(shrink.response.error_code, std::int16_t(0));
+            QCOMPARE(partition_error(shrink.response), ErrorCode::NONE);
+            QCOMPARE(shrink.records.size(), 1u);
+            const auto& answer = shrink.response.topics[0].partitions[0];
+            image = after(image, shrink.records);
+            const PartitionInfo* p = image->partition("orders", 0);
+            QCOMPARE(p->isr, (std::vector<std::int32_t>{1, 2}));
+            QCOMPARE(p->leader, 1);
+            QCOMPARE(p->leader_epoch, before.leader_epoch);  // the leader did not change
+            // The answer is the partition as the committed record makes it.
+            QCOMPARE(answer.leader_id, p->leader);
+            QCOMPARE(answer.leader_epoch, p->leader_epoch);
+            QCOMPARE(answer.partition_epoch, p->partition_epoch);
+            QCOMPARE(answer.isr, p->isr);
+            if (version >= 2) {
+                QCOMPARE(shrink.response.topics[0].topic_id, image->topic("orders")->id);
+            } else {
+                QCOMPARE(shrink.response.topics[0].topic_name, std::string("orders"));
+            }
+
+            auto expand =
+                alter_partition(*image, ask(*image, "orders", 0, {1, 2, 3}, version), version);
+            QCOMPARE(partition_error(expand.response), ErrorCode::NONE);
+            image = after(image, expand.records);
+            QCOMPARE(image->partition("orders", 0)->isr, (std::vector<std::int32_t>{1, 2, 3}));
+            QCOMPARE(image->partition("orders", 0)->partition_epoch, before.partition_epoch + 2);
+        }
+    }
+
+    void alter_partition_without_a_change_writes_nothing() {
+        auto image = with_topic(3, "same", 3);
+        auto r = alter_partition(*image, ask(*image, "same", 0, {1, 2, 3}), 3);
+        QCOMPARE(partition_error(r.response), ErrorCode::NONE);
+        QVERIFY(r.records.empty());
+        QCOMPARE(r.response.topics[0].partitions[0].partition_epoch,
+                 image->partition("same", 0)->partition_epoch);
+    }
+
+    void alter_partition_refuses_a_stale_requester() {
+        auto image = with_topic(3, "t", 3);
+        auto req = ask(*image, "t", 0, {1, 2});
+        req.broker_epoch -= 1;  // an earlier incarnation of broker 1
+        auto r = alter_partition(*image, req, 3);
+        QCOMPARE(static_cast<ErrorCode>(r.response.error_code), ErrorCode::STALE_BROKER_EPOCH);
+        QVERIFY(r.response.topics.empty());
+        QVERIFY(r.records.empty());
+        req = ask(*image, "t", 0, {1, 2});
+        req.broker_id = 9;  // not registered
+        QCOMPARE(static_cast<ErrorCode>(alter_partition(*image, req, 3).response.error_code),
+                 ErrorCode::STALE_BROKER_EPOCH);
+    }
+
+    void alter_partition_errors() {
+        // Broker 4 is registered and live but holds no replica of t-0; broker 5 is fenced;
+        // broker 6 is in controlled shutdown.
+        auto image = with_topic(6, "t", 3);
+        image = after(image, fence_broker(*image, 5));
+        {
+            RegisterBrokerRecord shutting;
+            shutting.broker_id = 6;
+            shutting.broker_epoch = image->broker(6)->epoch;
+            shutting.fenced = false;
+            shutting.in_controlled_shutdown = true;
+            image = after(image, {shutting});
+        }
+        // Make every broker a replica-candidate: a second topic whose partition lists them all.
+        auto wide =
+            create_topics(*image, {NewTopic{"w", -1, -1, {{0, {1, 2, 3, 4, 5, 6}}}}}, {}, false);
+        image = after(image, wide.records);
+        QCOMPARE(image->partition("w", 0)->leader, 1);
+
+        struct Case {
+            const char* what;
+            std::function<void(AlterPartitionRequest&)> edit;
+            std::int16_t version;
+            ErrorCode expected;
+            std::string topic = "t";
+        };
+        const std::vector<Case> cases = {
+            {"unknown topic id", [](auto& r) { r.topics[0].topic_id = Uuid::random(); }, 2,
+             ErrorCode::UNKNOWN_TOPIC_ID},
+            {"unknown topic name", [](auto& r) { r.topics[0].topic_name = "nope"; }, 1,
+             ErrorCode::UNKNOWN_TOPIC_OR_PARTITION},
+            {"unknown partition", [](auto& r) { r.topics[0].partitions[0].partition_index = 7; }, 3,
+             ErrorCode::UNKNOWN_TOPIC_OR_PARTITION},
+            {"newer leader epoch", [](auto& r) { r.topics[0].partitions[0].leader_epoch += 1; }, 3,
+             ErrorCode::NOT_CONTROLLER},
+            {"newer partition epoch",
+             [](auto& r) { r.topics[0].partitions[0].partition_epoch += 1; }, 3,
+             ErrorCode::NOT_CONTROLLER},
+            {"stale leader epoch", [](auto& r) { r.topics[0].partitions[0].leader_epoch -= 1; }, 3,
+             ErrorCode::FENCED_LEADER_EPOCH},
+            {"stale partition epoch",
+             [](auto& r) { r.topics[0].partitions[0].partition_epoch -= 1; }, 3,
+             ErrorCode::INVALID_UPDATE_VERSION},
+            {"leader not in the new ISR",
+             [](auto& r) {
+                 r.topics[0].partitions[0].new_isr_with_epochs.erase(
+                     r.topics[0].partitions[0].new_isr_with_epochs.begin());
+             },
+             3, ErrorCode::INVALID_REQUEST},
+            {"a member twice",
+             [](auto& r) {
+                 auto& isr = r.topics[0].partitions[0].new_isr_with_epochs;
+                 isr.push_back(isr.back());
+             },
+             3, ErrorCode::INVALID_REQUEST},
+            {"back to RECOVERING",
+             [](auto& r) { r.topics[0].partitions[0].leader_recovery_state = 1; }, 3,
+             ErrorCode::INVALID_REQUEST},
+            {"not a replica",
+             [](auto& r) {
+                 r.topics[0].partitions[0].new_isr_with_epochs.push_back({4, -1});
+             },
+             3, ErrorCode::INELIGIBLE_REPLICA},
+            {"member with another broker epoch",
+             [](auto& r) { r.topics[0].partitions[0].new_isr_with_epochs[1].broker_epoch += 1; }, 3,
+             ErrorCode::INELIGIBLE_REPLICA},
+            {"fenced member (v2)", [](auto& r) { r.topics[0].partitions[0].new_isr.push_back(5); },
+             2, ErrorCode::INELIGIBLE_REPLICA, "w"},
+            {"member in controlled shutdown",
+             [](auto& r) {
+                 r.topics[0].partitions[0].new_isr_with_epochs.push_back({6, -1});
+             },
+             3, ErrorCode::INELIGIBLE_REPLICA, "w"},
+            {"ineligible member before v2 (no INELIGIBLE_REPLICA yet)",
+             [](auto& r) { r.topics[0].partitions[0].new_isr.push_back(5); }, 1,
+             ErrorCode::OPERATION_NOT_ATTEMPTED, "w"},
+        };
+        for (const auto& c : cases) {
+            // Start from the ISR the leader has: t-0 [1,2,3]; w-0 [1,2,3,4] (5 and 6 left it).
+            std::vector<std::int32_t> isr = c.topic == "t" ? std::vector<std::int32_t>{1, 2, 3}
+                                                           : std::vector<std::int32_t>{1, 2, 3, 4};
+            auto req = ask(*image, c.topic, 0, isr, c.version);
+            c.edit(req);
+            auto r = alter_partition(*image, req, c.version);
+            QVERIFY2(r.response.error_code == 0, c.what);
+            QVERIFY2(
+                partition_error(r.response) == c.expected,
+                qPrintable(
+                    QString("%1: got error %2").arg(c.what).arg(int(partition_error(r.response)))));
+            QVERIFY2(r.records.empty(), c.what);
+        }
+
+        // A replica that does not lead the partition may not change it.
+        auto req = ask(*image, "t", 0, {1, 2, 3});
+        req.broker_id = 2;
+        req.broker_epoch = image->broker(2)->epoch;
+        QCOMPARE(partition_error(alter_partition(*image, req, 3).response),
+                 ErrorCode::NOT_LEADER_OR_FOLLOWER);
+    }
+
+    void alter_partition_answers_each_partition_on_its_own() {
+        auto image = with_topic(3, "a", 3);
+        image =
+            after(image,
+                  create_topics(*image, {NewTopic{"b", -1, -1, {{0, {1, 2}}}}}, {}, false).records);
+        auto req = ask(*image, "a", 0, {1, 3});
+        auto other = ask(*image, "b", 0, {1});
+        other.topics[0].partitions[0].leader_epoch -= 1;  // stale: refused
+        req.topics.push_back(other.topics[0]);
+        auto r = alter_partition(*image, req, 3);
+        QCOMPARE(r.response.topics.size(), 2u);
+        QCOMPARE(static_cast<ErrorCode>(r.response.topics[0].partitions[0].error_code),
+                 ErrorCode::NONE);
+        QCOMPARE(static_cast<ErrorCode>(r.response.topics[1].partitions[0].error_code),
+                 ErrorCode::FENCED_LEADER_EPOCH);
+        QCOMPARE(r.records.size(), 1u);
+    }
+
+    // ---- Unclean leader election (unclean.leader.election.enable) ----
+
+    void without_unclean_election_a_partition_stays_offline() {
+        auto image = with_topic(3, "safe", 3);
+        // Followers 2 and 3 fell behind: the leader shrank the ISR to itself.
+        image = after(image, alter_partition(*image, ask(*image, "safe", 0, {1}), 3).records);
+        image = after(image, fence_broker(*image, 1));
+        const PartitionInfo* p = image->partition("safe", 0);
+        QCOMPARE(p->leader, kNoLeader);
+        QCOMPARE(p->isr, std::vector<std::int32_t>{1});
+        // A returning replica that was not in sync does not lead either.
+        image = after(image, fence_broker(*image, 2));
+        image = after(image, unfence_broker(*image, 2));
+        QCOMPARE(image->partition("safe", 0)->leader, kNoLeader);
+        QVERIFY(elect_unclean_leaders(*image, "safe").empty());
+    }
+
+    void unclean_election_when_the_last_in_sync_replica_is_fenced() {
+        auto image = with_topic(3, "lossy", 3, {{"unclean.leader.election.enable", "true"}});
+        image = after(image, alter_partition(*image, ask(*image, "lossy", 0, {1}), 3).records);
+        const std::int32_t epoch = image->partition("lossy", 0)->leader_epoch;
+        image = after(image, fence_broker(*image, 1));
+        const PartitionInfo* p = image->partition("lossy", 0);
+        QCOMPARE(p->leader, 2);  // the first live replica in preferred order
+        QCOMPARE(p->isr, std::vector<std::int32_t>{2});
+        QCOMPARE(p->leader_recovery_state, kLeaderRecovering);
+        QCOMPARE(p->leader_epoch, epoch + 1);
+
+        // While recovering, the ISR stays [leader]; then the leader reports it has recovered.
+        auto grow = alter_partition(*image, ask(*image, "lossy", 0, {2, 3}), 3);
+        auto too_soon = grow.response.topics[0].partitions[0];
+        QCOMPARE(static_cast<ErrorCode>(too_soon.error_code), ErrorCode::INVALID_REQUEST);
+        auto recovered = ask(*image, "lossy", 0, {2});
+        recovered.topics[0].partitions[0].leader_recovery_state = kLeaderRecovered;
+        auto done = alter_partition(*image, recovered, 3);
+        QCOMPARE(partition_error(done.response), ErrorCode::NONE);
+        image = after(image, done.records);
+        QCOMPARE(image->partition("lossy", 0)->leader_recovery_state, kLeaderRecovered);
+        image = after(image, alter_partition(*image, ask(*image, "lossy", 0, {2, 3}), 3).records);
+        QCOMPARE(image->partition("lossy", 0)->isr, (std::vector<std::int32_t>{2, 3}));
+    }
+
+    void unclean_election_needs_a_live_replica() {
+        auto image = with_topic(3, "gone", 2, {{"unclean.leader.election.enable", "true"}});
+        image = after(image, fence_broker(*image, 2));
+        image = after(image, fence_broker(*image, 1));
+        QCOMPARE(image->partition("gone", 0)->leader, kNoLeader);
+        QCOMPARE(image->partition("gone", 0)->isr, std::vector<std::int32_t>{1});
+        // Broker 2 returns first: a replica, not in the ISR, so an unclean election makes it lead.
+        image = after(image, unfence_broker(*image, 2));
+        const PartitionInfo* p = image->partition("gone", 0);
+        QCOMPARE(p->leader, 2);
+        QCOMPARE(p->isr, std::vector<std::int32_t>{2});
+        QCOMPARE(p->leader_recovery_state, kLeaderRecovering);
+    }
+
+    void turning_unclean_election_on_elects_offline_partitions() {
+        auto image = with_topic(3, "late", 3);
+        image = after(image, alter_partition(*image, ask(*image, "late", 0, {1}), 3).records);
+        image = after(image, fence_broker(*image, 1));
+        QCOMPARE(image->partition("late", 0)->leader, kNoLeader);
+        auto bad = alter_topic_configs(*image, "late", {{"unclean.leader.election.enable", "yes"}});
+        QCOMPARE(bad.response.error, ErrorCode::INVALID_CONFIG);
+        QVERIFY(bad.records.empty());
+        auto on = alter_topic_configs(*image, "late", {{"unclean.leader.election.enable", "true"}});
+        QCOMPARE(on.response.error, ErrorCode::NONE);
+        QCOMPARE(on.records.size(), 2u);  // the config, then the election
+        image = after(image, on.records);
+        QCOMPARE(image->partition("late", 0)->leader, 2);
+        QCOMPARE(image->partition("late", 0)->leader_recovery_state, kLeaderRecovering);
+        // Back to the default: nothing to elect.
+        auto off = alter_topic_configs(*image, "late", {{"unclean.leader.election.enable", {}}});
+        QCOMPARE(off.records.size(), 1u);
     }
 
     void unchanged_topics_are_shared_between_images() {
