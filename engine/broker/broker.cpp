@@ -102,6 +102,7 @@ std::optional<std::string> Broker::start() {
     metadata_fetcher_->start();
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
     asio::co_spawn(*io_, lifecycle_loop(), asio::detached);
+    asio::co_spawn(*io_, flush_loop(), asio::detached);
     running_ = true;
     thread_ = std::thread([this] {
         core::name_this_thread("broker-" + std::to_string(config_.node_id));
@@ -110,7 +111,8 @@ std::optional<std::string> Broker::start() {
     return std::nullopt;
 }
 
-void Broker::kill() {
+void Broker::kill(CrashMode mode) {
+    crash_mode_ = mode;
     stop(false);
 }
 void Broker::shutdown() {
@@ -155,6 +157,7 @@ void Broker::stop(bool orderly) {
             t->cancel();
         snapshot_timer_->cancel();
         lifecycle_timer_->cancel();
+        if (flush_timer_) flush_timer_->cancel();
         metadata_fetcher_->stop();
         controller_client_->close();
     });
@@ -165,6 +168,7 @@ void Broker::stop(bool orderly) {
         io_->stop();
         done.wait();
     }
+    if (!orderly && crash_mode_ == CrashMode::PowerLoss) lose_unflushed_writes();
     logs_->close_all(orderly);
     metadata_fetcher_.reset();
     controller_client_.reset();
@@ -495,6 +499,7 @@ void Broker::publish_snapshot() {
     s->last_heartbeat_ack_ms = last_heartbeat_ack_ms_;
     s->heartbeat_interval_ms = config_.heartbeat_interval_ms;
     s->session_timeout_ms = config_.session_timeout_ms;
+    s->flush_interval_ms = config_.flush_interval_ms;
     logs_->for_each([&](HostedPartition& p) {
         if (!p.log) return;
         core::PartitionSnapshot ps;
@@ -506,6 +511,7 @@ void Broker::publish_snapshot() {
         }
         ps.log_start_offset = p.log->log_start_offset();
         ps.log_end_offset = p.log->log_end_offset();
+        ps.flushed_offset = p.log->flushed_offset();
         ps.high_watermark = ps.log_end_offset;  // one replica: everything written is committed
         ps.size_bytes = p.log->size_bytes();
         ps.segments = p.log->segment_count();

@@ -4,9 +4,13 @@
 // controller.
 //
 // Lifecycle: construct, start() (binds, loads and recovers logs, starts the thread), then either
-// kill() (like a process crash: sockets reset, nothing flushed, data already written stays on
-// disk) or shutdown() (orderly: logs flushed). A stopped Broker is not restarted; the lab builds
-// a new one on the same data directory and port, which recovers the logs.
+// kill() (a process crash: sockets reset, nothing flushed, data already written stays on disk;
+// or a power loss: also everything written since the last flush is gone) or shutdown()
+// (orderly: logs flushed). A stopped Broker is not restarted; the lab builds a new one on the
+// same data directory and port, which recovers the logs.
+//
+// Durability: a flush loop fsyncs every log each flush_interval_ms (log.flush.interval.ms), so
+// a power loss loses at most about that much of what was acknowledged with acks=1.
 //
 // Threads: public methods are thread-safe. Everything else runs on the node thread.
 #pragma once
@@ -41,6 +45,10 @@ namespace kraftlab::broker {
 
 using IndexedRecord = std::pair<std::int64_t, metadata::MetadataRecord>;
 
+// How a killed broker dies. Process: the OS keeps what the broker wrote (page cache survives).
+// PowerLoss: the machine goes down too, and only what was fsynced survives.
+enum class CrashMode { Process, PowerLoss };
+
 class Broker {
   public:
     Broker(BrokerConfig config, core::EventBus& events, core::SnapshotBoard& snapshots);
@@ -51,8 +59,10 @@ class Broker {
     // Binds the listener, loads the logs on disk and starts the node thread. On failure (the
     // port is taken, the data directory is unusable) returns the reason and nothing runs.
     std::optional<std::string> start();
-    // Stops like a killed process: connections reset, logs closed without fsync.
-    void kill();
+    // Stops like a killed process: connections reset, logs closed without fsync. With
+    // PowerLoss, once the node thread has stopped, every log also loses what was written after
+    // its last flush, and a RecordsLost event says what went, per partition.
+    void kill(CrashMode mode = CrashMode::Process);
     // Stops in order: connections closed, logs flushed.
     void shutdown();
 
@@ -66,6 +76,9 @@ class Broker {
     // changed while running.
     void set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms,
                                 std::int32_t session_timeout_ms);
+    // log.flush.interval.ms, changed while running (applied on the node thread); the next flush
+    // is due this long after the previous one.
+    void set_flush_interval_ms(std::int64_t flush_interval_ms);
 
   private:
     // What the node does after handling one request.
@@ -108,6 +121,11 @@ class Broker {
     protocol::Bytes unsupported_version_body() const;
 
     net::awaitable<void> snapshot_loop();
+    // broker/flush.cpp: fsyncs every log each flush_interval_ms until the broker stops.
+    net::awaitable<void> flush_loop();
+    void flush_all_logs();
+    // Models the power loss of kill(PowerLoss): called after the node thread stopped.
+    void lose_unflushed_writes();
     void apply_metadata(const std::vector<IndexedRecord>& records);
     // Registers with the active controller, then heartbeats every heartbeat_interval_ms; the
     // controller fences this broker when they stop (broker.session.timeout.ms).
@@ -154,6 +172,9 @@ class Broker {
     std::list<net::asio::steady_timer*> metadata_waiters_;
     std::unique_ptr<net::asio::steady_timer> snapshot_timer_;
     std::unique_ptr<net::asio::steady_timer> lifecycle_timer_;
+    // The flush loop's timer (it lives in the coroutine's frame); cancelled to stop or re-arm.
+    net::asio::steady_timer* flush_timer_ = nullptr;
+    CrashMode crash_mode_ = CrashMode::Process;
     // The metadata log, followed as a raft observer (not a voter).
     std::unique_ptr<raft::RaftDriver> metadata_fetcher_;
     std::unique_ptr<net::ControllerClient> controller_client_;

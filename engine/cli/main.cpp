@@ -59,16 +59,26 @@ constexpr std::string_view kUsage =
     "                  topic configs: min.insync.replicas, unclean.leader.election.enable,\n"
     "                  segment.bytes, max.message.bytes ('status' shows each topic's)\n"
     "  kill broker|controller ID        restart broker|controller ID\n"
+    "  kill broker ID power-loss   the broker's machine loses power: what it wrote since its\n"
+    "                        last flush is gone (plain 'kill' is a process crash: nothing is)\n"
+    "  flush-interval MS     brokers fsync their logs every MS ms (log.flush.interval.ms;\n"
+    "                        lab default 1000, Kafka's is never), 10..86400000\n"
     "  resign controller ID  the active controller steps down; the quorum elects another\n"
     "  timeouts ELECTION_MS FETCH_MS HEARTBEAT_MS SESSION_MS   change them live\n"
-    "  produce TOPIC RATE [acks=0|1|all] [keys=none|sequence|random:N|fixed:K]\n"
-    "          [partitioner=round-robin|key-hash] [value-bytes=N]\n"
+    "  produce TOPIC RATE [acks=0|1|all|N] [keys=none|sequence|random:N|fixed:K]\n"
+    "          [partitioner=round-robin|key-hash] [value-bytes=N] [route=leader|any]\n"
     "          [compression=none|gzip|snappy|lz4|zstd] [linger-ms=N] [max-records=N]\n"
-    "                        start a built-in producer (RATE records/s); replies its id\n"
+    "                        start a built-in producer (RATE records/s); replies its id.\n"
+    "                        acks=N (2..32) is the lab's own: N replicas have the record.\n"
+    "                        route=any sends each request to the next broker in turn, which\n"
+    "                        forwards it to the leader (route=leader: straight to the leader)\n"
     "  update-producer ID key=value ...   change a producer live (rate=N and the keys above)\n"
     "  stop-producer ID\n"
     "  consume TOPIC [from=earliest|latest]   start a built-in consumer; replies its id\n"
     "  stop-consumer ID\n"
+    "  audit                 read every topic back and check that no record the built-in\n"
+    "                        producers saw acknowledged is lost, moved, duplicated or out of "
+    "order\n"
     "  status                help                 quit (or end of input)\n";
 
 template <typename T>
@@ -121,12 +131,22 @@ std::optional<std::string> apply_producer_setting(kraftlab::lab::ProducerConfig&
         if (!n) return "rate needs a number of records per second, not '" + value + "'";
         config.records_per_second = *n;
     } else if (key == "acks") {
-        if (value == "all" || value == "-1") {
+        auto n = parse_number<std::int16_t>(value);
+        if (value == "all") {
             config.acks = -1;
-        } else if (value == "0" || value == "1") {
-            config.acks = static_cast<std::int16_t>(value[0] - '0');
+        } else if (n && *n >= -1 && *n <= kMaxLabAcks) {
+            config.acks = *n;
         } else {
-            return "acks must be 0, 1 or all, not '" + value + "'";
+            return "acks must be 0, 1, all or the lab's 2.." + std::to_string(kMaxLabAcks) +
+                   ", not '" + value + "'";
+        }
+    } else if (key == "route") {
+        if (value == "leader") {
+            config.route = Route::Leader;
+        } else if (value == "any") {
+            config.route = Route::AnyBroker;
+        } else {
+            return "route must be leader or any, not '" + value + "'";
         }
     } else if (key == "keys") {
         if (value == "none") {
@@ -166,7 +186,7 @@ std::optional<std::string> apply_producer_setting(kraftlab::lab::ProducerConfig&
     } else {
         return "unknown producer setting '" + key +
                "' (rate, acks, keys, partitioner, value-bytes, compression, linger-ms, "
-               "max-records)";
+               "max-records, route)";
     }
     return std::nullopt;
 }
@@ -251,9 +271,19 @@ bool run_command(Cluster& lab, const std::string& line) {
         answer(lab.delete_topic(words[1]));
     } else if (cmd == "kill" || cmd == "restart" || cmd == "resign") {
         const bool controller = words.size() == 3 && words[1] == "controller";
-        if (words.size() != 3 || (!controller && (words[1] != "broker" || cmd == "resign"))) {
+        // "kill broker ID power-loss": the only command with a fourth word.
+        const bool power_loss = cmd == "kill" && words.size() == 4 && words[1] == "broker";
+        if (power_loss && words[3] != "power-loss") {
+            answer(bad("usage: kill broker ID [power-loss], not '" + words[3] + "'"));
+            return true;
+        }
+        if ((words.size() != 3 && !power_loss) ||
+            (!controller && (words[1] != "broker" || cmd == "resign"))) {
             answer(bad(cmd == "resign" ? std::string("usage: resign controller ID")
-                                       : "usage: " + cmd + " broker|controller ID"));
+                       : cmd == "kill"
+                           ? std::string("usage: kill broker|controller ID, or kill broker ID "
+                                         "power-loss")
+                           : "usage: " + cmd + " broker|controller ID"));
             return true;
         }
         auto id = parse_number<std::int32_t>(words[2]);
@@ -266,7 +296,10 @@ bool run_command(Cluster& lab, const std::string& line) {
         } else if (controller) {
             answer(cmd == "kill" ? lab.kill_controller(*id) : lab.restart_controller(*id));
         } else {
-            answer(cmd == "kill" ? lab.kill_broker(*id) : lab.restart_broker(*id));
+            answer(cmd == "kill"
+                       ? lab.kill_broker(*id, power_loss ? kraftlab::broker::CrashMode::PowerLoss
+                                                         : kraftlab::broker::CrashMode::Process)
+                       : lab.restart_broker(*id));
         }
     } else if (cmd == "timeouts") {
         std::optional<std::int32_t> v[4];
@@ -277,6 +310,19 @@ bool run_command(Cluster& lab, const std::string& line) {
             return true;
         }
         answer(lab.set_timeouts(*v[0], *v[1], *v[2], *v[3]));
+    } else if (cmd == "flush-interval") {
+        auto ms = words.size() == 2 ? parse_number<std::int64_t>(words[1]) : std::nullopt;
+        if (!ms) {
+            answer(bad("usage: flush-interval MS (a whole number of milliseconds)"));
+            return true;
+        }
+        answer(lab.set_flush_interval(*ms));
+    } else if (cmd == "audit") {
+        if (words.size() != 1) {
+            answer(bad("usage: audit"));
+            return true;
+        }
+        answer(lab.audit());
     } else if (cmd == "produce") {
         if (words.size() < 3) {
             answer(

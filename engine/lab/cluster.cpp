@@ -62,7 +62,10 @@ typename Slots::mapped_type* command_slot(bool started, Slots& slots, std::int32
 
 }  // namespace
 
-Cluster::Cluster(LabConfig config) : config_(std::move(config)) {}
+static_assert(kMaxLabAcks == Cluster::kMaxBrokers, "acks=N goes up to the number of brokers");
+
+Cluster::Cluster(LabConfig config)
+    : config_(std::move(config)), acked_(config_.audit_max_records) {}
 
 Cluster::~Cluster() {
     stop();
@@ -98,6 +101,7 @@ std::optional<std::string> Cluster::start() {
         }
     }
     cluster_id_ = load_or_create_cluster_id(data_dir_);
+    if (session_start_ms_ == 0) session_start_ms_ = core::now_unix_ms();
 
     auto fail = [&](std::string why) -> std::optional<std::string> {
         for (auto& [id, s] : brokers_) {
@@ -438,6 +442,7 @@ CommandResult Cluster::delete_topic(const std::string& name) {
                                       std::string(protocol::error_message(code)));
     }
     wait_for_brokers_metadata(metadata()->offset());
+    acked_.forget_topic(name);
     return CommandResult::success("topic " + name + " deleted", {{"topic", name}});
 }
 
@@ -480,20 +485,31 @@ CommandResult Cluster::set_topic_config(
         {{"topic", topic}, {"configs", metadata()->topic_configs(topic)}});
 }
 
-CommandResult Cluster::kill_broker(std::int32_t id) {
+CommandResult Cluster::kill_broker(std::int32_t id, broker::CrashMode mode) {
     std::lock_guard lock(mutex_);
     std::string why;
     auto* slot = command_slot(started_, brokers_, id, "broker", true, &why);
     if (!slot) return CommandResult::failure(why);
-    slot->node->kill();
-    events_.publish(EventKind::NodeKilled, NodeRef::broker(id),
-                    "broker " + std::to_string(id) +
-                        " was killed: its thread stopped and its connections were reset; its data "
-                        "stays on disk. The active controller fences it when its heartbeats have "
-                        "been missing for the session timeout");
+    const bool power = mode == broker::CrashMode::PowerLoss;
+    // The NodeKilled event comes first: a power loss's RecordsLost events follow it.
+    events_.publish(
+        EventKind::NodeKilled, NodeRef::broker(id),
+        "broker " + std::to_string(id) +
+            (power ? " lost power: its thread stopped, its connections were reset, and what it "
+                     "wrote since its last flush (log.flush.interval.ms " +
+                         std::to_string(slot->config.flush_interval_ms) +
+                         ") is gone from its disk; the rest stays. "
+                   : " was killed: its thread stopped and its connections were reset; its data "
+                     "stays on disk. ") +
+            "The active controller fences it when its heartbeats have been missing for the "
+            "session timeout",
+        {{"crash", power ? "power-loss" : "process"}});
+    slot->node->kill(mode);
     slot->node.reset();
     publish_view_locked();
-    return CommandResult::success("broker " + std::to_string(id) + " killed", {{"broker", id}});
+    return CommandResult::success(
+        "broker " + std::to_string(id) + (power ? " lost power" : " killed"),
+        {{"broker", id}, {"crash", power ? "power-loss" : "process"}});
 }
 
 CommandResult Cluster::restart_broker(std::int32_t id) {
@@ -647,6 +663,58 @@ CommandResult Cluster::set_timeouts(std::int32_t election_timeout_ms, std::int32
     return CommandResult::success("timeouts: " + what);
 }
 
+CommandResult Cluster::set_flush_interval(std::int64_t flush_interval_ms) {
+    std::lock_guard lock(mutex_);
+    if (flush_interval_ms < 10 || flush_interval_ms > 86'400'000) {
+        return CommandResult::failure(
+            "the flush interval must be 10..86400000 ms (a day; Kafka's default is never, "
+            "leaving it to the OS), not " +
+            std::to_string(flush_interval_ms));
+    }
+    config_.broker.flush_interval_ms = flush_interval_ms;
+    for (auto& [id, slot] : brokers_) {
+        slot.config.flush_interval_ms = flush_interval_ms;
+        if (slot.node) slot.node->set_flush_interval_ms(flush_interval_ms);
+    }
+    const std::string what = "brokers fsync their logs every " + std::to_string(flush_interval_ms) +
+                             " ms (log.flush.interval.ms); a power loss loses what was written "
+                             "since the last flush";
+    events_.publish(EventKind::SettingsChanged, NodeRef::lab(), what,
+                    {{"flush_interval_ms", flush_interval_ms}});
+    return CommandResult::success(what, {{"flush_interval_ms", flush_interval_ms}});
+}
+
+std::int64_t Cluster::flush_interval_ms() const {
+    std::lock_guard lock(mutex_);
+    return config_.broker.flush_interval_ms;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit of acknowledged writes
+
+CommandResult Cluster::audit() {
+    std::lock_guard audit_lock(audit_mutex_);
+    AuditSource source;
+    {
+        std::lock_guard lock(mutex_);
+        if (!started_) return CommandResult::failure("the lab is not running");
+        for (const auto& [id, slot] : brokers_)
+            source.brokers[id] = {slot.config.host, slot.config.port};
+    }
+    // What was acknowledged up to now; producers go on meanwhile, and what they add later is
+    // read back but not judged.
+    const auto prefix = acked_.prefix();
+    source.metadata = [this] { return metadata(); };
+    source.not_before_ms = session_start_ms_;
+    auto result = run_audit(acked_, prefix, source);
+    events_.publish(EventKind::AuditFinished, NodeRef::lab(), result.verdict, result.report);
+    for (const auto& [topic, lost] : result.lost_per_topic) {
+        events_.publish(EventKind::RecordsLost, NodeRef::lab(), result.lost_explain[topic],
+                        {{"cause", "audit"}, {"records", lost}}, topic);
+    }
+    return CommandResult::success(result.verdict, result.report);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The built-in workload
 
@@ -678,6 +746,12 @@ AddClientResult Cluster::add_producer(ProducerConfig config, ProducerHooks hooks
     if (auto error = check_topic(config.topic)) return {CommandResult::failure(*error), -1};
     if (auto error = validate(config)) return {CommandResult::failure(*error), -1};
     const std::int32_t id = next_producer_id_;
+    // The audit sees every acknowledged record first, then the caller's hook (if any).
+    hooks.on_acked = [this, id, topic = config.topic,
+                      inner = std::move(hooks.on_acked)](std::span<const AckedRecord> records) {
+        acked_.record(id, topic, records);
+        if (inner) inner(records);
+    };
     auto producer = std::make_unique<BuiltinProducer>(id, config, bootstrap_locked(), events_,
                                                       snapshots_, std::move(hooks));
     if (auto error = producer->start()) return {CommandResult::failure(*error), -1};
@@ -787,6 +861,7 @@ nlohmann::json Cluster::status() const {
                                 {"port", slot.config.port},
                                 {"up", slot.node != nullptr}};
             if (const auto* info = image->broker(id)) b["fenced"] = info->fenced;
+            b["flush_interval_ms"] = slot.config.flush_interval_ms;
             brokers.push_back(std::move(b));
         }
     }
@@ -848,6 +923,7 @@ nlohmann::json Cluster::status() const {
                              {"topic", p->topic},
                              {"records_per_second", p->target_records_per_second},
                              {"acks", acks_name(p->acks)},
+                             {"route", p->route},
                              {"partitioner", p->partitioner},
                              {"keys", p->key_pattern},
                              {"value_bytes", p->value_bytes},
@@ -875,6 +951,7 @@ nlohmann::json Cluster::status() const {
     }
     return {{"cluster_id", cluster_id_},
             {"data", data_dir_.string()},
+            {"flush_interval_ms", flush_interval_ms()},
             {"bootstrap", bootstrap()},
             {"metadata_offset", image->offset()},
             {"controllers", std::move(controllers)},

@@ -24,6 +24,7 @@
 #include "controller/controller_node.h"
 #include "core/events.h"
 #include "core/snapshots.h"
+#include "lab/audit.h"
 #include "lab/consumer.h"
 #include "lab/producer.h"
 #include "lab/workload.h"
@@ -47,6 +48,8 @@ struct LabConfig {
     controller::ControllerConfig controller;  // likewise per controller; its timeouts apply
     metadata::ClusterDefaults cluster;
     std::int32_t throughput_interval_ms = 1000;
+    // Acknowledged records the audit keeps at most (48 bytes each); beyond, it is partial.
+    std::size_t audit_max_records = 10'000'000;
 };
 
 struct CommandResult {
@@ -129,7 +132,9 @@ class Cluster {
     CommandResult set_topic_config(
         const std::string& topic,
         std::vector<std::pair<std::string, std::optional<std::string>>> configs);
-    CommandResult kill_broker(std::int32_t id);
+    // A process crash keeps what the broker wrote; a power loss also loses what it had not
+    // flushed yet (see set_flush_interval), and says so with RecordsLost events.
+    CommandResult kill_broker(std::int32_t id, broker::CrashMode mode = broker::CrashMode::Process);
     CommandResult restart_broker(std::int32_t id);
     CommandResult kill_controller(std::int32_t id);
     CommandResult restart_controller(std::int32_t id);
@@ -140,6 +145,9 @@ class Cluster {
     CommandResult set_timeouts(std::int32_t election_timeout_ms, std::int32_t fetch_timeout_ms,
                                std::int32_t heartbeat_interval_ms,
                                std::int32_t broker_session_timeout_ms);
+    // log.flush.interval.ms of every broker, running or restarted later: 10..86,400,000 ms.
+    CommandResult set_flush_interval(std::int64_t flush_interval_ms);
+    std::int64_t flush_interval_ms() const;
     std::vector<std::int32_t> controller_ids() const;
     // The built-in workload (lab/workload.h). Producers and consumers are numbered from 1,
     // each kind on its own, and are Kafka clients of the brokers on their own threads. A config
@@ -160,6 +168,13 @@ class Cluster {
     std::vector<std::int32_t> consumer_ids() const;
     // For CPU accounting in benchmarks: the producer thread's Linux thread id (0 if none).
     pid_t producer_thread_id(std::int32_t id) const;
+
+    // The audit of acknowledged writes (lab/audit.h): reads every audited topic back from its
+    // leaders and compares it with what the built-in producers saw acknowledged before the
+    // audit began. Producers keep running. The data is the report; the message its verdict.
+    // Publishes AuditFinished, and RecordsLost per topic with losses. Blocks up to ~20 s
+    // while partitions have no leader.
+    CommandResult audit();
 
     // Brokers, topics, partitions, producers and consumers as JSON (the CLI's `status`).
     nlohmann::json status() const;
@@ -223,6 +238,10 @@ class Cluster {
     std::int32_t next_producer_id_ = 1;
     std::int32_t next_consumer_id_ = 1;
     bool started_ = false;
+    // Every record the built-in producers saw acknowledged (fed from their threads).
+    AckLog acked_;
+    std::int64_t session_start_ms_ = 0;
+    std::mutex audit_mutex_;  // one audit at a time (it does not hold mutex_ while reading)
 
     mutable std::mutex view_mutex_;  // guards view_; held only to copy a pointer
     std::shared_ptr<const LabView> view_ = std::make_shared<LabView>();

@@ -113,6 +113,7 @@ nlohmann::json config_json(const ProducerConfig& c) {
     return {{"topic", c.topic},
             {"records_per_second", c.records_per_second},
             {"acks", acks_name(c.acks)},
+            {"route", route_name(c.route)},
             {"partitioner", partitioner_name(c.partitioner)},
             {"keys", key_pattern_name(c.key_pattern)},
             {"value_bytes", c.value_bytes},
@@ -146,6 +147,7 @@ std::string changes(const ProducerConfig& a, const ProducerConfig& b) {
     };
     add("rate", num(a.records_per_second), num(b.records_per_second));
     add("acks", acks_name(a.acks), acks_name(b.acks));
+    add("route", std::string(route_name(a.route)), std::string(route_name(b.route)));
     add("keys", keys_text(a), keys_text(b));
     add("partitioner", std::string(partitioner_name(a.partitioner)),
         std::string(partitioner_name(b.partitioner)));
@@ -177,6 +179,7 @@ struct BuiltinProducer::State {
         std::int32_t partition = 0;
         protocol::Bytes bytes;                 // the built batch (BaseOffset 0)
         std::vector<std::int64_t> created_us;  // per record, steady clock
+        std::vector<std::uint64_t> sequences;  // per record, for the audit hook
         std::int64_t first_created_us = 0;
         std::int32_t attempts = 0;
         std::int64_t retry_at_us = 0;
@@ -188,6 +191,7 @@ struct BuiltinProducer::State {
     struct Partition {
         protocol::RecordBatchBuilder builder;  // the open batch
         std::vector<std::int64_t> open_created_us;
+        std::vector<std::uint64_t> open_sequences;
         std::int64_t open_first_us = 0;
         std::deque<BatchPtr> ready;  // closed, waiting for a request (retries at the front)
         std::uint64_t acked = 0;
@@ -235,6 +239,11 @@ struct BuiltinProducer::State {
     std::map<std::int32_t, std::int32_t> in_flight;               // broker -> requests
     std::map<std::int32_t, std::size_t> fair_start;               // broker -> rotation
     std::int32_t total_in_flight = 0;
+    // Route "any broker": the broker that gets the next request, and how many requests were
+    // answered NOT_LEADER_OR_FOLLOWER by a broker that did not forward them.
+    std::size_t next_route_broker = 0;
+    std::size_t any_fair_start = 0;
+    std::uint64_t not_forwarded = 0;
 
     // Generation.
     double credit = 0;
@@ -339,6 +348,7 @@ struct BuiltinProducer::State {
             p.ready.clear();
             p.builder.clear();
             p.open_created_us.clear();
+            p.open_sequences.clear();
         }
         buffered = 0;
         conns->close_all("the producer stopped");
@@ -483,13 +493,17 @@ struct BuiltinProducer::State {
                 key = as_bytes(config.fixed_key);
                 break;
         }
-        // Value: "<seq>-" then filler, cut to value_bytes.
+        // Value: "<seq>-p<producer id>-" then filler, cut to value_bytes.
         {
-            auto end = std::to_chars(digits, digits + sizeof digits, seq).ptr;
+            char identity[48];
+            auto end = std::to_chars(identity, identity + 24, seq).ptr;
+            *end++ = '-';
+            *end++ = 'p';
+            end = std::to_chars(end, identity + sizeof identity - 1, id).ptr;
             *end++ = '-';
             const std::size_t prefix =
-                std::min(static_cast<std::size_t>(end - digits), value_buffer.size());
-            std::copy(digits, digits + prefix, value_buffer.begin());
+                std::min(static_cast<std::size_t>(end - identity), value_buffer.size());
+            std::copy(identity, identity + prefix, value_buffer.begin());
             std::copy(filler.begin() + static_cast<std::ptrdiff_t>(prefix), filler.end(),
                       value_buffer.begin() + static_cast<std::ptrdiff_t>(prefix));
         }
@@ -513,7 +527,7 @@ struct BuiltinProducer::State {
             return;
         }
         partitioner_error_run = false;
-        append(choice.partition, key, value, timestamp_ms, now_us);
+        append(choice.partition, key, value, timestamp_ms, now_us, seq);
     }
 
     void partitioner_failed(const std::string& why) {
@@ -531,7 +545,7 @@ struct BuiltinProducer::State {
     }
 
     void append(std::int32_t p, std::optional<protocol::ByteView> key, protocol::ByteView value,
-                std::int64_t timestamp_ms, std::int64_t now_us) {
+                std::int64_t timestamp_ms, std::int64_t now_us, std::uint64_t seq) {
         auto& part = partitions[static_cast<std::size_t>(p)];
         const std::size_t estimate = value.size() + (key ? key->size() : 0) + 24;
         if (!part.open_created_us.empty() && part.builder.uncompressed_bytes() + estimate >
@@ -541,6 +555,7 @@ struct BuiltinProducer::State {
         if (part.open_created_us.empty()) part.open_first_us = now_us;
         part.builder.append(key, value, timestamp_ms);
         part.open_created_us.push_back(now_us);
+        part.open_sequences.push_back(seq);
         ++buffered;
     }
 
@@ -551,8 +566,10 @@ struct BuiltinProducer::State {
         batch->partition = p;
         batch->bytes = part.builder.build();
         batch->created_us = std::move(part.open_created_us);
+        batch->sequences = std::move(part.open_sequences);
         batch->first_created_us = part.open_first_us;
         part.open_created_us = {};
+        part.open_sequences = {};
         part.builder.clear();
         part.ready.push_back(std::move(batch));
     }
@@ -567,6 +584,10 @@ struct BuiltinProducer::State {
         }
         expire(now_us);
         if (stopping) return;
+        if (config.route == Route::AnyBroker) {
+            drain_to_any_broker(now_us);
+            return;
+        }
         for (const auto& [broker, parts] : by_leader) {
             if (broker < 0 || parts.empty()) continue;
             bool any_ready = false;
@@ -580,32 +601,67 @@ struct BuiltinProducer::State {
             if (!any_ready) continue;
             auto client = conns->get(broker);
             if (!client) continue;
-            auto& flying = in_flight[broker];
-            while (flying < config.max_in_flight_per_broker) {
-                std::vector<BatchPtr> batches;
-                std::size_t bytes = 0;
-                const std::size_t start = fair_start[broker]++;
-                for (std::size_t i = 0; i < parts.size(); ++i) {
-                    auto& q =
-                        partitions[static_cast<std::size_t>(parts[(start + i) % parts.size()])]
-                            .ready;
-                    if (q.empty() || q.front()->retry_at_us > now_us) continue;
-                    if (!batches.empty() && bytes + q.front()->bytes.size() > kMaxRequestBytes)
-                        break;
-                    bytes += q.front()->bytes.size();
-                    batches.push_back(std::move(q.front()));
-                    q.pop_front();
-                }
+            while (in_flight[broker] < config.max_in_flight_per_broker) {
+                auto batches = take_ready(parts, fair_start[broker]++, now_us);
                 if (batches.empty()) break;
-                for (const auto& b : batches) {
-                    buffered -= b->records();
-                    if (b->attempts == 0) sent += b->records();
-                }
-                ++flying;
-                ++total_in_flight;
-                asio::co_spawn(io, send(broker, client, std::move(batches)), asio::detached);
+                launch(broker, client, std::move(batches));
             }
         }
+    }
+
+    // Route "any broker": each request goes to the next broker in turn (as the metadata lists
+    // them) that has a connection and room for another request, whoever leads the partitions
+    // in it; that broker forwards. A broker without a connection is skipped (get() starts one).
+    void drain_to_any_broker(std::int64_t now_us) {
+        std::vector<std::int32_t> brokers;
+        for (const auto& [broker, address] : layout.brokers)
+            brokers.push_back(broker);
+        if (brokers.empty() || partitions.empty()) return;
+        std::vector<std::int32_t> parts(partitions.size());
+        for (std::size_t p = 0; p < parts.size(); ++p)
+            parts[p] = static_cast<std::int32_t>(p);
+        std::size_t skipped = 0;  // brokers passed over in a row: one full turn ends it
+        while (skipped < brokers.size()) {
+            const std::int32_t broker = brokers[next_route_broker++ % brokers.size()];
+            std::shared_ptr<net::KafkaClient> client;
+            if (in_flight[broker] >= config.max_in_flight_per_broker ||
+                !(client = conns->get(broker))) {
+                ++skipped;
+                continue;
+            }
+            auto batches = take_ready(parts, any_fair_start++, now_us);
+            if (batches.empty()) return;
+            skipped = 0;
+            launch(broker, std::move(client), std::move(batches));
+        }
+    }
+
+    // The front batch of each of `parts` whose backoff is over, starting the round at `start`
+    // (so that no partition always comes last), up to kMaxRequestBytes (at least one batch).
+    std::vector<BatchPtr> take_ready(const std::vector<std::int32_t>& parts, std::size_t start,
+                                     std::int64_t now_us) {
+        std::vector<BatchPtr> batches;
+        std::size_t bytes = 0;
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            auto& q = partitions[static_cast<std::size_t>(parts[(start + i) % parts.size()])].ready;
+            if (q.empty() || q.front()->retry_at_us > now_us) continue;
+            if (!batches.empty() && bytes + q.front()->bytes.size() > kMaxRequestBytes) break;
+            bytes += q.front()->bytes.size();
+            batches.push_back(std::move(q.front()));
+            q.pop_front();
+        }
+        return batches;
+    }
+
+    void launch(std::int32_t broker, std::shared_ptr<net::KafkaClient> client,
+                std::vector<BatchPtr> batches) {
+        for (const auto& b : batches) {
+            buffered -= b->records();
+            if (b->attempts == 0) sent += b->records();
+        }
+        ++in_flight[broker];
+        ++total_in_flight;
+        asio::co_spawn(io, send(broker, std::move(client), std::move(batches)), asio::detached);
     }
 
     // Fails batches that have waited request_timeout_ms since their first record was made.
@@ -640,6 +696,7 @@ struct BuiltinProducer::State {
     asio::awaitable<void> send(std::int32_t broker, std::shared_ptr<net::KafkaClient> client,
                                std::vector<BatchPtr> batches) {
         const std::int16_t acks = config.acks;
+        const bool via_any_broker = config.route == Route::AnyBroker;
         protocol::ProduceRequest request;
         request.acks = acks;
         request.timeout_ms = config.request_timeout_ms;
@@ -691,6 +748,7 @@ struct BuiltinProducer::State {
                     answers[pr.index] = &pr;
             }
             bool all_good = true;
+            bool counted_not_forwarded = false;
             for (auto& b : batches) {
                 auto it = answers.find(b->partition);
                 if (it == answers.end()) {
@@ -710,7 +768,20 @@ struct BuiltinProducer::State {
                 const std::string why = partition_label(b->partition) + " on broker " +
                                         std::to_string(broker) + ": " +
                                         std::string(protocol::error_name(code));
-                if (retriable(code)) {
+                if (via_any_broker && code == ErrorCode::NOT_LEADER_OR_FOLLOWER) {
+                    // The broker did not forward (a broker without forwarding, or a leader it
+                    // does not know yet). New metadata would not change where the request goes:
+                    // the batch waits out its backoff and goes to the next broker in turn.
+                    if (!counted_not_forwarded) {
+                        counted_not_forwarded = true;
+                        ++not_forwarded;
+                    }
+                    report_error(why + ": it did not forward the request to the leader (" +
+                                     std::to_string(not_forwarded) +
+                                     " request(s) so far); retrying through the next broker",
+                                 b->partition);
+                    retry_or_fail(std::move(b), why, now);
+                } else if (retriable(code)) {
                     if (needs_metadata(code)) request_metadata();
                     report_error(why + "; " +
                                      (needs_metadata(code) ? "refreshing metadata and retrying"
@@ -761,8 +832,10 @@ struct BuiltinProducer::State {
             if (protocol::decode_records(batch.bytes, records) == protocol::BatchError::None) {
                 std::vector<AckedRecord> out;
                 out.reserve(records.size());
-                for (const auto& r : records) {
+                for (std::size_t i = 0; i < records.size(); ++i) {
+                    const auto& r = records[i];
                     AckedRecord a;
+                    a.sequence = i < batch.sequences.size() ? batch.sequences[i] : 0;
                     a.partition = batch.partition;
                     a.offset = base_offset >= 0 ? base_offset + r.offset : -1;
                     if (r.key) a.key = protocol::ByteView(*r.key);
@@ -949,6 +1022,7 @@ struct BuiltinProducer::State {
         s->running = !stopping;
         s->target_records_per_second = config.records_per_second;
         s->acks = config.acks;
+        s->route = std::string(route_name(config.route));
         s->partitioner = std::string(partitioner_name(config.partitioner));
         s->key_pattern = std::string(key_pattern_name(config.key_pattern));
         s->value_bytes = config.value_bytes;
@@ -981,6 +1055,24 @@ struct BuiltinProducer::State {
 };
 
 // ---------------------------------------------------------------------------------------------
+
+std::optional<ValueIdentity> parse_value_identity(protocol::ByteView value) {
+    const auto* p = reinterpret_cast<const char*>(value.data());
+    const auto* end = p + value.size();
+    ValueIdentity id;
+    auto seq = std::from_chars(p, end, id.sequence);
+    if (seq.ec != std::errc() || seq.ptr == p || end - seq.ptr < 2 || seq.ptr[0] != '-' ||
+        seq.ptr[1] != 'p') {
+        return std::nullopt;
+    }
+    const char* at = seq.ptr + 2;
+    auto producer = std::from_chars(at, end, id.producer);
+    if (producer.ec != std::errc() || producer.ptr == at || producer.ptr == end ||
+        *producer.ptr != '-' || id.producer < 1) {
+        return std::nullopt;
+    }
+    return id;
+}
 
 BuiltinProducer::BuiltinProducer(std::int32_t id, ProducerConfig config, std::string bootstrap,
                                  core::EventBus& events, core::SnapshotBoard& snapshots,

@@ -3,18 +3,23 @@
 // What it does, like a Java producer with idempotence off:
 //   - generates records at records_per_second, paced smoothly (a token bucket checked every
 //     1-100 ms, never a burst of more than 50 ms worth), keys per KeyPattern, values of
-//     value_bytes: the record's sequence number in decimal, '-', then filler letters, cut to
-//     value_bytes (so a reader can tell records apart);
+//     value_bytes: the record's sequence number in decimal, "-p", the producer id, '-', then
+//     filler letters, cut to value_bytes ("42-p1-abcd..."), so that a reader (the audit) can tell
+//     which producer's which record it holds (parse_value_identity());
 //   - picks each record's partition with the partitioner, built on this thread; a partitioner
 //     error, exception or out-of-range answer drops that record and counts it, and the first
 //     error of a run of them becomes one ProducerError event (at most one a second);
 //   - batches per partition (linger_ms, max_batch_bytes, compression) and sends Produce v7,
-//     one batch per partition per request, to each partition's leader, at most
+//     one batch per partition per request, to each partition's leader (route "leader") or to
+//     the next broker in turn (route "any broker", which forwards), at most
 //     max_in_flight_per_broker requests per broker at a time;
 //   - on NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION, a timeout or
 //     a lost connection, refreshes metadata (Metadata v4) and retries the batch with backoff
 //     (100 ms doubling to 1 s) until request_timeout_ms after its first record was created;
-//     then, or on an error that retrying cannot fix, the batch's records count as failed;
+//     then, or on an error that retrying cannot fix, the batch's records count as failed.
+//     With route "any broker" a NOT_LEADER_OR_FOLLOWER means the broker did not forward: the
+//     request failed, is counted, and its batches go to the next broker after the backoff,
+//     without a metadata refresh (which could not help);
 //   - keeps at most max_buffered_records generated-but-unsent records: when full it stops
 //     generating (and does not catch up later) instead of growing memory. Requests in flight
 //     add at most max_in_flight_per_broker requests of at most 4 MiB per broker.
@@ -46,6 +51,7 @@ namespace kraftlab::lab {
 
 // One acknowledged record, as the broker placed it. Views are valid during the callback only.
 struct AckedRecord {
+    std::uint64_t sequence = 0;  // the producer's own record number (0, 1, ...), in the value
     std::int32_t partition = 0;
     std::int64_t offset = -1;  // -1 for acks=0: the broker does not say where it went
     std::optional<protocol::ByteView> key;
@@ -59,6 +65,14 @@ struct ProducerHooks {
     // its own bounded store). Fixed at construction. Exceptions are caught and ignored.
     std::function<void(std::span<const AckedRecord>)> on_acked;
 };
+
+// The (sequence, producer id) a built-in producer wrote at the front of a value, if the value
+// has one in full (a value shorter than "<seq>-p<id>-" cannot carry it).
+struct ValueIdentity {
+    std::uint64_t sequence = 0;
+    std::int32_t producer = 0;
+};
+std::optional<ValueIdentity> parse_value_identity(protocol::ByteView value);
 
 class BuiltinProducer {
   public:

@@ -25,7 +25,12 @@ std::string_view start_from_name(StartFrom s) {
 }
 
 std::string acks_name(std::int16_t acks) {
-    return acks == -1 ? "all" : std::to_string(acks);
+    if (acks == -1) return "all";
+    return acks >= 2 ? std::to_string(acks) + " (lab)" : std::to_string(acks);
+}
+
+std::string_view route_name(Route r) {
+    return r == Route::AnyBroker ? "any broker" : "leader";
 }
 
 namespace {
@@ -41,6 +46,7 @@ std::string format_rate(double v) {
 std::string describe(const ProducerConfig& c) {
     std::string out = format_rate(c.records_per_second) + " records/s to " + c.topic + " (" +
                       std::string(partitioner_name(c.partitioner)) + ", acks=" + acks_name(c.acks);
+    if (c.route == Route::AnyBroker) out += ", via any broker";
     if (c.compression != protocol::Compression::None)
         out += ", " + std::string(protocol::compression_name(c.compression));
     return out + ")";
@@ -59,8 +65,11 @@ std::optional<std::string> validate(const ProducerConfig& c) {
         return "the rate must be between 0 and " + format_rate(kMaxRecordsPerSecond) + " records/s";
     }
     if (auto e = range("value bytes", c.value_bytes, 0, kMaxValueBytes)) return e;
-    if (c.acks != 0 && c.acks != 1 && c.acks != -1)
-        return "acks must be 0, 1 or all (-1), not " + std::to_string(c.acks);
+    if (c.acks < -1 || c.acks > kMaxLabAcks) {
+        return "acks must be 0, 1, all (-1) or the lab's 2.." + std::to_string(kMaxLabAcks) +
+               ", not " + std::to_string(c.acks);
+    }
+    if (c.route != Route::Leader && c.route != Route::AnyBroker) return "unknown route";
     if (c.key_pattern == KeyPattern::RandomKeys) {
         if (auto e = range("the number of random keys", c.random_key_count, 1, 1'000'000)) return e;
     }

@@ -51,6 +51,14 @@ enum class KeyPattern {
 };
 std::string_view key_pattern_name(KeyPattern p);  // "none", "sequence", "random", "fixed"
 
+// Where a producer sends each produce request.
+enum class Route {
+    Leader,     // to the partition's leader, as every real Kafka client does
+    AnyBroker,  // to the next running broker in turn, which forwards to the leader and relays
+                // the answer (a lab extension, to draw the seed's message flow; not Kafka)
+};
+std::string_view route_name(Route r);  // "leader", "any broker"
+
 struct ProducerConfig {
     std::string topic;
     double records_per_second = 10;  // target rate; 0 pauses the producer
@@ -61,7 +69,10 @@ struct ProducerConfig {
     PartitionerKind partitioner = PartitionerKind::RoundRobin;
     PartitionerFactory custom_partitioner;  // used when partitioner == Custom
     std::string custom_partitioner_source;  // for display only (the editor's text)
-    std::int16_t acks = -1;                 // 0, 1 or -1 ("all")
+    // 0, 1 or -1 ("all"); or N in 2..kMaxLabAcks, the lab's acks=N (N replicas have the
+    // record), which brokers accept only from the lab's own producers.
+    std::int16_t acks = -1;
+    Route route = Route::Leader;
     protocol::Compression compression = protocol::Compression::None;
     std::int32_t linger_ms = 5;
     std::int32_t max_batch_bytes = 256 * 1024;
@@ -78,11 +89,14 @@ struct ProducerConfig {
 // Limits the lab enforces on a producer's settings (Cluster::add_producer / update_producer).
 inline constexpr double kMaxRecordsPerSecond = 1'000'000;
 inline constexpr std::int32_t kMaxValueBytes = 1024 * 1024;
+// The largest acks=N: no partition has more replicas than the lab has brokers
+// (Cluster::kMaxBrokers; cluster.cpp checks they agree).
+inline constexpr std::int16_t kMaxLabAcks = 32;
 
 // The first thing wrong with a config's values, in plain words (whether the topic exists is the
 // lab's check, not this one); nullopt when it is fine.
 std::optional<std::string> validate(const ProducerConfig& config);
-// "all" for -1, else the number.
+// "all" for -1, "2 (lab)" for the lab's acks=N, else the number.
 std::string acks_name(std::int16_t acks);
 // "100 records/s to orders (round-robin, acks=all)": what a producer does, for events and lists.
 std::string describe(const ProducerConfig& config);

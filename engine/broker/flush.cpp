@@ -1,0 +1,98 @@
+// Durability of the broker's logs: the flush loop (log.flush.interval.ms) and the power loss
+// that kill(CrashMode::PowerLoss) models.
+//
+// Appends reach the OS page cache only; what is acknowledged with acks=1 is durable once the next
+// flush has fsynced it. A process crash keeps the page cache, a power loss does not: the records
+// written since the last flush disappear, acknowledged or not. That window is what the lab shows.
+//
+// Thread: the flush loop runs on the node thread; lose_unflushed_writes() runs on the thread
+// that stops the broker, after the node thread has ended, so nothing else touches the logs.
+#include <chrono>
+
+#include "broker/broker.h"
+
+namespace kraftlab::broker {
+
+namespace asio = net::asio;
+using core::EventKind;
+using core::NodeRef;
+
+net::awaitable<void> Broker::flush_loop() {
+    asio::steady_timer timer(*io_);
+    flush_timer_ = &timer;
+    auto last_flush = std::chrono::steady_clock::now();
+    while (!stopping_) {
+        // Recomputed on every wake: set_flush_interval_ms() cancels the timer, so a shorter
+        // interval takes effect at once and a longer one postpones the next flush.
+        const auto due = last_flush + std::chrono::milliseconds(config_.flush_interval_ms);
+        if (std::chrono::steady_clock::now() >= due) {
+            flush_all_logs();
+            last_flush = std::chrono::steady_clock::now();
+            continue;
+        }
+        timer.expires_at(due);
+        net::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    flush_timer_ = nullptr;
+}
+
+void Broker::flush_all_logs() {
+    logs_->for_each([&](HostedPartition& p) {
+        if (!p.log || p.log->offline() || p.log->flushed_offset() >= p.log->log_end_offset())
+            return;
+        auto status = p.log->flush();
+        if (status.ok()) return;
+        // The log is offline now (storage/partition_log.h); said once, as it is not retried.
+        events_.publish(
+            EventKind::NodeFailed, NodeRef::broker(config_.node_id),
+            "broker " + std::to_string(config_.node_id) + " could not flush " + p.topic + "-" +
+                std::to_string(p.partition) + ": " + status.message + "; the log is offline",
+            {{"error", std::string(protocol::error_name(status.error))}}, p.topic, p.partition);
+    });
+}
+
+void Broker::set_flush_interval_ms(std::int64_t flush_interval_ms) {
+    if (!mailbox_) return;
+    mailbox_->post([this, flush_interval_ms] {
+        config_.flush_interval_ms = flush_interval_ms;
+        if (flush_timer_) flush_timer_->cancel();
+        publish_snapshot();  // the UI shows the new interval at once
+    });
+}
+
+void Broker::lose_unflushed_writes() {
+    const std::string broker = "broker " + std::to_string(config_.node_id);
+    logs_->for_each([&](HostedPartition& p) {
+        if (!p.log || p.log->offline()) return;
+        const std::int64_t end_before = p.log->log_end_offset();
+        const std::int64_t flushed = p.log->flushed_offset();
+        const std::string label = p.topic + "-" + std::to_string(p.partition);
+        auto status = p.log->discard_unflushed();
+        if (!status.ok()) {
+            events_.publish(EventKind::NodeFailed, NodeRef::broker(config_.node_id),
+                            "power loss: " + broker + " could not cut " + label +
+                                " back to its flushed size: " + status.message,
+                            {}, p.topic, p.partition);
+            return;
+        }
+        const std::int64_t end_after = p.log->log_end_offset();
+        if (end_after >= end_before) return;
+        const std::int64_t lost = end_before - end_after;
+        events_.publish(EventKind::RecordsLost, NodeRef::broker(config_.node_id),
+                        "power loss: " + broker + " lost offsets " + std::to_string(end_after) +
+                            "-" + std::to_string(end_before - 1) + " of " + label +
+                            ", written but not yet flushed (log.flush.interval.ms " +
+                            std::to_string(config_.flush_interval_ms) + ")",
+                        {{"cause", "power_loss"},
+                         {"broker", config_.node_id},
+                         {"from_offset", end_after},
+                         {"to_offset", end_before - 1},
+                         {"records", lost},
+                         {"flushed_offset", flushed},
+                         {"flush_interval_ms", config_.flush_interval_ms}},
+                        p.topic, p.partition);
+    });
+}
+
+}  // namespace kraftlab::broker
