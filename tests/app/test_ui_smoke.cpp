@@ -324,6 +324,18 @@ class UiSmokeTest : public QObject {
         window->resize(1600, 960);
     }
 
+    void audit_shows_its_verdict_in_plain_words() {
+        auto* popup = window->findChild<QObject*>("auditPopup");
+        QVERIFY(popup);
+        lab->runAudit();
+        QTRY_VERIFY_WITH_TIMEOUT(popup->property("opened").toBool(), 30000);
+        QVERIFY(lab->auditVerdict().startsWith("audit"));
+        QTest::qWait(300);
+        save("ui-audit.png");
+        QMetaObject::invokeMethod(popup, "close");
+        QTRY_VERIFY_WITH_TIMEOUT(!popup->property("visible").toBool(), 3000);
+    }
+
     void killing_a_broker_turns_its_card_down() {
         lab->killBroker(2);
         auto card_state = [&]() -> QString {
