@@ -336,6 +336,25 @@ class UiSmokeTest : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(!popup->property("visible").toBool(), 3000);
     }
 
+    void replication_view_of_a_real_replicated_topic() {
+        // What the engine reports today for a topic with three replicas: whatever the brokers
+        // fill in, the lanes are drawn from it alone.
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        lab->createTopic("ledger", 3, 3, {{"min.insync.replicas", "2"}});
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 15000);
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
+        lab->addProducer({{"topic", "ledger"}, {"rate", 10}, {"acks", -1}});
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 2, 10000);
+        lab->select("", "ledger", 0);
+        window->resize(1920, 1080);
+        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ReplicaLane").size(), 3,
+                                  10000);
+        QTest::qWait(4000);
+        save("ui-replication-real-rf3.png");
+        lab->select("", "", -1);
+        window->resize(1600, 960);
+    }
+
     void killing_a_broker_turns_its_card_down() {
         lab->killBroker(2);
         auto card_state = [&]() -> QString {
