@@ -3,6 +3,8 @@
 #include <QXYSeries>
 #include <cmath>
 
+#include "models/producer_model.h"
+
 ChartFeeder::ChartFeeder(QObject* parent) : QObject(parent) {}
 
 QStringList ChartFeeder::names(const Series& s) {
@@ -93,4 +95,27 @@ QString ChartFeeder::formatRate(double v) const {
     if (v >= 1e6) return QString::number(v / 1e6, 'f', 1) + "M/s";
     if (v >= 1e3) return QString::number(v / 1e3, 'f', 1) + "k/s";
     return QString::number(v, 'f', v < 10 ? 1 : 0) + "/s";
+}
+
+QString ChartFeeder::acks_label(int acks) {
+    if (acks < 0) return "acks=all";
+    if (acks >= 2) return QString("acks=%1 (lab)").arg(acks);
+    return QString("acks=%1").arg(acks);
+}
+
+std::map<QString, double> ChartFeeder::latencies_by_acks(
+    const std::vector<ProducerRow>& producers) {
+    std::map<QString, double> out;
+    auto keep_max = [&](const QString& name, double v) {
+        if (v < 0) return;
+        auto [it, fresh] = out.try_emplace(name, v);
+        if (!fresh) it->second = std::max(it->second, v);
+    };
+    for (const auto& p : producers) {
+        if (!p.running) continue;
+        const QString acks = acks_label(p.acks);
+        keep_max(acks + " p50", p.p50_ms);
+        keep_max(acks + " p99", p.p99_ms);
+    }
+    return out;
 }

@@ -1,8 +1,8 @@
 // ChartFeeder: time series for the charts panel, sampled once a second by the LabController:
-// produce and consume rates per topic, produce latency p50/p99 per built-in producer, and the
-// moments brokers were killed and restarted. QML asks it to fill its Qt Charts series in place
-// (QXYSeries::replace), so a chart redraw costs one call per series, whatever the record rate.
-// GUI thread only.
+// produce and consume rates per topic, produce latency p50/p99 per acks setting in use
+// (latencies_by_acks), and the moments brokers were killed and restarted. QML asks it to fill its
+// Qt Charts series in place (QXYSeries::replace), so a chart redraw costs one call per series,
+// whatever the record rate. GUI thread only.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -12,6 +12,9 @@
 #include <QVariantList>
 #include <deque>
 #include <map>
+#include <vector>
+
+struct ProducerRow;
 
 class ChartFeeder : public QObject {
     Q_OBJECT
@@ -34,6 +37,14 @@ class ChartFeeder : public QObject {
     void sample(qint64 time_ms, const std::map<QString, double>& rates,
                 const std::map<QString, double>& latencies_ms);
     void add_marker(qint64 time_ms, const QString& kind, const QString& label);
+
+    // Produce latency by acks: for each acks value a running producer uses, the highest p50 and
+    // the highest p99 among those producers' last snapshots, as "acks=all p50", "acks=all p99".
+    // The highest, not a mean: percentiles of different producers cannot be merged, and the
+    // slowest is the honest figure. Producers that had nothing acknowledged give no value.
+    static std::map<QString, double> latencies_by_acks(const std::vector<ProducerRow>& producers);
+    // "acks=0", "acks=1", "acks=all", "acks=3 (lab)": N >= 2 is the lab's, not Kafka's.
+    static QString acks_label(int acks);
 
     QStringList rateSeries() const { return names(rates_); }
     QStringList latencySeries() const { return names(latencies_); }

@@ -62,6 +62,7 @@ LabController::LabController(Options options, QObject* parent)
     QQmlEngine::setObjectOwnership(&consumers_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&events_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&charts_, QQmlEngine::CppOwnership);
+    QQmlEngine::setObjectOwnership(&replication_, QQmlEngine::CppOwnership);
     timeouts_ = {options_.lab.controller.election_timeout_ms,
                  options_.lab.controller.fetch_timeout_ms,
                  options_.lab.broker.heartbeat_interval_ms,
@@ -168,10 +169,48 @@ QString LabController::kcatExample() const {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-void LabController::killBroker(int id) {
+void LabController::killBroker(int id, const QString& mode) {
     auto* cluster = cluster_.get();
-    run_command(QString("kill broker %1").arg(id),
-                [cluster, id] { return cluster->kill_broker(id); });
+    const QString name =
+        QString("kill broker %1").arg(id) + (mode == "power" ? " (power loss)" : "");
+    if (mode != "process" && mode != "power") {
+        emit commandFinished(name, false, "unknown crash mode '" + mode + "'");
+        return;
+    }
+    const auto crash = mode == "power" ? kraftlab::broker::CrashMode::PowerLoss
+                                       : kraftlab::broker::CrashMode::Process;
+    run_command(name, [cluster, id, crash] { return cluster->kill_broker(id, crash); });
+}
+
+void LabController::setFlushInterval(double ms) {
+    const QString name = "change the flush interval";
+    if (!(ms >= 1)) {
+        emit commandFinished(name, false, "the flush interval must be at least 1 ms");
+        return;
+    }
+    auto* cluster = cluster_.get();
+    run_command(name, [cluster, ms = static_cast<std::int64_t>(ms)] {
+        return cluster->set_flush_interval(ms);
+    });
+}
+
+void LabController::runAudit() {
+    if (audit_running_) return;
+    audit_running_ = true;
+    emit auditChanged();
+    auto* cluster = cluster_.get();
+    run_command(
+        "audit", [cluster] { return cluster->audit(); },
+        [this](const lab::CommandResult& r) {
+            audit_running_ = false;
+            // Passed: every acknowledged record read back where it was acknowledged, once.
+            std::uint64_t wrong = 0;
+            for (const char* key : {"lost", "moved", "duplicated", "out_of_order", "changed"})
+                wrong += r.data.value(key, std::uint64_t{0});
+            audit_passed_ = r.ok && wrong == 0;
+            audit_verdict_ = q(r.message);
+            emit auditChanged();
+        });
 }
 
 void LabController::restartBroker(int id) {
@@ -271,11 +310,46 @@ QString LabController::topicNameProblem(const QString& name) const {
     return {};
 }
 
-void LabController::createTopic(const QString& name, int partitions) {
+void LabController::createTopic(const QString& name, int partitions, int replicationFactor,
+                                const QVariantMap& configs) {
     auto* cluster = cluster_.get();
-    run_command("create topic " + name, [cluster, name = name.toStdString(), partitions] {
-        return cluster->create_topic(name, partitions);
+    std::vector<std::pair<std::string, std::string>> c;
+    for (auto it = configs.begin(); it != configs.end(); ++it)
+        c.emplace_back(it.key().toStdString(), it.value().toString().toStdString());
+    run_command("create topic " + name,
+                [cluster, name = name.toStdString(), partitions,
+                 rf = static_cast<std::int16_t>(replicationFactor),
+                 c = std::move(c)] { return cluster->create_topic(name, partitions, rf, c); });
+}
+
+void LabController::setTopicConfig(const QString& topic, const QVariantMap& changes) {
+    const QString name = "change the config of " + topic;
+    std::vector<std::pair<std::string, std::optional<std::string>>> c;
+    for (auto it = changes.begin(); it != changes.end(); ++it) {
+        // null (or undefined) from QML: back to the default.
+        const bool reset = !it.value().isValid() || it.value().isNull();
+        if (!reset) {
+            if (const QString problem = topicConfigProblem(it.key(), it.value().toString());
+                !problem.isEmpty()) {
+                emit commandFinished(name, false, problem);
+                return;
+            }
+        }
+        c.emplace_back(
+            it.key().toStdString(),
+            reset ? std::nullopt : std::optional<std::string>(it.value().toString().toStdString()));
+    }
+    auto* cluster = cluster_.get();
+    run_command(name, [cluster, topic = topic.toStdString(), c = std::move(c)] {
+        return cluster->set_topic_config(topic, c);
     });
+}
+
+QString LabController::topicConfigProblem(const QString& key, const QString& value) const {
+    if (auto problem =
+            kraftlab::metadata::validate_topic_config(key.toStdString(), value.toStdString()))
+        return q(*problem);
+    return {};
 }
 
 void LabController::deleteTopic(const QString& name) {
@@ -331,12 +405,22 @@ std::optional<lab::ProducerConfig> LabController::producer_config(const QVariant
         *error = "unknown partitioner '" + partitioner + "'";
         return std::nullopt;
     }
+    // 0, 1, all (-1), or the lab's acks=N (N >= 2: N replicas have it; not Kafka's). The lab
+    // checks N against the topic.
     const int acks = map.value("acks", -1).toInt();
-    if (acks != 0 && acks != 1 && acks != -1) {
-        *error = "acks must be 0, 1 or all";
+    if (acks < -1 || acks > lab::kMaxLabAcks) {
+        *error = "acks must be 0, 1, all, or a number of replicas";
         return std::nullopt;
     }
     c.acks = static_cast<std::int16_t>(acks);
+    // "leader": to the partition's leader, as real clients do; "any broker": to the brokers in
+    // turn, which forward to the leader (the lab's rendering of the seed's message flow).
+    const QString route = map.value("route", "leader").toString();
+    if (route != "leader" && route != "any broker") {
+        *error = "unknown route '" + route + "'";
+        return std::nullopt;
+    }
+    c.route = route == "any broker" ? lab::Route::AnyBroker : lab::Route::Leader;
     return c;
 }
 
@@ -433,6 +517,8 @@ void LabController::select(const QString& node, const QString& topic, int partit
     selected_topic_ = topic;
     selected_partition_ = partition;
     emit selectionChanged();
+    // The lanes follow at once rather than at the next snapshot refresh.
+    if (running_) refresh_replication(*cluster_->view().metadata, cluster_->snapshots().brokers());
 }
 
 QString LabController::formatBytes(double bytes) const {
@@ -540,6 +626,9 @@ void LabController::refresh_models() {
             t->partitions.empty() ? 0 : static_cast<int>(t->partitions.front().replicas.size());
         for (const auto& [k, v] : image.topic_configs(name))
             row.configs[q(k)] = q(v);
+        const auto effective = kraftlab::metadata::EffectiveTopicConfig::of(image, name);
+        row.min_insync_replicas = effective.min_insync_replicas;
+        row.unclean_leader_election = effective.unclean_leader_election;
         std::vector<PartitionRow> parts;
         for (const auto& p : t->partitions) {
             PartitionRow pr;
@@ -576,6 +665,7 @@ void LabController::refresh_models() {
         topics.emplace_back(std::move(row), std::move(parts));
     }
     topics_.update(std::move(topics));
+    refresh_replication(image, snapshots);
 
     // Brokers.
     std::vector<BrokerRow> brokers;
@@ -624,6 +714,16 @@ void LabController::refresh_models() {
         brokers.push_back(std::move(row));
     }
     brokers_.update(std::move(brokers));
+    // The brokers share one flush interval; the first that reports it speaks for all.
+    for (const auto& s : snapshots) {
+        if (s->up && s->flush_interval_ms > 0) {
+            if (s->flush_interval_ms != flush_interval_ms_) {
+                flush_interval_ms_ = s->flush_interval_ms;
+                emit flushIntervalChanged();
+            }
+            break;
+        }
+    }
 
     // Controllers of the quorum.
     std::vector<ControllerModel::Node> nodes;
@@ -641,6 +741,7 @@ void LabController::refresh_models() {
         row.acked_per_s = rate(QString("producer/%1").arg(s->id),
                                static_cast<double>(s->records_acked_total), s->time_ms);
         row.acks = s->acks;
+        row.route = q(s->route);
         row.partitioner = q(s->partitioner);
         row.key_pattern = q(s->key_pattern);
         row.value_bytes = s->value_bytes;
@@ -696,16 +797,38 @@ void LabController::refresh_models() {
     }
 }
 
+void LabController::refresh_replication(
+    const kraftlab::metadata::MetadataImage& image,
+    const std::vector<std::shared_ptr<const kraftlab::core::BrokerSnapshot>>& snapshots) {
+    if (selected_topic_.isEmpty() || selected_partition_ < 0) {
+        replication_.clear();
+        return;
+    }
+    ReplicaLaneModel::Metadata meta;
+    const std::string topic = selected_topic_.toStdString();
+    if (const auto t = image.topic(topic);
+        t && selected_partition_ < static_cast<int>(t->partitions.size())) {
+        const auto& p = t->partitions[static_cast<std::size_t>(selected_partition_)];
+        const auto config = kraftlab::metadata::EffectiveTopicConfig::of(image, topic);
+        meta.known = true;
+        meta.leader = p.leader;
+        meta.replicas = p.replicas;
+        meta.isr = p.isr;
+        meta.leader_epoch = p.leader_epoch;
+        meta.partition_epoch = p.partition_epoch;
+        meta.leader_recovery_state = p.leader_recovery_state;
+        meta.min_insync_replicas = config.min_insync_replicas;
+        meta.unclean_leader_election = config.unclean_leader_election;
+    }
+    replication_.update(selected_topic_, selected_partition_, meta, snapshots);
+}
+
 void LabController::sample_charts() {
     std::map<QString, double> rates;
     for (const auto& [topic, r] : topic_produce_rates_)
         rates[topic + " produced"] = r;
     for (const auto& [topic, r] : topic_consume_rates_)
         rates[topic + " consumed"] = r;
-    std::map<QString, double> latencies;
-    for (const auto& p : producers_.rows()) {
-        latencies[QString("producer %1 p50").arg(p.id)] = p.p50_ms;
-        latencies[QString("producer %1 p99").arg(p.id)] = p.p99_ms;
-    }
-    charts_.sample(QDateTime::currentMSecsSinceEpoch(), rates, latencies);
+    charts_.sample(QDateTime::currentMSecsSinceEpoch(), rates,
+                   ChartFeeder::latencies_by_acks(producers_.rows()));
 }

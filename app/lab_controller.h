@@ -27,6 +27,7 @@
 #include "models/election_model.h"
 #include "models/event_model.h"
 #include "models/producer_model.h"
+#include "models/replica_lane_model.h"
 #include "models/topic_model.h"
 
 class LabController : public QObject {
@@ -48,6 +49,8 @@ class LabController : public QObject {
     Q_PROPERTY(ConsumerModel* consumers READ consumers CONSTANT)
     Q_PROPERTY(EventModel* events READ events CONSTANT)
     Q_PROPERTY(ChartFeeder* charts READ charts CONSTANT)
+    // The replicas of the selected partition, one lane each (empty when none is selected).
+    Q_PROPERTY(ReplicaLaneModel* replication READ replication CONSTANT)
     Q_PROPERTY(QString selectedNode READ selectedNode NOTIFY selectionChanged)
     Q_PROPERTY(QString selectedTopic READ selectedTopic NOTIFY selectionChanged)
     Q_PROPERTY(int selectedPartition READ selectedPartition NOTIFY selectionChanged)
@@ -61,6 +64,14 @@ class LabController : public QObject {
     Q_PROPERTY(QVariantMap timeouts READ timeouts NOTIFY timeoutsChanged)
     Q_PROPERTY(QVariantMap labDefaultTimeouts READ labDefaultTimeouts CONSTANT)
     Q_PROPERTY(QVariantMap kafkaDefaultTimeouts READ kafkaDefaultTimeouts CONSTANT)
+    // log.flush.interval.ms as the brokers report it; -1 before any report. Kafka's default is
+    // never (it leaves flushing to the OS and relies on replication).
+    Q_PROPERTY(double flushIntervalMs READ flushIntervalMs NOTIFY flushIntervalChanged)
+    // The last audit of acknowledged writes: its verdict in plain words ("" before the first),
+    // whether every acknowledged record was found, and whether one is running.
+    Q_PROPERTY(QString auditVerdict READ auditVerdict NOTIFY auditChanged)
+    Q_PROPERTY(bool auditPassed READ auditPassed NOTIFY auditChanged)
+    Q_PROPERTY(bool auditRunning READ auditRunning NOTIFY auditChanged)
 
   public:
     struct Options {
@@ -104,11 +115,16 @@ class LabController : public QObject {
     ConsumerModel* consumers() { return &consumers_; }
     EventModel* events() { return &events_; }
     ChartFeeder* charts() { return &charts_; }
+    ReplicaLaneModel* replication() { return &replication_; }
     QString selectedNode() const { return selected_node_; }
     QString selectedTopic() const { return selected_topic_; }
     int selectedPartition() const { return selected_partition_; }
     qint64 framesDrawn() const { return frames_; }
     double nowMs() const { return static_cast<double>(now_ms_); }
+    double flushIntervalMs() const { return static_cast<double>(flush_interval_ms_); }
+    QString auditVerdict() const { return audit_verdict_; }
+    bool auditPassed() const { return audit_passed_; }
+    bool auditRunning() const { return audit_running_; }
     QVariantMap timeouts() const;
     QVariantMap labDefaultTimeouts() const;
     QVariantMap kafkaDefaultTimeouts() const;
@@ -117,7 +133,14 @@ class LabController : public QObject {
     // The engine (tests and benchmarks drive it directly).
     kraftlab::lab::Cluster* cluster() { return cluster_.get(); }
 
-    Q_INVOKABLE void killBroker(int id);
+    // mode: "process" (a crashed process: what it wrote is in the OS and survives) or "power"
+    // (a power loss: what was not flushed to disk is gone).
+    Q_INVOKABLE void killBroker(int id, const QString& mode = QStringLiteral("process"));
+    // log.flush.interval.ms for every broker, live.
+    Q_INVOKABLE void setFlushInterval(double ms);
+    // Checks that every acknowledged record is still readable, on the worker thread; the verdict
+    // lands in auditVerdict.
+    Q_INVOKABLE void runAudit();
     Q_INVOKABLE void restartBroker(int id);
     Q_INVOKABLE void killController(int id);
     Q_INVOKABLE void restartController(int id);
@@ -131,7 +154,14 @@ class LabController : public QObject {
     Q_INVOKABLE void setTimeouts(int electionMs, int fetchMs, int heartbeatMs, int sessionMs);
     // Empty when the name is a valid new topic name; else why not, in plain words.
     Q_INVOKABLE QString topicNameProblem(const QString& name) const;
-    Q_INVOKABLE void createTopic(const QString& name, int partitions);
+    // replicationFactor -1: the cluster's default. configs: topic configs by Kafka name
+    // ("min.insync.replicas": "2"), values as text.
+    Q_INVOKABLE void createTopic(const QString& name, int partitions, int replicationFactor = -1,
+                                 const QVariantMap& configs = {});
+    // Empty when value is acceptable for the topic config key; else why not, in plain words.
+    Q_INVOKABLE QString topicConfigProblem(const QString& key, const QString& value) const;
+    // Changes topic configs live: key -> value as text, or null to return to the default.
+    Q_INVOKABLE void setTopicConfig(const QString& topic, const QVariantMap& changes);
     Q_INVOKABLE void deleteTopic(const QString& name);
     Q_INVOKABLE int partitionCount(const QString& topic) const;
 
@@ -165,6 +195,8 @@ class LabController : public QObject {
     void selectionChanged();
     void frame();
     void timeoutsChanged();
+    void flushIntervalChanged();
+    void auditChanged();
 
   private:
     // Runs fn on the worker thread; its result comes back as commandFinished(name, ...).
@@ -172,6 +204,10 @@ class LabController : public QObject {
                      std::function<void(const kraftlab::lab::CommandResult&)> on_gui = {});
     void on_frame();
     void refresh_models();
+    // The selected partition's replica lanes, from the snapshots as they are now.
+    void refresh_replication(
+        const kraftlab::metadata::MetadataImage& image,
+        const std::vector<std::shared_ptr<const kraftlab::core::BrokerSnapshot>>& snapshots);
     void sample_charts();
     void setup_default_workload();
 
@@ -195,6 +231,7 @@ class LabController : public QObject {
     ConsumerModel consumers_;
     EventModel events_;
     ChartFeeder charts_;
+    ReplicaLaneModel replication_;
 
     QString selected_node_;
     QString selected_topic_;
@@ -206,6 +243,10 @@ class LabController : public QObject {
     };
     Timeouts timeouts_{};
     double last_frame_cost_ms_ = 0;
+    qint64 flush_interval_ms_ = -1;
+    QString audit_verdict_;
+    bool audit_passed_ = false;
+    bool audit_running_ = false;
 
     // Rates: the previous totals of each counter and when they were read.
     struct Counter {

@@ -2,6 +2,12 @@
 // with its offset; the newest few highlighted. One painted item per partition: a refresh costs
 // one paint, however many records arrived, where a tile per QML item would cost a text layout
 // per tile per refresh. GUI thread only.
+//
+// Replica lanes (ReplicationView) stack one strip per replica of a partition and must line up
+// offset under offset: they share a windowEndOffset (the furthest log end among the replicas), so
+// a follower that is behind shows empty slots where the leader has records. With highWatermark
+// set, records at or above it are drawn as not yet committed (outlined) and a marker labelled
+// "HW" stands at the boundary; flushedOffset underlines what is on disk.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
@@ -13,12 +19,18 @@ class LogStrip : public QQuickPaintedItem {
     QML_ELEMENT
     Q_PROPERTY(double logStartOffset READ logStartOffset WRITE setLogStartOffset NOTIFY changed)
     Q_PROPERTY(double logEndOffset READ logEndOffset WRITE setLogEndOffset NOTIFY changed)
+    // The offset after the rightmost slot; -1: this log's own end.
+    Q_PROPERTY(double windowEndOffset READ windowEndOffset WRITE setWindowEndOffset NOTIFY changed)
+    // -1: not shown (the topics view's strips).
+    Q_PROPERTY(double highWatermark READ highWatermark WRITE setHighWatermark NOTIFY changed)
+    Q_PROPERTY(double flushedOffset READ flushedOffset WRITE setFlushedOffset NOTIFY changed)
     Q_PROPERTY(double tileWidth READ tileWidth WRITE setTileWidth NOTIFY changed)
     Q_PROPERTY(double tileSpacing READ tileSpacing WRITE setTileSpacing NOTIFY changed)
     Q_PROPERTY(QColor tileColor READ tileColor WRITE setTileColor NOTIFY changed)
     Q_PROPERTY(QColor freshColor READ freshColor WRITE setFreshColor NOTIFY changed)
     Q_PROPERTY(QColor textColor READ textColor WRITE setTextColor NOTIFY changed)
     Q_PROPERTY(QColor borderColor READ borderColor WRITE setBorderColor NOTIFY changed)
+    Q_PROPERTY(QColor markColor READ markColor WRITE setMarkColor NOTIFY changed)
     Q_PROPERTY(int fontPixelSize READ fontPixelSize WRITE setFontPixelSize NOTIFY changed)
     Q_PROPERTY(int visibleTiles READ visibleTiles NOTIFY changed)
 
@@ -28,11 +40,20 @@ class LogStrip : public QQuickPaintedItem {
 
     // The offset under a point of the strip, or -1 (for the hover tooltip).
     Q_INVOKABLE double offsetAt(double x) const;
+    // The x of the left edge of an offset's slot (may lie outside the strip when the offset is
+    // out of the window); where the replication view's fetch dots start and land.
+    Q_INVOKABLE double xOf(double offset) const;
 
     double logStartOffset() const { return start_; }
     void setLogStartOffset(double v) { set(start_, v); }
     double logEndOffset() const { return end_; }
     void setLogEndOffset(double v) { set(end_, v); }
+    double windowEndOffset() const { return window_end_; }
+    void setWindowEndOffset(double v) { set(window_end_, v); }
+    double highWatermark() const { return hw_; }
+    void setHighWatermark(double v) { set(hw_, v); }
+    double flushedOffset() const { return flushed_; }
+    void setFlushedOffset(double v) { set(flushed_, v); }
     double tileWidth() const { return tile_width_; }
     void setTileWidth(double v) { set(tile_width_, v); }
     double tileSpacing() const { return spacing_; }
@@ -45,8 +66,11 @@ class LogStrip : public QQuickPaintedItem {
     void setTextColor(const QColor& c) { set(text_, c); }
     QColor borderColor() const { return border_; }
     void setBorderColor(const QColor& c) { set(border_, c); }
+    QColor markColor() const { return mark_; }
+    void setMarkColor(const QColor& c) { set(mark_, c); }
     int fontPixelSize() const { return font_px_; }
     void setFontPixelSize(int v) { set(font_px_, v); }
+    // Records of this log in view (slots in the window that hold one).
     int visibleTiles() const;
 
   signals:
@@ -60,14 +84,21 @@ class LogStrip : public QQuickPaintedItem {
         emit changed();
         update();
     }
+    double window_end() const { return window_end_ >= 0 ? window_end_ : end_; }
+    int slot_count() const;       // slots that fit the width
+    double marks_height() const;  // room above the tiles for the HW label
 
     double start_ = 0;
     double end_ = 0;
+    double window_end_ = -1;
+    double hw_ = -1;
+    double flushed_ = -1;
     double tile_width_ = 34;
     double spacing_ = 2;
     QColor tile_ = QColor("#d7def0");
     QColor fresh_ = QColor("#4656e0");
     QColor text_ = QColor("#2b3550");
     QColor border_ = QColor("#d8dce2");
+    QColor mark_ = QColor("#2f9e62");
     int font_px_ = 9;
 };

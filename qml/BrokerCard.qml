@@ -71,9 +71,14 @@ Rectangle {
             implicitWidth: 220 * Theme.scale
         }
         MenuItem {
-            text: "Kill broker " + card.brokerId
+            text: "Kill broker " + card.brokerId + ": process crash"
             enabled: card.up
-            onTriggered: Lab.killBroker(card.brokerId)
+            onTriggered: Lab.killBroker(card.brokerId, "process")
+        }
+        MenuItem {
+            text: "Kill broker " + card.brokerId + ": power loss"
+            enabled: card.up
+            onTriggered: Lab.killBroker(card.brokerId, "power")
         }
         MenuItem {
             text: "Restart broker " + card.brokerId
@@ -253,11 +258,28 @@ Rectangle {
                 horizontalAlignment: Text.AlignHCenter
                 verticalAlignment: Text.AlignVCenter
             }
-            onClicked: card.up ? Lab.killBroker(card.brokerId) : Lab.restartBroker(card.brokerId)
-            ToolTip.visible: hovered
+            onClicked: card.up ? killMenu.popup(actionButton, 0, actionButton.height) : Lab.restartBroker(card.brokerId)
+            ToolTip.visible: hovered && !killMenu.visible
             ToolTip.delay: 500
-            ToolTip.text: card.up ? "Stop this broker like a crashed process: connections reset, data stays on disk."
+            ToolTip.text: card.up ? "Stop this broker: as a crashed process, or as a machine losing power."
                                   : "Start it again on the same port; it recovers its logs from disk."
+
+            // Two ways to die, which differ in what survives on disk: the difference between
+            // acks=1 and acks=all shows with the second.
+            Menu {
+                id: killMenu
+                background: PopupBackground {
+                    implicitWidth: 330 * Theme.scale
+                }
+                MenuItem {
+                    text: "Process crash: what it wrote survives"
+                    onTriggered: Lab.killBroker(card.brokerId, "process")
+                }
+                MenuItem {
+                    text: "Power loss: what it had not flushed is lost"
+                    onTriggered: Lab.killBroker(card.brokerId, "power")
+                }
+            }
         }
     }
 }

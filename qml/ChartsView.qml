@@ -4,15 +4,26 @@ import QtQuick.Layouts
 import QtCharts
 import Kraftlab
 
-// Records per second per topic, and produce latency per producer, over the last two minutes;
-// broker kills and restarts marked on the time axis.
+// Records per second per topic, and produce latency by acks setting (p50 solid, p99 dashed), over
+// the last two minutes; broker kills and restarts marked on the time axis.
 Panel {
     id: view
     title: "Charts"
     subtitle: "last two minutes"
-    tip: "Throughput and latency as the lab runs. Red lines: a broker was killed; green: restarted."
+    tip: "Throughput and latency as the lab runs. Latency is per acks setting: acks=all waits for every in-sync replica, so it is slower than acks=1 (the leader only) and acks=0 (no answer at all). Red lines: a broker was killed; green: restarted."
 
     readonly property var palette: ["#4656e0", "#2f9e62", "#e3a21a", "#d23f3f", "#8e5bd8", "#1a9bb0", "#e0702f", "#6b7280"]
+
+    // An acks setting keeps its colour whatever else runs, in the lab's colour language: all is
+    // green (every in-sync replica), 1 gold (the leader), 0 grey (nobody answers), the lab's N
+    // violet.
+    function seriesColor(name, i) {
+        if (name.startsWith("acks=all")) return Theme.inSync
+        if (name.startsWith("acks=1 ")) return Theme.leader
+        if (name.startsWith("acks=0")) return Theme.idle
+        if (name.startsWith("acks=")) return Theme.candidate
+        return palette[i % palette.length]
+    }
 
     RowLayout {
         anchors.fill: parent
@@ -21,11 +32,12 @@ Panel {
         Repeater {
             model: [
                 { key: "rate", title: "records / second", names: "rateSeries", max: "rateMax" },
-                { key: "latency", title: "produce latency (ms)", names: "latencySeries", max: "latencyMax" }
+                { key: "latency", title: "produce latency by acks (ms)", names: "latencySeries", max: "latencyMax" }
             ]
             delegate: ChartView {
                 id: chart
                 required property var modelData
+                objectName: modelData.key + "Chart"
                 readonly property var seriesNames: Lab.charts[modelData.names]
                 Layout.fillWidth: true
                 Layout.fillHeight: true
@@ -70,7 +82,7 @@ Panel {
                     removeAllSeries()
                     for (let i = 0; i < seriesNames.length; ++i) {
                         const s = createSeries(ChartView.SeriesTypeLine, seriesNames[i], timeAxis, valueAxis)
-                        s.color = view.palette[i % view.palette.length]
+                        s.color = view.seriesColor(seriesNames[i], i)
                         s.width = Theme.presenter ? 3 : 2
                         if (seriesNames[i].endsWith("consumed") || seriesNames[i].endsWith("p99")) s.style = Qt.DashLine
                     }

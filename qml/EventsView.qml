@@ -51,6 +51,7 @@ Panel {
                     { label: "Cluster", group: "cluster" },
                     { label: "Quorum", group: "quorum" },
                     { label: "Topics", group: "topics" },
+                    { label: "Replication", group: "replication" },
                     { label: "Clients", group: "clients" },
                     { label: "Data", group: "data" },
                     { label: "Problems", group: "problems" }
@@ -79,10 +80,17 @@ Panel {
                 required property string time
                 required property string kind
                 required property string severity
+                required property string icon
                 required property string node
                 required property string topic
                 required property int partition
                 required property string explain
+
+                // Red: data lost or a node failed; orange: something degraded (a replica left the
+                // ISR); green: repaired (it came back); grey: news.
+                readonly property color severityColor: severity === "error" ? Theme.down
+                                                       : severity === "warning" ? Theme.outOfSync
+                                                       : severity === "good" ? Theme.inSync : Theme.idle
 
                 width: list.width - Theme.spacing
                 height: column.implicitHeight + 8
@@ -94,7 +102,7 @@ Panel {
                     height: parent.height - 4
                     anchors.verticalCenter: parent.verticalCenter
                     radius: 1
-                    color: item.severity === "error" ? Theme.down : item.severity === "warning" ? Theme.outOfSync : Theme.idle
+                    color: item.severityColor
                 }
                 Column {
                     id: column
@@ -119,6 +127,14 @@ Panel {
                             font.pixelSize: Theme.fontSmall
                             font.weight: Font.Bold
                             color: Theme.accent
+                        }
+                        Label {
+                            visible: item.icon !== ""
+                            text: item.icon
+                            font.pixelSize: Theme.fontSmall
+                            font.weight: Font.Bold
+                            color: item.kind === "leader_changed" ? Theme.leader
+                                   : item.severity === "info" ? Theme.textDim : item.severityColor
                         }
                         Label {
                             text: item.kind.replace(/_/g, " ")

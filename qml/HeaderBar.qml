@@ -97,12 +97,54 @@ ToolBar {
             visible: running
             Tip { text: "A command is running in the lab." }
         }
+        // The audit: were all acknowledged writes kept? Runs in the lab (off the GUI thread); the
+        // verdict opens under the button in plain words.
+        Button {
+            id: auditButton
+            objectName: "auditButton"
+            text: Lab.auditRunning ? "Auditing…" : "Audit"
+            flat: true
+            enabled: Lab.running && !Lab.auditRunning
+            onClicked: Lab.runAudit()
+            Tip { text: "Reads back every record the built-in producers were told was acknowledged, and reports any that are gone: what acks=1 and an unclean election can cost." }
+            Popup {
+                id: auditPopup
+                objectName: "auditPopup"
+                y: auditButton.height
+                x: auditButton.width - width
+                width: 420 * Theme.scale
+                padding: Theme.spacing * 1.5
+                background: PopupBackground {}
+                contentItem: RowLayout {
+                    spacing: Theme.spacing
+                    Label {
+                        Layout.alignment: Qt.AlignTop
+                        text: Lab.auditPassed ? "✓" : "✗"
+                        color: Lab.auditPassed ? Theme.inSync : Theme.down
+                        font.pixelSize: Theme.fontTitle
+                        font.weight: Font.Bold
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        text: Lab.auditVerdict
+                        color: Theme.text
+                        wrapMode: Text.Wrap
+                    }
+                }
+            }
+            Connections {
+                target: Lab
+                function onAuditChanged() {
+                    if (!Lab.auditRunning && Lab.auditVerdict !== "") auditPopup.open()
+                }
+            }
+        }
         Button {
             objectName: "settingsButton"
             text: "Settings"
             flat: true
             onClicked: settingsDialog.open()
-            Tip { text: "Timeouts (election, heartbeat, session) beside Kafka's defaults; brokers and controllers." }
+            Tip { text: "Timeouts (election, heartbeat, session) and the flush interval beside Kafka's defaults; brokers and controllers." }
         }
         SettingsDialog { id: settingsDialog }
         Switch {

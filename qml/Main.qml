@@ -84,11 +84,47 @@ ApplicationWindow {
                 orientation: Qt.Vertical
                 TopicsView {
                     SplitView.fillHeight: true
-                    SplitView.minimumHeight: 200
+                    SplitView.minimumHeight: 140
                 }
-                ChartsView {
-                    SplitView.preferredHeight: Math.max(190, rows.height * 0.28)
-                    SplitView.minimumHeight: 180
+                // Charts and the selected partition's replication share the slot under the
+                // topics, one tab each: selecting a partition brings its replicas forward.
+                Item {
+                    // Room for three replica lanes with their words, even at 1280x720.
+                    SplitView.preferredHeight: Math.max(230 * Theme.scale, rows.height * 0.32)
+                    SplitView.minimumHeight: 200
+
+                    TabBar {
+                        id: bottomTabs
+                        objectName: "bottomTabs"
+                        anchors.left: parent.left
+                        anchors.right: parent.right
+                        anchors.top: parent.top
+                        TabButton {
+                            text: "Charts"
+                            implicitHeight: Theme.fontNormal + 18
+                        }
+                        TabButton {
+                            text: Lab.replication.topic !== "" ? "Replication · " + Lab.replication.topic + "-" + Lab.replication.partition
+                                                               : "Replication"
+                            implicitHeight: Theme.fontNormal + 18
+                        }
+                    }
+                    StackLayout {
+                        anchors.left: parent.left
+                        anchors.right: parent.right
+                        anchors.top: bottomTabs.bottom
+                        anchors.topMargin: Theme.spacing / 2
+                        anchors.bottom: parent.bottom
+                        currentIndex: bottomTabs.currentIndex
+                        ChartsView {}
+                        ReplicationView {}
+                    }
+                    Connections {
+                        target: Lab
+                        function onSelectionChanged() {
+                            if (Lab.selectedTopic !== "" && Lab.selectedPartition >= 0) bottomTabs.currentIndex = 1
+                        }
+                    }
                 }
             }
 

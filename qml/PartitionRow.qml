@@ -28,6 +28,11 @@ RowLayout {
 
     spacing: Theme.spacing
 
+    // A click anywhere on the row selects the partition: its replicas open below (Replication).
+    TapHandler {
+        onTapped: Lab.select("", row.topic, row.partition)
+    }
+
     Label {
         Layout.preferredWidth: 34 * Theme.scale
         text: "P" + row.partition
@@ -113,6 +118,17 @@ RowLayout {
             const key = k >= 0 && k < row.recentKeys.length && hoveredOffset < row.recentKeysEnd ? row.recentKeys[k] : ""
             return "offset " + hoveredOffset + (key !== "" ? " · key " + key : "")
         }
+    }
+
+    // In-sync replicas of all: green when every replica keeps up, orange when some do not.
+    Label {
+        Layout.preferredWidth: 62 * Theme.scale
+        visible: row.replicas.length > 1
+        text: "ISR " + row.isr.length + "/" + row.replicas.length
+        font.pixelSize: Theme.fontSmall
+        font.weight: Font.Bold
+        color: row.offline ? Theme.down : row.isr.length < row.replicas.length ? Theme.outOfSync : Theme.inSync
+        Tip { text: "In sync: " + row.isr.join(", ") + " of replicas " + row.replicas.join(", ") + ". Click the partition to watch them." }
     }
 
     Label {

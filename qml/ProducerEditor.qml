@@ -26,6 +26,7 @@ Dialog {
         partitionerBox.currentIndex = Math.max(0, partitionerBox.indexOfValue(config.partitioner || "round-robin"))
         source.text = config.customSource ? config.customSource : Lab.defaultPartitionerSource()
         acksBox.currentIndex = Math.max(0, acksBox.indexOfValue(config.acks !== undefined ? config.acks : -1))
+        routeBox.currentIndex = Math.max(0, routeBox.indexOfValue(config.route || "leader"))
         recheck()
         open()
     }
@@ -33,7 +34,7 @@ Dialog {
     function config() {
         return { topic: topicBox.currentText, rate: rate.value, valueBytes: valueBytes.value,
                  keyPattern: keysBox.currentValue, randomKeys: 10, partitioner: partitionerBox.currentValue,
-                 customSource: source.text, acks: acksBox.currentValue }
+                 customSource: source.text, acks: acksBox.currentValue, route: routeBox.currentValue }
     }
 
     function recheck() {
@@ -129,13 +130,45 @@ Dialog {
 
         Label {
             text: "acks"
-            Tip { text: "When a write counts as saved: 0 = not waited for, 1 = the leader has it, all = every in-sync replica has it." }
+            Tip { text: "When a write counts as saved: 0 = not waited for, 1 = the leader has it, all = every in-sync replica has it (and at least min.insync.replicas of them)." }
         }
         LabComboBox {
             id: acksBox
+            Layout.fillWidth: true
             textRole: "text"
             valueRole: "value"
-            model: [{ text: "all", value: -1 }, { text: "1", value: 1 }, { text: "0", value: 0 }]
+            model: [
+                { text: "all: every in-sync replica has it", value: -1 },
+                { text: "1: the leader has it", value: 1 },
+                { text: "0: no answer awaited", value: 0 },
+                { text: "2 replicas have it (lab only, not Kafka)", value: 2 },
+                { text: "3 replicas have it (lab only, not Kafka)", value: 3 }
+            ]
+        }
+        Label {
+            Layout.columnSpan: 2
+            Layout.fillWidth: true
+            visible: acksBox.currentValue >= 2
+            text: "acks=" + acksBox.currentValue + " is the lab's own setting, not Kafka's: the leader answers once "
+                  + acksBox.currentValue + " replicas have the record, in the ISR or not. Kafka knows only 0, 1 and all."
+            color: Theme.candidate
+            wrapMode: Text.Wrap
+            font.pixelSize: Theme.fontSmall
+        }
+
+        Label {
+            text: "Route"
+            Tip { text: "Real clients send each record to its partition's leader. Via any broker, the lab sends to the brokers in turn and the one that gets it forwards it to the leader, so you can watch the hop." }
+        }
+        LabComboBox {
+            id: routeBox
+            Layout.fillWidth: true
+            textRole: "text"
+            valueRole: "value"
+            model: [
+                { text: "to the leader (as real clients do)", value: "leader" },
+                { text: "via any broker (it forwards to the leader)", value: "any broker" }
+            ]
         }
 
         ScrollView {

@@ -44,6 +44,7 @@ Item {
                 required property double targetRate
                 required property double ackedPerSecond
                 required property int acks
+                required property string route
                 required property string partitioner
                 required property string keyPattern
                 required property int valueBytes
@@ -58,6 +59,12 @@ Item {
                 required property string lastError
                 required property string customSource
 
+                // The lab's acks=N (not Kafka's) appears when a producer uses it.
+                readonly property var ackChoices: {
+                    const choices = [{ label: "0", value: 0 }, { label: "1", value: 1 }, { label: "all", value: -1 }]
+                    if (acks >= 2) choices.push({ label: acks + " (lab)", value: acks })
+                    return choices
+                }
                 readonly property double maxCount: Math.max(1, Math.max.apply(Math, perPartition.length > 0 ? perPartition : [1]))
 
                 width: list.width - Theme.spacing
@@ -90,7 +97,7 @@ Item {
                             onClicked: editor.openFor(card.producerId, {
                                 topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
                                 keyPattern: card.keyPattern, partitioner: card.partitioner,
-                                customSource: card.customSource, acks: card.acks })
+                                customSource: card.customSource, acks: card.acks, route: card.route })
                         }
                         ToolButton {
                             text: "Stop"
@@ -102,6 +109,7 @@ Item {
                         Layout.fillWidth: true
                         text: Lab.charts.formatRate(card.ackedPerSecond) + " of " + Lab.charts.formatRate(card.targetRate)
                               + " · " + card.partitioner + " · keys: " + card.keyPattern + " · " + card.valueBytes + " B values"
+                              + (card.route === "any broker" ? " · via any broker" : "")
                         color: Theme.textDim
                         font.pixelSize: Theme.fontSmall
                         elide: Text.ElideRight
@@ -115,7 +123,7 @@ Item {
                             Tip { text: "When a write counts as saved: 0 = fire and forget, 1 = the leader wrote it, all = every in-sync replica has it." }
                         }
                         Repeater {
-                            model: [{ label: "0", value: 0 }, { label: "1", value: 1 }, { label: "all", value: -1 }]
+                            model: card.ackChoices
                             delegate: Chip {
                                 id: ackChip
                                 required property var modelData
@@ -124,7 +132,7 @@ Item {
                                 onClicked: Lab.updateProducer(card.producerId, {
                                     topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
                                     keyPattern: card.keyPattern, partitioner: card.partitioner,
-                                    customSource: card.customSource, acks: ackChip.modelData.value })
+                                    customSource: card.customSource, acks: ackChip.modelData.value, route: card.route })
                             }
                         }
                         Item { Layout.fillWidth: true }

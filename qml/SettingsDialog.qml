@@ -3,8 +3,9 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Kraftlab
 
-// Lab settings: the quorum's and the brokers' timeouts (applied to the running lab at once),
-// each beside Kafka's own default, and how many brokers and controllers the next lab starts with.
+// Lab settings: the quorum's and the brokers' timeouts and the brokers' flush interval (applied to
+// the running lab at once), each beside Kafka's own default, and how many brokers and controllers
+// the next lab starts with.
 Dialog {
     id: dialog
     // Maps from the facade (held as var: their keys are known only at run time).
@@ -78,6 +79,7 @@ Dialog {
 
     onOpened: {
         load(Lab.timeouts)
+        flushInterval.value = Lab.flushIntervalMs > 0 ? Lab.flushIntervalMs : 1000
         brokerCount.value = Settings.brokers
         controllerCount.value = Settings.controllers
     }
@@ -209,6 +211,62 @@ Dialog {
                 }
                 onClicked: Lab.setTimeouts(dialog.values.electionTimeoutMs, dialog.values.fetchTimeoutMs,
                                            dialog.values.heartbeatIntervalMs, dialog.values.sessionTimeoutMs)
+            }
+        }
+
+        Rectangle { Layout.fillWidth: true; Layout.preferredHeight: 1; Layout.topMargin: Theme.spacing / 2; color: Theme.border }
+
+        Label {
+            text: "Durability"
+            font.pixelSize: Theme.fontLarge
+            font.weight: Font.Bold
+            color: Theme.text
+        }
+        Label {
+            Layout.fillWidth: true
+            text: "How often each broker forces its logs to disk. Records not flushed yet survive a process crash (the operating system has them) but not a power loss: then only the other replicas still have them."
+            wrapMode: Text.Wrap
+            font.pixelSize: Theme.fontSmall
+            color: Theme.textDim
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: Theme.spacing * 2
+            Label {
+                text: "Flush interval"
+                color: Theme.text
+                Tip { text: "log.flush.interval.ms: the most time a written record waits before the broker fsyncs it. Kafka leaves it to the operating system by default and relies on replication to keep acknowledged data." }
+            }
+            SpinBox {
+                id: flushInterval
+                objectName: "flushIntervalField"
+                from: 10; to: 3600000; stepSize: 500; editable: true
+                textFromValue: (v) => v + " ms"
+                valueFromText: (t) => parseInt(t)
+            }
+            Column {
+                Layout.fillWidth: true
+                spacing: 0
+                Label {
+                    width: parent.width
+                    text: "Kafka: <b>never</b> (the OS decides)  ·  lab: 1000 ms"
+                    textFormat: Text.StyledText
+                    color: Theme.text
+                    elide: Text.ElideRight
+                }
+                Label {
+                    width: parent.width
+                    text: "log.flush.interval.ms"
+                    font.family: Theme.mono
+                    font.pixelSize: Theme.fontSmall
+                    color: Theme.textDim
+                }
+            }
+            Button {
+                text: "Apply"
+                flat: true
+                enabled: flushInterval.value !== Lab.flushIntervalMs
+                onClicked: Lab.setFlushInterval(flushInterval.value)
             }
         }
 

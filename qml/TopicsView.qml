@@ -20,6 +20,7 @@ Panel {
     ]
 
     CreateTopicDialog { id: createDialog }
+    TopicConfigDialog { id: configDialog }
 
     Dialog {
         id: deleteDialog
@@ -52,6 +53,8 @@ Panel {
             required property string name
             required property int partitionCount
             required property int replicationFactor
+            required property int minInsyncReplicas
+            required property bool uncleanLeaderElection
             required property double records
             required property double sizeBytes
             required property double recordsPerSecond
@@ -91,11 +94,12 @@ Panel {
                     Label {
                         anchors.left: topicName.right
                         anchors.leftMargin: Theme.spacing
-                        anchors.right: offlineLabel.visible ? offlineLabel.left : deleteButton.left
+                        anchors.right: offlineLabel.visible ? offlineLabel.left : configButton.left
                         anchors.rightMargin: Theme.spacing
                         anchors.baseline: topicName.baseline
                         text: topicCard.partitionCount + " partitions · replication factor " + topicCard.replicationFactor
-                              + " · " + Number(topicCard.records).toLocaleString(Qt.locale(), "f", 0) + " records · "
+                              + " · min.insync.replicas " + topicCard.minInsyncReplicas
+                              + (topicCard.uncleanLeaderElection ? " · unclean election on" : "") + " · " + Number(topicCard.records).toLocaleString(Qt.locale(), "f", 0) + " records · "
                               + Lab.formatBytes(topicCard.sizeBytes) + " · " + Lab.charts.formatRate(topicCard.recordsPerSecond)
                         color: Theme.textDim
                         font.pixelSize: Theme.fontSmall
@@ -103,7 +107,7 @@ Panel {
                     }
                     Label {
                         id: offlineLabel
-                        anchors.right: deleteButton.left
+                        anchors.right: configButton.left
                         anchors.rightMargin: Theme.spacing
                         anchors.verticalCenter: parent.verticalCenter
                         visible: topicCard.offline > 0
@@ -111,6 +115,18 @@ Panel {
                         color: Theme.down
                         font.weight: Font.Bold
                         Tip { text: "Partitions with no leader: nothing can be written to or read from them until a replica returns." }
+                    }
+                    ToolButton {
+                        id: configButton
+                        anchors.right: deleteButton.left
+                        anchors.verticalCenter: parent.verticalCenter
+                        text: "Replication…"
+                        font.pixelSize: Theme.fontSmall
+                        onClicked: configDialog.openFor(topicCard.name, topicCard.replicationFactor,
+                                                        topicCard.minInsyncReplicas, topicCard.uncleanLeaderElection)
+                        ToolTip.visible: hovered
+                        ToolTip.delay: 500
+                        ToolTip.text: "min.insync.replicas and unclean leader election, changed live"
                     }
                     ToolButton {
                         id: deleteButton

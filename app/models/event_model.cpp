@@ -27,6 +27,8 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
             return r.group;
         case SeverityRole:
             return r.severity;
+        case IconRole:
+            return r.icon;
         case NodeRole:
             return r.node;
         case TopicRole:
@@ -39,9 +41,10 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
 }
 
 QHash<int, QByteArray> EventModel::roleNames() const {
-    return {{TimeRole, "time"},   {TimeMsRole, "timeMs"},       {KindRole, "kind"},
-            {GroupRole, "group"}, {SeverityRole, "severity"},   {NodeRole, "node"},
-            {TopicRole, "topic"}, {PartitionRole, "partition"}, {ExplainRole, "explain"}};
+    return {{TimeRole, "time"},      {TimeMsRole, "timeMs"},     {KindRole, "kind"},
+            {GroupRole, "group"},    {SeverityRole, "severity"}, {IconRole, "icon"},
+            {NodeRole, "node"},      {TopicRole, "topic"},       {PartitionRole, "partition"},
+            {ExplainRole, "explain"}};
 }
 
 QString EventModel::group_of(EventKind kind) {
@@ -110,13 +113,36 @@ QString EventModel::severity_of(EventKind kind) {
             return "warning";
         case EventKind::NodeFailed:
         case EventKind::CommandFailed:
-        // Data is gone or was cut away: what acks and the ISR exist to prevent.
+        // Data is gone or was overwritten: what acks and the ISR exist to prevent.
         case EventKind::ReplicaTruncated:
         case EventKind::UncleanElection:
         case EventKind::RecordsLost:
             return "error";
+        case EventKind::IsrExpanded:
+            return "good";
         default:
             return "info";
+    }
+}
+
+QString EventModel::icon_of(EventKind kind) {
+    switch (kind) {
+        case EventKind::LeaderChanged:
+            return "♛";
+        case EventKind::IsrShrunk:
+            return "⊖";
+        case EventKind::IsrExpanded:
+            return "⊕";
+        case EventKind::ReplicaTruncated:
+            return "✂";
+        case EventKind::UncleanElection:
+            return "⚠";
+        case EventKind::RecordsLost:
+            return "✗";
+        case EventKind::AuditFinished:
+            return "⚖";
+        default:
+            return {};
     }
 }
 
@@ -135,6 +161,7 @@ void EventModel::append(const std::vector<kraftlab::core::Event>& events) {
         r.kind = QString::fromUtf8(kraftlab::core::event_kind_name(e.kind));
         r.group = group_of(e.kind);
         r.severity = severity_of(e.kind);
+        r.icon = icon_of(e.kind);
         r.node = QString::fromStdString(e.node.label());
         r.topic = QString::fromStdString(e.topic);
         r.partition = e.partition;
@@ -204,7 +231,8 @@ bool EventFilterModel::filterAcceptsRow(int row, const QModelIndex& parent) cons
     if (!node_.isEmpty() && i.data(EventModel::NodeRole).toString() != node_) return false;
     if (!group_.isEmpty()) {
         if (group_ == "problems") {
-            if (i.data(EventModel::SeverityRole).toString() == "info") return false;
+            const QString severity = i.data(EventModel::SeverityRole).toString();
+            if (severity != "warning" && severity != "error") return false;
         } else if (i.data(EventModel::GroupRole).toString() != group_) {
             return false;
         }

@@ -24,10 +24,12 @@ class EventModel : public QAbstractListModel {
     enum Role {
         TimeRole = Qt::UserRole + 1,  // "14:03:27.412"
         TimeMsRole,
-        KindRole,      // "topic_created"
-        GroupRole,     // "cluster", "quorum", "topics", "clients", "data", "problems"
-        SeverityRole,  // "info", "warning", "error"
-        NodeRole,      // "broker-2"
+        KindRole,   // "topic_created"
+        GroupRole,  // "cluster", "quorum", "topics", "replication", "clients", "data", "problems"
+        // "info", "good" (a repair: a replica back in the ISR), "warning", "error"
+        SeverityRole,
+        IconRole,  // one glyph for the kinds a class should spot at once; "" for the rest
+        NodeRole,  // "broker-2"
         TopicRole,
         PartitionRole,
         ExplainRole,
@@ -47,6 +49,7 @@ class EventModel : public QAbstractListModel {
 
     static QString group_of(kraftlab::core::EventKind kind);
     static QString severity_of(kraftlab::core::EventKind kind);
+    static QString icon_of(kraftlab::core::EventKind kind);
 
   signals:
     void countChanged();
@@ -59,6 +62,7 @@ class EventModel : public QAbstractListModel {
         QString kind;
         QString group;
         QString severity;
+        QString icon;
         QString node;
         QString topic;
         int partition;

@@ -21,6 +21,8 @@ QVariant ProducerModel::data(const QModelIndex& index, int role) const {
             return r.acked_per_s;
         case AcksRole:
             return r.acks;
+        case RouteRole:
+            return r.route;
         case PartitionerRole:
             return r.partitioner;
         case KeyPatternRole:
@@ -60,6 +62,7 @@ QHash<int, QByteArray> ProducerModel::roleNames() const {
             {TargetRateRole, "targetRate"},
             {AckedPerSecondRole, "ackedPerSecond"},
             {AcksRole, "acks"},
+            {RouteRole, "route"},
             {PartitionerRole, "partitioner"},
             {KeyPatternRole, "keyPattern"},
             {ValueBytesRole, "valueBytes"},

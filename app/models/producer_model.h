@@ -12,7 +12,8 @@ struct ProducerRow {
     QString topic;
     double target_rate = 0;
     double acked_per_s = 0;
-    int acks = -1;
+    int acks = -1;             // 0, 1, -1 (all); N >= 2 the lab's acks=N
+    QString route = "leader";  // or "any broker"
     QString partitioner;
     QString key_pattern;
     int value_bytes = 0;
@@ -42,6 +43,7 @@ class ProducerModel : public RowListModel {
         TargetRateRole,
         AckedPerSecondRole,
         AcksRole,
+        RouteRole,
         PartitionerRole,
         KeyPatternRole,
         ValueBytesRole,

@@ -89,6 +89,10 @@ QVariant TopicModel::data(const QModelIndex& index, int role) const {
             return r.replication_factor;
         case ConfigsRole:
             return r.configs;
+        case MinInsyncReplicasRole:
+            return r.min_insync_replicas;
+        case UncleanLeaderElectionRole:
+            return r.unclean_leader_election;
         case RecordsRole:
             return r.records;
         case SizeBytesRole:
@@ -110,6 +114,8 @@ QHash<int, QByteArray> TopicModel::roleNames() const {
             {PartitionCountRole, "partitionCount"},
             {ReplicationFactorRole, "replicationFactor"},
             {ConfigsRole, "configs"},
+            {MinInsyncReplicasRole, "minInsyncReplicas"},
+            {UncleanLeaderElectionRole, "uncleanLeaderElection"},
             {RecordsRole, "records"},
             {SizeBytesRole, "sizeBytes"},
             {RecordsPerSecondRole, "recordsPerSecond"},

@@ -68,7 +68,10 @@ struct TopicRow {
     QString topic_id;
     int partition_count = 0;
     int replication_factor = 0;
-    QVariantMap configs;
+    QVariantMap configs;  // as set on the topic (Kafka's names, values as text)
+    // In effect (the topic's own, else the lab's defaults): what replication obeys.
+    int min_insync_replicas = 1;
+    bool unclean_leader_election = false;
     qint64 records = 0;  // sum of log end - log start over partitions
     qint64 size_bytes = 0;
     double records_per_s = 0;
@@ -89,6 +92,8 @@ class TopicModel : public RowListModel {
         PartitionCountRole,
         ReplicationFactorRole,
         ConfigsRole,
+        MinInsyncReplicasRole,
+        UncleanLeaderElectionRole,
         RecordsRole,
         SizeBytesRole,
         RecordsPerSecondRole,

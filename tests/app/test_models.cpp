@@ -12,8 +12,10 @@
 #include "models/election_model.h"
 #include "models/event_model.h"
 #include "models/producer_model.h"
+#include "models/replica_lane_model.h"
 #include "models/topic_model.h"
 
+using kraftlab::core::BrokerSnapshot;
 using kraftlab::core::ControllerSnapshot;
 using kraftlab::core::Event;
 using kraftlab::core::EventKind;
@@ -94,6 +96,54 @@ Event elected(int winner, int epoch, qint64 at_ms, std::vector<int> votes) {
     e.data = {{"epoch", epoch}, {"candidate", winner}, {"votes", votes}};
     return e;
 }
+
+// Partition orders-1 on three brokers as each would publish it: broker 1 leads epoch 4 with log
+// end 120 and high watermark 118; broker 2 follows in the ISR (118 records); broker 3 follows out
+// of it (90 records, last caught up 4.2 s ago, replica.lag.time.max.ms 3 s).
+struct Orders1 {
+    std::uint64_t fetches_2 = 40;
+    std::uint64_t fetches_3 = 12;
+    std::string isr_change_reason;
+    bool broker_3_up = true;
+    std::string broker_3_error;
+
+    std::shared_ptr<const BrokerSnapshot> broker(int id) const {
+        auto s = std::make_shared<BrokerSnapshot>();
+        s->id = id;
+        s->up = id != 3 || broker_3_up;
+        s->replica_lag_time_max_ms = 3000;
+        s->flush_interval_ms = 1000;
+        kraftlab::core::PartitionSnapshot p;
+        p.topic = "orders";
+        p.partition = 1;
+        p.leader = 1;
+        p.leader_epoch = 4;
+        p.partition_epoch = 7;
+        p.replicas = {1, 2, 3};
+        p.isr = {1, 2};
+        p.is_leader = id == 1;
+        p.log_end_offset = id == 1 ? 120 : id == 2 ? 118 : 90;
+        p.high_watermark = id == 3 ? 85 : 118;
+        p.flushed_offset = id == 1 ? 100 : 80;
+        if (id == 1) {
+            p.followers = {{2, 118, true, 150, 20, fetches_2}, {3, 90, false, 4200, 30, fetches_3}};
+            p.isr_change_reason = isr_change_reason;
+        } else {
+            p.fetches_to_leader_total = id == 2 ? fetches_2 : fetches_3;
+            if (id == 3) p.follower_error = broker_3_error;
+        }
+        // Another partition on the same broker: not in the lanes.
+        kraftlab::core::PartitionSnapshot other = p;
+        other.partition = 0;
+        other.log_end_offset = 5000;
+        s->partitions = {other, p};
+        return s;
+    }
+    std::vector<std::shared_ptr<const BrokerSnapshot>> board() const {
+        // The board lists brokers in id order; the model must not depend on it.
+        return {broker(3), broker(1), broker(2)};
+    }
+};
 
 QVariantMap map_at(const QVariantList& list, int i) {
     return list.at(i).toMap();
@@ -496,6 +546,187 @@ class ModelsTest : public QObject {
                  QString("fenced"));
         QCOMPARE(BrokerModel::registration_state(true, true, false, 12, now - 500, 3000, now),
                  QString("unfenced"));
+    }
+
+    void replica_lanes_leader_followers_and_why_one_is_out_of_the_isr() {
+        ReplicaLaneModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        Orders1 lab;
+        model.update("orders", 1, {}, lab.board());
+        QCOMPARE(model.rowCount(), 3);
+        const auto& rows = model.rows();
+        QCOMPARE(rows[0].broker, 1);
+        QVERIFY(rows[0].leader);
+        QCOMPARE(rows[0].state, QString("leader"));
+        QCOMPARE(model.leader(), 1);
+        QCOMPARE(model.leaderRow(), 0);
+        QCOMPARE(model.leaderEpoch(), 4);
+        QCOMPARE(model.partitionEpoch(), 7);
+        QCOMPARE(model.highWatermark(), 118.0);
+        QCOMPARE(model.windowEnd(), 120.0);  // the lanes line up on the furthest log end
+        QCOMPARE(model.leaderLogEnd(), 120.0);
+        QCOMPARE(model.isr(), (QVariantList{1, 2}));
+        QCOMPARE(model.replicas(), (QVariantList{1, 2, 3}));
+        QCOMPARE(model.replicaLagTimeMaxMs(), 3000.0);
+        QCOMPARE(model.warning(), QString());
+
+        QCOMPARE(rows[1].state, QString("in sync"));
+        QVERIFY(rows[1].in_isr);
+        QCOMPARE(rows[1].lag, qint64(2));
+        QCOMPARE(rows[1].fetch_age_ms, qint64(20));
+        QCOMPARE(rows[1].reason, QString());
+
+        QCOMPARE(rows[2].state, QString("out of sync"));
+        QVERIFY(!rows[2].in_isr);
+        QCOMPARE(rows[2].lag, qint64(30));
+        QCOMPARE(rows[2].high_watermark, qint64(85));  // a follower's own, learnt by fetching
+        QCOMPARE(rows[2].flushed_offset, qint64(80));
+        QCOMPARE(rows[2].reason, QString("not caught up for 4.2 s > replica.lag.time.max.ms 3 s"));
+        QCOMPARE(model.index(2).data(ReplicaLaneModel::ReasonRole).toString(), rows[2].reason);
+        QVERIFY(model.roleNames().values().contains("fetchSeq"));
+
+        // The leader's own words win when they are about this replica, not when about another.
+        lab.isr_change_reason = "broker 3 left the ISR of orders-1: no fetch for 3.2 s";
+        model.update("orders", 1, {}, lab.board());
+        QCOMPARE(model.rows()[2].reason, QString::fromStdString(lab.isr_change_reason));
+        lab.isr_change_reason = "broker 13 left the ISR of orders-1";
+        model.update("orders", 1, {}, lab.board());
+        QVERIFY(model.rows()[2].reason.startsWith("not caught up"));
+
+        // A follower's fetch error, then its broker down: greyed, and said so.
+        lab.broker_3_error = "NOT_LEADER_OR_FOLLOWER from broker 1";
+        model.update("orders", 1, {}, lab.board());
+        QCOMPARE(model.rows()[2].error, QString("NOT_LEADER_OR_FOLLOWER from broker 1"));
+        lab.broker_3_up = false;
+        model.update("orders", 1, {}, lab.board());
+        QCOMPARE(model.rows()[2].state, QString("down"));
+        QVERIFY(!model.rows()[2].up);
+        QCOMPARE(model.rows()[2].reason, QString("broker 3 is down"));
+    }
+
+    void replica_lanes_count_fetches_once_per_refresh_whatever_the_rate() {
+        ReplicaLaneModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        Orders1 lab;
+        model.update("orders", 1, {}, lab.board());
+        QCOMPARE(model.rows()[1].fetch_seq, 0);  // first sight: no dot for old fetches
+        QCOMPARE(model.rows()[2].fetch_seq, 0);
+
+        // 500 fetches by broker 2 since the last refresh make one step (one dot), not 500; broker
+        // 3 did not fetch: its lane does not change at all.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        lab.fetches_2 += 500;
+        model.update("orders", 1, {}, lab.board());
+        QCOMPARE(model.rows()[1].fetch_seq, 1);
+        QCOMPARE(model.rows()[1].fetches_total, qint64(540));
+        QCOMPARE(model.rows()[2].fetch_seq, 0);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(0).toModelIndex().row(), 1);
+
+        lab.fetches_2 += 1;
+        lab.fetches_3 += 1;
+        model.update("orders", 1, {}, lab.board());
+        QCOMPARE(model.rows()[1].fetch_seq, 2);
+        QCOMPARE(model.rows()[2].fetch_seq, 1);
+        model.update("orders", 1, {}, lab.board());  // nothing moved: nothing signalled
+        QCOMPARE(changed.count(), 3);
+
+        // Another partition selected: counters start over, no dot for what happened before.
+        model.update("orders", 0, {}, lab.board());
+        QCOMPARE(model.partition(), 0);
+        QCOMPARE(model.rows()[1].fetch_seq, 0);
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(model.topic(), QString());
+    }
+
+    void replica_lanes_follow_the_metadata_when_no_leader_reports() {
+        ReplicaLaneModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        // Before the brokers report replication (or right after a leader died), the metadata
+        // image says who leads and who is in the ISR.
+        auto bare = [](int id, bool up, qint64 leo) {
+            auto s = std::make_shared<BrokerSnapshot>();
+            s->id = id;
+            s->up = up;
+            kraftlab::core::PartitionSnapshot p;
+            p.topic = "orders";
+            p.partition = 2;
+            p.is_leader = id == 1 && up;
+            p.log_end_offset = leo;
+            p.high_watermark = leo;
+            s->partitions = {p};
+            return std::shared_ptr<const BrokerSnapshot>(s);
+        };
+        ReplicaLaneModel::Metadata meta;
+        meta.known = true;
+        meta.leader = 2;
+        meta.replicas = {1, 2, 3};
+        meta.isr = {2};
+        meta.leader_epoch = 5;
+        meta.min_insync_replicas = 2;
+        model.update("orders", 2, meta, {bare(1, false, 50), bare(2, true, 48)});
+        QCOMPARE(model.rowCount(), 3);  // broker 3 has not reported: a lane all the same
+        QCOMPARE(model.leader(), 2);
+        QCOMPARE(model.leaderRow(), 1);
+        QCOMPARE(model.rows()[0].state, QString("down"));
+        QCOMPARE(model.rows()[2].state, QString("no report"));
+        QVERIFY(!model.rows()[2].reported);
+        QVERIFY(model.warning().contains("min.insync.replicas 2"));
+        QVERIFY(model.warning().contains("NOT_ENOUGH_REPLICAS"));
+
+        meta.leader = -1;
+        model.update("orders", 2, meta, {bare(1, false, 50), bare(2, false, 48)});
+        QCOMPARE(model.leaderRow(), -1);
+        QVERIFY(model.warning().startsWith("No leader"));
+    }
+
+    void latency_by_acks_takes_the_slowest_producer_of_each_setting() {
+        auto producer = [](int id, int acks, double p50, double p99) {
+            ProducerRow p;
+            p.id = id;
+            p.acks = acks;
+            p.p50_ms = p50;
+            p.p99_ms = p99;
+            return p;
+        };
+        auto idle = producer(5, 0, -1, -1);  // nothing acknowledged in the last interval
+        auto stopped = producer(6, 1, 900, 900);
+        stopped.running = false;
+        const auto by_acks = ChartFeeder::latencies_by_acks(
+            {producer(1, -1, 4, 12), producer(2, -1, 6, 9), producer(3, 1, 1.5, 3),
+             producer(4, 2, 3, 7), idle, stopped});
+        const std::map<QString, double> expected{{"acks=all p50", 6},     {"acks=all p99", 12},
+                                                 {"acks=1 p50", 1.5},     {"acks=1 p99", 3},
+                                                 {"acks=2 (lab) p50", 3}, {"acks=2 (lab) p99", 7}};
+        QVERIFY(by_acks == expected);
+        QCOMPARE(ChartFeeder::acks_label(0), QString("acks=0"));
+    }
+
+    void replication_events_have_their_colours() {
+        EventModel model;
+        model.append({make_event(EventKind::IsrShrunk, NodeRef::broker(1), "3 left the ISR"),
+                      make_event(EventKind::IsrExpanded, NodeRef::broker(1), "3 is back"),
+                      make_event(EventKind::RecordsLost, NodeRef::lab(), "12 records lost"),
+                      make_event(EventKind::AuditFinished, NodeRef::lab(), "nothing lost")});
+        auto at = [&](int row, int role) { return model.index(row).data(role).toString(); };
+        // Newest first.
+        QCOMPARE(at(0, EventModel::SeverityRole), QString("info"));  // the audit: neutral
+        QCOMPARE(at(1, EventModel::SeverityRole), QString("error"));
+        QCOMPARE(at(2, EventModel::SeverityRole), QString("good"));
+        QCOMPARE(at(3, EventModel::SeverityRole), QString("warning"));
+        QCOMPARE(at(3, EventModel::GroupRole), QString("replication"));
+        QCOMPARE(at(3, EventModel::IconRole), QString("⊖"));
+        QCOMPARE(at(2, EventModel::IconRole), QString("⊕"));
+        EventFilterModel filter;
+        filter.setSourceModel(&model);
+        filter.setGroup("problems");  // a replica coming back is not a problem
+        QCOMPARE(filter.rowCount(), 2);
+        filter.setGroup("replication");
+        QCOMPARE(filter.rowCount(), 4);
     }
 
     void chart_feeder_windows_and_fills_series() {

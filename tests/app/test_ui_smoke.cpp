@@ -1,8 +1,10 @@
 // The whole app, offscreen: it starts with a lab, the controller and broker cards appear, the log
 // end offsets grow, killing the active controller moves the crown, the election timeline shows
-// the election, and a broker kill turns a card to down. Screenshots (light at 1600x960 and at a
-// projector's 1920x1080, the timeline, the settings, and dark presenter mode) are written into
-// the build tree for a person to look at.
+// the election, selecting a partition shows its replica lanes with fetch dots, the latency chart
+// has a series per acks setting, and a broker kill turns a card to down. Screenshots (light at
+// 1600x960 and at a projector's 1920x1080, the timeline, the settings, the replication view at
+// 1920x1080 and 1280x720, the latency chart, and dark presenter mode) are written into the build
+// tree for a person to look at.
 #include <QApplication>
 #include <QDir>
 #include <QQmlApplicationEngine>
@@ -10,6 +12,7 @@
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include "app_settings.h"
@@ -33,6 +36,42 @@ qint64 total_log_end(LabController& lab) {
             n += row.log_end_offset;
     }
     return n;
+}
+
+// Partition demo-0 replicated on brokers 4, 5 and 6 as they would report it once replication
+// runs: 4 leads, 5 follows in the ISR, 6 has fallen out of it. The lab runs brokers 1 to 3 only, so
+// nothing overwrites these snapshots; each call moves the logs and the fetch counters on, as a
+// producer at a steady rate and fetching followers would.
+void publish_replicated_partition(kraftlab::core::SnapshotBoard& board, int step) {
+    const std::int64_t leo = 160 + step;
+    for (int id : {4, 5, 6}) {
+        auto s = std::make_shared<kraftlab::core::BrokerSnapshot>();
+        s->id = id;
+        s->up = true;
+        s->host = "127.0.0.1";
+        s->replica_lag_time_max_ms = 3000;
+        s->flush_interval_ms = 1000;
+        kraftlab::core::PartitionSnapshot p;
+        p.topic = "demo";
+        p.partition = 0;
+        p.leader = 4;
+        p.is_leader = id == 4;
+        p.leader_epoch = 3;
+        p.partition_epoch = 9;
+        p.replicas = {4, 5, 6};
+        p.isr = {4, 5};
+        p.log_end_offset = id == 4 ? leo : id == 5 ? leo - 2 : 131;
+        p.high_watermark = id == 6 ? 129 : leo - 2;
+        p.flushed_offset = id == 6 ? 125 : leo - 9;
+        if (id == 4) {
+            p.followers = {{5, leo - 2, true, 120, 40, static_cast<std::uint64_t>(100 + step)},
+                           {6, 131, false, 4200 + step * 250, 5200, 37}};
+        } else {
+            p.fetches_to_leader_total = static_cast<std::uint64_t>(100 + step);
+        }
+        s->partitions = {p};
+        board.publish(std::shared_ptr<const kraftlab::core::BrokerSnapshot>(std::move(s)));
+    }
 }
 
 QQuickItem* card_of(QQuickItem* root, const char* type, const char* id_property, int id) {
@@ -220,6 +259,102 @@ class UiSmokeTest : public QObject {
         window->resize(1600, 960);
     }
 
+    void replication_view_lanes_and_latency_by_acks() {
+        // A second producer with acks=1 beside the first one's acks=all: the latency chart gets a
+        // series for each.
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        lab->addProducer({{"topic", "orders"}, {"rate", 20}, {"acks", 1}});
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 10000);
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
+        QTest::qWait(3500);  // its toast fades: it would cover the lanes
+
+        int step = 0;
+        publish_replicated_partition(lab->cluster()->snapshots(), step);
+        QTimer fetches;
+        connect(&fetches, &QTimer::timeout,
+                [&] { publish_replicated_partition(lab->cluster()->snapshots(), ++step); });
+        fetches.start(250);
+
+        window->resize(1920, 1080);
+        auto* tabs = window->findChild<QObject*>("bottomTabs");
+        QVERIFY(tabs);
+        QCOMPARE(tabs->property("currentIndex").toInt(), 0);
+        lab->select("", "demo", 0);
+        QCOMPARE(tabs->property("currentIndex").toInt(), 1);  // the lanes come forward
+        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ReplicaLane").size(), 3,
+                                  5000);
+        QCOMPARE(lab->replication()->leader(), 4);
+        QCOMPARE(lab->replication()->rows()[2].state, QString("out of sync"));
+        // The followers' fetch counters move at every refresh: each follower lane has a dot on
+        // its way, one at most.
+        auto* lane = card_of(window->contentItem(), "ReplicaLane", "brokerId", 5);
+        QVERIFY(lane);
+        QTRY_VERIFY_WITH_TIMEOUT(lane->property("fetchSeq").toInt() >= 2, 3000);
+        QTest::qWait(1200);
+        QTRY_VERIFY_WITH_TIMEOUT(lane->property("z").toDouble() > 0, 2000);  // a dot in flight
+        QTest::qWait(150);
+        save("ui-replication.png");
+
+        window->resize(1280, 720);
+        QTest::qWait(900);
+        QTRY_VERIFY_WITH_TIMEOUT(lane->property("z").toDouble() > 0, 2000);
+        QTest::qWait(150);
+        save("ui-replication-1280.png");
+        // Every lane in view, none cut off, at the smallest screen a class may have.
+        const QRectF view(0, 0, window->width(), window->height());
+        for (auto* l : items_of_type(window->contentItem(), "ReplicaLane")) {
+            const QRectF r = l->mapRectToScene(QRectF(0, 0, l->width(), l->height()));
+            QVERIFY2(view.contains(r), qPrintable(QString("lane at %1,%2 %3x%4 is not in view")
+                                                      .arg(r.x())
+                                                      .arg(r.y())
+                                                      .arg(r.width())
+                                                      .arg(r.height())));
+        }
+
+        // The latency chart: a series per acks setting in use, p50 and p99.
+        window->resize(1920, 1080);
+        tabs->setProperty("currentIndex", 0);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->charts()->latencySeries().contains("acks=1 p99") &&
+                                     lab->charts()->latencySeries().contains("acks=all p99"),
+                                 10000);
+        QTest::qWait(4000);  // a few points each
+        save("ui-latency-by-acks.png");
+        fetches.stop();
+        lab->select("", "", -1);
+        window->resize(1600, 960);
+    }
+
+    void audit_shows_its_verdict_in_plain_words() {
+        auto* popup = window->findChild<QObject*>("auditPopup");
+        QVERIFY(popup);
+        lab->runAudit();
+        QTRY_VERIFY_WITH_TIMEOUT(popup->property("opened").toBool(), 30000);
+        QVERIFY(lab->auditVerdict().startsWith("audit"));
+        QTest::qWait(300);
+        save("ui-audit.png");
+        QMetaObject::invokeMethod(popup, "close");
+        QTRY_VERIFY_WITH_TIMEOUT(!popup->property("visible").toBool(), 3000);
+    }
+
+    void replication_view_of_a_real_replicated_topic() {
+        // What the engine reports today for a topic with three replicas: whatever the brokers
+        // fill in, the lanes are drawn from it alone.
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        lab->createTopic("ledger", 3, 3, {{"min.insync.replicas", "2"}});
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 15000);
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
+        lab->addProducer({{"topic", "ledger"}, {"rate", 10}, {"acks", -1}});
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 2, 10000);
+        lab->select("", "ledger", 0);
+        window->resize(1920, 1080);
+        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ReplicaLane").size(), 3,
+                                  10000);
+        QTest::qWait(4000);
+        save("ui-replication-real-rf3.png");
+        lab->select("", "", -1);
+        window->resize(1600, 960);
+    }
+
     void killing_a_broker_turns_its_card_down() {
         lab->killBroker(2);
         auto card_state = [&]() -> QString {
@@ -263,6 +398,17 @@ class UiSmokeTest : public QObject {
         window->resize(1440, 900);
         QTest::qWait(800);
         save("ui-smoke-dark-presenter-killed-1440.png");
+    }
+
+    void replication_view_in_presenter_mode() {
+        QVERIFY(settings->presenterMode());
+        publish_replicated_partition(lab->cluster()->snapshots(), 40);
+        lab->select("", "demo", 0);
+        window->resize(1920, 1080);
+        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ReplicaLane").size(), 3,
+                                  5000);
+        QTest::qWait(800);
+        save("ui-replication-dark-presenter-1920.png");
     }
 };
 

@@ -1,7 +1,7 @@
 // The built-in workload through kraftlab-cluster's commands: produce, update-producer,
 // stop-producer, consume, stop-consumer, their replies, events and status lines; bad workload
-// commands; and the key-hash partitioner agreeing with kafka-python (which places keys as Java
-// does) in both directions.
+// commands; the key-hash partitioner agreeing with kafka-python (which places keys as Java
+// does) in both directions; and a power loss found by the audit.
 #include <QtTest>
 
 #include "lab_process.h"
@@ -129,6 +129,37 @@ class WorkloadCliTest : public QObject {
         QCOMPARE(lab.quit(), 0);
     }
 
+    void a_power_loss_shows_in_the_audit() {
+        LabProcess lab;
+        QVERIFY(lab.start({"--brokers", "1", "--controllers", "1"}));
+        auto interval = lab.command("flush-interval 60000");
+        QVERIFY2(interval["ok"].toBool(), qPrintable(interval["error"].toString()));
+        QCOMPARE(lab.command("status")["flush_interval_ms"].toInt(), 60000);
+        QVERIFY(lab.command("create-topic weak 1 1")["ok"].toBool());
+        auto produced = lab.command("produce weak 1000 acks=1 max-records=300 route=leader");
+        QVERIFY2(produced["ok"].toBool(), qPrintable(produced["error"].toString()));
+        QVERIFY(wait_status(lab, [](const QJsonObject& s) {
+            auto p = find_by_id(s, "producers", 1);
+            return p["acked"].toInt() == 300 && p["route"].toString() == "leader";
+        }));
+        auto killed = lab.command("kill broker 1 power-loss");
+        QVERIFY2(killed["ok"].toBool(), qPrintable(killed["error"].toString()));
+        auto lost = lab.wait_event_kind("records_lost");
+        QVERIFY(lost);
+        QCOMPARE((*lost)["explain"].toString(),
+                 QString("power loss: broker 1 lost offsets 0-299 of weak-0, written but not yet "
+                         "flushed (log.flush.interval.ms 60000)"));
+        QVERIFY(lab.command("restart broker 1")["ok"].toBool());
+        auto audit = lab.command("audit", 40'000);
+        QVERIFY2(audit["ok"].toBool(), qPrintable(audit["error"].toString()));
+        QCOMPARE(audit["lost"].toInt(), 300);
+        QCOMPARE(audit["audited"].toInt(), 300);
+        QVERIFY2(audit["message"].toString().contains("300 lost"),
+                 qPrintable(audit["message"].toString()));
+        QVERIFY(lab.wait_event_kind("audit_finished"));
+        QCOMPARE(lab.quit(), 0);
+    }
+
     void bad_workload_commands_get_a_reason() {
         LabProcess lab;
         QVERIFY(lab.start({"--brokers", "1"}));
@@ -139,7 +170,15 @@ class WorkloadCliTest : public QObject {
                                  "produce t ten",
                                  "produce t -5",
                                  "produce t 2000000",
-                                 "produce t 10 acks=2",
+                                 "produce t 10 acks=33",
+                                 "produce t 10 acks=many",
+                                 "produce t 10 route=sideways",
+                                 "kill broker 1 gently",
+                                 "kill controller 101 power-loss",
+                                 "flush-interval",
+                                 "flush-interval soon",
+                                 "flush-interval 5",
+                                 "audit everything",
                                  "produce t 10 keys=weird",
                                  "produce t 10 keys=random:0",
                                  "produce t 10 partitioner=custom",

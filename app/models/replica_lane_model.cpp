@@ -1,0 +1,314 @@
+#include "replica_lane_model.h"
+
+#include <QRegularExpression>
+#include <algorithm>
+#include <set>
+
+using kraftlab::core::BrokerSnapshot;
+using kraftlab::core::PartitionSnapshot;
+
+namespace {
+
+QVariantList id_list(const std::vector<std::int32_t>& ids) {
+    QVariantList out;
+    for (auto id : ids)
+        out << id;
+    return out;
+}
+
+bool contains(const std::vector<std::int32_t>& ids, int id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// Whether a sentence is about this broker ("broker 3 left the ISR ..."), so that the leader's
+// last ISR change explains this lane and not another one.
+bool mentions_broker(const std::string& text, int broker) {
+    static const QRegularExpression word("\\bbroker (\\d+)\\b");
+    auto it = word.globalMatch(QString::fromStdString(text));
+    while (it.hasNext()) {
+        if (it.next().captured(1).toInt() == broker) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+QString ReplicaLaneModel::seconds(qint64 ms) {
+    if (ms % 1000 == 0) return QString::number(ms / 1000) + " s";
+    return QString::number(static_cast<double>(ms) / 1000.0, 'f', 1) + " s";
+}
+
+int ReplicaLaneModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int ReplicaLaneModel::leaderRow() const {
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        if (rows_[i].leader) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+QVariant ReplicaLaneModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const ReplicaLaneRow& r = rows_[static_cast<std::size_t>(index.row())];
+    switch (role) {
+        case Qt::DisplayRole:
+            return QString("broker %1: %2").arg(r.broker).arg(r.state);
+        case BrokerIdRole:
+            return r.broker;
+        case UpRole:
+            return r.up;
+        case ReportedRole:
+            return r.reported;
+        case IsLeaderRole:
+            return r.leader;
+        case InIsrRole:
+            return r.in_isr;
+        case StateRole:
+            return r.state;
+        case ReasonRole:
+            return r.reason;
+        case ErrorRole:
+            return r.error;
+        case LogStartOffsetRole:
+            return r.log_start_offset;
+        case LogEndOffsetRole:
+            return r.log_end_offset;
+        case HighWatermarkRole:
+            return r.high_watermark;
+        case FlushedOffsetRole:
+            return r.flushed_offset;
+        case LeaderEpochRole:
+            return r.leader_epoch;
+        case LagRole:
+            return r.lag;
+        case FetchAgeRole:
+            return r.fetch_age_ms;
+        case FetchesTotalRole:
+            return r.fetches_total;
+        case FetchSeqRole:
+            return r.fetch_seq;
+        default:
+            return {};
+    }
+}
+
+QHash<int, QByteArray> ReplicaLaneModel::roleNames() const {
+    return {{BrokerIdRole, "brokerId"},
+            {UpRole, "up"},
+            {ReportedRole, "reported"},
+            {IsLeaderRole, "isLeader"},
+            {InIsrRole, "inIsr"},
+            {StateRole, "replicaState"},
+            {ReasonRole, "reason"},
+            {ErrorRole, "fetchError"},
+            {LogStartOffsetRole, "logStartOffset"},
+            {LogEndOffsetRole, "logEndOffset"},
+            {HighWatermarkRole, "highWatermark"},
+            {FlushedOffsetRole, "flushedOffset"},
+            {LeaderEpochRole, "leaderEpoch"},
+            {LagRole, "lag"},
+            {FetchAgeRole, "fetchAgeMs"},
+            {FetchesTotalRole, "fetchesTotal"},
+            {FetchSeqRole, "fetchSeq"}};
+}
+
+void ReplicaLaneModel::update(const QString& topic, int partition, const Metadata& meta,
+                              const std::vector<std::shared_ptr<const BrokerSnapshot>>& brokers) {
+    const bool selection_changed = topic != topic_ || partition != partition_;
+    if (selection_changed) fetches_seen_.clear();
+    topic_ = topic;
+    partition_ = partition;
+
+    // Each broker's own replica of the partition, with its broker.
+    struct Replica {
+        const BrokerSnapshot* broker;
+        const PartitionSnapshot* p;
+    };
+    std::map<int, Replica> replicas;
+    if (!topic.isEmpty() && partition >= 0) {
+        const std::string name = topic.toStdString();
+        for (const auto& s : brokers) {
+            for (const auto& p : s->partitions) {
+                if (p.topic == name && p.partition == partition) replicas[s->id] = {s.get(), &p};
+            }
+        }
+    }
+
+    // Who leads: the metadata image says so when it knows the topic; else the live broker that
+    // claims it in the highest leader epoch.
+    int leader = -1;
+    if (meta.known) {
+        leader = meta.leader;
+    } else {
+        int best_epoch = -1;
+        for (const auto& [id, r] : replicas) {
+            if (r.broker->up && r.p->is_leader && r.p->leader_epoch > best_epoch) {
+                leader = id;
+                best_epoch = r.p->leader_epoch;
+            }
+        }
+    }
+    const auto leader_it = replicas.find(leader);
+    const PartitionSnapshot* lp = leader_it != replicas.end() ? leader_it->second.p : nullptr;
+    const BrokerSnapshot* lb = leader_it != replicas.end() ? leader_it->second.broker : nullptr;
+
+    // The replica set and the ISR: as the leader reports them (fresher, and with its own view of
+    // a pending change), else as the metadata image says, else as any replica reports them.
+    auto pick = [&](auto field) -> std::vector<std::int32_t> {
+        if (lp && !(lp->*field).empty()) return lp->*field;
+        const auto& from_meta = field == &PartitionSnapshot::isr ? meta.isr : meta.replicas;
+        if (meta.known && !from_meta.empty()) return from_meta;
+        for (const auto& [id, r] : replicas) {
+            if (!(r.p->*field).empty()) return r.p->*field;
+        }
+        return {};
+    };
+    const std::vector<std::int32_t> replica_ids = pick(&PartitionSnapshot::replicas);
+    const std::vector<std::int32_t> isr = pick(&PartitionSnapshot::isr);
+
+    std::set<int> lane_ids(replica_ids.begin(), replica_ids.end());
+    for (const auto& [id, r] : replicas)
+        lane_ids.insert(id);
+
+    const qint64 lag_max_ms = lb ? lb->replica_lag_time_max_ms : 0;
+    const qint64 leader_leo = lp ? lp->log_end_offset : -1;
+
+    std::vector<ReplicaLaneRow> next;
+    std::map<int, Seen> seen_next;
+    qint64 window_end = 0;
+    for (int id : lane_ids) {
+        ReplicaLaneRow row;
+        row.broker = id;
+        const auto it = replicas.find(id);
+        const PartitionSnapshot* p = it != replicas.end() ? it->second.p : nullptr;
+        row.up = p && it->second.broker->up;
+        row.reported = p != nullptr;
+        row.leader = id == leader;
+        row.in_isr = contains(isr, id);
+        if (p) {
+            row.log_start_offset = p->log_start_offset;
+            row.log_end_offset = p->log_end_offset;
+            row.high_watermark = p->high_watermark;
+            row.flushed_offset = p->flushed_offset;
+            row.leader_epoch = p->leader_epoch;
+            row.error = QString::fromStdString(p->follower_error);
+            window_end = std::max<qint64>(window_end, p->log_end_offset);
+            if (!row.leader && leader_leo >= 0)
+                row.lag = std::max<qint64>(0, leader_leo - p->log_end_offset);
+        }
+        if (row.leader) row.error.clear();  // a follower's error, from before it led
+
+        // How the leader sees this follower.
+        const PartitionSnapshot::Follower* f = nullptr;
+        if (lp && !row.leader) {
+            for (const auto& candidate : lp->followers) {
+                if (candidate.id == id) f = &candidate;
+            }
+        }
+        if (f) row.fetch_age_ms = f->fetch_age_ms;
+
+        if (!row.reported) {
+            row.state = "no report";
+        } else if (!row.up) {
+            row.state = "down";
+        } else if (row.leader) {
+            row.state = "leader";
+        } else {
+            row.state = row.in_isr ? "in sync" : "out of sync";
+        }
+
+        if (!row.leader && !row.in_isr) {
+            const std::string& last_change = lp ? lp->isr_change_reason : std::string();
+            if (!row.up) {
+                row.reason = row.reported ? QString("broker %1 is down").arg(id)
+                                          : QString("no report from broker %1 yet").arg(id);
+            } else if (!last_change.empty() && mentions_broker(last_change, id)) {
+                row.reason = QString::fromStdString(last_change);
+            } else if (f && f->caught_up_age_ms >= 0 && lag_max_ms > 0 &&
+                       f->caught_up_age_ms > lag_max_ms) {
+                row.reason = QString("not caught up for %1 > replica.lag.time.max.ms %2")
+                                 .arg(seconds(f->caught_up_age_ms), seconds(lag_max_ms));
+            } else if (f && f->caught_up_age_ms < 0) {
+                row.reason = f->fetch_age_ms < 0
+                                 ? QString("has not fetched from leader %1 yet").arg(leader)
+                                 : QString("catching up: %1 records behind leader %2")
+                                       .arg(row.lag)
+                                       .arg(leader);
+            } else if (f) {
+                row.reason = lp->isr_change_pending
+                                 ? QString("caught up: rejoining the ISR")
+                                 : QString("caught up: the leader will add it back to the ISR");
+            } else if (!last_change.empty()) {
+                row.reason = QString::fromStdString(last_change);
+            } else {
+                row.reason =
+                    leader < 0 ? QString("the partition has no leader") : QString("not in the ISR");
+            }
+        }
+
+        // Fetches: the leader's count of fetches it served this follower; if the leader does not
+        // report the follower, the follower's own count of fetches it sent.
+        if (!row.leader && p && row.up) {
+            const bool from_leader = f != nullptr;
+            const std::uint64_t total = from_leader ? f->fetches_total : p->fetches_to_leader_total;
+            row.fetches_total = static_cast<qint64>(total);
+            Seen seen{leader, from_leader, total, 0};
+            if (auto s = fetches_seen_.find(id); s != fetches_seen_.end()) {
+                seen.seq = s->second.seq;
+                if (s->second.leader == leader && s->second.from_leader == from_leader &&
+                    total > s->second.total) {
+                    ++seen.seq;
+                }
+            }
+            row.fetch_seq = seen.seq;
+            seen_next[id] = seen;
+        } else if (auto s = fetches_seen_.find(id); s != fetches_seen_.end()) {
+            // Keep the sequence so that a lane coming back does not replay an old dot.
+            row.fetch_seq = s->second.seq;
+            seen_next[id] = {-1, true, 0, s->second.seq};
+        }
+        next.push_back(std::move(row));
+    }
+    fetches_seen_ = std::move(seen_next);
+
+    Summary s;
+    s.leader = leader;
+    s.leader_epoch = lp ? lp->leader_epoch : meta.leader_epoch;
+    s.partition_epoch = lp && lp->partition_epoch > 0 ? lp->partition_epoch : meta.partition_epoch;
+    s.high_watermark = lp ? lp->high_watermark : 0;
+    s.window_end = window_end;
+    s.leader_log_end = std::max<qint64>(0, leader_leo);
+    s.replicas = id_list(replica_ids);
+    s.isr = id_list(isr);
+    s.min_insync = meta.min_insync_replicas;
+    s.unclean = meta.unclean_leader_election;
+    s.recovering = (lp ? lp->leader_recovery_state : meta.leader_recovery_state) == 1;
+    s.isr_change_pending = lp && lp->isr_change_pending;
+    s.lag_max_ms = lag_max_ms;
+    s.flush_interval_ms = lb ? lb->flush_interval_ms : 0;
+    if (topic.isEmpty()) {
+        s = Summary{};
+    } else if (leader < 0) {
+        s.warning = "No leader: writes and reads wait until a replica in the ISR returns" +
+                    QString(s.unclean ? ", or an out-of-sync one is elected (unclean)." : ".");
+    } else if (s.recovering) {
+        s.warning =
+            "Recovering after an unclean election: records only the old leader had are "
+            "gone.";
+    } else if (!isr.empty() && static_cast<int>(isr.size()) < s.min_insync) {
+        s.warning = QString(
+                        "ISR %1 < min.insync.replicas %2: acks=all writes are refused "
+                        "(NOT_ENOUGH_REPLICAS); acks=1 still succeed.")
+                        .arg(isr.size())
+                        .arg(s.min_insync);
+    }
+
+    sync(rows_, std::move(next), [](const ReplicaLaneRow& r) { return r.broker; });
+    if (!(s == summary_) || selection_changed) {
+        summary_ = std::move(s);
+        emit summaryChanged();
+    }
+}

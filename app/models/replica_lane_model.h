@@ -1,0 +1,179 @@
+// ReplicaLaneModel: the replicas of one partition (the one selected in the UI), one row ("lane")
+// each, for the replication view: each replica's log offsets (log end, high watermark, flushed),
+// whether it leads, whether it is in the ISR and if not why, its fetch error, and a counter that
+// moves when it fetches from the leader so the view can send a dot along the lanes.
+//
+// Rows are built from every broker's snapshot of that partition (a broker reports its own replica;
+// the leader also reports how it sees each follower) and from the metadata image, which says who
+// leads and who is in the ISR when no live leader reports it. The LabController calls update() a
+// few times a second (as snapshots arrive) and when the selection changes; the view's cost
+// depends on that rate, not on the number of records or fetches. GUI thread only.
+#pragma once
+
+#include <QtQml/qqmlregistration.h>
+#include <QVariantList>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/snapshots.h"
+#include "row_list_model.h"
+
+struct ReplicaLaneRow {
+    int broker = 0;
+    bool up = false;        // its broker is running (a down broker's lane is greyed)
+    bool reported = false;  // its broker has reported this replica (else offsets are unknown)
+    bool leader = false;
+    bool in_isr = false;
+    // "leader", "in sync", "out of sync", "down", "no report"
+    QString state;
+    QString reason;  // why it is not in the ISR, in plain words; empty when it is
+    QString error;   // the follower's own fetch error, if any
+    qint64 log_start_offset = 0;
+    qint64 log_end_offset = 0;
+    qint64 high_watermark = 0;  // as this replica knows it (a follower learns it by fetching)
+    qint64 flushed_offset = 0;
+    int leader_epoch = 0;
+    qint64 lag = 0;            // records behind the leader's log end (followers)
+    qint64 fetch_age_ms = -1;  // since its last fetch, as the leader saw it; -1 unknown
+    qint64 fetches_total = 0;  // fetches the leader served it (or it sent, if the leader is silent)
+    // Moves by one whenever fetches_total grew since the previous update: the view sends one
+    // dot follower -> leader -> follower per step, at most one in flight per lane.
+    int fetch_seq = 0;
+    bool operator==(const ReplicaLaneRow&) const = default;
+};
+
+class ReplicaLaneModel : public RowListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("owned by Lab")
+    Q_PROPERTY(QString topic READ topic NOTIFY summaryChanged)
+    Q_PROPERTY(int partition READ partition NOTIFY summaryChanged)
+    Q_PROPERTY(int leader READ leader NOTIFY summaryChanged)
+    Q_PROPERTY(int leaderRow READ leaderRow NOTIFY summaryChanged)
+    Q_PROPERTY(int leaderEpoch READ leaderEpoch NOTIFY summaryChanged)
+    Q_PROPERTY(int partitionEpoch READ partitionEpoch NOTIFY summaryChanged)
+    Q_PROPERTY(double highWatermark READ highWatermark NOTIFY summaryChanged)
+    // The furthest log end among the replicas: where every lane's window ends, so that lanes
+    // line up offset under offset.
+    Q_PROPERTY(double windowEnd READ windowEnd NOTIFY summaryChanged)
+    Q_PROPERTY(double leaderLogEnd READ leaderLogEnd NOTIFY summaryChanged)
+    Q_PROPERTY(QVariantList replicas READ replicas NOTIFY summaryChanged)
+    Q_PROPERTY(QVariantList isr READ isr NOTIFY summaryChanged)
+    Q_PROPERTY(int minInsyncReplicas READ minInsyncReplicas NOTIFY summaryChanged)
+    Q_PROPERTY(bool uncleanElection READ uncleanElection NOTIFY summaryChanged)
+    Q_PROPERTY(bool recovering READ recovering NOTIFY summaryChanged)
+    Q_PROPERTY(bool isrChangePending READ isrChangePending NOTIFY summaryChanged)
+    Q_PROPERTY(double replicaLagTimeMaxMs READ replicaLagTimeMaxMs NOTIFY summaryChanged)
+    Q_PROPERTY(double flushIntervalMs READ flushIntervalMs NOTIFY summaryChanged)
+    // What is wrong with the partition as a whole, in plain words; empty when nothing is.
+    Q_PROPERTY(QString warning READ warning NOTIFY summaryChanged)
+
+  public:
+    enum Role {
+        BrokerIdRole = Qt::UserRole + 1,
+        UpRole,
+        ReportedRole,
+        IsLeaderRole,
+        InIsrRole,
+        StateRole,
+        ReasonRole,
+        ErrorRole,
+        LogStartOffsetRole,
+        LogEndOffsetRole,
+        HighWatermarkRole,
+        FlushedOffsetRole,
+        LeaderEpochRole,
+        LagRole,
+        FetchAgeRole,
+        FetchesTotalRole,
+        FetchSeqRole,
+    };
+
+    // What the metadata image says of the partition and its topic (known: the topic exists in
+    // the image; else only snapshots count).
+    struct Metadata {
+        bool known = false;
+        int leader = -1;
+        std::vector<std::int32_t> replicas;
+        std::vector<std::int32_t> isr;
+        int leader_epoch = 0;
+        int partition_epoch = 0;
+        int leader_recovery_state = 0;
+        int min_insync_replicas = 1;
+        bool unclean_leader_election = false;
+    };
+
+    using RowListModel::RowListModel;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // Rebuilds the lanes of topic-partition from the brokers' snapshots (all of them, as the
+    // SnapshotBoard holds them: a down broker's last one is kept, marked not up). An empty topic
+    // clears the model.
+    void update(const QString& topic, int partition, const Metadata& metadata,
+                const std::vector<std::shared_ptr<const kraftlab::core::BrokerSnapshot>>& brokers);
+    void clear() { update({}, -1, {}, {}); }
+    const std::vector<ReplicaLaneRow>& rows() const { return rows_; }
+
+    QString topic() const { return topic_; }
+    int partition() const { return partition_; }
+    int leader() const { return summary_.leader; }
+    int leaderRow() const;
+    int leaderEpoch() const { return summary_.leader_epoch; }
+    int partitionEpoch() const { return summary_.partition_epoch; }
+    double highWatermark() const { return static_cast<double>(summary_.high_watermark); }
+    double windowEnd() const { return static_cast<double>(summary_.window_end); }
+    double leaderLogEnd() const { return static_cast<double>(summary_.leader_log_end); }
+    QVariantList replicas() const { return summary_.replicas; }
+    QVariantList isr() const { return summary_.isr; }
+    int minInsyncReplicas() const { return summary_.min_insync; }
+    bool uncleanElection() const { return summary_.unclean; }
+    bool recovering() const { return summary_.recovering; }
+    bool isrChangePending() const { return summary_.isr_change_pending; }
+    double replicaLagTimeMaxMs() const { return static_cast<double>(summary_.lag_max_ms); }
+    double flushIntervalMs() const { return static_cast<double>(summary_.flush_interval_ms); }
+    QString warning() const { return summary_.warning; }
+
+    // "4.2 s", "30 s": durations as the reasons print them.
+    static QString seconds(qint64 ms);
+
+  signals:
+    void summaryChanged();
+
+  private:
+    struct Summary {
+        int leader = -1;
+        int leader_epoch = 0;
+        int partition_epoch = 0;
+        qint64 high_watermark = 0;
+        qint64 window_end = 0;
+        qint64 leader_log_end = 0;
+        QVariantList replicas;
+        QVariantList isr;
+        int min_insync = 1;
+        bool unclean = false;
+        bool recovering = false;
+        bool isr_change_pending = false;
+        qint64 lag_max_ms = 0;
+        qint64 flush_interval_ms = 0;
+        QString warning;
+        bool operator==(const Summary&) const = default;
+    };
+
+    std::vector<ReplicaLaneRow> rows_;
+    QString topic_;
+    int partition_ = -1;
+    Summary summary_;
+    // Fetch counters as last seen, per follower, with what they were counted against (the
+    // leader, and whether the leader or the follower reported them): a counter read against a
+    // different leader is a new count, not growth.
+    struct Seen {
+        int leader = -1;
+        bool from_leader = true;
+        std::uint64_t total = 0;
+        int seq = 0;
+    };
+    std::map<int, Seen> fetches_seen_;
+};

@@ -1,0 +1,215 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Kraftlab
+
+// One replica of the selected partition: who holds it (the leader crowned), whether it is in the
+// ISR, its log as a strip of record tiles lined up offset under offset with the other replicas
+// (the high watermark marked, the flushed part underlined), and in words how far it is and why
+// it is out of the ISR. When the leader reports that this follower fetched again, a dot goes
+// follower -> leader -> follower: at most one in flight, whatever the fetch rate.
+Item {
+    id: lane
+    required property int index
+    required property int brokerId
+    required property bool up
+    required property bool reported
+    required property bool isLeader
+    required property bool inIsr
+    required property string replicaState
+    required property string reason
+    required property string fetchError
+    required property double logStartOffset
+    required property double logEndOffset
+    required property double highWatermark
+    required property double flushedOffset
+    required property int leaderEpoch
+    required property double lag
+    required property double fetchAgeMs
+    required property double fetchesTotal
+    required property int fetchSeq
+
+    // Set by the view: the shared window end, the leader's lane and its log end, the lane pitch.
+    property double windowEnd: 0
+    property int leaderRow: -1
+    property double leaderLogEnd: 0
+    property real pitch: height
+
+    readonly property color roleColor: !up ? Theme.idle : isLeader ? Theme.leader : Theme.follower
+    readonly property string offsets: "LEO " + Number(logEndOffset).toLocaleString(Qt.locale(), "f", 0)
+                                      + " · HW " + Number(highWatermark).toLocaleString(Qt.locale(), "f", 0)
+    // Second line in plain words: what this replica is doing, or why it is out of the ISR.
+    readonly property string status: {
+        if (!reported) return "no report from broker " + brokerId + " yet"
+        if (!up) return "broker " + brokerId + " is down" + (inIsr ? " (still in the ISR until the controller notices)" : "")
+        if (fetchError !== "") return "fetch error: " + fetchError
+        if (isLeader) return "leader · epoch " + leaderEpoch + " · takes the writes"
+        if (!inIsr) return "out of the ISR: " + reason
+        return "in the ISR" + (lag > 0 ? " · " + lag + " behind" : " · caught up")
+               + (fetchAgeMs >= 0 ? " · fetched " + (fetchAgeMs / 1000).toFixed(1) + " s ago" : "")
+    }
+    readonly property color statusColor: !up || !reported ? Theme.textDim
+                                         : fetchError !== "" ? Theme.down
+                                         : isLeader ? Theme.text
+                                         : inIsr ? Theme.inSync : Theme.outOfSync
+
+    // The dot's lane rises above its neighbours while it travels over them.
+    z: fetchAnim.running ? 2 : 0
+    opacity: up ? 1.0 : 0.45
+    Behavior on opacity { NumberAnimation { duration: 250 } }
+
+    RowLayout {
+        id: row
+        anchors.fill: parent
+        spacing: Theme.spacing
+
+        // Who holds the replica; gold with a crown when it leads.
+        Rectangle {
+            id: badge
+            Layout.preferredWidth: 58 * Theme.scale
+            Layout.preferredHeight: Theme.fontNormal + 10
+            Layout.alignment: Qt.AlignBottom
+            Layout.bottomMargin: (strip.height - strip.marksHeight - height) / 2
+            radius: height / 2
+            color: lane.roleColor
+            Behavior on color { ColorAnimation { duration: 300 } }
+            Label {
+                anchors.centerIn: parent
+                text: (lane.isLeader ? "♛ " : "") + lane.brokerId
+                color: lane.isLeader && lane.up ? Theme.leaderInk : "white"
+                font.pixelSize: Theme.fontSmall
+                font.weight: Font.Bold
+            }
+            Tip {
+                text: lane.isLeader ? "Broker " + lane.brokerId + " leads this partition in leader epoch " + lane.leaderEpoch
+                                      + ": producers write to it, followers fetch from it."
+                                    : "Broker " + lane.brokerId + " holds a copy and fetches new records from the leader."
+            }
+        }
+        // In the ISR (green) or not (orange).
+        Rectangle {
+            Layout.preferredWidth: isrLabel.implicitWidth + Theme.spacing
+            Layout.preferredHeight: Theme.fontSmall + 8
+            Layout.alignment: Qt.AlignBottom
+            Layout.bottomMargin: (strip.height - strip.marksHeight - height) / 2
+            radius: 3
+            color: lane.inIsr ? Theme.inSync : "transparent"
+            border.color: lane.inIsr ? Theme.inSync : Theme.outOfSync
+            border.width: 1.5
+            Label {
+                id: isrLabel
+                anchors.centerIn: parent
+                text: lane.inIsr ? "ISR" : "out"
+                color: lane.inIsr ? "white" : Theme.outOfSync
+                font.pixelSize: Math.round(Theme.fontSmall * 0.9)
+                font.weight: Font.Bold
+            }
+            Tip {
+                text: lane.inIsr ? "In the in-sync replica set: the leader waits for it before a record counts as committed, and it may become leader without losing data."
+                                 : "Out of the ISR: the leader does not wait for it, and it may not become leader unless unclean.leader.election.enable is on."
+            }
+        }
+
+        LogStrip {
+            id: strip
+            readonly property real marksHeight: Math.round(Theme.fontSmall * 0.85) + 4
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            logStartOffset: lane.logStartOffset
+            logEndOffset: lane.reported ? lane.logEndOffset : lane.logStartOffset
+            windowEndOffset: lane.windowEnd
+            highWatermark: lane.reported ? lane.highWatermark : -1
+            flushedOffset: lane.reported ? lane.flushedOffset : -1
+            tileWidth: 34 * Theme.scale
+            tileSpacing: 2
+            tileColor: Theme.tile
+            freshColor: Theme.tileFresh
+            textColor: Theme.tileText
+            borderColor: Theme.border
+            markColor: Theme.inSync
+            fontPixelSize: Math.round(Theme.fontSmall * 0.85)
+
+            HoverHandler { id: stripHover }
+            readonly property double hoveredOffset: stripHover.hovered ? offsetAt(stripHover.point.position.x) : -1
+            ToolTip.visible: stripHover.hovered
+            ToolTip.delay: 300
+            ToolTip.text: (hoveredOffset >= 0 ? "offset " + hoveredOffset + ": "
+                           + (hoveredOffset < lane.highWatermark ? "committed (below the high watermark)" : "not committed yet") + ". " : "")
+                          + "Log end offset " + lane.logEndOffset + ", high watermark " + lane.highWatermark
+                          + ", on disk (flushed) below " + lane.flushedOffset + ". Dashed slots: records the leader has and this replica not yet."
+        }
+
+        Column {
+            Layout.preferredWidth: Math.min(250 * Theme.scale, lane.width * 0.36)
+            Layout.alignment: Qt.AlignBottom
+            spacing: 0
+            Label {
+                width: parent.width
+                text: lane.offsets
+                font.family: Theme.mono
+                font.pixelSize: Theme.fontSmall
+                color: Theme.text
+                elide: Text.ElideRight
+            }
+            Label {
+                id: statusLabel
+                width: parent.width
+                text: lane.status
+                color: lane.statusColor
+                font.pixelSize: Theme.fontSmall
+                font.weight: !lane.isLeader && !lane.inIsr && lane.up ? Font.Bold : Font.Normal
+                wrapMode: Text.Wrap
+                maximumLineCount: 2
+                elide: Text.ElideRight
+                Tip { text: statusLabel.truncated ? lane.status : "" }
+            }
+        }
+    }
+
+    // The fetch dot: up to the leader's lane at this follower's log end (it asks from there),
+    // back down at the leader's log end (it brings the records up to there).
+    property int shownSeq: fetchSeq
+    onFetchSeqChanged: {
+        const grew = fetchSeq > shownSeq
+        shownSeq = fetchSeq
+        if (!grew || fetchAnim.running || isLeader || !up || leaderRow < 0) return
+        const centre = strip.marksHeight + (strip.height - strip.marksHeight) / 2 - dot.height / 2
+        const clampX = x => strip.x + Math.max(0, Math.min(strip.width, x)) - dot.width / 2
+        dot.fromX = clampX(strip.xOf(logEndOffset))
+        dot.toX = clampX(strip.xOf(leaderLogEnd))
+        dot.homeY = centre
+        dot.leaderY = centre + (leaderRow - index) * pitch
+        fetchAnim.start()
+    }
+    Rectangle {
+        id: dot
+        property real fromX: 0
+        property real toX: 0
+        property real homeY: 0
+        property real leaderY: 0
+        property bool carrying: false
+        function setOff() {
+            carrying = false
+            x = fromX
+            y = homeY
+        }
+        function load() { carrying = true }
+        width: Math.round(10 * Theme.scale)
+        height: width
+        radius: width / 2
+        visible: fetchAnim.running
+        color: carrying ? Theme.follower : Theme.surface
+        border.color: Theme.follower
+        border.width: 2
+    }
+    SequentialAnimation {
+        id: fetchAnim
+        ScriptAction { script: dot.setOff() }
+        NumberAnimation { target: dot; property: "y"; to: dot.leaderY; duration: 280; easing.type: Easing.InOutQuad }
+        ScriptAction { script: dot.load() }
+        ParallelAnimation {
+            NumberAnimation { target: dot; property: "x"; to: dot.toX; duration: 320; easing.type: Easing.InOutQuad }
+            NumberAnimation { target: dot; property: "y"; to: dot.homeY; duration: 320; easing.type: Easing.InOutQuad }
+        }
+    }
+}
