@@ -66,12 +66,12 @@ enum class EventKind : std::uint8_t {
     MetadataTruncated,   // a controller cut its metadata log to match the leader
     SettingsChanged,     // the lab's timeouts changed (data: the new values)
     // Replication (issue 5)
-    IsrShrunk,          // a replica left a partition's ISR (data: broker, isr, reason)
-    IsrExpanded,        // a replica rejoined (data: broker, isr)
-    ReplicaTruncated,   // a follower cut its divergent tail by leader epoch (data: from, to, epoch)
-    UncleanElection,    // an out-of-sync replica became leader (data: leader, lost_from)
-    RecordsLost,        // acknowledged records are gone (audit, unclean election, power loss)
-    AuditFinished,      // the audit of acknowledged writes (data: the report)
+    IsrShrunk,         // a replica left a partition's ISR (data: broker, isr, reason)
+    IsrExpanded,       // a replica rejoined (data: broker, isr)
+    ReplicaTruncated,  // a follower cut its divergent tail by leader epoch (data: from, to, epoch)
+    UncleanElection,   // an out-of-sync replica became leader (data: leader, lost_from)
+    RecordsLost,       // acknowledged records are gone (audit, unclean election, power loss)
+    AuditFinished,     // the audit of acknowledged writes (data: the report)
 };
 
 // "topic_created", "node_killed", ... (stable names: scripts and tests match on them)

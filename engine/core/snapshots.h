@@ -34,11 +34,11 @@ struct PartitionSnapshot {
     std::vector<std::int32_t> replicas;
     std::vector<std::int32_t> isr;
     std::int32_t partition_epoch = 0;
-    std::int8_t leader_recovery_state = 0;  // 1: recovering after an unclean election
-    std::int64_t flushed_offset = 0;        // below this, on disk (fsynced)
-    std::vector<Follower> followers;        // leader only
-    bool isr_change_pending = false;        // leader only: an AlterPartition in flight
-    std::string isr_change_reason;          // the last ISR change this leader asked for
+    std::int8_t leader_recovery_state = 0;      // 1: recovering after an unclean election
+    std::int64_t flushed_offset = 0;            // below this, on disk (fsynced)
+    std::vector<Follower> followers;            // leader only
+    bool isr_change_pending = false;            // leader only: an AlterPartition in flight
+    std::string isr_change_reason;              // the last ISR change this leader asked for
     std::uint64_t fetches_to_leader_total = 0;  // follower only: fetches sent to its leader
     std::string follower_error;                 // follower only: why it cannot fetch, if so
     std::int64_t log_start_offset = 0;
@@ -68,7 +68,7 @@ struct BrokerSnapshot {
     std::uint64_t produce_requests_total = 0;
     std::uint64_t fetch_requests_total = 0;
     std::uint64_t produce_forwarded_total = 0;  // sent on to a leader ("via any broker")
-    std::uint64_t bytes_received_total = 0;  // request bytes off the wire
+    std::uint64_t bytes_received_total = 0;     // request bytes off the wire
     std::uint64_t bytes_sent_total = 0;
     std::vector<PartitionSnapshot> partitions;
     // Its life with the controller quorum.

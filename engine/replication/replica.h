@@ -80,8 +80,7 @@ class LeaderEpochCache {
     // older than the first entry -> (requested, first entry's start offset); between entries ->
     // (the largest epoch <= requested, start offset of the next entry); newer than the latest,
     // or an empty cache, or requested == kUndefinedEpoch -> undefined.
-    EpochEndOffset end_offset_for(std::int32_t requested_epoch,
-                                  std::int64_t log_end_offset) const;
+    EpochEndOffset end_offset_for(std::int32_t requested_epoch, std::int64_t log_end_offset) const;
 
     const std::vector<Entry>& entries() const { return entries_; }
     bool empty() const { return entries_.empty(); }

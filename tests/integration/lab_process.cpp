@@ -166,4 +166,22 @@ void LabProcess::kill_process() {
     process_.waitForFinished(5'000);
 }
 
+QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString& topic) {
+    QMap<int, PartitionView> out;
+    for (const auto& t : status["topics"].toArray()) {
+        if (t.toObject()["name"] != topic) continue;
+        for (const auto& p : t.toObject()["partitions"].toArray()) {
+            auto o = p.toObject();
+            PartitionView v;
+            v.leader = o["leader"].toInt();
+            for (const auto& r : o["replicas"].toArray())
+                v.replicas.append(r.toInt());
+            for (const auto& r : o["isr"].toArray())
+                v.isr.append(r.toInt());
+            out[o["partition"].toInt()] = v;
+        }
+    }
+    return out;
+}
+
 }  // namespace kraftlab::testing

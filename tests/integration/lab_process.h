@@ -3,10 +3,12 @@
 #pragma once
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -73,5 +75,26 @@ class LabProcess {
     QList<QJsonObject> events_;
     QList<QJsonObject> replies_;
 };
+
+// A partition as the lab's status reports it (from the controllers' metadata).
+struct PartitionView {
+    int leader = -2;
+    QList<int> replicas;
+    QList<int> isr;
+};
+// partition -> its view, for one topic of a `status` reply.
+QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString& topic);
+
+// Polls pred (processing Qt events between tries) until it holds or timeout_ms passes.
+template <typename Pred>
+bool eventually(Pred pred, int timeout_ms) {
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeout_ms) {
+        if (pred()) return true;
+        QTest::qWait(50);
+    }
+    return pred();
+}
 
 }  // namespace kraftlab::testing

@@ -18,30 +18,6 @@ QJsonObject last_json_line(const QByteArray& out) {
     return QJsonDocument::fromJson(lines.isEmpty() ? QByteArray() : lines.last()).object();
 }
 
-// partition -> (leader, replicas) as the lab's status reports them (from the controllers).
-struct PartitionView {
-    int leader = -2;
-    QList<int> replicas;
-    QList<int> isr;
-};
-QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString& topic) {
-    QMap<int, PartitionView> out;
-    for (const auto& t : status["topics"].toArray()) {
-        if (t.toObject()["name"] != topic) continue;
-        for (const auto& p : t.toObject()["partitions"].toArray()) {
-            auto o = p.toObject();
-            PartitionView v;
-            v.leader = o["leader"].toInt();
-            for (const auto& r : o["replicas"].toArray())
-                v.replicas.append(r.toInt());
-            for (const auto& r : o["isr"].toArray())
-                v.isr.append(r.toInt());
-            out[o["partition"].toInt()] = v;
-        }
-    }
-    return out;
-}
-
 QJsonObject controller_status(const QJsonObject& status, int id) {
     for (const auto& c : status["controllers"].toArray()) {
         if (c.toObject()["id"].toInt() == id) return c.toObject();
@@ -66,17 +42,6 @@ bool broker_fenced(const QJsonObject& status, int id) {
         if (b.toObject()["id"].toInt() == id) return b.toObject()["fenced"].toBool(true);
     }
     return true;
-}
-
-template <typename Pred>
-bool eventually(Pred pred, int timeout_ms) {
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeout_ms) {
-        if (pred()) return true;
-        QTest::qWait(50);
-    }
-    return pred();
 }
 
 // What kcat -L -J shows when bootstrapped from `address`, in metadata_view.py's shape.

@@ -17,41 +17,6 @@ using namespace kraftlab::testing;
 
 namespace {
 
-struct PartitionView {
-    int leader = -2;
-    QList<int> replicas;
-    QList<int> isr;
-};
-
-QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString& topic) {
-    QMap<int, PartitionView> out;
-    for (const auto& t : status["topics"].toArray()) {
-        if (t.toObject()["name"] != topic) continue;
-        for (const auto& p : t.toObject()["partitions"].toArray()) {
-            auto o = p.toObject();
-            PartitionView v;
-            v.leader = o["leader"].toInt();
-            for (const auto& r : o["replicas"].toArray())
-                v.replicas.append(r.toInt());
-            for (const auto& r : o["isr"].toArray())
-                v.isr.append(r.toInt());
-            out[o["partition"].toInt()] = v;
-        }
-    }
-    return out;
-}
-
-template <typename Pred>
-bool eventually(Pred pred, int timeout_ms) {
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeout_ms) {
-        if (pred()) return true;
-        QTest::qWait(100);
-    }
-    return pred();
-}
-
 // Every record of a partition, read with kcat from the current leader: offset -> value.
 QMap<qint64, QString> read_partition(const QString& bootstrap, const QString& topic, int partition,
                                      bool* ok) {
