@@ -32,10 +32,9 @@ struct HostedPartition {
     // is open; its leader epochs persist in <dir>/leader-epoch-checkpoint.
     std::unique_ptr<replication::PartitionReplica> replica;
 
-    // Follower side: which broker it fetches from, and whether it must first cut a divergent
+    // Follower side (it fetches from replica->leader()): whether it must first cut a divergent
     // tail by leader epoch. The generation changes with every leader change, so that an answer
     // to a fetch sent before the change is dropped rather than appended.
-    std::int32_t fetching_from = -1;
     bool needs_truncation = false;
     std::uint64_t generation = 0;
     std::uint64_t fetches_to_leader_total = 0;

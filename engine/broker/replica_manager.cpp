@@ -141,7 +141,6 @@ void Broker::reconcile_replicas() {
             if (new_epoch || r.partition_epoch() != st.partition_epoch) {
                 r.become_leader(st, now);
                 if (new_epoch) {
-                    p.fetching_from = -1;
                     p.needs_truncation = false;
                     ++p.generation;
                     p.fetches_served.clear();
@@ -156,7 +155,6 @@ void Broker::reconcile_replicas() {
             if (new_leader) {
                 ++p.generation;
                 p.needs_truncation = true;
-                p.fetching_from = info->leader;
                 p.follower_error = info->leader < 0 ? "the partition has no leader" : "";
             }
             if (info->leader >= 0 && info->has_replica(config_.node_id))
@@ -179,7 +177,7 @@ HostedPartition* Broker::followed(const FollowedPartition& k, std::int32_t leade
     if (stopping_) return nullptr;
     auto* p = logs_->find(k.topic, k.partition);
     if (!p || !p->log || !p->replica || p->generation != k.generation ||
-        p->replica->role() != Role::Follower || p->fetching_from != leader_id) {
+        p->replica->role() != Role::Follower || p->replica->leader() != leader_id) {
         return nullptr;
     }
     return p;
@@ -197,7 +195,7 @@ net::awaitable<void> Broker::replica_fetcher(std::int32_t leader_id) {
         std::vector<FollowedPartition> parts;
         logs_->for_each([&](HostedPartition& p) {
             if (p.log && p.replica && p.replica->role() == Role::Follower &&
-                p.fetching_from == leader_id) {
+                p.replica->leader() == leader_id) {
                 parts.push_back({p.topic, p.partition, p.generation});
             }
         });
