@@ -14,29 +14,18 @@
 // rate.
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "rdkafka_bench.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-using nlohmann::json;
+using namespace kraftlab::bench;
 
 struct Options {
     long messages = 1'000'000;
@@ -47,132 +36,12 @@ struct Options {
     bool json_output = false;
 };
 
-struct ProduceResult {
-    double seconds = 0;
-    double msgs_per_s = 0;
-    double mb_per_s = 0;
-    double p50_ms = 0;
-    double p99_ms = 0;
-    long failed = 0;
-};
-
 struct ConsumeResult {
     double seconds = 0;
     double msgs_per_s = 0;
     double mb_per_s = 0;
     long received = 0;
 };
-
-[[noreturn]] void die(const std::string& why) {
-    std::cerr << "kraftlab-bench-clients: " << why << "\n";
-    std::exit(1);
-}
-
-void set(rd_kafka_conf_t* conf, const char* key, const std::string& value) {
-    char err[512];
-    if (rd_kafka_conf_set(conf, key, value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
-        die(std::string("config ") + key + ": " + err);
-    }
-}
-
-double percentile(std::vector<double>& v, double p) {
-    if (v.empty()) return 0;
-    std::size_t k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
-    std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-    return v[k];
-}
-
-double median(std::vector<double> v) {
-    return percentile(v, 0.5);
-}
-
-// --- produce --------------------------------------------------------------------------------
-
-struct ProduceState {
-    std::vector<Clock::time_point> sent;
-    std::vector<double> latency_ms;
-    long delivered = 0;
-    long failed = 0;
-    std::string first_error;
-};
-
-void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* s = static_cast<ProduceState*>(opaque);
-    auto index = reinterpret_cast<std::uintptr_t>(m->_private);
-    if (m->err) {
-        if (s->failed++ == 0) s->first_error = rd_kafka_err2str(m->err);
-    } else {
-        s->latency_ms[index] =
-            std::chrono::duration<double, std::milli>(Clock::now() - s->sent[index]).count();
-    }
-    ++s->delivered;
-}
-
-ProduceResult produce(const std::string& bootstrap, const std::string& topic, const Options& o) {
-    ProduceState state;
-    state.sent.resize(static_cast<std::size_t>(o.messages));
-    state.latency_ms.assign(static_cast<std::size_t>(o.messages), -1);
-
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    set(conf, "bootstrap.servers", bootstrap);
-    set(conf, "acks", "1");
-    set(conf, "linger.ms", "5");
-    set(conf, "batch.num.messages", "10000");
-    set(conf, "queue.buffering.max.messages", "2000000");
-    set(conf, "queue.buffering.max.kbytes", "2097151");
-    set(conf, "compression.codec", "none");
-    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-    rd_kafka_conf_set_opaque(conf, &state);
-    char err[512];
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    if (!rk) die(std::string("producer: ") + err);
-
-    std::string value(static_cast<std::size_t>(o.value_bytes), 'x');
-    // Warm up: one message so that metadata and connections exist before the clock starts.
-    rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()),
-                      RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_END);
-    rd_kafka_flush(rk, 30'000);
-    state.delivered = 0;
-    state.failed = 0;
-
-    const auto start = Clock::now();
-    for (long i = 0; i < o.messages; ++i) {
-        state.sent[static_cast<std::size_t>(i)] = Clock::now();
-        for (;;) {
-            rd_kafka_resp_err_t e = rd_kafka_producev(
-                rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_VALUE(value.data(), value.size()),
-                RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(i)),
-                RD_KAFKA_V_END);
-            if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-            if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-                die(std::string("produce: ") + rd_kafka_err2str(e));
-            rd_kafka_poll(rk, 1);
-        }
-        if ((i & 1023) == 0) rd_kafka_poll(rk, 0);
-    }
-    while (state.delivered < o.messages) {
-        rd_kafka_poll(rk, 100);
-        if (std::chrono::duration<double>(Clock::now() - start).count() > 600)
-            die("produce timed out");
-    }
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    rd_kafka_destroy(rk);
-
-    ProduceResult r;
-    r.seconds = seconds;
-    r.failed = state.failed;
-    if (state.failed) std::cerr << "  " << state.failed << " failed: " << state.first_error << "\n";
-    r.msgs_per_s = static_cast<double>(o.messages) / seconds;
-    r.mb_per_s = r.msgs_per_s * o.value_bytes / 1e6;
-    std::vector<double> lat;
-    lat.reserve(state.latency_ms.size());
-    for (double l : state.latency_ms) {
-        if (l >= 0) lat.push_back(l);
-    }
-    r.p50_ms = percentile(lat, 0.50);
-    r.p99_ms = percentile(lat, 0.99);
-    return r;
-}
 
 // --- consume --------------------------------------------------------------------------------
 
@@ -226,83 +95,6 @@ ConsumeResult consume(const std::string& bootstrap, const std::string& topic, in
 
 // --- targets --------------------------------------------------------------------------------
 
-// kraftlab-cluster as a child process: one broker, a fresh session directory.
-class LabChild {
-  public:
-    explicit LabChild(const std::string& binary) {
-        dir_ =
-            std::filesystem::temp_directory_path() / ("kraftlab-bench-" + std::to_string(getpid()));
-        std::filesystem::remove_all(dir_);
-        int in_pipe[2], out_pipe[2];
-        if (pipe(in_pipe) || pipe(out_pipe)) die("pipe");
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-        posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-        posix_spawn_file_actions_addclose(&actions, in_pipe[1]);
-        posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-        std::string data = dir_.string();
-        std::vector<char*> argv = {const_cast<char*>(binary.c_str()),
-                                   const_cast<char*>("--brokers"),
-                                   const_cast<char*>("1"),
-                                   const_cast<char*>("--data"),
-                                   data.data(),
-                                   nullptr};
-        if (posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
-            die("cannot start " + binary);
-        }
-        posix_spawn_file_actions_destroy(&actions);
-        close(in_pipe[0]);
-        close(out_pipe[1]);
-        to_child_ = fdopen(in_pipe[1], "w");
-        from_child_ = fdopen(out_pipe[0], "r");
-        json ready = read_until([](const json& j) { return j.value("type", "") == "ready"; });
-        bootstrap_ = ready.at("bootstrap").get<std::string>();
-    }
-    ~LabChild() {
-        if (to_child_) {
-            std::fputs("quit\n", to_child_);
-            std::fclose(to_child_);
-        }
-        int status = 0;
-        waitpid(pid_, &status, 0);
-        if (from_child_) std::fclose(from_child_);
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-    const std::string& bootstrap() const { return bootstrap_; }
-    pid_t pid() const { return pid_; }
-
-    void command(const std::string& line) {
-        std::fputs((line + "\n").c_str(), to_child_);
-        std::fflush(to_child_);
-        json reply = read_until([](const json& j) { return j.value("type", "") == "reply"; });
-        if (!reply.value("ok", false)) die("lab command '" + line + "' failed: " + reply.dump());
-    }
-
-  private:
-    template <typename Pred>
-    json read_until(Pred pred) {
-        char* line = nullptr;
-        std::size_t cap = 0;
-        while (getline(&line, &cap, from_child_) > 0) {
-            json j = json::parse(line, nullptr, false);
-            if (!j.is_discarded() && pred(j)) {
-                free(line);
-                return j;
-            }
-        }
-        free(line);
-        die("kraftlab-cluster ended unexpectedly");
-    }
-
-    std::filesystem::path dir_;
-    pid_t pid_ = 0;
-    FILE* to_child_ = nullptr;
-    FILE* from_child_ = nullptr;
-    std::string bootstrap_;
-};
-
 class MockCluster {
   public:
     MockCluster() {
@@ -332,8 +124,7 @@ class MockCluster {
 
 Options parse(int argc, char** argv) {
     Options o;
-    std::filesystem::path self = std::filesystem::canonical("/proc/self/exe");
-    o.cluster = (self.parent_path() / "kraftlab-cluster").string();
+    o.cluster = default_cluster_binary();
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto next = [&]() -> std::string {
@@ -366,14 +157,6 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
-std::string fmt(double v, int precision = 0) {
-    std::ostringstream s;
-    s.setf(std::ios::fixed);
-    s.precision(precision);
-    s << v;
-    return s.str();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -390,9 +173,9 @@ int main(int argc, char** argv) {
             const std::string topic =
                 "bench-" + std::to_string(partitions) + "-" + std::to_string(run);
             {
-                LabChild lab(o.cluster);
+                LabChild lab(o.cluster, {"--brokers", "1"});
                 lab.command("create-topic " + topic + " " + std::to_string(partitions));
-                auto p = produce(lab.bootstrap(), topic, o);
+                auto p = produce(lab.bootstrap(), topic, {o.messages, o.value_bytes, "1"});
                 auto c = consume(lab.bootstrap(), topic, partitions, o.messages, o);
                 std::cerr << "  kraftlab  partitions=" << partitions << " run " << run + 1
                           << ": produce " << fmt(p.msgs_per_s) << " msg/s (p50 " << fmt(p.p50_ms, 2)
@@ -406,7 +189,7 @@ int main(int argc, char** argv) {
             {
                 MockCluster mock;
                 mock.create_topic(topic, partitions);
-                auto p = produce(mock.bootstrap(), topic, o);
+                auto p = produce(mock.bootstrap(), topic, {o.messages, o.value_bytes, "1"});
                 std::cerr << "  mock      partitions=" << partitions << " run " << run + 1
                           << ": produce " << fmt(p.msgs_per_s) << " msg/s (p50 " << fmt(p.p50_ms, 2)
                           << " ms, p99 " << fmt(p.p99_ms, 2) << " ms)\n";
