@@ -109,6 +109,9 @@ std::optional<std::string> Broker::start() {
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
     asio::co_spawn(*io_, lifecycle_loop(), asio::detached);
     asio::co_spawn(*io_, isr_loop(), asio::detached);
+    flush_pool_ = std::make_unique<asio::thread_pool>(1);
+    asio::post(*flush_pool_,
+               [id = config_.node_id] { core::name_this_thread("flush-" + std::to_string(id)); });
     asio::co_spawn(*io_, flush_loop(), asio::detached);
     running_ = true;
     thread_ = std::thread([this] {
@@ -179,6 +182,10 @@ void Broker::stop(bool orderly) {
     if (done.wait_for(kStopGrace) != std::future_status::ready) {
         io_->stop();
         done.wait();
+    }
+    if (flush_pool_) {
+        flush_pool_->join();  // a round's fsyncs in flight end first; its finish never runs
+        flush_pool_.reset();
     }
     if (!orderly && crash_mode_ == CrashMode::PowerLoss) lose_unflushed_writes();
     logs_->close_all(orderly);

@@ -10,7 +10,8 @@
 // same data directory and port, which recovers the logs.
 //
 // Durability: a flush loop fsyncs every log each flush_interval_ms (log.flush.interval.ms), so
-// a power loss loses at most about that much of what was acknowledged with acks=1.
+// a power loss loses at most about that much of what was acknowledged with acks=1. The fsyncs
+// themselves run on a flusher thread, so that requests are not stalled behind the disk.
 //
 // Threads: public methods are thread-safe. Everything else runs on the node thread.
 #pragma once
@@ -51,6 +52,8 @@ using IndexedRecord = std::pair<std::int64_t, metadata::MetadataRecord>;
 // How a killed broker dies. Process: the OS keeps what the broker wrote (page cache survives).
 // PowerLoss: the machine goes down too, and only what was fsynced survives.
 enum class CrashMode { Process, PowerLoss };
+
+struct FlushRound;  // broker/flush.cpp
 
 class Broker {
   public:
@@ -128,7 +131,11 @@ class Broker {
     net::awaitable<void> snapshot_loop();
     // broker/flush.cpp: fsyncs every log each flush_interval_ms until the broker stops.
     net::awaitable<void> flush_loop();
-    void flush_all_logs();
+    // One round: prepares every dirty log's FlushJob, runs them on the flusher thread, finishes
+    // them back on the node thread. At most one round in flight.
+    void start_flush_round();
+    void finish_flush_round(FlushRound& round);
+    void report_flush_failure(const HostedPartition& p, const std::string& why);
     // Models the power loss of kill(PowerLoss): called after the node thread stopped.
     void lose_unflushed_writes();
     void apply_metadata(const std::vector<IndexedRecord>& records);
@@ -230,6 +237,9 @@ class Broker {
     std::unique_ptr<net::asio::steady_timer> lifecycle_timer_;
     // The flush loop's timer (it lives in the coroutine's frame); cancelled to stop or re-arm.
     net::asio::steady_timer* flush_timer_ = nullptr;
+    // The flusher thread (fsyncs only); joined before the logs are closed or cut.
+    std::unique_ptr<net::asio::thread_pool> flush_pool_;
+    bool flush_in_flight_ = false;
     CrashMode crash_mode_ = CrashMode::Process;
     // The metadata log, followed as a raft observer (not a voter).
     std::unique_ptr<raft::RaftDriver> metadata_fetcher_;

@@ -47,6 +47,8 @@ class File {
     IoStatus truncate(std::uint64_t size_bytes) const;
     // fdatasync: data and the size, which is all a reader of our files needs after a power loss.
     IoStatus sync() const;
+    // A second descriptor of the same open file (dup), e.g. to fsync it on another thread.
+    IoStatus duplicate(File& out) const;
 
     const std::string& name() const { return name_; }
 

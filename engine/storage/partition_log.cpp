@@ -2,6 +2,8 @@
 // log_recovery.cpp.
 #include "storage/partition_log.h"
 
+#include <atomic>
+
 #include <algorithm>
 #include <system_error>
 
@@ -22,8 +24,12 @@ LogStatus storage_error(std::string message) {
 
 }  // namespace
 
+namespace {
+std::atomic<std::uint64_t> next_log_instance{1};
+}  // namespace
+
 PartitionLog::PartitionLog(std::filesystem::path dir, LogConfig config)
-    : dir_(std::move(dir)), config_(config) {}
+    : dir_(std::move(dir)), config_(config), instance_(next_log_instance++) {}
 
 std::uint64_t PartitionLog::size_bytes() const {
     std::uint64_t total = 0;
@@ -202,6 +208,7 @@ IoStatus PartitionLog::roll(std::int64_t base_offset) {
     // Truncating: a file of that name can only be a leftover of a segment dropped earlier.
     if (IoStatus st = open_for_write(seg, File::Mode::CreateTruncating); !st.ok()) return st;
     directory_dirty_ = true;
+    ++directory_changes_;
     // The sealed segment needs no descriptors: flush() reopens it if it still has writes to
     // fsync (fsync acts on the file, not on the descriptor).
     segments_.back().log_file.close();
@@ -216,6 +223,7 @@ IoStatus PartitionLog::delete_segment_files(std::int64_t base_offset) {
         read_cache_base_offset_ = -1;
     }
     directory_dirty_ = true;
+    ++directory_changes_;
     std::error_code ec;
     for (const auto& path :
          {segment_log_path(dir_, base_offset), segment_index_path(dir_, base_offset)}) {
@@ -409,6 +417,7 @@ LogStatus PartitionLog::truncate_segments(std::int64_t offset) {
         }
     }
     flushed_offset_ = std::min(flushed_offset_, log_end_offset());
+    ++cuts_;
     return {};
 }
 
@@ -448,26 +457,68 @@ IoStatus PartitionLog::cut_segment(Segment& seg, std::uint64_t size_bytes) {
 }
 
 LogStatus PartitionLog::flush() {
+    FlushJob job;
+    if (LogStatus st = prepare_flush(job); !st.ok()) return st;
+    job.run();
+    return finish_flush(job);
+}
+
+LogStatus PartitionLog::prepare_flush(FlushJob& job) {
+    job = FlushJob{};
     if (LogStatus st = check_online(); !st.ok()) return st;
     for (Segment& seg : segments_) {
-        if (seg.created_since_flush || seg.extent() != seg.flushed) {
-            IoStatus st = open_for_write(seg, File::Mode::ReadWrite);
-            if (st.ok()) st = seg.log_file.sync();
-            if (st.ok()) st = seg.index_file.sync();
-            if (!st.ok()) return go_offline(st.error);
-            seg.flushed = seg.extent();
-            seg.created_since_flush = false;
-        }
+        if (!seg.created_since_flush && seg.extent() == seg.flushed) continue;
+        FlushJob::Item item;
+        item.base_offset = seg.base_offset;
+        item.extent = seg.extent();
+        IoStatus st = open_for_write(seg, File::Mode::ReadWrite);
+        if (st.ok()) st = seg.log_file.duplicate(item.log_file);
+        if (st.ok()) st = seg.index_file.duplicate(item.index_file);
         if (&seg != &segments_.back()) {
             seg.log_file.close();
             seg.index_file.close();
         }
+        if (!st.ok()) return go_offline(st.error);
+        job.items_.push_back(std::move(item));
     }
-    if (directory_dirty_) {
-        if (IoStatus st = sync_directory(dir_); !st.ok()) return go_offline(st.error);
+    job.sync_directory_ = directory_dirty_;
+    job.dir_ = dir_;
+    job.instance_ = instance_;
+    job.cuts_ = cuts_;
+    job.directory_changes_ = directory_changes_;
+    job.log_end_offset_ = log_end_offset();
+    return {};
+}
+
+IoStatus PartitionLog::FlushJob::run() {
+    ran_ = true;
+    for (Item& item : items_) {
+        result_ = item.log_file.sync();
+        if (result_.ok()) result_ = item.index_file.sync();
+        item.log_file.close();
+        item.index_file.close();
+        if (!result_.ok()) return result_;
+    }
+    if (sync_directory_) result_ = sync_directory(dir_);
+    return result_;
+}
+
+LogStatus PartitionLog::finish_flush(FlushJob& job) {
+    if (offline() || job.instance_ != instance_ || job.empty() || !job.ran_) return {};
+    if (!job.result_.ok()) return go_offline(job.result_.error);
+    if (job.cuts_ != cuts_) return {};  // cut meanwhile: what it synced may be gone
+    std::size_t i = 0;
+    for (const FlushJob::Item& item : job.items_) {
+        while (i < segments_.size() && segments_[i].base_offset < item.base_offset)
+            ++i;
+        if (i == segments_.size() || segments_[i].base_offset != item.base_offset) continue;
+        segments_[i].flushed = item.extent;
+        segments_[i].created_since_flush = false;
+    }
+    if (job.sync_directory_ && job.directory_changes_ == directory_changes_) {
         directory_dirty_ = false;
     }
-    flushed_offset_ = log_end_offset();
+    flushed_offset_ = std::max(flushed_offset_, job.log_end_offset_);
     return {};
 }
 
@@ -495,6 +546,7 @@ LogStatus PartitionLog::discard_unflushed() {
         return go_offline(st.error);
     }
     flushed_offset_ = log_end_offset();
+    ++cuts_;
     return {};
 }
 

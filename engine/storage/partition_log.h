@@ -150,7 +150,46 @@ class PartitionLog {
     LogStatus truncate_to(std::int64_t offset);
 
     // fsyncs every segment written since the last flush (data, then index) and the directory.
+    // prepare_flush() + run() + finish_flush() in one go, on the owner's thread.
     LogStatus flush();
+
+    // A flush in two halves, so that the fsyncs, which take as long as the disk does, need not
+    // stall the thread that owns the log (Kafka's log flusher also runs on its own thread):
+    // prepare_flush() notes, on the owner's thread, what to sync and duplicates the descriptors;
+    // run() syncs them on any thread and touches nothing else; finish_flush(), on the owner's
+    // thread again, records what is now durable. Appends may go on meanwhile (they are durable
+    // at the next flush). If the log was cut (truncate_to, discard_unflushed) after
+    // prepare_flush(), the job counts for nothing, as if it had never completed.
+    class FlushJob {
+      public:
+        bool empty() const { return items_.empty() && !sync_directory_; }
+        // The fsyncs. On failure the first error; finish_flush() then takes the log offline.
+        IoStatus run();
+
+      private:
+        friend class PartitionLog;
+        struct Item {
+            std::int64_t base_offset = 0;
+            SegmentExtent extent;
+            File log_file;
+            File index_file;
+        };
+        std::vector<Item> items_;
+        bool sync_directory_ = false;
+        std::filesystem::path dir_;
+        std::uint64_t instance_ = 0;
+        std::uint64_t cuts_ = 0;
+        std::uint64_t directory_changes_ = 0;
+        std::int64_t log_end_offset_ = 0;
+        IoStatus result_;
+        bool ran_ = false;
+    };
+    // Errors (a descriptor that cannot be opened) take the log offline, as flush() does. A job
+    // that is empty() needs no run(). finish_flush() ignores a job prepared by another log (one
+    // reopened or recreated meanwhile) and does nothing on a log that went offline meanwhile;
+    // a job whose run() failed takes the log offline.
+    LogStatus prepare_flush(FlushJob& job);
+    LogStatus finish_flush(FlushJob& job);
     // Every offset below this is on disk (fsynced). open() fsyncs what it recovered, so this
     // starts at LEO.
     std::int64_t flushed_offset() const { return flushed_offset_; }
@@ -196,7 +235,10 @@ class PartitionLog {
     // Ascending base offsets; never empty while the log is open; back() is the active segment.
     std::vector<Segment> segments_;
     std::int64_t flushed_offset_ = 0;
-    bool directory_dirty_ = false;  // segment files created or deleted since the last flush
+    bool directory_dirty_ = false;         // segment files created or deleted since the last flush
+    std::uint64_t directory_changes_ = 0;  // each time directory_dirty_ is set
+    std::uint64_t cuts_ = 0;               // truncations and discards: invalidate a FlushJob
+    const std::uint64_t instance_;         // unique per PartitionLog object in the process
     std::string offline_reason_;
     mutable File read_cache_;
     mutable std::int64_t read_cache_base_offset_ = -1;

@@ -10,6 +10,7 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <thread>
 
 #include "protocol/crc32c.h"
 #include "protocol/record_batch.h"
@@ -751,6 +752,63 @@ class StorageTest : public QObject {
         log = open_log(dir, small_config(), &report);
         QVERIFY2(report.clean(), report.reason.c_str());
         QCOMPARE(read_all(*log), concat(expected.batches));
+    }
+
+    // The broker's flusher: prepare on the owner's thread, fsync on another, finish on the owner.
+    void flush_in_two_halves_counts_only_what_was_prepared() {
+        fs::path dir = fresh_dir();
+        auto log = open_log(dir, small_config());
+        std::mt19937 rng(12);
+        Expected expected;
+        fill(*log, expected, rng, 40);
+        PartitionLog::FlushJob job;
+        QVERIFY(log->prepare_flush(job).ok());
+        QVERIFY(!job.empty());
+        const Expected prepared = expected;
+        // Appends go on while the fsyncs run (here on a thread of their own), rolling segments.
+        const int segments = log->segment_count();
+        IoStatus synced{"not run"};
+        std::thread flusher([&job, &synced] { synced = job.run(); });
+        fill(*log, expected, rng, 40);
+        flusher.join();
+        QVERIFY2(synced.ok(), synced.error.c_str());
+        QVERIFY(log->segment_count() > segments);
+        QCOMPARE(log->flushed_offset(), 0);  // nothing counts before finish_flush()
+        QVERIFY(log->finish_flush(job).ok());
+        QCOMPARE(log->flushed_offset(), prepared.end_offset());
+        // A power loss now keeps exactly what the job had prepared.
+        QVERIFY(log->discard_unflushed().ok());
+        QCOMPARE(log->log_end_offset(), prepared.end_offset());
+        QCOMPARE(read_all(*log), concat(prepared.batches));
+        expected = prepared;
+
+        // A job whose log was cut meanwhile counts for nothing: the cut is the newer truth.
+        fill(*log, expected, rng, 20);
+        QVERIFY(log->prepare_flush(job).ok());
+        QVERIFY(job.run().ok());
+        QVERIFY(log->truncate_to(prepared.end_offset()).ok());
+        QVERIFY(log->finish_flush(job).ok());
+        QCOMPARE(log->flushed_offset(), prepared.end_offset());
+        QCOMPARE(log->log_end_offset(), prepared.end_offset());
+
+        // A job that never ran, or that another log prepared, changes nothing.
+        expected = prepared;
+        fill(*log, expected, rng, 5);
+        QVERIFY(log->prepare_flush(job).ok());
+        QVERIFY(log->finish_flush(job).ok());
+        QCOMPARE(log->flushed_offset(), prepared.end_offset());
+        auto other = open_log(fresh_dir(), small_config());
+        Expected other_expected;
+        fill(*other, other_expected, rng, 5);
+        PartitionLog::FlushJob foreign;
+        QVERIFY(other->prepare_flush(foreign).ok());
+        QVERIFY(foreign.run().ok());
+        QVERIFY(log->finish_flush(foreign).ok());
+        QCOMPARE(log->flushed_offset(), prepared.end_offset());
+        // Nothing dirty: an empty job.
+        QVERIFY(log->flush().ok());
+        QVERIFY(log->prepare_flush(job).ok());
+        QVERIFY(job.empty());
     }
 
     void follower_append_keeps_offsets_and_checks_continuity() {
