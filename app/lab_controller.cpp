@@ -820,7 +820,9 @@ void LabController::refresh_replication(
         meta.min_insync_replicas = config.min_insync_replicas;
         meta.unclean_leader_election = config.unclean_leader_election;
     }
-    replication_.update(selected_topic_, selected_partition_, meta, snapshots);
+    std::vector<std::shared_ptr<const kraftlab::core::ProducerSnapshot>> producers;
+    if (cluster_) producers = cluster_->snapshots().producers();
+    replication_.update(selected_topic_, selected_partition_, meta, snapshots, producers);
 }
 
 void LabController::sample_charts() {

@@ -7,7 +7,9 @@ import Kraftlab
 // ISR, its log as a strip of record tiles lined up offset under offset with the other replicas
 // (the high watermark marked, the flushed part underlined), and in words how far it is and why
 // it is out of the ISR. When the leader reports that this follower fetched again, a dot goes
-// follower -> leader -> follower: at most one in flight, whatever the fetch rate.
+// follower -> leader -> follower: at most one in flight, whatever the fetch rate. When this broker,
+// not leading, forwards a producer's records to the leader ("via any broker"), a record tile goes
+// from its badge to the leader's log end: the seed's hop, drawn from the broker's own counter.
 Item {
     id: lane
     required property int index
@@ -28,6 +30,8 @@ Item {
     required property double fetchAgeMs
     required property double fetchesTotal
     required property int fetchSeq
+    required property double forwardedTotal
+    required property int forwardSeq
 
     // Set by the view: the shared window end, the leader's lane and its log end, the lane pitch.
     property double windowEnd: 0
@@ -54,7 +58,7 @@ Item {
                                          : inIsr ? Theme.inSync : Theme.outOfSync
 
     // The dot's lane rises above its neighbours while it travels over them.
-    z: fetchAnim.running ? 2 : 0
+    z: fetchAnim.running || forwardAnim.running ? 2 : 0
     opacity: up ? 1.0 : 0.45
     Behavior on opacity { NumberAnimation { duration: 250 } }
 
@@ -211,5 +215,44 @@ Item {
             NumberAnimation { target: dot; property: "x"; to: dot.toX; duration: 320; easing.type: Easing.InOutQuad }
             NumberAnimation { target: dot; property: "y"; to: dot.homeY; duration: 320; easing.type: Easing.InOutQuad }
         }
+    }
+
+    // The forward hop: a record tile from this broker's badge up (or down) to the leader's lane,
+    // then along it to the leader's log end, where the leader appends it.
+    property int shownForwardSeq: forwardSeq
+    onForwardSeqChanged: {
+        const grew = forwardSeq > shownForwardSeq
+        shownForwardSeq = forwardSeq
+        if (!grew || forwardAnim.running || isLeader || !up || leaderRow < 0) return
+        const centre = strip.marksHeight + (strip.height - strip.marksHeight) / 2 - hop.height / 2
+        hop.fromX = badge.x + badge.width / 2 - hop.width / 2
+        hop.toX = strip.x + Math.max(0, Math.min(strip.width, strip.xOf(leaderLogEnd))) - hop.width / 2
+        hop.homeY = centre
+        hop.leaderY = centre + (leaderRow - index) * pitch
+        forwardAnim.start()
+    }
+    Rectangle {
+        id: hop
+        property real fromX: 0
+        property real toX: 0
+        property real homeY: 0
+        property real leaderY: 0
+        function setOff() {
+            x = fromX
+            y = homeY
+        }
+        width: Math.round(12 * Theme.scale)
+        height: width
+        radius: 2
+        visible: forwardAnim.running
+        color: Theme.tileFresh
+        border.color: Theme.surface
+        border.width: 1
+    }
+    SequentialAnimation {
+        id: forwardAnim
+        ScriptAction { script: hop.setOff() }
+        NumberAnimation { target: hop; property: "y"; to: hop.leaderY; duration: 300; easing.type: Easing.InOutQuad }
+        NumberAnimation { target: hop; property: "x"; to: hop.toX; duration: 380; easing.type: Easing.InOutQuad }
     }
 }

@@ -62,6 +62,24 @@ Panel {
             }
         }
 
+        // Who writes here and along which hops (producers direct to the leader, or via any broker
+        // that forwards): from the producers' settings and the brokers' forward counters.
+        Label {
+            id: writersLine
+            Layout.fillWidth: true
+            visible: view.selected && view.model.writers.length > 0
+            text: "✎ " + view.model.writers.join("   ·   ✎ ")
+            color: Theme.textDim
+            font.pixelSize: Theme.fontSmall
+            wrapMode: Text.Wrap
+            maximumLineCount: 2
+            elide: Text.ElideRight
+            Tip {
+                text: "Real clients send each record to its partition's leader. A built-in producer set to \"via any broker\" sends to the brokers in turn; one that does not lead the partition forwards the records to the leader and relays the answer: the tile that travels from its lane to the leader's. "
+                      + (writersLine.truncated ? view.model.writers.join("; ") : "")
+            }
+        }
+
         // The lanes share one height, as much as the panel gives them within limits, so that a
         // fetch dot's path (lane to lane) is a multiple of one pitch.
         Item {
@@ -105,7 +123,7 @@ Panel {
         Label {
             Layout.fillWidth: true
             visible: view.laneCount > 0 && view.height > (view.laneCount * 52 + 110) * Theme.scale
-            text: "Producers write to the leader ♛. Followers fetch from it (dots). Once every ISR replica has a record the leader moves the high watermark (HW): the record is committed, consumers can read it and acks=all is answered. Outlined tiles: not committed yet; underline: on disk."
+            text: "Producers write to the leader ♛. Followers fetch from it (dots); a broker that forwards a producer's records sends them to it (tiles). Once every ISR replica has a record the leader moves the high watermark (HW): the record is committed, consumers can read it and acks=all is answered. Outlined tiles: not committed yet; underline: on disk."
             color: Theme.textDim
             font.pixelSize: Theme.fontSmall
             wrapMode: Text.Wrap

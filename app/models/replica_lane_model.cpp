@@ -1,11 +1,13 @@
 #include "replica_lane_model.h"
 
+#include <QDateTime>
 #include <QRegularExpression>
 #include <algorithm>
 #include <set>
 
 using kraftlab::core::BrokerSnapshot;
 using kraftlab::core::PartitionSnapshot;
+using kraftlab::core::ProducerSnapshot;
 
 namespace {
 
@@ -29,6 +31,68 @@ bool mentions_broker(const std::string& text, int broker) {
         if (it.next().captured(1).toInt() == broker) return true;
     }
     return false;
+}
+
+QString acks_text(int acks) {
+    if (acks == -1) return "acks=all";
+    if (acks >= 2) return QString("acks=%1 (lab)").arg(acks);
+    return QString("acks=%1").arg(acks);
+}
+
+QString id_words(const std::vector<int>& ids) {
+    QStringList out;
+    for (int id : ids)
+        out << QString::number(id);
+    return out.join(", ");
+}
+
+// One line per running built-in producer of the topic, with its hops to the leader; brokers
+// forwarding (grown within the last seconds) are named, those without a replica marked.
+QStringList writers_of(const QString& topic, int leader,
+                       const std::vector<std::shared_ptr<const ProducerSnapshot>>& producers,
+                       const std::vector<int>& forwarding_now, const std::set<int>& lane_ids) {
+    QStringList lines;
+    if (topic.isEmpty()) return lines;
+    const std::string name = topic.toStdString();
+    const QString to_leader = leader >= 0 ? QString("♛ %1").arg(leader) : QString("no leader");
+    std::vector<int> forwarders;
+    bool outside = false;
+    for (int id : forwarding_now) {
+        if (id == leader) continue;
+        forwarders.push_back(id);
+        outside = outside || !lane_ids.count(id);
+    }
+    bool any_route = false;
+    for (const auto& p : producers) {
+        if (!p || p->topic != name || !p->running) continue;
+        QString line = QString("Producer %1 · %2").arg(p->id).arg(acks_text(p->acks));
+        if (p->route == "any broker") {
+            any_route = true;
+            line += " → any broker";
+            if (!forwarders.empty()) {
+                line += QString(" → %1 %2 forward%3")
+                            .arg(forwarders.size() == 1 ? "broker" : "brokers",
+                                 id_words(forwarders), forwarders.size() == 1 ? "s" : "");
+            }
+            line += " → " + to_leader;
+        } else {
+            line += " → " + to_leader + " (direct)";
+        }
+        lines << line;
+    }
+    if (!any_route && !forwarders.empty()) {
+        lines << QString("forwarded to %1 by %2").arg(to_leader, id_words(forwarders));
+    }
+    if (outside) {
+        std::vector<int> without;
+        for (int id : forwarders) {
+            if (!lane_ids.count(id)) without.push_back(id);
+        }
+        lines << QString("broker%1 %2 hold%3 no replica of it, but forward%3 its records")
+                     .arg(without.size() == 1 ? "" : "s", id_words(without),
+                          without.size() == 1 ? "s" : "");
+    }
+    return lines;
 }
 
 }  // namespace
@@ -90,6 +154,10 @@ QVariant ReplicaLaneModel::data(const QModelIndex& index, int role) const {
             return r.fetches_total;
         case FetchSeqRole:
             return r.fetch_seq;
+        case ForwardedTotalRole:
+            return r.forwarded_total;
+        case ForwardSeqRole:
+            return r.forward_seq;
         default:
             return {};
     }
@@ -112,13 +180,21 @@ QHash<int, QByteArray> ReplicaLaneModel::roleNames() const {
             {LagRole, "lag"},
             {FetchAgeRole, "fetchAgeMs"},
             {FetchesTotalRole, "fetchesTotal"},
-            {FetchSeqRole, "fetchSeq"}};
+            {FetchSeqRole, "fetchSeq"},
+            {ForwardedTotalRole, "forwardedTotal"},
+            {ForwardSeqRole, "forwardSeq"}};
 }
 
-void ReplicaLaneModel::update(const QString& topic, int partition, const Metadata& meta,
-                              const std::vector<std::shared_ptr<const BrokerSnapshot>>& brokers) {
+void ReplicaLaneModel::update(
+    const QString& topic, int partition, const Metadata& meta,
+    const std::vector<std::shared_ptr<const BrokerSnapshot>>& brokers,
+    const std::vector<std::shared_ptr<const ProducerSnapshot>>& producers) {
     const bool selection_changed = topic != topic_ || partition != partition_;
-    if (selection_changed) fetches_seen_.clear();
+    if (selection_changed) {
+        fetches_seen_.clear();
+        forwards_seen_.clear();
+        forwarded_at_ms_.clear();
+    }
     topic_ = topic;
     partition_ = partition;
 
@@ -135,6 +211,36 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
                 if (p.topic == name && p.partition == partition) replicas[s->id] = {s.get(), &p};
             }
         }
+    }
+
+    // Produce requests for the partition that each broker forwarded to its leader, and whether
+    // that grew since the last update (then the broker counts as forwarding for a few seconds).
+    const qint64 now_ms = QDateTime::currentMSecsSinceEpoch();
+    std::map<int, std::uint64_t> forwarded;
+    if (!topic.isEmpty() && partition >= 0) {
+        const std::string name = topic.toStdString();
+        for (const auto& s : brokers) {
+            for (const auto& f : s->forwarded) {
+                if (f.topic == name && f.partition == partition)
+                    forwarded[s->id] = f.requests_total;
+            }
+        }
+    }
+    std::map<int, std::pair<std::uint64_t, int>> forwards_next;
+    for (const auto& [id, total] : forwarded) {
+        auto seen = forwards_seen_.find(id);
+        int seq = seen != forwards_seen_.end() ? seen->second.second : 0;
+        if (seen != forwards_seen_.end() && total > seen->second.first) {
+            ++seq;
+            forwarded_at_ms_[id] = now_ms;
+        }
+        forwards_next[id] = {total, seq};
+    }
+    forwards_seen_ = std::move(forwards_next);
+    constexpr qint64 kForwardingRecentlyMs = 3000;
+    std::vector<int> forwarding_now;
+    for (const auto& [id, at] : forwarded_at_ms_) {
+        if (now_ms - at <= kForwardingRecentlyMs) forwarding_now.push_back(id);
     }
 
     // Who leads: the metadata image says so when it knows the topic; else the live broker that
@@ -270,6 +376,10 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
             row.fetch_seq = s->second.seq;
             seen_next[id] = {-1, true, 0, s->second.seq};
         }
+        if (auto fw = forwards_seen_.find(id); fw != forwards_seen_.end() && !row.leader) {
+            row.forwarded_total = static_cast<qint64>(fw->second.first);
+            row.forward_seq = fw->second.second;
+        }
         next.push_back(std::move(row));
     }
     fetches_seen_ = std::move(seen_next);
@@ -289,6 +399,7 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
     s.isr_change_pending = lp && lp->isr_change_pending;
     s.lag_max_ms = lag_max_ms;
     s.flush_interval_ms = lb ? lb->flush_interval_ms : 0;
+    s.writers = writers_of(topic, leader, producers, forwarding_now, lane_ids);
     if (topic.isEmpty()) {
         s = Summary{};
     } else if (leader < 0) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
+#include <QStringList>
 #include <QVariantList>
 #include <map>
 #include <memory>
@@ -40,6 +41,11 @@ struct ReplicaLaneRow {
     // Moves by one whenever fetches_total grew since the previous update: the view sends one
     // dot follower -> leader -> follower per step, at most one in flight per lane.
     int fetch_seq = 0;
+    // Produce requests for this partition that this broker, not leading it, sent on to the
+    // leader ("via any broker"); forward_seq moves by one when that grew, for a dot broker ->
+    // leader, like fetch_seq.
+    qint64 forwarded_total = 0;
+    int forward_seq = 0;
     bool operator==(const ReplicaLaneRow&) const = default;
 };
 
@@ -68,6 +74,10 @@ class ReplicaLaneModel : public RowListModel {
     Q_PROPERTY(double flushIntervalMs READ flushIntervalMs NOTIFY summaryChanged)
     // What is wrong with the partition as a whole, in plain words; empty when nothing is.
     Q_PROPERTY(QString warning READ warning NOTIFY summaryChanged)
+    // Who writes to the partition and along which hops: one line per running built-in producer
+    // of the topic ("Producer 2 · acks=all → via any broker: 3 forwards → ♛ 1"), and brokers
+    // without a replica that forward to it. Empty when nobody does.
+    Q_PROPERTY(QStringList writers READ writers NOTIFY summaryChanged)
 
   public:
     enum Role {
@@ -88,6 +98,8 @@ class ReplicaLaneModel : public RowListModel {
         FetchAgeRole,
         FetchesTotalRole,
         FetchSeqRole,
+        ForwardedTotalRole,
+        ForwardSeqRole,
     };
 
     // What the metadata image says of the partition and its topic (known: the topic exists in
@@ -112,8 +124,10 @@ class ReplicaLaneModel : public RowListModel {
     // Rebuilds the lanes of topic-partition from the brokers' snapshots (all of them, as the
     // SnapshotBoard holds them: a down broker's last one is kept, marked not up). An empty topic
     // clears the model.
-    void update(const QString& topic, int partition, const Metadata& metadata,
-                const std::vector<std::shared_ptr<const kraftlab::core::BrokerSnapshot>>& brokers);
+    void update(
+        const QString& topic, int partition, const Metadata& metadata,
+        const std::vector<std::shared_ptr<const kraftlab::core::BrokerSnapshot>>& brokers,
+        const std::vector<std::shared_ptr<const kraftlab::core::ProducerSnapshot>>& producers = {});
     void clear() { update({}, -1, {}, {}); }
     const std::vector<ReplicaLaneRow>& rows() const { return rows_; }
 
@@ -135,6 +149,7 @@ class ReplicaLaneModel : public RowListModel {
     double replicaLagTimeMaxMs() const { return static_cast<double>(summary_.lag_max_ms); }
     double flushIntervalMs() const { return static_cast<double>(summary_.flush_interval_ms); }
     QString warning() const { return summary_.warning; }
+    QStringList writers() const { return summary_.writers; }
 
     // "4.2 s", "30 s": durations as the reasons print them.
     static QString seconds(qint64 ms);
@@ -159,6 +174,7 @@ class ReplicaLaneModel : public RowListModel {
         qint64 lag_max_ms = 0;
         qint64 flush_interval_ms = 0;
         QString warning;
+        QStringList writers;
         bool operator==(const Summary&) const = default;
     };
 
@@ -176,4 +192,9 @@ class ReplicaLaneModel : public RowListModel {
         int seq = 0;
     };
     std::map<int, Seen> fetches_seen_;
+    // Forward counters as last seen, per broker: {total, seq}.
+    std::map<int, std::pair<std::uint64_t, int>> forwards_seen_;
+    // Each broker's forward counter of the selected partition when the last update saw it grow,
+    // and when (ms since epoch): "forwarding now" means it grew within the last few seconds.
+    std::map<int, qint64> forwarded_at_ms_;
 };

@@ -520,6 +520,8 @@ void Broker::publish_snapshot() {
     s->produce_requests_total = produce_requests_total_;
     s->fetch_requests_total = fetch_requests_total_;
     s->produce_forwarded_total = produce_forwarded_total_;
+    for (const auto& [key, value] : forwarded_)
+        s->forwarded.push_back({key.first, key.second, value.first, value.second});
     s->bytes_received_total = server_->bytes_received_total();
     s->bytes_sent_total = server_->bytes_sent_total();
     s->broker_epoch = broker_epoch_;

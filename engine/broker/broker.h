@@ -231,6 +231,9 @@ class Broker {
     std::set<std::int32_t> fetchers_;  // leader ids with a replica_fetcher running
     std::map<std::int32_t, std::shared_ptr<net::KafkaClient>> forward_clients_;
     std::uint64_t produce_forwarded_total_ = 0;
+    // Per partition forwarded: the leader it last went to, and how many requests carried it.
+    std::map<std::pair<std::string, std::int32_t>, std::pair<std::int32_t, std::uint64_t>>
+        forwarded_;
     std::unique_ptr<net::asio::steady_timer> isr_timer_;
     std::list<net::asio::steady_timer*> metadata_waiters_;
     std::unique_ptr<net::asio::steady_timer> snapshot_timer_;

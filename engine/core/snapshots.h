@@ -68,7 +68,16 @@ struct BrokerSnapshot {
     std::uint64_t produce_requests_total = 0;
     std::uint64_t fetch_requests_total = 0;
     std::uint64_t produce_forwarded_total = 0;  // sent on to a leader ("via any broker")
-    std::uint64_t bytes_received_total = 0;     // request bytes off the wire
+    // Partitions whose records this broker sent on to their leader ("via any broker"), with how
+    // many forwarded requests carried each; the replication view draws each hop from these.
+    struct Forwarded {
+        std::string topic;
+        std::int32_t partition = 0;
+        std::int32_t leader = -1;  // where the last ones went
+        std::uint64_t requests_total = 0;
+    };
+    std::vector<Forwarded> forwarded;
+    std::uint64_t bytes_received_total = 0;  // request bytes off the wire
     std::uint64_t bytes_sent_total = 0;
     std::vector<PartitionSnapshot> partitions;
     // Its life with the controller quorum.

@@ -106,6 +106,10 @@ struct Orders1 {
     std::string isr_change_reason;
     bool broker_3_up = true;
     std::string broker_3_error;
+    // Produce requests for orders-1 forwarded to leader 1, by broker 3 and by broker 4 (which
+    // holds no replica of it); 0: never.
+    std::uint64_t forwarded_3 = 0;
+    std::uint64_t forwarded_4 = 0;
 
     std::shared_ptr<const BrokerSnapshot> broker(int id) const {
         auto s = std::make_shared<BrokerSnapshot>();
@@ -137,11 +141,20 @@ struct Orders1 {
         other.partition = 0;
         other.log_end_offset = 5000;
         s->partitions = {other, p};
+        if (id == 3 && forwarded_3) s->forwarded = {{"orders", 1, 1, forwarded_3}};
         return s;
     }
     std::vector<std::shared_ptr<const BrokerSnapshot>> board() const {
         // The board lists brokers in id order; the model must not depend on it.
-        return {broker(3), broker(1), broker(2)};
+        std::vector<std::shared_ptr<const BrokerSnapshot>> out = {broker(3), broker(1), broker(2)};
+        if (forwarded_4) {
+            auto b4 = std::make_shared<BrokerSnapshot>();
+            b4->id = 4;
+            b4->up = true;
+            b4->forwarded = {{"orders", 0, 2, 99}, {"orders", 1, 1, forwarded_4}};
+            out.push_back(b4);
+        }
+        return out;
     }
 };
 
@@ -640,6 +653,60 @@ class ModelsTest : public QObject {
         model.clear();
         QCOMPARE(model.rowCount(), 0);
         QCOMPARE(model.topic(), QString());
+    }
+
+    // "Via any broker": a broker that does not lead forwards a producer's records; its lane gets
+    // one hop step per refresh in which its counter grew, and the writers line names the hops.
+    void replica_lanes_draw_the_forward_hop_from_the_brokers_counters() {
+        ReplicaLaneModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        Orders1 lab;
+        auto direct = std::make_shared<kraftlab::core::ProducerSnapshot>();
+        direct->id = 1;
+        direct->topic = "orders";
+        direct->acks = -1;
+        auto any = std::make_shared<kraftlab::core::ProducerSnapshot>();
+        any->id = 2;
+        any->topic = "orders";
+        any->acks = 1;
+        any->route = "any broker";
+        auto elsewhere = std::make_shared<kraftlab::core::ProducerSnapshot>();
+        elsewhere->id = 3;
+        elsewhere->topic = "payments";
+        const std::vector<std::shared_ptr<const kraftlab::core::ProducerSnapshot>> producers = {
+            direct, any, elsewhere};
+
+        model.update("orders", 1, {}, lab.board(), producers);
+        QCOMPARE(model.rows()[2].forward_seq, 0);
+        QCOMPARE(model.writers(), (QStringList{"Producer 1 · acks=all → ♛ 1 (direct)",
+                                               "Producer 2 · acks=1 → any broker → ♛ 1"}));
+
+        lab.forwarded_3 = 7;  // first sight of the counter: no step for what came before
+        model.update("orders", 1, {}, lab.board(), producers);
+        QCOMPARE(model.rows()[2].forward_seq, 0);
+        QCOMPARE(model.rows()[2].forwarded_total, qint64(7));
+        lab.forwarded_3 = 30;  // 23 forwards since the last refresh: one step
+        model.update("orders", 1, {}, lab.board(), producers);
+        QCOMPARE(model.rows()[2].forward_seq, 1);
+        QCOMPARE(model.rows()[1].forward_seq, 0);
+        QCOMPARE(model.rows()[0].forward_seq, 0);  // the leader forwards nothing
+        QCOMPARE(model.index(2).data(ReplicaLaneModel::ForwardSeqRole).toInt(), 1);
+        QCOMPARE(model.writers().at(1),
+                 QString("Producer 2 · acks=1 → any broker → broker 3 forwards → ♛ 1"));
+
+        // A broker without a replica of the partition forwards too: no lane, said in words.
+        lab.forwarded_4 = 5;
+        model.update("orders", 1, {}, lab.board(), producers);
+        lab.forwarded_4 = 6;
+        lab.forwarded_3 = 31;
+        model.update("orders", 1, {}, lab.board(), producers);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.rows()[2].forward_seq, 2);
+        QCOMPARE(model.writers(),
+                 (QStringList{"Producer 1 · acks=all → ♛ 1 (direct)",
+                              "Producer 2 · acks=1 → any broker → brokers 3, 4 forward → ♛ 1",
+                              "broker 4 holds no replica of it, but forwards its records"}));
     }
 
     void replica_lanes_follow_the_metadata_when_no_leader_reports() {

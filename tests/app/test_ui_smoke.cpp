@@ -345,11 +345,26 @@ class UiSmokeTest : public QObject {
         QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
         lab->addProducer({{"topic", "ledger"}, {"rate", 10}, {"acks", -1}});
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 2, 10000);
+        // And one "via any broker": the brokers that do not lead forward its records, and the
+        // view draws that hop from their counters.
+        lab->addProducer({{"topic", "ledger"}, {"rate", 20}, {"acks", 1}, {"route", "any broker"}});
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 3, 10000);
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
         lab->select("", "ledger", 0);
         window->resize(1920, 1080);
         QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ReplicaLane").size(), 3,
                                   10000);
-        QTest::qWait(4000);
+        auto* replication = lab->replication();
+        auto forward_steps = [&] {
+            int steps = 0;
+            for (const auto& row : replication->rows())
+                steps += row.forward_seq;
+            return steps;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(forward_steps() > 0, 10000);
+        QVERIFY2(replication->writers().join(" | ").contains("any broker → broker"),
+                 qPrintable(replication->writers().join(" | ")));
+        QTest::qWait(3000);
         save("ui-replication-real-rf3.png");
         lab->select("", "", -1);
         window->resize(1600, 960);
