@@ -84,13 +84,16 @@ ApplicationWindow {
                 orientation: Qt.Vertical
                 TopicsView {
                     SplitView.fillHeight: true
-                    SplitView.minimumHeight: 140
+                    SplitView.minimumHeight: 110
                 }
                 // Charts and the selected partition's replication share the slot under the
                 // topics, one tab each: selecting a partition brings its replicas forward.
                 Item {
-                    // Room for three replica lanes with their words, even at 1280x720.
-                    SplitView.preferredHeight: Math.max(230 * Theme.scale, rows.height * 0.32)
+                    // Room for three replica lanes with their words, even at 1280x720: while a
+                    // partition's replication is shown it takes half the column (the topics
+                    // list scrolls), else a third.
+                    SplitView.preferredHeight: Math.max(230 * Theme.scale,
+                                                        rows.height * (bottomTabs.currentIndex === 1 ? 0.5 : 0.32))
                     SplitView.minimumHeight: 200
 
                     TabBar {

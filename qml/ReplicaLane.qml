@@ -9,7 +9,7 @@ import Kraftlab
 // it is out of the ISR. When the leader reports that this follower fetched again, a dot goes
 // follower -> leader -> follower: at most one in flight, whatever the fetch rate. When this broker,
 // not leading, forwards a producer's records to the leader ("via any broker"), a record tile goes
-// from its badge to the leader's log end: the seed's hop, drawn from the broker's own counter.
+// from its lane to the leader's log end: the seed's hop, drawn from the broker's own counter.
 Item {
     id: lane
     required property int index
@@ -73,7 +73,7 @@ Item {
             Layout.preferredWidth: 58 * Theme.scale
             Layout.preferredHeight: Theme.fontNormal + 10
             Layout.alignment: Qt.AlignBottom
-            Layout.bottomMargin: (strip.height - strip.marksHeight - height) / 2
+            Layout.bottomMargin: Math.max(0, (lane.height - strip.marksHeight - height) / 2)
             radius: height / 2
             color: lane.roleColor
             Behavior on color { ColorAnimation { duration: 300 } }
@@ -95,7 +95,7 @@ Item {
             Layout.preferredWidth: isrLabel.implicitWidth + Theme.spacing
             Layout.preferredHeight: Theme.fontSmall + 8
             Layout.alignment: Qt.AlignBottom
-            Layout.bottomMargin: (strip.height - strip.marksHeight - height) / 2
+            Layout.bottomMargin: Math.max(0, (lane.height - strip.marksHeight - height) / 2)
             radius: 3
             color: lane.inIsr ? Theme.inSync : "transparent"
             border.color: lane.inIsr ? Theme.inSync : Theme.outOfSync
@@ -217,7 +217,7 @@ Item {
         }
     }
 
-    // The forward hop: a record tile from this broker's badge up (or down) to the leader's lane,
+    // The forward hop: a record tile from this broker's lane up (or down) to the leader's lane,
     // then along it to the leader's log end, where the leader appends it.
     property int shownForwardSeq: forwardSeq
     onForwardSeqChanged: {
@@ -225,7 +225,7 @@ Item {
         shownForwardSeq = forwardSeq
         if (!grew || forwardAnim.running || isLeader || !up || leaderRow < 0) return
         const centre = strip.marksHeight + (strip.height - strip.marksHeight) / 2 - hop.height / 2
-        hop.fromX = badge.x + badge.width / 2 - hop.width / 2
+        hop.fromX = strip.x - Theme.spacing / 2 - hop.width / 2  // between the chips and the log
         hop.toX = strip.x + Math.max(0, Math.min(strip.width, strip.xOf(leaderLogEnd))) - hop.width / 2
         hop.homeY = centre
         hop.leaderY = centre + (leaderRow - index) * pitch

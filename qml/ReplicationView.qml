@@ -67,7 +67,9 @@ Panel {
         Label {
             id: writersLine
             Layout.fillWidth: true
+            // Only when the lanes keep their room (a short panel shows the lanes first).
             visible: view.selected && view.model.writers.length > 0
+                     && view.height > (view.laneCount * 44 + 120) * Theme.scale
             text: "✎ " + view.model.writers.join("   ·   ✎ ")
             color: Theme.textDim
             font.pixelSize: Theme.fontSmall

@@ -31,10 +31,15 @@ Panel {
         width: 420 * Theme.scale
         background: PopupBackground {}
         standardButtons: Dialog.Ok | Dialog.Cancel
-        Label {
-            width: parent.width
-            text: "Its partitions and their logs are removed from every broker."
-            wrapMode: Text.Wrap
+        // In a layout, as the other dialogs: a bare wrapping Label loops on implicitHeight when
+        // the theme's sizes change (presenter mode).
+        ColumnLayout {
+            anchors.fill: parent
+            Label {
+                Layout.fillWidth: true
+                text: "Its partitions and their logs are removed from every broker."
+                wrapMode: Text.Wrap
+            }
         }
         onAccepted: Lab.deleteTopic(topic)
     }

@@ -413,6 +413,30 @@ class UiSmokeTest : public QObject {
         window->resize(1440, 900);
         QTest::qWait(800);
         save("ui-smoke-dark-presenter-killed-1440.png");
+
+        // Broker 2 held a replica of every ledger partition: the controller fences it and takes
+        // it out of the ISRs, and ledger-0's lanes say so: on a projector (presenter mode, 1920)
+        // and on a small laptop screen (1280x720, normal sizes; presenter mode needs more room).
+        lab->select("", "ledger", 0);
+        window->resize(1920, 1080);
+        auto* replication = lab->replication();
+        auto lane_of_2 = [&]() -> const ReplicaLaneRow* {
+            for (const auto& row : replication->rows())
+                if (row.broker == 2) return &row;
+            return nullptr;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(lane_of_2() && !lane_of_2()->up && !lane_of_2()->in_isr, 20000);
+        QCOMPARE(replication->isr(), (QVariantList{1, 3}));
+        QTest::qWait(1500);
+        save("ui-replication-real-broker-down-presenter-1920.png");
+        settings->setPresenterMode(false);
+        settings->setDarkTheme(false);
+        window->resize(1280, 720);
+        QTest::qWait(1500);
+        save("ui-replication-real-broker-down-1280.png");
+        settings->setDarkTheme(true);
+        settings->setPresenterMode(true);
+        lab->select("", "", -1);
     }
 
     void replication_view_in_presenter_mode() {
