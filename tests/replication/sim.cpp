@@ -813,7 +813,9 @@ class World {
             std::vector<Broker*> alive;
             for (Broker& b : brokers_)
                 if (b.alive) alive.push_back(&b);
-            if (alive.size() > 1) {
+            const std::size_t down = brokers_.size() - alive.size();
+            const bool room = o_.max_down <= 0 || down < static_cast<std::size_t>(o_.max_down);
+            if (alive.size() > 1 && room) {
                 Broker* victim = alive[static_cast<std::size_t>(
                     uniform(0, static_cast<std::int64_t>(alive.size()) - 1))];
                 crash(*victim, chance(o_.power_loss_share));

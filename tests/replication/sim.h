@@ -56,6 +56,7 @@ struct Options {
     std::int64_t long_delay_max_ms = 200;
 
     double crashes_per_s = 0.8;
+    int max_down = 0;  // brokers down at once at most; 0: all but one
     double link_cuts_per_s = 0.8;
     std::int64_t down_min_ms = 200;
     std::int64_t down_max_ms = 1500;
