@@ -11,6 +11,7 @@
 #include <chrono>
 
 #include "broker/broker.h"
+#include "core/client_ids.h"
 #include "metadata/topic_config.h"
 #include "protocol/produce.h"
 #include "protocol/record_batch.h"
@@ -69,7 +70,8 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
     if (!request.decode(body, h.api_version)) co_return Reply::close("malformed Produce request");
     ++produce_requests_total_;
 
-    const bool lab_producer = h.client_id && h.client_id->rfind("kraftlab-producer-", 0) == 0;
+    const bool lab_producer =
+        h.client_id && core::starts_with(*h.client_id, core::kLabProducerClientIdPrefix);
     const bool valid_acks = request.acks == 0 || request.acks == 1 || request.acks == -1 ||
                             (lab_producer && request.acks >= 2);
     protocol::ProduceResponse response;
@@ -83,12 +85,13 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
         std::int64_t required_offset;
     };
     std::vector<Waiting> waiting;
-    // "Via any broker": the lab's own producers may send a partition's records to a broker that
-    // does not lead it; that broker forwards them to the leader and relays the answer (the seed's
-    // message flow). Real clients get NOT_LEADER_OR_FOLLOWER, as from Kafka. A forwarded request
-    // is never forwarded again.
+    // "Via any broker": the lab's own producers on that route may send a partition's records to
+    // a broker that does not lead it; that broker forwards them to the leader and relays the
+    // answer (the seed's message flow). Real clients, and lab producers on route "leader", get
+    // NOT_LEADER_OR_FOLLOWER, as from Kafka. A forwarded request is never forwarded again (the
+    // forwarder's client id is core::kForwardedClientIdPrefix).
     const bool forwarding =
-        lab_producer && h.client_id->rfind("kraftlab-producer-forwarded-by-broker-", 0) != 0;
+        h.client_id && core::starts_with(*h.client_id, core::kViaAnyBrokerClientIdPrefix);
     struct Forward {
         std::size_t topic_index;
         std::size_t partition_index;

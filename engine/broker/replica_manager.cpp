@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "broker/broker.h"
+#include "core/client_ids.h"
 #include "protocol/offset_for_leader_epoch.h"
 #include "protocol/record_batch.h"
 #include "storage/file.h"
@@ -538,7 +539,8 @@ net::awaitable<std::optional<protocol::ProduceResponse>> Broker::forward_produce
         net::KafkaClientConfig cfg;
         // A lab producer's id, so that the leader accepts acks=N; the leader never forwards a
         // request that carries it.
-        cfg.client_id = "kraftlab-producer-forwarded-by-broker-" + std::to_string(config_.node_id);
+        cfg.client_id =
+            std::string(core::kForwardedClientIdPrefix) + std::to_string(config_.node_id);
         cfg.connect_timeout_ms = 1000;
         cfg.request_timeout_ms = std::max(request.timeout_ms, 0) + 5000;
         auto fresh = net::KafkaClient::create(io_->get_executor(), cfg);

@@ -101,6 +101,17 @@ void BrokerConnections::drop(std::int32_t broker_id, const std::string& why) {
     it->second.retry_at = std::chrono::steady_clock::now() + backoff_after(it->second.failures);
 }
 
+void BrokerConnections::learn_brokers(const std::map<std::int32_t, BrokerAddress>& brokers) {
+    // Brokers that moved (a new port) get a new connection; new brokers become known.
+    for (const auto& [id, address] : brokers) {
+        auto [it, inserted] = conns_.try_emplace(id);
+        if (!inserted && it->second.address == address) continue;
+        if (it->second.client) it->second.client->close("the broker moved");
+        it->second = Conn{};
+        it->second.address = address;
+    }
+}
+
 void BrokerConnections::close_all(const std::string& why) {
     closed_ = true;
     for (auto& [id, c] : conns_) {
@@ -186,14 +197,7 @@ net::awaitable<net::Result<TopicLayout>> BrokerConnections::fetch_metadata(std::
         }
         if (!found) layout.topic_error = protocol::ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
 
-        // Brokers that moved (a new port) get a new connection; new brokers become known.
-        for (const auto& [id, address] : layout.brokers) {
-            auto [it, inserted] = conns_.try_emplace(id);
-            if (!inserted && it->second.address == address) continue;
-            if (it->second.client) it->second.client->close("the broker moved");
-            it->second = Conn{};
-            it->second.address = address;
-        }
+        learn_brokers(layout.brokers);
         co_return layout;
     }
     co_return ClientError{ClientError::Kind::ConnectFailed,

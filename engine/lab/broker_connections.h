@@ -67,6 +67,11 @@ class BrokerConnections {
     // broker addresses are updated: a broker that moved gets a new connection.
     net::awaitable<net::Result<TopicLayout>> fetch_metadata(std::string topic);
 
+    // Learns broker addresses (as fetch_metadata() does): a broker that moved gets a new
+    // connection, a new one becomes known. For a second set of connections that shares the
+    // first one's metadata.
+    void learn_brokers(const std::map<std::int32_t, BrokerAddress>& brokers);
+
     // Closes every connection (pending calls fail); get() returns nullptr afterwards.
     void close_all(const std::string& why);
 

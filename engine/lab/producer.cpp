@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "core/client_ids.h"
 #include "core/mailbox.h"
 #include "core/thread_name.h"
 #include "lab/broker_connections.h"
@@ -219,7 +220,13 @@ struct BuiltinProducer::State {
 
     ProducerConfig config;
     std::unique_ptr<Partitioner> partitioner;
+    // Two sets of connections, told apart by their client id: `conns` (route "leader", as real
+    // clients, and metadata) and `any_conns` (route "any broker": only requests on these may be
+    // forwarded by a broker that does not lead, so that a leader-route request sent on stale
+    // metadata gets NOT_LEADER_OR_FOLLOWER, as a real client's would). A route change lets the
+    // other set's requests in flight finish.
     std::unique_ptr<BrokerConnections> conns;
+    std::unique_ptr<BrokerConnections> any_conns;
     asio::steady_timer loop_timer{io};
     asio::steady_timer metadata_timer{io};
     bool stopping = false;
@@ -282,11 +289,15 @@ struct BuiltinProducer::State {
         partitioner = build_partitioner(config, &error);
         if (!partitioner) return error;
         net::KafkaClientConfig client;
-        client.client_id = "kraftlab-producer-" + std::to_string(id);
+        client.client_id = std::string(core::kLabProducerClientIdPrefix) + std::to_string(id);
         client.connect_timeout_ms = 2'000;
         client.request_timeout_ms = config.request_timeout_ms;
         client.max_in_flight = 32 + 4;  // above any max_in_flight_per_broker we allow
         conns = std::make_unique<BrokerConnections>(
+            io.get_executor(), bootstrap, client,
+            [this](std::int32_t broker, const std::string& e) { on_connect_attempt(broker, e); });
+        client.client_id = std::string(core::kViaAnyBrokerClientIdPrefix) + std::to_string(id);
+        any_conns = std::make_unique<BrokerConnections>(
             io.get_executor(), bootstrap, client,
             [this](std::int32_t broker, const std::string& e) { on_connect_attempt(broker, e); });
         rebuild_filler();
@@ -352,6 +363,7 @@ struct BuiltinProducer::State {
         }
         buffered = 0;
         conns->close_all("the producer stopped");
+        any_conns->close_all("the producer stopped");
         metadata_timer.cancel();
         auto s = make_snapshot();
         s->running = false;
@@ -604,7 +616,7 @@ struct BuiltinProducer::State {
             while (in_flight[broker] < config.max_in_flight_per_broker) {
                 auto batches = take_ready(parts, fair_start[broker]++, now_us);
                 if (batches.empty()) break;
-                launch(broker, client, std::move(batches));
+                launch(broker, client, false, std::move(batches));
             }
         }
     }
@@ -625,14 +637,14 @@ struct BuiltinProducer::State {
             const std::int32_t broker = brokers[next_route_broker++ % brokers.size()];
             std::shared_ptr<net::KafkaClient> client;
             if (in_flight[broker] >= config.max_in_flight_per_broker ||
-                !(client = conns->get(broker))) {
+                !(client = any_conns->get(broker))) {
                 ++skipped;
                 continue;
             }
             auto batches = take_ready(parts, any_fair_start++, now_us);
             if (batches.empty()) return;
             skipped = 0;
-            launch(broker, std::move(client), std::move(batches));
+            launch(broker, std::move(client), true, std::move(batches));
         }
     }
 
@@ -653,7 +665,8 @@ struct BuiltinProducer::State {
         return batches;
     }
 
-    void launch(std::int32_t broker, std::shared_ptr<net::KafkaClient> client,
+    // via_any_broker: the request goes on any_conns (it may be forwarded).
+    void launch(std::int32_t broker, std::shared_ptr<net::KafkaClient> client, bool via_any_broker,
                 std::vector<BatchPtr> batches) {
         for (const auto& b : batches) {
             buffered -= b->records();
@@ -661,7 +674,8 @@ struct BuiltinProducer::State {
         }
         ++in_flight[broker];
         ++total_in_flight;
-        asio::co_spawn(io, send(broker, std::move(client), std::move(batches)), asio::detached);
+        asio::co_spawn(io, send(broker, std::move(client), via_any_broker, std::move(batches)),
+                       asio::detached);
     }
 
     // Fails batches that have waited request_timeout_ms since their first record was made.
@@ -694,9 +708,8 @@ struct BuiltinProducer::State {
     }
 
     asio::awaitable<void> send(std::int32_t broker, std::shared_ptr<net::KafkaClient> client,
-                               std::vector<BatchPtr> batches) {
+                               bool via_any_broker, std::vector<BatchPtr> batches) {
         const std::int16_t acks = config.acks;
-        const bool via_any_broker = config.route == Route::AnyBroker;
         protocol::ProduceRequest request;
         request.acks = acks;
         request.timeout_ms = config.request_timeout_ms;
@@ -728,7 +741,7 @@ struct BuiltinProducer::State {
         if (error) {
             if (error->kind != net::ClientError::Kind::Unsupported &&
                 error->kind != net::ClientError::Kind::Busy) {
-                conns->drop(broker, error->message);
+                (via_any_broker ? any_conns : conns)->drop(broker, error->message);
             }
             request_metadata();
             report_error("produce to broker " + std::to_string(broker) + " failed (" +
@@ -918,6 +931,7 @@ struct BuiltinProducer::State {
                 auto layout_or = co_await conns->fetch_metadata(config.topic);
                 if (stopping) break;
                 if (layout_or) {
+                    any_conns->learn_brokers(layout_or->brokers);
                     const bool complete = apply_layout(std::move(*layout_or));
                     failures = complete ? 0 : failures + 1;
                     if (complete) metadata_served = serving;

@@ -18,8 +18,11 @@
 #include <thread>
 #include <tuple>
 
+#include "core/client_ids.h"
 #include "lab/cluster.h"
+#include "net/kafka_client.h"
 #include "protocol/murmur2.h"
+#include "protocol/records.h"
 
 using namespace kraftlab;
 using namespace std::chrono_literals;
@@ -740,6 +743,81 @@ class WorkloadTest : public QObject {
         QCOMPARE(r.data["read"].get<std::uint64_t>(), std::uint64_t{500});
         QCOMPARE(r.data["lost"].get<std::uint64_t>(), std::uint64_t{0});
         QCOMPARE(lab.count_events(core::EventKind::RecordsLost), std::size_t{0});
+    }
+
+    // "Via any broker": a broker that does not lead forwards a produce only when it comes from
+    // a built-in producer on that route (its client id says so); a real client, or a built-in
+    // producer on route "leader" whose metadata is stale, gets NOT_LEADER_OR_FOLLOWER instead.
+    // A producer on route "any broker" then delivers everything, and the audit agrees.
+    void only_the_any_broker_route_is_forwarded() {
+        Lab lab(3);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("fw", 3, 1).ok);
+        std::int32_t leader = -1;
+        QVERIFY(wait_for([&] {
+            auto t = lab->metadata()->topic("fw");
+            if (!t || t->partitions.empty()) return false;
+            leader = t->partitions[0].leader;
+            return leader >= 0;
+        }));
+        const std::int32_t other = leader == 1 ? 2 : 1;
+        const auto port = lab->broker_port(other);
+        QVERIFY(port);
+
+        // Raw produces of one record to fw-0, sent to a broker that does not lead it.
+        auto produce_as = [&](const std::string& client_id) -> std::optional<std::int16_t> {
+            net::asio::io_context io;
+            net::KafkaClientConfig config;
+            config.client_id = client_id;
+            auto client = net::KafkaClient::create(io.get_executor(), config);
+            std::optional<std::int16_t> code;
+            net::asio::co_spawn(
+                io,
+                [&]() -> net::awaitable<void> {
+                    if (!co_await client->connect("127.0.0.1", *port)) co_return;
+                    protocol::RecordBatchBuilder batch;
+                    batch.append(std::nullopt, bytes("v"), 0);
+                    protocol::ProduceRequest request;
+                    request.acks = 1;
+                    request.timeout_ms = 5000;
+                    request.topic_data.push_back({"fw", {{0, batch.build()}}});
+                    auto r = co_await client->call(request, 7, 10'000);
+                    if (r && !r->responses.empty() && !r->responses[0].partition_responses.empty())
+                        code = r->responses[0].partition_responses[0].error_code;
+                    client->close("done");
+                },
+                net::asio::detached);
+            io.run_for(15s);
+            return code;
+        };
+        const auto not_leader =
+            static_cast<std::int16_t>(protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER);
+        QCOMPARE(produce_as("rdkafka"), std::optional<std::int16_t>(not_leader));
+        QCOMPARE(produce_as(std::string(core::kLabProducerClientIdPrefix) + "77"),
+                 std::optional<std::int16_t>(not_leader));
+        QCOMPARE(produce_as(std::string(core::kViaAnyBrokerClientIdPrefix) + "77"),
+                 std::optional<std::int16_t>(0));
+
+        auto config = producer_for("fw", 2000);
+        config.acks = 1;
+        config.route = lab::Route::AnyBroker;
+        config.max_records = 600;
+        auto [added, id] = lab->add_producer(config);
+        QVERIFY(added.ok);
+        QVERIFY(wait_for([&] {
+            auto s = lab.producer(id);
+            return s && s->records_acked_total == 600;
+        }));
+        QCOMPARE(lab.producer(id)->records_failed_total, std::uint64_t{0});
+        std::uint64_t forwarded = 0;
+        for (const auto& b : lab->snapshots().brokers())
+            forwarded += b->produce_forwarded_total;
+        QVERIFY2(forwarded > 0, "no broker forwarded");
+        auto r = lab->audit();
+        QVERIFY2(r.ok, r.message.c_str());
+        QCOMPARE(r.data["audited"].get<std::uint64_t>(), std::uint64_t{600});
+        for (const char* finding : {"lost", "moved", "duplicated", "out_of_order", "changed"})
+            QVERIFY2(r.data[finding].get<std::uint64_t>() == 0, finding);
     }
 
     void stopping_the_lab_stops_the_workload_first() {
