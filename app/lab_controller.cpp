@@ -808,17 +808,8 @@ void LabController::refresh_replication(
     const std::string topic = selected_topic_.toStdString();
     if (const auto t = image.topic(topic);
         t && selected_partition_ < static_cast<int>(t->partitions.size())) {
-        const auto& p = t->partitions[static_cast<std::size_t>(selected_partition_)];
-        const auto config = kraftlab::metadata::EffectiveTopicConfig::of(image, topic);
-        meta.known = true;
-        meta.leader = p.leader;
-        meta.replicas = p.replicas;
-        meta.isr = p.isr;
-        meta.leader_epoch = p.leader_epoch;
-        meta.partition_epoch = p.partition_epoch;
-        meta.leader_recovery_state = p.leader_recovery_state;
-        meta.min_insync_replicas = config.min_insync_replicas;
-        meta.unclean_leader_election = config.unclean_leader_election;
+        meta.partition = t->partitions[static_cast<std::size_t>(selected_partition_)];
+        meta.config = kraftlab::metadata::EffectiveTopicConfig::of(image, topic);
     }
     std::vector<std::shared_ptr<const kraftlab::core::ProducerSnapshot>> producers;
     if (cluster_) producers = cluster_->snapshots().producers();

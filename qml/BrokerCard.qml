@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Layouts
 import Kraftlab
 
 // One broker: who it is, whether it is up, what it leads and stores, how busy it is.

@@ -246,8 +246,9 @@ void ReplicaLaneModel::update(
     // Who leads: the metadata image says so when it knows the topic; else the live broker that
     // claims it in the highest leader epoch.
     int leader = -1;
-    if (meta.known) {
-        leader = meta.leader;
+    const auto& mp = meta.partition;
+    if (mp) {
+        leader = mp->leader;
     } else {
         int best_epoch = -1;
         for (const auto& [id, r] : replicas) {
@@ -265,8 +266,10 @@ void ReplicaLaneModel::update(
     // a pending change), else as the metadata image says, else as any replica reports them.
     auto pick = [&](auto field) -> std::vector<std::int32_t> {
         if (lp && !(lp->*field).empty()) return lp->*field;
-        const auto& from_meta = field == &PartitionSnapshot::isr ? meta.isr : meta.replicas;
-        if (meta.known && !from_meta.empty()) return from_meta;
+        if (mp) {
+            const auto& from_meta = field == &PartitionSnapshot::isr ? mp->isr : mp->replicas;
+            if (!from_meta.empty()) return from_meta;
+        }
         for (const auto& [id, r] : replicas) {
             if (!(r.p->*field).empty()) return r.p->*field;
         }
@@ -386,16 +389,18 @@ void ReplicaLaneModel::update(
 
     Summary s;
     s.leader = leader;
-    s.leader_epoch = lp ? lp->leader_epoch : meta.leader_epoch;
-    s.partition_epoch = lp && lp->partition_epoch > 0 ? lp->partition_epoch : meta.partition_epoch;
+    s.leader_epoch = lp ? lp->leader_epoch : mp ? mp->leader_epoch : 0;
+    s.partition_epoch = lp && lp->partition_epoch > 0 ? lp->partition_epoch
+                        : mp                          ? mp->partition_epoch
+                                                      : 0;
     s.high_watermark = lp ? lp->high_watermark : 0;
     s.window_end = window_end;
     s.leader_log_end = std::max<qint64>(0, leader_leo);
     s.replicas = id_list(replica_ids);
     s.isr = id_list(isr);
-    s.min_insync = meta.min_insync_replicas;
-    s.unclean = meta.unclean_leader_election;
-    s.recovering = (lp ? lp->leader_recovery_state : meta.leader_recovery_state) == 1;
+    s.min_insync = meta.config.min_insync_replicas;
+    s.unclean = meta.config.unclean_leader_election;
+    s.recovering = (lp ? lp->leader_recovery_state : mp ? mp->leader_recovery_state : 0) == 1;
     s.isr_change_pending = lp && lp->isr_change_pending;
     s.lag_max_ms = lag_max_ms;
     s.flush_interval_ms = lb ? lb->flush_interval_ms : 0;

@@ -15,9 +15,12 @@
 #include <QVariantList>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/snapshots.h"
+#include "metadata/image.h"
+#include "metadata/topic_config.h"
 #include "row_list_model.h"
 
 struct ReplicaLaneRow {
@@ -102,18 +105,11 @@ class ReplicaLaneModel : public RowListModel {
         ForwardSeqRole,
     };
 
-    // What the metadata image says of the partition and its topic (known: the topic exists in
-    // the image; else only snapshots count).
+    // What the metadata image says of the partition (empty when the image does not know it:
+    // then only snapshots count) and its topic's configs.
     struct Metadata {
-        bool known = false;
-        int leader = -1;
-        std::vector<std::int32_t> replicas;
-        std::vector<std::int32_t> isr;
-        int leader_epoch = 0;
-        int partition_epoch = 0;
-        int leader_recovery_state = 0;
-        int min_insync_replicas = 1;
-        bool unclean_leader_election = false;
+        std::optional<kraftlab::metadata::PartitionInfo> partition;
+        kraftlab::metadata::EffectiveTopicConfig config;
     };
 
     using RowListModel::RowListModel;
@@ -194,7 +190,7 @@ class ReplicaLaneModel : public RowListModel {
     std::map<int, Seen> fetches_seen_;
     // Forward counters as last seen, per broker: {total, seq}.
     std::map<int, std::pair<std::uint64_t, int>> forwards_seen_;
-    // Each broker's forward counter of the selected partition when the last update saw it grow,
-    // and when (ms since epoch): "forwarding now" means it grew within the last few seconds.
+    // When (ms since the epoch) each broker's forward counter of the selected partition was last
+    // seen to grow: "forwarding now" means within the last few seconds.
     std::map<int, qint64> forwarded_at_ms_;
 };

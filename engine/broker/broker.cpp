@@ -484,7 +484,8 @@ net::awaitable<void> Broker::await_topics(std::vector<std::string> names, bool p
 
 protocol::ErrorCode Broker::led_partition(const std::string& topic, std::int32_t partition,
                                           const metadata::PartitionInfo** info,
-                                          HostedPartition** hosted) {
+                                          HostedPartition** hosted,
+                                          std::int32_t current_leader_epoch) {
     const auto* p = image_->partition(topic, partition);
     if (info) *info = p;
     if (!p) return protocol::ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
@@ -492,6 +493,10 @@ protocol::ErrorCode Broker::led_partition(const std::string& topic, std::int32_t
     HostedPartition* h = logs_->find(topic, partition);
     if (!h || !h->log) return protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER;
     if (hosted) *hosted = h;
+    if (current_leader_epoch >= 0 && current_leader_epoch != p->leader_epoch) {
+        return current_leader_epoch < p->leader_epoch ? protocol::ErrorCode::FENCED_LEADER_EPOCH
+                                                      : protocol::ErrorCode::UNKNOWN_LEADER_EPOCH;
+    }
     return protocol::ErrorCode::NONE;
 }
 
@@ -520,6 +525,8 @@ void Broker::publish_snapshot() {
     s->produce_requests_total = produce_requests_total_;
     s->fetch_requests_total = fetch_requests_total_;
     s->produce_forwarded_total = produce_forwarded_total_;
+    // Counters of deleted topics go with them (a topic created again under the name starts over).
+    std::erase_if(forwarded_, [&](const auto& entry) { return !image_->topic(entry.first.first); });
     for (const auto& [key, value] : forwarded_)
         s->forwarded.push_back({key.first, key.second, value.first, value.second});
     s->bytes_received_total = server_->bytes_received_total();

@@ -145,10 +145,13 @@ class Broker {
     void publish_snapshot();
     void reject_client(const net::SessionInfo& session, const std::string& explain);
     // The partition's state if this broker leads it and has its log; else the Kafka error a
-    // client gets (UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER).
+    // client gets (UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER). current_leader_epoch is
+    // the request's idea of the leader epoch (KIP-320; -1: not given): older than the partition's
+    // is FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH.
     protocol::ErrorCode led_partition(const std::string& topic, std::int32_t partition,
                                       const metadata::PartitionInfo** info,
-                                      HostedPartition** hosted);
+                                      HostedPartition** hosted,
+                                      std::int32_t current_leader_epoch = -1);
     // Sends a produce on to the partitions' leader and returns its answer (nullopt if it could
     // not be reached); acks=0 gets an empty answer. Used for the lab's "via any broker" route.
     net::awaitable<std::optional<protocol::ProduceResponse>> forward_produce(

@@ -88,14 +88,9 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
                     std::vector<protocol::FetchResponse::AbortedTransaction>{};
                 const metadata::PartitionInfo* info = nullptr;
                 HostedPartition* hosted = nullptr;
-                ErrorCode error = led_partition(topic.topic, part.partition, &info, &hosted);
-                if (error == ErrorCode::NONE && part.current_leader_epoch >= 0 &&
-                    part.current_leader_epoch != info->leader_epoch) {
-                    // v9+: the client's idea of the leader epoch must match (KIP-320).
-                    error = part.current_leader_epoch < info->leader_epoch
-                                ? ErrorCode::FENCED_LEADER_EPOCH
-                                : ErrorCode::UNKNOWN_LEADER_EPOCH;
-                }
+                // v9+: the client's idea of the leader epoch must match (KIP-320).
+                ErrorCode error = led_partition(topic.topic, part.partition, &info, &hosted,
+                                                part.current_leader_epoch);
                 if (error == ErrorCode::NONE && from_follower &&
                     (!hosted->replica || !info->has_replica(request.replica_id))) {
                     error = ErrorCode::NOT_LEADER_OR_FOLLOWER;  // not a replica of this partition

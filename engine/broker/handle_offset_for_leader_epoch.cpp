@@ -23,17 +23,11 @@ net::awaitable<Broker::Reply> Broker::handle_offset_for_leader_epoch(
         for (const auto& part : topic.partitions) {
             auto& out = topic_out.partitions.emplace_back();
             out.partition = part.partition;
-            const metadata::PartitionInfo* info = nullptr;
             HostedPartition* hosted = nullptr;
-            ErrorCode error = led_partition(topic.topic, part.partition, &info, &hosted);
+            ErrorCode error = led_partition(topic.topic, part.partition, nullptr, &hosted,
+                                            part.current_leader_epoch);
             if (error == ErrorCode::NONE && !hosted->replica) {
                 error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
-            }
-            if (error == ErrorCode::NONE && part.current_leader_epoch >= 0 &&
-                part.current_leader_epoch != info->leader_epoch) {
-                error = part.current_leader_epoch < info->leader_epoch
-                            ? ErrorCode::FENCED_LEADER_EPOCH
-                            : ErrorCode::UNKNOWN_LEADER_EPOCH;
             }
             if (error == ErrorCode::NONE) {
                 const auto answer = hosted->replica->epochs().end_offset_for(

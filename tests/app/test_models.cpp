@@ -729,12 +729,12 @@ class ModelsTest : public QObject {
             return std::shared_ptr<const BrokerSnapshot>(s);
         };
         ReplicaLaneModel::Metadata meta;
-        meta.known = true;
-        meta.leader = 2;
-        meta.replicas = {1, 2, 3};
-        meta.isr = {2};
-        meta.leader_epoch = 5;
-        meta.min_insync_replicas = 2;
+        meta.partition = kraftlab::metadata::PartitionInfo{};
+        meta.partition->leader = 2;
+        meta.partition->replicas = {1, 2, 3};
+        meta.partition->isr = {2};
+        meta.partition->leader_epoch = 5;
+        meta.config.min_insync_replicas = 2;
         model.update("orders", 2, meta, {bare(1, false, 50), bare(2, true, 48)});
         QCOMPARE(model.rowCount(), 3);  // broker 3 has not reported: a lane all the same
         QCOMPARE(model.leader(), 2);
@@ -745,7 +745,7 @@ class ModelsTest : public QObject {
         QVERIFY(model.warning().contains("min.insync.replicas 2"));
         QVERIFY(model.warning().contains("NOT_ENOUGH_REPLICAS"));
 
-        meta.leader = -1;
+        meta.partition->leader = -1;
         model.update("orders", 2, meta, {bare(1, false, 50), bare(2, false, 48)});
         QCOMPARE(model.leaderRow(), -1);
         QVERIFY(model.warning().startsWith("No leader"));

@@ -5,7 +5,8 @@
 // producer whose only broker is down stops growing; consumers start from earliest or latest and
 // their lag falls to zero; brokers show the keys they appended last. The audit of acknowledged
 // writes: a clean run loses nothing; a power loss loses exactly what was acknowledged after the
-// last flush; a process crash loses nothing.
+// last flush; a process crash loses nothing. Brokers forward only the "any broker" route's
+// produces, and refuse a Fetch or OffsetForLeaderEpoch naming the wrong leader epoch (KIP-320).
 #include <pthread.h>
 
 #include <QTemporaryDir>
@@ -21,7 +22,9 @@
 #include "core/client_ids.h"
 #include "lab/cluster.h"
 #include "net/kafka_client.h"
+#include "protocol/fetch.h"
 #include "protocol/murmur2.h"
+#include "protocol/offset_for_leader_epoch.h"
 #include "protocol/records.h"
 
 using namespace kraftlab;
@@ -46,6 +49,28 @@ bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds 
         std::this_thread::sleep_for(10ms);
     }
     return condition();
+}
+
+// Runs `body` on a fresh connection to the broker at 127.0.0.1:port, as client `client_id`,
+// until it ends (15 s at most). False if the connection could not be made.
+bool with_broker(std::uint16_t port, const std::string& client_id,
+                 const std::function<net::awaitable<void>(net::KafkaClient&)>& body) {
+    net::asio::io_context io;
+    net::KafkaClientConfig config;
+    config.client_id = client_id;
+    auto client = net::KafkaClient::create(io.get_executor(), config);
+    bool connected = false;
+    net::asio::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+            if (!co_await client->connect("127.0.0.1", port)) co_return;
+            connected = true;
+            co_await body(*client);
+            client->close("done");
+        },
+        net::asio::detached);
+    io.run_for(15s);
+    return connected;
 }
 
 // (partition, offset, key, value) as the producer was told or the consumer read.
@@ -766,28 +791,18 @@ class WorkloadTest : public QObject {
 
         // Raw produces of one record to fw-0, sent to a broker that does not lead it.
         auto produce_as = [&](const std::string& client_id) -> std::optional<std::int16_t> {
-            net::asio::io_context io;
-            net::KafkaClientConfig config;
-            config.client_id = client_id;
-            auto client = net::KafkaClient::create(io.get_executor(), config);
             std::optional<std::int16_t> code;
-            net::asio::co_spawn(
-                io,
-                [&]() -> net::awaitable<void> {
-                    if (!co_await client->connect("127.0.0.1", *port)) co_return;
-                    protocol::RecordBatchBuilder batch;
-                    batch.append(std::nullopt, bytes("v"), 0);
-                    protocol::ProduceRequest request;
-                    request.acks = 1;
-                    request.timeout_ms = 5000;
-                    request.topic_data.push_back({"fw", {{0, batch.build()}}});
-                    auto r = co_await client->call(request, 7, 10'000);
-                    if (r && !r->responses.empty() && !r->responses[0].partition_responses.empty())
-                        code = r->responses[0].partition_responses[0].error_code;
-                    client->close("done");
-                },
-                net::asio::detached);
-            io.run_for(15s);
+            with_broker(*port, client_id, [&](net::KafkaClient& client) -> net::awaitable<void> {
+                protocol::RecordBatchBuilder batch;
+                batch.append(std::nullopt, bytes("v"), 0);
+                protocol::ProduceRequest request;
+                request.acks = 1;
+                request.timeout_ms = 5000;
+                request.topic_data.push_back({"fw", {{0, batch.build()}}});
+                auto r = co_await client.call(request, 7, 10'000);
+                if (r && !r->responses.empty() && !r->responses[0].partition_responses.empty())
+                    code = r->responses[0].partition_responses[0].error_code;
+            });
             return code;
         };
         const auto not_leader =
@@ -818,6 +833,74 @@ class WorkloadTest : public QObject {
         QCOMPARE(r.data["audited"].get<std::uint64_t>(), std::uint64_t{600});
         for (const char* finding : {"lost", "moved", "duplicated", "out_of_order", "changed"})
             QVERIFY2(r.data[finding].get<std::uint64_t>() == 0, finding);
+    }
+
+    // KIP-320: a request naming the leader epoch it believes in is refused when the leader is in
+    // another one: FENCED_LEADER_EPOCH if the client's is older, UNKNOWN_LEADER_EPOCH if newer.
+    // Fetch and OffsetForLeaderEpoch share the check (Broker::led_partition).
+    void requests_with_a_wrong_leader_epoch_are_fenced() {
+        Lab lab(3);
+        QVERIFY(lab.start());
+        QVERIFY(lab->create_topic("ep", 1, 3).ok);
+        auto partition = [&] {
+            auto t = lab->metadata()->topic("ep");
+            return t && !t->partitions.empty() ? t->partitions[0] : metadata::PartitionInfo{};
+        };
+        QVERIFY(wait_for([&] { return partition().leader >= 0 && partition().isr.size() == 3; }));
+        // A leader change: the leader is killed and comes back (preferred leadership returns).
+        const std::int32_t first = partition().leader;
+        QVERIFY(lab->kill_broker(first).ok);
+        QVERIFY(wait_for([&] { return partition().leader >= 0 && partition().leader != first; }));
+        QVERIFY(lab->restart_broker(first).ok);
+        // Settled: the preferred leader back (a second leader change) with a full ISR.
+        QVERIFY(wait_for([&] { return partition().leader == first && partition().isr.size() == 3; },
+                         30s));
+        std::this_thread::sleep_for(500ms);  // the brokers apply that metadata too
+        const auto now = partition();
+        const auto port = lab->broker_port(now.leader);
+        QVERIFY(port);
+
+        auto end_offset_as_of = [&](std::int32_t current_epoch) {
+            std::optional<std::int16_t> code;
+            with_broker(*port, "kip-320", [&](net::KafkaClient& client) -> net::awaitable<void> {
+                protocol::OffsetForLeaderEpochRequest request;
+                request.replica_id = protocol::OffsetForLeaderEpochRequest::kConsumerReplicaId;
+                request.topics.push_back({"ep", {{0, current_epoch, 0}}});
+                auto r = co_await client.call(request, 4, 10'000);
+                if (r && !r->topics.empty() && !r->topics[0].partitions.empty())
+                    code = r->topics[0].partitions[0].error_code;
+            });
+            return code;
+        };
+        auto fetch_as_of = [&](std::int32_t current_epoch) {
+            std::optional<std::int16_t> code;
+            with_broker(*port, "kip-320", [&](net::KafkaClient& client) -> net::awaitable<void> {
+                protocol::FetchRequest request;
+                request.max_bytes = 1 << 20;
+                protocol::FetchRequest::FetchTopic topic;
+                topic.topic = "ep";
+                protocol::FetchRequest::FetchPartition part;
+                part.current_leader_epoch = current_epoch;
+                part.partition_max_bytes = 1 << 20;
+                topic.partitions.push_back(part);
+                request.topics.push_back(topic);
+                auto r = co_await client.call(request, 10, 10'000);  // v9+ carries the epoch
+                if (r && !r->responses.empty() && !r->responses[0].partitions.empty())
+                    code = r->responses[0].partitions[0].error_code;
+            });
+            return code;
+        };
+        using protocol::ErrorCode;
+        auto code = [](ErrorCode e) {
+            return std::optional<std::int16_t>(static_cast<std::int16_t>(e));
+        };
+        using Ask = std::function<std::optional<std::int16_t>(std::int32_t)>;
+        for (const Ask& ask : {Ask(end_offset_as_of), Ask(fetch_as_of)}) {
+            QCOMPARE(ask(now.leader_epoch), code(ErrorCode::NONE));
+            QCOMPARE(ask(-1), code(ErrorCode::NONE));  // not given: not checked
+            QCOMPARE(ask(now.leader_epoch - 1), code(ErrorCode::FENCED_LEADER_EPOCH));
+            QCOMPARE(ask(now.leader_epoch + 1), code(ErrorCode::UNKNOWN_LEADER_EPOCH));
+        }
     }
 
     void stopping_the_lab_stops_the_workload_first() {
