@@ -60,7 +60,7 @@ Panel {
                     tickCount: chart.plotArea.width > 320 ? 5 : 3
                     min: new Date(Lab.charts.windowStartMs)
                     max: new Date(Lab.charts.windowEndMs)
-                    labelsFont.pixelSize: Math.round(Theme.fontSmall * 0.9)
+                    labelsFont.pixelSize: Theme.fontMark
                     labelsColor: Theme.textDim
                     gridLineColor: Theme.border
                     lineVisible: false
@@ -72,7 +72,7 @@ Panel {
                     // With the feeder's 1-2-5 maxima these land on round numbers; fewer when short.
                     tickCount: chart.plotArea.height > 140 ? 6 : 3
                     labelFormat: "%.0f"
-                    labelsFont.pixelSize: Math.round(Theme.fontSmall * 0.9)
+                    labelsFont.pixelSize: Theme.fontMark
                     labelsColor: Theme.textDim
                     gridLineColor: Theme.border
                     lineVisible: false

@@ -95,7 +95,7 @@ RowLayout {
         freshColor: Theme.tileFresh
         textColor: Theme.tileText
         borderColor: Theme.border
-        fontPixelSize: Math.round(Theme.fontSmall * 0.85)
+        fontPixelSize: Theme.fontMark
 
         Label {
             anchors.left: parent.left

@@ -180,7 +180,7 @@ Item {
                                     anchors.bottom: parent.bottom
                                     anchors.horizontalCenter: parent.horizontalCenter
                                     text: "P" + bar.index
-                                    font.pixelSize: Math.round(Theme.fontSmall * 0.85)
+                                    font.pixelSize: Theme.fontMark
                                     color: Theme.textDim
                                 }
                                 Tip { text: "Partition " + bar.index + ": " + bar.modelData + " records acknowledged" }

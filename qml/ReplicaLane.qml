@@ -105,7 +105,7 @@ Item {
                 anchors.centerIn: parent
                 text: lane.inIsr ? "ISR" : "out"
                 color: lane.inIsr ? "white" : Theme.outOfSync
-                font.pixelSize: Math.round(Theme.fontSmall * 0.9)
+                font.pixelSize: Theme.fontMark
                 font.weight: Font.Bold
             }
             Tip {
@@ -116,7 +116,7 @@ Item {
 
         LogStrip {
             id: strip
-            readonly property real marksHeight: Math.round(Theme.fontSmall * 0.85) + 4
+            readonly property real marksHeight: Theme.fontMark + 4
             Layout.fillWidth: true
             Layout.fillHeight: true
             logStartOffset: lane.logStartOffset
@@ -131,7 +131,7 @@ Item {
             textColor: Theme.tileText
             borderColor: Theme.border
             markColor: Theme.inSync
-            fontPixelSize: Math.round(Theme.fontSmall * 0.85)
+            fontPixelSize: Theme.fontMark
 
             HoverHandler { id: stripHover }
             readonly property double hoveredOffset: stripHover.hovered ? offsetAt(stripHover.point.position.x) : -1

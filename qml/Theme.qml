@@ -7,14 +7,23 @@ import Kraftlab
 QtObject {
     readonly property bool dark: Settings.darkTheme
     readonly property bool presenter: Settings.presenterMode
-    readonly property real scale: presenter ? 1.3 : 1.0
+    // Set by the window from its size: 1 up to 1920x1080, more on larger windows (a 4K screen at
+    // a device pixel ratio of 1), so that a view keeps its proportions instead of shrinking.
+    property real zoom: 1.0
+    // Lengths (card widths, tiles, margins) scale with the type.
+    readonly property real scale: (presenter ? 1.3 : 1.0) * zoom
 
-    // Type
+    // Type. Presenter mode is read from the back of a room: nothing under 16 px at 1280x720.
     readonly property string mono: "DejaVu Sans Mono"
-    readonly property int fontSmall: Math.round(11 * scale)
-    readonly property int fontNormal: Math.round(13 * scale)
-    readonly property int fontLarge: Math.round(16 * scale)
-    readonly property int fontTitle: Math.round(20 * scale)
+    readonly property int fontSmall: Math.round((presenter ? 16 : 11) * zoom)
+    readonly property int fontNormal: Math.round((presenter ? 18 : 13) * zoom)
+    readonly property int fontLarge: Math.round((presenter ? 21 : 16) * zoom)
+    readonly property int fontTitle: Math.round((presenter ? 26 : 20) * zoom)
+    // Marks on a log (tile offsets, the HW label, axis labels): a little under the small size,
+    // but never under 16 px in presenter mode.
+    readonly property int fontMark: presenter ? fontSmall : Math.round(fontSmall * 0.9)
+    // The smallest type any view may use in the current mode (the UI test checks it).
+    readonly property int fontMinimum: presenter ? 16 : 9
     readonly property int spacing: Math.round(8 * scale)
     readonly property int radius: 6
 

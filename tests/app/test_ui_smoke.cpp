@@ -17,6 +17,7 @@
 
 #include "app_settings.h"
 #include "lab_controller.h"
+#include "layout_checks.h"
 
 namespace {
 
@@ -448,6 +449,61 @@ class UiSmokeTest : public QObject {
                                   5000);
         QTest::qWait(800);
         save("ui-replication-dark-presenter-1920.png");
+    }
+
+    // Every size a classroom has, in normal and presenter mode, light and dark, with a running
+    // lab, a replicated topic's replication on screen and a broker down: a screenshot of each
+    // (ui-matrix-WxH-mode-theme.png) and the automatic checks of layout_checks.h on it.
+    void every_size_mode_and_theme() {
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        // A replicated topic: the default one when it is (RF 3), else one made here.
+        QString topic = "orders";
+        QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("orders"), 15000);
+        if (lab->topics()->rows().front().replication_factor < 3 &&
+            !lab->topics()->names().contains("ledger")) {
+            lab->createTopic("ledger", 3, 3, {{"min.insync.replicas", "2"}});
+            QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("ledger"), 15000);
+        }
+        for (const auto& t : lab->topics()->rows()) {
+            if (t.replication_factor >= 3) topic = t.name;
+        }
+        if (lab->brokers()->rows().size() >= 2 && lab->brokers()->rows()[1].up) {
+            lab->killBroker(2);
+            QTRY_VERIFY_WITH_TIMEOUT(!lab->brokers()->rows()[1].up, 10000);
+        }
+        lab->select("", topic, 0);
+        QTest::qWait(1500);
+
+        struct Size {
+            int w, h;
+        };
+        const Size sizes[] = {{1280, 720}, {1280, 800},  {1366, 768},
+                              {1440, 900}, {1920, 1080}, {3840, 2160}};
+        QStringList all;
+        for (bool presenter : {false, true}) {
+            for (bool dark : {false, true}) {
+                settings->setPresenterMode(presenter);
+                settings->setDarkTheme(dark);
+                for (const auto& size : sizes) {
+                    window->resize(size.w, size.h);
+                    QTest::qWait(400);
+                    const QString name = QString("ui-matrix-%1x%2-%3-%4.png")
+                                             .arg(size.w)
+                                             .arg(size.h)
+                                             .arg(presenter ? "presenter" : "normal",
+                                                  dark ? "dark" : "light");
+                    save(name);
+                    layout_checks::Options options;
+                    options.min_font_px = presenter ? 16 : 0;
+                    for (const auto& p : layout_checks::problems(window, options))
+                        all << name + ": " + p;
+                    if (layout_checks::seen_items(window, "PartitionRow").isEmpty())
+                        all << name + ": no partition row in view";
+                }
+            }
+        }
+        if (!all.isEmpty()) qWarning().noquote() << all.join("\n");
+        QVERIFY2(all.isEmpty(), qPrintable(QString("%1 problems").arg(all.size())));
     }
 };
 
