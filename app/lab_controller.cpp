@@ -518,7 +518,7 @@ void LabController::select(const QString& node, const QString& topic, int partit
     selected_partition_ = partition;
     emit selectionChanged();
     // The lanes follow at once rather than at the next snapshot refresh.
-    if (running_) refresh_replication(*cluster_->view().metadata, cluster_->snapshots().brokers());
+    if (running_) refresh_replication(*cluster_->view().metadata);
 }
 
 QString LabController::formatBytes(double bytes) const {
@@ -665,7 +665,7 @@ void LabController::refresh_models() {
         topics.emplace_back(std::move(row), std::move(parts));
     }
     topics_.update(std::move(topics));
-    refresh_replication(image, snapshots);
+    refresh_replication(image);
 
     // Brokers.
     std::vector<BrokerRow> brokers;
@@ -797,9 +797,7 @@ void LabController::refresh_models() {
     }
 }
 
-void LabController::refresh_replication(
-    const kraftlab::metadata::MetadataImage& image,
-    const std::vector<std::shared_ptr<const kraftlab::core::BrokerSnapshot>>& snapshots) {
+void LabController::refresh_replication(const kraftlab::metadata::MetadataImage& image) {
     if (selected_topic_.isEmpty() || selected_partition_ < 0) {
         replication_.clear();
         return;
@@ -811,9 +809,11 @@ void LabController::refresh_replication(
         meta.partition = t->partitions[static_cast<std::size_t>(selected_partition_)];
         meta.config = kraftlab::metadata::EffectiveTopicConfig::of(image, topic);
     }
-    std::vector<std::shared_ptr<const kraftlab::core::ProducerSnapshot>> producers;
-    if (cluster_) producers = cluster_->snapshots().producers();
-    replication_.update(selected_topic_, selected_partition_, meta, snapshots, producers);
+    // Every broker's and consumer's kept snapshots: the model cuts them consistently.
+    const auto& board = cluster_->snapshots();
+    const ReplicaLaneModel::Sources sources{board.broker_history(), board.producers(),
+                                            board.consumer_history()};
+    replication_.update(selected_topic_, selected_partition_, meta, sources);
 }
 
 void LabController::sample_charts() {

@@ -205,9 +205,7 @@ class LabController : public QObject {
     void on_frame();
     void refresh_models();
     // The selected partition's replica lanes, from the snapshots as they are now.
-    void refresh_replication(
-        const kraftlab::metadata::MetadataImage& image,
-        const std::vector<std::shared_ptr<const kraftlab::core::BrokerSnapshot>>& snapshots);
+    void refresh_replication(const kraftlab::metadata::MetadataImage& image);
     void sample_charts();
     void setup_default_workload();
 

@@ -6,6 +6,7 @@
 #include <set>
 
 using kraftlab::core::BrokerSnapshot;
+using kraftlab::core::ConsumerSnapshot;
 using kraftlab::core::PartitionSnapshot;
 using kraftlab::core::ProducerSnapshot;
 
@@ -22,15 +23,36 @@ bool contains(const std::vector<std::int32_t>& ids, int id) {
     return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-// Whether a sentence is about this broker ("broker 3 left the ISR ..."), so that the leader's
-// last ISR change explains this lane and not another one.
-bool mentions_broker(const std::string& text, int broker) {
-    static const QRegularExpression word("\\bbroker (\\d+)\\b");
-    auto it = word.globalMatch(QString::fromStdString(text));
-    while (it.hasNext()) {
-        if (it.next().captured(1).toInt() == broker) return true;
+// What the leader's last ISR change says of this broker: "left" with the why ("not caught up for
+// 3.2 s > replica.lag.time.max.ms 3.0 s"), "rejoined", or nothing when it names another broker.
+// A change may name several ("broker 2 left ...; broker 3 left ...").
+struct IsrChangeOf {
+    enum Kind { None, Left, Rejoined } kind = None;
+    QString why;      // after "...: ", for Left
+    QString refused;  // "the controller refused: ...", when it did
+};
+
+IsrChangeOf isr_change_of(const std::string& text, int broker) {
+    IsrChangeOf out;
+    QString all = QString::fromStdString(text);
+    static const QRegularExpression refusal(" \\(the controller refused: (.*)\\)$");
+    if (auto m = refusal.match(all); m.hasMatch()) {
+        out.refused = "the controller refused: " + m.captured(1);
+        all = all.left(m.capturedStart());
     }
-    return false;
+    const QString prefix = QString("broker %1 ").arg(broker);
+    for (const QString& part : all.split("; ")) {
+        if (!part.startsWith(prefix)) continue;
+        if (part.mid(prefix.size()).startsWith("left the ISR")) {
+            out.kind = IsrChangeOf::Left;
+            const auto colon = part.indexOf(": ");
+            out.why = colon >= 0 ? part.mid(colon + 2) : part;
+        } else if (part.mid(prefix.size()).startsWith("rejoined the ISR")) {
+            out.kind = IsrChangeOf::Rejoined;
+        }
+    }
+    if (out.kind == IsrChangeOf::None) out.refused.clear();
+    return out;
 }
 
 QString acks_text(int acks) {
@@ -189,36 +211,126 @@ void ReplicaLaneModel::update(
     const QString& topic, int partition, const Metadata& meta,
     const std::vector<std::shared_ptr<const BrokerSnapshot>>& brokers,
     const std::vector<std::shared_ptr<const ProducerSnapshot>>& producers) {
+    Sources sources;
+    for (const auto& b : brokers)
+        sources.brokers[b->id] = {b};
+    sources.producers = producers;
+    sources.cut = false;  // one moment, as the caller says
+    update(topic, partition, meta, sources);
+}
+
+void ReplicaLaneModel::update(const QString& topic, int partition, const Metadata& meta,
+                              const Sources& sources) {
     const bool selection_changed = topic != topic_ || partition != partition_;
     if (selection_changed) {
+        shown_brokers_.clear();
+        shown_consumers_.clear();
+        cut_leader_.reset();
         fetches_seen_.clear();
         forwards_seen_.clear();
         forwarded_at_ms_.clear();
+        consumers_seen_.clear();
+        produce_seen_ = {};
     }
     topic_ = topic;
     partition_ = partition;
+    const std::string name = topic.toStdString();
+    const bool selected = !topic.isEmpty() && partition >= 0;
 
     // Each broker's own replica of the partition, with its broker.
     struct Replica {
         const BrokerSnapshot* broker;
         const PartitionSnapshot* p;
     };
-    std::map<int, Replica> replicas;
-    if (!topic.isEmpty() && partition >= 0) {
-        const std::string name = topic.toStdString();
-        for (const auto& s : brokers) {
-            for (const auto& p : s->partitions) {
-                if (p.topic == name && p.partition == partition) replicas[s->id] = {s.get(), &p};
+    auto replica_in =
+        [&](const std::shared_ptr<const BrokerSnapshot>& s) -> const PartitionSnapshot* {
+        for (const auto& p : s->partitions) {
+            if (p.topic == name && p.partition == partition) return &p;
+        }
+        return nullptr;
+    };
+
+    // Who leads: the metadata image says so when it knows the topic; else the live broker that
+    // claims it in the highest leader epoch (in its newest snapshot).
+    int leader = -1;
+    const auto& mp = meta.partition;
+    if (mp) {
+        leader = mp->leader;
+    } else if (selected) {
+        int best_epoch = -1;
+        for (const auto& [id, history] : sources.brokers) {
+            if (history.empty()) continue;
+            const auto* p = replica_in(history.back());
+            if (p && history.back()->up && p->is_leader && p->leader_epoch > best_epoch) {
+                leader = id;
+                best_epoch = p->leader_epoch;
             }
         }
     }
+
+    // THE CONSISTENT CUT. Each node publishes its snapshot at its own moment, so the newest
+    // snapshots of a leader and a follower side by side can show the follower ahead (it fetched
+    // after the leader's snapshot was taken): a state that never was, and the opposite of the
+    // lesson. So the leader's newest snapshot is the reference, and every other replica and
+    // every consumer of the partition is shown as of its newest snapshot read wholly before the
+    // leader's began (seq_end < the leader's seq_begin; see core/snapshots.h). A follower holds
+    // only what its leader had appended earlier and learns the high watermark from it, and a
+    // consumer reads only below it, so in one leader epoch such a cut never has a follower's log
+    // end or high watermark above the leader's, nor a consumer past the leader's high watermark.
+    // Candidates are the board's kept snapshots and the one this model showed last (it was
+    // before an earlier reference, so before this one too); a node with none is left out of
+    // this frame rather than drawn ahead. Without a live leader snapshot every node is shown as
+    // of its newest. This is the one place the cut is made.
+    std::shared_ptr<const BrokerSnapshot> leader_snapshot;
+    if (auto it = sources.brokers.find(leader);
+        selected && sources.cut && it != sources.brokers.end() && !it->second.empty() &&
+        it->second.back()->up && replica_in(it->second.back())) {
+        leader_snapshot = it->second.back();
+    }
+    if (leader_snapshot && (!cut_leader_ || cut_leader_->id != leader_snapshot->id)) {
+        shown_brokers_.clear();  // another leader: what was shown against the old one goes
+        shown_consumers_.clear();
+    }
+    cut_leader_ = leader_snapshot;
+    const std::uint64_t cut_seq = leader_snapshot ? leader_snapshot->seq_begin : 0;
+    auto before_cut = [&](const auto& history, const auto& last_shown) {
+        using Ptr = std::decay_t<decltype(history.back())>;
+        if (history.empty()) return Ptr{};
+        if (!leader_snapshot) return history.back();
+        for (auto it = history.rbegin(); it != history.rend(); ++it) {
+            if ((*it)->seq_end < cut_seq) return *it;
+        }
+        return last_shown && last_shown->seq_end < cut_seq ? last_shown : Ptr{};
+    };
+    auto last_of = [](const auto& shown, int id) {
+        auto it = shown.find(id);
+        return it == shown.end() ? nullptr : it->second;
+    };
+
+    std::map<int, std::shared_ptr<const BrokerSnapshot>> shown;  // the cut, by broker
+    std::map<int, Replica> replicas;
+    if (selected) {
+        for (const auto& [id, history] : sources.brokers) {
+            auto s = id == leader && leader_snapshot
+                         ? leader_snapshot
+                         : before_cut(history, last_of(shown_brokers_, id));
+            // A broker that went down is shown as it was when it died.
+            if (!history.empty() && !history.back()->up) s = history.back();
+            if (!s) continue;
+            shown[id] = s;
+            if (const auto* p = replica_in(s)) replicas[id] = {s.get(), p};
+        }
+    }
+    shown_brokers_ = shown;
+    std::vector<std::shared_ptr<const BrokerSnapshot>> brokers;
+    for (const auto& [id, s] : shown)
+        brokers.push_back(s);
 
     // Produce requests for the partition that each broker forwarded to its leader, and whether
     // that grew since the last update (then the broker counts as forwarding for a few seconds).
     const qint64 now_ms = QDateTime::currentMSecsSinceEpoch();
     std::map<int, std::uint64_t> forwarded;
-    if (!topic.isEmpty() && partition >= 0) {
-        const std::string name = topic.toStdString();
+    if (selected) {
         for (const auto& s : brokers) {
             for (const auto& f : s->forwarded) {
                 if (f.topic == name && f.partition == partition)
@@ -243,21 +355,6 @@ void ReplicaLaneModel::update(
         if (now_ms - at <= kForwardingRecentlyMs) forwarding_now.push_back(id);
     }
 
-    // Who leads: the metadata image says so when it knows the topic; else the live broker that
-    // claims it in the highest leader epoch.
-    int leader = -1;
-    const auto& mp = meta.partition;
-    if (mp) {
-        leader = mp->leader;
-    } else {
-        int best_epoch = -1;
-        for (const auto& [id, r] : replicas) {
-            if (r.broker->up && r.p->is_leader && r.p->leader_epoch > best_epoch) {
-                leader = id;
-                best_epoch = r.p->leader_epoch;
-            }
-        }
-    }
     const auto leader_it = replicas.find(leader);
     const PartitionSnapshot* lp = leader_it != replicas.end() ? leader_it->second.p : nullptr;
     const BrokerSnapshot* lb = leader_it != replicas.end() ? leader_it->second.broker : nullptr;
@@ -329,13 +426,14 @@ void ReplicaLaneModel::update(
             row.state = row.in_isr ? "in sync" : "out of sync";
         }
 
+        // Why it is out of the ISR, in words that agree with its state: what holds it back now
+        // (from the leader's view of it) before what the leader said when it dropped it.
         if (!row.leader && !row.in_isr) {
-            const std::string& last_change = lp ? lp->isr_change_reason : std::string();
+            const IsrChangeOf change =
+                lp ? isr_change_of(lp->isr_change_reason, id) : IsrChangeOf{};
             if (!row.up) {
                 row.reason = row.reported ? QString("broker %1 is down").arg(id)
                                           : QString("no report from broker %1 yet").arg(id);
-            } else if (!last_change.empty() && mentions_broker(last_change, id)) {
-                row.reason = QString::fromStdString(last_change);
             } else if (f && f->caught_up_age_ms >= 0 && lag_max_ms > 0 &&
                        f->caught_up_age_ms > lag_max_ms) {
                 row.reason = QString("not caught up for %1 > replica.lag.time.max.ms %2")
@@ -347,11 +445,15 @@ void ReplicaLaneModel::update(
                                        .arg(row.lag)
                                        .arg(leader);
             } else if (f) {
-                row.reason = lp->isr_change_pending
-                                 ? QString("caught up: rejoining the ISR")
-                                 : QString("caught up: the leader will add it back to the ISR");
-            } else if (!last_change.empty()) {
-                row.reason = QString::fromStdString(last_change);
+                if (change.kind == IsrChangeOf::Rejoined && !change.refused.isEmpty()) {
+                    row.reason = "caught up, but " + change.refused;
+                } else {
+                    row.reason = lp->isr_change_pending || change.kind == IsrChangeOf::Rejoined
+                                     ? QString("caught up: rejoining the ISR")
+                                     : QString("caught up: the leader will add it back");
+                }
+            } else if (change.kind == IsrChangeOf::Left) {
+                row.reason = change.why;
             } else {
                 row.reason =
                     leader < 0 ? QString("the partition has no leader") : QString("not in the ISR");
@@ -404,7 +506,43 @@ void ReplicaLaneModel::update(
     s.isr_change_pending = lp && lp->isr_change_pending;
     s.lag_max_ms = lag_max_ms;
     s.flush_interval_ms = lb ? lb->flush_interval_ms : 0;
-    s.writers = writers_of(topic, leader, producers, forwarding_now, lane_ids);
+    s.writers = writers_of(topic, leader, sources.producers, forwarding_now, lane_ids);
+
+    // Records arriving at the leader: a step each time its log end grew (in one leadership), for
+    // the view's producer -> leader tile, at most one in flight whatever the rate.
+    if (lp) {
+        if (produce_seen_.leader == leader && produce_seen_.epoch == lp->leader_epoch &&
+            lp->log_end_offset > produce_seen_.log_end) {
+            ++produce_seen_.seq;
+        }
+        produce_seen_ = {leader, lp->leader_epoch, lp->log_end_offset, produce_seen_.seq};
+    }
+    s.produce_seq = produce_seen_.seq;
+
+    // The consumers of the partition as of the cut: where each reads next (never past the
+    // leader's high watermark, which is all a leader serves them), and a step each time that
+    // moved on, for the view's leader -> consumer tile.
+    if (selected) {
+        std::map<int, std::pair<qint64, int>> consumers_next;
+        std::map<int, std::shared_ptr<const ConsumerSnapshot>> shown_next;
+        for (const auto& [id, history] : sources.consumers) {
+            const auto c = before_cut(history, last_of(shown_consumers_, id));
+            if (c) shown_next[id] = c;
+            if (!c || c->topic != name || !c->running) continue;
+            for (const auto& cp : c->partitions) {
+                if (cp.partition != partition || cp.position < 0) continue;
+                int seq = 0;
+                if (auto seen = consumers_seen_.find(id); seen != consumers_seen_.end()) {
+                    seq = seen->second.second + (cp.position > seen->second.first ? 1 : 0);
+                }
+                consumers_next[id] = {cp.position, seq};
+                s.consumers << QVariantMap{
+                    {"id", id}, {"position", static_cast<double>(cp.position)}, {"seq", seq}};
+            }
+        }
+        consumers_seen_ = std::move(consumers_next);
+        shown_consumers_ = std::move(shown_next);
+    }
     if (topic.isEmpty()) {
         s = Summary{};
     } else if (leader < 0) {

@@ -81,6 +81,12 @@ class ReplicaLaneModel : public RowListModel {
     // of the topic ("Producer 2 · acks=all → via any broker: 3 forwards → ♛ 1"), and brokers
     // without a replica that forward to it. Empty when nobody does.
     Q_PROPERTY(QStringList writers READ writers NOTIFY summaryChanged)
+    // Moves by one each time the leader's log end grew since the previous update (records
+    // arrived): the view sends one record tile producer -> leader per step, one in flight.
+    Q_PROPERTY(int produceSeq READ produceSeq NOTIFY summaryChanged)
+    // The running built-in consumers of the partition, as of the cut: [{id, position, seq}], seq
+    // moving by one each time the position moved on (for a tile leader -> consumer).
+    Q_PROPERTY(QVariantList consumers READ consumers NOTIFY summaryChanged)
 
   public:
     enum Role {
@@ -117,14 +123,28 @@ class ReplicaLaneModel : public RowListModel {
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    // Rebuilds the lanes of topic-partition from the brokers' snapshots (all of them, as the
-    // SnapshotBoard holds them: a down broker's last one is kept, marked not up). An empty topic
-    // clears the model.
+    // What the lanes are drawn from, as the SnapshotBoard holds it: every broker's kept
+    // snapshots and every consumer's, oldest first (a down broker's last one is kept, marked not
+    // up), and the producers' newest.
+    struct Sources {
+        std::map<int, kraftlab::core::SnapshotBoard::BrokerHistory> brokers;
+        std::vector<std::shared_ptr<const kraftlab::core::ProducerSnapshot>> producers;
+        std::map<int, kraftlab::core::SnapshotBoard::ConsumerHistory> consumers;
+        // Cut them consistently (the app); false: take each node's newest as one moment (tests
+        // that build a moment by hand).
+        bool cut = true;
+    };
+
+    // Rebuilds the lanes of topic-partition from a consistent cut of the sources (see the
+    // comment at the cut in update()). An empty topic clears the model.
+    void update(const QString& topic, int partition, const Metadata& metadata,
+                const Sources& sources);
+    // The same from each broker's newest snapshot only, taken as one moment (no cut).
     void update(
         const QString& topic, int partition, const Metadata& metadata,
         const std::vector<std::shared_ptr<const kraftlab::core::BrokerSnapshot>>& brokers,
         const std::vector<std::shared_ptr<const kraftlab::core::ProducerSnapshot>>& producers = {});
-    void clear() { update({}, -1, {}, {}); }
+    void clear() { update({}, -1, {}, Sources{}); }
     const std::vector<ReplicaLaneRow>& rows() const { return rows_; }
 
     QString topic() const { return topic_; }
@@ -146,6 +166,8 @@ class ReplicaLaneModel : public RowListModel {
     double flushIntervalMs() const { return static_cast<double>(summary_.flush_interval_ms); }
     QString warning() const { return summary_.warning; }
     QStringList writers() const { return summary_.writers; }
+    int produceSeq() const { return summary_.produce_seq; }
+    QVariantList consumers() const { return summary_.consumers; }
 
     // "4.2 s", "30 s": durations as the reasons print them.
     static QString seconds(qint64 ms);
@@ -171,6 +193,8 @@ class ReplicaLaneModel : public RowListModel {
         qint64 flush_interval_ms = 0;
         QString warning;
         QStringList writers;
+        int produce_seq = 0;
+        QVariantList consumers;
         bool operator==(const Summary&) const = default;
     };
 
@@ -193,4 +217,18 @@ class ReplicaLaneModel : public RowListModel {
     // When (ms since the epoch) each broker's forward counter of the selected partition was last
     // seen to grow: "forwarding now" means within the last few seconds.
     std::map<int, qint64> forwarded_at_ms_;
+    // The leader's log end as last seen, in which leadership, and the produce step count.
+    struct ProduceSeen {
+        int leader = -1;
+        int epoch = -1;
+        qint64 log_end = 0;
+        int seq = 0;
+    };
+    ProduceSeen produce_seen_;
+    // The snapshots the last cut showed (see the cut in update()), and its reference.
+    std::shared_ptr<const kraftlab::core::BrokerSnapshot> cut_leader_;
+    std::map<int, std::shared_ptr<const kraftlab::core::BrokerSnapshot>> shown_brokers_;
+    std::map<int, std::shared_ptr<const kraftlab::core::ConsumerSnapshot>> shown_consumers_;
+    // Each consumer's position of the partition as last seen, with its step count.
+    std::map<int, std::pair<qint64, int>> consumers_seen_;
 };

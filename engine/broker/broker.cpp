@@ -514,6 +514,7 @@ net::awaitable<void> Broker::snapshot_loop() {
 
 void Broker::publish_snapshot() {
     auto s = std::make_shared<core::BrokerSnapshot>();
+    s->seq_begin = core::next_snapshot_seq();
     s->id = config_.node_id;
     s->up = true;
     s->host = config_.host;
@@ -586,6 +587,7 @@ void Broker::publish_snapshot() {
         ps.recent_keys_end_offset = p.recent_keys.end_offset();
         s->partitions.push_back(std::move(ps));
     });
+    s->seq_end = core::next_snapshot_seq();
     snapshots_.publish(std::move(s));
 }
 

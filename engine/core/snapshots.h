@@ -4,6 +4,13 @@
 //
 // Thread contract: nodes publish from their own threads; readers on any thread get an immutable
 // shared_ptr they may keep as long as they like.
+//
+// Snapshots of different nodes are taken at different moments, so putting two side by side can
+// show what never was (a follower ahead of its leader). Each node stamps its snapshot with the
+// lab-wide snapshot sequence (next_snapshot_seq) just before and just after it reads its state,
+// and the board keeps each node's last few snapshots: a reader that compares nodes picks, for
+// each, one taken wholly before the other's (seq_end < other.seq_begin). The app's replication
+// view makes that cut (ReplicaLaneModel::update).
 #pragma once
 
 #include <cstdint>
@@ -56,9 +63,16 @@ struct PartitionSnapshot {
     std::int64_t recent_keys_end_offset = 0;  // offset after the last key in recent_keys
 };
 
+// The lab-wide order of snapshot reads: one atomic counter, so that "a's seq_end < b's seq_begin"
+// means a's state was read before b's began to be (the counter's order is a real-time order).
+std::uint64_t next_snapshot_seq();
+
 struct BrokerSnapshot {
     std::int32_t id = 0;
     bool up = false;
+    // next_snapshot_seq() before and after the broker read its state for this snapshot.
+    std::uint64_t seq_begin = 0;
+    std::uint64_t seq_end = 0;
     std::string host;
     std::uint16_t port = 0;
     std::int64_t time_ms = 0;
@@ -154,6 +168,9 @@ struct ProducerSnapshot {
 
 // A built-in consumer.
 struct ConsumerSnapshot {
+    // next_snapshot_seq() before and after the consumer read its positions (see BrokerSnapshot).
+    std::uint64_t seq_begin = 0;
+    std::uint64_t seq_end = 0;
     struct Partition {
         std::int32_t partition = 0;
         std::int32_t leader = -1;
@@ -175,11 +192,20 @@ struct ConsumerSnapshot {
 
 class SnapshotBoard {
   public:
+    // How many snapshots of each broker and consumer the board keeps (newest last): at four a
+    // second, two seconds of history, enough to find one taken before another node's newest.
+    static constexpr std::size_t kHistory = 8;
+    using BrokerHistory = std::vector<std::shared_ptr<const BrokerSnapshot>>;
+    using ConsumerHistory = std::vector<std::shared_ptr<const ConsumerSnapshot>>;
+
     void publish(std::shared_ptr<const BrokerSnapshot> snapshot);
     // Marks a broker down, keeping its last known partitions for display.
     void mark_down(std::int32_t broker_id);
     std::shared_ptr<const BrokerSnapshot> broker(std::int32_t id) const;
+    // The newest snapshot of each broker.
     std::vector<std::shared_ptr<const BrokerSnapshot>> brokers() const;
+    // The kept snapshots of each broker, oldest first, by broker id.
+    std::map<std::int32_t, BrokerHistory> broker_history() const;
 
     void publish(std::shared_ptr<const ProducerSnapshot> snapshot);
     void publish(std::shared_ptr<const ConsumerSnapshot> snapshot);
@@ -190,13 +216,16 @@ class SnapshotBoard {
     void remove_producer(std::int32_t id);
     void remove_consumer(std::int32_t id);
     std::vector<std::shared_ptr<const ProducerSnapshot>> producers() const;
+    // The newest snapshot of each consumer.
     std::vector<std::shared_ptr<const ConsumerSnapshot>> consumers() const;
+    // The kept snapshots of each consumer, oldest first, by consumer id.
+    std::map<std::int32_t, ConsumerHistory> consumer_history() const;
 
   private:
     mutable std::mutex mutex_;
-    std::map<std::int32_t, std::shared_ptr<const BrokerSnapshot>> brokers_;
+    std::map<std::int32_t, BrokerHistory> brokers_;
     std::map<std::int32_t, std::shared_ptr<const ProducerSnapshot>> producers_;
-    std::map<std::int32_t, std::shared_ptr<const ConsumerSnapshot>> consumers_;
+    std::map<std::int32_t, ConsumerHistory> consumers_;
     std::map<std::int32_t, std::shared_ptr<const ControllerSnapshot>> controllers_;
 };
 

@@ -198,6 +198,7 @@ struct BuiltinConsumer::State {
 
     void publish_snapshot(bool running) {
         auto s = std::make_shared<core::ConsumerSnapshot>();
+        s->seq_begin = core::next_snapshot_seq();
         s->id = id;
         s->time_ms = core::now_unix_ms();
         s->topic = config.topic;
@@ -219,6 +220,7 @@ struct BuiltinConsumer::State {
             out.error = ps.error;
             s->partitions.push_back(std::move(out));
         }
+        s->seq_end = core::next_snapshot_seq();
         snapshots.publish(std::move(s));
     }
 

@@ -4,6 +4,7 @@
 #include <QLineSeries>
 #include <QSignalSpy>
 #include <QtTest>
+#include <random>
 
 #include "chart_feeder.h"
 #include "models/broker_model.h"
@@ -106,6 +107,8 @@ struct Orders1 {
     std::string isr_change_reason;
     bool broker_3_up = true;
     std::string broker_3_error;
+    bool leader_knows_3 = true;  // the leader reports follower 3's progress
+    std::int64_t caught_up_age_3 = 4200;
     // Produce requests for orders-1 forwarded to leader 1, by broker 3 and by broker 4 (which
     // holds no replica of it); 0: never.
     std::uint64_t forwarded_3 = 0;
@@ -130,7 +133,9 @@ struct Orders1 {
         p.high_watermark = id == 3 ? 85 : 118;
         p.flushed_offset = id == 1 ? 100 : 80;
         if (id == 1) {
-            p.followers = {{2, 118, true, 150, 20, fetches_2}, {3, 90, false, 4200, 30, fetches_3}};
+            p.followers = {{2, 118, true, 150, 20, fetches_2}};
+            if (leader_knows_3)
+                p.followers.push_back({3, 90, false, caught_up_age_3, 30, fetches_3});
             p.isr_change_reason = isr_change_reason;
         } else {
             p.fetches_to_leader_total = id == 2 ? fetches_2 : fetches_3;
@@ -599,13 +604,37 @@ class ModelsTest : public QObject {
         QCOMPARE(model.index(2).data(ReplicaLaneModel::ReasonRole).toString(), rows[2].reason);
         QVERIFY(model.roleNames().values().contains("fetchSeq"));
 
-        // The leader's own words win when they are about this replica, not when about another.
-        lab.isr_change_reason = "broker 3 left the ISR of orders-1: no fetch for 3.2 s";
+        // What holds a replica back now comes first; the leader's words when it dropped it tell
+        // why when the leader has nothing newer on it. A change about another broker is not used.
+        lab.isr_change_reason =
+            "broker 2 left the ISR of this partition: not caught up for 3.1 s > "
+            "replica.lag.time.max.ms 3.0 s; broker 3 left the ISR of this partition: not caught "
+            "up for 3.2 s > replica.lag.time.max.ms 3.0 s";
         model.update("orders", 1, {}, lab.board());
-        QCOMPARE(model.rows()[2].reason, QString::fromStdString(lab.isr_change_reason));
-        lab.isr_change_reason = "broker 13 left the ISR of orders-1";
+        QVERIFY(model.rows()[2].reason.startsWith("not caught up for 4.2 s"));
+        lab.leader_knows_3 = false;
         model.update("orders", 1, {}, lab.board());
-        QVERIFY(model.rows()[2].reason.startsWith("not caught up"));
+        QCOMPARE(model.rows()[2].reason,
+                 QString("not caught up for 3.2 s > replica.lag.time.max.ms 3.0 s"));
+        lab.isr_change_reason = "broker 13 left the ISR of this partition: no fetch";
+        model.update("orders", 1, {}, lab.board());
+        QCOMPARE(model.rows()[2].reason, QString("not in the ISR"));
+        // A replica back from a restart that has caught up: its state and its reason agree (it
+        // is out of the ISR, rejoining), never "out of the ISR: broker 3 rejoined the ISR".
+        lab.leader_knows_3 = true;
+        lab.caught_up_age_3 = 200;
+        lab.isr_change_reason =
+            "broker 3 rejoined the ISR of this partition: caught up to offset 90 (high "
+            "watermark 85)";
+        model.update("orders", 1, {}, lab.board());
+        QCOMPARE(model.rows()[2].state, QString("out of sync"));
+        QCOMPARE(model.rows()[2].reason, QString("caught up: rejoining the ISR"));
+        lab.isr_change_reason += " (the controller refused: stale partition epoch)";
+        model.update("orders", 1, {}, lab.board());
+        QCOMPARE(model.rows()[2].reason,
+                 QString("caught up, but the controller refused: stale partition epoch"));
+        lab.caught_up_age_3 = 4200;
+        lab.isr_change_reason.clear();
 
         // A follower's fetch error, then its broker down: greyed, and said so.
         lab.broker_3_error = "NOT_LEADER_OR_FOLLOWER from broker 1";
@@ -749,6 +778,125 @@ class ModelsTest : public QObject {
         model.update("orders", 2, meta, {bare(1, false, 50), bare(2, false, 48)});
         QCOMPARE(model.leaderRow(), -1);
         QVERIFY(model.warning().startsWith("No leader"));
+    }
+
+    // Snapshots race: the leader publishes, then a follower fetches more and publishes before
+    // the leader's next snapshot. Drawn side by side, the newest of each would show the follower
+    // ahead of its leader. The model's cut never does, over thousands of interleavings through
+    // the real SnapshotBoard, while the newest-only picture does (so the race is exercised).
+    void replica_lanes_show_a_consistent_cut_of_racing_snapshots() {
+        kraftlab::core::SnapshotBoard board;
+        std::mt19937 rng(20261205);
+        struct Replica {
+            qint64 leo = 0, hw = 0;
+        };
+        std::map<int, Replica> state{{1, {}}, {2, {}}, {3, {}}};  // 1 leads, 2 and 3 follow
+        std::map<int, qint64> leader_view{{2, 0}, {3, 0}};        // followers' LEOs as 1 knows
+        qint64 consumer_position = 0;
+        auto publish_broker = [&](int id) {
+            auto s = std::make_shared<BrokerSnapshot>();
+            s->seq_begin = kraftlab::core::next_snapshot_seq();
+            s->id = id;
+            s->up = true;
+            kraftlab::core::PartitionSnapshot p;
+            p.topic = "orders";
+            p.partition = 0;
+            p.leader = 1;
+            p.is_leader = id == 1;
+            p.leader_epoch = 2;
+            p.replicas = {1, 2, 3};
+            p.isr = {1, 2, 3};
+            p.log_end_offset = state[id].leo;
+            p.high_watermark = state[id].hw;
+            s->partitions = {p};
+            s->seq_end = kraftlab::core::next_snapshot_seq();
+            board.publish(std::shared_ptr<const BrokerSnapshot>(std::move(s)));
+        };
+        auto publish_consumer = [&] {
+            auto c = std::make_shared<kraftlab::core::ConsumerSnapshot>();
+            c->seq_begin = kraftlab::core::next_snapshot_seq();
+            c->id = 7;
+            c->topic = "orders";
+            c->partitions = {{0, 1, consumer_position, state[1].hw, 0, ""}};
+            c->seq_end = kraftlab::core::next_snapshot_seq();
+            board.publish(std::shared_ptr<const kraftlab::core::ConsumerSnapshot>(std::move(c)));
+        };
+        ReplicaLaneModel cut;
+        ReplicaLaneModel newest;
+        int checked = 0, newest_showed_the_impossible = 0;
+        for (int step = 0; step < 20000; ++step) {
+            switch (rng() % 6) {
+                case 0:  // a producer's batch lands on the leader
+                    state[1].leo += 1 + static_cast<qint64>(rng() % 3);
+                    break;
+                case 1:
+                case 2: {  // a follower fetches: it gets the leader's tail and its HW
+                    const int f = 2 + static_cast<int>(rng() % 2);
+                    leader_view[f] = state[f].leo;  // the fetch offset tells the leader
+                    state[1].hw = std::min({state[1].leo, leader_view[2], leader_view[3]});
+                    state[f].leo = state[1].leo;
+                    state[f].hw = std::min(state[1].hw, state[f].leo);
+                    break;
+                }
+                case 3:  // the consumer reads up to the high watermark
+                    consumer_position = state[1].hw;
+                    break;
+                case 4:  // a node publishes its snapshot, at its own moment
+                    if (rng() % 4 == 0) {
+                        publish_consumer();
+                    } else {
+                        publish_broker(1 + static_cast<int>(rng() % 3));
+                    }
+                    break;
+                default: {  // the frame timer draws what the board holds now
+                    if (board.brokers().size() < 3) break;
+                    const ReplicaLaneModel::Sources sources{
+                        board.broker_history(), {}, board.consumer_history()};
+                    cut.update("orders", 0, {}, sources);
+                    const auto& rows = cut.rows();
+                    QCOMPARE(rows.size(), std::size_t(3));
+                    QVERIFY(rows[0].leader);
+                    const qint64 leo = rows[0].log_end_offset, hw = rows[0].high_watermark;
+                    for (const auto& r : rows) {
+                        QVERIFY2(r.high_watermark <= r.log_end_offset,
+                                 qPrintable(QString("broker %1: HW %2 > LEO %3")
+                                                .arg(r.broker)
+                                                .arg(r.high_watermark)
+                                                .arg(r.log_end_offset)));
+                        QVERIFY2(r.log_end_offset <= leo && r.high_watermark <= hw,
+                                 qPrintable(QString("step %1: broker %2 LEO %3 HW %4 ahead of "
+                                                    "leader LEO %5 HW %6")
+                                                .arg(step)
+                                                .arg(r.broker)
+                                                .arg(r.log_end_offset)
+                                                .arg(r.high_watermark)
+                                                .arg(leo)
+                                                .arg(hw)));
+                    }
+                    for (const auto& c : cut.consumers()) {
+                        QVERIFY2(c.toMap()["position"].toDouble() <= static_cast<double>(hw),
+                                 qPrintable(QString("step %1: a consumer at %2, past the high "
+                                                    "watermark %3")
+                                                .arg(step)
+                                                .arg(c.toMap()["position"].toDouble())
+                                                .arg(hw)));
+                    }
+                    ++checked;
+                    newest.update("orders", 0, {}, board.brokers());
+                    for (const auto& r : newest.rows()) {
+                        if (r.log_end_offset > newest.rows()[0].log_end_offset) {
+                            ++newest_showed_the_impossible;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        qInfo("%d frames checked; the newest snapshots alone showed a follower ahead in %d",
+              checked, newest_showed_the_impossible);
+        QVERIFY(checked > 1000);
+        QVERIFY(newest_showed_the_impossible > 10);
+        QVERIFY(!cut.consumers().isEmpty());
     }
 
     void latency_by_acks_takes_the_slowest_producer_of_each_setting() {

@@ -47,6 +47,7 @@ void publish_replicated_partition(kraftlab::core::SnapshotBoard& board, int step
     const std::int64_t leo = 160 + step;
     for (int id : {4, 5, 6}) {
         auto s = std::make_shared<kraftlab::core::BrokerSnapshot>();
+        s->seq_begin = kraftlab::core::next_snapshot_seq();
         s->id = id;
         s->up = true;
         s->host = "127.0.0.1";
@@ -71,6 +72,7 @@ void publish_replicated_partition(kraftlab::core::SnapshotBoard& board, int step
             p.fetches_to_leader_total = static_cast<std::uint64_t>(100 + step);
         }
         s->partitions = {p};
+        s->seq_end = kraftlab::core::next_snapshot_seq();
         board.publish(std::shared_ptr<const kraftlab::core::BrokerSnapshot>(std::move(s)));
     }
 }
@@ -487,11 +489,11 @@ class UiSmokeTest : public QObject {
                 for (const auto& size : sizes) {
                     window->resize(size.w, size.h);
                     QTest::qWait(400);
-                    const QString name = QString("ui-matrix-%1x%2-%3-%4.png")
-                                             .arg(size.w)
-                                             .arg(size.h)
-                                             .arg(presenter ? "presenter" : "normal",
-                                                  dark ? "dark" : "light");
+                    const QString name =
+                        QString("ui-matrix-%1x%2-%3-%4.png")
+                            .arg(size.w)
+                            .arg(size.h)
+                            .arg(presenter ? "presenter" : "normal", dark ? "dark" : "light");
                     save(name);
                     layout_checks::Options options;
                     options.min_font_px = presenter ? 16 : 0;
