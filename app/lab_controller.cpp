@@ -120,28 +120,57 @@ void LabController::stop() {
 
 void LabController::setup_default_workload() {
     auto* cluster = cluster_.get();
-    run_command("start the first workload", [cluster] {
-        auto view = cluster->view();
-        if (!view.metadata->topic("orders")) {
-            auto created = cluster->create_topic("orders", 6);
-            if (!created.ok) return created;
-        }
-        lab::ProducerConfig producer;
-        producer.topic = "orders";
-        producer.records_per_second = 5;
-        producer.key_pattern = lab::KeyPattern::RandomKeys;
-        producer.random_key_count = 12;
-        producer.partitioner = lab::PartitionerKind::RoundRobin;
-        producer.acks = -1;
-        auto p = cluster->add_producer(producer);
-        if (!p.result.ok) return p.result;
-        lab::ConsumerConfig consumer;
-        consumer.topic = "orders";
-        auto c = cluster->add_consumer(consumer);
-        if (!c.result.ok) return c.result;
-        return lab::CommandResult::success(
-            "topic orders with a producer at 5 records/s and a consumer");
-    });
+    // The seed's story from the first second: `orders` is replicated (RF 3, min.insync.replicas
+    // 2) and written with acks=all, so leaders, followers, the ISR and the high watermark are on
+    // screen at once, and orders-0's replicas are shown. `clicks` keeps one copy per partition
+    // and takes acks=1 writes: kill a broker and its partitions go offline (the RF 1 lesson,
+    // one click away), and the latency chart compares acks=1 with acks=all.
+    const int brokers = std::max(1, options_.lab.brokers);
+    const int rf = std::min(3, brokers);
+    run_command(
+        "start the first workload",
+        [cluster, rf] {
+            auto view = cluster->view();
+            if (!view.metadata->topic("orders")) {
+                std::vector<std::pair<std::string, std::string>> configs;
+                if (rf >= 3) configs.emplace_back("min.insync.replicas", "2");
+                auto created =
+                    cluster->create_topic("orders", 6, static_cast<std::int16_t>(rf), configs);
+                if (!created.ok) return created;
+            }
+            if (!view.metadata->topic("clicks")) {
+                auto created = cluster->create_topic("clicks", 2, 1);
+                if (!created.ok) return created;
+            }
+            lab::ProducerConfig producer;
+            producer.topic = "orders";
+            producer.records_per_second = 6;
+            producer.key_pattern = lab::KeyPattern::RandomKeys;
+            producer.random_key_count = 12;
+            producer.partitioner = lab::PartitionerKind::RoundRobin;
+            producer.acks = -1;
+            auto p = cluster->add_producer(producer);
+            if (!p.result.ok) return p.result;
+            lab::ProducerConfig clicks;
+            clicks.topic = "clicks";
+            clicks.records_per_second = 2;
+            clicks.key_pattern = lab::KeyPattern::None;
+            clicks.partitioner = lab::PartitionerKind::RoundRobin;
+            clicks.acks = 1;
+            auto p2 = cluster->add_producer(clicks);
+            if (!p2.result.ok) return p2.result;
+            lab::ConsumerConfig consumer;
+            consumer.topic = "orders";
+            auto c = cluster->add_consumer(consumer);
+            if (!c.result.ok) return c.result;
+            return lab::CommandResult::success(
+                "topic orders (RF " + std::to_string(rf) +
+                ") with an acks=all producer at 6 records/s and a consumer; topic clicks (RF 1) "
+                "with an acks=1 producer");
+        },
+        [this](const lab::CommandResult& r) {
+            if (r.ok && selected_topic_.isEmpty()) select("", "orders", 0);
+        });
 }
 
 void LabController::run_command(const QString& name, std::function<lab::CommandResult()> fn,

@@ -48,10 +48,26 @@ class LabControllerTest : public QObject {
     }
     void cleanupTestCase() { lab.reset(); }
 
-    void first_run_shows_orders_with_a_producer_and_a_consumer() {
+    // The seed's story at once: orders replicated (RF 3, min.insync.replicas 2, an acks=all
+    // producer), clicks with one copy (an acks=1 producer), a consumer, and orders-0's replicas
+    // selected so that the replication view shows them.
+    void first_run_shows_replicated_orders_with_a_producer_and_a_consumer() {
         QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("orders"), 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(lab->producers()->rowCount(), 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("clicks"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(lab->producers()->rowCount(), 2, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(lab->consumers()->rowCount(), 1, 10000);
+        for (const auto& t : lab->topics()->rows()) {
+            if (t.name == "orders") {
+                QCOMPARE(t.replication_factor, 3);
+                QCOMPARE(t.min_insync_replicas, 2);
+            } else {
+                QCOMPARE(t.replication_factor, 1);
+            }
+        }
+        QCOMPARE(lab->producers()->rows().front().acks, -1);
+        QCOMPARE(lab->selectedTopic(), QString("orders"));
+        QCOMPARE(lab->selectedPartition(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(lab->replication()->rowCount(), 3, 10000);
         auto* partitions = lab->topics()->partitions("orders");
         QVERIFY(partitions);
         QCOMPARE(partitions->rowCount(), 6);
