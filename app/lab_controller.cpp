@@ -122,7 +122,7 @@ void LabController::setup_default_workload() {
     auto* cluster = cluster_.get();
     // The seed's story from the first second: `orders` is replicated (RF 3, min.insync.replicas
     // 2) and written with acks=all, so leaders, followers, the ISR and the high watermark are on
-    // screen at once, and orders-0's replicas are shown. `clicks` keeps one copy per partition
+    // screen at once, and orders-0's replicas are shown. `telemetry` keeps one copy per partition
     // and takes acks=1 writes: kill a broker and its partitions go offline (the RF 1 lesson,
     // one click away), and the latency chart compares acks=1 with acks=all.
     const int brokers = std::max(1, options_.lab.brokers);
@@ -138,8 +138,8 @@ void LabController::setup_default_workload() {
                     cluster->create_topic("orders", 6, static_cast<std::int16_t>(rf), configs);
                 if (!created.ok) return created;
             }
-            if (!view.metadata->topic("clicks")) {
-                auto created = cluster->create_topic("clicks", 2, 1);
+            if (!view.metadata->topic("telemetry")) {
+                auto created = cluster->create_topic("telemetry", 2, 1);
                 if (!created.ok) return created;
             }
             lab::ProducerConfig producer;
@@ -151,13 +151,13 @@ void LabController::setup_default_workload() {
             producer.acks = -1;
             auto p = cluster->add_producer(producer);
             if (!p.result.ok) return p.result;
-            lab::ProducerConfig clicks;
-            clicks.topic = "clicks";
-            clicks.records_per_second = 2;
-            clicks.key_pattern = lab::KeyPattern::None;
-            clicks.partitioner = lab::PartitionerKind::RoundRobin;
-            clicks.acks = 1;
-            auto p2 = cluster->add_producer(clicks);
+            lab::ProducerConfig telemetry;
+            telemetry.topic = "telemetry";
+            telemetry.records_per_second = 2;
+            telemetry.key_pattern = lab::KeyPattern::None;
+            telemetry.partitioner = lab::PartitionerKind::RoundRobin;
+            telemetry.acks = 1;
+            auto p2 = cluster->add_producer(telemetry);
             if (!p2.result.ok) return p2.result;
             lab::ConsumerConfig consumer;
             consumer.topic = "orders";
@@ -165,7 +165,7 @@ void LabController::setup_default_workload() {
             if (!c.result.ok) return c.result;
             return lab::CommandResult::success(
                 "topic orders (RF " + std::to_string(rf) +
-                ") with an acks=all producer at 6 records/s and a consumer; topic clicks (RF 1) "
+                ") with an acks=all producer at 6 records/s and a consumer; topic telemetry (RF 1) "
                 "with an acks=1 producer");
         },
         [this](const lab::CommandResult& r) {
@@ -644,6 +644,10 @@ void LabController::refresh_models() {
     }
 
     // Topics and partitions.
+    std::set<std::int32_t> running_brokers;
+    for (const auto& b : view.brokers) {
+        if (b.running) running_brokers.insert(b.id);
+    }
     std::vector<std::pair<TopicRow, std::vector<PartitionRow>>> topics;
     topic_produce_rates_.clear();
     for (const auto& [name, t] : image.topics()) {
@@ -665,6 +669,12 @@ void LabController::refresh_models() {
             pr.leader = p.leader;
             pr.replicas = id_list(p.replicas);
             pr.isr = id_list(p.isr);
+            for (auto r : p.replicas) {
+                pr.replica_states << (!running_brokers.count(r) ? "down"
+                                      : r == p.leader           ? "leader"
+                                      : p.in_isr(r)             ? "isr"
+                                                                : "out");
+            }
             pr.leader_epoch = p.leader_epoch;
             pr.offline = p.leader < 0;
             if (auto it = logs.find({name, p.partition}); it != logs.end()) {

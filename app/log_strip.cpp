@@ -23,7 +23,7 @@ int LogStrip::visibleTiles() const {
 }
 
 double LogStrip::marks_height() const {
-    return hw_ >= 0 ? font_px_ + 4 : 0;
+    return hw_ >= 0 && mark_labels_ ? font_px_ + 4 : 0;
 }
 
 double LogStrip::xOf(double offset) const {
@@ -112,6 +112,7 @@ void LogStrip::paint(QPainter* p) {
         p->setPen(Qt::NoPen);
         p->setBrush(mark_);
         p->drawRect(QRectF(x - 1.5, top, 3, height() - top));
+        if (!mark_labels_) return;
         QFont bold = font;
         bold.setBold(true);
         p->setFont(bold);

@@ -24,6 +24,9 @@ class LogStrip : public QQuickPaintedItem {
     // -1: not shown (the topics view's strips).
     Q_PROPERTY(double highWatermark READ highWatermark WRITE setHighWatermark NOTIFY changed)
     Q_PROPERTY(double flushedOffset READ flushedOffset WRITE setFlushedOffset NOTIFY changed)
+    // Whether the high watermark gets its "HW" label above the tiles (false: the bar alone, for
+    // strips that must stay one line high).
+    Q_PROPERTY(bool markLabels READ markLabels WRITE setMarkLabels NOTIFY changed)
     Q_PROPERTY(double tileWidth READ tileWidth WRITE setTileWidth NOTIFY changed)
     Q_PROPERTY(double tileSpacing READ tileSpacing WRITE setTileSpacing NOTIFY changed)
     Q_PROPERTY(QColor tileColor READ tileColor WRITE setTileColor NOTIFY changed)
@@ -54,6 +57,8 @@ class LogStrip : public QQuickPaintedItem {
     void setHighWatermark(double v) { set(hw_, v); }
     double flushedOffset() const { return flushed_; }
     void setFlushedOffset(double v) { set(flushed_, v); }
+    bool markLabels() const { return mark_labels_; }
+    void setMarkLabels(bool v) { set(mark_labels_, v); }
     double tileWidth() const { return tile_width_; }
     void setTileWidth(double v) { set(tile_width_, v); }
     double tileSpacing() const { return spacing_; }
@@ -93,6 +98,7 @@ class LogStrip : public QQuickPaintedItem {
     double window_end_ = -1;
     double hw_ = -1;
     double flushed_ = -1;
+    bool mark_labels_ = true;
     double tile_width_ = 34;
     double spacing_ = 2;
     QColor tile_ = QColor("#d7def0");

@@ -24,6 +24,9 @@ Rectangle {
     required property int activeController
 
     readonly property bool selected: Lab.selectedNode === "broker-" + brokerId
+    // A short window's card: the state chip under the name (not beside it, where it would leave
+    // the name no room), the epoch line in the tooltip.
+    readonly property bool narrow: ViewState.shortWindow
     readonly property color stateColor: Theme.stateColor(brokerState)
 
     // The session countdown: the controller fences a broker whose heartbeats stop for the
@@ -35,6 +38,16 @@ Rectangle {
                                         : sessionLeftMs <= 0 ? Theme.down
                                         : sessionLeftMs < sessionTimeoutMs / 3 ? Theme.outOfSync
                                         : Theme.inSync
+
+    // As tall as its lines (or its heartbeat ring) and its button: the cluster band takes the
+    // tallest card's height. A short window drops the address and the traffic line (hover the
+    // title and the records for them).
+    implicitHeight: Theme.spacing * 2 + Math.max(title.implicitHeight + (addressLabel.visible ? addressLabel.implicitHeight : 0)
+                                                 + (narrow ? stateChip.implicitHeight + 2 : epochLabel.implicitHeight)
+                                                 + 2 + ledLabel.implicitHeight,
+                                                 (narrow ? title.implicitHeight : stateChip.implicitHeight + 4) + ring.height)
+                    + (storedLabel.visible ? storedLabel.implicitHeight : 0) + (trafficLabel.visible ? trafficLabel.implicitHeight : 0)
+                    + Theme.spacing / 2 + actionButton.height
 
     radius: Theme.radius
     color: Theme.surfaceAlt
@@ -102,7 +115,7 @@ Rectangle {
         Label {
             id: title
             anchors.left: parent.left
-            anchors.right: stateChip.left
+            anchors.right: card.narrow ? ring.left : stateChip.left
             anchors.rightMargin: Theme.spacing / 2
             anchors.top: parent.top
             // Narrow cards (many nodes, presenter mode) shrink the name rather than cut the id off.
@@ -113,12 +126,17 @@ Rectangle {
             font.pixelSize: Theme.fontLarge
             font.weight: Font.Bold
             color: Theme.text
+            Tip { text: "Broker " + card.brokerId + " at " + card.address + " (right-click to copy it), "
+                        + (card.brokerEpoch >= 0 ? "broker epoch " + card.brokerEpoch : "not registered") + ", hosts " + card.hosted + " replica(s). It stores "
+                        + Number(card.recordsStored).toLocaleString(Qt.locale(), "f", 0) + " records, " + Lab.formatBytes(card.bytesStored) + "." }
         }
         // Its registration with the controller quorum.
         Rectangle {
             id: stateChip
-            anchors.right: parent.right
-            anchors.verticalCenter: title.verticalCenter
+            x: card.narrow ? 0 : parent.width - width
+            y: card.narrow ? title.height + 2 : (title.height - height) / 2
+            width: implicitWidth
+            height: implicitHeight
             radius: height / 2
             color: card.stateColor
             Behavior on color { ColorAnimation { duration: 300 } }
@@ -142,6 +160,8 @@ Rectangle {
         }
         Label {
             id: addressLabel
+            visible: !ViewState.shortWindow
+            height: visible ? implicitHeight : 0
             anchors.left: parent.left
             anchors.right: ring.left
             anchors.rightMargin: Theme.spacing / 2
@@ -154,6 +174,7 @@ Rectangle {
         }
         Label {
             id: epochLabel
+            visible: !card.narrow
             anchors.left: parent.left
             anchors.right: ring.left
             anchors.rightMargin: Theme.spacing / 2
@@ -163,31 +184,34 @@ Rectangle {
             font.pixelSize: Theme.fontSmall
             color: Theme.textDim
             elide: Text.ElideRight
-            Tip { text: "The broker epoch is the offset of its registration in the metadata log: each (re)start registers anew and gets a higher one. It hosts " + card.hosted + " partition replica(s)." }
+            Tip { text: epochLabel.text + ". The broker epoch is the offset of its registration in the metadata log: each (re)start registers anew and gets a higher one. It hosts " + card.hosted + " partition replica(s)." }
         }
         Label {
             id: ledLabel
             anchors.left: parent.left
             anchors.right: ring.left
             anchors.rightMargin: Theme.spacing / 2
-            anchors.top: epochLabel.bottom
+            anchors.top: card.narrow ? stateChip.bottom : epochLabel.bottom
             anchors.topMargin: 2
-            text: card.led > 0 ? "♛ " + card.ledPartitions.join(", ") : "leads nothing"
+            // A count, not a list cut short: the list is in the tooltip.
+            text: card.led > 0 ? "♛ leads " + card.led : "leads nothing"
             color: card.led > 0 ? Theme.text : Theme.textDim
             font.pixelSize: Theme.fontNormal
             font.weight: card.led > 0 ? Font.Bold : Font.Normal
             elide: Text.ElideRight
             Tip {
                 text: card.ledPartitions.length > 0
-                      ? "Leads " + card.ledPartitions.join(", ") + ". A leader takes every write and read of its partition; when it goes, the controller moves leadership to an in-sync replica."
+                      ? "Leads " + card.ledPartitions.length + " partition(s): " + card.ledPartitions.join(", ") + ". A leader takes every write and read of its partition; when it goes, the controller moves leadership to an in-sync replica."
                       : "Leads no partition right now."
             }
         }
         Label {
             id: storedLabel
+            visible: !ViewState.shortWindow
             anchors.left: parent.left
             anchors.right: parent.right
-            anchors.top: ledLabel.bottom
+            // Under the ring when the ring reaches lower than the lines beside it.
+            y: Math.max(ledLabel.y + ledLabel.height, ring.y + ring.height)
             text: Number(card.recordsStored).toLocaleString(Qt.locale(), "f", 0) + " rec · " + Lab.formatBytes(card.bytesStored)
             color: Theme.text
             font.pixelSize: Theme.fontNormal
@@ -195,6 +219,8 @@ Rectangle {
             Tip { text: "What this broker keeps on disk, in the log segments of its partitions." }
         }
         Label {
+            id: trafficLabel
+            visible: !ViewState.shortWindow
             anchors.left: parent.left
             anchors.right: parent.right
             anchors.top: storedLabel.bottom
@@ -211,9 +237,9 @@ Rectangle {
         RingGauge {
             id: ring
             anchors.right: parent.right
-            anchors.top: stateChip.bottom
-            anchors.topMargin: 4
-            width: Math.round(Theme.fontNormal * 3.6)
+            anchors.top: card.narrow ? parent.top : stateChip.bottom
+            anchors.topMargin: card.narrow ? 0 : 4
+            width: Math.round(Theme.fontNormal * (ViewState.shortWindow ? 2.9 : 3.6))
             height: width
             progress: card.hasSession ? card.sessionLeftMs / card.sessionTimeoutMs : 0
             color: card.sessionColor
@@ -241,7 +267,7 @@ Rectangle {
             anchors.left: parent.left
             anchors.right: parent.right
             anchors.bottom: parent.bottom
-            height: Theme.fontNormal * 2.4
+            height: Theme.fontNormal * (ViewState.shortWindow ? 2.0 : 2.4)
             text: card.up ? "Kill" : "Restart"
             // Drawn here rather than by the style: the action's colour is the state it leads to.
             background: Rectangle {

@@ -13,9 +13,19 @@ Item {
     readonly property int brokerCount: Lab.brokers.count
     // A panel's border and margins around its cards, left and right.
     readonly property real panelPadding: 2 * Theme.spacing
-    readonly property real minCardWidth: 175 * Theme.scale
+    readonly property real minCardWidth: 140 * Theme.scale
     readonly property real cardWidth: Math.max(minCardWidth, Math.min(320 * Theme.scale,
         (width - Theme.spacing - 2 * panelPadding) / Math.max(1, controllerCount + brokerCount)))
+    // The tallest card's own height: the band is as tall as that (Main caps it).
+    readonly property real tallestCard: {
+        let tallest = 0
+        for (const list of [controllerList, grid]) {
+            const children = list.contentItem.children
+            for (let i = 0; i < children.length; ++i) tallest = Math.max(tallest, children[i].implicitHeight || 0)
+        }
+        return tallest
+    }
+    implicitHeight: brokersPanel.chromeHeight + tallestCard + Theme.spacing
 
     Panel {
         id: quorum
@@ -56,6 +66,7 @@ Item {
         anchors.top: parent.top
         anchors.bottom: parent.bottom
         title: "Brokers"
+        key: "cluster"
         subtitle: band.brokerCount + (band.brokerCount === 1 ? " broker" : " brokers")
         tip: "Brokers store partitions and serve clients. Each registers with the active controller and heartbeats to keep its session; a broker whose session runs out is fenced and leads nothing."
 

@@ -30,6 +30,11 @@ Rectangle {
                                          : raftRole === "unattached" || raftRole === "voted" || raftRole === "starting"
                                            ? Theme.text : "white"
 
+    // As tall as its lines and buttons (the cluster band takes the tallest card's height). A
+    // short window drops the log's numbers (the bar stays; hover it for them).
+    implicitHeight: Theme.spacing * 2 + title.implicitHeight + 3 + roleChip.implicitHeight + 2 + epochLabel.implicitHeight
+                    + (logLabel.visible ? 2 + logLabel.implicitHeight : 0) + 2 + logBar.height + Theme.spacing / 2 + actions.buttonHeight
+
     radius: Theme.radius
     color: Theme.surfaceAlt
     border.width: active || selected ? 3 : (Theme.presenter ? 2 : 1)
@@ -153,7 +158,8 @@ Rectangle {
             Label {
                 id: activeLabel
                 anchors.centerIn: parent
-                text: "♛ ACTIVE"
+                // In a narrow card the crown alone (the tooltip says what it means).
+                text: ViewState.shortWindow ? "♛" : "♛ ACTIVE"
                 color: Theme.leaderInk
                 font.pixelSize: Theme.fontSmall
                 font.weight: Font.Bold
@@ -178,6 +184,7 @@ Rectangle {
             color: Theme.textDim
             font.pixelSize: Theme.fontSmall
             elide: Text.ElideRight
+            Tip { text: statusLabel.truncated ? statusLabel.text : "" }
         }
         Label {
             id: epochLabel
@@ -187,19 +194,21 @@ Rectangle {
             anchors.topMargin: 2
             text: "epoch <b>" + card.epoch + "</b> · " + (card.votedFor >= 0 ? "voted <b>" + card.votedFor + "</b>" : "no vote")
             textFormat: Text.StyledText
-            font.pixelSize: Theme.fontNormal
+            font.pixelSize: ViewState.shortWindow ? Theme.fontSmall : Theme.fontNormal
             color: Theme.text
             elide: Text.ElideRight
-            Tip { text: "Epoch " + card.epoch + ": the quorum's term; every election starts a new one. " + (card.votedFor >= 0 ? "In it, this controller voted for controller " + card.votedFor + "." : "It has not voted in this epoch.") }
+            Tip { text: "epoch " + card.epoch + " · " + (card.votedFor >= 0 ? "voted " + card.votedFor : "no vote") + ". The epoch is the quorum's term; every election starts a new one. " + (card.votedFor >= 0 ? "In it, this controller voted for controller " + card.votedFor + "." : "It has not voted in this epoch.") }
         }
 
         // The metadata log: how far this controller's copy reaches, against the quorum's.
         Label {
             id: logLabel
+            visible: !ViewState.shortWindow
+            height: visible ? implicitHeight : 0
             anchors.left: parent.left
             anchors.right: parent.right
             anchors.top: epochLabel.bottom
-            anchors.topMargin: 2
+            anchors.topMargin: visible ? 2 : 0
             text: "log end " + card.logEndOffset + " · HW " + (card.highWatermark >= 0 ? card.highWatermark : "–")
                   + (card.lag > 0 ? " · " + card.lag + " behind" : "")
             font.family: Theme.mono
@@ -248,12 +257,14 @@ Rectangle {
             anchors.right: parent.right
             anchors.bottom: parent.bottom
             spacing: Theme.spacing / 2
-            readonly property real buttonHeight: Theme.fontNormal * 2.4
+            readonly property real buttonHeight: Theme.fontNormal * (ViewState.shortWindow ? 2.0 : 2.4)
 
             Button {
                 id: killButton
                 width: card.up ? (actions.width - actions.spacing) / 2 : actions.width
                 height: actions.buttonHeight
+                leftPadding: 2
+                rightPadding: 2
                 text: card.up ? "Kill" : "Restart"
                 background: Rectangle {
                     radius: 4
@@ -279,6 +290,8 @@ Rectangle {
                 visible: card.up
                 width: (actions.width - actions.spacing) / 2
                 height: actions.buttonHeight
+                leftPadding: 2
+                rightPadding: 2
                 text: "Resign"
                 enabled: card.raftRole === "leader"
                 background: Rectangle {

@@ -10,6 +10,7 @@ import Kraftlab
 Panel {
     id: view
     title: "Elections"
+    key: "elections"
     subtitle: list.count === 0 ? "none yet" : "KRaft quorum · newest first"
     tip: "A controller that hears no leader within the election timeout stands for election in a new epoch: it votes for itself and asks the others. A majority of votes makes it the leader; a voter grants one vote per epoch, and only to a candidate whose log is at least as long as its own."
 

@@ -10,6 +10,7 @@ import Kraftlab
 Panel {
     id: view
     title: "Events"
+    key: "events"
     subtitle: filtered.count + " shown"
     tip: "Everything the lab's nodes report, each with a one-line explanation."
 

@@ -4,13 +4,71 @@ import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Kraftlab
 
-// Title, where clients connect (with copy buttons and a kcat line), and view settings.
+// Title, where clients connect (with copy buttons and a kcat line), what the last command did,
+// and view settings. In a compact window the connection lines open from a button.
 ToolBar {
     id: bar
+    readonly property bool compact: ViewState.compact || ViewState.shortWindow
+    function showToast(text, isError) { toast.show(text, isError) }
+    function openHelp() { help.open() }
+    function openSettings() { settingsDialog.open() }
+    function runAudit() { if (auditButton.enabled) Lab.runAudit() }
+
+    component ConnectLines: GridLayout {
+        columns: 3
+        columnSpacing: Theme.spacing
+        rowSpacing: 2
+        Label {
+            text: "Bootstrap"
+            color: Theme.textDim
+            font.pixelSize: Theme.fontSmall
+            Tip { text: "Where a Kafka client connects first; it learns the other brokers from there." }
+        }
+        TextField {
+            id: bootstrapField
+            Layout.preferredWidth: Math.max(260, contentWidth + 24)
+            readOnly: true
+            selectByMouse: true
+            text: Lab.bootstrap
+            font.family: Theme.mono
+            font.pixelSize: Theme.fontSmall
+            topPadding: 4
+            bottomPadding: 4
+        }
+        Button {
+            text: "Copy"
+            flat: true
+            enabled: Lab.bootstrap !== ""
+            onClicked: Lab.copyToClipboard(Lab.bootstrap)
+        }
+        Label {
+            text: "Try"
+            color: Theme.textDim
+            font.pixelSize: Theme.fontSmall
+            Tip { text: "A real client against the lab: this kcat command reads topic orders from the start." }
+        }
+        TextField {
+            Layout.preferredWidth: Math.max(260, contentWidth + 24)
+            readOnly: true
+            selectByMouse: true
+            text: Lab.kcatExample
+            font.family: Theme.mono
+            font.pixelSize: Theme.fontSmall
+            topPadding: 4
+            bottomPadding: 4
+        }
+        Button {
+            text: "Copy"
+            flat: true
+            enabled: Lab.kcatExample !== ""
+            onClicked: Lab.copyToClipboard(Lab.kcatExample)
+        }
+    }
+
     // Material paints a ToolBar's text for a coloured bar; this one is the page's surface.
     Material.foreground: Theme.text
     Material.background: Theme.surface
-    implicitHeight: row.implicitHeight + Theme.spacing * 2
+    implicitHeight: row.implicitHeight + Theme.spacing * (compact ? 0.5 : 2)
     background: Rectangle { color: Theme.surface; Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border } }
 
     RowLayout {
@@ -29,6 +87,7 @@ ToolBar {
                 color: Theme.text
             }
             Label {
+                visible: !bar.compact
                 text: "a real Kafka cluster, drawn live"
                 font.pixelSize: Theme.fontSmall
                 color: Theme.textDim
@@ -37,58 +96,32 @@ ToolBar {
 
         Rectangle { width: 1; Layout.fillHeight: true; Layout.margins: 4; color: Theme.border }
 
-        GridLayout {
-            columns: 3
-            columnSpacing: Theme.spacing
-            rowSpacing: 2
-            Label {
-                text: "Bootstrap"
-                color: Theme.textDim
-                font.pixelSize: Theme.fontSmall
-                Tip { text: "Where a Kafka client connects first; it learns the other brokers from there." }
-            }
-            TextField {
-                id: bootstrapField
-                Layout.preferredWidth: Math.max(260, contentWidth + 24)
-                readOnly: true
-                selectByMouse: true
-                text: Lab.bootstrap
-                font.family: Theme.mono
-                font.pixelSize: Theme.fontSmall
-                topPadding: 4
-                bottomPadding: 4
-            }
-            Button {
-                text: "Copy"
-                flat: true
-                enabled: Lab.bootstrap !== ""
-                onClicked: Lab.copyToClipboard(Lab.bootstrap)
-            }
-            Label {
-                text: "Try"
-                color: Theme.textDim
-                font.pixelSize: Theme.fontSmall
-                Tip { text: "A real client against the lab: this kcat command reads topic orders from the start." }
-            }
-            TextField {
-                Layout.preferredWidth: Math.max(260, contentWidth + 24)
-                readOnly: true
-                selectByMouse: true
-                text: Lab.kcatExample
-                font.family: Theme.mono
-                font.pixelSize: Theme.fontSmall
-                topPadding: 4
-                bottomPadding: 4
-            }
-            Button {
-                text: "Copy"
-                flat: true
-                enabled: Lab.kcatExample !== ""
-                onClicked: Lab.copyToClipboard(Lab.kcatExample)
+        Button {
+            id: connectButton
+            visible: bar.compact
+            text: "Connect a client"
+            flat: true
+            onClicked: connectPopup.open()
+            Tip { text: "Where a real Kafka client (kcat, kafka-python …) connects, with a kcat line to copy." }
+            Popup {
+                id: connectPopup
+                y: connectButton.height
+                padding: Theme.spacing * 1.5
+                background: PopupBackground {}
+                contentItem: ConnectLines {}
             }
         }
+        ConnectLines { visible: !bar.compact }
 
+        // What the last command did.
+        Toast {
+            id: toast
+            Layout.fillWidth: true
+            Layout.minimumWidth: 80
+            Layout.maximumWidth: implicitWidth
+        }
         Item { Layout.fillWidth: true }
+
 
         BusyIndicator {
             Layout.preferredHeight: Theme.fontLarge * 2
@@ -156,7 +189,16 @@ ToolBar {
             text: "Presenter"
             checked: Settings.presenterMode
             onToggled: Settings.presenterMode = checked
-            Tip { text: "Larger type and stronger contrast, for a projector." }
+            Tip { text: "Larger type and stronger contrast, for a projector (key P)." }
         }
+        Button {
+            objectName: "helpButton"
+            text: "?"
+            flat: true
+            implicitWidth: Math.max(implicitHeight, implicitContentWidth + 2 * Theme.spacing)
+            onClicked: help.open()
+            Tip { text: "Keyboard shortcuts (key ?)" }
+        }
+        HelpOverlay { id: help }
     }
 }

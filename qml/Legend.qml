@@ -5,7 +5,7 @@ import Kraftlab
 
 // The colour language, explained once, always in view.
 Rectangle {
-    implicitHeight: row.implicitHeight + Theme.spacing
+    implicitHeight: row.implicitHeight + Theme.spacing / 2
     color: Theme.surface
     Rectangle { anchors.top: parent.top; width: parent.width; height: 1; color: Theme.border }
 
@@ -31,8 +31,8 @@ Rectangle {
                 required property var modelData
                 spacing: Theme.spacing / 2
                 Rectangle {
-                    width: Theme.fontNormal
-                    height: Theme.fontNormal
+                    width: Theme.fontSmall
+                    height: Theme.fontSmall
                     radius: 3
                     color: entry.modelData.color
                 }
@@ -45,14 +45,19 @@ Rectangle {
             }
         }
     }
+    // Where the lab keeps its logs, in the room the colours leave (the whole path on hover).
     Label {
+        id: dataLabel
         anchors.right: parent.right
         anchors.rightMargin: Theme.spacing * 2
         anchors.verticalCenter: parent.verticalCenter
-        text: Lab.running ? "data: " + Lab.dataDir : ""
+        readonly property real room: parent.width - row.x - row.width - Theme.spacing * 5
+        visible: Lab.running && room > 120
+        text: "data: " + Lab.dataDir
         color: Theme.textDim
         font.pixelSize: Theme.fontSmall
         elide: Text.ElideMiddle
-        width: Math.min(implicitWidth, parent.width * 0.35)
+        width: Math.max(0, Math.min(implicitWidth, room))
+        Tip { text: "The lab's logs on disk: " + dataLabel.text }
     }
 }

@@ -2,14 +2,15 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
+import QtQuick.Window
 import Kraftlab
 
 ApplicationWindow {
     id: window
-    width: Settings.windowGeometry.width > 0 ? Settings.windowGeometry.width : 1440
-    height: Settings.windowGeometry.height > 0 ? Settings.windowGeometry.height : 900
+    width: 1440
+    height: 900
     minimumWidth: 1000
-    minimumHeight: 640
+    minimumHeight: 600
     visible: true
     title: Lab.running ? "Kraftlab — " + Lab.bootstrap : "Kraftlab"
     color: Theme.background
@@ -19,194 +20,176 @@ ApplicationWindow {
     Material.background: Theme.surface
     font.pixelSize: Theme.fontNormal
 
-    Component.onCompleted: {
-        if (Settings.windowGeometry.width > 0) {
-            x = Settings.windowGeometry.x
-            y = Settings.windowGeometry.y
-        }
+    // The window opens on the screen it is on, at the size it was left if that fits the screen,
+    // else as large as the screen allows (a 1366x768 laptop must not get a 1440x900 window).
+    function fitToScreen() {
+        const g = Settings.windowGeometry
+        const availW = Screen.desktopAvailableWidth > 0 ? Screen.desktopAvailableWidth : 1440
+        const availH = Screen.desktopAvailableHeight > 0 ? Screen.desktopAvailableHeight : 900
+        const w = Math.min(g.width > 0 ? g.width : 1440, availW)
+        const h = Math.min(g.height > 0 ? g.height : 900, availH)
+        width = Math.max(Math.min(minimumWidth, availW), w)
+        height = Math.max(Math.min(minimumHeight, availH), h)
+        const left = Screen.virtualX, top = Screen.virtualY
+        x = g.width > 0 ? Math.max(left, Math.min(g.x, left + availW - width)) : left + (availW - width) / 2
+        y = g.height > 0 ? Math.max(top, Math.min(g.y, top + availH - height)) : top + (availH - height) / 2
     }
+    Component.onCompleted: fitToScreen()
     onClosing: Settings.windowGeometry = Qt.rect(x, y, width, height)
 
-    header: HeaderBar {}
+    // Type grows with windows past 1920x1080 (a 4K screen at a device pixel ratio of 1); the
+    // layout drops to two columns when three would not fit the type, and the cards shorten.
+    Binding { target: Theme; property: "zoom"; value: Math.max(1, Math.min(window.width / 1920, window.height / 1080)) }
+    Binding { target: ViewState; property: "compact"; value: window.width / Theme.scale < 1400 }
+    Binding { target: ViewState; property: "shortWindow"; value: window.height / Theme.scale < 760 }
+
+    header: HeaderBar { id: headerBar }
 
     footer: Legend {}
 
     // The cluster runs across the top, as in a diagram of one: the controller quorum and every
-    // broker in view. Below it the clients, the topics with their logs and the charts; along the
-    // right the events and the quorum's elections.
-    SplitView {
-        id: rows
+    // broker in view. Below it the topics with their logs, and under them the selected
+    // partition's replication (or the charts); along the right the events and the quorum's
+    // elections; the clients on the left when there is room, else as a tab on the right.
+    Item {
+        id: content
         anchors.fill: parent
         anchors.margins: Theme.spacing
-        orientation: Qt.Vertical
+        visible: ViewState.maximized === ""
 
         ClusterView {
-            SplitView.preferredHeight: 200 * Theme.scale
-            SplitView.minimumHeight: 150
+            id: band
+            objectName: "clusterBand"
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.top: parent.top
+            // As tall as the cards need, within a third of the window.
+            height: Math.min(implicitHeight, content.height * 0.36)
         }
 
-        SplitView {
+        Item {
             id: columns
-            SplitView.fillHeight: true
-            orientation: Qt.Horizontal
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.top: band.bottom
+            anchors.topMargin: Theme.spacing
+            anchors.bottom: parent.bottom
+            readonly property bool three: !ViewState.compact
+            readonly property real sideWidth: Math.max(280 * Theme.zoom, width * (three ? 0.24 : 0.29))
+            readonly property real clientsWidth: three ? Math.max(300 * Theme.zoom, width * 0.25) : 0
 
-            Panel {
-                title: "Clients"
-                subtitle: "built into the lab"
-                tip: "Producers write records to a topic; consumers read them back, partition by partition. These are real Kafka clients running inside the lab."
-                SplitView.preferredWidth: columns.width * 0.27
-                SplitView.minimumWidth: 300
-
-                ColumnLayout {
-                    anchors.fill: parent
-                    spacing: 0
-                    TabBar {
-                        id: workloadTabs
-                        Layout.fillWidth: true
-                        currentIndex: Settings.selectedProducerTab === "consumers" ? 1 : 0
-                        onCurrentIndexChanged: Settings.selectedProducerTab = currentIndex === 1 ? "consumers" : "producers"
-                        TabButton { text: "Producers (" + Lab.producers.count + ")" }
-                        TabButton { text: "Consumers (" + Lab.consumers.count + ")" }
-                    }
-                    StackLayout {
-                        Layout.fillWidth: true
-                        Layout.fillHeight: true
-                        currentIndex: workloadTabs.currentIndex
-                        ProducersView {}
-                        ConsumersView {}
-                    }
-                }
+            Loader {
+                id: clientsColumn
+                active: columns.three
+                anchors.left: parent.left
+                anchors.top: parent.top
+                anchors.bottom: parent.bottom
+                width: columns.clientsWidth
+                sourceComponent: ClientsPanel {}
             }
 
-            SplitView {
-                SplitView.fillWidth: true
-                SplitView.minimumWidth: 380
-                orientation: Qt.Vertical
-                TopicsView {
-                    SplitView.fillHeight: true
-                    SplitView.minimumHeight: 110
-                }
-                // Charts and the selected partition's replication share the slot under the
-                // topics, one tab each: selecting a partition brings its replicas forward.
-                Item {
-                    // Room for three replica lanes with their words, even at 1280x720: while a
-                    // partition's replication is shown it takes half the column (the topics
-                    // list scrolls), else a third.
-                    SplitView.preferredHeight: Math.max(230 * Theme.scale,
-                                                        rows.height * (bottomTabs.currentIndex === 1 ? 0.5 : 0.32))
-                    SplitView.minimumHeight: 200
-
-                    TabBar {
-                        id: bottomTabs
-                        objectName: "bottomTabs"
-                        anchors.left: parent.left
-                        anchors.right: parent.right
-                        anchors.top: parent.top
-                        TabButton {
-                            text: "Charts"
-                            implicitHeight: Theme.fontNormal + 18
-                        }
-                        TabButton {
-                            text: Lab.replication.topic !== "" ? "Replication · " + Lab.replication.topic + "-" + Lab.replication.partition
-                                                               : "Replication"
-                            implicitHeight: Theme.fontNormal + 18
-                        }
-                    }
-                    StackLayout {
-                        anchors.left: parent.left
-                        anchors.right: parent.right
-                        anchors.top: bottomTabs.bottom
-                        anchors.topMargin: Theme.spacing / 2
-                        anchors.bottom: parent.bottom
-                        currentIndex: bottomTabs.currentIndex
-                        ChartsView {}
-                        ReplicationView {}
-                    }
-                    Connections {
-                        target: Lab
-                        function onSelectionChanged() {
-                            if (Lab.selectedTopic !== "" && Lab.selectedPartition >= 0) bottomTabs.currentIndex = 1
-                        }
-                    }
-                }
-            }
-
-            // Events and elections share the right column, one tab each.
             Item {
-                SplitView.preferredWidth: columns.width * 0.24
-                SplitView.minimumWidth: 320
+                id: centre
+                anchors.left: columns.three ? clientsColumn.right : parent.left
+                anchors.leftMargin: columns.three ? Theme.spacing : 0
+                anchors.right: side.left
+                anchors.rightMargin: Theme.spacing
+                anchors.top: parent.top
+                anchors.bottom: parent.bottom
 
-                TabBar {
-                    id: sideTabs
-                    objectName: "sideTabs"
+                TopicsView {
+                    id: topics
                     anchors.left: parent.left
                     anchors.right: parent.right
                     anchors.top: parent.top
-                    TabButton { text: "Events" }
-                    TabButton { text: "Elections (" + Lab.elections.count + ")" }
+                    // The replication lanes need room for three replicas with their words; the
+                    // topics list scrolls. A short window gives the topics a topic's line and
+                    // two and a half partitions, the rest to the lanes.
+                    height: ViewState.shortWindow && details.replicationShown
+                            ? Math.round(chromeHeight + Theme.fontLarge * 1.3 + Theme.spacing + 2.6 * (Theme.fontMark + 16))
+                            : Math.round(parent.height * (details.replicationShown ? 0.4 : 0.45))
                 }
-                StackLayout {
+                DetailTabs {
+                    id: details
                     anchors.left: parent.left
                     anchors.right: parent.right
-                    anchors.top: sideTabs.bottom
-                    anchors.topMargin: Theme.spacing / 2
+                    anchors.top: topics.bottom
+                    anchors.topMargin: Theme.spacing
                     anchors.bottom: parent.bottom
-                    currentIndex: sideTabs.currentIndex
-                    EventsView {}
-                    ElectionsView {}
                 }
+            }
+
+            SideTabs {
+                id: side
+                anchors.right: parent.right
+                anchors.top: parent.top
+                anchors.bottom: parent.bottom
+                width: columns.sideWidth
+                withClients: !columns.three
             }
         }
     }
 
-    // What a command did, for a few seconds; errors stay until clicked.
-    Rectangle {
-        id: toast
-        property bool failed: false
-        property alias message: toastText.text
-        anchors.horizontalCenter: parent.horizontalCenter
-        anchors.bottom: parent.bottom
-        anchors.bottomMargin: 2 * Theme.spacing
-        width: Math.min(toastText.implicitWidth + 4 * Theme.spacing, window.width * 0.7)
-        height: toastText.implicitHeight + 2 * Theme.spacing
-        radius: Theme.radius
-        color: failed ? Theme.down : (Theme.dark ? "#2c3340" : "#2b313b")
-        opacity: 0
-        visible: opacity > 0
-        Behavior on opacity { NumberAnimation { duration: 180 } }
-        Text {
-            id: toastText
-            anchors.centerIn: parent
-            width: parent.width - 2 * Theme.spacing
-            wrapMode: Text.Wrap
-            horizontalAlignment: Text.AlignHCenter
-            color: "white"
-            font.pixelSize: Theme.fontNormal
-        }
-        MouseArea {
+    // One panel filling the window, for the one thing a teacher is explaining: a view of its
+    // own over the same models (the others stay as they were).
+    Item {
+        id: maximizedArea
+        objectName: "maximizedArea"
+        anchors.fill: parent
+        anchors.margins: Theme.spacing
+        visible: ViewState.maximized !== ""
+        Loader {
             anchors.fill: parent
-            onClicked: toast.opacity = 0
+            active: ViewState.maximized !== ""
+            sourceComponent: {
+                switch (ViewState.maximized) {
+                case "cluster": return clusterComponent
+                case "topics": return topicsComponent
+                case "replication": return replicationComponent
+                case "charts": return chartsComponent
+                case "events": return eventsComponent
+                case "elections": return electionsComponent
+                case "clients": return clientsComponent
+                }
+                return null
+            }
         }
-        Timer {
-            id: toastTimer
-            interval: 3500
-            onTriggered: if (!toast.failed) toast.opacity = 0
-        }
-        function show(text, isError) {
-            failed = isError
-            message = text
-            opacity = 0.96
-            toastTimer.restart()
+        Component { id: clusterComponent; ClusterView {} }
+        Component { id: topicsComponent; TopicsView {} }
+        Component { id: replicationComponent; ReplicationView {} }
+        Component { id: chartsComponent; ChartsView {} }
+        Component { id: eventsComponent; EventsView {} }
+        Component { id: electionsComponent; ElectionsView {} }
+        Component { id: clientsComponent; ClientsPanel {} }
+    }
+
+    // Keys for what a teacher does in front of a class (the help lists them). Single keys do not
+    // fire while a text field has the focus: typing goes to the field.
+    Shortcut { sequences: ["?", "F1"]; onActivated: headerBar.openHelp() }
+    Shortcut { sequence: "Esc"; onActivated: ViewState.maximized = "" }
+    Repeater {
+        model: ViewState.panels.length
+        Item {
+            required property int index
+            Shortcut {
+                sequence: String(index + 1)
+                onActivated: ViewState.toggleMaximized(ViewState.panels[index].key)
+            }
         }
     }
+    Shortcut { sequence: "P"; onActivated: Settings.presenterMode = !Settings.presenterMode }
+    Shortcut { sequence: "D"; onActivated: Settings.darkTheme = !Settings.darkTheme }
+    Shortcut { sequence: "N"; onActivated: ViewState.newTopicRequested() }
+    Shortcut { sequence: "A"; onActivated: headerBar.runAudit() }
+    Shortcut { sequence: "S"; onActivated: headerBar.openSettings() }
 
     Connections {
         target: Lab
         function onCommandFinished(command, ok, message) {
-            toast.show(ok ? message : command + " failed: " + message, !ok)
+            headerBar.showToast(ok ? message : command + " failed: " + message, !ok)
         }
         function onStarted(ok, message) {
-            if (!ok) toast.show("The lab could not start: " + message, true)
+            if (!ok) headerBar.showToast("The lab could not start: " + message, true)
         }
     }
 

@@ -3,14 +3,18 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Kraftlab
 
-// A titled card. Children go into the body; `actions` into the title row.
+// A titled card. Children go into the body; `actions` into the title row. A panel with a `key`
+// (see ViewState.panels) can fill the window: the ⤢ button or its number key, and back.
 Rectangle {
     id: panel
     property string title
     property string subtitle
     property string tip  // one sentence explaining the Kafka idea behind the panel
+    property string key  // "" : this panel cannot fill the window
     property alias actions: actionRow.data
     default property alias body: content.data
+    // The title row's height: what the panel takes besides its body (with its margins).
+    readonly property real chromeHeight: titleRow.implicitHeight + 2 * Theme.spacing + Theme.spacing / 2
 
     color: Theme.surface
     radius: Theme.radius
@@ -24,8 +28,9 @@ Rectangle {
 
         // Anchored, not a RowLayout: it follows font changes (presenter mode) at once.
         Item {
+            id: titleRow
             Layout.fillWidth: true
-            implicitHeight: Math.max(titleLabel.implicitHeight, actionRow.implicitHeight)
+            implicitHeight: Math.max(titleLabel.implicitHeight, actionRow.implicitHeight, maximizeButton.implicitHeight)
             Label {
                 id: titleLabel
                 anchors.left: parent.left
@@ -37,6 +42,7 @@ Rectangle {
                 Tip { text: panel.tip }
             }
             Label {
+                id: subtitleLabel
                 anchors.left: titleLabel.right
                 anchors.leftMargin: Theme.spacing
                 anchors.right: actionRow.left
@@ -46,12 +52,30 @@ Rectangle {
                 elide: Text.ElideRight
                 color: Theme.textDim
                 font.pixelSize: Theme.fontSmall
+                Tip { text: subtitleLabel.truncated ? panel.subtitle : "" }
             }
             Row {
                 id: actionRow
-                anchors.right: parent.right
+                anchors.right: maximizeButton.visible ? maximizeButton.left : parent.right
                 anchors.verticalCenter: parent.verticalCenter
                 spacing: Theme.spacing / 2
+            }
+            ToolButton {
+                id: maximizeButton
+                objectName: "maximize-" + panel.key
+                visible: panel.key !== ""
+                anchors.right: parent.right
+                anchors.verticalCenter: parent.verticalCenter
+                implicitHeight: Theme.fontLarge + 6
+                implicitWidth: implicitHeight
+                padding: 2
+                text: ViewState.maximized === panel.key ? "⤡" : "⤢"
+                font.pixelSize: Theme.fontLarge
+                onClicked: ViewState.toggleMaximized(panel.key)
+                ToolTip.visible: hovered
+                ToolTip.delay: 400
+                ToolTip.text: (ViewState.maximized === panel.key ? "Back to every panel" : "Fill the window with " + panel.title)
+                              + " (key " + (ViewState.maximized === panel.key ? "Esc" : ViewState.shortcutOf(panel.key)) + ")"
             }
         }
         Item {

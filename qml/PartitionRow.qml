@@ -3,27 +3,26 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Kraftlab
 
-// One partition: its number, its leader, and its log as a strip of record tiles (LogStrip),
-// newest on the right. The tiles shift left as records arrive; the newest glow. Hover a tile for
-// its offset and key.
+// One partition: its number, its replicas (the leader crowned gold, in-sync followers blue, out
+// of the ISR orange, on a down broker grey), and its log as a strip of record tiles (LogStrip),
+// newest on the right, with the high watermark marked. The tiles shift left as records arrive;
+// the newest glow. Hover a tile for its offset and key; click the row to watch its replication.
 RowLayout {
     id: row
-    required property string topic
-    required property int partition
-    required property int leader
-    required property var replicas
-    required property var isr
-    required property int leaderEpoch
-    required property bool offline
-    required property double logStartOffset
-    required property double logEndOffset
-    required property double highWatermark
-    required property double sizeBytes
-    required property int segments
-    required property var recentKeys
-    required property double recentKeysEnd
-    required property double recordsPerSecond
+    property string topic
+    property var info: ({})  // TopicListModel's partitionInfo
 
+    readonly property int partition: info.partition !== undefined ? info.partition : -1
+    readonly property int leader: info.leader !== undefined ? info.leader : -1
+    readonly property var replicas: info.replicas || []
+    readonly property var isr: info.isr || []
+    readonly property var replicaStates: info.replicaStates || []
+    readonly property bool offline: info.offline || false
+    readonly property double logStartOffset: info.logStartOffset || 0
+    readonly property double logEndOffset: info.logEndOffset || 0
+    readonly property double highWatermark: info.highWatermark || 0
+    readonly property var recentKeys: info.recentKeys || []
+    readonly property double recentKeysEnd: info.recentKeysEnd || 0
     readonly property bool selected: Lab.selectedTopic === topic && Lab.selectedPartition === partition
 
     spacing: Theme.spacing
@@ -34,19 +33,15 @@ RowLayout {
     }
 
     Label {
-        Layout.preferredWidth: 34 * Theme.scale
+        Layout.preferredWidth: Math.max(implicitWidth, 34 * Theme.scale)
         text: "P" + row.partition
         font.weight: Font.Bold
         font.pixelSize: Theme.fontNormal
         color: row.selected ? Theme.accent : Theme.text
-        Tip { text: row.topic + "-" + row.partition + ": partition " + row.partition + " of " + row.topic + ", an ordered log of records." }
-        MouseArea {
-            anchors.fill: parent
-            onClicked: Lab.select("", row.topic, row.partition)
-        }
+        Tip { text: row.topic + "-" + row.partition + ": partition " + row.partition + " of " + row.topic + ", an ordered log of records. Click to watch its replicas." }
     }
 
-    // When leadership moves (its broker died, or came back as the preferred leader), the badge
+    // When leadership moves (its broker died, or came back as the preferred leader), the crown
     // pulses once so the eye finds the partition.
     property int shownLeader: -2
     onLeaderChanged: {
@@ -55,52 +50,95 @@ RowLayout {
     }
     Component.onCompleted: shownLeader = leader
 
-    // Leader badge: gold when led, red when the partition is offline.
-    Rectangle {
-        id: leaderBadge
-        Layout.preferredWidth: 62 * Theme.scale
-        Layout.preferredHeight: Theme.fontNormal + 10
-        radius: height / 2
-        color: row.offline ? Theme.down : Theme.leader
-        Behavior on color { ColorAnimation { duration: 300 } }
-        SequentialAnimation {
-            id: leaderPulse
-            NumberAnimation { target: leaderBadge; property: "scale"; to: 1.3; duration: 160; easing.type: Easing.OutQuad }
-            NumberAnimation { target: leaderBadge; property: "scale"; to: 1.0; duration: 340; easing.type: Easing.InOutQuad }
+    // The replicas, one chip each, the leader first as Kafka lists it (the preferred leader is
+    // the first replica); red "offline" when no replica can lead.
+    Row {
+        id: chips
+        spacing: 3
+        Layout.alignment: Qt.AlignVCenter
+        Rectangle {
+            visible: row.offline
+            width: offlineText.implicitWidth + Theme.spacing
+            height: Theme.fontSmall + 10
+            radius: height / 2
+            color: Theme.down
+            Label {
+                id: offlineText
+                anchors.centerIn: parent
+                text: "offline"
+                color: "white"
+                font.pixelSize: Theme.fontSmall
+                font.weight: Font.Bold
+            }
         }
-        Label {
-            anchors.centerIn: parent
-            text: row.offline ? "offline" : "♛ " + row.leader
-            color: row.offline ? "white" : Theme.leaderInk
-            font.pixelSize: Theme.fontSmall
-            font.weight: Font.Bold
+        Repeater {
+            model: row.replicas
+            delegate: Rectangle {
+                id: chip
+                required property int index
+                required property var modelData
+                readonly property string state: row.replicaStates[index] || "out"
+                readonly property bool leads: state === "leader"
+                width: Math.max(height, chipText.implicitWidth + Theme.spacing)
+                height: Theme.fontSmall + 10
+                radius: height / 2
+                color: state === "leader" ? Theme.leader : state === "isr" ? Theme.follower
+                     : state === "down" ? Theme.idle : "transparent"
+                border.width: state === "out" ? 2 : 0
+                border.color: Theme.outOfSync
+                Behavior on color { ColorAnimation { duration: 300 } }
+                SequentialAnimation {
+                    id: pulse
+                    NumberAnimation { target: chip; property: "scale"; to: 1.35; duration: 160; easing.type: Easing.OutQuad }
+                    NumberAnimation { target: chip; property: "scale"; to: 1.0; duration: 340; easing.type: Easing.InOutQuad }
+                }
+                Connections {
+                    target: leaderPulse
+                    function onTriggered() { if (chip.leads) pulse.restart() }
+                }
+                Label {
+                    id: chipText
+                    anchors.centerIn: parent
+                    text: (chip.leads ? "♛" : "") + chip.modelData
+                    color: chip.leads ? Theme.leaderInk : chip.state === "out" ? Theme.outOfSync : "white"
+                    font.pixelSize: Theme.fontSmall
+                    font.weight: Font.Bold
+                }
+                Tip {
+                    text: "Broker " + chip.modelData + (chip.state === "leader" ? " leads " + row.topic + "-" + row.partition + " (leader epoch " + (row.info.leaderEpoch || 0) + "): it takes the writes."
+                          : chip.state === "isr" ? " follows the leader and is in sync (in the ISR)."
+                          : chip.state === "down" ? " is down: its copy waits on disk."
+                          : " holds a copy but is out of the ISR: behind the leader.")
+                          + " In sync: " + row.isr.join(", ") + " of " + row.replicas.join(", ") + "."
+                }
+            }
         }
-        Tip {
-            text: row.offline
-                  ? "No leader: replica(s) " + row.replicas.join(", ") + " are down. Writes and reads wait until one returns."
-                  : "Broker " + row.leader + " leads this partition (leader epoch " + row.leaderEpoch + "). Replicas: "
-                    + row.replicas.join(", ") + "; in sync: " + row.isr.join(", ") + "."
-        }
+        // Drives the crown's pulse (a partition's leader moved).
+        Timer { id: leaderPulse; interval: 1; onTriggered: {} }
     }
 
     LogStrip {
         id: strip
         Layout.fillWidth: true
-        Layout.preferredHeight: Theme.fontNormal + 14
+        Layout.preferredHeight: Theme.fontMark + 12
         logStartOffset: row.logStartOffset
         logEndOffset: row.logEndOffset
-        tileWidth: 34 * Theme.scale
+        highWatermark: row.highWatermark
+        markLabels: false  // one line high; the green bar is the high watermark (see the tooltip)
+        tileWidth: Math.round(Theme.fontMark * 2.4)
         tileSpacing: 2
         tileColor: Theme.tile
         freshColor: Theme.tileFresh
         textColor: Theme.tileText
         borderColor: Theme.border
+        markColor: Theme.inSync
         fontPixelSize: Theme.fontMark
 
         Label {
             anchors.left: parent.left
             anchors.leftMargin: Theme.spacing
-            anchors.verticalCenter: parent.verticalCenter
+            anchors.bottom: parent.bottom
+            anchors.bottomMargin: 3
             visible: row.logEndOffset === row.logStartOffset
             text: "empty log"
             color: Theme.textDim
@@ -117,30 +155,22 @@ RowLayout {
             const k = row.recentKeys.length - (row.recentKeysEnd - hoveredOffset)
             const key = k >= 0 && k < row.recentKeys.length && hoveredOffset < row.recentKeysEnd ? row.recentKeys[k] : ""
             return "offset " + hoveredOffset + (key !== "" ? " · key " + key : "")
+                   + (hoveredOffset < row.highWatermark ? " · committed" : " · not committed yet (above the high watermark)")
         }
     }
 
-    // In-sync replicas of all: green when every replica keeps up, orange when some do not.
     Label {
-        Layout.preferredWidth: 62 * Theme.scale
-        visible: row.replicas.length > 1
-        text: "ISR " + row.isr.length + "/" + row.replicas.length
-        font.pixelSize: Theme.fontSmall
-        font.weight: Font.Bold
-        color: row.offline ? Theme.down : row.isr.length < row.replicas.length ? Theme.outOfSync : Theme.inSync
-        Tip { text: "In sync: " + row.isr.join(", ") + " of replicas " + row.replicas.join(", ") + ". Click the partition to watch them." }
-    }
-
-    Label {
-        Layout.preferredWidth: 120 * Theme.scale
+        Layout.preferredWidth: Math.max(implicitWidth, 96 * Theme.scale)
         text: "LEO " + Number(row.logEndOffset).toLocaleString(Qt.locale(), "f", 0)
+        horizontalAlignment: Text.AlignRight
         font.family: Theme.mono
         font.pixelSize: Theme.fontSmall
         color: Theme.text
         Tip {
-            text: "Log end offset " + row.logEndOffset + ": the offset the next record will get. Log start offset "
-                  + row.logStartOffset + "; high watermark " + row.highWatermark + "; " + row.segments + " segment file(s), "
-                  + Lab.formatBytes(row.sizeBytes) + "; " + Lab.charts.formatRate(row.recordsPerSecond) + "."
+            text: "Log end offset " + row.logEndOffset + ": the offset the next record will get. High watermark "
+                  + row.highWatermark + ": records below it are committed. Log start offset " + row.logStartOffset + "; "
+                  + (row.info.segments || 0) + " segment file(s), " + Lab.formatBytes(row.info.sizeBytes || 0) + "; "
+                  + Lab.charts.formatRate(row.info.recordsPerSecond || 0) + "."
         }
     }
 }

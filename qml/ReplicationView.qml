@@ -17,6 +17,7 @@ Panel {
     readonly property int laneCount: lanes.count
 
     title: "Replication"
+    key: "replication"
     subtitle: !selected ? "select a partition"
               : model.topic + "-" + model.partition
                 + (model.leader >= 0 ? " · leader " + model.leader + " · leader epoch " + model.leaderEpoch : " · no leader")
@@ -27,6 +28,7 @@ Panel {
     actions: [
         ToolButton {
             visible: view.selected
+            implicitHeight: Theme.fontLarge + 12
             text: "✕"
             font.pixelSize: Theme.fontSmall
             onClicked: Lab.select("", "", -1)

@@ -5,16 +5,21 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Kraftlab
 
-// Topics and their partitions; each partition's log drawn as a strip of record tiles.
+// Topics and their partitions; each partition's replicas and its log drawn as a strip of record
+// tiles.
 Panel {
     id: view
     title: "Topics & partitions"
+    key: "topics"
     subtitle: Lab.topics.count + (Lab.topics.count === 1 ? " topic" : " topics")
     tip: "A topic is a named stream of records, split into partitions; each partition is an ordered log on a broker."
     actions: [
         Button {
             text: "New topic"
             flat: true
+            implicitHeight: Theme.fontLarge + 14
+            topInset: 0
+            bottomInset: 0
             onClicked: createDialog.open()
         }
     ]
@@ -44,115 +49,124 @@ Panel {
         onAccepted: Lab.deleteTopic(topic)
     }
 
+    Connections {
+        target: ViewState
+        // N: a new topic, from the topics view a person can see.
+        function onNewTopicRequested() { if (view.visible && !createDialog.opened) createDialog.open() }
+    }
+
+    // One ListView over topics and partitions together: only the rows in view are made, however
+    // many partitions there are.
     ListView {
         id: list
+        objectName: "topicList"
         anchors.fill: parent
         clip: true
-        spacing: Theme.spacing
-        model: Lab.topics
+        spacing: 2
+        model: Lab.topics.list
         boundsBehavior: Flickable.StopAtBounds
+        reuseItems: true
         ScrollBar.vertical: ScrollBar {}
 
-        delegate: Rectangle {
-            id: topicCard
-            required property string name
-            required property int partitionCount
-            required property int replicationFactor
-            required property int minInsyncReplicas
-            required property bool uncleanLeaderElection
-            required property double records
-            required property double sizeBytes
-            required property double recordsPerSecond
-            required property int offline
-            required property var partitions
-
+        delegate: Item {
+            id: entry
+            required property string kind
+            required property string topic
+            required property var topicInfo
+            required property var partitionInfo
             width: list.width - Theme.spacing
-            height: column.height + Theme.spacing * 2
-            radius: Theme.radius
-            color: Theme.surfaceAlt
-            border.color: Lab.selectedTopic === name ? Theme.accent : Theme.border
-            border.width: Lab.selectedTopic === name ? 2 : 1
+            height: kind === "topic" ? topicHeader.implicitHeight + Theme.spacing : partitionRow.implicitHeight + 4
 
-            // A Column, not a ColumnLayout: partition rows come and go with the model, and Qt 6.4's
-            // layouts can touch a repeated child after it was destroyed.
-            Column {
-                id: column
+            // A topic's row: its name and settings, and what can be done to it.
+            Rectangle {
+                id: topicHeader
+                visible: entry.kind === "topic"
                 anchors.left: parent.left
                 anchors.right: parent.right
-                anchors.top: parent.top
-                anchors.margins: Theme.spacing
-                spacing: 4
+                anchors.bottom: parent.bottom
+                implicitHeight: Math.max(topicName.implicitHeight, deleteButton.implicitHeight) + 4
+                height: implicitHeight
+                radius: Theme.radius
+                color: Theme.surfaceAlt
+                border.color: Lab.selectedTopic === entry.topic ? Theme.accent : Theme.border
+                border.width: Lab.selectedTopic === entry.topic ? 2 : 1
 
-                // Anchored, not a RowLayout: it follows font changes (presenter mode) at once.
-                Item {
-                    width: column.width
-                    implicitHeight: Math.max(topicName.implicitHeight, deleteButton.implicitHeight)
-                    Label {
-                        id: topicName
-                        anchors.left: parent.left
-                        anchors.verticalCenter: parent.verticalCenter
-                        text: topicCard.name
-                        font.pixelSize: Theme.fontLarge
-                        font.weight: Font.Bold
-                        color: Theme.text
-                    }
-                    Label {
-                        anchors.left: topicName.right
-                        anchors.leftMargin: Theme.spacing
-                        anchors.right: offlineLabel.visible ? offlineLabel.left : configButton.left
-                        anchors.rightMargin: Theme.spacing
-                        anchors.baseline: topicName.baseline
-                        text: topicCard.partitionCount + " partitions · replication factor " + topicCard.replicationFactor
-                              + " · min.insync.replicas " + topicCard.minInsyncReplicas
-                              + (topicCard.uncleanLeaderElection ? " · unclean election on" : "") + " · " + Number(topicCard.records).toLocaleString(Qt.locale(), "f", 0) + " records · "
-                              + Lab.formatBytes(topicCard.sizeBytes) + " · " + Lab.charts.formatRate(topicCard.recordsPerSecond)
-                        color: Theme.textDim
-                        font.pixelSize: Theme.fontSmall
-                        elide: Text.ElideRight
-                    }
-                    Label {
-                        id: offlineLabel
-                        anchors.right: configButton.left
-                        anchors.rightMargin: Theme.spacing
-                        anchors.verticalCenter: parent.verticalCenter
-                        visible: topicCard.offline > 0
-                        text: topicCard.offline + " offline"
-                        color: Theme.down
-                        font.weight: Font.Bold
-                        Tip { text: "Partitions with no leader: nothing can be written to or read from them until a replica returns." }
-                    }
-                    ToolButton {
-                        id: configButton
-                        anchors.right: deleteButton.left
-                        anchors.verticalCenter: parent.verticalCenter
-                        text: "Replication…"
-                        font.pixelSize: Theme.fontSmall
-                        onClicked: configDialog.openFor(topicCard.name, topicCard.replicationFactor,
-                                                        topicCard.minInsyncReplicas, topicCard.uncleanLeaderElection)
-                        ToolTip.visible: hovered
-                        ToolTip.delay: 500
-                        ToolTip.text: "min.insync.replicas and unclean leader election, changed live"
-                    }
-                    ToolButton {
-                        id: deleteButton
-                        anchors.right: parent.right
-                        anchors.verticalCenter: parent.verticalCenter
-                        text: "Delete"
-                        font.pixelSize: Theme.fontSmall
-                        onClicked: {
-                            deleteDialog.topic = topicCard.name
-                            deleteDialog.open()
-                        }
+                Label {
+                    id: topicName
+                    anchors.left: parent.left
+                    anchors.leftMargin: Theme.spacing
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: entry.topic
+                    font.pixelSize: Theme.fontLarge
+                    font.weight: Font.Bold
+                    color: Theme.text
+                }
+                Label {
+                    id: topicLine
+                    anchors.left: topicName.right
+                    anchors.leftMargin: Theme.spacing
+                    anchors.right: offlineLabel.visible ? offlineLabel.left : configButton.left
+                    anchors.rightMargin: Theme.spacing
+                    anchors.baseline: topicName.baseline
+                    readonly property var t: entry.topicInfo
+                    text: t.partitionCount + " partitions · RF " + t.replicationFactor
+                          + " · min.insync.replicas " + t.minInsyncReplicas
+                          + (t.uncleanLeaderElection ? " · unclean election on" : "") + " · "
+                          + Number(t.records).toLocaleString(Qt.locale(), "f", 0) + " records · "
+                          + Lab.formatBytes(t.sizeBytes) + " · " + Lab.charts.formatRate(t.recordsPerSecond)
+                    color: Theme.textDim
+                    font.pixelSize: Theme.fontSmall
+                    elide: Text.ElideRight
+                    Tip { text: topicLine.text + " (replication factor: copies of each partition)" }
+                }
+                Label {
+                    id: offlineLabel
+                    anchors.right: configButton.left
+                    anchors.rightMargin: Theme.spacing
+                    anchors.verticalCenter: parent.verticalCenter
+                    visible: (entry.topicInfo.offline || 0) > 0
+                    text: entry.topicInfo.offline + " offline"
+                    color: Theme.down
+                    font.weight: Font.Bold
+                    font.pixelSize: Theme.fontSmall
+                    Tip { text: "Partitions with no leader: nothing can be written to or read from them until a replica returns." }
+                }
+                ToolButton {
+                    id: configButton
+                    anchors.right: deleteButton.left
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: "Replication…"
+                    font.pixelSize: Theme.fontSmall
+                    implicitHeight: Theme.fontSmall + 18
+                    onClicked: configDialog.openFor(entry.topic, entry.topicInfo.replicationFactor,
+                                                    entry.topicInfo.minInsyncReplicas, entry.topicInfo.uncleanLeaderElection)
+                    ToolTip.visible: hovered
+                    ToolTip.delay: 500
+                    ToolTip.text: "min.insync.replicas and unclean leader election, changed live"
+                }
+                ToolButton {
+                    id: deleteButton
+                    anchors.right: parent.right
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: "Delete"
+                    font.pixelSize: Theme.fontSmall
+                    implicitHeight: Theme.fontSmall + 18
+                    onClicked: {
+                        deleteDialog.topic = entry.topic
+                        deleteDialog.open()
                     }
                 }
+            }
 
-                Repeater {
-                    model: topicCard.partitions
-                    delegate: PartitionRow {
-                        width: column.width
-                        topic: topicCard.name
-                    }
-                }
+            PartitionRow {
+                id: partitionRow
+                visible: entry.kind === "partition"
+                anchors.left: parent.left
+                anchors.leftMargin: Theme.spacing
+                anchors.right: parent.right
+                anchors.verticalCenter: parent.verticalCenter
+                topic: entry.topic
+                info: entry.partitionInfo
             }
         }
 

@@ -6,6 +6,8 @@
 
 #include <QAbstractListModel>
 #include <algorithm>
+#include <set>
+#include <utility>
 #include <vector>
 
 class RowListModel : public QAbstractListModel {
@@ -24,12 +26,13 @@ class RowListModel : public QAbstractListModel {
     template <typename Row, typename KeyFn>
     void sync(std::vector<Row>& rows, std::vector<Row> next, KeyFn key) {
         const int before = static_cast<int>(rows.size());
-        // Removals, from the bottom so that indexes stay valid.
+        // Removals, from the bottom so that indexes stay valid (a set of the keys that stay:
+        // thousands of partitions must not cost a scan per row).
+        std::set<decltype(key(std::declval<const Row&>()))> kept_keys;
+        for (const Row& r : next)
+            kept_keys.insert(key(r));
         for (int i = static_cast<int>(rows.size()) - 1; i >= 0; --i) {
-            const auto k = key(rows[static_cast<std::size_t>(i)]);
-            bool kept =
-                std::any_of(next.begin(), next.end(), [&](const Row& r) { return key(r) == k; });
-            if (!kept) {
+            if (!kept_keys.count(key(rows[static_cast<std::size_t>(i)]))) {
                 beginRemoveRows({}, i, i);
                 rows.erase(rows.begin() + i);
                 endRemoveRows();

@@ -2,6 +2,10 @@
 
 #include <QQmlEngine>
 
+TopicModel::TopicModel(QObject* parent) : RowListModel(parent) {
+    QQmlEngine::setObjectOwnership(&list_, QQmlEngine::CppOwnership);
+}
+
 int PartitionModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
@@ -136,7 +140,17 @@ void TopicModel::update(std::vector<std::pair<TopicRow, std::vector<PartitionRow
         model->update(std::move(parts));
         next.push_back(topic);
     }
+    // The flat list the view draws: each topic's row, then its partitions.
+    std::vector<TopicListRow> flat;
+    for (const auto& topic : next) {
+        flat.push_back({topic.name, -1, topic, {}});
+        if (const auto* model = partitions_[topic.name]) {
+            for (const auto& p : model->rows())
+                flat.push_back({topic.name, p.partition, topic, p});
+        }
+    }
     sync(rows_, std::move(next), [](const TopicRow& r) { return r.name; });
+    list_.update(std::move(flat));
     for (auto it = partitions_.begin(); it != partitions_.end();) {
         bool present = std::any_of(rows_.begin(), rows_.end(),
                                    [&](const TopicRow& r) { return r.name == it->first; });

@@ -9,24 +9,8 @@
 #include <memory>
 
 #include "row_list_model.h"
-
-struct PartitionRow {
-    int partition = 0;
-    int leader = -1;
-    QVariantList replicas;
-    QVariantList isr;
-    int leader_epoch = 0;
-    bool offline = false;
-    qint64 log_start_offset = 0;
-    qint64 log_end_offset = 0;
-    qint64 high_watermark = 0;
-    qint64 size_bytes = 0;
-    int segments = 0;
-    QStringList recent_keys;  // oldest first, for the newest offsets
-    qint64 recent_keys_end = 0;
-    double records_per_s = 0;
-    bool operator==(const PartitionRow&) const = default;
-};
+#include "topic_list_model.h"
+#include "topic_rows.h"
 
 class PartitionModel : public RowListModel {
     Q_OBJECT
@@ -63,27 +47,13 @@ class PartitionModel : public RowListModel {
     std::vector<PartitionRow> rows_;
 };
 
-struct TopicRow {
-    QString name;
-    QString topic_id;
-    int partition_count = 0;
-    int replication_factor = 0;
-    QVariantMap configs;  // as set on the topic (Kafka's names, values as text)
-    // In effect (the topic's own, else the lab's defaults): what replication obeys.
-    int min_insync_replicas = 1;
-    bool unclean_leader_election = false;
-    qint64 records = 0;  // sum of log end - log start over partitions
-    qint64 size_bytes = 0;
-    double records_per_s = 0;
-    int offline = 0;  // partitions without a leader
-    bool operator==(const TopicRow&) const = default;
-};
-
 class TopicModel : public RowListModel {
     Q_OBJECT
     QML_ELEMENT
     QML_UNCREATABLE("owned by Lab")
     Q_PROPERTY(QStringList names READ names NOTIFY countChanged)
+    // Topics and their partitions as one flat list, for the topics view.
+    Q_PROPERTY(TopicListModel* list READ list CONSTANT)
 
   public:
     enum Role {
@@ -101,7 +71,7 @@ class TopicModel : public RowListModel {
         PartitionsRole,  // PartitionModel*
     };
 
-    using RowListModel::RowListModel;
+    explicit TopicModel(QObject* parent = nullptr);
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
@@ -111,8 +81,10 @@ class TopicModel : public RowListModel {
     QStringList names() const;
     PartitionModel* partitions(const QString& topic) const;
     const std::vector<TopicRow>& rows() const { return rows_; }
+    TopicListModel* list() { return &list_; }
 
   private:
     std::vector<TopicRow> rows_;
+    TopicListModel list_;
     std::map<QString, PartitionModel*> partitions_;  // children of this model, C++-owned
 };

@@ -10,6 +10,7 @@
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QRectF>
+#include <QRegularExpression>
 #include <QStringList>
 #include <functional>
 
@@ -60,13 +61,20 @@ inline QString describe(const QQuickItem* item) {
         .arg(r.height(), 0, 'f', 0);
 }
 
+// Text as shown: rich-text tags dropped ("epoch <b>1</b>" reads "epoch 1").
+inline QString plain(QString text) {
+    static const QRegularExpression tags("<[^>]*>");
+    return text.remove(tags);
+}
+
 // Whether a tooltip near the text (a Tip child of it or of its parent, or its own attached
 // ToolTip) carries its whole text: then eliding it is on purpose.
 inline bool whole_text_in_a_tip(const QQuickItem* text_item, const QString& text) {
     auto tip_has = [&](const QQuickItem* holder) {
         if (!holder) return false;
         for (auto* child : holder->childItems()) {
-            if (is_type(child, "Tip") && child->property("text").toString().contains(text))
+            if (is_type(child, "Tip") &&
+                plain(child->property("text").toString()).contains(plain(text)))
                 return true;
         }
         return false;
@@ -126,13 +134,13 @@ inline QStringList problems(QQuickWindow* window, const Options& options) {
         }
     });
     for (int i = 0; i < panels.size(); ++i) {
-        const QRectF a = panels[i]->mapRectToScene(
-            QRectF(0, 0, panels[i]->width(), panels[i]->height()));
+        const QRectF a =
+            panels[i]->mapRectToScene(QRectF(0, 0, panels[i]->width(), panels[i]->height()));
         if (!QRectF(0, 0, window->width(), window->height()).contains(a.adjusted(1, 1, -1, -1)))
             out << "panel is not wholly in the window: " + describe(panels[i]);
         for (int j = i + 1; j < panels.size(); ++j) {
-            const QRectF b = panels[j]->mapRectToScene(
-                QRectF(0, 0, panels[j]->width(), panels[j]->height()));
+            const QRectF b =
+                panels[j]->mapRectToScene(QRectF(0, 0, panels[j]->width(), panels[j]->height()));
             const QRectF both = a & b;
             if (both.width() > 1 && both.height() > 1)
                 out << "panels overlap: " + describe(panels[i]) + " and " + describe(panels[j]);

@@ -49,11 +49,11 @@ class LabControllerTest : public QObject {
     void cleanupTestCase() { lab.reset(); }
 
     // The seed's story at once: orders replicated (RF 3, min.insync.replicas 2, an acks=all
-    // producer), clicks with one copy (an acks=1 producer), a consumer, and orders-0's replicas
+    // producer), telemetry with one copy (an acks=1 producer), a consumer, and orders-0's replicas
     // selected so that the replication view shows them.
     void first_run_shows_replicated_orders_with_a_producer_and_a_consumer() {
         QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("orders"), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("clicks"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("telemetry"), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(lab->producers()->rowCount(), 2, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(lab->consumers()->rowCount(), 1, 10000);
         for (const auto& t : lab->topics()->rows()) {
