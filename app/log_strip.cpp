@@ -22,6 +22,16 @@ int LogStrip::visibleTiles() const {
     return static_cast<int>(std::max(0.0, last - first));
 }
 
+int LogStrip::tail_slots() const {
+    if (!own_tail_ || end_ <= start_) return 0;
+    const int n = slot_count();
+    if (n < 4) return 0;
+    const int k = std::clamp(n / 3, 1, 6);
+    const double window_start = window_end() - n;
+    // Its newest record would no longer show among the first k slots of the window.
+    return end_ < window_start + k ? k : 0;
+}
+
 double LogStrip::marks_height() const {
     return hw_ >= 0 && mark_labels_ ? font_px_ + 4 : 0;
 }
@@ -34,6 +44,13 @@ double LogStrip::xOf(double offset) const {
 double LogStrip::offsetAt(double x) const {
     const double pitch = tile_width_ + spacing_;
     if (pitch <= 0) return -1;
+    if (const int k = tail_slots(); k > 0) {
+        const int n = slot_count();
+        const int i = static_cast<int>(std::floor((x - (width() - n * pitch)) / pitch));
+        if (i < 0 || i >= k) return -1;
+        const double offset = end_ - k + i;
+        return offset >= start_ ? offset : -1;
+    }
     const double from_right = width() - spacing_ - x;
     if (from_right < 0) return -1;
     const int back = static_cast<int>(std::floor(from_right / pitch));
@@ -51,6 +68,10 @@ void LogStrip::paint(QPainter* p) {
 
     const int n = slot_count();
     if (n == 0) return;
+    if (const int k = tail_slots(); k > 0) {
+        paint_own_tail(p, n, k);
+        return;
+    }
     QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     font.setPixelSize(font_px_);
     p->setFont(font);
@@ -121,5 +142,74 @@ void LogStrip::paint(QPainter* p) {
         const double w = QFontMetricsF(bold).horizontalAdvance(tag);
         const double tx = std::clamp(x - w / 2, 0.0, std::max(0.0, width() - w));
         p->drawText(QRectF(tx, 0, w + 1, top), Qt::AlignLeft | Qt::AlignVCenter, tag);
+    }
+}
+
+void LogStrip::paint_own_tail(QPainter* p, int n, int k) {
+    QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    font.setPixelSize(font_px_);
+    p->setFont(font);
+    const QFontMetricsF metrics(font);
+    const double top = marks_height();
+    const double pitch = tile_width_ + spacing_;
+    const double y = top + 3;
+    const double tile_h = height() - top - 6 - (flushed_ >= 0 ? 3 : 0);
+    auto slot_x = [&](int i) { return width() - (n - i) * pitch; };  // i from the left
+    QColor on_disk = text_;
+    on_disk.setAlphaF(0.45);
+    // Its own last records, as it had them.
+    for (int i = 0; i < k; ++i) {
+        const double offset = end_ - k + i;
+        if (offset < start_) continue;
+        const QRectF r(slot_x(i), y, tile_width_, tile_h);
+        const bool uncommitted = hw_ >= 0 && offset >= hw_;
+        p->setPen(uncommitted ? QPen(fresh_, 1.5) : Qt::NoPen);
+        p->setBrush(uncommitted ? Qt::NoBrush : QBrush(tile_));
+        p->drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2);
+        p->setPen(text_);
+        p->drawText(r, Qt::AlignCenter,
+                    metrics.elidedText(QString::number(static_cast<qint64>(offset)), Qt::ElideLeft,
+                                       tile_width_ - 2));
+        if (flushed_ >= 0 && offset < flushed_) {
+            p->setPen(Qt::NoPen);
+            p->setBrush(on_disk);
+            p->drawRect(QRectF(r.left(), r.bottom() + 1, tile_width_, 2));
+        }
+    }
+    // The records it missed, in one slot.
+    const double first_missing_shown = window_end() - (n - k - 1);
+    const auto missed = static_cast<qint64>(std::max(0.0, first_missing_shown - end_));
+    const QRectF gap(slot_x(k), y, tile_width_, tile_h);
+    p->setPen(QPen(border_, 1, Qt::DashLine));
+    p->setBrush(Qt::NoBrush);
+    p->drawRoundedRect(gap.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2);
+    if (missed > 0) {
+        p->setPen(text_);
+        p->drawText(
+            gap, Qt::AlignCenter,
+            metrics.elidedText("+" + QString::number(missed), Qt::ElideRight, tile_width_ - 2));
+    }
+    // The window's newest slots: records the others have and this replica lacks.
+    const QPen missing(border_, 1, Qt::DashLine);
+    for (int i = k + 1; i < n; ++i) {
+        p->setPen(missing);
+        p->drawRoundedRect(QRectF(slot_x(i), y, tile_width_, tile_h).adjusted(0.5, 0.5, -0.5, -0.5),
+                           2, 2);
+    }
+    // Its high watermark, where it falls among its own records.
+    if (hw_ >= end_ - k && hw_ <= end_) {
+        const double x = slot_x(static_cast<int>(hw_ - (end_ - k))) - spacing_ / 2;
+        p->setPen(Qt::NoPen);
+        p->setBrush(mark_);
+        p->drawRect(QRectF(x - 1.5, top, 3, height() - top));
+        if (mark_labels_) {
+            QFont bold = font;
+            bold.setBold(true);
+            p->setFont(bold);
+            p->setPen(mark_);
+            const double w = QFontMetricsF(bold).horizontalAdvance("HW");
+            const double tx = std::clamp(x - w / 2, 0.0, std::max(0.0, width() - w));
+            p->drawText(QRectF(tx, 0, w + 1, top), Qt::AlignLeft | Qt::AlignVCenter, "HW");
+        }
     }
 }

@@ -27,6 +27,13 @@ class LogStrip : public QQuickPaintedItem {
     // Whether the high watermark gets its "HW" label above the tiles (false: the bar alone, for
     // strips that must stay one line high).
     Q_PROPERTY(bool markLabels READ markLabels WRITE setMarkLabels NOTIFY changed)
+    // A replica that stopped (its broker is down) while the others went on: when all its records
+    // have scrolled out of the shared window, its last ones stay at the left, then one slot
+    // saying how many it missed, then the window's newest slots as records it lacks. So a class
+    // sees what it held when it died, and the lanes still line up on the right.
+    Q_PROPERTY(bool keepOwnTail READ keepOwnTail WRITE setKeepOwnTail NOTIFY changed)
+    // Whether the strip is showing its own tail that way now.
+    Q_PROPERTY(bool showingOwnTail READ showingOwnTail NOTIFY changed)
     Q_PROPERTY(double tileWidth READ tileWidth WRITE setTileWidth NOTIFY changed)
     Q_PROPERTY(double tileSpacing READ tileSpacing WRITE setTileSpacing NOTIFY changed)
     Q_PROPERTY(QColor tileColor READ tileColor WRITE setTileColor NOTIFY changed)
@@ -57,6 +64,9 @@ class LogStrip : public QQuickPaintedItem {
     void setHighWatermark(double v) { set(hw_, v); }
     double flushedOffset() const { return flushed_; }
     void setFlushedOffset(double v) { set(flushed_, v); }
+    bool keepOwnTail() const { return own_tail_; }
+    void setKeepOwnTail(bool v) { set(own_tail_, v); }
+    bool showingOwnTail() const { return tail_slots() > 0; }
     bool markLabels() const { return mark_labels_; }
     void setMarkLabels(bool v) { set(mark_labels_, v); }
     double tileWidth() const { return tile_width_; }
@@ -92,6 +102,9 @@ class LogStrip : public QQuickPaintedItem {
     double window_end() const { return window_end_ >= 0 ? window_end_ : end_; }
     int slot_count() const;       // slots that fit the width
     double marks_height() const;  // room above the tiles for the HW label
+    // How many slots at the left show this log's own last records (0: the usual window).
+    int tail_slots() const;
+    void paint_own_tail(QPainter* p, int n, int k);
 
     double start_ = 0;
     double end_ = 0;
@@ -99,6 +112,7 @@ class LogStrip : public QQuickPaintedItem {
     double hw_ = -1;
     double flushed_ = -1;
     bool mark_labels_ = true;
+    bool own_tail_ = false;
     double tile_width_ = 34;
     double spacing_ = 2;
     QColor tile_ = QColor("#d7def0");

@@ -202,7 +202,7 @@ Rectangle {
             Tip {
                 text: card.ledPartitions.length > 0
                       ? "Leads " + card.ledPartitions.length + " partition(s): " + card.ledPartitions.join(", ") + ". A leader takes every write and read of its partition; when it goes, the controller moves leadership to an in-sync replica."
-                      : "Leads no partition right now."
+                      : "leads nothing: it leads no partition right now."
             }
         }
         Label {

@@ -25,6 +25,7 @@ Panel {
     }
 
     ColumnLayout {
+        id: body
         anchors.fill: parent
         spacing: Theme.spacing / 2
 
@@ -43,20 +44,23 @@ Panel {
                 onTextChanged: filtered.text = text
             }
         }
+        // The kinds: chips when there is room for them, a list in a compact window.
+        readonly property var groups: [
+            { label: "All", group: "" },
+            { label: "Cluster", group: "cluster" },
+            { label: "Quorum", group: "quorum" },
+            { label: "Topics", group: "topics" },
+            { label: "Replication", group: "replication" },
+            { label: "Clients", group: "clients" },
+            { label: "Data", group: "data" },
+            { label: "Problems", group: "problems" }
+        ]
         Flow {
             Layout.fillWidth: true
+            visible: !ViewState.compact
             spacing: 4
             Repeater {
-                model: [
-                    { label: "All", group: "" },
-                    { label: "Cluster", group: "cluster" },
-                    { label: "Quorum", group: "quorum" },
-                    { label: "Topics", group: "topics" },
-                    { label: "Replication", group: "replication" },
-                    { label: "Clients", group: "clients" },
-                    { label: "Data", group: "data" },
-                    { label: "Problems", group: "problems" }
-                ]
+                model: body.groups
                 delegate: Chip {
                     required property var modelData
                     text: modelData.label
@@ -64,6 +68,15 @@ Panel {
                     onClicked: filtered.group = modelData.group
                 }
             }
+        }
+        LabComboBox {
+            Layout.fillWidth: true
+            visible: ViewState.compact
+            textRole: "label"
+            valueRole: "group"
+            model: body.groups
+            currentIndex: Math.max(0, body.groups.findIndex(g => g.group === filtered.group))
+            onActivated: filtered.group = currentValue
         }
 
         ListView {
@@ -113,9 +126,9 @@ Panel {
                     anchors.rightMargin: 4
                     anchors.verticalCenter: parent.verticalCenter
                     spacing: 1
-                    Row {
+                    // Wraps rather than cuts when the column is narrow.
+                    Flow {
                         width: column.width
-                        clip: true
                         spacing: Theme.spacing
                         Label {
                             text: item.time

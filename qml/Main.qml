@@ -106,7 +106,7 @@ ApplicationWindow {
                     // topics list scrolls. A short window gives the topics a topic's line and
                     // two and a half partitions, the rest to the lanes.
                     height: ViewState.shortWindow && details.replicationShown
-                            ? Math.round(chromeHeight + Theme.fontLarge * 1.3 + Theme.spacing + 2.6 * (Theme.fontMark + 16))
+                            ? Math.round(chromeHeight + Theme.fontLarge * 1.3 + Theme.spacing + 2.2 * (Theme.fontMark + 16))
                             : Math.round(parent.height * (details.replicationShown ? 0.4 : 0.45))
                 }
                 DetailTabs {

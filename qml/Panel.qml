@@ -11,6 +11,8 @@ Rectangle {
     property string subtitle
     property string tip  // one sentence explaining the Kafka idea behind the panel
     property string key  // "" : this panel cannot fill the window
+    // Room kept free at the right of the title row, for a control laid over it (DetailTabs).
+    property real reservedRight: 0
     property alias actions: actionRow.data
     default property alias body: content.data
     // The title row's height: what the panel takes besides its body (with its margins).
@@ -57,6 +59,7 @@ Rectangle {
             Row {
                 id: actionRow
                 anchors.right: maximizeButton.visible ? maximizeButton.left : parent.right
+                anchors.rightMargin: panel.reservedRight
                 anchors.verticalCenter: parent.verticalCenter
                 spacing: Theme.spacing / 2
             }

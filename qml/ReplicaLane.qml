@@ -38,6 +38,11 @@ Item {
     property int leaderRow: -1
     property double leaderLogEnd: 0
     property real pitch: height
+    // The leader's lane only: moves by one when records reached the leader's log (a record tile
+    // comes in from the producer's side).
+    property int produceSeq: 0
+    // The strip, for the view's consumer row (lined up with the lanes).
+    readonly property alias strip: strip
 
     readonly property color roleColor: !up ? Theme.idle : isLeader ? Theme.leader : Theme.follower
     readonly property string offsets: "LEO " + Number(logEndOffset).toLocaleString(Qt.locale(), "f", 0)
@@ -45,7 +50,7 @@ Item {
     // Second line in plain words: what this replica is doing, or why it is out of the ISR.
     readonly property string status: {
         if (!reported) return "no report from broker " + brokerId + " yet"
-        if (!up) return "broker " + brokerId + " is down" + (inIsr ? " (still in the ISR until the controller notices)" : "")
+        if (!up) return (logEndOffset > logStartOffset ? "down: it holds offsets " + logStartOffset + " to " + (logEndOffset - 1) : "down: it holds no records") + (inIsr ? " (still in the ISR until the controller notices)" : "")
         if (fetchError !== "") return "fetch error: " + fetchError
         if (isLeader) return "leader · epoch " + leaderEpoch + " · takes the writes"
         if (!inIsr) return "out of the ISR: " + reason
@@ -124,7 +129,8 @@ Item {
             windowEndOffset: lane.windowEnd
             highWatermark: lane.reported ? lane.highWatermark : -1
             flushedOffset: lane.reported ? lane.flushedOffset : -1
-            tileWidth: 34 * Theme.scale
+            keepOwnTail: !lane.up
+            tileWidth: Math.round(Theme.fontMark * 2.4)
             tileSpacing: 2
             tileColor: Theme.tile
             freshColor: Theme.tileFresh
@@ -148,6 +154,7 @@ Item {
             Layout.alignment: Qt.AlignBottom
             spacing: 0
             Label {
+                id: offsetsLabel
                 width: parent.width
                 text: lane.offsets
                 font.family: Theme.mono
@@ -163,7 +170,8 @@ Item {
                 font.pixelSize: Theme.fontSmall
                 font.weight: !lane.isLeader && !lane.inIsr && lane.up ? Font.Bold : Font.Normal
                 wrapMode: Text.Wrap
-                maximumLineCount: 2
+                // Two lines when the lane has room for them under the offsets, else one.
+                maximumLineCount: lane.height >= offsetsLabel.implicitHeight + 2.4 * font.pixelSize * 1.17 ? 2 : 1
                 elide: Text.ElideRight
                 Tip { text: statusLabel.truncated ? lane.status : "" }
             }
@@ -254,5 +262,36 @@ Item {
         ScriptAction { script: hop.setOff() }
         NumberAnimation { target: hop; property: "y"; to: hop.leaderY; duration: 300; easing.type: Easing.InOutQuad }
         NumberAnimation { target: hop; property: "x"; to: hop.toX; duration: 380; easing.type: Easing.InOutQuad }
+    }
+
+    // Records arriving at the leader: a tile from the producer's side (the left of the log) to the
+    // leader's log end, at most one in flight whatever the rate.
+    property int shownProduceSeq: produceSeq
+    onProduceSeqChanged: {
+        const grew = produceSeq > shownProduceSeq
+        shownProduceSeq = produceSeq
+        if (!grew || produceAnim.running || !isLeader || !up) return
+        const centre = strip.marksHeight + (strip.height - strip.marksHeight) / 2 - incoming.height / 2
+        incoming.fromX = strip.x - incoming.width / 2
+        incoming.toX = strip.x + Math.max(0, Math.min(strip.width, strip.xOf(logEndOffset))) - incoming.width
+        incoming.y = centre
+        produceAnim.start()
+    }
+    Rectangle {
+        id: incoming
+        property real fromX: 0
+        property real toX: 0
+        width: Math.round(Theme.fontMark * 1.2)
+        height: width
+        radius: 2
+        visible: produceAnim.running
+        color: Theme.tileFresh
+        border.color: Theme.surface
+        border.width: 1
+    }
+    SequentialAnimation {
+        id: produceAnim
+        ScriptAction { script: incoming.x = incoming.fromX }
+        NumberAnimation { target: incoming; property: "x"; to: incoming.toX; duration: 450; easing.type: Easing.OutQuad }
     }
 }

@@ -90,8 +90,8 @@ Panel {
             id: laneArea
             Layout.fillWidth: true
             Layout.fillHeight: true
-            readonly property real laneSpacing: Math.round(Theme.spacing * 0.75)
-            readonly property real laneHeight: Math.max(34 * Theme.scale, Math.min(52 * Theme.scale,
+            readonly property real laneSpacing: Math.round(Theme.spacing * (ViewState.shortWindow ? 0.4 : 0.75))
+            readonly property real laneHeight: Math.max((ViewState.shortWindow ? 30 : 34) * Theme.scale, Math.min(52 * Theme.scale,
                 (height - laneSpacing * Math.max(0, view.laneCount - 1)) / Math.max(1, view.laneCount)))
 
             Column {
@@ -107,6 +107,7 @@ Panel {
                         windowEnd: view.model.windowEnd
                         leaderRow: view.model.leaderRow
                         leaderLogEnd: view.model.leaderLogEnd
+                        produceSeq: view.model.produceSeq
                     }
                 }
             }
@@ -120,6 +121,73 @@ Panel {
                 color: Theme.textDim
                 wrapMode: Text.Wrap
                 horizontalAlignment: Text.AlignHCenter
+            }
+        }
+
+        // The partition's consumers, under the lanes and lined up with them: each where it reads
+        // next (never past the high watermark). When one reads on, a record tile drops from the
+        // leader's log to it: the last hop, leader -> consumer.
+        Item {
+            id: consumerRow
+            objectName: "consumerRow"
+            Layout.fillWidth: true
+            visible: view.laneCount > 0 && view.model.consumers.length > 0
+            implicitHeight: Theme.fontMark + 8
+            readonly property Item leaderLane: view.model.leaderRow >= 0 ? lanes.itemAt(view.model.leaderRow) : null
+
+            Repeater {
+                model: view.model.consumers
+                delegate: Item {
+                    id: consumerMark
+                    required property var modelData
+                    readonly property real position: modelData.position
+                    readonly property int seq: modelData.seq
+                    // The slot's centre of `position` in the lanes' shared window.
+                    function xFor(offset) {
+                        const lane = consumerRow.leaderLane
+                        if (!lane) return 0
+                        const s = lane.strip
+                        const local = Math.max(0, Math.min(s.width, s.xOf(offset)))
+                        return s.mapToItem(consumerRow, local, 0).x
+                    }
+                    x: xFor(position) - markText.implicitWidth / 2
+                    height: consumerRow.height
+                    width: markText.implicitWidth
+                    Behavior on x { NumberAnimation { duration: 300 } }
+                    Label {
+                        id: markText
+                        anchors.bottom: parent.bottom
+                        text: "▲C" + consumerMark.modelData.id
+                        color: Theme.accent
+                        font.pixelSize: Theme.fontMark
+                        font.weight: Font.Bold
+                        Tip { text: "Consumer " + consumerMark.modelData.id + " reads next at offset " + consumerMark.position
+                                    + ": it has every committed record before it. A leader serves consumers only below the high watermark, so a consumer never passes it." }
+                    }
+                    property int shownSeq: seq
+                    onSeqChanged: {
+                        const grew = seq > shownSeq
+                        shownSeq = seq
+                        const lane = consumerRow.leaderLane
+                        if (!grew || readAnim.running || !lane) return
+                        const s = lane.strip
+                        const start = s.mapToItem(consumerMark, Math.max(0, Math.min(s.width, s.xOf(position - 1))), s.marksHeight + (s.height - s.marksHeight) / 2)
+                        readTile.x = start.x
+                        readTile.y = start.y
+                        readTile.toY = markText.y - readTile.height
+                        readAnim.start()
+                    }
+                    Rectangle {
+                        id: readTile
+                        property real toY: 0
+                        width: Math.round(Theme.fontMark * 1.0)
+                        height: width
+                        radius: 2
+                        visible: readAnim.running
+                        color: Theme.accent
+                    }
+                    NumberAnimation { id: readAnim; target: readTile; property: "y"; to: readTile.toY; duration: 400; easing.type: Easing.InQuad }
+                }
             }
         }
 

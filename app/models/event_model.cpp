@@ -17,6 +17,8 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
         case Qt::DisplayRole:
         case ExplainRole:
             return r.explain;
+        case CountRole:
+            return r.count;
         case TimeRole:
             return r.time;
         case TimeMsRole:
@@ -41,10 +43,10 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
 }
 
 QHash<int, QByteArray> EventModel::roleNames() const {
-    return {{TimeRole, "time"},      {TimeMsRole, "timeMs"},     {KindRole, "kind"},
-            {GroupRole, "group"},    {SeverityRole, "severity"}, {IconRole, "icon"},
-            {NodeRole, "node"},      {TopicRole, "topic"},       {PartitionRole, "partition"},
-            {ExplainRole, "explain"}};
+    return {{TimeRole, "time"},       {TimeMsRole, "timeMs"},     {KindRole, "kind"},
+            {GroupRole, "group"},     {SeverityRole, "severity"}, {IconRole, "icon"},
+            {NodeRole, "node"},       {TopicRole, "topic"},       {PartitionRole, "partition"},
+            {ExplainRole, "explain"}, {CountRole, "count"}};
 }
 
 QString EventModel::group_of(EventKind kind) {
@@ -146,6 +148,43 @@ QString EventModel::icon_of(EventKind kind) {
     }
 }
 
+bool EventModel::folds(EventKind kind) {
+    switch (kind) {
+        case EventKind::IsrShrunk:
+        case EventKind::IsrExpanded:
+        case EventKind::ReplicaTruncated:
+        case EventKind::LeaderChanged:
+        case EventKind::PartitionOffline:
+        case EventKind::UncleanElection:
+        case EventKind::RecordsLost:
+        case EventKind::LogRecovered:
+        case EventKind::ProducerError:
+        case EventKind::ConsumerError:
+        case EventKind::ClientRejected:
+            return true;
+        default:
+            return false;
+    }
+}
+
+void EventModel::fold(Row& into, Row&& next) {
+    into.count += next.count;
+    into.first_time_ms = std::min(into.first_time_ms, next.first_time_ms);
+    into.time_ms = next.time_ms;
+    into.time = next.time;
+    into.latest = next.latest;
+    into.topic = next.topic;
+    into.partition = next.partition;
+    into.partitions.unite(next.partitions);
+    const double span_s = static_cast<double>(into.time_ms - into.first_time_ms) / 1000.0;
+    QString what = QString("%1 × %2 in %3 s")
+                       .arg(QString(into.kind).replace('_', ' '))
+                       .arg(into.count)
+                       .arg(span_s, 0, 'f', 1);
+    if (into.partitions.size() > 1) what += QString(", %1 partitions").arg(into.partitions.size());
+    into.explain = what + " · latest: " + into.latest;
+}
+
 void EventModel::append(const std::vector<kraftlab::core::Event>& events) {
     if (events.empty()) return;
     // Only the newest `capacity_` of this batch can ever be shown.
@@ -166,19 +205,48 @@ void EventModel::append(const std::vector<kraftlab::core::Event>& events) {
         r.topic = QString::fromStdString(e.topic);
         r.partition = e.partition;
         r.explain = QString::fromStdString(e.explain);
+        r.latest = r.explain;
+        r.first_time_ms = r.time_ms;
+        r.foldable = folds(e.kind);
+        if (!r.topic.isEmpty() && r.partition >= 0)
+            r.partitions.insert(r.topic + "-" + QString::number(r.partition));
         if (!nodes_.contains(r.node)) {
             nodes_.append(r.node);
             new_node = true;
         }
+        // A repeat joins the newest line of its kind from its node, in this batch or on top.
+        if (r.foldable) {
+            auto same = [&](const Row& o) {
+                return o.foldable && o.kind == r.kind && o.node == r.node &&
+                       r.time_ms - o.time_ms <= kFoldWindowMs;
+            };
+            auto in_batch = std::find_if(fresh.rbegin(), fresh.rend(), same);
+            if (in_batch != fresh.rend()) {
+                fold(*in_batch, std::move(r));
+                continue;
+            }
+            constexpr std::size_t kLookBack = 16;
+            for (std::size_t j = 0; j < std::min(kLookBack, rows_.size()); ++j) {
+                if (!same(rows_[j])) continue;
+                Row earlier = std::move(rows_[j]);
+                beginRemoveRows({}, static_cast<int>(j), static_cast<int>(j));
+                rows_.erase(rows_.begin() + static_cast<long>(j));
+                endRemoveRows();
+                fold(earlier, std::move(r));
+                r = std::move(earlier);
+                break;
+            }
+        }
         fresh.push_back(std::move(r));
     }
     // Drop from the bottom first so that the model never holds more than capacity_.
-    const std::size_t keep = capacity_ - fresh.size();
+    const std::size_t keep = capacity_ - std::min(capacity_, fresh.size());
     if (rows_.size() > keep) {
         beginRemoveRows({}, static_cast<int>(keep), static_cast<int>(rows_.size()) - 1);
         rows_.resize(keep);
         endRemoveRows();
     }
+    if (fresh.empty()) return;
     beginInsertRows({}, 0, static_cast<int>(fresh.size()) - 1);
     for (auto& r : fresh)
         rows_.push_front(std::move(r));  // newest ends up first

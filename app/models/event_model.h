@@ -1,5 +1,9 @@
 // EventModel: the lab's events, newest first, bounded (the oldest fall off). Fed by the
-// LabController's frame timer in batches, never one signal per Kafka record.
+// LabController's frame timer in batches, never one signal per Kafka record. Repeats fold: an
+// event of a kind that comes in floods (ISR changes, leader moves, client errors: one per
+// partition) joins the line of the same kind from the same node if that one is at most a few
+// seconds old, which then reads "isr shrunk × 3200 in 4.0 s, 1000 partitions" and moves to the
+// top; so a 1000-partition topic cannot push everything else out of the list.
 // EventFilterModel narrows it by node and by kind group, for the Events view.
 // GUI thread only.
 #pragma once
@@ -7,6 +11,7 @@
 #include <QtQml/qqmlregistration.h>
 #include <QAbstractListModel>
 #include <QDateTime>
+#include <QSet>
 #include <QSortFilterProxyModel>
 #include <deque>
 #include <vector>
@@ -33,6 +38,7 @@ class EventModel : public QAbstractListModel {
         TopicRole,
         PartitionRole,
         ExplainRole,
+        CountRole,  // events folded into this line (1: just one)
     };
     Q_ENUM(Role)
 
@@ -50,6 +56,10 @@ class EventModel : public QAbstractListModel {
     static QString group_of(kraftlab::core::EventKind kind);
     static QString severity_of(kraftlab::core::EventKind kind);
     static QString icon_of(kraftlab::core::EventKind kind);
+    // Whether events of this kind fold into one line when they repeat.
+    static bool folds(kraftlab::core::EventKind kind);
+    // How close together (ms) repeats must come to fold.
+    static constexpr qint64 kFoldWindowMs = 3000;
 
   signals:
     void countChanged();
@@ -66,8 +76,15 @@ class EventModel : public QAbstractListModel {
         QString node;
         QString topic;
         int partition;
-        QString explain;
+        QString explain;  // as shown: for a folded line, the count, the span and the latest
+        // Folding: how many, since when, the latest event's own words, the partitions named.
+        int count = 1;
+        qint64 first_time_ms = 0;
+        QString latest;
+        QSet<QString> partitions;
+        bool foldable = false;
     };
+    static void fold(Row& into, Row&& next);
     std::deque<Row> rows_;  // rows_[0] is the newest
     std::size_t capacity_;
     QStringList nodes_;

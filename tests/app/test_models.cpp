@@ -292,6 +292,51 @@ class ModelsTest : public QObject {
         QVERIFY(model.nodes().contains("broker-2"));
     }
 
+    // A 1000-partition topic losing a replica: 3,200 ISR changes in 4 s, over many frames, fold
+    // into one line per reporting broker, and the events around them stay in view.
+    void event_model_folds_repeats_of_a_kind() {
+        EventModel model(50);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.append({make_event(EventKind::NodeKilled, NodeRef::broker(2), "broker 2 killed")});
+        int n = 0;
+        for (int frame = 0; frame < 124; ++frame) {  // 4 s at 30 frames a second
+            std::vector<Event> batch;
+            for (int i = 0; i < 26 && n < 3200; ++i, ++n) {
+                Event e = make_event(EventKind::IsrShrunk, NodeRef::broker(1),
+                                     QString("broker 2 left the ISR of big-%1").arg(n % 1000));
+                e.time_ms += frame * 33;
+                e.topic = "big";
+                e.partition = n % 1000;
+                batch.push_back(e);
+            }
+            model.append(batch);
+        }
+        QCOMPARE(n, 3200);
+        QCOMPARE(model.rowCount(), 2);
+        const QModelIndex top = model.index(0);
+        QCOMPARE(top.data(EventModel::CountRole).toInt(), 3200);
+        QCOMPARE(top.data(EventModel::ExplainRole).toString(),
+                 QString("isr shrunk × 3200 in 4.1 s, 1000 partitions · latest: broker 2 left the "
+                         "ISR of big-199"));
+        QCOMPARE(model.index(1).data(EventModel::ExplainRole).toString(),
+                 QString("broker 2 killed"));
+
+        // Another node's, another kind, or the same after a pause: lines of their own; kinds
+        // that tell a story step by step (votes) never fold.
+        Event other = make_event(EventKind::IsrShrunk, NodeRef::broker(3), "from 3");
+        other.time_ms += 4000;
+        Event later = make_event(EventKind::IsrShrunk, NodeRef::broker(1), "much later");
+        later.time_ms += 9000;
+        Event vote1 = make_event(EventKind::VoteCast, NodeRef::controller(101), "vote 1");
+        Event vote2 = make_event(EventKind::VoteCast, NodeRef::controller(101), "vote 2");
+        model.append({other, later, vote1, vote2});
+        QCOMPARE(model.rowCount(), 6);
+        QCOMPARE(model.index(0).data(EventModel::ExplainRole).toString(), QString("vote 2"));
+        QCOMPARE(model.index(2).data(EventModel::ExplainRole).toString(), QString("much later"));
+        QCOMPARE(model.index(2).data(EventModel::CountRole).toInt(), 1);
+    }
+
     void event_filter_by_node_group_and_text() {
         EventModel model;
         model.append(
