@@ -317,7 +317,10 @@ FieldCheck check_field_value(Field field, double value, const FieldContext& ctx)
         out.message = malformed(rule, b, ctx);
         return out;
     }
-    return judge(rule, value, std::isfinite(value) ? format_number(value) : "that", ctx);
+    // Echoed as a person would type it (no grouping), as check_field echoes the text.
+    std::string shown = std::isfinite(value) ? format_number(value) : "that";
+    std::erase(shown, ',');
+    return judge(rule, value, shown, ctx);
 }
 
 std::string format_number(double value) {
