@@ -129,10 +129,15 @@ Item {
                                 required property var modelData
                                 text: modelData.label
                                 checked: card.acks === modelData.value
-                                onClicked: Lab.updateProducer(card.producerId, {
-                                    topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
-                                    keyPattern: card.keyPattern, partitioner: card.partitioner,
-                                    customSource: card.customSource, acks: ackChip.modelData.value, route: card.route })
+                                // Only acks changes: the keys go back as they run (Lab.producerKeys).
+                                onClicked: {
+                                    const keys = Lab.producerKeys(card.producerId)
+                                    Lab.updateProducer(card.producerId, {
+                                        topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
+                                        keyPattern: card.keyPattern, randomKeys: keys.randomKeys, fixedKey: keys.fixedKey,
+                                        partitioner: card.partitioner, customSource: card.customSource,
+                                        acks: ackChip.modelData.value, route: card.route })
+                                }
                             }
                         }
                         Item { Layout.fillWidth: true }
@@ -200,9 +205,12 @@ Item {
 
             Label {
                 anchors.centerIn: parent
+                width: parent.width - 2 * Theme.spacing
                 visible: list.count === 0
                 text: "No producer. Add one to write records."
                 color: Theme.textDim
+                wrapMode: Text.Wrap
+                horizontalAlignment: Text.AlignHCenter
             }
         }
     }
