@@ -1,9 +1,10 @@
-// The dialogs and editors with numbers, and the Consumers tab, offscreen: at every size a
-// classroom has, normal and presenter, light and dark, each one fits (no text cut short without
-// its tooltip, none wider than its item, no type under 16 px in presenter mode, the dialog
-// inside the window), with a screenshot of each (build/screenshots/ui-dialog-*.png). Then an
-// out-of-range value typed into a field stays as typed, the field says why in plain words, and
-// the dialog's button is disabled; a value in range is created exactly as typed.
+// The dialogs and editors with numbers, and the Clients panel's Consumers and Producers tabs,
+// offscreen: at every size a classroom has, normal and presenter, light and dark, each one fits (no
+// text cut short without its tooltip, none wider than its item, no type under 16 px in presenter
+// mode, the dialog inside the window), with a screenshot of each
+// (build/screenshots/ui-dialog-*.png). Then an out-of-range value typed into a field stays as
+// typed, the field says why in plain words, and the dialog's button is disabled; a value in range
+// is created exactly as typed.
 #include <QApplication>
 #include <QDir>
 #include <QQmlApplicationEngine>
@@ -128,98 +129,6 @@ class UiDialogsTest : public QObject {
     void cleanupTestCase() {
         engine.reset();
         lab.reset();
-    }
-
-    // Each dialog is opened once per mode and theme and the window goes through every size
-    // under it; the Consumers tab likewise.
-    void every_dialog_and_the_consumers_tab_fit_at_every_size_mode_and_theme() {
-        const int producer = lab->producers()->rows().front().id;
-        const int rf = lab->replicationFactor("orders");
-        struct Subject {
-            const char* name;  // objectName, and the screenshot's name
-            const char* shot;
-            std::function<void(QObject*)> open;
-        };
-        const QList<Subject> dialogs = {
-            {"createTopicDialog", "create-topic",
-             [](QObject* d) { QMetaObject::invokeMethod(d, "open"); }},
-            {"topicConfigDialog", "topic-config",
-             [rf](QObject* d) {
-                 QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, "orders"),
-                                           Q_ARG(QVariant, rf), Q_ARG(QVariant, 1),
-                                           Q_ARG(QVariant, false));
-             }},
-            {"settingsDialog", "settings",
-             [](QObject* d) { QMetaObject::invokeMethod(d, "open"); }},
-            {"producerEditor", "producer-editor",
-             [producer](QObject* d) {
-                 // A producer as the Edit button opens it, with the lab's acks=N and random keys:
-                 // every field of the editor in view.
-                 QVariantMap config{{"topic", "orders"}, {"rate", 5},
-                                    {"valueBytes", 100}, {"keyPattern", "random"},
-                                    {"acks", 2},         {"partitioner", "round-robin"},
-                                    {"route", "leader"}};
-                 QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, producer),
-                                           Q_ARG(QVariant, config));
-             }},
-        };
-        QStringList all;
-        int shots = 0;
-        for (bool presenter : {false, true}) {
-            for (bool dark : {false, true}) {
-                settings->setPresenterMode(presenter);
-                settings->setDarkTheme(dark);
-                const QString look = QString("%1-%2").arg(presenter ? "presenter" : "normal",
-                                                          dark ? "dark" : "light");
-                for (const auto& subject : dialogs) {
-                    QObject* dialog = find(subject.name);
-                    QVERIFY(dialog);
-                    window->resize(kSizes[0].w, kSizes[0].h);
-                    subject.open(dialog);
-                    QTRY_VERIFY_WITH_TIMEOUT(dialog->property("opened").toBool(), 3000);
-                    for (const auto& size : kSizes) {
-                        window->resize(size.w, size.h);
-                        QTest::qWait(size.w == kSizes[0].w && size.h == kSizes[0].h ? 350 : 200);
-                        const QString shot = QString("ui-dialog-%1-%2x%3-%4.png")
-                                                 .arg(subject.shot)
-                                                 .arg(size.w)
-                                                 .arg(size.h)
-                                                 .arg(look);
-                        save(shot);
-                        ++shots;
-                        all << problems_of(popup_item(dialog), shot, presenter);
-                    }
-                    close(dialog);
-                }
-
-                // The Consumers tab of the Clients panel.
-                settings->setSelectedProducerTab("consumers");
-                for (const auto& size : kSizes) {
-                    window->resize(size.w, size.h);
-                    QTest::qWait(250);
-                    const QString shot = QString("ui-dialog-consumers-tab-%1x%2-%3.png")
-                                             .arg(size.w)
-                                             .arg(size.h)
-                                             .arg(look);
-                    save(shot);
-                    ++shots;
-                    const auto views = layout_checks::seen_items(window, "ConsumersView");
-                    if (views.size() != 1) {
-                        all << shot + ": the Consumers tab is not in view";
-                        continue;
-                    }
-                    // The view itself: the tab buttons above it are Main.qml's.
-                    all << problems_of(views.first(), shot, presenter);
-                }
-                settings->setSelectedProducerTab("producers");
-            }
-        }
-        qInfo("%d screenshots in %s", shots, KRAFTLAB_SCREENSHOT_DIR);
-        if (!all.isEmpty()) qWarning().noquote() << all.join("\n");
-        QVERIFY2(all.isEmpty(), qPrintable(QString("%1 problems").arg(all.size())));
-        settings->setPresenterMode(false);
-        settings->setDarkTheme(false);
-        window->resize(1440, 900);
     }
 
     // Issue 11: 99999 partitions were shown as 9999 and created as 1000. Now what is typed
@@ -400,6 +309,103 @@ class UiDialogsTest : public QObject {
         QTest::qWait(300);
         save("ui-dialog-producer-editor-refused-1280x720-normal-light.png");
         close(editor);
+    }
+
+    // Each dialog is opened once per mode and theme and the window goes through every size
+    // under it; the Consumers tab likewise.
+    void every_dialog_and_the_clients_tabs_fit_at_every_size_mode_and_theme() {
+        const int producer = lab->producers()->rows().front().id;
+        const int rf = lab->replicationFactor("orders");
+        struct Subject {
+            const char* name;  // objectName, and the screenshot's name
+            const char* shot;
+            std::function<void(QObject*)> open;
+        };
+        const QList<Subject> dialogs = {
+            {"createTopicDialog", "create-topic",
+             [](QObject* d) { QMetaObject::invokeMethod(d, "open"); }},
+            {"topicConfigDialog", "topic-config",
+             [rf](QObject* d) {
+                 QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, "orders"),
+                                           Q_ARG(QVariant, rf), Q_ARG(QVariant, 1),
+                                           Q_ARG(QVariant, false));
+             }},
+            {"settingsDialog", "settings",
+             [](QObject* d) { QMetaObject::invokeMethod(d, "open"); }},
+            {"producerEditor", "producer-editor",
+             [producer](QObject* d) {
+                 // A producer as the Edit button opens it, with the lab's acks=N and random keys:
+                 // every field of the editor in view.
+                 QVariantMap config{{"topic", "orders"}, {"rate", 5},
+                                    {"valueBytes", 100}, {"keyPattern", "random"},
+                                    {"acks", 2},         {"partitioner", "round-robin"},
+                                    {"route", "leader"}};
+                 QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, producer),
+                                           Q_ARG(QVariant, config));
+             }},
+        };
+        QStringList all;
+        int shots = 0;
+        for (bool presenter : {false, true}) {
+            for (bool dark : {false, true}) {
+                settings->setPresenterMode(presenter);
+                settings->setDarkTheme(dark);
+                const QString look = QString("%1-%2").arg(presenter ? "presenter" : "normal",
+                                                          dark ? "dark" : "light");
+                for (const auto& subject : dialogs) {
+                    QObject* dialog = find(subject.name);
+                    QVERIFY(dialog);
+                    window->resize(kSizes[0].w, kSizes[0].h);
+                    subject.open(dialog);
+                    QTRY_VERIFY_WITH_TIMEOUT(dialog->property("opened").toBool(), 3000);
+                    for (const auto& size : kSizes) {
+                        window->resize(size.w, size.h);
+                        QTest::qWait(size.w == kSizes[0].w && size.h == kSizes[0].h ? 350 : 200);
+                        const QString shot = QString("ui-dialog-%1-%2x%3-%4.png")
+                                                 .arg(subject.shot)
+                                                 .arg(size.w)
+                                                 .arg(size.h)
+                                                 .arg(look);
+                        save(shot);
+                        ++shots;
+                        all << problems_of(popup_item(dialog), shot, presenter);
+                    }
+                    close(dialog);
+                }
+
+                // The Clients panel's two tabs: the Consumers tab, and the Producers tab beside it.
+                for (const char* tab : {"consumers", "producers"}) {
+                    settings->setSelectedProducerTab(tab);
+                    const char* type =
+                        QString(tab) == "consumers" ? "ConsumersView" : "ProducersView";
+                    for (const auto& size : kSizes) {
+                        window->resize(size.w, size.h);
+                        QTest::qWait(250);
+                        const QString shot = QString("ui-dialog-%1-tab-%2x%3-%4.png")
+                                                 .arg(tab)
+                                                 .arg(size.w)
+                                                 .arg(size.h)
+                                                 .arg(look);
+                        save(shot);
+                        ++shots;
+                        const auto views = layout_checks::seen_items(window, type);
+                        if (views.size() != 1) {
+                            all << shot + ": the tab is not in view";
+                            continue;
+                        }
+                        // The view itself: the tab buttons above it are Main.qml's.
+                        all << problems_of(views.first(), shot, presenter);
+                    }
+                }
+                settings->setSelectedProducerTab("producers");
+            }
+        }
+        qInfo("%d screenshots in %s", shots, KRAFTLAB_SCREENSHOT_DIR);
+        if (!all.isEmpty()) qWarning().noquote() << all.join("\n");
+        // It is the last test: no toggle of the theme after it. (Qt 6.4 crashes in a layout when
+        // presenter mode is toggled again after these four looks, with or without this
+        // branch's views: reported to the lead.)
+        QVERIFY2(all.isEmpty(), qPrintable(QString("%1 problems").arg(all.size())));
     }
 };
 
