@@ -5,9 +5,11 @@
 #include <QGuiApplication>
 #include <QQmlEngine>
 #include <QRunnable>
+#include <cmath>
 #include <set>
 
 #include "js_partitioner.h"
+#include "lab/field_rules.h"
 #include "metadata/topic_config.h"
 
 using kraftlab::core::EventKind;
@@ -213,8 +215,8 @@ void LabController::killBroker(int id, const QString& mode) {
 
 void LabController::setFlushInterval(double ms) {
     const QString name = "change the flush interval";
-    if (!(ms >= 1)) {
-        emit commandFinished(name, false, "the flush interval must be at least 1 ms");
+    if (auto c = lab::check_field_value(lab::Field::FlushInterval, ms); !c.ok) {
+        emit commandFinished(name, false, q(c.message));
         return;
     }
     auto* cluster = cluster_.get();
@@ -294,20 +296,45 @@ QVariantMap LabController::kafkaDefaultTimeouts() const {
 
 QString LabController::timeoutsProblem(int electionMs, int fetchMs, int heartbeatMs,
                                        int sessionMs) const {
-    // The same bounds as lab::Cluster::set_timeouts, so that the settings say it before the
-    // engine refuses.
-    if (electionMs < 50 || electionMs > 60000)
-        return "The election timeout must be 50 to 60000 ms.";
-    if (fetchMs < 100 || fetchMs > 120000) return "The fetch timeout must be 100 to 120000 ms.";
-    if (heartbeatMs < 50 || heartbeatMs > 60000)
-        return "The heartbeat interval must be 50 to 60000 ms.";
-    if (sessionMs < 100 || sessionMs > 300000)
-        return "The session timeout must be 100 to 300000 ms.";
-    if (sessionMs <= heartbeatMs) {
-        return "The session timeout must be longer than the heartbeat interval, or every broker "
-               "is fenced between two heartbeats.";
-    }
+    // The engine's own check, so that the settings say what set_timeouts would.
+    if (auto problem = lab::Cluster::timeouts_problem(electionMs, fetchMs, heartbeatMs, sessionMs))
+        return q(*problem);
     return {};
+}
+
+QVariantMap LabController::checkField(const QString& field, const QString& text,
+                                      const QVariantMap& context) const {
+    const auto* rule = lab::find_field_rule(field.toStdString());
+    if (!rule) {
+        // A view asking for a field the engine has no rule for is a bug: say so where it shows.
+        return {{"ok", false},
+                {"message", "There is no number field '" + field + "'."},
+                {"hint", QString()}};
+    }
+    lab::FieldContext ctx;
+    auto number = [&](const char* key) -> std::optional<std::int64_t> {
+        const QVariant v = context.value(key);
+        bool ok = false;
+        const double d = v.toDouble(&ok);
+        // An unknown context value (a field left invalid) leaves the bound at its own.
+        if (!v.isValid() || v.isNull() || !ok || !std::isfinite(d)) return std::nullopt;
+        return static_cast<std::int64_t>(d);
+    };
+    ctx.brokers = number("brokers");
+    ctx.replication_factor = number("replicationFactor");
+    ctx.heartbeat_interval_ms = number("heartbeatIntervalMs");
+    ctx.topic = context.value("topic").toString().toStdString();
+    const auto check = lab::check_field(rule->field, text.toStdString(), ctx);
+    const auto bounds = lab::field_bounds(rule->field, ctx);
+    QVariantMap out{{"ok", check.ok},
+                    {"message", q(check.message)},
+                    {"hint", q(check.hint)},
+                    {"min", bounds.min},
+                    {"max", bounds.max},
+                    {"unit", q(std::string(rule->unit))},
+                    {"label", q(std::string(rule->label))}};
+    if (check.ok) out["value"] = check.value;
+    return out;
 }
 
 void LabController::setTimeouts(int electionMs, int fetchMs, int heartbeatMs, int sessionMs) {
@@ -394,12 +421,57 @@ int LabController::partitionCount(const QString& topic) const {
     return 0;
 }
 
+QVariantMap LabController::producerKeys(int id) const {
+    for (const auto& s : cluster_->snapshots().producers()) {
+        if (s->id == id)
+            return {{"randomKeys", s->random_key_count}, {"fixedKey", q(s->fixed_key)}};
+    }
+    return {};
+}
+
+int LabController::replicationFactor(const QString& topic) const {
+    for (const auto& t : topics_.rows()) {
+        if (t.name == topic) return t.replication_factor;
+    }
+    return 0;
+}
+
 std::optional<lab::ProducerConfig> LabController::producer_config(const QVariantMap& map,
                                                                   QString* error) {
     lab::ProducerConfig c;
     c.topic = map.value("topic").toString().toStdString();
-    c.records_per_second = map.value("rate", 10).toDouble();
-    c.value_bytes = map.value("valueBytes", 100).toInt();
+    // A number that is not one (text from a field, NaN) is refused, never read as 0; the range
+    // is the engine's to check (lab/field_rules.h), so that it says the same words everywhere.
+    auto number = [&](const char* key, double fallback, const char* what, double* out) -> bool {
+        const QVariant v = map.value(key);
+        if (!v.isValid() || v.isNull()) {
+            *out = fallback;
+            return true;
+        }
+        bool ok = false;
+        *out = v.toDouble(&ok);
+        if (!ok || !std::isfinite(*out)) {
+            *error = QString("%1 must be a number, not '%2'").arg(what, v.toString());
+            return false;
+        }
+        return true;
+    };
+    double rate = 0, value_bytes = 0, random_keys = 0;
+    if (!number("rate", 10, "the rate", &rate) ||
+        !number("valueBytes", 100, "the value size", &value_bytes) ||
+        !number("randomKeys", 10, "the number of random keys", &random_keys))
+        return std::nullopt;
+    for (auto [f, v] : {std::pair{lab::Field::ValueBytes, value_bytes},
+                        std::pair{lab::Field::RandomKeyCount, random_keys}}) {
+        // Whole and in range before they become integers (a cast would wrap them).
+        if (auto check = lab::check_field_value(f, v);
+            !check.ok && (f != lab::Field::RandomKeyCount || map.value("keyPattern") == "random")) {
+            *error = q(check.message);
+            return std::nullopt;
+        }
+    }
+    c.records_per_second = rate;
+    c.value_bytes = static_cast<std::int32_t>(value_bytes);
     const QString keys = map.value("keyPattern", "sequence").toString();
     if (keys == "none") {
         c.key_pattern = lab::KeyPattern::None;
@@ -407,7 +479,7 @@ std::optional<lab::ProducerConfig> LabController::producer_config(const QVariant
         c.key_pattern = lab::KeyPattern::Sequence;
     } else if (keys == "random") {
         c.key_pattern = lab::KeyPattern::RandomKeys;
-        c.random_key_count = std::max(1, map.value("randomKeys", 10).toInt());
+        c.random_key_count = static_cast<std::int32_t>(random_keys);
     } else if (keys == "fixed") {
         c.key_pattern = lab::KeyPattern::Fixed;
         c.fixed_key = map.value("fixedKey", "key").toString().toStdString();
@@ -437,9 +509,15 @@ std::optional<lab::ProducerConfig> LabController::producer_config(const QVariant
     // 0, 1, all (-1), or the lab's acks=N (N >= 2: N replicas have it; not Kafka's). The lab
     // checks N against the topic.
     const int acks = map.value("acks", -1).toInt();
-    if (acks < -1 || acks > lab::kMaxLabAcks) {
+    if (acks < -1) {
         *error = "acks must be 0, 1, all, or a number of replicas";
         return std::nullopt;
+    }
+    if (acks >= 2) {
+        if (auto check = lab::check_field_value(lab::Field::LabAcks, acks); !check.ok) {
+            *error = q(check.message);
+            return std::nullopt;
+        }
     }
     c.acks = static_cast<std::int16_t>(acks);
     // "leader": to the partition's leader, as real clients do; "any broker": to the brokers in

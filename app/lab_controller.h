@@ -146,9 +146,19 @@ class LabController : public QObject {
     Q_INVOKABLE void restartController(int id);
     // Asks the active controller to step down; the quorum elects another.
     Q_INVOKABLE void resignController(int id);
-    // Empty when these timeouts (ms) are acceptable; else why not, in plain words.
+    // Empty when these timeouts (ms) are acceptable; else why not, in plain words (the words
+    // of lab::Cluster::set_timeouts).
     Q_INVOKABLE QString timeoutsProblem(int electionMs, int fetchMs, int heartbeatMs,
                                         int sessionMs) const;
+    // Checks a number field's text as typed, by the engine's rule (lab/field_rules.h): field is
+    // the rule's key ("partitions", "replication-factor", "min-insync-replicas", "rate",
+    // "value-bytes", "random-keys", "acks-n", "election-timeout-ms", "fetch-timeout-ms",
+    // "heartbeat-interval-ms", "session-timeout-ms", "flush-interval-ms", "brokers",
+    // "controllers"); context may hold brokers, replicationFactor, heartbeatIntervalMs (numbers)
+    // and topic. Returns {ok, value (when ok), message (plain words, when not), hint ("1 to
+    // 10,000"), min, max, unit, label}. The text is never rewritten.
+    Q_INVOKABLE QVariantMap checkField(const QString& field, const QString& text,
+                                       const QVariantMap& context = {}) const;
     // Applies them to the running lab (and to nodes restarted later); timeoutsChanged() once
     // the lab runs with them.
     Q_INVOKABLE void setTimeouts(int electionMs, int fetchMs, int heartbeatMs, int sessionMs);
@@ -164,6 +174,12 @@ class LabController : public QObject {
     Q_INVOKABLE void setTopicConfig(const QString& topic, const QVariantMap& changes);
     Q_INVOKABLE void deleteTopic(const QString& name);
     Q_INVOKABLE int partitionCount(const QString& topic) const;
+    // The topic's replication factor; 0 when there is no such topic.
+    Q_INVOKABLE int replicationFactor(const QString& topic) const;
+    // What a producer's keys are, from its latest snapshot: {randomKeys, fixedKey}; empty when
+    // there is no such producer. The editor starts from these, so that editing a producer never
+    // resets them to a default.
+    Q_INVOKABLE QVariantMap producerKeys(int id) const;
 
     // config keys: topic, rate, valueBytes, keyPattern ("none"|"sequence"|"random"|"fixed"),
     // randomKeys, fixedKey, partitioner ("round-robin"|"key-hash"|"custom"), customSource,

@@ -8,27 +8,59 @@ import Kraftlab
 // The built-in consumers: how far each has read in every partition, and how far behind it is.
 Item {
     id: view
+    objectName: "consumersView"
 
     ColumnLayout {
         anchors.fill: parent
         anchors.topMargin: Theme.spacing / 2
         spacing: Theme.spacing / 2
 
-        RowLayout {
-            spacing: Theme.spacing / 2
+        // Topic, where to start, and the button on one line where they fit whole; else the two
+        // choices side by side over the button; else one under the other, each as wide as the
+        // panel (never cut short).
+        GridLayout {
+            id: addRow
+            objectName: "addConsumerRow"
+            Layout.fillWidth: true
+            readonly property real topicMinimum: Math.max(70 * Theme.scale, Math.ceil(topicText.advanceWidth)
+                                                          + topicBox.contentItem.leftPadding + topicBox.contentItem.rightPadding
+                                                          + topicBox.leftPadding + topicBox.rightPadding + 2)
+            readonly property real choices: topicMinimum + fromBox.implicitWidth + columnSpacing
+            // By the view's width, not the row's own: the row is at least as wide as its columns'
+            // minimums, so its own width would keep it on one line for ever.
+            columns: view.width >= choices + addButton.implicitWidth + columnSpacing ? 3 : (view.width >= choices ? 2 : 1)
+            columnSpacing: Theme.spacing / 2
+            rowSpacing: Theme.spacing / 2
             LabComboBox {
                 id: topicBox
+                objectName: "consumerTopicBox"
+                Layout.fillWidth: true
+                Layout.minimumWidth: addRow.columns > 1 ? addRow.topicMinimum : 0
+                Layout.preferredWidth: 160 * Theme.scale
                 model: Lab.topics.names
-                implicitWidth: 160 * Theme.scale
+                TextMetrics { id: topicText; font: topicBox.font; text: topicBox.currentText }
             }
             LabComboBox {
                 id: fromBox
+                objectName: "consumerFromBox"
+                Layout.fillWidth: addRow.columns === 1
+                Layout.minimumWidth: addRow.columns > 1 ? implicitWidth : 0
                 textRole: "text"
                 valueRole: "value"
                 model: [{ text: "from earliest", value: true }, { text: "from latest", value: false }]
+                // As wide as the longer choice in the current type, whichever is shown (the
+                // style's own measure lags a change to presenter type).
+                implicitWidth: Math.ceil(fromWidest.advanceWidth) + contentItem.leftPadding + contentItem.rightPadding
+                               + leftPadding + rightPadding + 2
+                TextMetrics { id: fromWidest; font: fromBox.font; text: "from earliest" }
                 Tip { text: "Earliest reads the whole log from its start; latest reads only records written from now on." }
             }
             Button {
+                id: addButton
+                objectName: "addConsumerButton"
+                Layout.columnSpan: addRow.columns === 2 ? 2 : 1
+                Layout.fillWidth: addRow.columns < 3
+                Layout.minimumWidth: addRow.columns === 3 ? implicitWidth : 0
                 text: "Add consumer"
                 flat: true
                 enabled: topicBox.currentText !== ""
@@ -74,14 +106,16 @@ Item {
 
                     RowLayout {
                         width: body.width
+                        // The name wraps (a long topic name) rather than push Stop out.
                         Label {
-                            Layout.minimumWidth: implicitWidth
+                            Layout.fillWidth: true
                             text: "Consumer " + card.consumerId + " ← " + card.topic
                             font.weight: Font.Bold
                             color: Theme.text
+                            wrapMode: Text.WrapAtWordBoundaryOrAnywhere
                         }
-                        Item { Layout.fillWidth: true }
                         ToolButton {
+                            Layout.minimumWidth: implicitWidth
                             text: "Stop"
                             font.pixelSize: Theme.fontSmall
                             onClicked: Lab.removeConsumer(card.consumerId)
@@ -93,7 +127,7 @@ Item {
                               + Lab.charts.formatRate(card.recordsPerSecond) + " · lag " + card.totalLag + " · started from " + card.startFrom
                         color: Theme.textDim
                         font.pixelSize: Theme.fontSmall
-                        elide: Text.ElideRight
+                        wrapMode: Text.Wrap
                         Tip { text: "Lag: records written to the partitions but not read by this consumer yet." }
                     }
                     Repeater {
@@ -105,6 +139,7 @@ Item {
                             spacing: Theme.spacing
                             Label {
                                 Layout.preferredWidth: 30 * Theme.scale
+                                Layout.minimumWidth: implicitWidth
                                 text: "P" + prow.modelData.partition
                                 font.pixelSize: Theme.fontSmall
                                 color: Theme.text
@@ -130,6 +165,7 @@ Item {
                             }
                             Label {
                                 Layout.preferredWidth: 110 * Theme.scale
+                                Layout.minimumWidth: implicitWidth
                                 text: prow.modelData.position + " / " + prow.modelData.highWatermark
                                 font.family: Theme.mono
                                 font.pixelSize: Theme.fontSmall
@@ -151,9 +187,12 @@ Item {
 
             Label {
                 anchors.centerIn: parent
+                width: parent.width - 2 * Theme.spacing
                 visible: list.count === 0
                 text: "No consumer. Add one to read a topic."
                 color: Theme.textDim
+                wrapMode: Text.Wrap
+                horizontalAlignment: Text.AlignHCenter
             }
         }
     }

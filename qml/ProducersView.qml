@@ -83,15 +83,17 @@ Item {
 
                     RowLayout {
                         Layout.fillWidth: true
+                        // The name wraps (a long topic name) rather than push Edit and Stop out.
                         Label {
-                            Layout.minimumWidth: implicitWidth
+                            Layout.fillWidth: true
                             text: "Producer " + card.producerId + " → " + card.topic
                             font.weight: Font.Bold
                             font.pixelSize: Theme.fontNormal
                             color: Theme.text
+                            wrapMode: Text.WrapAtWordBoundaryOrAnywhere
                         }
-                        Item { Layout.fillWidth: true }
                         ToolButton {
+                            Layout.minimumWidth: implicitWidth
                             text: "Edit"
                             font.pixelSize: Theme.fontSmall
                             onClicked: editor.openFor(card.producerId, {
@@ -100,6 +102,7 @@ Item {
                                 customSource: card.customSource, acks: card.acks, route: card.route })
                         }
                         ToolButton {
+                            Layout.minimumWidth: implicitWidth
                             text: "Stop"
                             font.pixelSize: Theme.fontSmall
                             onClicked: Lab.removeProducer(card.producerId)
@@ -112,11 +115,15 @@ Item {
                               + (card.route === "any broker" ? " · via any broker" : "")
                         color: Theme.textDim
                         font.pixelSize: Theme.fontSmall
-                        elide: Text.ElideRight
+                        wrapMode: Text.Wrap
                     }
-                    RowLayout {
+                    // The acks chips and the latency flow onto a second line when the panel is narrow.
+                    Flow {
+                        Layout.fillWidth: true
                         spacing: Theme.spacing
                         Label {
+                            height: implicitHeight + 8
+                            verticalAlignment: Text.AlignVCenter
                             text: "acks"
                             color: Theme.text
                             font.pixelSize: Theme.fontSmall
@@ -129,14 +136,20 @@ Item {
                                 required property var modelData
                                 text: modelData.label
                                 checked: card.acks === modelData.value
-                                onClicked: Lab.updateProducer(card.producerId, {
-                                    topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
-                                    keyPattern: card.keyPattern, partitioner: card.partitioner,
-                                    customSource: card.customSource, acks: ackChip.modelData.value, route: card.route })
+                                // Only acks changes: the keys go back as they run (Lab.producerKeys).
+                                onClicked: {
+                                    const keys = Lab.producerKeys(card.producerId)
+                                    Lab.updateProducer(card.producerId, {
+                                        topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
+                                        keyPattern: card.keyPattern, randomKeys: keys.randomKeys, fixedKey: keys.fixedKey,
+                                        partitioner: card.partitioner, customSource: card.customSource,
+                                        acks: ackChip.modelData.value, route: card.route })
+                                }
                             }
                         }
-                        Item { Layout.fillWidth: true }
                         Label {
+                            height: implicitHeight + 8
+                            verticalAlignment: Text.AlignVCenter
                             text: card.latencyP50 >= 0 ? "p50 " + card.latencyP50.toFixed(1) + " ms · p99 " + card.latencyP99.toFixed(1) + " ms" : ""
                             color: Theme.textDim
                             font.pixelSize: Theme.fontSmall
@@ -151,7 +164,7 @@ Item {
                               + (card.buffered > 0 ? " · " + card.buffered + " waiting" : "")
                         color: card.failed > 0 || card.partitionerErrors > 0 ? Theme.outOfSync : Theme.text
                         font.pixelSize: Theme.fontSmall
-                        elide: Text.ElideRight
+                        wrapMode: Text.Wrap
                     }
 
                     // Where the records land: one bar per partition.
@@ -200,9 +213,12 @@ Item {
 
             Label {
                 anchors.centerIn: parent
+                width: parent.width - 2 * Theme.spacing
                 visible: list.count === 0
                 text: "No producer. Add one to write records."
                 color: Theme.textDim
+                wrapMode: Text.Wrap
+                horizontalAlignment: Text.AlignHCenter
             }
         }
     }

@@ -19,12 +19,15 @@
 
 #include "core/thread_name.h"
 #include "lab/cluster.h"
+#include "lab/field_rules.h"
 #include "metadata/topic_config.h"
 
 namespace {
 
+using kraftlab::lab::check_field;
 using kraftlab::lab::Cluster;
 using kraftlab::lab::CommandResult;
+using kraftlab::lab::Field;
 using nlohmann::json;
 
 std::mutex out_mutex;
@@ -112,7 +115,8 @@ CommandResult bad(std::string why) {
 }
 
 // One producer setting from the command line ("acks=all", "keys=random:10", ...) applied to a
-// config; returns what is wrong with it, if anything. Ranges are checked by the lab.
+// config; returns what is wrong with it, if anything. Numbers are checked by their field rules
+// (lab/field_rules.h) and never clamped; what depends on the topic is checked by the lab.
 std::optional<std::string> apply_producer_setting(kraftlab::lab::ProducerConfig& config,
                                                   const std::string& word) {
     using namespace kraftlab::lab;
@@ -127,18 +131,21 @@ std::optional<std::string> apply_producer_setting(kraftlab::lab::ProducerConfig&
         return std::nullopt;
     };
     if (key == "rate") {
-        auto n = parse_number<double>(value);
-        if (!n) return "rate needs a number of records per second, not '" + value + "'";
-        config.records_per_second = *n;
+        auto rate = check_field(Field::ProducerRate, value);
+        if (!rate.ok) return rate.message;
+        config.records_per_second = rate.value;
     } else if (key == "acks") {
-        auto n = parse_number<std::int16_t>(value);
-        if (value == "all") {
+        if (value == "all" || value == "-1") {
             config.acks = -1;
-        } else if (n && *n >= -1 && *n <= kMaxLabAcks) {
-            config.acks = *n;
-        } else {
+        } else if (value == "0" || value == "1") {
+            config.acks = static_cast<std::int16_t>(value[0] - '0');
+        } else if (!parse_number<std::int64_t>(value)) {
             return "acks must be 0, 1, all or the lab's 2.." + std::to_string(kMaxLabAcks) +
                    ", not '" + value + "'";
+        } else {
+            auto n = check_field(Field::LabAcks, value);
+            if (!n.ok) return n.message;
+            config.acks = static_cast<std::int16_t>(n.whole());
         }
     } else if (key == "route") {
         if (value == "leader") {
@@ -154,10 +161,10 @@ std::optional<std::string> apply_producer_setting(kraftlab::lab::ProducerConfig&
         } else if (value == "sequence") {
             config.key_pattern = KeyPattern::Sequence;
         } else if (value.rfind("random:", 0) == 0) {
-            auto n = parse_number<std::int32_t>(value.substr(7));
-            if (!n || *n < 1) return "keys=random:N needs a number of keys >= 1";
+            auto n = check_field(Field::RandomKeyCount, value.substr(7));
+            if (!n.ok) return "keys=random:N: " + n.message;
             config.key_pattern = KeyPattern::RandomKeys;
-            config.random_key_count = *n;
+            config.random_key_count = static_cast<std::int32_t>(n.whole());
         } else if (value.rfind("fixed:", 0) == 0 && value.size() > 6) {
             config.key_pattern = KeyPattern::Fixed;
             config.fixed_key = value.substr(6);
@@ -174,7 +181,9 @@ std::optional<std::string> apply_producer_setting(kraftlab::lab::ProducerConfig&
                    "' (custom partitioners are written in the app)";
         }
     } else if (key == "value-bytes") {
-        return whole(config.value_bytes);
+        auto n = check_field(Field::ValueBytes, value);
+        if (!n.ok) return n.message;
+        config.value_bytes = static_cast<std::int32_t>(n.whole());
     } else if (key == "linger-ms") {
         return whole(config.linger_ms);
     } else if (key == "max-records") {
@@ -215,21 +224,22 @@ bool run_command(Cluster& lab, const std::string& line) {
             answer(bad("usage: create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]"));
             return true;
         }
-        auto partitions = parse_number<std::int32_t>(words[2]);
-        if (!partitions || *partitions < 1) {
-            answer(bad("PARTITIONS must be a whole number >= 1, not '" + words[2] + "'"));
+        auto partitions = check_field(Field::Partitions, words[2]);
+        if (!partitions.ok) {
+            answer(bad(partitions.message));
             return true;
         }
         std::int16_t rf = -1;
         std::size_t next = 3;
         if (words.size() > 3 && words[3].find('=') == std::string::npos) {
-            auto parsed = parse_number<std::int16_t>(words[3]);
-            if (!parsed || *parsed < 1) {
-                answer(
-                    bad("REPLICATION_FACTOR must be a whole number >= 1, not '" + words[3] + "'"));
+            kraftlab::lab::FieldContext context;
+            context.brokers = static_cast<std::int64_t>(lab.broker_ids().size());
+            auto parsed = check_field(Field::ReplicationFactor, words[3], context);
+            if (!parsed.ok) {
+                answer(bad(parsed.message));
                 return true;
             }
-            rf = *parsed;
+            rf = static_cast<std::int16_t>(parsed.whole());
             next = 4;
         }
         std::vector<std::pair<std::string, std::string>> configs;
@@ -241,7 +251,8 @@ bool run_command(Cluster& lab, const std::string& line) {
             }
             configs.emplace_back(words[i].substr(0, eq), words[i].substr(eq + 1));
         }
-        answer(lab.create_topic(words[1], *partitions, rf, std::move(configs)));
+        answer(lab.create_topic(words[1], static_cast<std::int32_t>(partitions.whole()), rf,
+                                std::move(configs)));
     } else if (cmd == "set-config") {
         if (words.size() < 3) {
             answer(
@@ -302,21 +313,36 @@ bool run_command(Cluster& lab, const std::string& line) {
                        : lab.restart_broker(*id));
         }
     } else if (cmd == "timeouts") {
-        std::optional<std::int32_t> v[4];
-        for (std::size_t i = 0; i < 4 && i + 1 < words.size(); ++i)
-            v[i] = parse_number<std::int32_t>(words[i + 1]);
-        if (words.size() != 5 || !v[0] || !v[1] || !v[2] || !v[3]) {
+        if (words.size() != 5) {
             answer(bad("usage: timeouts ELECTION_MS FETCH_MS HEARTBEAT_MS SESSION_MS"));
             return true;
         }
-        answer(lab.set_timeouts(*v[0], *v[1], *v[2], *v[3]));
+        // In order, each by its rule; the session timeout must outlast the heartbeat interval.
+        const Field fields[] = {Field::ElectionTimeout, Field::FetchTimeout,
+                                Field::HeartbeatInterval, Field::SessionTimeout};
+        std::int32_t ms[4] = {};
+        kraftlab::lab::FieldContext context;
+        for (std::size_t i = 0; i < 4; ++i) {
+            auto c = check_field(fields[i], words[i + 1], context);
+            if (!c.ok) {
+                answer(bad(c.message));
+                return true;
+            }
+            ms[i] = static_cast<std::int32_t>(c.whole());
+            if (fields[i] == Field::HeartbeatInterval) context.heartbeat_interval_ms = ms[i];
+        }
+        answer(lab.set_timeouts(ms[0], ms[1], ms[2], ms[3]));
     } else if (cmd == "flush-interval") {
-        auto ms = words.size() == 2 ? parse_number<std::int64_t>(words[1]) : std::nullopt;
-        if (!ms) {
+        if (words.size() != 2) {
             answer(bad("usage: flush-interval MS (a whole number of milliseconds)"));
             return true;
         }
-        answer(lab.set_flush_interval(*ms));
+        auto ms = check_field(Field::FlushInterval, words[1]);
+        if (!ms.ok) {
+            answer(bad(ms.message));
+            return true;
+        }
+        answer(lab.set_flush_interval(ms.whole()));
     } else if (cmd == "audit") {
         if (words.size() != 1) {
             answer(bad("usage: audit"));
@@ -332,12 +358,12 @@ bool run_command(Cluster& lab, const std::string& line) {
         }
         kraftlab::lab::ProducerConfig config;
         config.topic = words[1];
-        auto rate = parse_number<double>(words[2]);
-        if (!rate) {
-            answer(bad("RATE must be a number of records per second, not '" + words[2] + "'"));
+        auto rate = check_field(Field::ProducerRate, words[2]);
+        if (!rate.ok) {
+            answer(bad(rate.message));
             return true;
         }
-        config.records_per_second = *rate;
+        config.records_per_second = rate.value;
         for (std::size_t i = 3; i < words.size(); ++i) {
             if (auto error = apply_producer_setting(config, words[i])) {
                 answer(bad(*error));
@@ -410,24 +436,16 @@ int main(int argc, char** argv) {
         if (a == "-h" || a == "--help") {
             std::cout << kUsage;
             return 0;
-        } else if (a == "--brokers") {
+        } else if (a == "--brokers" || a == "--controllers") {
             auto v = value();
-            auto n = v ? parse_number<std::int32_t>(*v) : std::nullopt;
-            if (!n || *n < 1 || *n > Cluster::kMaxBrokers) {
-                std::cerr << "kraftlab-cluster: --brokers needs a number from 1 to "
-                          << Cluster::kMaxBrokers << "\n";
+            auto n =
+                check_field(a == "--brokers" ? Field::Brokers : Field::Controllers, v.value_or(""));
+            if (!n.ok) {
+                std::cerr << "kraftlab-cluster: " << a << ": " << n.message << "\n";
                 return 2;
             }
-            config.brokers = *n;
-        } else if (a == "--controllers") {
-            auto v = value();
-            auto n = v ? parse_number<std::int32_t>(*v) : std::nullopt;
-            if (!n || *n < 1 || *n > Cluster::kMaxControllers) {
-                std::cerr << "kraftlab-cluster: --controllers needs a number from 1 to "
-                          << Cluster::kMaxControllers << "\n";
-                return 2;
-            }
-            config.controllers = *n;
+            (a == "--brokers" ? config.brokers : config.controllers) =
+                static_cast<std::int32_t>(n.whole());
         } else if (a == "--kafka-timeouts") {
             config.controller.election_timeout_ms = 1000;
             config.controller.fetch_timeout_ms = 2000;
@@ -445,13 +463,12 @@ int main(int argc, char** argv) {
             config.port_base = *n;
         } else if (a == "--num-partitions") {
             auto v = value();
-            auto n = v ? parse_number<std::int32_t>(*v) : std::nullopt;
-            if (!n || *n < 1 || *n > config.cluster.max_partitions_per_topic) {
-                std::cerr << "kraftlab-cluster: --num-partitions needs a number from 1 to "
-                          << config.cluster.max_partitions_per_topic << "\n";
+            auto n = check_field(Field::Partitions, v.value_or(""));
+            if (!n.ok) {
+                std::cerr << "kraftlab-cluster: --num-partitions: " << n.message << "\n";
                 return 2;
             }
-            config.cluster.num_partitions = *n;
+            config.cluster.num_partitions = static_cast<std::int32_t>(n.whole());
         } else if (a == "--no-auto-create") {
             config.broker.auto_create_topics = false;
         } else if (a == "--data") {

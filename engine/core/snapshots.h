@@ -152,6 +152,10 @@ struct ProducerSnapshot {
     std::string route = "leader";
     std::string partitioner;  // "round-robin", "key-hash", "custom"
     std::string key_pattern;  // "none", "sequence", "random", "fixed"
+    // The pattern's setting, so that an editor shows what runs instead of a default:
+    // keys=random:N's N and keys=fixed:K's K.
+    std::int32_t random_key_count = 0;
+    std::string fixed_key;
     std::int32_t value_bytes = 0;
     std::uint64_t records_sent_total = 0;    // put into a produce request
     std::uint64_t records_acked_total = 0;   // acknowledged (or sent, for acks=0)

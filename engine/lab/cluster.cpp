@@ -1,6 +1,7 @@
 #include "lab/cluster.h"
 
 #include "core/thread_name.h"
+#include "lab/field_rules.h"
 #include "protocol/incremental_alter_configs.h"
 
 #include <cstdlib>
@@ -74,12 +75,9 @@ Cluster::~Cluster() {
 std::optional<std::string> Cluster::start() {
     std::lock_guard lock(mutex_);
     if (started_) return "the lab is already running";
-    if (config_.brokers < 1 || config_.brokers > kMaxBrokers) {
-        return "the number of brokers must be between 1 and " + std::to_string(kMaxBrokers);
-    }
-    if (config_.controllers < 1 || config_.controllers > kMaxControllers) {
-        return "the number of controllers must be between 1 and " + std::to_string(kMaxControllers);
-    }
+    if (auto c = check_field_value(Field::Brokers, config_.brokers); !c.ok) return c.message;
+    if (auto c = check_field_value(Field::Controllers, config_.controllers); !c.ok)
+        return c.message;
     if (config_.port_base != 0 && config_.port_base + 100 + config_.controllers - 1 > 65535) {
         return "port base " + std::to_string(config_.port_base) +
                " leaves no room for the brokers (" + std::to_string(config_.port_base) +
@@ -381,6 +379,23 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
                                     std::vector<std::pair<std::string, std::string>> configs) {
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
+    if (auto c = check_field_value(Field::Partitions, partitions); !c.ok)
+        return CommandResult::failure(c.message);
+    FieldContext context;
+    context.brokers = static_cast<std::int64_t>(brokers_.size());
+    context.topic = name;
+    if (replication_factor != -1) {
+        if (auto c = check_field_value(Field::ReplicationFactor, replication_factor, context);
+            !c.ok)
+            return CommandResult::failure(c.message);
+    }
+    context.replication_factor =
+        replication_factor == -1 ? config_.cluster.default_replication_factor : replication_factor;
+    for (const auto& [key, value] : configs) {
+        if (key != "min.insync.replicas") continue;
+        if (auto c = check_field(Field::MinInsyncReplicas, value, context); !c.ok)
+            return CommandResult::failure(c.message);
+    }
     protocol::CreateTopicsRequest request;
     request.timeout_ms =
         static_cast<std::int32_t>(std::chrono::milliseconds(kCommandTimeout).count());
@@ -452,6 +467,18 @@ CommandResult Cluster::set_topic_config(
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
     if (configs.empty()) return CommandResult::failure("no config to change");
+    // min.insync.replicas above the replication factor would refuse every acks=all write.
+    if (auto info = metadata()->topic(topic); info && !info->partitions.empty()) {
+        FieldContext context;
+        context.replication_factor =
+            static_cast<std::int64_t>(info->partitions.front().replicas.size());
+        context.topic = topic;
+        for (const auto& [key, value] : configs) {
+            if (key != "min.insync.replicas" || !value) continue;
+            if (auto c = check_field(Field::MinInsyncReplicas, *value, context); !c.ok)
+                return CommandResult::failure(c.message);
+        }
+    }
     protocol::IncrementalAlterConfigsRequest request;
     auto& resource = request.resources.emplace_back();
     resource.resource_type = protocol::kConfigResourceTopic;
@@ -613,24 +640,30 @@ CommandResult Cluster::resign_controller(std::int32_t id) {
                                   {{"controller", id}});
 }
 
+std::optional<std::string> Cluster::timeouts_problem(std::int32_t election_timeout_ms,
+                                                     std::int32_t fetch_timeout_ms,
+                                                     std::int32_t heartbeat_interval_ms,
+                                                     std::int32_t broker_session_timeout_ms) {
+    FieldContext context;
+    context.heartbeat_interval_ms = heartbeat_interval_ms;
+    const std::pair<Field, std::int32_t> values[] = {
+        {Field::ElectionTimeout, election_timeout_ms},
+        {Field::FetchTimeout, fetch_timeout_ms},
+        {Field::HeartbeatInterval, heartbeat_interval_ms},
+        {Field::SessionTimeout, broker_session_timeout_ms}};
+    for (const auto& [field, value] : values) {
+        if (auto c = check_field_value(field, value, context); !c.ok) return c.message;
+    }
+    return std::nullopt;
+}
+
 CommandResult Cluster::set_timeouts(std::int32_t election_timeout_ms, std::int32_t fetch_timeout_ms,
                                     std::int32_t heartbeat_interval_ms,
                                     std::int32_t broker_session_timeout_ms) {
     std::lock_guard lock(mutex_);
-    auto in = [](std::int32_t v, std::int32_t lo, std::int32_t hi) { return v >= lo && v <= hi; };
-    if (!in(election_timeout_ms, 50, 60000))
-        return CommandResult::failure("the election timeout must be 50..60000 ms");
-    if (!in(fetch_timeout_ms, 100, 120000))
-        return CommandResult::failure("the fetch timeout must be 100..120000 ms");
-    if (!in(heartbeat_interval_ms, 50, 60000))
-        return CommandResult::failure("the heartbeat interval must be 50..60000 ms");
-    if (!in(broker_session_timeout_ms, 100, 300000))
-        return CommandResult::failure("the session timeout must be 100..300000 ms");
-    if (broker_session_timeout_ms <= heartbeat_interval_ms) {
-        return CommandResult::failure(
-            "the session timeout must be longer than the heartbeat interval, or every broker is "
-            "fenced between two heartbeats");
-    }
+    if (auto problem = timeouts_problem(election_timeout_ms, fetch_timeout_ms,
+                                        heartbeat_interval_ms, broker_session_timeout_ms))
+        return CommandResult::failure(*problem);
     config_.controller.election_timeout_ms = election_timeout_ms;
     config_.controller.fetch_timeout_ms = fetch_timeout_ms;
     config_.controller.broker_session_timeout_ms = broker_session_timeout_ms;
@@ -665,12 +698,9 @@ CommandResult Cluster::set_timeouts(std::int32_t election_timeout_ms, std::int32
 
 CommandResult Cluster::set_flush_interval(std::int64_t flush_interval_ms) {
     std::lock_guard lock(mutex_);
-    if (flush_interval_ms < 10 || flush_interval_ms > 86'400'000) {
-        return CommandResult::failure(
-            "the flush interval must be 10..86400000 ms (a day; Kafka's default is never, "
-            "leaving it to the OS), not " +
-            std::to_string(flush_interval_ms));
-    }
+    if (auto c = check_field_value(Field::FlushInterval, static_cast<double>(flush_interval_ms));
+        !c.ok)
+        return CommandResult::failure(c.message);
     config_.broker.flush_interval_ms = flush_interval_ms;
     for (auto& [id, slot] : brokers_) {
         slot.config.flush_interval_ms = flush_interval_ms;
@@ -741,10 +771,23 @@ std::optional<std::string> Cluster::check_topic(const std::string& topic) const 
     return std::nullopt;
 }
 
+std::optional<std::string> Cluster::check_acks_locked(const ProducerConfig& config) const {
+    if (config.acks < 2) return std::nullopt;
+    auto info = metadata()->topic(config.topic);
+    if (!info || info->partitions.empty()) return std::nullopt;
+    FieldContext context;
+    context.replication_factor =
+        static_cast<std::int64_t>(info->partitions.front().replicas.size());
+    context.topic = config.topic;
+    if (auto c = check_field_value(Field::LabAcks, config.acks, context); !c.ok) return c.message;
+    return std::nullopt;
+}
+
 AddClientResult Cluster::add_producer(ProducerConfig config, ProducerHooks hooks) {
     std::lock_guard lock(mutex_);
     if (auto error = check_topic(config.topic)) return {CommandResult::failure(*error), -1};
     if (auto error = validate(config)) return {CommandResult::failure(*error), -1};
+    if (auto error = check_acks_locked(config)) return {CommandResult::failure(*error), -1};
     const std::int32_t id = next_producer_id_;
     // The audit sees every acknowledged record first, then the caller's hook (if any).
     hooks.on_acked = [this, id, topic = config.topic,
@@ -773,6 +816,7 @@ CommandResult Cluster::update_producer(std::int32_t id, ProducerConfig config) {
                                       it->second->config().topic + ")");
     }
     if (auto error = validate(config)) return CommandResult::failure(*error);
+    if (auto error = check_acks_locked(config)) return CommandResult::failure(*error);
     if (auto error = it->second->update(config)) return CommandResult::failure(*error);
     return CommandResult::success(
         "producer " + std::to_string(id) + " now sends " + describe(config), {{"producer", id}});

@@ -145,14 +145,22 @@ class Cluster {
     CommandResult set_timeouts(std::int32_t election_timeout_ms, std::int32_t fetch_timeout_ms,
                                std::int32_t heartbeat_interval_ms,
                                std::int32_t broker_session_timeout_ms);
-    // log.flush.interval.ms of every broker, running or restarted later: 10..86,400,000 ms.
+    // What set_timeouts would refuse these with (lab/field_rules.h: each in its bounds, the
+    // session longer than the heartbeat), in plain words; nullopt when they are fine.
+    static std::optional<std::string> timeouts_problem(std::int32_t election_timeout_ms,
+                                                       std::int32_t fetch_timeout_ms,
+                                                       std::int32_t heartbeat_interval_ms,
+                                                       std::int32_t broker_session_timeout_ms);
+    // log.flush.interval.ms of every broker, running or restarted later: 10..86,400,000 ms
+    // (Field::FlushInterval).
     CommandResult set_flush_interval(std::int64_t flush_interval_ms);
     std::int64_t flush_interval_ms() const;
     std::vector<std::int32_t> controller_ids() const;
     // The built-in workload (lab/workload.h). Producers and consumers are numbered from 1,
     // each kind on its own, and are Kafka clients of the brokers on their own threads. A config
     // is checked first: the topic must exist, the rate be 0..1,000,000 records/s, value bytes
-    // 0..1 MiB, acks 0, 1 or -1 (lab/workload.h validate()). A custom partitioner is built on
+    // 0..1 MiB, acks 0, 1, -1 or the lab's N up to the topic's replication factor
+    // (lab/workload.h validate(), lab/field_rules.h); nothing is clamped. A custom partitioner is built on
     // the producer's thread; if it does not build, add/update fail with its error. Hooks are
     // for the audit and for tests (see ProducerHooks, ConsumerHooks).
     AddClientResult add_producer(ProducerConfig config, ProducerHooks hooks = {});
@@ -215,6 +223,8 @@ class Cluster {
     void throughput_loop();
     void stop_workload();                                                    // mutex_ held
     std::optional<std::string> check_topic(const std::string& topic) const;  // mutex_ held
+    // acks=N at most the topic's replication factor, or no write would ever be answered.
+    std::optional<std::string> check_acks_locked(const ProducerConfig& config) const;
 
     LabConfig config_;
     std::filesystem::path data_dir_;

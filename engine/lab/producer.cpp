@@ -1039,6 +1039,8 @@ struct BuiltinProducer::State {
         s->route = std::string(route_name(config.route));
         s->partitioner = std::string(partitioner_name(config.partitioner));
         s->key_pattern = std::string(key_pattern_name(config.key_pattern));
+        s->random_key_count = config.random_key_count;
+        s->fixed_key = config.fixed_key;
         s->value_bytes = config.value_bytes;
         s->records_sent_total = sent;
         s->records_acked_total = acked;

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "lab/field_rules.h"
 #include "lab/workload.h"
 
 namespace kraftlab::lab {
@@ -60,18 +61,25 @@ std::optional<std::string> validate(const ProducerConfig& c) {
         return s.str();
     };
     if (c.topic.empty()) return "a producer needs a topic";
-    if (!std::isfinite(c.records_per_second) || c.records_per_second < 0 ||
-        c.records_per_second > kMaxRecordsPerSecond) {
-        return "the rate must be between 0 and " + format_rate(kMaxRecordsPerSecond) + " records/s";
-    }
-    if (auto e = range("value bytes", c.value_bytes, 0, kMaxValueBytes)) return e;
-    if (c.acks < -1 || c.acks > kMaxLabAcks) {
+    // The fields a person types are checked by their rules (lab/field_rules.h), in the words
+    // the app and kraftlab-cluster use too.
+    auto rule = [](Field f, double v) -> std::optional<std::string> {
+        auto check = check_field_value(f, v);
+        if (check.ok) return std::nullopt;
+        return check.message;
+    };
+    if (auto e = rule(Field::ProducerRate, c.records_per_second)) return e;
+    if (auto e = rule(Field::ValueBytes, c.value_bytes)) return e;
+    if (c.acks < -1) {
         return "acks must be 0, 1, all (-1) or the lab's 2.." + std::to_string(kMaxLabAcks) +
                ", not " + std::to_string(c.acks);
     }
+    if (c.acks >= 2) {
+        if (auto e = rule(Field::LabAcks, c.acks)) return e;
+    }
     if (c.route != Route::Leader && c.route != Route::AnyBroker) return "unknown route";
     if (c.key_pattern == KeyPattern::RandomKeys) {
-        if (auto e = range("the number of random keys", c.random_key_count, 1, 1'000'000)) return e;
+        if (auto e = rule(Field::RandomKeyCount, c.random_key_count)) return e;
     }
     if (c.key_pattern == KeyPattern::Fixed && c.fixed_key.size() > 1024)
         return "the fixed key must be at most 1024 bytes";

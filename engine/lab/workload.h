@@ -89,6 +89,8 @@ struct ProducerConfig {
 // Limits the lab enforces on a producer's settings (Cluster::add_producer / update_producer).
 inline constexpr double kMaxRecordsPerSecond = 1'000'000;
 inline constexpr std::int32_t kMaxValueBytes = 1024 * 1024;
+// keys=random:N: at most this many distinct keys.
+inline constexpr std::int32_t kMaxRandomKeys = 1'000'000;
 // The largest acks=N: no partition has more replicas than the lab has brokers
 // (Cluster::kMaxBrokers; cluster.cpp checks they agree).
 inline constexpr std::int16_t kMaxLabAcks = 32;

@@ -44,10 +44,13 @@ struct TopicResult {
     std::int16_t replication_factor = -1;
 };
 
+// The most partitions a topic may have (the lab's field rules show it as the bound).
+inline constexpr std::int32_t kMaxPartitionsPerTopic = 10'000;
+
 struct ClusterDefaults {
     std::int32_t num_partitions = 3;              // num.partitions
     std::int16_t default_replication_factor = 1;  // default.replication.factor
-    std::int32_t max_partitions_per_topic = 10'000;
+    std::int32_t max_partitions_per_topic = kMaxPartitionsPerTopic;
 };
 
 // Creates topics: validates names, counts, assignments and configs; places replicas on live

@@ -84,13 +84,18 @@ inline bool whole_text_in_a_tip(const QQuickItem* text_item, const QString& text
 
 struct Options {
     int min_font_px = 0;  // no visible text below this
+    // Check only this item and what is inside it (a dialog, a panel); null: the whole window.
+    QQuickItem* root = nullptr;
+    // Also a text item cut at its left or right by a clipping parent (a row wider than its
+    // panel), even inside a list: lists here scroll up and down only.
+    bool cut_sides = false;
 };
 
 // What is wrong with the window as drawn now, one line each; empty when nothing is.
 inline QStringList problems(QQuickWindow* window, const Options& options) {
     QStringList out;
     QList<QQuickItem*> panels;
-    walk(window->contentItem(), [&](QQuickItem* item) {
+    walk(options.root ? options.root : window->contentItem(), [&](QQuickItem* item) {
         if (!seen(item, window)) return;
         if (is_type(item, "Panel_QMLTYPE")) panels << item;
         if (!is_type(item, "QQuickText")) return;
@@ -119,6 +124,17 @@ inline QStringList problems(QQuickWindow* window, const Options& options) {
                        .arg(content, 0, 'f', 0)
                        .arg(item->width(), 0, 'f', 0)
                        .arg(describe(item));
+        }
+        if (options.cut_sides) {
+            const QRectF whole = item->mapRectToScene(QRectF(0, 0, item->width(), item->height()));
+            const QRectF in_view = shown_rect(item, window);
+            if (in_view.width() + 1.5 < whole.width() && in_view.height() >= 1) {
+                out << QString("text \"%1\" is cut at a side (%2 of %3 px wide in view): %4")
+                           .arg(shown)
+                           .arg(in_view.width(), 0, 'f', 0)
+                           .arg(whole.width(), 0, 'f', 0)
+                           .arg(describe(item));
+            }
         }
         // Half a line, cut by a clipping parent (a list scrolled part way is fine).
         bool in_list = false;

@@ -597,7 +597,7 @@ class WorkloadTest : public QObject {
         refuse(producer_for("t", std::nan("")), "rate");
         auto c = producer_for("t", 10);
         c.value_bytes = 2 * 1024 * 1024;
-        refuse(c, "value bytes");
+        refuse(c, "value size");
         c = producer_for("t", 10);
         c.acks = 33;
         refuse(c, "acks");
