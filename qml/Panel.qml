@@ -10,6 +10,8 @@ Rectangle {
     property string subtitle
     property string tip  // one sentence explaining the Kafka idea behind the panel
     property alias actions: actionRow.data
+    // Off where a panel is too short to spare a line for its title (its tab names it).
+    property bool headerVisible: true
     default property alias body: content.data
 
     color: Theme.surface
@@ -25,6 +27,7 @@ Rectangle {
         // Anchored, not a RowLayout: it follows font changes (presenter mode) at once.
         Item {
             Layout.fillWidth: true
+            visible: panel.headerVisible
             implicitHeight: Math.max(titleLabel.implicitHeight, actionRow.implicitHeight)
             Label {
                 id: titleLabel

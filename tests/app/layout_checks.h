@@ -75,14 +75,15 @@ inline bool whole_text_in_a_tip(const QQuickItem* text_item, const QString& text
 }
 
 struct Options {
-    int min_font_px = 0;  // no visible text below this
+    int min_font_px = 0;         // no visible text below this
+    QQuickItem* root = nullptr;  // check only this item and its children (default: the window)
 };
 
 // What is wrong with the window as drawn now, one line each; empty when nothing is.
 inline QStringList problems(QQuickWindow* window, const Options& options) {
     QStringList out;
     QList<QQuickItem*> panels;
-    walk(window->contentItem(), [&](QQuickItem* item) {
+    walk(options.root ? options.root : window->contentItem(), [&](QQuickItem* item) {
         if (!seen(item, window)) return;
         if (is_type(item, "Panel_QMLTYPE")) panels << item;
         if (!is_type(item, "QQuickText")) return;
