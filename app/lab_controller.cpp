@@ -871,6 +871,7 @@ void LabController::refresh_models() {
             row.per_partition << static_cast<qint64>(n);
         row.p50_ms = s->latency_p50_ms;
         row.p99_ms = s->latency_p99_ms;
+        row.latency_window = s->latency_window;
         row.last_error = q(s->last_error);
         row.running = s->running;
         if (auto it = custom_sources_.find(s->id); it != custom_sources_.end())

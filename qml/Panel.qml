@@ -14,6 +14,8 @@ Rectangle {
     // Room kept free at the right of the title row, for a control laid over it (DetailTabs).
     property real reservedRight: 0
     property alias actions: actionRow.data
+    // Off where a panel is too short to spare a line for its title (its tab names it).
+    property bool headerVisible: true
     default property alias body: content.data
     // The title row's height: what the panel takes besides its body (with its margins).
     readonly property real chromeHeight: titleRow.implicitHeight + 2 * Theme.spacing + Theme.spacing / 2
@@ -32,6 +34,7 @@ Rectangle {
         Item {
             id: titleRow
             Layout.fillWidth: true
+            visible: panel.headerVisible
             implicitHeight: Math.max(titleLabel.implicitHeight, actionRow.implicitHeight, maximizeButton.implicitHeight)
             Label {
                 id: titleLabel

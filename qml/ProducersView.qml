@@ -148,12 +148,13 @@ Item {
                             }
                         }
                         Label {
+                            objectName: "producerLatency"
                             height: implicitHeight + 8
                             verticalAlignment: Text.AlignVCenter
-                            text: card.latencyP50 >= 0 ? "p50 " + card.latencyP50.toFixed(1) + " ms · p99 " + card.latencyP99.toFixed(1) + " ms" : ""
+                            text: card.latencyP50 >= 0 ? "p50 " + Lab.charts.formatMs(card.latencyP50) + " · p99 " + Lab.charts.formatMs(card.latencyP99) : ""
                             color: Theme.textDim
                             font.pixelSize: Theme.fontSmall
-                            Tip { text: "Produce latency over the last quarter second: from creating a record to its acknowledgement." }
+                            Tip { text: "This producer's produce latency over its last " + Lab.charts.latencyWindowSeconds + " s, from creating a record to its acknowledgement (to sending it, for acks=0): half were faster than p50, 99 of 100 faster than p99." }
                         }
                     }
                     Label {

@@ -4,7 +4,9 @@
 
 #include <QtQml/qqmlregistration.h>
 #include <QVariantList>
+#include <memory>
 
+#include "core/latency_histogram.h"
 #include "row_list_model.h"
 
 struct ProducerRow {
@@ -23,8 +25,12 @@ struct ProducerRow {
     qint64 buffered = 0;
     qint64 partitioner_errors = 0;
     QVariantList per_partition;  // acknowledged records per partition
+    // Latency over the producer's last 10 s (its snapshot's window): p50, p99 and the histogram
+    // the charts merge per acks setting. The same pointer while the window is unchanged, so an
+    // idle producer's row compares equal and costs no signal.
     double p50_ms = -1;
     double p99_ms = -1;
+    std::shared_ptr<const kraftlab::core::LatencyHistogram> latency_window;
     QString last_error;
     QString custom_source;  // the custom partitioner's code, if any
     bool running = true;

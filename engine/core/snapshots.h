@@ -138,6 +138,8 @@ struct ControllerSnapshot {
     std::int32_t fetch_timeout_ms = 0;
 };
 
+class LatencyHistogram;  // core/latency_histogram.h
+
 // A built-in producer (lab/workload.h), a few times a second.
 struct ProducerSnapshot {
     std::int32_t id = 0;
@@ -163,10 +165,14 @@ struct ProducerSnapshot {
     std::uint64_t partitioner_errors_total = 0;
     std::uint64_t records_buffered = 0;              // generated, waiting for a request
     std::vector<std::uint64_t> acked_per_partition;  // where the records landed
-    // Produce latency (record created -> acknowledged) over the last snapshot interval; -1 when
-    // nothing was acknowledged in it.
+    // Produce latency (record created -> acknowledged, or sent for acks=0) over a sliding window
+    // of the last 10 s (core::LatencyWindow): its p50 and p99, -1 when nothing was acknowledged
+    // in the window; and the window's histogram (null when empty) so that readers can merge
+    // producers into real percentiles. Shared and immutable: a snapshot copies a pointer, and an
+    // unchanged window keeps the same one.
     double latency_p50_ms = -1;
     double latency_p99_ms = -1;
+    std::shared_ptr<const LatencyHistogram> latency_window;
     std::string last_error;  // plain words; empty when all is well
 };
 

@@ -944,28 +944,6 @@ class ModelsTest : public QObject {
         QVERIFY(!cut.consumers().isEmpty());
     }
 
-    void latency_by_acks_takes_the_slowest_producer_of_each_setting() {
-        auto producer = [](int id, int acks, double p50, double p99) {
-            ProducerRow p;
-            p.id = id;
-            p.acks = acks;
-            p.p50_ms = p50;
-            p.p99_ms = p99;
-            return p;
-        };
-        auto idle = producer(5, 0, -1, -1);  // nothing acknowledged in the last interval
-        auto stopped = producer(6, 1, 900, 900);
-        stopped.running = false;
-        const auto by_acks = ChartFeeder::latencies_by_acks(
-            {producer(1, -1, 4, 12), producer(2, -1, 6, 9), producer(3, 1, 1.5, 3),
-             producer(4, 2, 3, 7), idle, stopped});
-        const std::map<QString, double> expected{{"acks=all p50", 6},     {"acks=all p99", 12},
-                                                 {"acks=1 p50", 1.5},     {"acks=1 p99", 3},
-                                                 {"acks=2 (lab) p50", 3}, {"acks=2 (lab) p99", 7}};
-        QVERIFY(by_acks == expected);
-        QCOMPARE(ChartFeeder::acks_label(0), QString("acks=0"));
-    }
-
     void replication_events_have_their_colours() {
         EventModel model;
         model.append({make_event(EventKind::IsrShrunk, NodeRef::broker(1), "3 left the ISR"),

@@ -20,6 +20,7 @@
 #include <tuple>
 
 #include "core/client_ids.h"
+#include "core/latency_histogram.h"
 #include "lab/cluster.h"
 #include "net/kafka_client.h"
 #include "protocol/fetch.h"
@@ -281,6 +282,11 @@ class WorkloadTest : public QObject {
         QCOMPARE(s->records_failed_total, std::uint64_t{0});
         QCOMPARE(s->acked_per_partition, std::vector<std::uint64_t>(6, 500));  // round robin
         QVERIFY(s->last_error.empty());
+        // Latency over the last 10 s: every record of this short run, real percentiles.
+        QVERIFY(s->latency_window);
+        QCOMPARE(s->latency_window->count(), std::uint64_t{3000});
+        QVERIFY(s->latency_p50_ms > 0 && s->latency_p50_ms <= s->latency_p99_ms);
+        QCOMPARE(s->latency_p99_ms, s->latency_window->percentile_ms(0.99));
         QCOMPARE(
             lab.count_events(core::EventKind::ProducerStarted,
                              "producer 1 sends 2000 records/s to orders (round-robin, acks=all)"),
