@@ -69,11 +69,14 @@ Flow {
                 color: Lab.charts.colorOf(entry.modelData, Theme.dark)
                 thickness: legend.solidWidth
             }
+            // The name's one-line width, measured apart: a wrapping label's own implicitWidth
+            // changes with its width (a binding loop in Qt 6.4).
+            TextMetrics { id: nameMetrics; font: name.font; text: entry.modelData }
             Label {
                 id: name
                 text: entry.modelData
                 // The whole name, on more lines if it must (a topic name may be long).
-                width: Math.min(implicitWidth, legend.width - Theme.fontSmall * 1.6 - Theme.spacing / 2 - legend.entryGap)
+                width: Math.min(Math.ceil(nameMetrics.advanceWidth) + 1, legend.width - Theme.fontSmall * 1.6 - Theme.spacing / 2 - legend.entryGap)
                 wrapMode: Text.WrapAnywhere
                 color: Theme.text
                 font.pixelSize: Theme.fontSmall

@@ -32,7 +32,7 @@ Panel {
     key: "charts"
     actions: ChartChoice { visible: !view.sideBySide }
 
-    // Which chart to show when only one fits.
+    // Which chart to show when only one fits (in the title row).
     component ChartChoice: Row {
         spacing: Theme.spacing / 2
         Chip {
@@ -99,7 +99,6 @@ Panel {
                 x: view.compact ? parent.width - width : 0
                 width: view.compact ? Math.min(view.legendAsideWidth, parent.width * 0.42) : parent.width
                 spacing: Theme.spacing / 2
-                ChartChoice { visible: view.compact && !view.sideBySide }
                 ChartLegend {
                     objectName: "rateLegend"
                     x: view.compact ? 0 : Theme.spacing
@@ -201,7 +200,6 @@ Panel {
                 x: view.compact ? parent.width - width : 0
                 width: view.compact ? Math.min(view.legendAsideWidth, parent.width * 0.42) : parent.width
                 spacing: Theme.spacing / 2
-                ChartChoice { visible: view.compact && !view.sideBySide }
                 ChartLegend {
                     objectName: "latencyLegend"
                     x: view.compact ? 0 : Theme.spacing

@@ -44,7 +44,11 @@ Item {
                 id: fromBox
                 objectName: "consumerFromBox"
                 Layout.fillWidth: addRow.columns === 1
-                Layout.minimumWidth: addRow.columns > 1 ? implicitWidth : 0
+                // Qt 6.4's GridLayout keeps a minimum that changed while the panel was hidden (a
+                // side tab not in front when presenter mode came on): the choice was cut short.
+                // Depending on the visibility too makes it lay out again when shown.
+                Layout.minimumWidth: addRow.columns > 1 && visible ? implicitWidth : 0
+                Layout.preferredWidth: visible ? implicitWidth : 0
                 textRole: "text"
                 valueRole: "value"
                 model: [{ text: "from earliest", value: true }, { text: "from latest", value: false }]

@@ -78,14 +78,20 @@ ApplicationWindow {
             readonly property real sideWidth: Math.max(280 * Theme.zoom, width * (three ? 0.24 : 0.29))
             readonly property real clientsWidth: three ? Math.max(300 * Theme.zoom, width * 0.25) : 0
 
-            Loader {
+            Item {
                 id: clientsColumn
-                active: columns.three
+                visible: columns.three
                 anchors.left: parent.left
                 anchors.top: parent.top
                 anchors.bottom: parent.bottom
                 width: columns.clientsWidth
-                sourceComponent: ClientsPanel {}
+            }
+            // One Clients panel, moved (never re-created) between its column and the side tab
+            // when the window narrows or presenter mode is switched on: a form being typed, an
+            // open producer editor, the chosen tab all stay as they were.
+            ClientsPanel {
+                parent: columns.three ? clientsColumn : side.clientsSlot
+                anchors.fill: parent
             }
 
             Item {

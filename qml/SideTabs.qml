@@ -8,6 +8,7 @@ import Kraftlab
 Item {
     id: side
     property bool withClients: false
+    readonly property Item clientsSlot: clientsHolder
 
     TabBar {
         id: bar
@@ -34,10 +35,8 @@ Item {
         currentIndex: bar.currentIndex
         EventsView {}
         ElectionsView {}
-        Loader {
-            active: side.withClients
-            sourceComponent: ClientsPanel {}
-        }
+        // Main.qml moves its one Clients panel in here in a compact window.
+        Item { id: clientsHolder }
     }
     onWithClientsChanged: if (!withClients && bar.currentIndex === 2) bar.currentIndex = 0
 }

@@ -87,8 +87,9 @@ std::string malformed(const FieldRule& rule, FieldBounds b, const FieldContext& 
         case Field::Partitions:
             return "Enter a whole number of partitions, " + range + ".";
         case Field::ReplicationFactor:
-        case Field::MinInsyncReplicas:
             return "Enter a whole number of replicas, " + range + ".";
+        case Field::MinInsyncReplicas:
+            return "Enter min.insync.replicas as a whole number of replicas, " + range + ".";
         case Field::LabAcks:
             if (b.max < b.min)
                 return "acks=N needs a topic with 2 or more replicas; " +

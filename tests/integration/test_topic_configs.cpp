@@ -74,7 +74,7 @@ class TopicConfigsTest : public QObject {
             QString says;
         } cases[] = {
             {"set-config strict min.insync.replicas=zero",
-             "min.insync.replicas must be an integer"},
+             "Enter min.insync.replicas as a whole number"},
             {"set-config strict unclean.leader.election.enable=yes", "must be true or false"},
             {"set-config strict retention.ms=1000", "does not implement the topic config"},
             // All or nothing: the good half is not applied either.
