@@ -65,7 +65,6 @@ Item {
                     if (acks >= 2) choices.push({ label: acks + " (lab)", value: acks })
                     return choices
                 }
-                readonly property double maxCount: Math.max(1, Math.max.apply(Math, perPartition.length > 0 ? perPartition : [1]))
 
                 width: list.width - Theme.spacing
                 height: body.implicitHeight + Theme.spacing * 2
@@ -168,23 +167,51 @@ Item {
                         wrapMode: Text.Wrap
                     }
 
-                    // Where the records land: one bar per partition.
+                    // Where the records land: one bar per partition, or, when there are more
+                    // partitions than bars fit, one bar per run of neighbouring partitions (their
+                    // mean). The bars are a fixed count of delegates fed by index: a thousand
+                    // partitions cost as much as the bars in view, and an update re-creates none.
                     Row {
+                        id: bars
                         Layout.fillWidth: true
                         Layout.preferredHeight: 34 * Theme.scale
                         spacing: 3
+                        readonly property int partitions: card.perPartition.length
+                        readonly property real labelWidth: Theme.fontMark * 2.6
+                        readonly property int count: Math.max(1, Math.min(partitions, Math.floor((body.width + spacing) / (Math.max(12, labelWidth * 0.5) + spacing))))
+                        readonly property bool grouped: partitions > count
+                        // A label on every bar where they fit, else on every step-th.
+                        readonly property int labelStep: Math.max(1, Math.ceil((labelWidth + spacing) / (barWidth + spacing)))
+                        readonly property real barWidth: Math.max(2, (body.width - spacing * (count - 1)) / count)
+                        function first(i) { return Math.floor(i * partitions / count) }
+                        // Mean records per partition of each bar, and the largest.
+                        readonly property var values: {
+                            const out = []
+                            const list = card.perPartition
+                            for (let i = 0; i < count; ++i) {
+                                const a = first(i), b = Math.max(a + 1, first(i + 1))
+                                let sum = 0
+                                for (let k = a; k < b && k < list.length; ++k) sum += Number(list[k])
+                                out.push(sum / (b - a))
+                            }
+                            return out
+                        }
+                        readonly property real maxValue: Math.max(1, Math.max.apply(Math, values.length > 0 ? values : [1]))
                         Repeater {
-                            model: card.perPartition
+                            model: bars.partitions > 0 ? bars.count : 0
                             delegate: Item {
                                 id: bar
                                 required property int index
-                                required property var modelData
-                                width: Math.max(12, (body.width - 3 * card.perPartition.length) / Math.max(1, card.perPartition.length))
+                                readonly property int firstPartition: bars.first(index)
+                                readonly property int lastPartition: Math.max(firstPartition, bars.first(index + 1) - 1)
+                                readonly property real value: index < bars.values.length ? bars.values[index] : 0
+                                width: bars.barWidth
                                 height: 34 * Theme.scale
                                 Rectangle {
-                                    anchors.bottom: barLabel.top
+                                    anchors.bottom: parent.bottom
+                                    anchors.bottomMargin: barLabel.height + 2
                                     width: parent.width
-                                    height: Math.max(2, (parent.height - barLabel.height - 2) * bar.modelData / card.maxCount)
+                                    height: Math.max(2, (parent.height - barLabel.height - 2) * bar.value / bars.maxValue)
                                     radius: 2
                                     color: Theme.accent
                                     Behavior on height { NumberAnimation { duration: 200 } }
@@ -192,14 +219,30 @@ Item {
                                 Label {
                                     id: barLabel
                                     anchors.bottom: parent.bottom
-                                    anchors.horizontalCenter: parent.horizontalCenter
-                                    text: "P" + bar.index
+                                    // Centred under its bar; under a run of bars, from its first.
+                                    x: bars.labelStep === 1 ? Math.round((parent.width - width) / 2) : 0
+                                    width: implicitWidth
+                                    visible: bar.index % bars.labelStep === 0
+                                             && (bars.labelStep === 1 || bar.x + implicitWidth <= bars.width)
+                                    text: "P" + bar.firstPartition
                                     font.pixelSize: Theme.fontMark
                                     color: Theme.textDim
                                 }
-                                Tip { text: "Partition " + bar.index + ": " + bar.modelData + " records acknowledged" }
+                                Tip {
+                                    text: bar.firstPartition === bar.lastPartition
+                                          ? "Partition " + bar.firstPartition + ": " + Math.round(bar.value) + " records acknowledged"
+                                          : "Partitions " + bar.firstPartition + " to " + bar.lastPartition + ": " + bar.value.toFixed(1) + " records acknowledged per partition (mean)"
+                                }
                             }
                         }
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        visible: bars.grouped
+                        text: "Bars group neighbouring partitions: " + bars.partitions + " partitions in " + bars.count + " bars."
+                        color: Theme.textDim
+                        font.pixelSize: Theme.fontSmall
+                        wrapMode: Text.Wrap
                     }
                     Label {
                         Layout.fillWidth: true

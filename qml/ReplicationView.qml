@@ -90,6 +90,11 @@ Panel {
             id: laneArea
             Layout.fillWidth: true
             Layout.fillHeight: true
+            // No taller than the lanes at their largest: the consumers' row stays right under
+            // them, the room left goes below it.
+            Layout.maximumHeight: view.laneCount > 0 ? view.laneCount * 52 * Theme.scale + laneSpacing * (view.laneCount - 1) : Number.POSITIVE_INFINITY
+            // It takes its room before the space under the consumers does.
+            Layout.preferredHeight: view.laneCount > 0 ? Layout.maximumHeight : -1
             readonly property real laneSpacing: Math.round(Theme.spacing * (ViewState.shortWindow ? 0.4 : 0.75))
             readonly property real laneHeight: Math.max((ViewState.shortWindow ? 30 : 34) * Theme.scale, Math.min(52 * Theme.scale,
                 (height - laneSpacing * Math.max(0, view.laneCount - 1)) / Math.max(1, view.laneCount)))
@@ -189,6 +194,12 @@ Panel {
                     NumberAnimation { id: readAnim; target: readTile; property: "y"; to: readTile.toY; duration: 400; easing.type: Easing.InQuad }
                 }
             }
+        }
+
+        Item {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            visible: view.laneCount > 0
         }
 
         // The story in one line, when there is room for it.
