@@ -207,12 +207,12 @@ int main(int argc, char** argv) {
         lab.select("", "load", 0);
         if (o.rate > 0)
             lab.addProducer({{"topic", "load"},
-                         {"rate", o.rate},
-                         {"valueBytes", 100},
-                         {"keyPattern", "random"},
-                         {"randomKeys", 1000},
-                         {"partitioner", "round-robin"},
-                         {"acks", 1}});
+                             {"rate", o.rate},
+                             {"valueBytes", 100},
+                             {"keyPattern", "random"},
+                             {"randomKeys", 1000},
+                             {"partitioner", "round-robin"},
+                             {"acks", 1}});
         vsync.start();
         QTimer::singleShot(o.warmup * 1000, &app, [&] {
             measuring = true;

@@ -291,7 +291,8 @@ class UiSmokeTest : public QObject {
         QCOMPARE(lab->replication()->leader(), 4);
         // A follower's lane shows its snapshot once one older than the leader's is there (the
         // consistent cut): at the second publish.
-        QTRY_COMPARE_WITH_TIMEOUT(lab->replication()->rows()[2].state, QString("out of sync"), 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(lab->replication()->rows()[2].state, QString("out of sync"),
+                                  3000);
         // The followers' fetch counters move at every refresh: each follower lane has a dot on
         // its way, one at most.
         auto* lane = card_of(window->contentItem(), "ReplicaLane", "brokerId", 5);
