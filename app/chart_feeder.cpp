@@ -58,21 +58,21 @@ QStringList ChartFeeder::latencySeries() const {
     return out;
 }
 
-QStringList ChartFeeder::rateSubjects() const {
+QStringList ChartFeeder::subjects(const Series& s) {
     QStringList out;
-    for (const auto& [name, points] : rates_) {
-        const QString s = subject_of(name);
-        if (!out.contains(s)) out << s;
+    for (const auto& [name, points] : s) {
+        const QString subject = subject_of(name);
+        if (!out.contains(subject)) out << subject;
     }
     return out;
 }
 
+QStringList ChartFeeder::rateSubjects() const {
+    return subjects(rates_);
+}
+
 QStringList ChartFeeder::latencySubjects() const {
-    QStringList out;
-    for (const auto& [name, points] : latencies_) {
-        const QString s = subject_of(name);
-        if (!out.contains(s)) out << s;
-    }
+    QStringList out = subjects(latencies_);
     std::sort(out.begin(), out.end(), latency_subject_before);
     return out;
 }

@@ -111,6 +111,8 @@ class ChartFeeder : public QObject {
   private:
     using Series = std::map<QString, std::deque<QPointF>>;
     static QStringList names(const Series& s);
+    // The subjects of a chart's series, each once, in the series' order.
+    static QStringList subjects(const Series& s);
     void trim(Series& s, qint64 oldest_ms);
     static double nice_max(double v);
     void update_colours();

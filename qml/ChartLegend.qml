@@ -27,23 +27,6 @@ Flow {
     spacing: Theme.spacing / 2
     readonly property real entryGap: Theme.spacing * 1.5
 
-    component LineSample: Row {
-        id: sample
-        property color color
-        property bool dashed: false
-        property real thickness: legend.lineWidth
-        anchors.verticalCenter: parent ? parent.verticalCenter : undefined
-        spacing: dashed ? Math.round(legend.lineWidth * 1.5) : 0
-        Repeater {
-            model: sample.dashed ? 3 : 1
-            delegate: Rectangle {
-                width: sample.dashed ? Math.round(Theme.fontSmall * 0.45) : Theme.fontSmall * 1.6
-                height: sample.thickness
-                color: sample.color
-            }
-        }
-    }
-
     Label {
         id: titleLabel
         text: legend.title
@@ -65,9 +48,11 @@ Flow {
             spacing: Theme.spacing / 2
             rightPadding: legend.entryGap
             height: name.height
-            LineSample {
+            LegendLine {
+                anchors.verticalCenter: parent.verticalCenter
                 color: Lab.charts.colorOf(entry.modelData, Theme.dark)
                 thickness: legend.solidWidth
+                lineWidth: legend.lineWidth
             }
             // The name's one-line width, measured apart: a wrapping label's own implicitWidth
             // changes with its width (a binding loop in Qt 6.4).
@@ -90,9 +75,11 @@ Flow {
         spacing: Theme.spacing / 2
         rightPadding: legend.entryGap
         height: solidLabel.height
-        LineSample {
+        LegendLine {
+            anchors.verticalCenter: parent.verticalCenter
             color: Theme.textDim
             thickness: legend.solidWidth
+            lineWidth: legend.lineWidth
             opacity: legend.solidOpacity
         }
         Label {
@@ -108,7 +95,13 @@ Flow {
         spacing: Theme.spacing / 2
         rightPadding: legend.entryGap
         height: dashedLabel.height
-        LineSample { color: Theme.textDim; dashed: true }
+        LegendLine {
+            anchors.verticalCenter: parent.verticalCenter
+            color: Theme.textDim
+            dashed: true
+            thickness: legend.lineWidth
+            lineWidth: legend.lineWidth
+        }
         Label {
             id: dashedLabel
             text: legend.dashedMeaning

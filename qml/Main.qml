@@ -176,10 +176,11 @@ ApplicationWindow {
     Repeater {
         model: ViewState.panels.length
         Item {
+            id: panelKey
             required property int index
             Shortcut {
-                sequence: String(index + 1)
-                onActivated: ViewState.toggleMaximized(ViewState.panels[index].key)
+                sequence: String(panelKey.index + 1)
+                onActivated: ViewState.toggleMaximized(ViewState.panels[panelKey.index].key)
             }
         }
     }

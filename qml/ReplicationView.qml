@@ -92,7 +92,7 @@ Panel {
             Layout.fillHeight: true
             // No taller than the lanes at their largest: the consumers' row stays right under
             // them, the room left goes below it.
-            Layout.maximumHeight: view.laneCount > 0 ? view.laneCount * 52 * Theme.scale + laneSpacing * (view.laneCount - 1) : Number.POSITIVE_INFINITY
+            Layout.maximumHeight: view.laneCount > 0 ? view.laneCount * 52 * Theme.scale + laneSpacing * (view.laneCount - 1) : 1e9
             // It takes its room before the space under the consumers does.
             Layout.preferredHeight: view.laneCount > 0 ? Layout.maximumHeight : -1
             readonly property real laneSpacing: Math.round(Theme.spacing * (ViewState.shortWindow ? 0.4 : 0.75))

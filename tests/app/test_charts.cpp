@@ -22,6 +22,7 @@
 #include <random>
 
 #include "app_settings.h"
+#include "app_test_support.h"
 #include "chart_feeder.h"
 #include "core/latency_histogram.h"
 #include "lab_controller.h"
@@ -85,15 +86,6 @@ double contrast(const QColor& a, const QColor& b) {
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
-QList<QQuickItem*> items_of_type(QQuickItem* root, const char* type) {
-    QList<QQuickItem*> out;
-    for (auto* child : root->childItems()) {
-        if (QString(child->metaObject()->className()).startsWith(type)) out << child;
-        out << items_of_type(child, type);
-    }
-    return out;
-}
-
 }  // namespace
 
 class ChartsTest : public QObject {
@@ -110,12 +102,9 @@ class ChartsTest : public QObject {
     QStringList warnings;
 
     void save(const QString& name) {
-        QDir().mkpath(KRAFTLAB_SCREENSHOT_DIR);
-        const QString path = QString(KRAFTLAB_SCREENSHOT_DIR) + "/" + name;
-        QImage image = window->grabWindow();
-        QVERIFY(!image.isNull());
-        QVERIFY(image.save(path));
-        qInfo("screenshot: %s (%dx%d)", qPrintable(path), image.width(), image.height());
+        const QString path = app_test::save_screenshot(window, name);
+        QVERIFY2(!path.isEmpty(), qPrintable("could not save " + name));
+        qInfo("screenshot: %s (%dx%d)", qPrintable(path), window->width(), window->height());
     }
 
     // Theme's status colours as QML sees them now (idle and the accent differ by theme).
@@ -166,14 +155,7 @@ class ChartsTest : public QObject {
         lab = std::make_unique<LabController>(options);
         LabController::setInstance(lab.get());
 
-        QQuickStyle::setStyle("Material");
-        engine = std::make_unique<QQmlApplicationEngine>();
-        connect(engine.get(), &QQmlApplicationEngine::warnings, this,
-                [&](const QList<QQmlError>& list) {
-                    for (const auto& w : list)
-                        warnings << w.toString();
-                });
-        engine->addImportPath("qrc:/");
+        engine = app_test::make_engine(this, &warnings);
     }
 
     void cleanup() { QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join("\n"))); }

@@ -16,6 +16,7 @@
 #include <QtTest>
 
 #include "app_settings.h"
+#include "app_test_support.h"
 #include "lab/field_rules.h"
 #include "lab_controller.h"
 #include "layout_checks.h"
@@ -41,12 +42,8 @@ class UiDialogsTest : public QObject {
     QStringList warnings;  // QML warnings; any one fails the test
 
     void save(const QString& name) {
-        QDir().mkpath(KRAFTLAB_SCREENSHOT_DIR);
-        const QString path = QString(KRAFTLAB_SCREENSHOT_DIR) + "/" + name;
-        QImage image = window->grabWindow();
-        QVERIFY(!image.isNull());
-        // Fast compression: 120 screenshots, some 4K, on two shared cores.
-        QVERIFY(image.save(path, "PNG", 90));
+        const QString path = app_test::save_screenshot(window, name);
+        QVERIFY2(!path.isEmpty(), qPrintable("could not save " + name));
     }
 
     QObject* find(const char* name) {
@@ -103,14 +100,7 @@ class UiDialogsTest : public QObject {
         lab = std::make_unique<LabController>(options);
         LabController::setInstance(lab.get());
 
-        QQuickStyle::setStyle("Material");
-        engine = std::make_unique<QQmlApplicationEngine>();
-        connect(engine.get(), &QQmlApplicationEngine::warnings, this,
-                [&](const QList<QQmlError>& list) {
-                    for (const auto& w : list)
-                        warnings << w.toString();
-                });
-        engine->addImportPath("qrc:/");
+        engine = app_test::make_engine(this, &warnings);
         engine->load(QUrl("qrc:/Kraftlab/Main.qml"));
         QVERIFY2(!engine->rootObjects().isEmpty(), qPrintable(warnings.join("\n")));
         window = qobject_cast<QQuickWindow*>(engine->rootObjects().first());

@@ -16,19 +16,11 @@
 #include <QtTest>
 
 #include "app_settings.h"
+#include "app_test_support.h"
 #include "lab_controller.h"
 #include "layout_checks.h"
 
 namespace {
-
-QList<QQuickItem*> items_of_type(QQuickItem* root, const char* type) {
-    QList<QQuickItem*> out;
-    for (auto* child : root->childItems()) {
-        if (QString(child->metaObject()->className()).startsWith(type)) out << child;
-        out << items_of_type(child, type);
-    }
-    return out;
-}
 
 qint64 total_log_end(LabController& lab) {
     qint64 n = 0;
@@ -78,7 +70,7 @@ void publish_replicated_partition(kraftlab::core::SnapshotBoard& board, int step
 }
 
 QQuickItem* card_of(QQuickItem* root, const char* type, const char* id_property, int id) {
-    for (auto* card : items_of_type(root, type)) {
+    for (auto* card : app_test::items_of_type(root, type)) {
         if (card->property(id_property).toInt() == id) return card;
     }
     return nullptr;
@@ -97,12 +89,9 @@ class UiSmokeTest : public QObject {
     QStringList warnings;  // QML warnings; any one fails the test
 
     void save(const QString& name) {
-        QDir().mkpath(KRAFTLAB_SCREENSHOT_DIR);
-        const QString path = QString(KRAFTLAB_SCREENSHOT_DIR) + "/" + name;
-        QImage image = window->grabWindow();
-        QVERIFY(!image.isNull());
-        QVERIFY(image.save(path));
-        qInfo("screenshot: %s (%dx%d)", qPrintable(path), image.width(), image.height());
+        const QString path = app_test::save_screenshot(window, name);
+        QVERIFY2(!path.isEmpty(), qPrintable("could not save " + name));
+        qInfo("screenshot: %s (%dx%d)", qPrintable(path), window->width(), window->height());
     }
 
   private slots:
@@ -119,14 +108,7 @@ class UiSmokeTest : public QObject {
         lab = std::make_unique<LabController>(options);
         LabController::setInstance(lab.get());
 
-        QQuickStyle::setStyle("Material");
-        engine = std::make_unique<QQmlApplicationEngine>();
-        connect(engine.get(), &QQmlApplicationEngine::warnings, this,
-                [&](const QList<QQmlError>& list) {
-                    for (const auto& w : list)
-                        warnings << w.toString();
-                });
-        engine->addImportPath("qrc:/");
+        engine = app_test::make_engine(this, &warnings);
         engine->load(QUrl("qrc:/Kraftlab/Main.qml"));
         QVERIFY2(!engine->rootObjects().isEmpty(), qPrintable(warnings.join("\n")));
         window = qobject_cast<QQuickWindow*>(engine->rootObjects().first());
@@ -144,13 +126,13 @@ class UiSmokeTest : public QObject {
     }
 
     void broker_cards_appear_and_logs_grow() {
-        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "BrokerCard").size(), 3,
-                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            app_test::items_of_type(window->contentItem(), "BrokerCard").size(), 3, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(total_log_end(*lab) > 0, 5000);
         const qint64 first = total_log_end(*lab);
         QTRY_VERIFY_WITH_TIMEOUT(total_log_end(*lab) > first, 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(items_of_type(window->contentItem(), "PartitionRow").size() >= 6,
-                                 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            app_test::items_of_type(window->contentItem(), "PartitionRow").size() >= 6, 5000);
         QTest::qWait(2500);  // a few seconds of flow, and a chart with points
         save("ui-smoke-light.png");
     }
@@ -180,13 +162,13 @@ class UiSmokeTest : public QObject {
     void kraft_panel_at_projector_size() {
         // The app's first-run size (docs/kraftlab.png) first, then a projector's.
         window->resize(1440, 900);
-        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ControllerCard").size(), 3,
-                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            app_test::items_of_type(window->contentItem(), "ControllerCard").size(), 3, 10000);
         QTest::qWait(800);
         save("ui-kraft-1440.png");
         window->resize(1920, 1080);
-        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ControllerCard").size(), 3,
-                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            app_test::items_of_type(window->contentItem(), "ControllerCard").size(), 3, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(lab->controllers()->activeId() >= 0, 15000);
         const int active = lab->controllers()->activeId();
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -198,7 +180,7 @@ class UiSmokeTest : public QObject {
         // Every controller card and every broker card is in view, side by side, none cut off.
         const QRectF view(0, 0, window->width(), window->height());
         for (const char* type : {"ControllerCard", "BrokerCard"}) {
-            for (auto* card : items_of_type(window->contentItem(), type)) {
+            for (auto* card : app_test::items_of_type(window->contentItem(), type)) {
                 const QRectF r = card->mapRectToScene(QRectF(0, 0, card->width(), card->height()));
                 QVERIFY2(view.contains(r), qPrintable(QString("%1 at %2,%3 %4x%5 is not in view")
                                                           .arg(type)
@@ -286,8 +268,8 @@ class UiSmokeTest : public QObject {
         tabs->setProperty("currentIndex", 1);
         lab->select("", "demo", 0);
         QCOMPARE(tabs->property("currentIndex").toInt(), 0);
-        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ReplicaLane").size(), 3,
-                                  5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            app_test::items_of_type(window->contentItem(), "ReplicaLane").size(), 3, 5000);
         QCOMPARE(lab->replication()->leader(), 4);
         // A follower's lane shows its snapshot once one older than the leader's is there (the
         // consistent cut): at the second publish.
@@ -310,7 +292,7 @@ class UiSmokeTest : public QObject {
         save("ui-replication-1280.png");
         // Every lane in view, none cut off, at the smallest screen a class may have.
         const QRectF view(0, 0, window->width(), window->height());
-        for (auto* l : items_of_type(window->contentItem(), "ReplicaLane")) {
+        for (auto* l : app_test::items_of_type(window->contentItem(), "ReplicaLane")) {
             const QRectF r = l->mapRectToScene(QRectF(0, 0, l->width(), l->height()));
             QVERIFY2(view.contains(r), qPrintable(QString("lane at %1,%2 %3x%4 is not in view")
                                                       .arg(r.x())
@@ -360,8 +342,8 @@ class UiSmokeTest : public QObject {
         QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
         lab->select("", "ledger", 0);
         window->resize(1920, 1080);
-        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ReplicaLane").size(), 3,
-                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            app_test::items_of_type(window->contentItem(), "ReplicaLane").size(), 3, 10000);
         auto* replication = lab->replication();
         auto forward_steps = [&] {
             int steps = 0;
@@ -381,7 +363,7 @@ class UiSmokeTest : public QObject {
     void killing_a_broker_turns_its_card_down() {
         lab->killBroker(2);
         auto card_state = [&]() -> QString {
-            for (auto* card : items_of_type(window->contentItem(), "BrokerCard")) {
+            for (auto* card : app_test::items_of_type(window->contentItem(), "BrokerCard")) {
                 if (card->property("brokerId").toInt() == 2)
                     return card->property("brokerState").toString();
             }
@@ -392,7 +374,7 @@ class UiSmokeTest : public QObject {
         // session is over: each look finds less left, and orange when close to the end.
         auto* card = card_of(window->contentItem(), "BrokerCard", "brokerId", 2);
         QVERIFY(card);
-        const auto rings = items_of_type(card, "RingGauge");
+        const auto rings = app_test::items_of_type(card, "RingGauge");
         QCOMPARE(rings.size(), 1);
         auto* ring = rings.first();
         double before = ring->property("progress").toDouble();
@@ -455,8 +437,8 @@ class UiSmokeTest : public QObject {
         publish_replicated_partition(lab->cluster()->snapshots(), 40);
         lab->select("", "demo", 0);
         window->resize(1920, 1080);
-        QTRY_COMPARE_WITH_TIMEOUT(items_of_type(window->contentItem(), "ReplicaLane").size(), 3,
-                                  5000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            app_test::items_of_type(window->contentItem(), "ReplicaLane").size(), 3, 5000);
         QTest::qWait(800);
         save("ui-replication-dark-presenter-1920.png");
     }
