@@ -51,6 +51,8 @@ std::optional<std::string> Broker::start() {
     net::KafkaServer::Options server_options;
     server_options.max_request_bytes = config_.socket_request_max_bytes;
     server_options.max_connections = config_.max_connections;
+    server_options.queued_max_request_bytes = config_.queued_max_request_bytes;
+    server_options.connections_max_idle_ms = config_.connections_max_idle_ms;
     server_ = std::make_unique<net::KafkaServer>(
         *io_, server_options,
         [this](const RequestHeader& h, Reader& body, net::SessionInfo& s) {

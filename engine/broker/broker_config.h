@@ -24,6 +24,14 @@ struct BrokerConfig {
     std::int32_t message_max_bytes = 1048588;
     // max.connections: further connections are closed at once.
     std::int32_t max_connections = 1000;
+    // queued.max.request.bytes (Kafka: unbounded; at least socket.request.max.bytes): bytes of
+    // requests being read or waiting, for the whole broker; when full, sockets stop being read.
+    std::size_t queued_max_request_bytes = 100 * 1024 * 1024;
+    // connections.max.idle.ms (Kafka: 600000). The lab's own connections talk at least every
+    // second (heartbeats, raft and replica fetches, long polls of 500 ms), so one minute never
+    // cuts them, and a socket left open by a stranger or a killed client frees its slot in a
+    // minute rather than ten.
+    std::int64_t connections_max_idle_ms = 60'000;
     // auto.create.topics.enable (Kafka: true); topics are created with num.partitions.
     bool auto_create_topics = true;
     // How often the broker publishes a snapshot of its state for the UI.

@@ -40,6 +40,7 @@ void emit(const json& j) {
 constexpr std::string_view kUsage =
     "usage: kraftlab-cluster [--controllers N] [--brokers N] [--port-base P] [--data DIR]\n"
     "                        [--num-partitions N] [--no-auto-create] [--kafka-timeouts]\n"
+    "                        [--connections-max-idle-ms MS] [--queued-max-request-bytes N]\n"
     "\n"
     "Runs a KRaft lab cluster on 127.0.0.1 (a controller quorum and brokers) and prints JSON\n"
     "lines: a 'ready' line with the bootstrap servers, then events. Real Kafka clients (kcat,\n"
@@ -54,6 +55,11 @@ constexpr std::string_view kUsage =
     "  --no-auto-create     refuse to create topics that clients ask for\n"
     "  --kafka-timeouts     Kafka's default timeouts (election 1000 ms, fetch 2000 ms, heartbeat\n"
     "                       2000 ms, session 9000 ms) instead of the lab's shorter ones\n"
+    "  --connections-max-idle-ms MS   every node closes a connection that has had no request\n"
+    "                       for MS ms (connections.max.idle.ms; lab 60000, Kafka 600000), 100..\n"
+    "  --queued-max-request-bytes N   bytes each node holds in requests being read or queued;\n"
+    "                       when full, sockets stop being read (queued.max.request.bytes;\n"
+    "                       default 104857600; a larger request is refused), 2097152..\n"
     "\n"
     "Commands on stdin, one a line (each answered with a 'reply' line):\n"
     "  create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]\n"
@@ -469,6 +475,26 @@ int main(int argc, char** argv) {
                 return 2;
             }
             config.cluster.num_partitions = static_cast<std::int32_t>(n.whole());
+        } else if (a == "--connections-max-idle-ms") {
+            auto v = value();
+            auto n = v ? parse_number<std::int64_t>(*v) : std::nullopt;
+            if (!n || *n < 100 || *n > 86'400'000) {
+                std::cerr << "kraftlab-cluster: --connections-max-idle-ms needs milliseconds, "
+                             "100..86400000\n";
+                return 2;
+            }
+            config.broker.connections_max_idle_ms = *n;
+            config.controller.connections_max_idle_ms = *n;
+        } else if (a == "--queued-max-request-bytes") {
+            auto v = value();
+            auto n = v ? parse_number<std::int64_t>(*v) : std::nullopt;
+            if (!n || *n < (std::int64_t{2} << 20) || *n > (std::int64_t{16} << 30)) {
+                std::cerr << "kraftlab-cluster: --queued-max-request-bytes needs a byte count, "
+                             "2097152..17179869184\n";
+                return 2;
+            }
+            config.broker.queued_max_request_bytes = static_cast<std::size_t>(*n);
+            config.controller.queued_max_request_bytes = static_cast<std::size_t>(*n);
         } else if (a == "--no-auto-create") {
             config.broker.auto_create_topics = false;
         } else if (a == "--data") {

@@ -216,8 +216,11 @@ std::optional<std::string> ControllerNode::listen() {
     io_ = std::make_unique<asio::io_context>(1);
     mailbox_ = core::Mailbox::create(io_->get_executor());
 
+    net::KafkaServer::Options server_options;
+    server_options.queued_max_request_bytes = config_.queued_max_request_bytes;
+    server_options.connections_max_idle_ms = config_.connections_max_idle_ms;
     server_ = std::make_unique<net::KafkaServer>(
-        *io_, net::KafkaServer::Options{},
+        *io_, server_options,
         [this](const protocol::RequestHeader& h, Reader& body, net::SessionInfo& s) {
             return serve(h, body, s);
         },

@@ -57,6 +57,9 @@ struct ControllerConfig {
     std::int32_t broker_session_timeout_ms = 3000;  // broker.session.timeout.ms (9000)
     metadata::ClusterDefaults defaults;
     std::int32_t snapshot_interval_ms = 250;
+    // The listener's bounds, as on a broker (broker_config.h says why these values).
+    std::size_t queued_max_request_bytes = 100 * 1024 * 1024;  // queued.max.request.bytes
+    std::int64_t connections_max_idle_ms = 60'000;             // connections.max.idle.ms
 };
 
 class ControllerNode {

@@ -7,12 +7,16 @@ namespace kraftlab::net {
 namespace {
 // A request header is at least api key, version and correlation id.
 constexpr std::size_t kMinRequestBytes = 8;
+// A connection keeps its frame buffer between requests up to this capacity.
+constexpr std::size_t kKeptFrameCapacity = 64 * 1024;
 }  // namespace
 
 struct KafkaServer::Session {
     explicit Session(tcp::socket s) : socket(std::move(s)) {}
     tcp::socket socket;
     SessionInfo info;
+    FrameAccount account;
+    bool serving = false;  // a request is being handled or its answer written
 };
 
 KafkaServer::KafkaServer(asio::io_context& io, Options options, Handler handler,
@@ -20,7 +24,9 @@ KafkaServer::KafkaServer(asio::io_context& io, Options options, Handler handler,
     : io_(io),
       options_(options),
       handler_(std::move(handler)),
-      on_rejected_(std::move(on_rejected)) {}
+      on_rejected_(std::move(on_rejected)),
+      pool_(io.get_executor(),
+            std::max(options.queued_max_request_bytes, options.max_request_bytes)) {}
 
 KafkaServer::~KafkaServer() {
     stop(false);
@@ -46,6 +52,40 @@ std::optional<std::string> KafkaServer::listen(const std::string& host, std::uin
 
 void KafkaServer::start() {
     asio::co_spawn(io_, accept_loop(), asio::detached);
+    if (options_.connections_max_idle_ms > 0) asio::co_spawn(io_, idle_sweep(), asio::detached);
+}
+
+void KafkaServer::release_request_bytes(Session& session) {
+    pool_.release(session.account.held);
+    session.account.held = 0;
+}
+
+awaitable<void> KafkaServer::idle_sweep() {
+    using namespace std::chrono;
+    const auto idle = milliseconds(options_.connections_max_idle_ms);
+    // Checked four times per timeout: a connection is closed between 1 and 1.25 timeouts idle.
+    asio::steady_timer timer(io_);
+    while (!stopping_) {
+        timer.expires_after(std::max(milliseconds(50), idle / 4));
+        error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) co_return;
+        const auto now = steady_clock::now();
+        bool closed_any = false;
+        for (const auto& s : sessions_) {
+            // A connection stopped by a full pool before its frame's first byte holds nothing
+            // and waits for others: not idle. One stalled inside a frame holds bytes: it is.
+            bool waits_holding_nothing = s->account.waiting_for_pool && s->account.held == 0;
+            if (s->serving || waits_holding_nothing || !s->socket.is_open()) continue;
+            if (now - s->account.last_received < idle) continue;
+            error_code ignored;
+            s->socket.shutdown(tcp::socket::shutdown_both, ignored);
+            s->socket.close(ignored);
+            ++idle_closed_total_;
+            closed_any = true;
+        }
+        if (closed_any) pool_.wake_all();  // a closed connection waiting for the pool ends
+    }
 }
 
 void KafkaServer::stop(bool orderly) {
@@ -53,6 +93,7 @@ void KafkaServer::stop(bool orderly) {
     stopping_ = true;
     error_code ignored;
     if (acceptor_) acceptor_->close(ignored);
+    pool_.close();
     for (const auto& s : sessions_) {
         if (orderly) {
             s->socket.shutdown(tcp::socket::shutdown_both, ignored);
@@ -95,11 +136,21 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
     protocol::Bytes head;
     try {
         while (!stopping_) {
+            if (session->serving) {
+                // Answered: the idle time counts from here.
+                session->serving = false;
+                session->account.last_received = std::chrono::steady_clock::now();
+            }
             auto read = co_await read_frame(session->socket, frame, options_.max_request_bytes,
-                                            kMinRequestBytes);
+                                            kMinRequestBytes, &session->account);
             if (stopping_) break;
             if (read.status != FrameStatus::Ok) {
-                if (read.status == FrameStatus::TooLarge) {
+                if (read.status == FrameStatus::OverBudget) {
+                    on_rejected_(session->info,
+                                 "it announced a " + std::to_string(read.announced_size) +
+                                     "-byte request, above queued.max.request.bytes (" +
+                                     std::to_string(pool_.budget()) + ")");
+                } else if (read.status == FrameStatus::TooLarge) {
                     on_rejected_(session->info,
                                  "it announced a " + std::to_string(read.announced_size) +
                                      "-byte request, above socket.request.max.bytes (" +
@@ -119,7 +170,12 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
                 break;
             }
             session->info.client_id = header.client_id;
+            session->serving = true;
             ServerReply reply = co_await handler_(header, in, session->info);
+            // The request is served: its bytes go back to the pool, and a large frame's buffer
+            // is freed rather than kept by an idle connection.
+            release_request_bytes(*session);
+            if (frame.capacity() > kKeptFrameCapacity) Bytes().swap(frame);
             if (stopping_) break;
             if (reply.action == ServerReply::Action::Close) {
                 on_rejected_(session->info, reply.close_reason);
@@ -140,6 +196,7 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
         error_code ignored;
         session->socket.close(ignored);
     }
+    release_request_bytes(*session);
     sessions_.erase(session);
 }
 

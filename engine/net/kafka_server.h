@@ -6,7 +6,11 @@
 //
 // Untrusted input: frames above the request limit, truncated frames and malformed headers end
 // the connection (the node hears why through on_rejected); a connection beyond the limit is
-// refused at once.
+// refused at once. Bytes of requests being read or waiting to be served come from a per-node
+// pool (queued.max.request.bytes): when it is full, connections stop being read until bytes come
+// back. A connection with no request being served that has received nothing for
+// connections.max.idle.ms is closed, as Kafka does, so idle or stalled sockets (and the bytes of
+// their half-sent frames) do not hold slots and memory for ever.
 //
 // Threads: everything on the node's io_context thread. Lifecycle: listen(), start(), stop().
 #pragma once
@@ -19,6 +23,7 @@
 #include <string>
 
 #include "net/asio.h"
+#include "net/request_memory_pool.h"
 #include "protocol/header.h"
 
 namespace kraftlab::net {
@@ -53,6 +58,12 @@ class KafkaServer {
     struct Options {
         std::size_t max_request_bytes = 100 * 1024 * 1024;  // socket.request.max.bytes
         std::int32_t max_connections = 1000;
+        // queued.max.request.bytes (Kafka: unbounded by default): bytes held by requests being
+        // read or waiting, per node. A request larger than this is refused, as one above
+        // max_request_bytes is.
+        std::size_t queued_max_request_bytes = 100 * 1024 * 1024;
+        // connections.max.idle.ms (Kafka: 600000 on brokers); 0 never closes idle connections.
+        std::int64_t connections_max_idle_ms = 600'000;
     };
 
     KafkaServer(asio::io_context& io, Options options, Handler handler, Rejected on_rejected);
@@ -69,16 +80,21 @@ class KafkaServer {
     std::uint64_t requests_total() const { return requests_total_; }
     std::uint64_t bytes_received_total() const { return bytes_received_total_; }
     std::uint64_t bytes_sent_total() const { return bytes_sent_total_; }
+    std::uint64_t idle_closed_total() const { return idle_closed_total_; }
+    const RequestMemoryPool& memory_pool() const { return pool_; }
 
   private:
     struct Session;
     awaitable<void> accept_loop();
     awaitable<void> serve(std::shared_ptr<Session> session);
+    awaitable<void> idle_sweep();
+    void release_request_bytes(Session& session);
 
     asio::io_context& io_;
     Options options_;
     Handler handler_;
     Rejected on_rejected_;
+    RequestMemoryPool pool_;
     std::unique_ptr<tcp::acceptor> acceptor_;
     std::set<std::shared_ptr<Session>> sessions_;
     std::uint16_t port_ = 0;
@@ -87,6 +103,7 @@ class KafkaServer {
     std::uint64_t requests_total_ = 0;
     std::uint64_t bytes_received_total_ = 0;
     std::uint64_t bytes_sent_total_ = 0;
+    std::uint64_t idle_closed_total_ = 0;
 };
 
 }  // namespace kraftlab::net
