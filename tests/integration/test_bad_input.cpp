@@ -67,6 +67,20 @@ class RawConnection {
         return send_raw(frame);
     }
 
+    // Sends as much of bytes as the peer takes within timeout_ms (it may stop reading).
+    std::size_t send_some(const Bytes& bytes, int timeout_ms) {
+        std::size_t sent = 0;
+        while (sent < bytes.size()) {
+            pollfd p{fd_, POLLOUT, 0};
+            if (::poll(&p, 1, timeout_ms) <= 0) break;
+            ssize_t n =
+                ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n <= 0) break;
+            sent += static_cast<std::size_t>(n);
+        }
+        return sent;
+    }
+
     // One response frame (without its size), or nullopt if the connection closed or timed out.
     std::optional<Bytes> read_frame(int timeout_ms = 5000) {
         Bytes size_bytes;
@@ -129,6 +143,8 @@ long rss_kib(qint64 pid) {
 
 }  // namespace
 
+constexpr long kPoolBytes = 16 * 1024 * 1024;
+
 class BadInputTest : public QObject {
     Q_OBJECT
 
@@ -137,7 +153,9 @@ class BadInputTest : public QObject {
 
   private slots:
     void initTestCase() {
-        QVERIFY(lab.start({"--brokers", "1"}));
+        // A short idle timeout and a small request pool, so that both bounds show in seconds.
+        QVERIFY(lab.start({"--brokers", "1", "--connections-max-idle-ms", "2000",
+                           "--queued-max-request-bytes", QString::number(kPoolBytes)}));
         address = lab.bootstrap().split(',').first();
         QVERIFY(lab.command("create-topic target 1")["ok"].toBool());
         QVERIFY(still_serving(address));
@@ -298,6 +316,14 @@ class BadInputTest : public QObject {
         // 300 announced 100 MB each (30 GB); the broker holds only what arrived, in 64 KiB steps.
         QVERIFY2(during - before < 64 * 1024,
                  qPrintable(QString("RSS grew from %1 KiB to %2 KiB").arg(before).arg(during)));
+    }
+
+    void idle_connection_is_closed() {
+        // connections.max.idle.ms: a socket that sends nothing is closed, freeing its slot.
+        RawConnection c(address);
+        QVERIFY(c.connected());
+        QVERIFY(c.closed_by_peer(8000));
+        QVERIFY(still_serving(address));
     }
 
     void malformed_raft_and_lifecycle_requests_on_a_controller() {
