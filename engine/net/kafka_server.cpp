@@ -115,6 +115,7 @@ awaitable<void> KafkaServer::accept_loop() {
         }
         auto session = std::make_shared<Session>(std::move(socket));
         session->info.id = next_session_id_++;
+        session->account.pool = &pool_;
         auto remote = session->socket.remote_endpoint(ec);
         session->info.peer =
             ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
