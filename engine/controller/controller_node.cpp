@@ -697,7 +697,17 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
         const auto* now_b = after->broker(req.broker_id);
         resp.is_fenced = !now_b || now_b->fenced;
         resp.should_shut_down = resp.is_fenced;
-    } else if (b->fenced && resp.is_caught_up && !req.want_fence) {
+    } else if (req.want_fence) {
+        // The broker asks to be fenced (its log directory failed): its leaderships move now,
+        // and it is not unfenced while it keeps asking.
+        if (!b->fenced) {
+            co_await commit(metadata::fence_broker(*img, req.broker_id),
+                            who + " asked to be fenced: a log directory failed");
+        }
+        auto after = working_image();
+        const auto* now_b = after->broker(req.broker_id);
+        resp.is_fenced = !now_b || now_b->fenced;
+    } else if (b->fenced && resp.is_caught_up) {
         // The broker leads again what it can lead; it rejoins other ISRs only through their
         // leaders' AlterPartition, once its replicas have caught up.
         auto records = metadata::unfence_broker(*img, req.broker_id);

@@ -275,7 +275,10 @@ ReadResult PartitionLog::read(std::int64_t offset, std::size_t max_bytes,
     r.next_offset = offset;
     if (offset == end_offset || offset >= max_offset) return r;
 
+    // Damage or an I/O error inside the log takes it offline (Kafka's log dir failure): every
+    // later call says so, and the broker moves its leaderships away (Broker::check_failed_logs).
     auto fail = [&](const IoStatus& st) {
+        offline_reason_ = st.error;
         ReadResult bad;
         bad.error = ErrorCode::KAFKA_STORAGE_ERROR;
         bad.message = st.error;
@@ -336,6 +339,7 @@ TimestampResult PartitionLog::find_batch_for_timestamp(std::int64_t timestamp_ms
     TimestampResult r;
     if (LogStatus st = check_online(); !st.ok()) return {st};
     auto fail = [&](const IoStatus& st) {
+        offline_reason_ = st.error;  // as in read()
         TimestampResult bad;
         bad.error = ErrorCode::KAFKA_STORAGE_ERROR;
         bad.message = st.error;

@@ -239,7 +239,9 @@ class PartitionLog {
     std::uint64_t directory_changes_ = 0;  // each time directory_dirty_ is set
     std::uint64_t cuts_ = 0;               // truncations and discards: invalidate a FlushJob
     const std::uint64_t instance_;         // unique per PartitionLog object in the process
-    std::string offline_reason_;
+    // Set by a failed write or flush, and by damage that a read finds (a read is const to its
+    // callers, but what it found holds for every later call): mutable for that.
+    mutable std::string offline_reason_;
     mutable File read_cache_;
     mutable std::int64_t read_cache_base_offset_ = -1;
 };
