@@ -194,6 +194,37 @@ class HostileRaftTest : public QObject {
         QCOMPARE(files, 3);
         lab.quit();
     }
+
+    // Item 7 (controller side): a controller whose quorum-state file is damaged refuses to start
+    // with a node failure naming the file; the lab and the other two controllers run.
+    void a_damaged_quorum_state_fails_one_controller_not_the_lab() {
+        QTemporaryDir data;
+        {
+            LabProcess lab;
+            QVERIFY(lab.start({"--controllers", "3", "--brokers", "1", "--data", data.path()}));
+            QVERIFY(
+                eventually([&] { return active_controller(lab.command("status")) > 0; }, 20'000));
+            lab.quit();
+        }
+        QDirIterator it(data.path(), {"quorum-state"}, QDir::Files, QDirIterator::Subdirectories);
+        QVERIFY(it.hasNext());
+        const QString damaged = it.next();
+        QFile f(damaged);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(R"({"epoch":"seven","voted_for":-1,"leader":-1})");
+        f.close();
+
+        LabProcess lab;
+        QVERIFY(lab.start({"--controllers", "3", "--brokers", "1", "--data", data.path()}));
+        const auto failed = lab.wait_event([&](const QJsonObject& e) {
+            const QString text = e["explain"].toString();
+            return e["kind"] == "node_failed" && text.contains("quorum-state") &&
+                   text.contains("\"epoch\"");
+        });
+        QVERIFY2(failed, "no node failure names the damaged quorum-state file");
+        QVERIFY(eventually([&] { return active_controller(lab.command("status")) > 0; }, 20'000));
+        lab.quit();
+    }
 };
 
 QTEST_MAIN(HostileRaftTest)
