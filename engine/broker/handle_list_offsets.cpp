@@ -1,6 +1,17 @@
 // ListOffsets: the earliest offset (-2), the latest (-1, the high watermark), or the first
 // offset whose record timestamp is at or after a given time.
+//
+// By time, as Kafka does with its time index plus one batch scan: the log finds the first batch
+// whose header MaxTimestamp reaches the time (no decompression), and only that one batch is
+// decoded, within protocol::decompressed_batch_limit; a batch whose records would expand past it
+// is answered CORRUPT_MESSAGE rather than expanded. A partition named more than once in one
+// request is answered INVALID_REQUEST at every mention, with no lookup (Kafka's
+// ListOffsetsRequest.duplicatePartitions), so one request costs at most one batch per
+// partition.
+#include <set>
+
 #include "broker/broker.h"
+#include "metadata/topic_config.h"
 #include "protocol/list_offsets.h"
 #include "protocol/records.h"
 
@@ -16,14 +27,27 @@ net::awaitable<Broker::Reply> Broker::handle_list_offsets(const protocol::Reques
     if (!request.decode(body, h.api_version))
         co_return Reply::close("malformed ListOffsets request");
 
+    std::set<std::pair<std::string_view, std::int32_t>> seen;
+    std::set<std::pair<std::string_view, std::int32_t>> duplicates;
+    for (const auto& topic : request.topics) {
+        for (const auto& part : topic.partitions) {
+            if (!seen.emplace(topic.name, part.partition_index).second) {
+                duplicates.emplace(topic.name, part.partition_index);
+            }
+        }
+    }
+
     protocol::ListOffsetsResponse response;
-    std::vector<protocol::Record> records;
     for (const auto& topic : request.topics) {
         auto& topic_out = response.topics.emplace_back();
         topic_out.name = topic.name;
         for (const auto& part : topic.partitions) {
             auto& out = topic_out.partitions.emplace_back();
             out.partition_index = part.partition_index;
+            if (duplicates.contains({topic.name, part.partition_index})) {
+                out.error_code = to_wire(ErrorCode::INVALID_REQUEST);
+                continue;
+            }
             HostedPartition* hosted = nullptr;
             ErrorCode error = led_partition(topic.name, part.partition_index, nullptr, &hosted);
             if (error == ErrorCode::NONE) {
@@ -41,18 +65,18 @@ net::awaitable<Broker::Reply> Broker::handle_list_offsets(const protocol::Reques
                     if (!found.ok()) {
                         error = found.error;
                     } else if (found.found) {
-                        records.clear();
-                        auto err = protocol::decode_records(found.found->batch, records);
+                        const auto config = metadata::EffectiveTopicConfig::of(*image_, topic.name);
+                        std::optional<protocol::TimestampedOffset> record;
+                        auto err = protocol::find_record_at_or_after(
+                            found.found->batch, part.timestamp,
+                            protocol::decompressed_batch_limit(
+                                static_cast<std::size_t>(std::max(config.max_message_bytes, 0))),
+                            record);
                         if (err != protocol::BatchError::None) {
                             error = ErrorCode::CORRUPT_MESSAGE;
-                        } else {
-                            for (const auto& r : records) {
-                                if (r.timestamp_ms >= part.timestamp) {
-                                    out.offset = r.offset;
-                                    out.timestamp = r.timestamp_ms;
-                                    break;
-                                }
-                            }
+                        } else if (record) {
+                            out.offset = record->offset;
+                            out.timestamp = record->timestamp_ms;
                         }
                     }
                 }
