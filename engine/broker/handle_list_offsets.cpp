@@ -7,7 +7,8 @@
 // is answered CORRUPT_MESSAGE rather than expanded. A partition named more than once in one
 // request is answered INVALID_REQUEST at every mention, with no lookup (Kafka's
 // ListOffsetsRequest.duplicatePartitions), so one request costs at most one batch per
-// partition.
+// partition, and all its lookups together decompress at most
+// protocol::kDecompressionBudgetPerRequest: a partition past it is answered POLICY_VIOLATION.
 #include <set>
 
 #include "broker/broker.h"
@@ -38,6 +39,8 @@ net::awaitable<Broker::Reply> Broker::handle_list_offsets(const protocol::Reques
     }
 
     protocol::ListOffsetsResponse response;
+    // What this request's lookups may decompress, all together.
+    std::size_t budget = protocol::kDecompressionBudgetPerRequest;
     for (const auto& topic : request.topics) {
         auto& topic_out = response.topics.emplace_back();
         topic_out.name = topic.name;
@@ -67,12 +70,21 @@ net::awaitable<Broker::Reply> Broker::handle_list_offsets(const protocol::Reques
                     } else if (found.found) {
                         const auto config = metadata::EffectiveTopicConfig::of(*image_, topic.name);
                         std::optional<protocol::TimestampedOffset> record;
+                        const std::size_t batch_limit = protocol::decompressed_batch_limit(
+                            static_cast<std::size_t>(std::max(config.max_message_bytes, 0)));
+                        const auto header = protocol::RecordBatchHeader::parse(found.found->batch);
+                        const bool compressed =
+                            header && header->compression() != protocol::Compression::None;
+                        const std::size_t limit =
+                            compressed ? std::min(batch_limit, budget) : batch_limit;
+                        std::size_t used = 0;
                         auto err = protocol::find_record_at_or_after(
-                            found.found->batch, part.timestamp,
-                            protocol::decompressed_batch_limit(
-                                static_cast<std::size_t>(std::max(config.max_message_bytes, 0))),
-                            record);
-                        if (err != protocol::BatchError::None) {
+                            found.found->batch, part.timestamp, limit, record, &used);
+                        if (compressed)
+                            budget -= err == protocol::BatchError::TooLarge ? limit : used;
+                        if (err == protocol::BatchError::TooLarge && limit < batch_limit) {
+                            error = ErrorCode::POLICY_VIOLATION;  // this request's budget is spent
+                        } else if (err != protocol::BatchError::None) {
                             error = ErrorCode::CORRUPT_MESSAGE;
                         } else if (record) {
                             out.offset = record->offset;

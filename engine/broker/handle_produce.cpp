@@ -44,17 +44,18 @@ ErrorCode error_for(BatchError e) {
 // Checks a produce payload: one or more complete v2 batches and nothing else, each batch's
 // records what its header says (protocol::validate_records, Kafka's LogValidator checks), none
 // larger than the topic's max.message.bytes, none decompressing past
-// protocol::decompressed_batch_limit. Returns the number of records in them through *records;
-// on an error, *reason says which batch and why, in plain words.
+// protocol::decompressed_batch_limit, and the request's batches together decompressing no more
+// than *budget allows (what they used is taken from it). Returns the number of records in them
+// through *records; on an error, *reason says which batch and why, in plain words.
 ErrorCode validate_payload(protocol::ByteView data, std::size_t max_message_bytes,
-                           std::uint64_t* records, std::string* reason) {
+                           std::size_t* budget, std::uint64_t* records, std::string* reason) {
     if (data.empty()) {
         *reason = "the partition's records are empty";
         return ErrorCode::CORRUPT_MESSAGE;
     }
     // CRCs are checked by validate_records, once per batch.
     protocol::BatchIterator it(data, max_message_bytes, /*check_crc=*/false);
-    const std::size_t decompressed_limit = protocol::decompressed_batch_limit(max_message_bytes);
+    const std::size_t batch_limit = protocol::decompressed_batch_limit(max_message_bytes);
     std::uint64_t count = 0;
     int index = 0;
     auto at = [&] { return "batch " + std::to_string(index) + " of the request: "; };
@@ -64,8 +65,18 @@ ErrorCode validate_payload(protocol::ByteView data, std::size_t max_message_byte
             *reason = at() + "a producer may not send a control batch";
             return ErrorCode::INVALID_RECORD;
         }
-        auto verdict = protocol::validate_records(it.batch(), decompressed_limit);
+        const bool compressed = h.compression() != protocol::Compression::None;
+        const std::size_t limit = compressed ? std::min(batch_limit, *budget) : batch_limit;
+        auto verdict = protocol::validate_records(it.batch(), limit);
+        *budget -= compressed && !verdict.ok() ? limit : verdict.decompressed_bytes;
         if (!verdict.ok()) {
+            if (verdict.error == BatchError::TooLarge && limit < batch_limit) {
+                *reason = at() + "the request's compressed batches expand to more than " +
+                          std::to_string(protocol::kDecompressionBudgetPerRequest >> 20) +
+                          " MiB in all, the most one produce request may (send fewer batches "
+                          "per request)";
+                return ErrorCode::RECORD_LIST_TOO_LARGE;
+            }
             *reason = at() + verdict.reason;
             switch (verdict.error) {
                 case BatchError::InvalidRecordCount:
@@ -81,8 +92,9 @@ ErrorCode validate_payload(protocol::ByteView data, std::size_t max_message_byte
     }
     if (it.error() != BatchError::None) {
         *reason = at() + std::string(protocol::describe(it.error()));
-        if (it.error() == BatchError::TooLarge) {
-            *reason += " (" + std::to_string(it.header().size_bytes()) +
+        auto h = protocol::RecordBatchHeader::parse(data.subspan(it.valid_bytes()));
+        if (it.error() == BatchError::TooLarge && h) {
+            *reason += " (" + std::to_string(h->size_bytes()) +
                        " bytes; the topic's max.message.bytes is " +
                        std::to_string(max_message_bytes) + ")";
         }
@@ -132,6 +144,8 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
         std::int32_t leader;
     };
     std::vector<Forward> forwards;
+    // What this request's batches may expand to, all together, while they are validated.
+    std::size_t decompression_budget = protocol::kDecompressionBudgetPerRequest;
 
     for (auto& topic : request.topic_data) {
         auto& topic_out = response.responses.emplace_back();
@@ -162,7 +176,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
                 std::string reason;
                 error = validate_payload(*part.records,
                                          static_cast<std::size_t>(config.max_message_bytes),
-                                         &records, &reason);
+                                         &decompression_budget, &records, &reason);
                 // Produce v0-v2 carry message format v0/v1, which this log does not store.
                 if (error == ErrorCode::INVALID_RECORD && h.api_version < 3) {
                     error = ErrorCode::UNSUPPORTED_FOR_MESSAGE_FORMAT;

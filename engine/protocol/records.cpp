@@ -319,13 +319,15 @@ RecordsVerdict validate_records(ByteView batch, std::size_t max_uncompressed_byt
                     plural(static_cast<std::size_t>(h.records_count), "record", "records") +
                     " but the batch holds " + std::to_string(present)};
     }
-    return {};
+    return {BatchError::None, {}, decompressed.size()};
 }
 
 BatchError find_record_at_or_after(ByteView batch, std::int64_t timestamp_ms,
                                    std::size_t max_uncompressed_bytes,
-                                   std::optional<TimestampedOffset>& found) {
+                                   std::optional<TimestampedOffset>& found,
+                                   std::size_t* decompressed_bytes) {
     found.reset();
+    if (decompressed_bytes) *decompressed_bytes = 0;
     RecordBatchHeader h;
     if (auto err = validate_batch(batch, SIZE_MAX, &h); err != BatchError::None) return err;
     Bytes decompressed;
@@ -338,6 +340,7 @@ BatchError find_record_at_or_after(ByteView batch, std::int64_t timestamp_ms,
     } catch (const std::bad_alloc&) {
         return BatchError::TooLarge;
     }
+    if (decompressed_bytes) *decompressed_bytes = decompressed.size();
     Cursor in(section.data(), section.data() + section.size());
     RecordFields f;
     const auto base_ts = static_cast<std::uint64_t>(h.base_timestamp);

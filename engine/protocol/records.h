@@ -58,6 +58,7 @@ BatchError decode_records(ByteView batch, std::vector<Record>& out,
 struct RecordsVerdict {
     BatchError error = BatchError::None;
     std::string reason;
+    std::size_t decompressed_bytes = 0;  // what the codec produced; 0 for an uncompressed batch
     bool ok() const { return error == BatchError::None; }
 };
 
@@ -82,9 +83,11 @@ struct TimestampedOffset {
 // `found`, or nullopt if none is. Decompresses at most max_uncompressed_bytes and copies no key
 // or value. Errors as decode_records: TooLarge past the limit, CorruptRecords if the records do
 // not decode.
+// *decompressed_bytes (when given) is what the codec produced, 0 for an uncompressed batch.
 BatchError find_record_at_or_after(ByteView batch, std::int64_t timestamp_ms,
                                    std::size_t max_uncompressed_bytes,
-                                   std::optional<TimestampedOffset>& found);
+                                   std::optional<TimestampedOffset>& found,
+                                   std::size_t* decompressed_bytes = nullptr);
 
 // The most a batch's records may take once decompressed, for a topic whose max.message.bytes is
 // max_message_bytes. Kafka sets no such bound; the lab does, so that a small compressed batch
@@ -92,6 +95,13 @@ BatchError find_record_at_or_after(ByteView batch, std::int64_t timestamp_ms,
 // at least kMinDecompressedBatchLimit (the lab producers' largest batch.size is 16 MiB).
 inline constexpr std::size_t kMinDecompressedBatchLimit = 16 << 20;
 std::size_t decompressed_batch_limit(std::size_t max_message_bytes);
+
+// The most one request may make a broker thread decompress, all its batches together (a
+// produce's validation, a ListOffsets' lookups): without it, a 100 MiB request of 600-byte
+// batches that each expand to 16 MiB would hold the thread for hours. 128 MiB is a fraction of
+// a second of work, and far more than a client's request expands to (Java and librdkafka send at
+// most 1 MiB per request by default).
+inline constexpr std::size_t kDecompressionBudgetPerRequest = 128 << 20;
 
 // Builds one v2 batch as a non-idempotent producer does: ProducerId -1, ProducerEpoch -1,
 // BaseSequence -1, PartitionLeaderEpoch -1, CreateTime timestamps, CRC-32C. BaseTimestamp is the

@@ -167,6 +167,13 @@ bool parse_produce(ByteView frame, ProduceFrame& out) {
     return in.at_end();
 }
 
+// One uncompressed record holding value.
+Bytes records_batch_of(const Bytes& value) {
+    RecordBatchBuilder plain;
+    plain.append(std::nullopt, value, 1);
+    return plain.build();
+}
+
 }  // namespace
 
 class RecordsTest : public QObject {
@@ -730,8 +737,12 @@ class RecordsTest : public QObject {
             QCOMPARE(verdict.error, BatchError::TooLarge);
             QVERIFY(verdict.reason.find("more than 1048576 bytes once decompressed") !=
                     std::string::npos);
-            QVERIFY(validate_records(batch, 16 << 20).ok());
+            auto fits = validate_records(batch, 16 << 20);
+            QVERIFY(fits.ok());
+            QVERIFY(fits.decompressed_bytes > zeros.size());  // the records section, expanded
         }
+        QCOMPARE(validate_records(records_batch_of(zeros), 16 << 20).decompressed_bytes,
+                 std::size_t{0});
         QCOMPARE(decompressed_batch_limit(1048588), kMinDecompressedBatchLimit);
         QCOMPARE(decompressed_batch_limit(std::size_t{64} << 20), std::size_t{64} << 20);
     }

@@ -249,6 +249,45 @@ class HostileRequestsTest : public QObject {
         QCOMPARE(offset_at("times", 1005), std::int64_t{5});
     }
 
+    void one_request_decompresses_at_most_its_budget() {
+        // Batches of a few hundred bytes that each expand to 15 MiB, within a default topic's
+        // 16 MiB per batch: nine of them in one request pass the 128 MiB a request may expand.
+        create("create-topic budget 9 1");
+        const std::string zeros(15u << 20, '\0');
+        const Bytes bomb = records_of(1, zeros, 7000, Compression::Zstd);
+        Bytes nine;
+        for (int i = 0; i < 9; ++i)
+            nine.insert(nine.end(), bomb.begin(), bomb.end());
+        QCOMPARE(produce("budget", 0, nine).error_code, to_wire(ErrorCode::RECORD_LIST_TOO_LARGE));
+        QVERIFY(lab.wait_event([](const QJsonObject& e) {
+            return e["kind"] == "client_rejected" &&
+                   e["explain"].toString().contains("expand to more than 128 MiB in all");
+        }));
+        // One per request is fine: one in each partition.
+        for (int p = 0; p < 9; ++p) {
+            auto r = produce("budget", p, bomb);
+            QCOMPARE(r.error_code, std::int16_t(0));
+            QCOMPARE(r.base_offset, std::int64_t{0});  // the refused request appended nothing
+        }
+        // A lookup by time in all nine: eight fit the request's budget, the ninth does not.
+        ListOffsetsRequest request;
+        request.replica_id = -1;
+        auto& t = request.topics.emplace_back();
+        t.name = "budget";
+        for (int p = 0; p < 9; ++p)
+            t.partitions.push_back({p, 7000});
+        RawConnection c(address);
+        auto response = c.call<ListOffsetsResponse>(1, request);
+        QVERIFY(response);
+        const auto& parts = response->topics.at(0).partitions;
+        QCOMPARE(parts.size(), std::size_t{9});
+        for (int p = 0; p < 8; ++p) {
+            QCOMPARE(parts[p].error_code, std::int16_t(0));
+            QCOMPARE(parts[p].offset, std::int64_t{0});
+        }
+        QCOMPARE(parts[8].error_code, to_wire(ErrorCode::POLICY_VIOLATION));
+    }
+
     void fetch_is_capped_and_a_repeated_partition_is_answered_once() {
         // Five partitions of 4 MB (four 1 MB batches each), 20 MB in all.
         create("create-topic big 5 1");
