@@ -65,7 +65,14 @@ std::optional<std::string> Broker::start() {
     }
     port_ = server_->port();
 
-    logs_ = std::make_unique<LogManager>(config_.data_dir, config_.log, config_.node_id, events_);
+    // The topic's max.message.bytes is what a produce is held to (handle_produce.cpp); the log
+    // itself only refuses what could never have arrived (a batch comes in one request), so that
+    // a follower copies whatever its leader accepted, even after the topic lowered its limit.
+    auto log_config = config_.log;
+    log_config.max_batch_bytes =
+        std::max(log_config.max_batch_bytes,
+                 std::min(config_.socket_request_max_bytes, std::size_t{1} << 31));
+    logs_ = std::make_unique<LogManager>(config_.data_dir, log_config, config_.node_id, events_);
     logs_->load_existing();
 
     // The metadata log, followed as an observer of the controller quorum: the broker learns

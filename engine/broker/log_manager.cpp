@@ -218,6 +218,18 @@ void LogManager::reconcile(const metadata::MetadataImage& image, bool caught_up)
                 created->seen_assigned = true;
         }
     }
+
+    // The topics' segment.bytes, for logs just opened (with the broker's default, before the
+    // image was known: a restart) and after IncrementalAlterConfigs changed it.
+    for (auto& [topic, parts] : partitions_) {
+        const auto config = metadata::EffectiveTopicConfig::of(image, topic);
+        for (auto& [index, hosted] : parts) {
+            if (hosted->log) {
+                hosted->log->set_segment_bytes(
+                    static_cast<std::uint64_t>(std::max<std::int64_t>(config.segment_bytes, 0)));
+            }
+        }
+    }
 }
 
 void LogManager::close_all(bool flush) {

@@ -31,6 +31,11 @@ std::atomic<std::uint64_t> next_log_instance{1};
 PartitionLog::PartitionLog(std::filesystem::path dir, LogConfig config)
     : dir_(std::move(dir)), config_(config), instance_(next_log_instance++) {}
 
+void PartitionLog::set_segment_bytes(std::uint64_t bytes) {
+    config_.segment_bytes =
+        std::clamp<std::uint64_t>(bytes, protocol::kRecordBatchHeaderBytes, std::uint64_t{1} << 31);
+}
+
 std::uint64_t PartitionLog::size_bytes() const {
     std::uint64_t total = 0;
     for (const Segment& s : segments_)

@@ -117,6 +117,9 @@ class PartitionLog {
     int segment_count() const { return static_cast<int>(segments_.size()); }
     const std::filesystem::path& directory() const { return dir_; }
     const LogConfig& config() const { return config_; }
+    // The topic's segment.bytes changed (or became known after open()): the next roll uses it.
+    // Clamped to what open() accepts, 61 bytes to 2 GiB.
+    void set_segment_bytes(std::uint64_t bytes);
     bool offline() const { return !offline_reason_.empty(); }
     const std::string& offline_reason() const { return offline_reason_; }
 
