@@ -64,7 +64,8 @@ void File::close() {
 }
 
 IoStatus File::fail(const char* call) const {
-    return {errno_text(call, name_, errno)};
+    const int err = errno;
+    return {errno_text(call, name_, err), err};
 }
 
 IoStatus File::size(std::uint64_t& size_bytes) const {

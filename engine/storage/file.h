@@ -15,6 +15,7 @@ namespace kraftlab::storage {
 // An empty error is success. The text names the call and the file: "pwrite 000.log: No space ...".
 struct IoStatus {
     std::string error;
+    int code = 0;  // the errno behind error, when a system call failed
     bool ok() const { return error.empty(); }
 };
 
