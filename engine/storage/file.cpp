@@ -125,15 +125,6 @@ IoStatus File::sync() const {
     return {};
 }
 
-IoStatus File::duplicate(File& out) const {
-    out.close();
-    int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) return fail("dup");
-    out.fd_ = fd;
-    out.name_ = name_;
-    return {};
-}
-
 IoStatus sync_directory(const std::filesystem::path& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return {errno_text("open", dir.string(), errno)};
