@@ -3,6 +3,7 @@
 #include "core/thread_name.h"
 #include "lab/field_rules.h"
 #include "protocol/incremental_alter_configs.h"
+#include "storage/descriptor_cache.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -84,6 +85,10 @@ std::optional<std::string> Cluster::start() {
                " leaves no room for the brokers (" + std::to_string(config_.port_base) +
                "...) and controllers (" + std::to_string(config_.port_base + 100) + "...)";
     }
+
+    // Every replica's log files share one descriptor budget sized from the limit (a desktop's
+    // soft limit of 1024 would otherwise bound the lab to a few hundred replicas).
+    storage::raise_descriptor_limit();
 
     std::error_code ec;
     if (config_.data_dir.empty()) {

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 
+#include <sys/resource.h>
+
 namespace kraftlab::testing {
 
 QString cluster_binary() {
@@ -56,6 +58,15 @@ bool LabProcess::start(QStringList args, int timeout_ms) {
     process_.setProgram(cluster_binary());
     process_.setArguments(args);
     process_.setProcessChannelMode(QProcess::SeparateChannels);
+    if (descriptor_limit_ > 0) {
+        const rlim_t n = static_cast<rlim_t>(descriptor_limit_);
+        process_.setChildProcessModifier([n] {
+            struct rlimit rl {
+                n, n
+            };
+            ::setrlimit(RLIMIT_NOFILE, &rl);
+        });
+    }
     process_.start();
     if (!process_.waitForStarted(10'000)) {
         qWarning() << "kraftlab-cluster did not start";

@@ -46,6 +46,9 @@ class LabProcess {
     // Starts kraftlab-cluster with these arguments plus --data in a fresh temporary directory
     // (unless the arguments name one). Returns false (with QWARN output) if no ready line came.
     bool start(QStringList args, int timeout_ms = 20'000);
+    // Before start(): the child runs with RLIMIT_NOFILE's soft and hard limits both at n, so the
+    // lab cannot raise them (a desktop's low limit, made strict).
+    void set_descriptor_limit(int n) { descriptor_limit_ = n; }
     // Sends "quit" and waits for the process to end; returns its exit code.
     int quit(int timeout_ms = 20'000);
     void kill_process();
@@ -74,6 +77,7 @@ class LabProcess {
     QString data_dir_;
     QList<QJsonObject> events_;
     QList<QJsonObject> replies_;
+    int descriptor_limit_ = 0;
 };
 
 // A partition as the lab's status reports it (from the controllers' metadata).
