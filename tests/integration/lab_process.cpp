@@ -177,6 +177,25 @@ void LabProcess::kill_process() {
     process_.waitForFinished(5'000);
 }
 
+QJsonObject controller_status(const QJsonObject& status, int id) {
+    for (const auto& c : status["controllers"].toArray()) {
+        if (c.toObject()["id"].toInt() == id) return c.toObject();
+    }
+    return {};
+}
+
+int active_controller(const QJsonObject& status) {
+    int active = -1;
+    for (const auto& c : status["controllers"].toArray()) {
+        const auto o = c.toObject();
+        if (o["up"].toBool() && o["active"].toBool()) {
+            if (active != -1) return -2;
+            active = o["id"].toInt();
+        }
+    }
+    return active;
+}
+
 QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString& topic) {
     QMap<int, PartitionView> out;
     for (const auto& t : status["topics"].toArray()) {

@@ -88,6 +88,10 @@ struct PartitionView {
 };
 // partition -> its view, for one topic of a `status` reply.
 QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString& topic);
+// One controller's entry of a `status` reply (empty if there is none with this id).
+QJsonObject controller_status(const QJsonObject& status, int id);
+// The id of the one up and active controller; -1 if none, -2 if two claim it (never acceptable).
+int active_controller(const QJsonObject& status);
 
 // Polls pred (processing Qt events between tries) until it holds or timeout_ms passes.
 template <typename Pred>

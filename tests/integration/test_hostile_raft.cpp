@@ -90,25 +90,6 @@ std::int16_t partition_error(const Bytes& body, std::int16_t version) {
     return m.topics[0].partitions[0].error_code;
 }
 
-QJsonObject controller_status(const QJsonObject& status, int id) {
-    for (const auto& c : status["controllers"].toArray()) {
-        if (c.toObject()["id"].toInt() == id) return c.toObject();
-    }
-    return {};
-}
-
-int active_controller(const QJsonObject& status) {
-    int active = -1;
-    for (const auto& c : status["controllers"].toArray()) {
-        const auto o = c.toObject();
-        if (o["up"].toBool() && o["active"].toBool()) {
-            if (active != -1) return -2;
-            active = o["id"].toInt();
-        }
-    }
-    return active;
-}
-
 }  // namespace
 
 class HostileRaftTest : public QObject {
