@@ -67,7 +67,14 @@ std::optional<std::string> Broker::start() {
     }
     port_ = server_->port();
 
-    logs_ = std::make_unique<LogManager>(config_.data_dir, config_.log, config_.node_id, events_);
+    // The topic's max.message.bytes is what a produce is held to (handle_produce.cpp); the log
+    // itself only refuses what could never have arrived (a batch comes in one request), so that
+    // a follower copies whatever its leader accepted, even after the topic lowered its limit.
+    auto log_config = config_.log;
+    log_config.max_batch_bytes =
+        std::max(log_config.max_batch_bytes,
+                 std::min(config_.socket_request_max_bytes, std::size_t{1} << 31));
+    logs_ = std::make_unique<LogManager>(config_.data_dir, log_config, config_.node_id, events_);
     logs_->load_existing();
 
     // The metadata log, followed as an observer of the controller quorum: the broker learns
@@ -81,6 +88,8 @@ std::optional<std::string> Broker::start() {
     hooks.apply = [this](const std::vector<raft::Entry>& committed) {
         std::vector<IndexedRecord> records;
         for (const auto& e : committed) {
+            metadata_applied_end_ = std::max(
+                metadata_applied_end_, e.base_offset + static_cast<std::int64_t>(e.records.size()));
             for (std::size_t i = 0; i < e.records.size(); ++i) {
                 // The leader's epoch marker and record types this lab does not know are skipped.
                 if (auto r = metadata::decode_record(e.records[i])) {
@@ -226,7 +235,10 @@ void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
     image_ = delta.build();
     metadata_offset_ = image_->offset();
     metadata_ready_ = true;
-    logs_->reconcile(*image_);
+    // Caught up: every record the quorum had committed when this batch came is in the image, so
+    // a log the image does not know is truly unknown to the cluster (a stray), not yet to come.
+    const std::int64_t hw = metadata_fetcher_->node().high_watermark();
+    logs_->reconcile(*image_, hw > 0 && metadata_applied_end_ >= hw);
     reconcile_replicas();
     for (auto* t : metadata_waiters_)
         t->cancel();
@@ -444,6 +456,8 @@ net::awaitable<void> Broker::lifecycle_loop() {
             hb.broker_id = config_.node_id;
             hb.broker_epoch = broker_epoch_;
             hb.current_metadata_offset = image_->offset();
+            check_failed_logs();
+            hb.want_fence = !log_dir_failure_.empty();
             controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
             auto h = co_await controller_client_->heartbeat(hb, config_.heartbeat_interval_ms);
             if (stopping_ || shutting_down_) co_return;

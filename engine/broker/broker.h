@@ -135,7 +135,12 @@ class Broker {
     // them back on the node thread. At most one round in flight.
     void start_flush_round();
     void finish_flush_round(FlushRound& round);
-    void report_flush_failure(const HostedPartition& p, const std::string& why);
+    void report_flush_failure(HostedPartition& p, const std::string& why);
+    // A log that went offline while serving (damage found on read, a failed write or flush) is
+    // Kafka's log dir failure: said once, and the broker asks the controller to fence it so that
+    // its leaderships move at once. It stays fenced until restarted (Kafka halts a broker whose
+    // only log dir fails; the lab keeps it running, fenced, so it can be looked at).
+    void check_failed_logs();
     // Models the power loss of kill(PowerLoss): called after the node thread stopped.
     void lose_unflushed_writes();
     void apply_metadata(const std::vector<IndexedRecord>& records);
@@ -226,7 +231,9 @@ class Broker {
     bool stopping_ = false;
 
     std::shared_ptr<const metadata::MetadataImage> image_;
-    bool metadata_ready_ = false;  // the first full replay has arrived
+    bool metadata_ready_ = false;            // the first full replay has arrived
+    std::int64_t metadata_applied_end_ = 0;  // one past the last metadata entry applied
+    std::string log_dir_failure_;  // why a log went offline; non-empty: heartbeats want fencing
     std::unique_ptr<LogManager> logs_;
     // Timers of coroutines waiting for data or metadata; cancelled to wake them.
     std::list<net::asio::steady_timer*> data_waiters_;        // follower fetches

@@ -22,6 +22,10 @@ struct BrokerConfig {
     std::size_t socket_request_max_bytes = 100 * 1024 * 1024;
     // message.max.bytes (Kafka: 1048588): the largest record batch a produce may carry.
     std::int32_t message_max_bytes = 1048588;
+    // fetch.max.bytes (Kafka: 55 MiB): the most one Fetch response carries, whatever the
+    // request's max_bytes (only a first batch larger than that is still sent whole, KIP-74). The
+    // lab's is smaller: a lab process hosts every broker, and the lab's clients never need more.
+    std::size_t fetch_max_bytes = 16 * 1024 * 1024;
     // max.connections: further connections are closed at once.
     std::int32_t max_connections = 1000;
     // queued.max.request.bytes (Kafka: unbounded; at least socket.request.max.bytes): bytes of

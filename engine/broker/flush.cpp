@@ -88,14 +88,35 @@ void Broker::finish_flush_round(FlushRound& round) {
     }
 }
 
-void Broker::report_flush_failure(const HostedPartition& p, const std::string& why) {
+void Broker::report_flush_failure(HostedPartition& p, const std::string& why) {
     // The log is offline now (storage/partition_log.h); said once, as it is not retried.
+    p.failure_reported = true;
+    if (log_dir_failure_.empty()) log_dir_failure_ = why;
     events_.publish(
         EventKind::NodeFailed, NodeRef::broker(config_.node_id),
         "broker " + std::to_string(config_.node_id) + " could not flush " + p.topic + "-" +
-            std::to_string(p.partition) + ": " + why + "; the log is offline",
+            std::to_string(p.partition) + ": " + why +
+            "; the log is offline, and the broker asks to be fenced so its leaderships move",
         {{"error", std::string(protocol::error_name(protocol::ErrorCode::KAFKA_STORAGE_ERROR))}},
         p.topic, p.partition);
+}
+
+void Broker::check_failed_logs() {
+    logs_->for_each([&](HostedPartition& p) {
+        if (!p.log || !p.log->offline() || p.failure_reported) return;
+        p.failure_reported = true;
+        const std::string& why = p.log->offline_reason();
+        if (log_dir_failure_.empty()) log_dir_failure_ = why;
+        events_.publish(
+            EventKind::NodeFailed, NodeRef::broker(config_.node_id),
+            "broker " + std::to_string(config_.node_id) + " took its log of " + p.topic + "-" +
+                std::to_string(p.partition) + " offline: " + why +
+                ". As Kafka does when a log directory fails, the broker asks to be fenced so its "
+                "leaderships move to in-sync replicas; restart it to serve again",
+            {{"error", std::string(protocol::error_name(protocol::ErrorCode::KAFKA_STORAGE_ERROR))},
+             {"reason", why}},
+            p.topic, p.partition);
+    });
 }
 
 void Broker::set_flush_interval_ms(std::int64_t flush_interval_ms) {

@@ -3,12 +3,18 @@
 // end, and its fetch offset tells the leader its log end offset, which moves the high watermark
 // and the ISR (broker/replica_manager.cpp). Long polling: when fewer than min_bytes are
 // available, the request waits (up to max_wait_ms) and is re-evaluated after every append
-// (followers) or every replication step (consumers). Per-partition and total byte limits hold,
-// except that the first batch of the response is returned whole even if larger (KIP-74), so
-// consumers always make progress.
+// (followers) or every replication step (consumers).
+//
+// Byte limits, as Kafka's fetch.max.bytes (KIP-74), for consumers and followers alike: the
+// response holds at most the request's max_bytes and at most the broker's fetch_max_bytes, each
+// partition at most its partition_max_bytes; only the response's first batch may exceed them, and
+// is then returned whole, so that a consumer always makes progress. A partition named more than
+// once in a request is answered once, at its first mention (Kafka keeps a request's partitions
+// in a map), so repeating a large partition cannot multiply the response.
 //
 // Versions 4-10 are served; fetch sessions (v7+) are declined (see below).
 #include <chrono>
+#include <set>
 
 #include "broker/broker.h"
 #include "protocol/fetch.h"
@@ -20,7 +26,31 @@ using protocol::to_wire;
 
 namespace {
 constexpr std::int32_t kMaxWaitCapMs = 30'000;
+
+// The request's topics with every partition once: a topic named twice is merged into its first
+// mention, a partition named again is dropped.
+std::vector<protocol::FetchRequest::FetchTopic> unique_partitions(
+    const std::vector<protocol::FetchRequest::FetchTopic>& topics) {
+    std::vector<protocol::FetchRequest::FetchTopic> out;
+    std::map<std::pair<std::string_view, protocol::Uuid>, std::size_t> topic_at;
+    std::set<std::tuple<std::string_view, protocol::Uuid, std::int32_t>> seen;
+    for (const auto& topic : topics) {
+        auto [it, fresh] =
+            topic_at.emplace(std::pair{std::string_view(topic.topic), topic.topic_id}, out.size());
+        if (fresh) {
+            auto& copy = out.emplace_back();
+            copy.topic = topic.topic;
+            copy.topic_id = topic.topic_id;
+        }
+        for (const auto& part : topic.partitions) {
+            if (seen.emplace(topic.topic, topic.topic_id, part.partition).second) {
+                out[it->second].partitions.push_back(part);
+            }
+        }
+    }
+    return out;
 }
+}  // namespace
 
 net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader& h,
                                                    protocol::Reader& body) {
@@ -30,8 +60,11 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
 
     const auto wait_ms = std::clamp(request.max_wait_ms, 0, kMaxWaitCapMs);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    // The response's budget: the request's max_bytes, within the broker's own ceiling.
     const std::size_t max_bytes =
-        request.max_bytes > 0 ? static_cast<std::size_t>(request.max_bytes) : 0;
+        std::min(request.max_bytes > 0 ? static_cast<std::size_t>(request.max_bytes) : 0,
+                 config_.fetch_max_bytes);
+    const auto topics = unique_partitions(request.topics);
     const bool from_follower = request.replica_id >= 0;
     net::asio::steady_timer timer(*io_);
 
@@ -54,7 +87,7 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
                              std::chrono::steady_clock::now().time_since_epoch())
                              .count();
         bool progressed = false;
-        for (const auto& topic : request.topics) {
+        for (const auto& topic : topics) {
             for (const auto& part : topic.partitions) {
                 HostedPartition* hosted = nullptr;
                 if (led_partition(topic.topic, part.partition, nullptr, &hosted) !=
@@ -78,7 +111,7 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
         response.responses.clear();
         total_bytes = 0;
         bool any_error = false;
-        for (const auto& topic : request.topics) {
+        for (const auto& topic : topics) {
             auto& topic_out = response.responses.emplace_back();
             topic_out.topic = topic.topic;
             for (const auto& part : topic.partitions) {

@@ -15,6 +15,7 @@
 #include "metadata/topic_config.h"
 #include "protocol/produce.h"
 #include "protocol/record_batch.h"
+#include "protocol/records.h"
 
 namespace kraftlab::broker {
 
@@ -40,24 +41,69 @@ ErrorCode error_for(BatchError e) {
     }
 }
 
-// Checks a produce payload: one or more complete v2 batches and nothing else. Returns the number
-// of records in them through *records.
-ErrorCode validate_payload(protocol::ByteView data, std::size_t max_batch_bytes,
-                           std::uint64_t* records) {
-    if (data.empty()) return ErrorCode::CORRUPT_MESSAGE;
-    protocol::BatchIterator it(data, max_batch_bytes, /*check_crc=*/true);
+// Checks a produce payload: one or more complete v2 batches and nothing else, each batch's
+// records what its header says (protocol::validate_records, Kafka's LogValidator checks), none
+// larger than the topic's max.message.bytes, none decompressing past
+// protocol::decompressed_batch_limit, and the request's batches together decompressing no more
+// than *budget allows (what they used is taken from it). Returns the number of records in them
+// through *records; on an error, *reason says which batch and why, in plain words.
+ErrorCode validate_payload(protocol::ByteView data, std::size_t max_message_bytes,
+                           std::size_t* budget, std::uint64_t* records, std::string* reason) {
+    if (data.empty()) {
+        *reason = "the partition's records are empty";
+        return ErrorCode::CORRUPT_MESSAGE;
+    }
+    // CRCs are checked by validate_records, once per batch.
+    protocol::BatchIterator it(data, max_message_bytes, /*check_crc=*/false);
+    const std::size_t batch_limit = protocol::decompressed_batch_limit(max_message_bytes);
     std::uint64_t count = 0;
+    int index = 0;
+    auto at = [&] { return "batch " + std::to_string(index) + " of the request: "; };
     while (it.next()) {
         const auto& h = it.header();
-        // A producer's batch holds offsets 0..count-1 (LogValidator's check).
-        if (h.records_count <= 0 || h.last_offset_delta != h.records_count - 1) {
+        if (h.is_control()) {  // only brokers write control batches
+            *reason = at() + "a producer may not send a control batch";
             return ErrorCode::INVALID_RECORD;
         }
-        if (h.is_control()) return ErrorCode::INVALID_RECORD;  // only brokers write control batches
+        const bool compressed = h.compression() != protocol::Compression::None;
+        const std::size_t limit = compressed ? std::min(batch_limit, *budget) : batch_limit;
+        auto verdict = protocol::validate_records(it.batch(), limit);
+        *budget -= compressed && !verdict.ok() ? limit : verdict.decompressed_bytes;
+        if (!verdict.ok()) {
+            if (verdict.error == BatchError::TooLarge && limit < batch_limit) {
+                *reason = at() + "the request's compressed batches expand to more than " +
+                          std::to_string(protocol::kDecompressionBudgetPerRequest >> 20) +
+                          " MiB in all, the most one produce request may (send fewer batches "
+                          "per request)";
+                return ErrorCode::RECORD_LIST_TOO_LARGE;
+            }
+            *reason = at() + verdict.reason;
+            switch (verdict.error) {
+                case BatchError::InvalidRecordCount:
+                    return ErrorCode::INVALID_RECORD;
+                case BatchError::TooLarge:  // a decompression bomb: its records, not its size
+                    return ErrorCode::CORRUPT_MESSAGE;
+                default:
+                    return error_for(verdict.error);
+            }
+        }
         count += static_cast<std::uint64_t>(h.records_count);
+        ++index;
     }
-    if (it.error() != BatchError::None) return error_for(it.error());
-    if (it.valid_bytes() != data.size()) return ErrorCode::CORRUPT_MESSAGE;
+    if (it.error() != BatchError::None) {
+        *reason = at() + std::string(protocol::describe(it.error()));
+        auto h = protocol::RecordBatchHeader::parse(data.subspan(it.valid_bytes()));
+        if (it.error() == BatchError::TooLarge && h) {
+            *reason += " (" + std::to_string(h->size_bytes()) +
+                       " bytes; the topic's max.message.bytes is " +
+                       std::to_string(max_message_bytes) + ")";
+        }
+        return error_for(it.error());
+    }
+    if (it.valid_bytes() != data.size()) {
+        *reason = "bytes after the last batch of the request";
+        return ErrorCode::CORRUPT_MESSAGE;
+    }
     *records = count;
     return ErrorCode::NONE;
 }
@@ -98,6 +144,8 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
         std::int32_t leader;
     };
     std::vector<Forward> forwards;
+    // What this request's batches may expand to, all together, while they are validated.
+    std::size_t decompression_budget = protocol::kDecompressionBudgetPerRequest;
 
     for (auto& topic : request.topic_data) {
         auto& topic_out = response.responses.emplace_back();
@@ -125,11 +173,32 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             }
             std::uint64_t records = 0;
             if (error == ErrorCode::NONE) {
-                error = validate_payload(
-                    *part.records, static_cast<std::size_t>(config.max_message_bytes), &records);
+                std::string reason;
+                error = validate_payload(*part.records,
+                                         static_cast<std::size_t>(config.max_message_bytes),
+                                         &decompression_budget, &records, &reason);
                 // Produce v0-v2 carry message format v0/v1, which this log does not store.
                 if (error == ErrorCode::INVALID_RECORD && h.api_version < 3) {
                     error = ErrorCode::UNSUPPORTED_FOR_MESSAGE_FORMAT;
+                }
+                if (error != ErrorCode::NONE) {
+                    // Produce v7 has no error message: the refusal is explained in the lab's
+                    // events, once per request.
+                    const std::string what = topic.name + "-" + std::to_string(part.index) + ": " +
+                                             std::string(protocol::error_name(error)) + ", " +
+                                             reason + "; nothing was appended";
+                    if (first_error.empty()) {
+                        first_error = what;
+                        nlohmann::json data = {{"topic", topic.name},
+                                               {"partition", part.index},
+                                               {"error", protocol::error_name(error)}};
+                        if (h.client_id) data["client_id"] = *h.client_id;
+                        events_.publish(core::EventKind::ClientRejected,
+                                        core::NodeRef::broker(config_.node_id),
+                                        "broker " + std::to_string(config_.node_id) +
+                                            " refused a produce to " + what,
+                                        std::move(data), topic.name, part.index);
+                    }
                 }
             }
             if (error == ErrorCode::NONE) {

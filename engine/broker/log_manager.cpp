@@ -115,38 +115,91 @@ void LogManager::load_existing() {
     }
 }
 
-void LogManager::remove_partition(const std::string& topic, std::int32_t partition,
-                                  const std::string& why) {
+void LogManager::remove_partition(const std::string& topic, std::int32_t partition) {
     auto t = partitions_.find(topic);
     if (t == partitions_.end()) return;
     auto p = t->second.find(partition);
     if (p == t->second.end()) return;
-    p->second->log->close();
+    if (p->second->log) p->second->log->close();
     p->second->log.reset();
     storage::PartitionLog::remove(dir_for(topic, partition));
     t->second.erase(p);
     if (t->second.empty()) partitions_.erase(t);
-    (void)why;
 }
 
-void LogManager::reconcile(const metadata::MetadataImage& image) {
-    // Drop what the image no longer assigns here.
-    std::vector<std::tuple<std::string, std::int32_t, std::string>> drop;
+void LogManager::set_aside_stray(const std::string& topic, std::int32_t partition,
+                                 const std::string& why) {
+    auto t = partitions_.find(topic);
+    if (t == partitions_.end()) return;
+    auto p = t->second.find(partition);
+    if (p == t->second.end()) return;
+    HostedPartition& hosted = *p->second;
+    if (hosted.log) hosted.log->close();
+    hosted.log.reset();
+    const fs::path from = dir_for(topic, partition);
+    // Kafka's name for it: "<topic>-<partition>.<unique id>-stray". A name that cannot parse as
+    // a partition directory, so the next start leaves it alone too.
+    const std::string id = hosted.topic_id.is_zero() ? "no-topic-id" : hosted.topic_id.to_base64();
+    const std::string stem = from.filename().string() + "." + id;
+    fs::path to = data_dir_ / (stem + "-stray");
+    for (int n = 2; fs::exists(to); ++n)
+        to = data_dir_ / (stem + "." + std::to_string(n) + "-stray");
+    std::error_code ec;
+    fs::rename(from, to, ec);
+    const std::string label = topic + "-" + std::to_string(partition);
+    std::string explain = "broker " + std::to_string(broker_id_) + " set aside its log of " +
+                          label + " as a stray: " + why + "; no metadata record removed it, so " +
+                          "its data is kept in " + to.filename().string();
+    if (ec) {
+        explain = "broker " + std::to_string(broker_id_) + " stopped serving its log of " + label +
+                  " (" + why + ") and could not rename it aside: " + ec.message() +
+                  "; the data is left where it is";
+    }
+    events_.publish(EventKind::LogRecovered, NodeRef::broker(broker_id_), std::move(explain),
+                    {{"stray", to.filename().string()}, {"reason", why}}, topic, partition);
+    t->second.erase(p);
+    if (t->second.empty()) partitions_.erase(t);
+}
+
+void LogManager::reconcile(const metadata::MetadataImage& image, bool caught_up) {
+    enum class Fate { Keep, Remove, Stray };
+    std::vector<std::tuple<std::string, std::int32_t, Fate, std::string>> changes;
     for (auto& [topic, parts] : partitions_) {
         auto info = image.topic(topic);
         for (auto& [index, hosted] : parts) {
-            if (!info) {
-                drop.emplace_back(topic, index, "the topic was deleted");
-            } else if (!hosted->topic_id.is_zero() && hosted->topic_id != info->id) {
-                drop.emplace_back(topic, index, "the topic was re-created with a new id");
-            } else if (index >= static_cast<std::int32_t>(info->partitions.size()) ||
-                       !info->partitions[static_cast<std::size_t>(index)].has_replica(broker_id_)) {
-                drop.emplace_back(topic, index, "the partition is no longer assigned here");
+            const bool id_differs =
+                info && !hosted->topic_id.is_zero() && hosted->topic_id != info->id;
+            const bool assigned =
+                info && !id_differs && index < static_cast<std::int32_t>(info->partitions.size()) &&
+                info->partitions[static_cast<std::size_t>(index)].has_replica(broker_id_);
+            if (assigned) {
+                hosted->seen_assigned = true;
+                continue;
+            }
+            if (hosted->seen_assigned) {
+                // Images change only through records: one deleted the topic or moved the replica.
+                changes.emplace_back(topic, index, Fate::Remove,
+                                     !info        ? "the topic was deleted"
+                                     : id_differs ? "the topic was deleted and re-created"
+                                                  : "the partition was moved off this broker");
+            } else if (id_differs) {
+                changes.emplace_back(topic, index, Fate::Stray,
+                                     "the topic " + topic + " now has another id");
+            } else if (caught_up) {
+                changes.emplace_back(topic, index, Fate::Stray,
+                                     !info ? "the metadata has no topic " + topic
+                                           : "the metadata does not assign it to this broker");
             }
         }
     }
-    for (const auto& [topic, index, why] : drop)
-        remove_partition(topic, index, why);
+    for (const auto& [topic, index, fate, why] : changes) {
+        // A record-driven deletion is the controller's topic_deleted event already.
+        if (fate == Fate::Stray) {
+            set_aside_stray(topic, index, why);
+        } else {
+            remove_partition(topic, index);
+        }
+    }
 
     // Open or create what the image assigns here.
     for (const auto& [name, info] : image.topics()) {
@@ -158,9 +211,23 @@ void LogManager::reconcile(const metadata::MetadataImage& image) {
                     hosted->topic_id = info->id;
                     write_topic_id(hosted->log->directory(), info->id);
                 }
+                hosted->seen_assigned = true;
                 continue;
             }
-            open_partition(name, p.partition, info->id, /*creating=*/true);
+            if (HostedPartition* created = open_partition(name, p.partition, info->id, true))
+                created->seen_assigned = true;
+        }
+    }
+
+    // The topics' segment.bytes, for logs just opened (with the broker's default, before the
+    // image was known: a restart) and after IncrementalAlterConfigs changed it.
+    for (auto& [topic, parts] : partitions_) {
+        const auto config = metadata::EffectiveTopicConfig::of(image, topic);
+        for (auto& [index, hosted] : parts) {
+            if (hosted->log) {
+                hosted->log->set_segment_bytes(
+                    static_cast<std::uint64_t>(std::max<std::int64_t>(config.segment_bytes, 0)));
+            }
         }
     }
 }

@@ -1,5 +1,10 @@
 // The partitions a broker hosts, each with its on-disk log, kept in line with the metadata
-// image: a partition assigned to this broker gets a log, a deleted topic's logs are removed.
+// image: a partition assigned to this broker gets a log; a log is deleted only when a metadata
+// record removed it (the topic was deleted, or the partition moved away) while this broker
+// held it. A log on disk that the metadata never assigned here (a topic deleted while the
+// broker was down, a re-created topic's old id, or metadata that lost the topic) is a stray:
+// it is set aside as `<topic>-<partition>.<topic id>-stray` with an event and its data kept, as
+// Kafka 3.7+ does, never deleted on the strength of an absence.
 //
 // Thread: the broker's node thread only.
 // Layout: <data_dir>/<topic>-<partition>/ holds the segments and `partition.metadata`, which
@@ -31,6 +36,12 @@ struct HostedPartition {
     // The replica's replication state (leader or follower), created by the broker once the log
     // is open; its leader epochs persist in <dir>/leader-epoch-checkpoint.
     std::unique_ptr<replication::PartitionReplica> replica;
+    // This broker has applied an image that assigns it this partition under topic_id: only then
+    // can a later image without it mean that a record removed it.
+    bool seen_assigned = false;
+    // The log went offline while serving (damage found on read, a failed write or flush) and
+    // the broker has said so; see Broker::check_failed_logs().
+    bool failure_reported = false;
 
     // Follower side (it fetches from replica->leader()): whether it must first cut a divergent
     // tail by leader epoch. The generation changes with every leader change, so that an answer
@@ -63,9 +74,11 @@ class LogManager {
     HostedPartition* find(std::string_view topic, std::int32_t partition);
 
     // Makes the hosted logs match the image: creates logs for partitions assigned to this
-    // broker, removes logs of topics that no longer exist (or exist with another id), and
-    // removes partitions no longer assigned here.
-    void reconcile(const metadata::MetadataImage& image);
+    // broker; deletes the logs that an earlier image assigned here and this one does not (a
+    // record removed them); sets aside as strays the logs on disk whose topic id differs from
+    // the image's, and, once caught_up (the image holds every committed record), those the
+    // image does not know at all.
+    void reconcile(const metadata::MetadataImage& image, bool caught_up);
 
     // Closes every log. flush: fsync first (an orderly shutdown); else like a process exit.
     void close_all(bool flush);
@@ -82,7 +95,9 @@ class LogManager {
     std::filesystem::path dir_for(std::string_view topic, std::int32_t partition) const;
     HostedPartition* open_partition(const std::string& topic, std::int32_t partition,
                                     const protocol::Uuid& topic_id, bool creating);
-    void remove_partition(const std::string& topic, std::int32_t partition, const std::string& why);
+    void remove_partition(const std::string& topic, std::int32_t partition);
+    // Closes the log and renames its directory aside; the data stays on disk.
+    void set_aside_stray(const std::string& topic, std::int32_t partition, const std::string& why);
 
     std::filesystem::path data_dir_;
     storage::LogConfig defaults_;

@@ -12,6 +12,8 @@
 #include <random>
 
 #include "controller/change_events.h"
+#include "controller/metadata_log_check.h"
+#include "controller/quorum_state_file.h"
 #include "core/thread_name.h"
 #include "protocol/alter_partition.h"
 #include "protocol/api_versions.h"
@@ -142,18 +144,15 @@ std::optional<std::string> ControllerNode::open_storage(raft::QuorumState& state
     std::error_code ec;
     fs::create_directories(config_.data_dir, ec);
     if (ec) return label_ + " cannot create " + config_.data_dir.string() + ": " + ec.message();
-    {
-        std::ifstream in(config_.data_dir / kQuorumStateFile);
-        if (in) {
-            auto j = nlohmann::json::parse(in, nullptr, false);
-            if (j.is_object()) {
-                state.epoch = j.value("epoch", 0);
-                state.voted_for = j.value("voted_for", raft::kNoNode);
-                state.leader = j.value("leader", raft::kNoNode);
-            }
-        }
+    // Untrusted files: refuse to start rather than reuse an epoch or serve a shorter past.
+    if (auto error = read_quorum_state(config_.data_dir / kQuorumStateFile, state)) {
+        return label_ + " refuses to start: " + *error;
     }
-    auto opened = storage::PartitionLog::open(config_.data_dir / "__cluster_metadata-0", {});
+    const fs::path log_dir = config_.data_dir / "__cluster_metadata-0";
+    if (auto damage = find_metadata_log_damage(log_dir)) {
+        return label_ + " refuses to start: " + *damage + " (its peers hold the data)";
+    }
+    auto opened = storage::PartitionLog::open(log_dir, {});
     if (!opened.log) return label_ + " cannot open its metadata log: " + opened.error;
     log_ = std::move(opened.log);
     if (!opened.recovery.clean()) {
@@ -164,10 +163,18 @@ std::optional<std::string> ControllerNode::open_storage(raft::QuorumState& state
     const std::int64_t end = log_->log_end_offset();
     while (offset < end) {
         auto read = log_->read(offset, 1 << 20, end);
-        if (!read.ok() || read.data.empty()) break;
+        if (!read.ok() || read.data.empty()) {
+            return label_ + " refuses to start: its metadata log " + log_dir.string() +
+                   " cannot be read at offset " + std::to_string(offset) + " (it ends at " +
+                   std::to_string(end) +
+                   "): " + (read.ok() ? std::string("nothing there") : read.message);
+        }
         std::string why;
         auto entries = raft::wire::batches_to_entries(read.data, &why);
-        if (!entries) return label_ + " cannot read its metadata log: " + why;
+        if (!entries) {
+            return label_ + " refuses to start: its metadata log " + log_dir.string() +
+                   " is damaged from offset " + std::to_string(offset) + ": " + why;
+        }
         for (auto& e : *entries)
             log.push_back(std::move(e));
         offset = read.next_offset;
@@ -176,12 +183,10 @@ std::optional<std::string> ControllerNode::open_storage(raft::QuorumState& state
 }
 
 void ControllerNode::persist_state(const raft::QuorumState& state) {
-    nlohmann::json j = {
-        {"epoch", state.epoch}, {"voted_for", state.voted_for}, {"leader", state.leader}};
     const fs::path tmp = config_.data_dir / (std::string(kQuorumStateFile) + ".tmp");
     {
         std::ofstream out(tmp, std::ios::trunc);
-        out << j.dump() << "\n";
+        out << quorum_state_text(state);
         out.flush();
     }
     int fd = ::open(tmp.c_str(), O_RDONLY);
@@ -421,6 +426,15 @@ void ControllerNode::fail_pending(const std::string& why) {
 }
 
 void ControllerNode::on_vote(const raft::VoteRequest& request, const raft::VoteResponse& answer) {
+    if (answer.refused != raft::Refusal::None) {
+        // Not an election: a Vote the quorum cannot accept (from a non-voter, an epoch out of
+        // range), refused before it changed anything. Not on the timeline.
+        events_.publish(EventKind::ClientRejected, NodeRef::controller(config_.node_id),
+                        label_ + " refused a Vote from node " +
+                            std::to_string(request.candidate_id) + " for epoch " +
+                            std::to_string(request.candidate_epoch) + ": " + answer.reason);
+        return;
+    }
     nlohmann::json data = {{"epoch", request.candidate_epoch},
                            {"candidate", request.candidate_id},
                            {"voter", config_.node_id},
@@ -700,7 +714,17 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
         const auto* now_b = after->broker(req.broker_id);
         resp.is_fenced = !now_b || now_b->fenced;
         resp.should_shut_down = resp.is_fenced;
-    } else if (b->fenced && resp.is_caught_up && !req.want_fence) {
+    } else if (req.want_fence) {
+        // The broker asks to be fenced (its log directory failed): its leaderships move now,
+        // and it is not unfenced while it keeps asking.
+        if (!b->fenced) {
+            co_await commit(metadata::fence_broker(*img, req.broker_id),
+                            who + " asked to be fenced: a log directory failed");
+        }
+        auto after = working_image();
+        const auto* now_b = after->broker(req.broker_id);
+        resp.is_fenced = !now_b || now_b->fenced;
+    } else if (b->fenced && resp.is_caught_up) {
         // The broker leads again what it can lead; it rejoins other ISRs only through their
         // leaders' AlterPartition, once its replicas have caught up.
         auto records = metadata::unfence_broker(*img, req.broker_id);

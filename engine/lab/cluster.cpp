@@ -3,7 +3,9 @@
 #include "core/thread_name.h"
 #include "lab/field_rules.h"
 #include "protocol/incremental_alter_configs.h"
+#include "storage/descriptor_cache.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <future>
@@ -84,6 +86,10 @@ std::optional<std::string> Cluster::start() {
                "...) and controllers (" + std::to_string(config_.port_base + 100) + "...)";
     }
 
+    // Every replica's log files share one descriptor budget sized from the limit (a desktop's
+    // soft limit of 1024 would otherwise bound the lab to a few hundred replicas).
+    storage::raise_descriptor_limit();
+
     std::error_code ec;
     if (config_.data_dir.empty()) {
         std::string pattern = (fs::temp_directory_path(ec) / "kraftlab-XXXXXX").string();
@@ -131,12 +137,24 @@ std::optional<std::string> Cluster::start() {
         controllers_[id] = std::move(slot);
     }
     const auto voters = voters_locked();
+    std::string refusals;
     for (auto& [id, slot] : controllers_) {
-        if (auto error = slot.node->start(voters)) return fail(*error);
+        if (auto error = slot.node->start(voters)) {
+            // A controller that refuses to start (e.g. its files are damaged) is a node failure,
+            // as at a restart: the others run, and `restart controller` tries it again.
+            events_.publish(EventKind::NodeFailed, NodeRef::controller(id), *error);
+            refusals += (refusals.empty() ? "" : "; ") + *error;
+            slot.node.reset();
+            continue;
+        }
         events_.publish(EventKind::NodeStarted, NodeRef::controller(id),
                         "controller " + std::to_string(id) + " is listening on " +
                             slot.config.host + ":" + std::to_string(slot.config.port),
                         {{"port", slot.config.port}});
+    }
+    if (std::none_of(controllers_.begin(), controllers_.end(),
+                     [](const auto& c) { return c.second.node != nullptr; })) {
+        return fail("no controller could start: " + refusals);
     }
 
     for (std::int32_t id = 1; id <= config_.brokers; ++id) {

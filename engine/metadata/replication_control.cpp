@@ -91,6 +91,16 @@ ControllerResult<std::vector<TopicResult>> create_topics(const MetadataImage& im
                                             "and replication factor, not both"));
                 continue;
             }
+            // The same cap as a partition count: every assigned replica is a log to open.
+            if (t.assignments.size() >
+                static_cast<std::size_t>(defaults.max_partitions_per_topic)) {
+                out.response.push_back(
+                    fail(t.name, ErrorCode::INVALID_PARTITIONS,
+                         std::to_string(t.assignments.size()) +
+                             " partition assignments are too many: a topic may have at most " +
+                             std::to_string(defaults.max_partitions_per_topic) + " partitions"));
+                continue;
+            }
             auto sorted = t.assignments;
             std::sort(sorted.begin(), sorted.end());
             std::string problem;

@@ -28,9 +28,11 @@ const std::vector<TopicConfigSpec>& topic_config_specs() {
         {"unclean.leader.election.enable", "false", "false",
          "Whether a replica that is not in sync may become leader, losing the records it lacks."},
         {"segment.bytes", "16777216", "1073741824",
-         "Size at which the partition log rolls to a new segment file."},
+         "Size at which the partition log rolls to a new segment file (a batch larger than this "
+         "fills a segment alone)."},
         {"max.message.bytes", "1048588", "1048588",
-         "Largest record batch the broker accepts for this topic."},
+         "Largest record batch the broker accepts for this topic; a compressed batch may expand "
+         "to this size or 16 MiB, whichever is larger."},
     };
     return specs;
 }

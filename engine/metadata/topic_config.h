@@ -1,5 +1,12 @@
 // Topic-level settings the lab implements: their names (Kafka's), defaults, and validation.
 // A setting the lab does not implement is refused with INVALID_CONFIG rather than silently kept.
+// Where each one is applied, read from the metadata image when it is needed:
+//   min.insync.replicas             produce with acks=all (broker/handle_produce.cpp)
+//   unclean.leader.election.enable  leader election (metadata/replication_control.cpp)
+//   max.message.bytes               produce: batch size, and how far a compressed batch may
+//                                   expand (handle_produce.cpp; ListOffsets by time too)
+//   segment.bytes                   the partition logs' roll size, at open, after a change and
+//                                   after a restart (broker/log_manager.cpp, reconcile)
 #pragma once
 
 #include <cstdint>

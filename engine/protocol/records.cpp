@@ -102,6 +102,50 @@ Bytes to_bytes(ByteView v) {
     return Bytes(v.begin(), v.end());
 }
 
+// One record's fields as views into the records section (nothing copied). The headers are
+// checked when the record is parsed; `headers` holds their bytes for a second, safe pass.
+struct RecordFields {
+    std::int64_t timestamp_delta = 0;
+    std::int32_t offset_delta = 0;
+    std::optional<ByteView> key;
+    std::optional<ByteView> value;
+    std::int32_t header_count = 0;
+    ByteView headers;
+};
+
+// Parses the record at the cursor (Length prefix included) into *out; false if it is malformed:
+// a varint that is too long, a negative length where none may be, a null header key, a Length
+// that does not cover exactly the fields.
+bool parse_record(Cursor& section, RecordFields& out) {
+    std::int32_t length = section.varint();
+    if (!section.ok() || length < 0) return false;
+    ByteView body = section.take(static_cast<std::size_t>(length));
+    if (!section.ok()) return false;
+
+    Cursor in(body.data(), body.data() + body.size());
+    in.byte();  // record attributes: unused by every version so far
+    out.timestamp_delta = in.varlong();
+    out.offset_delta = in.varint();
+    out.key = in.nullable_field();
+    out.value = in.nullable_field();
+    out.header_count = in.varint();
+    // Each header needs at least two bytes (two lengths); a count beyond that is a lie.
+    if (!in.ok() || out.header_count < 0 ||
+        static_cast<std::size_t>(out.header_count) > in.remaining() / 2)
+        return false;
+    const std::uint8_t* headers_begin = in.position();
+    for (std::int32_t j = 0; j < out.header_count; ++j) {
+        std::int32_t key_length = in.varint();
+        if (!in.ok() || key_length < 0) return false;  // header keys are never null
+        in.take(static_cast<std::size_t>(key_length));
+        in.nullable_field();
+        if (!in.ok()) return false;
+    }
+    out.headers = ByteView(headers_begin, static_cast<std::size_t>(in.position() - headers_begin));
+    // The Length prefix must cover exactly the fields (Java: "Invalid record size").
+    return in.remaining() == 0;
+}
+
 // Decodes `count` records from the (uncompressed) records section into `out`.
 BatchError decode_section(ByteView section, const RecordBatchHeader& h, std::vector<Record>& out) {
     const auto count = static_cast<std::size_t>(h.records_count);
@@ -113,52 +157,60 @@ BatchError decode_section(ByteView section, const RecordBatchHeader& h, std::vec
     std::int64_t previous_delta = -1;
 
     Cursor batch(section.data(), section.data() + section.size());
+    RecordFields f;
     for (std::size_t i = 0; i < count; ++i) {
-        std::int32_t length = batch.varint();
-        if (!batch.ok() || length < 0) return BatchError::CorruptRecords;
-        ByteView body = batch.take(static_cast<std::size_t>(length));
-        if (!batch.ok()) return BatchError::CorruptRecords;
-
-        Cursor in(body.data(), body.data() + body.size());
-        in.byte();  // record attributes: unused by every version so far
-        std::int64_t timestamp_delta = in.varlong();
-        std::int32_t offset_delta = in.varint();
-        auto key = in.nullable_field();
-        auto value = in.nullable_field();
-        std::int32_t header_count = in.varint();
-        // Each header needs at least two bytes (two lengths); a count beyond that is a lie.
-        if (!in.ok() || header_count < 0 ||
-            static_cast<std::size_t>(header_count) > in.remaining() / 2)
+        if (!parse_record(batch, f)) return BatchError::CorruptRecords;
+        if (f.offset_delta <= previous_delta || f.offset_delta > h.last_offset_delta)
             return BatchError::CorruptRecords;
-        if (offset_delta <= previous_delta || offset_delta > h.last_offset_delta)
-            return BatchError::CorruptRecords;
-        previous_delta = offset_delta;
+        previous_delta = f.offset_delta;
 
         Record& r = out.emplace_back();
         r.offset =
-            static_cast<std::int64_t>(base_offset + static_cast<std::uint64_t>(offset_delta));
-        r.timestamp_ms =
-            log_append_time
-                ? h.max_timestamp
-                : static_cast<std::int64_t>(base_ts + static_cast<std::uint64_t>(timestamp_delta));
-        if (key) r.key = to_bytes(*key);
-        if (value) r.value = to_bytes(*value);
-        r.headers.reserve(static_cast<std::size_t>(header_count));
-        for (std::int32_t j = 0; j < header_count; ++j) {
+            static_cast<std::int64_t>(base_offset + static_cast<std::uint64_t>(f.offset_delta));
+        r.timestamp_ms = log_append_time
+                             ? h.max_timestamp
+                             : static_cast<std::int64_t>(
+                                   base_ts + static_cast<std::uint64_t>(f.timestamp_delta));
+        if (f.key) r.key = to_bytes(*f.key);
+        if (f.value) r.value = to_bytes(*f.value);
+        r.headers.reserve(static_cast<std::size_t>(f.header_count));
+        Cursor in(f.headers.data(), f.headers.data() + f.headers.size());
+        for (std::int32_t j = 0; j < f.header_count; ++j) {
+            // Checked by parse_record: a non-null key, then a nullable value.
             std::int32_t key_length = in.varint();
-            if (!in.ok() || key_length < 0) return BatchError::CorruptRecords;  // keys: non-null
             ByteView header_key = in.take(static_cast<std::size_t>(key_length));
             auto header_value = in.nullable_field();
-            if (!in.ok()) return BatchError::CorruptRecords;
             RecordHeader& header = r.headers.emplace_back();
             header.key.assign(reinterpret_cast<const char*>(header_key.data()), header_key.size());
             if (header_value) header.value = to_bytes(*header_value);
         }
-        // The Length prefix must cover exactly the fields (Java: "Invalid record size").
-        if (in.remaining() != 0) return BatchError::CorruptRecords;
     }
     if (batch.remaining() != 0) return BatchError::CorruptRecords;  // bytes after the last record
     return BatchError::None;
+}
+
+// The batch's records section, decompressed into `storage` if the batch names a codec and
+// limited to max_uncompressed_bytes either way. The batch must have passed validate_batch.
+BatchError records_section(ByteView batch, const RecordBatchHeader& h,
+                           std::size_t max_uncompressed_bytes, Bytes& storage, ByteView& section) {
+    section = batch.subspan(kRecordBatchHeaderBytes, h.size_bytes() - kRecordBatchHeaderBytes);
+    if (h.compression() == Compression::None) {
+        return section.size() > max_uncompressed_bytes ? BatchError::TooLarge : BatchError::None;
+    }
+    switch (decompress(h.compression(), section, storage, max_uncompressed_bytes)) {
+        case CompressionError::None:
+            section = storage;
+            return BatchError::None;
+        case CompressionError::TooLarge:
+        case CompressionError::OutOfMemory:
+            return BatchError::TooLarge;
+        default:
+            return BatchError::CorruptRecords;
+    }
+}
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
 std::uint8_t* put_uvarint(std::uint8_t* p, std::uint64_t v) {
@@ -196,26 +248,13 @@ BatchError decode_records(ByteView batch, std::vector<Record>& out,
                           std::size_t max_uncompressed_bytes) {
     RecordBatchHeader h;
     if (auto err = validate_batch(batch, SIZE_MAX, &h); err != BatchError::None) return err;
-    ByteView section =
-        batch.subspan(kRecordBatchHeaderBytes, h.size_bytes() - kRecordBatchHeaderBytes);
     const std::size_t original_size = out.size();
     BatchError err = BatchError::None;
     try {
         Bytes decompressed;
-        if (h.compression() != Compression::None) {
-            switch (decompress(h.compression(), section, decompressed, max_uncompressed_bytes)) {
-                case CompressionError::None:
-                    section = decompressed;
-                    break;
-                case CompressionError::TooLarge:
-                    return BatchError::TooLarge;
-                default:
-                    return BatchError::CorruptRecords;
-            }
-        } else if (section.size() > max_uncompressed_bytes) {
-            return BatchError::TooLarge;
-        }
-        err = decode_section(section, h, out);
+        ByteView section;
+        err = records_section(batch, h, max_uncompressed_bytes, decompressed, section);
+        if (err == BatchError::None) err = decode_section(section, h, out);
     } catch (const std::bad_alloc&) {
         // Allocation is bounded by the batch and max_uncompressed_bytes; running out anyway is
         // reported as a batch too large to decode here.
@@ -223,6 +262,107 @@ BatchError decode_records(ByteView batch, std::vector<Record>& out,
     }
     if (err != BatchError::None) out.resize(original_size);
     return err;
+}
+
+RecordsVerdict validate_records(ByteView batch, std::size_t max_uncompressed_bytes) {
+    RecordBatchHeader h;
+    if (auto err = validate_batch(batch, SIZE_MAX, &h); err != BatchError::None) {
+        return {err, std::string(describe(err))};
+    }
+    if (h.records_count <= 0) {
+        return {BatchError::InvalidRecordCount,
+                "the header claims " + std::to_string(h.records_count) +
+                    " records; a produced batch holds at least one"};
+    }
+    if (h.last_offset_delta != h.records_count - 1) {
+        return {BatchError::InvalidRecordCount,
+                "the header claims " +
+                    plural(static_cast<std::size_t>(h.records_count), "record", "records") +
+                    " but a last offset delta of " + std::to_string(h.last_offset_delta) +
+                    " (it must be the count minus one)"};
+    }
+    Bytes decompressed;
+    ByteView section;
+    BatchError err = BatchError::None;
+    try {
+        err = records_section(batch, h, max_uncompressed_bytes, decompressed, section);
+    } catch (const std::bad_alloc&) {
+        err = BatchError::TooLarge;
+    }
+    if (err == BatchError::TooLarge) {
+        return {err, "its records take more than " + std::to_string(max_uncompressed_bytes) +
+                         " bytes once decompressed"};
+    }
+    if (err != BatchError::None) return {err, "its records do not decompress"};
+
+    // Every record, counted: the header's count must be what the batch holds, not a bound.
+    Cursor in(section.data(), section.data() + section.size());
+    RecordFields f;
+    std::size_t present = 0;
+    while (in.remaining() > 0) {
+        if (!parse_record(in, f)) {
+            return {BatchError::CorruptRecords,
+                    "record " + std::to_string(present) + " of the batch is malformed"};
+        }
+        if (f.offset_delta != static_cast<std::int32_t>(present) &&
+            present < static_cast<std::size_t>(h.records_count)) {
+            return {BatchError::InvalidRecordCount,
+                    "record " + std::to_string(present) + " has offset delta " +
+                        std::to_string(f.offset_delta) + "; a produced batch numbers its records " +
+                        "0, 1, 2, ..."};
+        }
+        ++present;
+    }
+    if (present != static_cast<std::size_t>(h.records_count)) {
+        return {BatchError::InvalidRecordCount,
+                "the header claims " +
+                    plural(static_cast<std::size_t>(h.records_count), "record", "records") +
+                    " but the batch holds " + std::to_string(present)};
+    }
+    return {BatchError::None, {}, decompressed.size()};
+}
+
+BatchError find_record_at_or_after(ByteView batch, std::int64_t timestamp_ms,
+                                   std::size_t max_uncompressed_bytes,
+                                   std::optional<TimestampedOffset>& found,
+                                   std::size_t* decompressed_bytes) {
+    found.reset();
+    if (decompressed_bytes) *decompressed_bytes = 0;
+    RecordBatchHeader h;
+    if (auto err = validate_batch(batch, SIZE_MAX, &h); err != BatchError::None) return err;
+    Bytes decompressed;
+    ByteView section;
+    try {
+        if (auto err = records_section(batch, h, max_uncompressed_bytes, decompressed, section);
+            err != BatchError::None) {
+            return err;
+        }
+    } catch (const std::bad_alloc&) {
+        return BatchError::TooLarge;
+    }
+    if (decompressed_bytes) *decompressed_bytes = decompressed.size();
+    Cursor in(section.data(), section.data() + section.size());
+    RecordFields f;
+    const auto base_ts = static_cast<std::uint64_t>(h.base_timestamp);
+    for (std::int32_t i = 0; i < h.records_count; ++i) {
+        if (!parse_record(in, f)) return BatchError::CorruptRecords;
+        const auto ts = h.log_append_time()
+                            ? h.max_timestamp
+                            : static_cast<std::int64_t>(
+                                  base_ts + static_cast<std::uint64_t>(f.timestamp_delta));
+        if (ts >= timestamp_ms) {
+            found = TimestampedOffset{
+                static_cast<std::int64_t>(static_cast<std::uint64_t>(h.base_offset) +
+                                          static_cast<std::uint64_t>(f.offset_delta)),
+                ts};
+            return BatchError::None;
+        }
+    }
+    return BatchError::None;
+}
+
+std::size_t decompressed_batch_limit(std::size_t max_message_bytes) {
+    return std::max(kMinDecompressedBatchLimit, max_message_bytes);
 }
 
 void RecordBatchBuilder::append(std::optional<ByteView> key, std::optional<ByteView> value,

@@ -52,6 +52,57 @@ struct Record {
 BatchError decode_records(ByteView batch, std::vector<Record>& out,
                           std::size_t max_uncompressed_bytes = 64 << 20);
 
+// What a produced batch's records say, checked against its header as Kafka's LogValidator
+// checks a producer's batch; reason is plain words for the broker's event and the client's
+// error, empty when the batch is sound.
+struct RecordsVerdict {
+    BatchError error = BatchError::None;
+    std::string reason;
+    std::size_t decompressed_bytes = 0;  // what the codec produced; 0 for an uncompressed batch
+    bool ok() const { return error == BatchError::None; }
+};
+
+// Checks a batch a producer sent, beyond validate_batch (which it runs first): RecordsCount is
+// at least one and LastOffsetDelta is RecordsCount - 1; once decompressed (at most
+// max_uncompressed_bytes), the records section holds exactly RecordsCount well-formed records,
+// record i with OffsetDelta i, and nothing after the last one. Nothing is copied but the
+// decompressed section.
+//
+// Errors: validate_batch's as they are; TooLarge when the records exceed
+// max_uncompressed_bytes (a decompression bomb); CorruptRecords when they do not decompress or
+// a record is malformed; InvalidRecordCount when the count or the offset deltas disagree with
+// the header (a header claiming 2^31-1 records holding one, or one record holding 1,000).
+RecordsVerdict validate_records(ByteView batch, std::size_t max_uncompressed_bytes);
+
+struct TimestampedOffset {
+    std::int64_t offset = 0;
+    std::int64_t timestamp_ms = 0;
+};
+
+// The first record of the batch whose timestamp is >= timestamp_ms (ListOffsets by time), in
+// `found`, or nullopt if none is. Decompresses at most max_uncompressed_bytes and copies no key
+// or value. Errors as decode_records: TooLarge past the limit, CorruptRecords if the records do
+// not decode.
+// *decompressed_bytes (when given) is what the codec produced, 0 for an uncompressed batch.
+BatchError find_record_at_or_after(ByteView batch, std::int64_t timestamp_ms,
+                                   std::size_t max_uncompressed_bytes,
+                                   std::optional<TimestampedOffset>& found,
+                                   std::size_t* decompressed_bytes = nullptr);
+
+// The most a batch's records may take once decompressed, for a topic whose max.message.bytes is
+// max_message_bytes. Kafka sets no such bound; the lab does, so that a small compressed batch
+// cannot make a broker thread expand gigabytes: as much as an uncompressed batch may hold, and
+// at least kMinDecompressedBatchLimit (the lab producers' largest batch.size is 16 MiB).
+inline constexpr std::size_t kMinDecompressedBatchLimit = 16 << 20;
+std::size_t decompressed_batch_limit(std::size_t max_message_bytes);
+
+// The most one request may make a broker thread decompress, all its batches together (a
+// produce's validation, a ListOffsets' lookups): without it, a 100 MiB request of 600-byte
+// batches that each expand to 16 MiB would hold the thread for hours. 128 MiB is a fraction of
+// a second of work, and far more than a client's request expands to (Java and librdkafka send at
+// most 1 MiB per request by default).
+inline constexpr std::size_t kDecompressionBudgetPerRequest = 128 << 20;
+
 // Builds one v2 batch as a non-idempotent producer does: ProducerId -1, ProducerEpoch -1,
 // BaseSequence -1, PartitionLeaderEpoch -1, CreateTime timestamps, CRC-32C. BaseTimestamp is the
 // first record's timestamp and MaxTimestamp the largest (Java and librdkafka alike).

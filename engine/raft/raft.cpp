@@ -59,7 +59,25 @@ std::string s(std::int64_t v) {
     return std::to_string(v);
 }
 
+bool valid_epoch(std::int32_t e) {
+    return e >= 0 && e <= kMaxEpoch;
+}
+
 }  // namespace
+
+std::string_view refusal_name(Refusal refusal) {
+    switch (refusal) {
+        case Refusal::None:
+            return "none";
+        case Refusal::NotVoter:
+            return "not a voter";
+        case Refusal::InvalidEpoch:
+            return "invalid epoch";
+        case Refusal::InvalidId:
+            return "invalid node id";
+    }
+    return "?";
+}
 
 std::string_view role_name(Role role) {
     switch (role) {
@@ -179,7 +197,8 @@ struct RaftNode::Impl {
         // A malformed tail the log refused is cut from the runtime's copy by the first Ready.
         persisted_end = std::max(durable_end, log.end_offset());
         dirty_from = log.end_offset();
-        epoch = std::max(0, state.epoch);
+        // The runtime refuses a persisted epoch out of range; the core never holds one.
+        epoch = std::clamp(state.epoch, 0, kMaxEpoch);
         voted_for = state.voted_for;
         leader = state.leader;
         discovery_next = voters.empty() ? 0 : rng() % voters.size();
@@ -355,6 +374,16 @@ struct RaftNode::Impl {
     }
 
     void become_candidate(std::int64_t now_ms, const std::string& why) {
+        if (epoch >= kMaxEpoch) {
+            // No epoch is left to campaign in (see kMaxEpoch): stay, and say so at each timeout
+            // rather than overflow into a negative epoch that every voter would refuse.
+            change(Change::Kind::ElectionLost, cfg.id, -1,
+                   "cannot campaign: epoch " + s(epoch) + " is the largest epoch");
+            election_deadline_ms = now_ms + random_election_timeout_ms();
+            fetch_deadline_ms = now_ms + cfg.fetch_timeout_ms;
+            backoff_until_ms = now_ms + election_backoff_ms();
+            return;
+        }
         const int next_retries = role == Role::Candidate ? retries + 1 : 1;
         enter(Role::Candidate, epoch + 1, cfg.id, kNoNode, why);
         retries = next_retries;
@@ -407,6 +436,7 @@ struct RaftNode::Impl {
     // Any message that carries a higher epoch ends whatever we were doing in ours.
     void step_up(std::int32_t new_epoch, NodeId new_leader, std::int64_t now_ms,
                  const std::string& why) {
+        if (!valid_epoch(new_epoch) || new_epoch <= epoch) return;  // callers check; never lower
         if (role == Role::Leader) change(Change::Kind::Resigned, cfg.id, -1, why);
         candidacy_lost(why);
         if (new_leader != kNoNode && new_leader != cfg.id && is_voter_id(new_leader)) {
@@ -624,10 +654,46 @@ struct RaftNode::Impl {
 
     // ---------------------------------------------------------------- requests in
 
+    // Kafka's validateVoterOnlyRequest, plus the epoch bounds (see kMaxEpoch): a Vote,
+    // BeginQuorumEpoch or EndQuorumEpoch that fails it is answered with the refusal and changes
+    // nothing. Checked before anything else, so that no such request can move the epoch.
+    Refusal check_voter_request(NodeId remote, std::int32_t request_epoch) const {
+        if (remote < 0) return Refusal::InvalidId;
+        if (!valid_epoch(request_epoch) ||
+            std::int64_t{request_epoch} > std::int64_t{epoch} + kMaxEpochJump) {
+            return Refusal::InvalidEpoch;
+        }
+        if (!voter || !is_voter_id(remote)) return Refusal::NotVoter;
+        return Refusal::None;
+    }
+
+    std::string refusal_reason(Refusal refusal, NodeId remote, std::int32_t request_epoch) const {
+        switch (refusal) {
+            case Refusal::NotVoter:
+                return voter ? "node " + s(remote) + " is not a voter"
+                             : "observer " + s(cfg.id) + " does not vote";
+            case Refusal::InvalidEpoch:
+                return "epoch " + s(request_epoch) + " is out of range (epoch " + s(epoch) +
+                       ", at most " + s(kMaxEpochJump) + " ahead and " + s(kMaxEpoch) + ")";
+            case Refusal::InvalidId:
+                return "node id " + s(remote) + " is negative";
+            case Refusal::None:
+                break;
+        }
+        return {};
+    }
+
     VoteResponse handle_vote(const VoteRequest& r, NodeId from, std::int64_t now_ms) {
         auto answer = [&](bool granted_now, std::string reason) {
             return VoteResponse{epoch, public_leader(), granted_now, std::move(reason)};
         };
+        if (const Refusal refusal = check_voter_request(r.candidate_id, r.candidate_epoch);
+            refusal != Refusal::None) {
+            VoteResponse refused =
+                answer(false, refusal_reason(refusal, r.candidate_id, r.candidate_epoch));
+            refused.refused = refusal;
+            return refused;
+        }
         if (from != r.candidate_id) return answer(false, "request names another candidate");
         if (r.candidate_epoch < epoch) {
             return answer(false, "epoch " + s(r.candidate_epoch) + " is behind epoch " + s(epoch));
@@ -636,10 +702,6 @@ struct RaftNode::Impl {
             step_up(
                 r.candidate_epoch, kNoNode, now_ms,
                 "vote request from " + s(r.candidate_id) + " for epoch " + s(r.candidate_epoch));
-        }
-        if (!voter) return answer(false, "observer " + s(cfg.id) + " does not vote");
-        if (!is_voter_id(r.candidate_id)) {
-            return answer(false, "candidate " + s(r.candidate_id) + " is not a voter");
         }
 #if KRAFTLAB_RAFT_TEST_FAULT == 1
         const bool up_to_date = true;
@@ -681,6 +743,10 @@ struct RaftNode::Impl {
 
     BeginQuorumEpochResponse handle_begin(const BeginQuorumEpochRequest& r, NodeId from,
                                           std::int64_t now_ms) {
+        if (const Refusal refusal = check_voter_request(r.leader_id, r.epoch);
+            refusal != Refusal::None) {
+            return {epoch, public_leader(), refusal};
+        }
         if (r.epoch >= epoch && from == r.leader_id && r.leader_id != cfg.id &&
             is_voter_id(r.leader_id)) {
             const std::string why = "leader " + s(r.leader_id) + " began epoch " + s(r.epoch);
@@ -694,11 +760,15 @@ struct RaftNode::Impl {
             // Same epoch as a leader, follower or resigned leader we already are: nothing new
             // (two leaders in one epoch cannot happen; a message claiming it is ignored).
         }
-        return {epoch, public_leader()};
+        return {epoch, public_leader(), Refusal::None};
     }
 
     EndQuorumEpochResponse handle_end(const EndQuorumEpochRequest& r, NodeId from,
                                       std::int64_t now_ms) {
+        if (const Refusal refusal = check_voter_request(r.leader_id, r.epoch);
+            refusal != Refusal::None) {
+            return {epoch, public_leader(), refusal};
+        }
         if (r.epoch >= epoch && from == r.leader_id && r.leader_id != cfg.id &&
             is_voter_id(r.leader_id)) {
             const std::string why = "leader " + s(r.leader_id) + " resigned epoch " + s(r.epoch);
@@ -714,7 +784,7 @@ struct RaftNode::Impl {
                 }
             }
         }
-        return {epoch, public_leader()};
+        return {epoch, public_leader(), Refusal::None};
     }
 
     FetchResponse handle_fetch(const FetchRequest& r, NodeId from, std::int64_t now_ms) {
@@ -773,6 +843,17 @@ struct RaftNode::Impl {
         if (it == pending.end()) return;  // late, duplicated, or from before a role change
         const Pending p = it->second;
         pending.erase(it);
+        const std::int32_t response_epoch =
+            std::visit([](const auto& r) { return r.epoch; }, response);
+        if (!valid_epoch(response_epoch)) {
+            // Out of range (see kMaxEpoch): worth nothing, as if the request had failed.
+            if (p.kind == Kind::Fetch) {
+                next_fetch_ms = now_ms + cfg.retry_backoff_ms;
+            } else {
+                retry_at_ms[p.to] = now_ms + cfg.retry_backoff_ms;
+            }
+            return;
+        }
         if (const auto* v = std::get_if<VoteResponse>(&response); v && p.kind == Kind::Vote) {
             on_vote_response(p, *v, now_ms);
         } else if (const auto* b = std::get_if<BeginQuorumEpochResponse>(&response);

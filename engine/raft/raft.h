@@ -65,6 +65,29 @@ using protocol::Bytes;
 
 inline constexpr NodeId kNoNode = -1;
 
+// Epochs are bounded so that no message can wedge the quorum (issue 12):
+//   - kMaxEpoch: no node ever enters a larger epoch. A candidate needs epoch + 1, so a node at
+//     kMaxEpoch can no longer campaign (it reports why) but never overflows; a request or answer
+//     naming a larger epoch (INT32_MAX among them) is invalid and changes nothing.
+//   - kMaxEpochJump: a request (unsolicited input, anyone may send it) may raise our epoch by at
+//     most this much. A real voter gains one epoch per election (at least an election timeout
+//     each, a second in the lab), so a million is weeks of failed elections; one forged message
+//     can therefore not bring the quorum within reach of kMaxEpoch. Answers to our own requests
+//     (from the voters we dialled) may carry any valid epoch, so a node that was away catches up.
+// A persisted quorum state outside [0, kMaxEpoch] is refused by the runtime (it names the file).
+inline constexpr std::int32_t kMaxEpoch = INT32_MAX - 1;
+inline constexpr std::int32_t kMaxEpochJump = 1'000'000;
+
+// Why a request was refused before the core looked at it: nothing changed. The wire maps it to
+// the partition's error code, as Kafka's KafkaRaftClient answers.
+enum class Refusal {
+    None,
+    NotVoter,      // the candidate or leader is not a voter: INCONSISTENT_VOTER_SET
+    InvalidEpoch,  // epoch out of range (above kMaxEpoch, or too far ahead): INVALID_REQUEST
+    InvalidId,     // a negative node id: INVALID_REQUEST
+};
+std::string_view refusal_name(Refusal refusal);
+
 struct Entry {
     std::int64_t base_offset = 0;
     std::int32_t epoch = 0;
@@ -119,6 +142,7 @@ struct VoteResponse {
     bool granted = false;
     std::string
         reason;  // plain words, for the election timeline ("already voted for 2 in epoch 5")
+    Refusal refused = Refusal::None;
 };
 struct BeginQuorumEpochRequest {
     std::int32_t epoch = 0;
@@ -127,6 +151,7 @@ struct BeginQuorumEpochRequest {
 struct BeginQuorumEpochResponse {
     std::int32_t epoch = 0;
     NodeId leader_id = kNoNode;
+    Refusal refused = Refusal::None;
 };
 struct EndQuorumEpochRequest {
     std::int32_t epoch = 0;
@@ -136,6 +161,7 @@ struct EndQuorumEpochRequest {
 struct EndQuorumEpochResponse {
     std::int32_t epoch = 0;
     NodeId leader_id = kNoNode;
+    Refusal refused = Refusal::None;
 };
 struct FetchRequest {
     NodeId replica_id = kNoNode;          // the fetcher (a voter or an observer)
@@ -218,7 +244,10 @@ class RaftNode {
     // Time passes: timeouts fire, fetches are due. Call at least every few tens of ms.
     void tick(std::int64_t now_ms);
 
-    // Incoming requests, answered at once (the runtime sends the answer back).
+    // Incoming requests, answered at once (the runtime sends the answer back). Vote,
+    // BeginQuorumEpoch and EndQuorumEpoch are checked before anything changes (Kafka's
+    // validateVoterOnlyRequest): from a non-voter, with a negative id or an epoch out of range
+    // (see kMaxEpoch) they are refused (`refused`) and change nothing, not even the epoch.
     VoteResponse handle(const VoteRequest& r, NodeId from, std::int64_t now_ms);
     BeginQuorumEpochResponse handle(const BeginQuorumEpochRequest& r, NodeId from,
                                     std::int64_t now_ms);

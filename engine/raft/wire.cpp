@@ -82,6 +82,25 @@ const auto* metadata_partition(const Topics& topics) {
     return static_cast<const Partition*>(nullptr);
 }
 
+// Kafka's partition-level error for a request the core refused (see raft::Refusal).
+std::int16_t refusal_code(Refusal refusal) {
+    switch (refusal) {
+        case Refusal::None:
+            return protocol::to_wire(ErrorCode::NONE);
+        case Refusal::NotVoter:
+            return protocol::to_wire(ErrorCode::INCONSISTENT_VOTER_SET);
+        case Refusal::InvalidEpoch:
+        case Refusal::InvalidId:
+            return protocol::to_wire(ErrorCode::INVALID_REQUEST);
+    }
+    return protocol::to_wire(ErrorCode::UNKNOWN_SERVER_ERROR);
+}
+
+std::string partition_error(std::int16_t code) {
+    return "the partition's error is " +
+           std::string(protocol::error_name(static_cast<ErrorCode>(code)));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -216,6 +235,7 @@ std::optional<Response> decode_response(const Request& sent, ByteView body, std:
             return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
         const auto* p = metadata_partition(m->topics);
         if (!p) return fail("the Vote response is not about __cluster_metadata-0");
+        if (p->error_code != 0) return fail(partition_error(p->error_code));
         VoteResponse r;
         r.epoch = p->leader_epoch;
         r.leader_id = p->leader_id;
@@ -229,6 +249,7 @@ std::optional<Response> decode_response(const Request& sent, ByteView body, std:
             return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
         const auto* p = metadata_partition(m->topics);
         if (!p) return fail("the BeginQuorumEpoch response is not about __cluster_metadata-0");
+        if (p->error_code != 0) return fail(partition_error(p->error_code));
         return Response(BeginQuorumEpochResponse{p->leader_epoch, p->leader_id});
     }
     if (std::holds_alternative<EndQuorumEpochRequest>(sent)) {
@@ -238,6 +259,7 @@ std::optional<Response> decode_response(const Request& sent, ByteView body, std:
             return fail(std::string(protocol::error_name(static_cast<ErrorCode>(m->error_code))));
         const auto* p = metadata_partition(m->topics);
         if (!p) return fail("the EndQuorumEpoch response is not about __cluster_metadata-0");
+        if (p->error_code != 0) return fail(partition_error(p->error_code));
         return Response(EndQuorumEpochResponse{p->leader_epoch, p->leader_id});
     }
     auto m = decode<protocol::FetchResponse>(body, version, error);
@@ -349,6 +371,7 @@ Bytes encode_response(const Response& response, ApiKey key, std::int16_t version
                 protocol::VoteResponse m;
                 protocol::VoteResponse::PartitionData p;
                 p.partition_index = 0;
+                p.error_code = refusal_code(r.refused);
                 p.leader_id = r.leader_id;
                 p.leader_epoch = r.epoch;
                 p.vote_granted = r.granted;
@@ -358,6 +381,7 @@ Bytes encode_response(const Response& response, ApiKey key, std::int16_t version
                 protocol::BeginQuorumEpochResponse m;
                 protocol::BeginQuorumEpochResponse::PartitionData p;
                 p.partition_index = 0;
+                p.error_code = refusal_code(r.refused);
                 p.leader_id = r.leader_id;
                 p.leader_epoch = r.epoch;
                 m.topics.push_back({std::string(kMetadataTopic), {p}});
@@ -366,6 +390,7 @@ Bytes encode_response(const Response& response, ApiKey key, std::int16_t version
                 protocol::EndQuorumEpochResponse m;
                 protocol::EndQuorumEpochResponse::PartitionData p;
                 p.partition_index = 0;
+                p.error_code = refusal_code(r.refused);
                 p.leader_id = r.leader_id;
                 p.leader_epoch = r.epoch;
                 m.topics.push_back({std::string(kMetadataTopic), {p}});

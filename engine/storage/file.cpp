@@ -64,7 +64,8 @@ void File::close() {
 }
 
 IoStatus File::fail(const char* call) const {
-    return {errno_text(call, name_, errno)};
+    const int err = errno;
+    return {errno_text(call, name_, err), err};
 }
 
 IoStatus File::size(std::uint64_t& size_bytes) const {
@@ -121,15 +122,6 @@ IoStatus File::sync() const {
         rc = ::fdatasync(fd_);
     } while (rc != 0 && errno == EINTR);
     if (rc != 0) return fail("fdatasync");
-    return {};
-}
-
-IoStatus File::duplicate(File& out) const {
-    out.close();
-    int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) return fail("dup");
-    out.fd_ = fd;
-    out.name_ = name_;
     return {};
 }
 

@@ -2,7 +2,8 @@
 // value (errno turned into words) instead of throwing.
 //
 // Contract: single owner (move-only; the destructor closes without syncing, as a crashing process
-// would). Not thread-safe; the PartitionLog that owns it is used from one thread.
+// would). open() and close() are not thread-safe; a log's segment files are owned by the
+// DescriptorCache, which never closes one while a Lease pins it.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@ namespace kraftlab::storage {
 // An empty error is success. The text names the call and the file: "pwrite 000.log: No space ...".
 struct IoStatus {
     std::string error;
+    int code = 0;  // the errno behind error, when a system call failed
     bool ok() const { return error.empty(); }
 };
 
@@ -47,8 +49,6 @@ class File {
     IoStatus truncate(std::uint64_t size_bytes) const;
     // fdatasync: data and the size, which is all a reader of our files needs after a power loss.
     IoStatus sync() const;
-    // A second descriptor of the same open file (dup), e.g. to fsync it on another thread.
-    IoStatus duplicate(File& out) const;
 
     const std::string& name() const { return name_; }
 

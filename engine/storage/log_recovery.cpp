@@ -138,7 +138,9 @@ class LogRecovery {
         if (IoStatus st = list_segments(bases); !st.ok()) return st;
         if (bases.empty()) {
             Segment seg;  // a new log starts at offset 0
-            if (IoStatus st = log_.open_for_write(seg, File::Mode::CreateTruncating); !st.ok()) {
+            DescriptorCache::Lease log, index;
+            if (IoStatus st = log_.lease_files(seg, File::Mode::CreateTruncating, log, index);
+                !st.ok()) {
                 return st;
             }
             log_.segments_.push_back(std::move(seg));
@@ -234,15 +236,18 @@ class LogRecovery {
         std::uint64_t file_size = 0;
         std::error_code ec;
         const bool index_exists = std::filesystem::exists(segment_index_path(log_.dir_, base), ec);
-        if (IoStatus st = log_.open_for_write(seg, File::Mode::CreateReadWrite); !st.ok()) {
+        DescriptorCache::Lease log, index;
+        if (IoStatus st = log_.lease_files(seg, File::Mode::CreateReadWrite, log, index);
+            !st.ok()) {
             return st;
         }
-        if (IoStatus st = seg.log_file.size(file_size); !st.ok()) return st;
+        if (IoStatus st = log.file().size(file_size); !st.ok()) return st;
 
         std::optional<Bytes> disk_index;
         std::string index_why;
         if (index_exists) {
-            if (IoStatus st = read_index(seg, file_size, disk_index, index_why); !st.ok()) {
+            if (IoStatus st = read_index(index.file(), file_size, disk_index, index_why);
+                !st.ok()) {
                 return st;
             }
         } else {
@@ -264,7 +269,7 @@ class LogRecovery {
                     seg.next_offset = base + last.relative_offset;
                     seg.max_timestamp_ms = last.max_timestamp_ms;
                 }
-                if (IoStatus st = scan(seg, file_size, problem); !st.ok()) return st;
+                if (IoStatus st = scan(log.file(), seg, file_size, problem); !st.ok()) return st;
                 // The index may be right and the data bad, or the reverse: the full scan decides.
                 scanned = !problem;
                 if (problem) index_why = "it does not match the segment's batches";
@@ -274,7 +279,7 @@ class LogRecovery {
         }
         if (!scanned) {
             seg.reset_to({0, 0, base, kNoTimestamp});
-            if (IoStatus st = scan(seg, file_size, problem); !st.ok()) return st;
+            if (IoStatus st = scan(log.file(), seg, file_size, problem); !st.ok()) return st;
         }
 
         cut_note_ = notes_.size();
@@ -282,8 +287,8 @@ class LogRecovery {
             const std::uint64_t cut_bytes = file_size - problem->position;
             int batches = 1;
             if (problem->batch_bytes > 0) {
-                batches += count_batches(seg.log_file, problem->position + problem->batch_bytes,
-                                         file_size);
+                batches +=
+                    count_batches(log.file(), problem->position + problem->batch_bytes, file_size);
             }
             report_.truncated_bytes += cut_bytes;
             report_.truncated_batches += batches;
@@ -300,7 +305,7 @@ class LogRecovery {
                                  " of segment " + name + ", the first one " + kind + ": " +
                                  problem->why);
             }
-            if (IoStatus st = seg.log_file.truncate(problem->position); !st.ok()) return st;
+            if (IoStatus st = log.file().truncate(problem->position); !st.ok()) return st;
             cut = true;
         } else if (next_base && seg.next_offset != *next_base) {
             notes_.push_back(
@@ -322,30 +327,27 @@ class LogRecovery {
                 ++report_.indexes_rebuilt;
                 if (index_why.empty()) index_why = "it does not match the segment's batches";
                 notes_.push_back("rebuilt the index of segment " + name + ": " + index_why);
-                st = seg.index_file.pwrite_all(0, want);
+                st = index.file().pwrite_all(0, want);
+                index.wrote();
             }
-            if (st.ok()) st = seg.index_file.truncate(want.size());
+            if (st.ok()) st = index.file().truncate(want.size());
             if (!st.ok()) return st;
         }
         // Make the recovered state the durable state (a process crash may have left it in the
         // page cache only). Cheap when nothing is dirty.
-        IoStatus st = seg.log_file.sync();
-        if (st.ok()) st = seg.index_file.sync();
+        IoStatus st = log.sync();
+        if (st.ok()) st = index.sync();
         if (!st.ok()) return st;
-        if (next_base && !cut) {
-            seg.log_file.close();
-            seg.index_file.close();
-        }
         log_.segments_.push_back(std::move(seg));
         return {};
     }
 
     // Reads the index file. disk stays nullopt, with why, when the file is larger than any index
     // of this segment could be (garbage; not worth reading).
-    IoStatus read_index(Segment& seg, std::uint64_t log_bytes, std::optional<Bytes>& disk,
+    IoStatus read_index(const File& index_file, std::uint64_t log_bytes, std::optional<Bytes>& disk,
                         std::string& why) {
         std::uint64_t size = 0;
-        if (IoStatus st = seg.index_file.size(size); !st.ok()) return st;
+        if (IoStatus st = index_file.size(size); !st.ok()) return st;
         // Every entry stands for a batch of at least 61 bytes.
         const std::uint64_t bound = (log_bytes / kRecordBatchHeaderBytes + 1) * kIndexEntryBytes;
         if (size > bound) {
@@ -353,13 +355,14 @@ class LogRecovery {
             return {};
         }
         disk.emplace(size);
-        return seg.index_file.pread_exact(0, *disk);
+        return index_file.pread_exact(0, *disk);
     }
 
     // Continues the segment from its current end (size_bytes, next_offset) through the file,
     // adding each good batch as an append would; stops at the end or the first bad batch.
-    IoStatus scan(Segment& seg, std::uint64_t file_size, std::optional<Problem>& problem) {
-        SegmentScanner scanner(seg.log_file, file_size);
+    IoStatus scan(const File& log_file, Segment& seg, std::uint64_t file_size,
+                  std::optional<Problem>& problem) {
+        SegmentScanner scanner(log_file, file_size);
         std::uint64_t position = seg.size_bytes;
         while (position < file_size) {
             RecordBatchHeader h;

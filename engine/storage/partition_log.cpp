@@ -31,6 +31,34 @@ std::atomic<std::uint64_t> next_log_instance{1};
 PartitionLog::PartitionLog(std::filesystem::path dir, LogConfig config)
     : dir_(std::move(dir)), config_(config), instance_(next_log_instance++) {}
 
+void PartitionLog::set_segment_bytes(std::uint64_t bytes) {
+    config_.segment_bytes =
+        std::clamp<std::uint64_t>(bytes, protocol::kRecordBatchHeaderBytes, std::uint64_t{1} << 31);
+}
+
+PartitionLog::~PartitionLog() {
+    DescriptorCache::instance().forget_owner(instance_);
+}
+
+IoStatus PartitionLog::lease_files(const Segment& segment, File::Mode mode,
+                                   DescriptorCache::Lease& log,
+                                   DescriptorCache::Lease& index) const {
+    DescriptorCache& cache = DescriptorCache::instance();
+    if (IoStatus st = cache.acquire(key_of(segment.base_offset, FileKey::Kind::Index),
+                                    segment_index_path(dir_, segment.base_offset), mode, index);
+        !st.ok()) {
+        return st;
+    }
+    return cache.acquire(key_of(segment.base_offset, FileKey::Kind::Log),
+                         segment_log_path(dir_, segment.base_offset), mode, log);
+}
+
+IoStatus PartitionLog::lease_log(const Segment& segment, DescriptorCache::Lease& log) const {
+    return DescriptorCache::instance().acquire(key_of(segment.base_offset, FileKey::Kind::Log),
+                                               segment_log_path(dir_, segment.base_offset),
+                                               File::Mode::ReadWrite, log);
+}
+
 std::uint64_t PartitionLog::size_bytes() const {
     std::uint64_t total = 0;
     for (const Segment& s : segments_)
@@ -147,8 +175,12 @@ AppendResult PartitionLog::append_batches(ByteView data, const std::vector<Batch
         // Put disk and memory back to the log before this append. Partial bytes past the active
         // segment's known size go first, then whole runs already written.
         Segment& active = segments_.back();
-        IoStatus undo = active.log_file.truncate(active.size_bytes);
-        if (undo.ok()) undo = active.index_file.truncate(active.index.size() * kIndexEntryBytes);
+        DescriptorCache::Lease log, index;
+        IoStatus undo = lease_files(active, File::Mode::ReadWrite, log, index);
+        if (undo.ok()) undo = log.file().truncate(active.size_bytes);
+        if (undo.ok()) undo = index.file().truncate(active.index.size() * kIndexEntryBytes);
+        log.release();
+        index.release();
         LogStatus back = undo.ok() ? truncate_segments(old_end_offset) : storage_error(undo.error);
         if (!back.ok()) {
             return {go_offline(io.error + "; undoing the append failed too: " + back.message)};
@@ -165,6 +197,8 @@ AppendResult PartitionLog::append_batches(ByteView data, const std::vector<Batch
 IoStatus PartitionLog::write_to_active(ByteView data, const std::vector<Batch>& batches,
                                        std::size_t from, std::size_t to) {
     Segment& seg = segments_.back();
+    DescriptorCache::Lease log, index;
+    if (IoStatus st = lease_files(seg, File::Mode::ReadWrite, log, index); !st.ok()) return st;
     const SegmentExtent before = seg.extent();
     const std::uint64_t begin = batches[from].position;
     const std::uint64_t end = batches[to - 1].position + batches[to - 1].header.size_bytes();
@@ -173,30 +207,16 @@ IoStatus PartitionLog::write_to_active(ByteView data, const std::vector<Batch>& 
         seg.add_batch(batches[i].header, position, config_.index_interval_bytes);
         position += batches[i].header.size_bytes();
     }
-    IoStatus st = seg.log_file.pwrite_all(before.size_bytes, data.subspan(begin, end - begin));
+    IoStatus st = log.file().pwrite_all(before.size_bytes, data.subspan(begin, end - begin));
+    log.wrote();  // even a failed pwrite may have written part
     if (st.ok() && seg.index.size() > before.index_entries) {
         auto bytes =
             encode_index_entries(seg.index.entries(), before.index_entries, seg.index.size());
-        st = seg.index_file.pwrite_all(before.index_entries * kIndexEntryBytes, bytes);
+        st = index.file().pwrite_all(before.index_entries * kIndexEntryBytes, bytes);
+        index.wrote();
     }
     if (!st.ok()) seg.reset_to(before);
     return st;
-}
-
-IoStatus PartitionLog::open_for_write(Segment& segment, File::Mode mode) const {
-    // Index first: a crash between the two creations then leaves an orphan index (deleted
-    // quietly on open), not a log file without its index.
-    if (!segment.index_file.is_open()) {
-        if (IoStatus st =
-                segment.index_file.open(segment_index_path(dir_, segment.base_offset), mode);
-            !st.ok()) {
-            return st;
-        }
-    }
-    if (!segment.log_file.is_open()) {
-        return segment.log_file.open(segment_log_path(dir_, segment.base_offset), mode);
-    }
-    return {};
 }
 
 IoStatus PartitionLog::roll(std::int64_t base_offset) {
@@ -206,22 +226,23 @@ IoStatus PartitionLog::roll(std::int64_t base_offset) {
     seg.flushed = seg.extent();
     seg.created_since_flush = true;
     // Truncating: a file of that name can only be a leftover of a segment dropped earlier.
-    if (IoStatus st = open_for_write(seg, File::Mode::CreateTruncating); !st.ok()) return st;
+    DescriptorCache::instance().forget(key_of(base_offset, FileKey::Kind::Index));
+    DescriptorCache::instance().forget(key_of(base_offset, FileKey::Kind::Log));
+    DescriptorCache::Lease log, index;
+    if (IoStatus st = lease_files(seg, File::Mode::CreateTruncating, log, index); !st.ok()) {
+        return st;
+    }
     directory_dirty_ = true;
     ++directory_changes_;
-    // The sealed segment needs no descriptors: flush() reopens it if it still has writes to
-    // fsync (fsync acts on the file, not on the descriptor).
-    segments_.back().log_file.close();
-    segments_.back().index_file.close();
+    // The sealed segment's descriptors go idle in the cache; flush() reopens it if it still has
+    // writes to fsync (fsync acts on the file, not on the descriptor).
     segments_.push_back(std::move(seg));
     return {};
 }
 
 IoStatus PartitionLog::delete_segment_files(std::int64_t base_offset) {
-    if (read_cache_base_offset_ == base_offset) {
-        read_cache_.close();
-        read_cache_base_offset_ = -1;
-    }
+    DescriptorCache::instance().forget(key_of(base_offset, FileKey::Kind::Index));
+    DescriptorCache::instance().forget(key_of(base_offset, FileKey::Kind::Log));
     directory_dirty_ = true;
     ++directory_changes_;
     std::error_code ec;
@@ -243,24 +264,6 @@ std::size_t PartitionLog::segment_index_for(std::int64_t offset) const {
     return it == segments_.begin() ? 0 : static_cast<std::size_t>(it - segments_.begin() - 1);
 }
 
-IoStatus PartitionLog::reader_for(const Segment& segment, const File*& out) const {
-    if (segment.log_file.is_open()) {
-        out = &segment.log_file;
-        return {};
-    }
-    if (read_cache_base_offset_ != segment.base_offset) {
-        read_cache_base_offset_ = -1;
-        if (IoStatus st =
-                read_cache_.open(segment_log_path(dir_, segment.base_offset), File::Mode::ReadOnly);
-            !st.ok()) {
-            return st;
-        }
-        read_cache_base_offset_ = segment.base_offset;
-    }
-    out = &read_cache_;
-    return {};
-}
-
 ReadResult PartitionLog::read(std::int64_t offset, std::size_t max_bytes,
                               std::int64_t max_offset) const {
     ReadResult r;
@@ -275,7 +278,10 @@ ReadResult PartitionLog::read(std::int64_t offset, std::size_t max_bytes,
     r.next_offset = offset;
     if (offset == end_offset || offset >= max_offset) return r;
 
+    // Damage or an I/O error inside the log takes it offline (Kafka's log dir failure): every
+    // later call says so, and the broker moves its leaderships away (Broker::check_failed_logs).
     auto fail = [&](const IoStatus& st) {
+        offline_reason_ = st.error;
         ReadResult bad;
         bad.error = ErrorCode::KAFKA_STORAGE_ERROR;
         bad.message = st.error;
@@ -286,8 +292,9 @@ ReadResult PartitionLog::read(std::int64_t offset, std::size_t max_bytes,
     for (std::size_t i = segment_index_for(offset); i < segments_.size(); ++i) {
         const Segment& seg = segments_[i];
         if (next >= seg.next_offset) continue;
-        const File* file = nullptr;
-        if (IoStatus st = reader_for(seg, file); !st.ok()) return fail(st);
+        DescriptorCache::Lease lease;
+        if (IoStatus st = lease_log(seg, lease); !st.ok()) return fail(st);
+        const File* file = &lease.file();
         BatchLocation first;
         if (IoStatus st = locate_batch(*file, seg, next, first); !st.ok()) return fail(st);
         if (first.header.last_offset() >= max_offset) break;
@@ -336,6 +343,7 @@ TimestampResult PartitionLog::find_batch_for_timestamp(std::int64_t timestamp_ms
     TimestampResult r;
     if (LogStatus st = check_online(); !st.ok()) return {st};
     auto fail = [&](const IoStatus& st) {
+        offline_reason_ = st.error;  // as in read()
         TimestampResult bad;
         bad.error = ErrorCode::KAFKA_STORAGE_ERROR;
         bad.message = st.error;
@@ -344,8 +352,9 @@ TimestampResult PartitionLog::find_batch_for_timestamp(std::int64_t timestamp_ms
     for (const Segment& seg : segments_) {
         // Every batch of an earlier segment is older than timestamp_ms.
         if (seg.empty() || seg.max_timestamp_ms < timestamp_ms) continue;
-        const File* file = nullptr;
-        if (IoStatus st = reader_for(seg, file); !st.ok()) return fail(st);
+        DescriptorCache::Lease lease;
+        if (IoStatus st = lease_log(seg, lease); !st.ok()) return fail(st);
+        const File* file = &lease.file();
         std::uint64_t position = 0;
         std::int64_t expected = seg.base_offset;
         if (const IndexEntry* e = seg.index.last_before_timestamp(timestamp_ms)) {
@@ -392,10 +401,10 @@ LogStatus PartitionLog::truncate_segments(std::int64_t offset) {
         if (offset >= seg.next_offset) {
             cut_position = seg.size_bytes;  // only later segments go
         } else {
-            const File* file = nullptr;
+            DescriptorCache::Lease lease;
             BatchLocation loc;
-            IoStatus st = reader_for(seg, file);
-            if (st.ok()) st = locate_batch(*file, seg, offset, loc);
+            IoStatus st = lease_log(seg, lease);
+            if (st.ok()) st = locate_batch(lease.file(), seg, offset, loc);
             if (!st.ok()) return storage_error(st.error);
             cut_position = loc.position;
         }
@@ -404,13 +413,10 @@ LogStatus PartitionLog::truncate_segments(std::int64_t offset) {
     std::size_t keep_count = (cut_position == 0 && keep > 0) ? keep : keep + 1;
     while (segments_.size() > keep_count) {
         std::int64_t base = segments_.back().base_offset;
-        segments_.pop_back();  // closes its descriptors
+        segments_.pop_back();
         if (IoStatus st = delete_segment_files(base); !st.ok()) return storage_error(st.error);
     }
     Segment& active = segments_.back();
-    if (IoStatus st = open_for_write(active, File::Mode::ReadWrite); !st.ok()) {
-        return storage_error(st.error);
-    }
     if (keep_count == keep + 1 && cut_position < active.size_bytes) {
         if (IoStatus st = cut_segment(active, cut_position); !st.ok()) {
             return storage_error(st.error);
@@ -422,13 +428,15 @@ LogStatus PartitionLog::truncate_segments(std::int64_t offset) {
 }
 
 IoStatus PartitionLog::cut_segment(Segment& seg, std::uint64_t size_bytes) {
-    IoStatus st = seg.log_file.truncate(size_bytes);
+    DescriptorCache::Lease log, index;
+    if (IoStatus st = lease_files(seg, File::Mode::ReadWrite, log, index); !st.ok()) return st;
+    IoStatus st = log.file().truncate(size_bytes);
     seg.index.drop_from_position(size_bytes);
-    if (st.ok()) st = seg.index_file.truncate(seg.index.size() * kIndexEntryBytes);
+    if (st.ok()) st = index.file().truncate(seg.index.size() * kIndexEntryBytes);
     // The cut is made durable at once, so that a power loss cannot bring back the dropped
     // batches (a follower truncates exactly because they diverge from the leader).
-    if (st.ok()) st = seg.log_file.sync();
-    if (st.ok()) st = seg.index_file.sync();
+    if (st.ok()) st = log.sync();
+    if (st.ok()) st = index.sync();
     if (!st.ok()) return st;
     // Reread the offsets and max timestamp of what remains: headers from the last index entry
     // on, at most about index_interval_bytes of them.
@@ -444,7 +452,7 @@ IoStatus PartitionLog::cut_segment(Segment& seg, std::uint64_t size_bytes) {
     seg.size_bytes = size_bytes;
     while (position < size_bytes) {
         RecordBatchHeader h;
-        if (st = read_batch_header(seg.log_file, seg, position, expected, h); !st.ok()) return st;
+        if (st = read_batch_header(log.file(), seg, position, expected, h); !st.ok()) return st;
         max_timestamp_ms = std::max(max_timestamp_ms, h.max_timestamp);
         position += h.size_bytes();
         expected = h.next_offset();
@@ -466,20 +474,11 @@ LogStatus PartitionLog::flush() {
 LogStatus PartitionLog::prepare_flush(FlushJob& job) {
     job = FlushJob{};
     if (LogStatus st = check_online(); !st.ok()) return st;
+    // Every write of this log so far (on this thread) is below the mark.
+    job.write_mark_ = DescriptorCache::instance().write_mark();
     for (Segment& seg : segments_) {
         if (!seg.created_since_flush && seg.extent() == seg.flushed) continue;
-        FlushJob::Item item;
-        item.base_offset = seg.base_offset;
-        item.extent = seg.extent();
-        IoStatus st = open_for_write(seg, File::Mode::ReadWrite);
-        if (st.ok()) st = seg.log_file.duplicate(item.log_file);
-        if (st.ok()) st = seg.index_file.duplicate(item.index_file);
-        if (&seg != &segments_.back()) {
-            seg.log_file.close();
-            seg.index_file.close();
-        }
-        if (!st.ok()) return go_offline(st.error);
-        job.items_.push_back(std::move(item));
+        job.items_.push_back({seg.base_offset, seg.extent()});
     }
     job.sync_directory_ = directory_dirty_;
     job.dir_ = dir_;
@@ -492,12 +491,21 @@ LogStatus PartitionLog::prepare_flush(FlushJob& job) {
 
 IoStatus PartitionLog::FlushJob::run() {
     ran_ = true;
-    for (Item& item : items_) {
-        result_ = item.log_file.sync();
-        if (result_.ok()) result_ = item.index_file.sync();
-        item.log_file.close();
-        item.index_file.close();
-        if (!result_.ok()) return result_;
+    // Descriptors of its own, one file at a time: fdatasync acts on the file, so it also makes
+    // durable what was written through the cache's descriptors, and a job never pins the cache
+    // (the log may be cut or closed on its thread meanwhile).
+    DescriptorCache& cache = DescriptorCache::instance();
+    for (const Item& item : items_) {
+        for (auto kind : {FileKey::Kind::Log, FileKey::Kind::Index}) {
+            File file;
+            const auto path = kind == FileKey::Kind::Log
+                                  ? segment_log_path(dir_, item.base_offset)
+                                  : segment_index_path(dir_, item.base_offset);
+            result_ = file.open(path, File::Mode::ReadWrite);
+            if (result_.ok()) result_ = file.sync();
+            if (!result_.ok()) return result_;
+            cache.synced_through({instance_, item.base_offset, kind}, write_mark_);
+        }
     }
     if (sync_directory_) result_ = sync_directory(dir_);
     return result_;
@@ -505,8 +513,10 @@ IoStatus PartitionLog::FlushJob::run() {
 
 LogStatus PartitionLog::finish_flush(FlushJob& job) {
     if (offline() || job.instance_ != instance_ || job.empty() || !job.ran_) return {};
+    // Cut meanwhile: what it synced may be gone, and a file it meant to sync may have been
+    // deleted by the cut (its run() then failed to open it), which is no error of the log.
+    if (job.cuts_ != cuts_) return {};
     if (!job.result_.ok()) return go_offline(job.result_.error);
-    if (job.cuts_ != cuts_) return {};  // cut meanwhile: what it synced may be gone
     std::size_t i = 0;
     for (const FlushJob::Item& item : job.items_) {
         while (i < segments_.size() && segments_[i].base_offset < item.base_offset)
@@ -532,18 +542,12 @@ LogStatus PartitionLog::discard_unflushed() {
     }
     for (Segment& seg : segments_) {
         if (seg.extent() == seg.flushed) continue;
-        IoStatus st = open_for_write(seg, File::Mode::ReadWrite);
-        if (st.ok()) st = seg.log_file.truncate(seg.flushed.size_bytes);
-        if (st.ok()) st = seg.index_file.truncate(seg.flushed.index_entries * kIndexEntryBytes);
+        DescriptorCache::Lease log, index;
+        IoStatus st = lease_files(seg, File::Mode::ReadWrite, log, index);
+        if (st.ok()) st = log.file().truncate(seg.flushed.size_bytes);
+        if (st.ok()) st = index.file().truncate(seg.flushed.index_entries * kIndexEntryBytes);
         if (!st.ok()) return go_offline(st.error);
         seg.reset_to(seg.flushed);
-        if (&seg != &segments_.back()) {
-            seg.log_file.close();
-            seg.index_file.close();
-        }
-    }
-    if (IoStatus st = open_for_write(segments_.back(), File::Mode::ReadWrite); !st.ok()) {
-        return go_offline(st.error);
     }
     flushed_offset_ = log_end_offset();
     ++cuts_;
@@ -552,12 +556,7 @@ LogStatus PartitionLog::discard_unflushed() {
 
 LogStatus PartitionLog::close() {
     LogStatus st = offline() ? LogStatus{} : flush();
-    for (Segment& seg : segments_) {
-        seg.log_file.close();
-        seg.index_file.close();
-    }
-    read_cache_.close();
-    read_cache_base_offset_ = -1;
+    DescriptorCache::instance().forget_owner(instance_);
     if (!offline()) offline_reason_ = "the log is closed";
     return st;
 }

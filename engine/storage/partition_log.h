@@ -22,6 +22,7 @@
 #include "protocol/codec.h"
 #include "protocol/errors.h"
 #include "protocol/record_batch.h"
+#include "storage/descriptor_cache.h"
 #include "storage/file.h"
 #include "storage/segment.h"
 
@@ -91,6 +92,10 @@ struct OpenResult;
 // Single-threaded: owned and called by one broker thread; nothing here locks. read() and the
 // other const calls may reopen files, so they are not safe to call concurrently either.
 //
+// Descriptors: the log holds none of its own. Each call leases the files it needs from
+// DescriptorCache::instance(), which keeps recently used ones open within the process's budget,
+// so an idle partition may hold no descriptor at all (FlushJob::run() opens and closes its own).
+//
 // Invariants: segments cover [log_start_offset, log_end_offset) with no gap or overlap, each
 // segment's batches are contiguous, the last segment is the active one. After an I/O error that
 // leaves disk and memory in doubt, or after close(), the log is offline: every call reports
@@ -107,7 +112,7 @@ class PartitionLog {
     PartitionLog(const PartitionLog&) = delete;
     PartitionLog& operator=(const PartitionLog&) = delete;
     // Closes descriptors without fsync: like a process exit, the OS keeps what was written.
-    ~PartitionLog() = default;
+    ~PartitionLog();
 
     std::int64_t log_start_offset() const { return segments_.front().base_offset; }
     // The next offset to assign (LEO).
@@ -117,6 +122,9 @@ class PartitionLog {
     int segment_count() const { return static_cast<int>(segments_.size()); }
     const std::filesystem::path& directory() const { return dir_; }
     const LogConfig& config() const { return config_; }
+    // The topic's segment.bytes changed (or became known after open()): the next roll uses it.
+    // Clamped to what open() accepts, 61 bytes to 2 GiB.
+    void set_segment_bytes(std::uint64_t bytes);
     bool offline() const { return !offline_reason_.empty(); }
     const std::string& offline_reason() const { return offline_reason_; }
 
@@ -155,10 +163,10 @@ class PartitionLog {
 
     // A flush in two halves, so that the fsyncs, which take as long as the disk does, need not
     // stall the thread that owns the log (Kafka's log flusher also runs on its own thread):
-    // prepare_flush() notes, on the owner's thread, what to sync and duplicates the descriptors;
-    // run() syncs them on any thread and touches nothing else; finish_flush(), on the owner's
-    // thread again, records what is now durable. Appends may go on meanwhile (they are durable
-    // at the next flush). If the log was cut (truncate_to, discard_unflushed) after
+    // prepare_flush() notes, on the owner's thread, what to sync; run() opens those files, syncs
+    // and closes them one at a time on any thread, and touches nothing else; finish_flush(), on the
+    // owner's thread again, records what is now durable. Appends may go on meanwhile (they are
+    // durable at the next flush). If the log was cut (truncate_to, discard_unflushed) after
     // prepare_flush(), the job counts for nothing, as if it had never completed.
     class FlushJob {
       public:
@@ -171,10 +179,9 @@ class PartitionLog {
         struct Item {
             std::int64_t base_offset = 0;
             SegmentExtent extent;
-            File log_file;
-            File index_file;
         };
         std::vector<Item> items_;
+        std::uint64_t write_mark_ = 0;  // DescriptorCache::write_mark() at prepare
         bool sync_directory_ = false;
         std::filesystem::path dir_;
         std::uint64_t instance_ = 0;
@@ -216,15 +223,20 @@ class PartitionLog {
     IoStatus write_to_active(protocol::ByteView data, const std::vector<Batch>& batches,
                              std::size_t from, std::size_t to);
     IoStatus roll(std::int64_t base_offset);
-    IoStatus open_for_write(Segment& segment, File::Mode mode) const;
+    FileKey key_of(std::int64_t base_offset, FileKey::Kind kind) const {
+        return {instance_, base_offset, kind};
+    }
+    // Leases a segment's index and log files (index first: a crash between two creations then
+    // leaves an orphan index, deleted quietly on open, not a log file without its index).
+    IoStatus lease_files(const Segment& segment, File::Mode mode, DescriptorCache::Lease& log,
+                         DescriptorCache::Lease& index) const;
+    // Leases a segment's log file for reading.
+    IoStatus lease_log(const Segment& segment, DescriptorCache::Lease& log) const;
     IoStatus delete_segment_files(std::int64_t base_offset);
     LogStatus truncate_segments(std::int64_t offset);
     // Cuts the active segment to size_bytes (a batch boundary), fsyncs the cut, and rereads the
     // offsets and max timestamp of what remains.
     IoStatus cut_segment(Segment& segment, std::uint64_t size_bytes);
-    // A descriptor to read a segment: its own if open, else one kept in a one-entry cache (a
-    // consumer catching up reads one sealed segment many times in a row).
-    IoStatus reader_for(const Segment& segment, const File*& out) const;
     // The segment holding offset (log_start_offset <= offset < LEO).
     std::size_t segment_index_for(std::int64_t offset) const;
     LogStatus go_offline(std::string reason);
@@ -239,9 +251,9 @@ class PartitionLog {
     std::uint64_t directory_changes_ = 0;  // each time directory_dirty_ is set
     std::uint64_t cuts_ = 0;               // truncations and discards: invalidate a FlushJob
     const std::uint64_t instance_;         // unique per PartitionLog object in the process
-    std::string offline_reason_;
-    mutable File read_cache_;
-    mutable std::int64_t read_cache_base_offset_ = -1;
+    // Set by a failed write or flush, and by damage that a read finds (a read is const to its
+    // callers, but what it found holds for every later call): mutable for that.
+    mutable std::string offline_reason_;
 };
 
 struct OpenResult {

@@ -2,8 +2,8 @@
 // appended, and `<base>.index` its sparse index (see offset_index.h). `<base>` is the base offset
 // of the segment's first batch, printed as 20 decimal digits so that names sort like offsets.
 //
-// The in-memory Segment is only metadata (sizes, offsets, the sparse index) plus open descriptors
-// where needed; record bytes stay on disk. Owned by PartitionLog and used from its thread only.
+// The in-memory Segment is only metadata (sizes, offsets, the sparse index); record bytes stay on
+// disk. Owned by PartitionLog and used from its thread only.
 #pragma once
 
 #include <cstdint>
@@ -38,11 +38,8 @@ struct Segment {
     std::int64_t max_timestamp_ms = kNoTimestamp;  // largest batch MaxTimestamp
     SparseIndex index;
 
-    // Open while the segment is the active one (and briefly while flush, truncation or recovery
-    // works on it). Sealed segments hold no descriptors: a long-running partition may have
-    // thousands of segments; reads of them go through PartitionLog's read cache.
-    File log_file;
-    File index_file;
+    // No descriptors here: the segment's files are opened on demand through the process's
+    // DescriptorCache (descriptor_cache.h), keyed by the log and base_offset.
 
     // The extent at the last flush, and whether the files were created after it: what a power
     // loss would leave of this segment.

@@ -226,6 +226,23 @@ class MetadataTest : public QObject {
         QCOMPARE(image->partition("a", 1)->leader, 3);
     }
 
+    void explicit_assignments_obey_the_partitions_cap() {
+        auto image = cluster_of(3);
+        ClusterDefaults defaults;
+        NewTopic big{"big", -1, -1};
+        const auto cap = static_cast<std::size_t>(defaults.max_partitions_per_topic);
+        for (std::size_t p = 0; p < cap + 2000; ++p)
+            big.assignments.push_back({static_cast<std::int32_t>(p), {1, 2, 3}});
+        auto r = create_topics(*image, {big}, defaults, false);
+        QCOMPARE(r.response[0].error, ErrorCode::INVALID_PARTITIONS);
+        QVERIFY2(r.response[0].message.find("at most 10000 partitions") != std::string::npos,
+                 r.response[0].message.c_str());
+        QVERIFY(r.records.empty());
+        // Exactly the cap is accepted.
+        big.assignments.resize(cap);
+        QCOMPARE(create_topics(*image, {big}, defaults, true).response[0].error, ErrorCode::NONE);
+    }
+
     void configs_are_records_in_the_image() {
         auto image = cluster_of(1);
         auto r = create_topics(*image, {NewTopic{"c", 1, 1, {}, {{"min.insync.replicas", "1"}}}},

@@ -167,6 +167,13 @@ bool parse_produce(ByteView frame, ProduceFrame& out) {
     return in.at_end();
 }
 
+// One uncompressed record holding value.
+Bytes records_batch_of(const Bytes& value) {
+    RecordBatchBuilder plain;
+    plain.append(std::nullopt, value, 1);
+    return plain.build();
+}
+
 }  // namespace
 
 class RecordsTest : public QObject {
@@ -654,6 +661,115 @@ class RecordsTest : public QObject {
         QCOMPARE(decode_records(bomb_batch, out, 1 << 20), BatchError::TooLarge);
         QCOMPARE(decode_records(bomb_batch, out, 8 << 20), BatchError::None);
         QCOMPARE(out.at(0).value->size(), zeros.size());
+    }
+
+    // --- a producer's batch checked against its header (issue 12, item 5) ----------------------
+
+    void validate_records_accepts_what_producers_build() {
+        for (auto c : kAllCodecs) {
+            RecordBatchBuilder builder(c);
+            for (int i = 0; i < 20; ++i)
+                builder.append(bytes_of("k" + std::to_string(i)), compressible_bytes(30, i), i,
+                               {{"h", std::nullopt}});
+            auto verdict = validate_records(builder.build(), 1 << 20);
+            QVERIFY2(verdict.ok(), qPrintable(QString(name(c)) + ": " + verdict.reason.c_str()));
+            QVERIFY(verdict.reason.empty());
+        }
+    }
+
+    void validate_records_refuses_a_count_the_records_do_not_match() {
+        auto expect = [](const Bytes& batch, BatchError want, const char* words, const char* what) {
+            auto verdict = validate_records(batch, 1 << 20);
+            if (verdict.error != want)
+                QFAIL(qPrintable(QString("%1: got %2 (%3)")
+                                     .arg(what)
+                                     .arg(describe(verdict.error).data())
+                                     .arg(verdict.reason.c_str())));
+            if (verdict.reason.find(words) == std::string::npos)
+                QFAIL(qPrintable(QString("%1: reason '%2' lacks '%3'")
+                                     .arg(what)
+                                     .arg(verdict.reason.c_str())
+                                     .arg(words)));
+        };
+        const Bytes one = raw_record(0, 1, "a", 1, "x");
+        // The tester's first batch: a header claiming 2^31-1 records holding one (the log end
+        // offset jumped by 2^31-1).
+        expect(batch_around(one, 0x7fffffff), BatchError::InvalidRecordCount,
+               "claims 2147483647 records but the batch holds 1", "2^31-1 claimed, 1 held");
+        // The second: one record claimed, 1,000 held (they hid the next acknowledged record).
+        Bytes thousand;
+        for (int i = 0; i < 1000; ++i) {
+            const Bytes r = raw_record(i, 1, "k", 1, "v");
+            thousand.insert(thousand.end(), r.begin(), r.end());
+        }
+        expect(batch_around(thousand, 1), BatchError::InvalidRecordCount,
+               "claims 1 record but the batch holds 1000", "1 claimed, 1000 held");
+        for (auto c : kRealCodecs)
+            expect(batch_around(thousand, 1, c), BatchError::InvalidRecordCount, "holds 1000",
+                   "compressed, 1 claimed, 1000 held");
+        // Offset deltas must be 0, 1, 2, ... (decode_records allows gaps; a producer may not).
+        expect(batch_around(concat({raw_record(0, 1, "a", 1, "x"), raw_record(2, 1, "b", 1, "y")}),
+                            2, Compression::None, 1),
+               BatchError::InvalidRecordCount, "record 1 has offset delta 2", "a gap in deltas");
+        expect(batch_around(concat({one, one}), 2), BatchError::InvalidRecordCount,
+               "record 1 has offset delta 0", "a repeated delta");
+        expect(batch_around(one, 1, Compression::None, 5), BatchError::InvalidRecordCount,
+               "last offset delta of 5", "LastOffsetDelta past the count");
+        expect(batch_around(Bytes{}, 0), BatchError::InvalidRecordCount, "claims 0 records",
+               "an empty batch");
+        expect(batch_around(concat({one, Bytes{0}}), 1), BatchError::CorruptRecords,
+               "record 1 of the batch is malformed", "a trailing byte");
+        expect(batch_around(raw_record(0, 5, "a", 1, "x"), 1), BatchError::CorruptRecords,
+               "record 0 of the batch is malformed", "a key longer than its record");
+        Bytes bad_crc = batch_around(one, 1);
+        bad_crc.back() ^= 1;
+        expect(bad_crc, BatchError::CrcMismatch, "CRC", "a wrong CRC");
+    }
+
+    void validate_records_refuses_a_decompression_bomb() {
+        // 8 MiB of zeros in a batch of a few hundred bytes: refused at the limit, not expanded.
+        Bytes zeros(8u << 20, 0);
+        for (auto c : kRealCodecs) {
+            RecordBatchBuilder bomb(c);
+            bomb.append(std::nullopt, zeros, 1);
+            const Bytes batch = bomb.build();
+            auto verdict = validate_records(batch, 1 << 20);
+            QCOMPARE(verdict.error, BatchError::TooLarge);
+            QVERIFY(verdict.reason.find("more than 1048576 bytes once decompressed") !=
+                    std::string::npos);
+            auto fits = validate_records(batch, 16 << 20);
+            QVERIFY(fits.ok());
+            QVERIFY(fits.decompressed_bytes > zeros.size());  // the records section, expanded
+        }
+        QCOMPARE(validate_records(records_batch_of(zeros), 16 << 20).decompressed_bytes,
+                 std::size_t{0});
+        QCOMPARE(decompressed_batch_limit(1048588), kMinDecompressedBatchLimit);
+        QCOMPARE(decompressed_batch_limit(std::size_t{64} << 20), std::size_t{64} << 20);
+    }
+
+    void find_record_at_or_after_reads_one_batch() {
+        RecordBatchBuilder builder(Compression::Lz4);
+        for (int i = 0; i < 10; ++i)
+            builder.append(view_of("k"), view_of("v"), 1000 + 10 * i);
+        const Bytes batch = builder.build(500);
+        std::optional<TimestampedOffset> found;
+        QCOMPARE(find_record_at_or_after(batch, 1035, 1 << 20, found), BatchError::None);
+        QVERIFY(found);
+        QCOMPARE(found->offset, 504);
+        QCOMPARE(found->timestamp_ms, 1040);
+        QCOMPARE(find_record_at_or_after(batch, 0, 1 << 20, found), BatchError::None);
+        QCOMPARE(found->offset, 500);
+        QCOMPARE(find_record_at_or_after(batch, 2000, 1 << 20, found), BatchError::None);
+        QVERIFY(!found);
+
+        Bytes zeros(8u << 20, 0);
+        RecordBatchBuilder bomb(Compression::Zstd);
+        bomb.append(std::nullopt, zeros, 1);
+        QCOMPARE(find_record_at_or_after(bomb.build(), 0, 1 << 20, found), BatchError::TooLarge);
+        QVERIFY(!found);
+        Bytes bad = batch;
+        bad.back() ^= 1;
+        QCOMPARE(find_record_at_or_after(bad, 0, 1 << 20, found), BatchError::CrcMismatch);
     }
 
     // --- golden captures from real clients ----------------------------------------------------

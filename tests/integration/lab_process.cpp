@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 
+#include <sys/resource.h>
+
 namespace kraftlab::testing {
 
 QString cluster_binary() {
@@ -56,6 +58,15 @@ bool LabProcess::start(QStringList args, int timeout_ms) {
     process_.setProgram(cluster_binary());
     process_.setArguments(args);
     process_.setProcessChannelMode(QProcess::SeparateChannels);
+    if (descriptor_limit_ > 0) {
+        const rlim_t n = static_cast<rlim_t>(descriptor_limit_);
+        process_.setChildProcessModifier([n] {
+            struct rlimit rl {
+                n, n
+            };
+            ::setrlimit(RLIMIT_NOFILE, &rl);
+        });
+    }
     process_.start();
     if (!process_.waitForStarted(10'000)) {
         qWarning() << "kraftlab-cluster did not start";
@@ -164,6 +175,25 @@ void LabProcess::kill_process() {
     if (process_.state() == QProcess::NotRunning) return;
     process_.kill();
     process_.waitForFinished(5'000);
+}
+
+QJsonObject controller_status(const QJsonObject& status, int id) {
+    for (const auto& c : status["controllers"].toArray()) {
+        if (c.toObject()["id"].toInt() == id) return c.toObject();
+    }
+    return {};
+}
+
+int active_controller(const QJsonObject& status) {
+    int active = -1;
+    for (const auto& c : status["controllers"].toArray()) {
+        const auto o = c.toObject();
+        if (o["up"].toBool() && o["active"].toBool()) {
+            if (active != -1) return -2;
+            active = o["id"].toInt();
+        }
+    }
+    return active;
 }
 
 QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString& topic) {

@@ -46,6 +46,9 @@ class LabProcess {
     // Starts kraftlab-cluster with these arguments plus --data in a fresh temporary directory
     // (unless the arguments name one). Returns false (with QWARN output) if no ready line came.
     bool start(QStringList args, int timeout_ms = 20'000);
+    // Before start(): the child runs with RLIMIT_NOFILE's soft and hard limits both at n, so the
+    // lab cannot raise them (a desktop's low limit, made strict).
+    void set_descriptor_limit(int n) { descriptor_limit_ = n; }
     // Sends "quit" and waits for the process to end; returns its exit code.
     int quit(int timeout_ms = 20'000);
     void kill_process();
@@ -74,6 +77,7 @@ class LabProcess {
     QString data_dir_;
     QList<QJsonObject> events_;
     QList<QJsonObject> replies_;
+    int descriptor_limit_ = 0;
 };
 
 // A partition as the lab's status reports it (from the controllers' metadata).
@@ -84,6 +88,10 @@ struct PartitionView {
 };
 // partition -> its view, for one topic of a `status` reply.
 QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString& topic);
+// One controller's entry of a `status` reply (empty if there is none with this id).
+QJsonObject controller_status(const QJsonObject& status, int id);
+// The id of the one up and active controller; -1 if none, -2 if two claim it (never acceptable).
+int active_controller(const QJsonObject& status);
 
 // Polls pred (processing Qt events between tries) until it holds or timeout_ms passes.
 template <typename Pred>

@@ -2,12 +2,6 @@
 // prefix, an unknown API key, a produce batch with a wrong CRC, hundreds of half-sent huge
 // frames. Each gets the Kafka error or a closed connection; the broker keeps serving others, and
 // its memory stays bounded. A controller's port gets the same treatment with KRaft's own RPCs.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <QtTest>
 #include <random>
 
@@ -17,108 +11,12 @@
 #include "protocol/header.h"
 #include "protocol/produce.h"
 #include "protocol/records.h"
+#include "raw_connection.h"
 
 using namespace kraftlab::testing;
 using namespace kraftlab::protocol;
 
 namespace {
-
-// A blocking TCP connection with timeouts, for speaking (or mangling) the protocol by hand.
-class RawConnection {
-  public:
-    explicit RawConnection(const QString& address) {
-        auto parts = address.split(':');
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in sa{};
-        sa.sin_family = AF_INET;
-        sa.sin_port = htons(static_cast<uint16_t>(parts[1].toInt()));
-        inet_pton(AF_INET, parts[0].toUtf8().constData(), &sa.sin_addr);
-        connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
-    }
-    ~RawConnection() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    bool connected() const { return connected_; }
-
-    bool send_raw(const Bytes& bytes) {
-        std::size_t sent = 0;
-        while (sent < bytes.size()) {
-            ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-            if (n <= 0) return false;
-            sent += static_cast<std::size_t>(n);
-        }
-        return true;
-    }
-
-    template <typename Request>
-    bool send_request(std::int16_t key, std::int16_t version, std::int32_t correlation,
-                      const Request& r) {
-        Bytes body;
-        Writer w(body);
-        encode_request_header(w, RequestHeader{key, version, correlation, "raw-test"});
-        r.encode(w, version);
-        return send_frame(body);
-    }
-
-    bool send_frame(const Bytes& payload) {
-        Bytes frame;
-        Writer(frame).i32(static_cast<std::int32_t>(payload.size()));
-        frame.insert(frame.end(), payload.begin(), payload.end());
-        return send_raw(frame);
-    }
-
-    // Sends as much of bytes as the peer takes within timeout_ms (it may stop reading).
-    std::size_t send_some(const Bytes& bytes, int timeout_ms) {
-        std::size_t sent = 0;
-        while (sent < bytes.size()) {
-            pollfd p{fd_, POLLOUT, 0};
-            if (::poll(&p, 1, timeout_ms) <= 0) break;
-            ssize_t n =
-                ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n <= 0) break;
-            sent += static_cast<std::size_t>(n);
-        }
-        return sent;
-    }
-
-    // One response frame (without its size), or nullopt if the connection closed or timed out.
-    std::optional<Bytes> read_frame(int timeout_ms = 5000) {
-        Bytes size_bytes;
-        if (!read_exact(size_bytes, 4, timeout_ms)) return std::nullopt;
-        Reader r(size_bytes);
-        std::int32_t size = r.i32();
-        Bytes payload;
-        if (size < 0 || !read_exact(payload, static_cast<std::size_t>(size), timeout_ms))
-            return std::nullopt;
-        return payload;
-    }
-
-    // True if the peer closed (or reset) the connection within the timeout.
-    bool closed_by_peer(int timeout_ms = 5000) {
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, timeout_ms) <= 0) return false;
-        char c;
-        ssize_t n = ::recv(fd_, &c, 1, MSG_DONTWAIT);
-        return n <= 0;
-    }
-
-  private:
-    bool read_exact(Bytes& out, std::size_t n, int timeout_ms) {
-        out.resize(n);
-        std::size_t got = 0;
-        while (got < n) {
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, timeout_ms) <= 0) return false;
-            ssize_t k = ::recv(fd_, out.data() + got, n - got, 0);
-            if (k <= 0) return false;
-            got += static_cast<std::size_t>(k);
-        }
-        return true;
-    }
-
-    int fd_ = -1;
-    bool connected_ = false;
-};
 
 // The broker still answers a well-formed ApiVersions on a fresh connection.
 bool still_serving(const QString& address) {
@@ -130,15 +28,6 @@ bool still_serving(const QString& address) {
     if (decode_response_header(r, 0) != 42) return false;
     ApiVersionsResponse response;
     return response.decode(r, 0) && response.error_code == 0 && !response.api_keys.empty();
-}
-
-long rss_kib(qint64 pid) {
-    QFile f(QString("/proc/%1/status").arg(pid));
-    if (!f.open(QIODevice::ReadOnly)) return -1;
-    for (const auto& line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:")) return line.mid(6).trimmed().split(' ').first().toLong();
-    }
-    return -1;
 }
 
 }  // namespace

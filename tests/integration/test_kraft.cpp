@@ -18,25 +18,6 @@ QJsonObject last_json_line(const QByteArray& out) {
     return QJsonDocument::fromJson(lines.isEmpty() ? QByteArray() : lines.last()).object();
 }
 
-QJsonObject controller_status(const QJsonObject& status, int id) {
-    for (const auto& c : status["controllers"].toArray()) {
-        if (c.toObject()["id"].toInt() == id) return c.toObject();
-    }
-    return {};
-}
-
-int active_controller(const QJsonObject& status) {
-    int active = -1;
-    for (const auto& c : status["controllers"].toArray()) {
-        auto o = c.toObject();
-        if (o["up"].toBool() && o["active"].toBool()) {
-            if (active != -1) return -2;  // two active controllers: never acceptable
-            active = o["id"].toInt();
-        }
-    }
-    return active;
-}
-
 bool broker_fenced(const QJsonObject& status, int id) {
     for (const auto& b : status["brokers"].toArray()) {
         if (b.toObject()["id"].toInt() == id) return b.toObject()["fenced"].toBool(true);

@@ -1,0 +1,215 @@
+// The controller's files are untrusted (issue 12, item 7): a damaged quorum-state file or
+// metadata log makes the controller refuse to start with a reason naming the file, never abort,
+// and never start with an epoch it may have voted in already or with a shorter committed log.
+//
+// Fuzz-style: a bounded, seeded set of mutated quorum-state files (wrong types per field,
+// truncations, random bytes, huge and negative numbers), each must be refused cleanly or read
+// as a state within bounds. Metadata logs written by storage::PartitionLog, then damaged.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+#include <random>
+
+#include "controller/controller_node.h"
+#include "controller/metadata_log_check.h"
+#include "controller/quorum_state_file.h"
+#include "raft/wire.h"
+#include "storage/partition_log.h"
+
+using namespace kraftlab;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_file(const fs::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+}
+
+std::vector<std::string> mutated_quorum_states() {
+    std::vector<std::string> cases;
+    const std::string good = R"({"epoch":7,"voted_for":2,"leader":3})";
+    const std::vector<std::string> bad_values = {"\"7\"",
+                                                 "7.5",
+                                                 "true",
+                                                 "null",
+                                                 "[]",
+                                                 "{}",
+                                                 "-2",
+                                                 "1e30",
+                                                 "-1e30",
+                                                 "2147483648",
+                                                 "4294967296",
+                                                 "18446744073709551615",
+                                                 "-9223372036854775808",
+                                                 "99999999999999999999999"};
+    for (const char* field : {"epoch", "voted_for", "leader"}) {
+        for (const auto& v : bad_values) {
+            nlohmann::json j = nlohmann::json::parse(good);
+            j[field] = nlohmann::json::parse(v);
+            cases.push_back(j.dump());
+        }
+        nlohmann::json missing = nlohmann::json::parse(good);
+        missing.erase(field);
+        cases.push_back(missing.dump());
+    }
+    cases.push_back(R"({"epoch":-1,"voted_for":-1,"leader":-1})");
+    cases.push_back(R"({"epoch":2147483647,"voted_for":-1,"leader":-1})");
+    for (std::size_t n = 0; n < good.size(); ++n)
+        cases.push_back(good.substr(0, n));  // every truncation
+    cases.push_back("[1,2,3]");
+    cases.push_back("\"a string\"");
+    cases.push_back(std::string(3, '\0'));
+    std::mt19937_64 rng(12);
+    while (cases.size() < 200) {
+        std::string s = good;
+        if (rng() % 2) {
+            s.assign(1 + rng() % 64, '\0');
+            for (char& c : s)
+                c = static_cast<char>(rng());
+        } else {
+            for (int k = 0; k < 3; ++k)
+                s[rng() % s.size()] = static_cast<char>(rng());
+        }
+        cases.push_back(s);
+    }
+    return cases;
+}
+
+// A metadata log of `entries` one-record entries, in small segments.
+void write_metadata_log(const fs::path& dir, int entries) {
+    auto opened = storage::PartitionLog::open(dir, storage::LogConfig{300, 64, 1 << 20});
+    QVERIFY2(opened.ok(), opened.error.c_str());
+    for (int i = 0; i < entries; ++i) {
+        raft::Entry e{i, 1, {protocol::Bytes(40, static_cast<std::uint8_t>(i + 1))}};
+        auto r = opened.log->append_replicated(raft::wire::entries_to_batches({e}));
+        QVERIFY2(r.ok(), r.message.c_str());
+    }
+    QVERIFY(opened.log->close().ok());
+}
+
+std::vector<fs::path> segments(const fs::path& dir) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        if (e.path().extension() == ".log") out.push_back(e.path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void flip_byte(const fs::path& file, std::uint64_t position) {
+    std::fstream f(file, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekg(static_cast<std::streamoff>(position));
+    char c = 0;
+    f.get(c);
+    f.seekp(static_cast<std::streamoff>(position));
+    f.put(static_cast<char>(c ^ 0x5a));
+}
+
+}  // namespace
+
+class ControllerFilesTest : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void a_good_quorum_state_round_trips() {
+        const raft::QuorumState s{41, 2, raft::kNoNode};
+        raft::QuorumState out;
+        QVERIFY(!controller::parse_quorum_state(controller::quorum_state_text(s), "f", out));
+        QCOMPARE(out, s);
+    }
+
+    void mutated_quorum_state_files_are_refused_cleanly() {
+        QTemporaryDir tmp;
+        const fs::path file = fs::path(tmp.path().toStdString()) / "quorum-state";
+        int refused = 0;
+        for (const std::string& text : mutated_quorum_states()) {
+            write_file(file, text);
+            raft::QuorumState out{3, 3, 3};
+            const auto error = controller::read_quorum_state(file, out);
+            if (error) {
+                ++refused;
+                QVERIFY2(error->find(file.string()) != std::string::npos, error->c_str());
+                QCOMPARE(out, (raft::QuorumState{3, 3, 3}));  // untouched
+            } else {
+                QVERIFY(out.epoch >= 0 && out.epoch <= raft::kMaxEpoch);
+                QVERIFY(out.voted_for >= -1 && out.leader >= -1);
+            }
+        }
+        QVERIFY(refused >= 180);
+        // The field is named.
+        write_file(file, R"({"epoch":"7","voted_for":2,"leader":3})");
+        raft::QuorumState out;
+        const auto e = controller::read_quorum_state(file, out);
+        QVERIFY(e && e->find("\"epoch\"") != std::string::npos);
+        // Missing: a fresh start.
+        fs::remove(file);
+        QVERIFY(!controller::read_quorum_state(file, out));
+    }
+
+    // The controller itself refuses to start (no abort) and says which file.
+    void a_controller_with_a_bad_quorum_state_refuses_to_start() {
+        QTemporaryDir tmp;
+        core::EventBus events;
+        core::SnapshotBoard snapshots;
+        controller::ControllerConfig cfg;
+        cfg.node_id = 101;
+        cfg.data_dir = fs::path(tmp.path().toStdString()) / "controller-101";
+        fs::create_directories(cfg.data_dir);
+        write_file(cfg.data_dir / "quorum-state", R"({"epoch":[1],"voted_for":-1,"leader":-1})");
+        controller::ControllerNode node(cfg, events, snapshots);
+        const auto error = node.start({{101, "127.0.0.1", 0}});
+        QVERIFY(error);
+        QVERIFY2(error->find("quorum-state") != std::string::npos, error->c_str());
+        QVERIFY(!node.running());
+    }
+
+    void a_torn_tail_is_left_to_recovery() {
+        QTemporaryDir tmp;
+        const fs::path dir = fs::path(tmp.path().toStdString()) / "__cluster_metadata-0";
+        write_metadata_log(dir, 12);
+        QVERIFY(segments(dir).size() >= 3);
+        QVERIFY(!controller::find_metadata_log_damage(dir));
+        // Cut the last segment in the middle of its last batch: a torn write.
+        const fs::path tail = segments(dir).back();
+        fs::resize_file(tail, fs::file_size(tail) - 10);
+        QVERIFY(!controller::find_metadata_log_damage(dir));
+        // Flip a byte in the last batch: the end of an interrupted write too.
+        fs::resize_file(tail, fs::file_size(tail) - 20);
+        flip_byte(tail, fs::file_size(tail) - 5);
+        QVERIFY(!controller::find_metadata_log_damage(dir));
+    }
+
+    void damage_before_the_tail_refuses_with_file_and_offset() {
+        QTemporaryDir tmp;
+        const fs::path dir = fs::path(tmp.path().toStdString()) / "__cluster_metadata-0";
+        write_metadata_log(dir, 12);
+        const fs::path first = segments(dir).front();
+        flip_byte(first, 70);  // inside the first batch's records: CRC mismatch
+        const auto damage = controller::find_metadata_log_damage(dir);
+        QVERIFY(damage);
+        QVERIFY2(damage->find(first.filename().string()) != std::string::npos, damage->c_str());
+        QVERIFY2(damage->find("offset 0") != std::string::npos, damage->c_str());
+
+        // A bad batch in the tail segment followed by an intact one: not a torn write.
+        QTemporaryDir tmp2;
+        const fs::path dir2 = fs::path(tmp2.path().toStdString()) / "__cluster_metadata-0";
+        write_metadata_log(dir2, 12);
+        const fs::path tail = segments(dir2).back();
+        flip_byte(tail, 70);
+        QVERIFY(controller::find_metadata_log_damage(dir2));
+
+        // A missing middle segment: a gap.
+        QTemporaryDir tmp3;
+        const fs::path dir3 = fs::path(tmp3.path().toStdString()) / "__cluster_metadata-0";
+        write_metadata_log(dir3, 12);
+        fs::remove(segments(dir3)[1]);
+        const auto gap = controller::find_metadata_log_damage(dir3);
+        QVERIFY(gap);
+        QVERIFY2(gap->find("ends at offset") != std::string::npos, gap->c_str());
+    }
+};
+
+QTEST_MAIN(ControllerFilesTest)
+#include "test_controller_files.moc"

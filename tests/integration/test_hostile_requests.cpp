@@ -1,0 +1,406 @@
+// Hostile requests on one broker (issue 12, items 3, 4, 5, 8), the same shapes the tester sent,
+// on raw sockets against one lab (`--brokers 1`), smaller but large enough to show each bound:
+//   - batches whose header lies about their records (2^31-1 claimed, one held; one claimed,
+//     1,000 held) are refused and append nothing; a decompression bomb is refused;
+//   - ListOffsets by time decodes at most one batch, within a bound, and a partition named 30
+//     times is answered INVALID_REQUEST without a lookup;
+//   - Fetch honours the request's max_bytes, the broker's fetch_max_bytes and each partition's
+//     limit, and answers a partition named 25 times once; the lab's memory stays bounded;
+//   - max.message.bytes above 1 MiB and segment.bytes (at creation, after set-config, after a
+//     restart) are applied, not just shown.
+#include <QDirIterator>
+#include <QtTest>
+#include <random>
+
+#include "lab_process.h"
+#include "protocol/crc32c.h"
+#include "protocol/errors.h"
+#include "protocol/fetch.h"
+#include "protocol/list_offsets.h"
+#include "protocol/produce.h"
+#include "protocol/records.h"
+#include "raw_connection.h"
+
+using namespace kraftlab::testing;
+using namespace kraftlab::protocol;
+
+namespace {
+
+ByteView view_of(std::string_view s) {
+    return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
+
+// A batch whose header is rewritten to claim `count` records (LastOffsetDelta count - 1), with
+// its CRC recomputed, so that only a check of the records against the header can notice.
+Bytes claiming(Bytes batch, std::int32_t count) {
+    Writer w(batch);
+    w.patch_i32(23, count - 1);
+    w.patch_i32(57, count);
+    w.patch_i32(17, static_cast<std::int32_t>(crc32c(ByteView(batch).subspan(21))));
+    return batch;
+}
+
+Bytes records_of(int count, std::string_view value, std::int64_t first_timestamp,
+                 Compression codec = Compression::None) {
+    RecordBatchBuilder builder(codec);
+    for (int i = 0; i < count; ++i)
+        builder.append(std::nullopt, view_of(value), first_timestamp + i);
+    return builder.build();
+}
+
+// Segment files (*.log) of a partition, wherever the lab keeps its brokers' data.
+int segment_files(const QString& data_dir, const QString& partition_dir) {
+    int n = 0;
+    QDirIterator it(data_dir, {"*.log"}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        if (QFileInfo(it.next()).dir().dirName() == partition_dir) ++n;
+    }
+    return n;
+}
+
+std::size_t record_bytes(const FetchResponse& r) {
+    std::size_t n = 0;
+    for (const auto& t : r.responses)
+        for (const auto& p : t.partitions)
+            n += p.records ? p.records->size() : 0;
+    return n;
+}
+
+std::size_t partition_entries(const FetchResponse& r) {
+    std::size_t n = 0;
+    for (const auto& t : r.responses)
+        n += t.partitions.size();
+    return n;
+}
+
+}  // namespace
+
+class HostileRequestsTest : public QObject {
+    Q_OBJECT
+
+    LabProcess lab;
+    QString address;
+    std::unique_ptr<RawConnection> conn;
+
+    // Produce (v7, acks=1) of one payload; the partition's answer. A partition just created (or
+    // a broker just restarted) may not be led yet: those answers are retried for a while.
+    ProduceResponse::PartitionProduceResponse produce(const QString& topic, int partition,
+                                                      const Bytes& records) {
+        ProduceRequest request;
+        request.acks = 1;
+        request.timeout_ms = 10'000;
+        request.topic_data = {{topic.toStdString(), {{partition, records}}}};
+        ProduceResponse::PartitionProduceResponse out;
+        out.error_code = -1;
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            if (!conn || !conn->connected()) conn = std::make_unique<RawConnection>(address);
+            auto response = conn->call<ProduceResponse>(7, request);
+            if (!response) {
+                conn.reset();
+                QTest::qWait(100);
+                continue;
+            }
+            out = response->responses.at(0).partition_responses.at(0);
+            const auto error = static_cast<ErrorCode>(out.error_code);
+            if (error != ErrorCode::NOT_LEADER_OR_FOLLOWER &&
+                error != ErrorCode::UNKNOWN_TOPIC_OR_PARTITION &&
+                error != ErrorCode::LEADER_NOT_AVAILABLE) {
+                break;
+            }
+            QTest::qWait(100);
+        }
+        return out;
+    }
+
+    std::vector<ListOffsetsResponse::Partition> list_offsets(const QString& topic,
+                                                             std::vector<std::int64_t> times) {
+        ListOffsetsRequest request;
+        request.replica_id = -1;
+        auto& t = request.topics.emplace_back();
+        t.name = topic.toStdString();
+        for (auto ts : times)
+            t.partitions.push_back({0, ts});
+        RawConnection c(address);
+        auto response = c.call<ListOffsetsResponse>(1, request);
+        if (!response || response->topics.size() != 1) return {};
+        return response->topics[0].partitions;
+    }
+
+    std::optional<FetchResponse> fetch(const QString& topic, const std::vector<int>& partitions,
+                                       std::int32_t max_bytes, std::int32_t partition_max_bytes) {
+        FetchRequest request;
+        request.replica_id = -1;
+        request.max_wait_ms = 0;
+        request.min_bytes = 0;
+        request.max_bytes = max_bytes;
+        auto& t = request.topics.emplace_back();
+        t.topic = topic.toStdString();
+        for (int p : partitions) {
+            FetchRequest::FetchPartition fp;
+            fp.partition = p;
+            fp.fetch_offset = 0;
+            fp.partition_max_bytes = partition_max_bytes;
+            t.partitions.push_back(fp);
+        }
+        RawConnection c(address);
+        return c.call<FetchResponse>(10, request, 30'000);
+    }
+
+    void create(const QString& line) {
+        auto reply = lab.command(line);
+        QVERIFY2(reply["ok"].toBool(), qPrintable(line + ": " + reply["error"].toString()));
+    }
+
+  private slots:
+    void initTestCase() {
+        QVERIFY(lab.start({"--brokers", "1"}));
+        address = lab.bootstrap().split(',').first();
+    }
+    void cleanupTestCase() {
+        conn.reset();
+        QCOMPARE(lab.quit(), 0);
+    }
+
+    void batches_whose_header_lies_are_refused_and_append_nothing() {
+        create("create-topic counts 1 1");
+        // 2^31-1 records claimed, one held: the log end offset used to jump by 2^31-1.
+        auto lie = produce("counts", 0, claiming(records_of(1, "one", 1000), 0x7fffffff));
+        QCOMPARE(lie.error_code, to_wire(ErrorCode::INVALID_RECORD));
+        // One claimed, 1,000 held (compressed too): they used to hide the next record.
+        QCOMPARE(produce("counts", 0, claiming(records_of(1000, "many", 1000), 1)).error_code,
+                 to_wire(ErrorCode::INVALID_RECORD));
+        QCOMPARE(produce("counts", 0, claiming(records_of(1000, "many", 1000, Compression::Lz4), 1))
+                     .error_code,
+                 to_wire(ErrorCode::INVALID_RECORD));
+        // A decompression bomb: 20 MiB of one value in a batch of a few KiB, past the 16 MiB a
+        // default topic's batch may expand to.
+        const std::string zeros(20u << 20, '\0');
+        auto bomb = produce("counts", 0, records_of(1, zeros, 1000, Compression::Zstd));
+        QCOMPARE(bomb.error_code, to_wire(ErrorCode::CORRUPT_MESSAGE));
+
+        // Nothing was appended: the next record is offset 0, and a consumer sees it.
+        auto ok = produce("counts", 0, records_of(1, "after", 2000));
+        QCOMPARE(ok.error_code, std::int16_t(0));
+        QCOMPARE(ok.base_offset, std::int64_t{0});
+        auto latest = list_offsets("counts", {ListOffsetsRequest::kLatestTimestamp});
+        QCOMPARE(latest.size(), std::size_t{1});
+        QCOMPARE(latest[0].offset, std::int64_t{1});
+        auto fetched = fetch("counts", {0}, 1 << 20, 1 << 20);
+        QVERIFY(fetched);
+        std::vector<Record> records;
+        QCOMPARE(decode_records(*fetched->responses.at(0).partitions.at(0).records, records),
+                 BatchError::None);
+        QCOMPARE(records.size(), std::size_t{1});
+        QCOMPARE(records[0].offset, std::int64_t{0});
+        QVERIFY(records[0].value == Bytes(view_of("after").begin(), view_of("after").end()));
+
+        // The refusal says why, in the lab's events.
+        QVERIFY(lab.wait_event([](const QJsonObject& e) {
+            return e["kind"] == "client_rejected" &&
+                   e["explain"].toString().contains(
+                       "claims 2147483647 records but the batch holds 1");
+        }));
+        QVERIFY(lab.wait_event([](const QJsonObject& e) {
+            return e["kind"] == "client_rejected" &&
+                   e["explain"].toString().contains("claims 1 record but the batch holds 1000");
+        }));
+        QVERIFY(lab.wait_event([](const QJsonObject& e) {
+            return e["kind"] == "client_rejected" &&
+                   e["explain"].toString().contains("bytes once decompressed");
+        }));
+    }
+
+    void list_offsets_by_time_decodes_at_most_one_bounded_batch() {
+        // max.message.bytes 32 MiB lets a batch expand to 32 MiB: a 24 MiB one is stored.
+        create("create-topic times 1 1 max.message.bytes=33554432");
+        QCOMPARE(produce("times", 0, records_of(10, "t", 1000)).error_code, std::int16_t(0));
+        const std::string zeros(24u << 20, '\0');
+        QCOMPARE(produce("times", 0, records_of(1, zeros, 5000, Compression::Zstd)).error_code,
+                 std::int16_t(0));
+
+        QElapsedTimer timer;
+        auto once = list_offsets("times", {1005});
+        QCOMPARE(once.size(), std::size_t{1});
+        QCOMPARE(once[0].error_code, std::int16_t(0));
+        QCOMPARE(once[0].offset, std::int64_t{5});
+        QCOMPARE(once[0].timestamp, std::int64_t{1005});
+        timer.start();
+        QCOMPARE(offset_at("times", 5000), std::int64_t{10});
+        qInfo("ListOffsets by time in the 24 MiB batch: %lld ms", timer.elapsed());
+
+        // The tester's request: the bomb's partition named 30 times. Kafka answers a duplicated
+        // partition INVALID_REQUEST at every mention; nothing is looked up.
+        timer.start();
+        auto repeated = list_offsets("times", std::vector<std::int64_t>(30, 5000));
+        qInfo("ListOffsets naming the 24 MiB batch's partition 30 times: %lld ms", timer.elapsed());
+        QCOMPARE(repeated.size(), std::size_t{30});
+        for (const auto& p : repeated) {
+            QCOMPARE(p.error_code, to_wire(ErrorCode::INVALID_REQUEST));
+            QCOMPARE(p.offset, std::int64_t{-1});
+        }
+        QVERIFY(still_serving());
+
+        // Back to the default max.message.bytes: the stored 24 MiB batch is beyond what a batch
+        // may expand to, and is answered CORRUPT_MESSAGE rather than expanded; the others are
+        // still found.
+        QVERIFY(lab.command("set-config times max.message.bytes=")["ok"].toBool());
+        QTRY_COMPARE_WITH_TIMEOUT(error_at("times", 5000), to_wire(ErrorCode::CORRUPT_MESSAGE),
+                                  10'000);
+        QCOMPARE(offset_at("times", 1005), std::int64_t{5});
+    }
+
+    void one_request_decompresses_at_most_its_budget() {
+        // Batches of a few hundred bytes that each expand to 15 MiB, within a default topic's
+        // 16 MiB per batch: nine of them in one request pass the 128 MiB a request may expand.
+        create("create-topic budget 9 1");
+        const std::string zeros(15u << 20, '\0');
+        const Bytes bomb = records_of(1, zeros, 7000, Compression::Zstd);
+        Bytes nine;
+        for (int i = 0; i < 9; ++i)
+            nine.insert(nine.end(), bomb.begin(), bomb.end());
+        QCOMPARE(produce("budget", 0, nine).error_code, to_wire(ErrorCode::RECORD_LIST_TOO_LARGE));
+        QVERIFY(lab.wait_event([](const QJsonObject& e) {
+            return e["kind"] == "client_rejected" &&
+                   e["explain"].toString().contains("expand to more than 128 MiB in all");
+        }));
+        // One per request is fine: one in each partition.
+        for (int p = 0; p < 9; ++p) {
+            auto r = produce("budget", p, bomb);
+            QCOMPARE(r.error_code, std::int16_t(0));
+            QCOMPARE(r.base_offset, std::int64_t{0});  // the refused request appended nothing
+        }
+        // A lookup by time in all nine: eight fit the request's budget, the ninth does not.
+        ListOffsetsRequest request;
+        request.replica_id = -1;
+        auto& t = request.topics.emplace_back();
+        t.name = "budget";
+        for (int p = 0; p < 9; ++p)
+            t.partitions.push_back({p, 7000});
+        RawConnection c(address);
+        auto response = c.call<ListOffsetsResponse>(1, request);
+        QVERIFY(response);
+        const auto& parts = response->topics.at(0).partitions;
+        QCOMPARE(parts.size(), std::size_t{9});
+        for (int p = 0; p < 8; ++p) {
+            QCOMPARE(parts[p].error_code, std::int16_t(0));
+            QCOMPARE(parts[p].offset, std::int64_t{0});
+        }
+        QCOMPARE(parts[8].error_code, to_wire(ErrorCode::POLICY_VIOLATION));
+    }
+
+    void fetch_is_capped_and_a_repeated_partition_is_answered_once() {
+        // Five partitions of 4 MB (four 1 MB batches each), 20 MB in all.
+        create("create-topic big 5 1");
+        std::string value(1'000'000, 'x');
+        std::mt19937 rng(3);
+        for (auto& c : value)
+            c = static_cast<char>(rng());  // incompressible, as the tester's data
+        const Bytes batch = records_of(1, value, 1000);
+        for (int p = 0; p < 5; ++p) {
+            for (int i = 0; i < 4; ++i)
+                QCOMPARE(produce("big", p, batch).error_code, std::int16_t(0));
+        }
+        // The peak resident size from here on: what the fetches below hold at their worst.
+        QVERIFY(reset_peak_rss(lab.pid()));
+        const long rss_before = status_kib(lab.pid(), "VmHWM");
+        QVERIFY(rss_before > 0);
+
+        // The brief's case: a 4 MB partition named 25 times with max_bytes 1 MiB.
+        auto small = fetch("big", std::vector<int>(25, 0), 1 << 20, 4 << 20);
+        QVERIFY(small);
+        QCOMPARE(partition_entries(*small), std::size_t{1});
+        QVERIFY2(record_bytes(*small) <= (1u << 20) + batch.size(),
+                 qPrintable(QString::number(record_bytes(*small))));
+        QVERIFY(record_bytes(*small) >= batch.size());
+
+        // The tester's: no max_bytes to speak of, partition named 25 times: the partition once.
+        auto repeated = fetch("big", std::vector<int>(25, 0), 0x7fffffff, 64 << 20);
+        QVERIFY(repeated);
+        QCOMPARE(partition_entries(*repeated), std::size_t{1});
+        QCOMPARE(record_bytes(*repeated), 4 * batch.size());
+
+        // Every partition, each named five times: the broker's 16 MiB fetch_max_bytes caps the
+        // 20 MB (the first batch may exceed it, here it does not).
+        std::vector<int> all;
+        for (int i = 0; i < 25; ++i)
+            all.push_back(i % 5);
+        auto capped = fetch("big", all, 0x7fffffff, 64 << 20);
+        QVERIFY(capped);
+        QCOMPARE(partition_entries(*capped), std::size_t{5});
+        QVERIFY2(record_bytes(*capped) <= (16u << 20),
+                 qPrintable(QString::number(record_bytes(*capped))));
+        QVERIFY(record_bytes(*capped) >= (16u << 20) - batch.size());
+
+        // A first batch larger than every limit still comes whole (KIP-74).
+        auto tiny = fetch("big", {0}, 1, 1);
+        QVERIFY(tiny);
+        QCOMPARE(record_bytes(*tiny), batch.size());
+
+        // Before, the second request alone answered 100 MB (the tester's 500 MB).
+        const long rss_after = status_kib(lab.pid(), "VmHWM");
+        qInfo("lab peak RSS %ld KiB -> %ld KiB over the fetches", rss_before, rss_after);
+        QVERIFY2(rss_after - rss_before < 96 * 1024,
+                 qPrintable(QString("RSS %1 -> %2 KiB").arg(rss_before).arg(rss_after)));
+    }
+
+    void max_message_bytes_above_one_mib_is_applied() {
+        create("create-topic wide 1 1 max.message.bytes=2097152");
+        const std::string value(1536 * 1024, 'w');
+        QCOMPARE(produce("wide", 0, records_of(1, value, 1)).error_code, std::int16_t(0));
+        const std::string too_big(2200 * 1024, 'w');
+        QCOMPARE(produce("wide", 0, records_of(1, too_big, 1)).error_code,
+                 to_wire(ErrorCode::MESSAGE_TOO_LARGE));
+        // A topic with the default keeps the default.
+        QCOMPARE(produce("counts", 0, records_of(1, value, 1)).error_code,
+                 to_wire(ErrorCode::MESSAGE_TOO_LARGE));
+    }
+
+    void segment_bytes_is_applied_at_creation_after_set_config_and_after_a_restart() {
+        const std::string value(40'000, 's');
+        const Bytes batch = records_of(1, value, 1);
+        // At creation: 100 kB segments hold two 40 kB batches each.
+        create("create-topic rolls 1 1 segment.bytes=100000");
+        for (int i = 0; i < 6; ++i)
+            QCOMPARE(produce("rolls", 0, batch).error_code, std::int16_t(0));
+        QCOMPARE(segment_files(lab.data_dir(), "rolls-0"), 3);
+
+        // Changed by IncrementalAlterConfigs: the broker learns it from the metadata log a
+        // moment later; at the lab's default (16 MiB) these 20 batches would fill one segment.
+        create("create-topic altered 1 1");
+        QCOMPARE(produce("altered", 0, batch).error_code, std::int16_t(0));
+        QVERIFY(lab.command("set-config altered segment.bytes=100000")["ok"].toBool());
+        for (int i = 0; i < 20 && segment_files(lab.data_dir(), "altered-0") < 3; ++i) {
+            QCOMPARE(produce("altered", 0, batch).error_code, std::int16_t(0));
+            QTest::qWait(50);
+        }
+        QVERIFY(segment_files(lab.data_dir(), "altered-0") >= 3);
+
+        // After a restart (the logs reopen before the metadata is known).
+        QVERIFY(lab.command("kill broker 1")["ok"].toBool());
+        QVERIFY(lab.command("restart broker 1")["ok"].toBool());
+        conn.reset();
+        const int before = segment_files(lab.data_dir(), "rolls-0");
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(produce("rolls", 0, batch).error_code, std::int16_t(0));
+        QVERIFY2(segment_files(lab.data_dir(), "rolls-0") >= before + 2,
+                 qPrintable(QString::number(segment_files(lab.data_dir(), "rolls-0"))));
+    }
+
+  private:
+    // One partition-0 lookup by time: its error code, its offset (-2 if there was no answer).
+    std::int16_t error_at(const QString& topic, std::int64_t time) {
+        auto r = list_offsets(topic, {time});
+        return r.size() == 1 ? r[0].error_code : std::int16_t(-2);
+    }
+    std::int64_t offset_at(const QString& topic, std::int64_t time) {
+        auto r = list_offsets(topic, {time});
+        return r.size() == 1 ? r[0].offset : -2;
+    }
+    bool still_serving() {
+        auto latest = list_offsets("counts", {ListOffsetsRequest::kLatestTimestamp});
+        return latest.size() == 1 && latest[0].error_code == 0;
+    }
+};
+
+QTEST_GUILESS_MAIN(HostileRequestsTest)
+#include "test_hostile_requests.moc"
