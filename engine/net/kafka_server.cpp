@@ -25,8 +25,7 @@ KafkaServer::KafkaServer(asio::io_context& io, Options options, Handler handler,
       options_(options),
       handler_(std::move(handler)),
       on_rejected_(std::move(on_rejected)),
-      pool_(io.get_executor(),
-            std::max(options.queued_max_request_bytes, options.max_request_bytes)) {}
+      pool_(io.get_executor(), options.queued_max_request_bytes) {}
 
 KafkaServer::~KafkaServer() {
     stop(false);

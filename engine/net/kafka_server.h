@@ -60,7 +60,7 @@ class KafkaServer {
         std::int32_t max_connections = 1000;
         // queued.max.request.bytes (Kafka: unbounded by default): bytes held by requests being
         // read or waiting, per node. A request larger than this is refused, as one above
-        // max_request_bytes is.
+        // max_request_bytes is (so the smaller of the two bounds one request).
         std::size_t queued_max_request_bytes = 100 * 1024 * 1024;
         // connections.max.idle.ms (Kafka: 600000 on brokers); 0 never closes idle connections.
         std::int64_t connections_max_idle_ms = 600'000;

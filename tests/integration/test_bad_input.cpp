@@ -190,7 +190,7 @@ class BadInputTest : public QObject {
             auto c = std::make_unique<RawConnection>(address);
             Bytes start;
             Writer w(start);
-            w.i32(100 * 1024 * 1024 - 1);  // just under socket.request.max.bytes
+            w.i32(static_cast<std::int32_t>(kPoolBytes - 1));  // just under the request pool
             w.i16(0);
             w.i16(7);
             w.i32(i);
@@ -202,9 +202,47 @@ class BadInputTest : public QObject {
         const long during = rss_kib(lab.pid());
         QVERIFY(still_serving(address));
         connections.clear();
-        // 300 announced 100 MB each (30 GB); the broker holds only what arrived, in 64 KiB steps.
+        // 300 announced 16 MiB each (4.8 GB); the broker holds only what arrived.
         QVERIFY2(during - before < 64 * 1024,
                  qPrintable(QString("RSS grew from %1 KiB to %2 KiB").arg(before).arg(during)));
+    }
+
+    void request_pool_bounds_stalled_frames() {
+        // queued.max.request.bytes: 12 connections each send 4 MiB of a frame and stop (48 MiB
+        // offered); the node reads no more than its 16 MiB pool, and once the stalled
+        // connections are closed (by their peers here, or by the idle timeout) it serves again.
+        const long before = rss_kib(lab.pid());
+        QVERIFY(before > 0);
+        constexpr std::int32_t kAnnounced = 6 * 1024 * 1024;
+        std::vector<std::unique_ptr<RawConnection>> connections;
+        std::size_t offered = 0;
+        for (int i = 0; i < 12; ++i) {
+            auto c = std::make_unique<RawConnection>(address);
+            QVERIFY(c->connected());
+            Bytes part;
+            Writer w(part);
+            w.i32(kAnnounced);
+            w.i16(0);
+            w.i16(7);
+            w.i32(i);
+            part.resize(4 * 1024 * 1024, 0);
+            offered += c->send_some(part, 200);
+            connections.push_back(std::move(c));
+        }
+        QTest::qWait(300);
+        const long during = rss_kib(lab.pid());
+        qInfo("offered %zu bytes in stalled frames; RSS %ld -> %ld KiB", offered, before, during);
+        QVERIFY2(during - before < (kPoolBytes + 8 * 1024 * 1024) / 1024,
+                 qPrintable(QString("RSS grew from %1 KiB to %2 KiB").arg(before).arg(during)));
+        connections.clear();
+        QVERIFY(still_serving(address));
+
+        // A frame larger than the whole pool is refused at its size prefix.
+        RawConnection big(address);
+        Bytes prefix;
+        Writer(prefix).i32(static_cast<std::int32_t>(kPoolBytes + 1));
+        QVERIFY(big.send_raw(prefix));
+        QVERIFY(big.closed_by_peer(3000));
     }
 
     void idle_connection_is_closed() {
