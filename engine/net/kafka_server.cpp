@@ -25,7 +25,8 @@ KafkaServer::KafkaServer(asio::io_context& io, Options options, Handler handler,
       options_(options),
       handler_(std::move(handler)),
       on_rejected_(std::move(on_rejected)),
-      pool_(io.get_executor(), options.queued_max_request_bytes) {}
+      pool_(io.get_executor(), options.queued_max_request_bytes),
+      idle_timer_(io) {}
 
 KafkaServer::~KafkaServer() {
     stop(false);
@@ -63,11 +64,12 @@ awaitable<void> KafkaServer::idle_sweep() {
     using namespace std::chrono;
     const auto idle = milliseconds(options_.connections_max_idle_ms);
     // Checked four times per timeout: a connection is closed between 1 and 1.25 timeouts idle.
-    asio::steady_timer timer(io_);
+    // The timer is a member so that stop() cancels it: a pending sweep must not keep the node's
+    // io_context running after the server stopped.
     while (!stopping_) {
-        timer.expires_after(std::max(milliseconds(50), idle / 4));
+        idle_timer_.expires_after(std::max(milliseconds(50), idle / 4));
         error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await idle_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (stopping_) co_return;
         const auto now = steady_clock::now();
         bool closed_any = false;
@@ -93,6 +95,7 @@ void KafkaServer::stop(bool orderly) {
     error_code ignored;
     if (acceptor_) acceptor_->close(ignored);
     pool_.close();
+    idle_timer_.cancel();
     for (const auto& s : sessions_) {
         if (orderly) {
             s->socket.shutdown(tcp::socket::shutdown_both, ignored);

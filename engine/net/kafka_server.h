@@ -95,6 +95,7 @@ class KafkaServer {
     Handler handler_;
     Rejected on_rejected_;
     RequestMemoryPool pool_;
+    asio::steady_timer idle_timer_;  // the idle sweep's; cancelled by stop()
     std::unique_ptr<tcp::acceptor> acceptor_;
     std::set<std::shared_ptr<Session>> sessions_;
     std::uint16_t port_ = 0;
