@@ -81,11 +81,11 @@ void KafkaServer::make_room_for_unauthenticated() {
 awaitable<void> KafkaServer::authentication_sweep() {
     using namespace std::chrono;
     const auto limit = milliseconds(options_.authentication_timeout_ms);
-    asio::steady_timer timer(io_);
+    auth_timer_ = std::make_unique<asio::steady_timer>(io_);
     while (!stopping_) {
-        timer.expires_after(std::max(milliseconds(50), limit / 4));
+        auth_timer_->expires_after(std::max(milliseconds(50), limit / 4));
         error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await auth_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (stopping_) co_return;
         const auto now = steady_clock::now();
         bool closed_any = false;
@@ -141,6 +141,7 @@ void KafkaServer::stop(bool orderly) {
     stopping_ = true;
     error_code ignored;
     if (acceptor_) acceptor_->close(ignored);
+    if (auth_timer_) auth_timer_->cancel();
     pool_.close();
     for (const auto& s : sessions_) {
         if (orderly) {

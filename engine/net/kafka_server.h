@@ -122,6 +122,9 @@ class KafkaServer {
     std::uint64_t bytes_sent_total_ = 0;
     std::uint64_t idle_closed_total_ = 0;
     std::uint64_t unauthenticated_closed_total_ = 0;
+    // The authentication sweep's timer, a member so that stop() cancels it (a pending wait
+    // would hold the node's io_context up to a quarter of the deadline at shutdown).
+    std::unique_ptr<asio::steady_timer> auth_timer_;
 };
 
 }  // namespace kraftlab::net
