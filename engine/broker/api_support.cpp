@@ -15,10 +15,14 @@ const std::vector<ApiRange>& supported_apis() {
         {ApiKey::ListOffsets, 1, 2},
         {ApiKey::Metadata, 0, 4},
         {ApiKey::FindCoordinator, 0, 2},
+        // SASL PLAIN (net/sasl_server.h): lab nodes always authenticate here; clients may, and
+        // must when the lab runs with --client-sasl.
+        {ApiKey::SaslHandshake, 0, 1},
         {ApiKey::ApiVersions, 0, 3},
         {ApiKey::CreateTopics, 0, 4},
         {ApiKey::DeleteTopics, 0, 3},
         {ApiKey::OffsetForLeaderEpoch, 0, 4},
+        {ApiKey::SaslAuthenticate, 0, 2},
         // Forwarded to the active controller; no Debian client has an API for it (confluent-kafka
         // 1.7 and kafka-python 2.0.2 speak only AlterConfigs), so tests send it by hand
         // (tests/integration/clients/incremental_alter_configs.py, with kafka-python's protocol

@@ -53,6 +53,20 @@ std::optional<std::string> Broker::start() {
     server_options.max_connections = config_.max_connections;
     server_options.queued_max_request_bytes = config_.queued_max_request_bytes;
     server_options.connections_max_idle_ms = config_.connections_max_idle_ms;
+    // SASL PLAIN: the lab's nodes authenticate with the per-lab secret (replica fetchers, forwarded
+    // produces); clients stay on PLAINTEXT unless the lab requires a client user.
+    net::SaslGate::Options sasl;
+    if (auto node = net::lab_node_credentials(config_.lab_secret)) sasl.users.push_back(*node);
+    if (config_.client_sasl) {
+        sasl.required = true;
+        sasl.users.push_back(*config_.client_sasl);
+        server_options.max_unauthenticated_connections = config_.max_unauthenticated_connections;
+        server_options.authentication_timeout_ms = config_.sasl_authentication_timeout_ms;
+    }
+    sasl.on_refused = [this](const net::SessionInfo& s, const std::string& why) {
+        reject_client(s, "its SASL authentication was refused: " + why);
+    };
+    sasl_ = std::make_unique<net::SaslGate>(std::move(sasl));
     server_ = std::make_unique<net::KafkaServer>(
         *io_, server_options,
         [this](const RequestHeader& h, Reader& body, net::SessionInfo& s) {
@@ -103,6 +117,7 @@ std::optional<std::string> Broker::start() {
     raft::RaftDriver::Options fetch_options;
     fetch_options.cluster_id = config_.cluster_id;
     fetch_options.client_id = "broker-" + std::to_string(config_.node_id);
+    fetch_options.sasl = net::lab_node_credentials(config_.lab_secret);
     metadata_fetcher_ =
         std::make_unique<raft::RaftDriver>(*io_, raft::RaftNode(observer, {}, {}, 0),
                                            config_.controllers, std::move(hooks), fetch_options);
@@ -110,7 +125,8 @@ std::optional<std::string> Broker::start() {
     for (const auto& c : config_.controllers)
         controllers.push_back({c.id, c.host, c.port});
     controller_client_ = std::make_unique<net::ControllerClient>(
-        io_->get_executor(), std::move(controllers), "broker-" + std::to_string(config_.node_id));
+        io_->get_executor(), std::move(controllers), "broker-" + std::to_string(config_.node_id),
+        net::lab_node_credentials(config_.lab_secret));
 
     snapshot_timer_ = std::make_unique<asio::steady_timer>(*io_);
     lifecycle_timer_ = std::make_unique<asio::steady_timer>(*io_);
@@ -269,8 +285,18 @@ void Broker::reject_client(const net::SessionInfo& session, const std::string& e
                     std::move(data));
 }
 
+void Broker::refuse_follower_request(std::string_view api, std::int32_t replica_id) {
+    events_.publish(EventKind::ClientRejected, NodeRef::broker(config_.node_id),
+                    "broker " + std::to_string(config_.node_id) + " refused a follower " +
+                        std::string(api) + " claiming replica " + std::to_string(replica_id) +
+                        " (TOPIC_AUTHORIZATION_FAILED): the connection is not authenticated as a "
+                        "lab node",
+                    {{"replica_id", replica_id}});
+}
+
 net::awaitable<net::ServerReply> Broker::serve(const RequestHeader& header, Reader& body,
                                                net::SessionInfo& session) {
+    if (auto reply = sasl_->intercept(header, body, session)) co_return std::move(*reply);
     Reply reply = co_await dispatch(header, body, session);
     switch (reply.action) {
         case Reply::Action::Silent:
@@ -303,7 +329,6 @@ Bytes Broker::unsupported_version_body() const {
 net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Reader& body,
                                                net::SessionInfo& session) {
     using protocol::ApiKey;
-    (void)session;
     if (header.key() == ApiKey::ApiVersions) co_return co_await handle_api_versions(header, body);
     if (!is_supported(header.api_key, header.api_version)) {
         auto range = supported_range(header.api_key);
@@ -328,7 +353,7 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
         case ApiKey::Produce:
             co_return co_await handle_produce(header, body);
         case ApiKey::Fetch:
-            co_return co_await handle_fetch(header, body);
+            co_return co_await handle_fetch(header, body, net::SaslGate::is_lab_node(session));
         case ApiKey::ListOffsets:
             co_return co_await handle_list_offsets(header, body);
         case ApiKey::FindCoordinator:
@@ -338,7 +363,8 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
         case ApiKey::DeleteTopics:
             co_return co_await handle_delete_topics(header, body);
         case ApiKey::OffsetForLeaderEpoch:
-            co_return co_await handle_offset_for_leader_epoch(header, body);
+            co_return co_await handle_offset_for_leader_epoch(header, body,
+                                                              net::SaslGate::is_lab_node(session));
         case ApiKey::IncrementalAlterConfigs:
             co_return co_await handle_incremental_alter_configs(header, body);
         default:

@@ -40,6 +40,7 @@
 #include "net/controller_client.h"
 #include "net/kafka_client.h"
 #include "net/kafka_server.h"
+#include "net/sasl_server.h"
 #include "protocol/fetch.h"
 #include "protocol/header.h"
 #include "protocol/produce.h"
@@ -104,6 +105,9 @@ class Broker {
     void stop(bool orderly);
     net::awaitable<net::ServerReply> serve(const protocol::RequestHeader& header,
                                            protocol::Reader& body, net::SessionInfo& session);
+    // A request claiming a replica id from a connection not authenticated as a lab node: an
+    // event says so (the handler answers TOPIC_AUTHORIZATION_FAILED).
+    void refuse_follower_request(std::string_view api, std::int32_t replica_id);
     net::awaitable<Reply> dispatch(const protocol::RequestHeader& header, protocol::Reader& body,
                                    net::SessionInfo& session);
     // One per API (broker/handle_*.cpp). `body` is positioned after the request header.
@@ -111,7 +115,10 @@ class Broker {
                                               protocol::Reader& body);
     net::awaitable<Reply> handle_metadata(const protocol::RequestHeader& h, protocol::Reader& body);
     net::awaitable<Reply> handle_produce(const protocol::RequestHeader& h, protocol::Reader& body);
-    net::awaitable<Reply> handle_fetch(const protocol::RequestHeader& h, protocol::Reader& body);
+    // from_lab_node: the session authenticated as a lab node; only then may a request with a
+    // replica id act as a follower's (Kafka's ClusterAction).
+    net::awaitable<Reply> handle_fetch(const protocol::RequestHeader& h, protocol::Reader& body,
+                                       bool from_lab_node);
     net::awaitable<Reply> handle_find_coordinator(const protocol::RequestHeader& h,
                                                   protocol::Reader& body);
     net::awaitable<Reply> handle_list_offsets(const protocol::RequestHeader& h,
@@ -121,7 +128,8 @@ class Broker {
     net::awaitable<Reply> handle_delete_topics(const protocol::RequestHeader& h,
                                                protocol::Reader& body);
     net::awaitable<Reply> handle_offset_for_leader_epoch(const protocol::RequestHeader& h,
-                                                         protocol::Reader& body);
+                                                         protocol::Reader& body,
+                                                         bool from_lab_node);
     net::awaitable<Reply> handle_incremental_alter_configs(const protocol::RequestHeader& h,
                                                            protocol::Reader& body);
     // The ApiVersions v0-format body with error UNSUPPORTED_VERSION, the answer to any API key or
@@ -222,6 +230,7 @@ class Broker {
     core::SnapshotBoard& snapshots_;
 
     std::unique_ptr<net::asio::io_context> io_;
+    std::unique_ptr<net::SaslGate> sasl_;
     std::unique_ptr<net::KafkaServer> server_;
     core::MailboxPtr mailbox_;
     std::thread thread_;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "net/sasl_plain.h"
 #include "raft/driver.h"
 #include "storage/partition_log.h"
 
@@ -17,6 +18,16 @@ struct BrokerConfig {
     std::uint16_t port = 0;          // 0: an ephemeral port, kept across restarts
     std::filesystem::path data_dir;  // this broker's own directory: <session>/broker-<id>
     std::string cluster_id;
+    // The per-lab secret (lab/lab_secret.h): the broker authenticates to controllers and to
+    // other brokers with it, and only a connection authenticated with it may fetch or ask
+    // OffsetForLeaderEpoch as a follower. Empty: SASL off (tests that run a bare broker).
+    std::string lab_secret;
+    // Set: the client listener requires SASL PLAIN, and this user is accepted besides the
+    // lab's nodes (kraftlab-cluster --client-sasl). Unset: PLAINTEXT for clients, SASL optional.
+    std::optional<net::SaslCredentials> client_sasl;
+    // With client_sasl: connections waiting to authenticate, at most, and for how long.
+    std::int32_t max_unauthenticated_connections = 64;
+    std::int64_t sasl_authentication_timeout_ms = 10'000;
 
     // socket.request.max.bytes (Kafka: 100 MiB): larger frames close the connection.
     std::size_t socket_request_max_bytes = 100 * 1024 * 1024;

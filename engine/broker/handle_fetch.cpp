@@ -13,6 +13,10 @@
 // in a map), so repeating a large partition cannot multiply the response.
 //
 // Versions 4-10 are served; fetch sessions (v7+) are declined (see below).
+//
+// Only a connection authenticated as a lab node (SASL, net/sasl_server.h) fetches as a follower:
+// a replica id from any other connection is answered TOPIC_AUTHORIZATION_FAILED for every
+// partition, as Kafka answers a follower fetch without ClusterAction, and moves nothing.
 #include <chrono>
 #include <set>
 
@@ -53,10 +57,29 @@ std::vector<protocol::FetchRequest::FetchTopic> unique_partitions(
 }  // namespace
 
 net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader& h,
-                                                   protocol::Reader& body) {
+                                                   protocol::Reader& body, bool from_lab_node) {
     protocol::FetchRequest request;
     if (!request.decode(body, h.api_version)) co_return Reply::close("malformed Fetch request");
     ++fetch_requests_total_;
+    if (request.replica_id >= 0 && !from_lab_node) {
+        protocol::FetchResponse refused;
+        for (const auto& topic : unique_partitions(request.topics)) {
+            auto& topic_out = refused.responses.emplace_back();
+            topic_out.topic = topic.topic;
+            topic_out.topic_id = topic.topic_id;
+            for (const auto& part : topic.partitions) {
+                auto& out = topic_out.partitions.emplace_back();
+                out.partition_index = part.partition;
+                out.error_code = to_wire(ErrorCode::TOPIC_AUTHORIZATION_FAILED);
+                out.high_watermark = -1;
+            }
+        }
+        refuse_follower_request("Fetch", request.replica_id);
+        protocol::Bytes out;
+        protocol::Writer w(out);
+        refused.encode(w, h.api_version);
+        co_return Reply::respond(std::move(out));
+    }
 
     const auto wait_ms = std::clamp(request.max_wait_ms, 0, kMaxWaitCapMs);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);

@@ -233,6 +233,7 @@ net::awaitable<std::shared_ptr<net::KafkaClient>> Broker::connect_to_leader(
     cfg.client_id = "broker-" + std::to_string(config_.node_id) + "-replica-fetcher";
     cfg.connect_timeout_ms = 1000;
     cfg.request_timeout_ms = config_.replica_fetch_wait_max_ms + 5000;
+    cfg.sasl = net::lab_node_credentials(config_.lab_secret);  // a follower is a lab node
     auto client = net::KafkaClient::create(io_->get_executor(), cfg);
     auto status = co_await client->connect(b->host, b->port);
     if (status.ok()) co_return client;
@@ -543,6 +544,7 @@ net::awaitable<std::optional<protocol::ProduceResponse>> Broker::forward_produce
             std::string(core::kForwardedClientIdPrefix) + std::to_string(config_.node_id);
         cfg.connect_timeout_ms = 1000;
         cfg.request_timeout_ms = std::max(request.timeout_ms, 0) + 5000;
+        cfg.sasl = net::lab_node_credentials(config_.lab_secret);
         auto fresh = net::KafkaClient::create(io_->get_executor(), cfg);
         auto status = co_await fresh->connect(b->host, b->port);
         if (stopping_ || !status.ok()) co_return std::nullopt;

@@ -20,7 +20,9 @@
 #include "core/thread_name.h"
 #include "lab/cluster.h"
 #include "lab/field_rules.h"
+#include "lab/lab_secret.h"
 #include "metadata/topic_config.h"
+#include "net/sasl_plain.h"
 
 namespace {
 
@@ -41,6 +43,8 @@ constexpr std::string_view kUsage =
     "usage: kraftlab-cluster [--controllers N] [--brokers N] [--port-base P] [--data DIR]\n"
     "                        [--num-partitions N] [--no-auto-create] [--kafka-timeouts]\n"
     "                        [--connections-max-idle-ms MS] [--queued-max-request-bytes N]\n"
+    "                        [--client-sasl USER:PASSWORD] [--lab-secret-file PATH]\n"
+    "                        [--sasl-authentication-timeout-ms MS]\n"
     "\n"
     "Runs a KRaft lab cluster on 127.0.0.1 (a controller quorum and brokers) and prints JSON\n"
     "lines: a 'ready' line with the bootstrap servers, then events. Real Kafka clients (kcat,\n"
@@ -60,6 +64,14 @@ constexpr std::string_view kUsage =
     "  --queued-max-request-bytes N   bytes each node holds in requests being read or queued;\n"
     "                       when full, sockets stop being read (queued.max.request.bytes;\n"
     "                       default 104857600; a larger request is refused), 2097152..\n"
+    "  --client-sasl USER:PASSWORD   brokers require SASL PLAIN from clients too (kcat -X\n"
+    "                       security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=PLAIN ...);\n"
+    "                       default: clients use PLAINTEXT\n"
+    "  --lab-secret-file PATH   the secret the lab's nodes authenticate with (SASL PLAIN as\n"
+    "                       kraftlab-node), read from a file only its owner may read; default:\n"
+    "                       a fresh random one per run, never shown\n"
+    "  --sasl-authentication-timeout-ms MS   a connection to a controller that has not\n"
+    "                       authenticated after MS ms is closed (default 10000), 100..600000\n"
     "\n"
     "Commands on stdin, one a line (each answered with a 'reply' line):\n"
     "  create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]\n"
@@ -495,6 +507,46 @@ int main(int argc, char** argv) {
             }
             config.broker.queued_max_request_bytes = static_cast<std::size_t>(*n);
             config.controller.queued_max_request_bytes = static_cast<std::size_t>(*n);
+        } else if (a == "--client-sasl") {
+            auto v = value();
+            const auto colon = v ? v->find(':') : std::string::npos;
+            if (!v || colon == std::string::npos || colon == 0 || colon + 1 == v->size() ||
+                v->find('\0') != std::string::npos || colon > kraftlab::net::kMaxPlainFieldBytes ||
+                v->size() - colon - 1 > kraftlab::net::kMaxPlainFieldBytes) {
+                std::cerr << "kraftlab-cluster: --client-sasl needs USER:PASSWORD, both "
+                             "non-empty, at most 255 bytes each\n";
+                return 2;
+            }
+            kraftlab::net::SaslCredentials user{v->substr(0, colon), v->substr(colon + 1)};
+            if (user.username == kraftlab::net::kLabNodeUser) {
+                std::cerr << "kraftlab-cluster: --client-sasl: the user '"
+                          << kraftlab::net::kLabNodeUser << "' is the lab's nodes' own\n";
+                return 2;
+            }
+            config.client_sasl = std::move(user);
+        } else if (a == "--lab-secret-file") {
+            auto v = value();
+            if (!v || v->empty()) {
+                std::cerr << "kraftlab-cluster: --lab-secret-file needs a path\n";
+                return 2;
+            }
+            std::string why;
+            auto secret = kraftlab::lab::read_lab_secret_file(*v, &why);
+            if (!secret) {
+                std::cerr << "kraftlab-cluster: --lab-secret-file: " << why << "\n";
+                return 2;
+            }
+            config.lab_secret = std::move(*secret);
+        } else if (a == "--sasl-authentication-timeout-ms") {
+            auto v = value();
+            auto n = v ? parse_number<std::int64_t>(*v) : std::nullopt;
+            if (!n || *n < 100 || *n > 600'000) {
+                std::cerr << "kraftlab-cluster: --sasl-authentication-timeout-ms needs "
+                             "milliseconds, 100..600000\n";
+                return 2;
+            }
+            config.controller.sasl_authentication_timeout_ms = *n;
+            config.broker.sasl_authentication_timeout_ms = *n;
         } else if (a == "--no-auto-create") {
             config.broker.auto_create_topics = false;
         } else if (a == "--data") {

@@ -54,8 +54,10 @@ struct ApiRange {
 const std::vector<ApiRange>& controller_apis() {
     static const std::vector<ApiRange> apis = {
         {ApiKey::Fetch, raft::wire::kFetchVersion, raft::wire::kFetchVersion},
+        {ApiKey::SaslHandshake, 0, 1},
         {ApiKey::ApiVersions, 0, 3},
         {ApiKey::CreateTopics, 0, 4},
+        {ApiKey::SaslAuthenticate, 0, 2},
         {ApiKey::DeleteTopics, 0, 3},
         {ApiKey::Vote, 0, 0},
         {ApiKey::BeginQuorumEpoch, 0, 0},
@@ -224,6 +226,19 @@ std::optional<std::string> ControllerNode::listen() {
     net::KafkaServer::Options server_options;
     server_options.queued_max_request_bytes = config_.queued_max_request_bytes;
     server_options.connections_max_idle_ms = config_.connections_max_idle_ms;
+    // Only the lab's nodes: SASL PLAIN with the per-lab secret before anything else is served.
+    net::SaslGate::Options sasl;
+    if (auto node = net::lab_node_credentials(config_.lab_secret)) {
+        sasl.required = true;
+        sasl.users.push_back(std::move(*node));
+        server_options.max_unauthenticated_connections = config_.max_unauthenticated_connections;
+        server_options.authentication_timeout_ms = config_.sasl_authentication_timeout_ms;
+    }
+    sasl.on_refused = [this](const net::SessionInfo& s, const std::string& why) {
+        events_.publish(EventKind::ClientRejected, NodeRef::controller(config_.node_id),
+                        label_ + " refused the authentication of " + s.peer + ": " + why);
+    };
+    sasl_ = std::make_unique<net::SaslGate>(std::move(sasl));
     server_ = std::make_unique<net::KafkaServer>(
         *io_, server_options,
         [this](const protocol::RequestHeader& h, Reader& body, net::SessionInfo& s) {
@@ -277,6 +292,7 @@ std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> 
     raft::RaftDriver::Options options;
     options.cluster_id = config_.cluster_id;
     options.client_id = "controller-" + std::to_string(config_.node_id);
+    options.sasl = net::lab_node_credentials(config_.lab_secret);
     std::vector<raft::PeerAddress> peers;
     for (const auto& v : config_.voters) {
         if (v.id != config_.node_id) peers.push_back(v);
@@ -907,7 +923,7 @@ net::awaitable<Bytes> ControllerNode::handle_incremental_alter_configs(std::int1
 
 net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHeader& h,
                                                        Reader& body, net::SessionInfo& session) {
-    (void)session;
+    if (auto reply = sasl_->intercept(h, body, session)) co_return std::move(*reply);
     const auto key = h.key();
     if (key == ApiKey::ApiVersions) {
         if (!supported(h.api_key, h.api_version)) {

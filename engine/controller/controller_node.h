@@ -39,6 +39,7 @@
 #include "metadata/replication_control.h"
 #include "net/asio.h"
 #include "net/kafka_server.h"
+#include "net/sasl_server.h"
 #include "raft/driver.h"
 #include "storage/partition_log.h"
 
@@ -60,6 +61,13 @@ struct ControllerConfig {
     // The listener's bounds, as on a broker (broker_config.h says why these values).
     std::size_t queued_max_request_bytes = 100 * 1024 * 1024;  // queued.max.request.bytes
     std::int64_t connections_max_idle_ms = 60'000;             // connections.max.idle.ms
+    // The per-lab secret (lab/lab_secret.h): the listener requires SASL PLAIN as the lab's node
+    // user with it, and this controller's raft client authenticates with it. Empty: SASL off.
+    std::string lab_secret;
+    // Connections waiting to authenticate: at most this many (a new one closes the oldest), each
+    // for at most this long, so strangers cannot keep a restarting broker out.
+    std::int32_t max_unauthenticated_connections = 16;
+    std::int64_t sasl_authentication_timeout_ms = 10'000;
 };
 
 class ControllerNode {
@@ -137,6 +145,7 @@ class ControllerNode {
 
     std::unique_ptr<net::asio::io_context> io_;
     core::MailboxPtr mailbox_;
+    std::unique_ptr<net::SaslGate> sasl_;
     std::unique_ptr<net::KafkaServer> server_;
     std::unique_ptr<raft::RaftDriver> driver_;
     std::unique_ptr<storage::PartitionLog> log_;

@@ -296,6 +296,7 @@ class ReadBack {
         net::KafkaClientConfig config;
         config.client_id = "kraftlab-audit";
         config.connect_timeout_ms = 2'000;
+        config.sasl = source_.sasl;
         auto client = net::KafkaClient::create(io_.get_executor(), config);
         auto status = co_await client->connect(address->second.first, address->second.second);
         if (!status) {

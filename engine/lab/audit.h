@@ -96,6 +96,8 @@ struct AuditSource {
     std::int64_t not_before_ms = 0;
     // How long a partition that cannot be read (no leader, leader down) is retried, in all.
     std::int32_t timeout_ms = 20'000;
+    // The client user when the brokers require SASL from clients.
+    std::optional<net::SaslCredentials> sasl;
 };
 
 struct AuditResult {

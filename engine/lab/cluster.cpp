@@ -1,5 +1,7 @@
 #include "lab/cluster.h"
 
+#include "lab/lab_secret.h"
+
 #include "core/thread_name.h"
 #include "lab/field_rules.h"
 #include "protocol/incremental_alter_configs.h"
@@ -105,6 +107,8 @@ std::optional<std::string> Cluster::start() {
         }
     }
     cluster_id_ = load_or_create_cluster_id(data_dir_);
+    // A fresh secret per run unless one was given (a test that authenticates as a node).
+    if (config_.lab_secret.empty()) config_.lab_secret = generate_lab_secret();
     if (session_start_ms_ == 0) session_start_ms_ = core::now_unix_ms();
 
     auto fail = [&](std::string why) -> std::optional<std::string> {
@@ -130,6 +134,7 @@ std::optional<std::string> Cluster::start() {
             config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + 100 + i);
         slot.config.data_dir = data_dir_ / ("controller-" + std::to_string(id));
         slot.config.cluster_id = cluster_id_;
+        slot.config.lab_secret = config_.lab_secret;
         slot.config.defaults = config_.cluster;
         slot.node = std::make_unique<controller::ControllerNode>(slot.config, events_, snapshots_);
         if (auto error = slot.node->listen()) return fail(*error);
@@ -166,6 +171,8 @@ std::optional<std::string> Cluster::start() {
             config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + id - 1);
         slot.config.data_dir = data_dir_ / ("broker-" + std::to_string(id));
         slot.config.cluster_id = cluster_id_;
+        slot.config.lab_secret = config_.lab_secret;
+        slot.config.client_sasl = config_.client_sasl;
         slot.config.controllers = voters;
         slot.config.session_timeout_ms = config_.controller.broker_session_timeout_ms;
         brokers_[id] = std::move(slot);
@@ -182,7 +189,8 @@ std::optional<std::string> Cluster::start() {
     for (const auto& v : voters)
         addresses.push_back({v.id, v.host, v.port});
     admin_ = std::make_unique<net::ControllerClient>(admin_io_->get_executor(),
-                                                     std::move(addresses), "kraftlab-admin");
+                                                     std::move(addresses), "kraftlab-admin",
+                                                     net::lab_node_credentials(config_.lab_secret));
     admin_thread_ = std::thread([this] {
         core::name_this_thread("lab-admin");
         admin_io_->run();
@@ -754,6 +762,7 @@ CommandResult Cluster::audit() {
     const auto prefix = acked_.prefix();
     source.metadata = [this] { return metadata(); };
     source.not_before_ms = session_start_ms_;
+    source.sasl = config_.client_sasl;
     auto result = run_audit(acked_, prefix, source);
     events_.publish(EventKind::AuditFinished, NodeRef::lab(), result.verdict, result.report);
     for (const auto& [topic, lost] : result.lost_per_topic) {
@@ -813,6 +822,7 @@ AddClientResult Cluster::add_producer(ProducerConfig config, ProducerHooks hooks
         acked_.record(id, topic, records);
         if (inner) inner(records);
     };
+    config.sasl = config_.client_sasl;
     auto producer = std::make_unique<BuiltinProducer>(id, config, bootstrap_locked(), events_,
                                                       snapshots_, std::move(hooks));
     if (auto error = producer->start()) return {CommandResult::failure(*error), -1};
@@ -835,6 +845,7 @@ CommandResult Cluster::update_producer(std::int32_t id, ProducerConfig config) {
     }
     if (auto error = validate(config)) return CommandResult::failure(*error);
     if (auto error = check_acks_locked(config)) return CommandResult::failure(*error);
+    config.sasl = config_.client_sasl;
     if (auto error = it->second->update(config)) return CommandResult::failure(*error);
     return CommandResult::success(
         "producer " + std::to_string(id) + " now sends " + describe(config), {{"producer", id}});
@@ -857,6 +868,7 @@ AddClientResult Cluster::add_consumer(ConsumerConfig config, ConsumerHooks hooks
     if (auto error = check_topic(config.topic)) return {CommandResult::failure(*error), -1};
     if (auto error = validate(config)) return {CommandResult::failure(*error), -1};
     const std::int32_t id = next_consumer_id_;
+    config.sasl = config_.client_sasl;
     auto consumer = std::make_unique<BuiltinConsumer>(id, config, bootstrap_locked(), events_,
                                                       snapshots_, std::move(hooks));
     if (auto error = consumer->start()) return {CommandResult::failure(*error), -1};

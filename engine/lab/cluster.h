@@ -50,6 +50,12 @@ struct LabConfig {
     std::int32_t throughput_interval_ms = 1000;
     // Acknowledged records the audit keeps at most (48 bytes each); beyond, it is partial.
     std::size_t audit_max_records = 10'000'000;
+    // The per-lab secret the nodes authenticate with (lab/lab_secret.h); empty: a fresh one is
+    // generated at start. Never shown.
+    std::string lab_secret;
+    // Set: the brokers require SASL PLAIN from clients too, with this user (the lab's own
+    // producers, consumers and audit use it).
+    std::optional<net::SaslCredentials> client_sasl;
 };
 
 struct CommandResult {
@@ -160,9 +166,9 @@ class Cluster {
     // each kind on its own, and are Kafka clients of the brokers on their own threads. A config
     // is checked first: the topic must exist, the rate be 0..1,000,000 records/s, value bytes
     // 0..1 MiB, acks 0, 1, -1 or the lab's N up to the topic's replication factor
-    // (lab/workload.h validate(), lab/field_rules.h); nothing is clamped. A custom partitioner is built on
-    // the producer's thread; if it does not build, add/update fail with its error. Hooks are
-    // for the audit and for tests (see ProducerHooks, ConsumerHooks).
+    // (lab/workload.h validate(), lab/field_rules.h); nothing is clamped. A custom partitioner is
+    // built on the producer's thread; if it does not build, add/update fail with its error. Hooks
+    // are for the audit and for tests (see ProducerHooks, ConsumerHooks).
     AddClientResult add_producer(ProducerConfig config, ProducerHooks hooks = {});
     CommandResult update_producer(std::int32_t id, ProducerConfig config);
     // Stops the producer (requests in flight get up to 1 s) and removes its snapshot.

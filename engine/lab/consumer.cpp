@@ -120,6 +120,7 @@ struct BuiltinConsumer::State {
         client.connect_timeout_ms = 2'000;
         client.request_timeout_ms = config.request_timeout_ms;
         client.max_in_flight = 8;
+        client.sasl = config.sasl;
         client.max_response_bytes = static_cast<std::size_t>(kFetchMaxBytes) + (1 << 20);
         conns = std::make_unique<BrokerConnections>(io.get_executor(), bootstrap, client);
         asio::co_spawn(io, metadata_loop(), asio::detached);

@@ -294,6 +294,7 @@ struct BuiltinProducer::State {
         client.connect_timeout_ms = 2'000;
         client.request_timeout_ms = config.request_timeout_ms;
         client.max_in_flight = 32 + 4;  // above any max_in_flight_per_broker we allow
+        client.sasl = config.sasl;
         conns = std::make_unique<BrokerConnections>(
             io.get_executor(), bootstrap, client,
             [this](std::int32_t broker, const std::string& e) { on_connect_attempt(broker, e); });

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "net/sasl_plain.h"
 #include "protocol/codec.h"
 #include "protocol/record_batch.h"
 
@@ -84,6 +85,8 @@ struct ProducerConfig {
     // Stop generating after this many records in all (0: no limit). For exact tests and demos
     // ("send 1000 records"); the producer keeps running, idle, until it is removed.
     std::uint64_t max_records = 0;
+    // Set by the lab when its brokers require SASL from clients (not a user setting).
+    std::optional<net::SaslCredentials> sasl;
 };
 
 // Limits the lab enforces on a producer's settings (Cluster::add_producer / update_producer).
@@ -112,6 +115,8 @@ struct ConsumerConfig {
     std::int32_t max_wait_ms = 500;
     std::int32_t partition_max_bytes = 1024 * 1024;
     std::int32_t request_timeout_ms = 10'000;
+    // Set by the lab when its brokers require SASL from clients (not a user setting).
+    std::optional<net::SaslCredentials> sasl;
 };
 
 std::optional<std::string> validate(const ConsumerConfig& config);

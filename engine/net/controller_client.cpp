@@ -11,10 +11,11 @@ using protocol::ErrorCode;
 
 ControllerClient::ControllerClient(asio::any_io_executor executor,
                                    std::vector<ControllerAddress> controllers,
-                                   std::string client_id)
+                                   std::string client_id, std::optional<SaslCredentials> sasl)
     : executor_(std::move(executor)),
       controllers_(std::move(controllers)),
-      client_id_(std::move(client_id)) {}
+      client_id_(std::move(client_id)),
+      sasl_(std::move(sasl)) {}
 
 ControllerClient::~ControllerClient() {
     close();
@@ -39,6 +40,7 @@ awaitable<std::shared_ptr<KafkaClient>> ControllerClient::connection(const Contr
     cfg.client_id = client_id_;
     cfg.connect_timeout_ms = 1000;
     cfg.request_timeout_ms = 5000;
+    cfg.sasl = sasl_;
     auto client = KafkaClient::create(executor_, cfg);
     auto status = co_await client->connect(to.host, to.port);
     if (!status.ok()) co_return nullptr;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,10 @@ struct ControllerAddress {
 
 class ControllerClient {
   public:
+    // sasl: the credentials every connection authenticates with (the lab's node user and
+    // secret); controllers require them.
     ControllerClient(asio::any_io_executor executor, std::vector<ControllerAddress> controllers,
-                     std::string client_id);
+                     std::string client_id, std::optional<SaslCredentials> sasl = std::nullopt);
     ~ControllerClient();
 
     // The controller believed to be active (from the metadata log's leader), tried first.
@@ -77,6 +80,7 @@ class ControllerClient {
     asio::any_io_executor executor_;
     std::vector<ControllerAddress> controllers_;
     std::string client_id_;
+    std::optional<SaslCredentials> sasl_;
     std::int32_t hint_ = -1;
     std::int32_t last_answered_ = -1;
     std::map<std::int32_t, std::shared_ptr<KafkaClient>> connections_;

@@ -6,6 +6,8 @@
 #include "net/frame_io.h"
 #include "protocol/errors.h"
 #include "protocol/header.h"
+#include "protocol/sasl_authenticate.h"
+#include "protocol/sasl_handshake.h"
 
 namespace kraftlab::net {
 
@@ -130,6 +132,13 @@ awaitable<Status> KafkaClient::connect(std::string host, std::uint16_t port) {
         close("the ApiVersions handshake failed: " + shaken.error().message);
         co_return ClientError{ClientError::Kind::ConnectFailed, shaken.error().message};
     }
+    if (config_.sasl) {
+        auto authenticated = co_await authenticate();
+        if (!authenticated) {
+            close("SASL authentication failed: " + authenticated.error().message);
+            co_return ClientError{ClientError::Kind::ConnectFailed, authenticated.error().message};
+        }
+    }
     co_return std::monostate{};
 }
 
@@ -168,6 +177,51 @@ awaitable<Status> KafkaClient::handshake() {
     }
     co_return ClientError{ClientError::Kind::ConnectFailed,
                           address_ + ": the broker refuses ApiVersions v0 and v3"};
+}
+
+awaitable<Status> KafkaClient::authenticate() {
+    auto failed = [&](std::string why) {
+        return ClientError{ClientError::Kind::ConnectFailed, address_ + ": " + std::move(why)};
+    };
+    const auto handshake_range = version_range(ApiKey::SaslHandshake);
+    const auto authenticate_range = version_range(ApiKey::SaslAuthenticate);
+    if (!handshake_range || handshake_range->second < 1 || !authenticate_range)
+        co_return failed("the broker does not offer SASL (SaslHandshake v1, SaslAuthenticate)");
+    {
+        protocol::SaslHandshakeRequest request{std::string(kPlainMechanism)};
+        Bytes body;
+        Writer w(body);
+        request.encode(w, 1);
+        auto raw = co_await exchange(ApiKey::SaslHandshake, 1, std::move(body), true,
+                                     config_.connect_timeout_ms, false);
+        if (!raw) co_return raw.error();
+        protocol::SaslHandshakeResponse response;
+        Reader in(raw->body());
+        if (!response.decode(in, 1)) co_return failed("the SaslHandshake response does not decode");
+        const auto error = static_cast<protocol::ErrorCode>(response.error_code);
+        if (error != protocol::ErrorCode::NONE) {
+            co_return failed("SaslHandshake answered " + std::string(protocol::error_name(error)));
+        }
+    }
+    const std::int16_t version = std::min<std::int16_t>(
+        authenticate_range->second, protocol::SaslAuthenticateRequest::kMaxVersion);
+    protocol::SaslAuthenticateRequest request{encode_plain_token(*config_.sasl)};
+    Bytes body;
+    Writer w(body);
+    request.encode(w, version);
+    auto raw = co_await exchange(ApiKey::SaslAuthenticate, version, std::move(body), true,
+                                 config_.connect_timeout_ms, false);
+    if (!raw) co_return raw.error();
+    protocol::SaslAuthenticateResponse response;
+    Reader in(raw->body());
+    if (!response.decode(in, version))
+        co_return failed("the SaslAuthenticate response does not decode");
+    const auto error = static_cast<protocol::ErrorCode>(response.error_code);
+    if (error != protocol::ErrorCode::NONE) {
+        co_return failed("SaslAuthenticate answered " + std::string(protocol::error_name(error)) +
+                         (response.error_message ? ": " + *response.error_message : ""));
+    }
+    co_return std::monostate{};
 }
 
 awaitable<Result<RawResponse>> KafkaClient::call_raw(ApiKey key, std::int16_t version, Bytes body,

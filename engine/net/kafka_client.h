@@ -1,8 +1,9 @@
 // KafkaClient: one client connection to one broker, as a Kafka client library keeps it.
 //
 // Connect (with a timeout), then the ApiVersions handshake (v3, falling back to v0 when the
-// broker refuses v3), then requests: pipelined on the one socket, each with a fresh correlation
-// id, matched to responses in order (a Kafka broker answers a connection's requests in order).
+// broker refuses v3), then SASL PLAIN if the config has credentials, then requests: pipelined on
+// the one socket, each with a fresh correlation id, matched to responses in order (a Kafka broker
+// answers a connection's requests in order).
 //
 // Failure model (Java's NetworkClient does the same):
 //   - a request that gets no answer within its timeout closes the connection: after that the
@@ -36,6 +37,7 @@
 #include <variant>
 #include <vector>
 
+#include "net/sasl_plain.h"
 #include "protocol/api_keys.h"
 #include "protocol/api_versions.h"
 #include "protocol/codec.h"
@@ -119,6 +121,9 @@ struct KafkaClientConfig {
     std::int32_t request_timeout_ms = 10'000;
     std::size_t max_in_flight = 32;
     std::size_t max_response_bytes = 64 * 1024 * 1024;
+    // Set: authenticate with SASL PLAIN right after the ApiVersions handshake (SaslHandshake v1,
+    // then SaslAuthenticate, as librdkafka does); connect() fails if that is refused.
+    std::optional<SaslCredentials> sasl;
 };
 
 // A response frame with its header already checked; body() is what the API's decoder reads.
@@ -184,6 +189,7 @@ class KafkaClient : public std::enable_shared_from_this<KafkaClient> {
                                             protocol::Bytes body, bool expects_response,
                                             std::int32_t timeout_ms, bool skip_version_check);
     awaitable<Status> handshake();
+    awaitable<Status> authenticate();
     void start_writer();
     static awaitable<void> write_loop(std::shared_ptr<KafkaClient> self);
     static awaitable<void> read_loop(std::shared_ptr<KafkaClient> self);

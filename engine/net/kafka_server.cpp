@@ -17,6 +17,7 @@ struct KafkaServer::Session {
     SessionInfo info;
     FrameAccount account;
     bool serving = false;  // a request is being handled or its answer written
+    std::chrono::steady_clock::time_point accepted_at = std::chrono::steady_clock::now();
 };
 
 KafkaServer::KafkaServer(asio::io_context& io, Options options, Handler handler,
@@ -53,6 +54,53 @@ std::optional<std::string> KafkaServer::listen(const std::string& host, std::uin
 void KafkaServer::start() {
     asio::co_spawn(io_, accept_loop(), asio::detached);
     if (options_.connections_max_idle_ms > 0) asio::co_spawn(io_, idle_sweep(), asio::detached);
+    if (options_.authentication_timeout_ms > 0)
+        asio::co_spawn(io_, authentication_sweep(), asio::detached);
+}
+
+void KafkaServer::make_room_for_unauthenticated() {
+    if (options_.max_unauthenticated_connections <= 0) return;
+    std::int32_t waiting = 0;
+    std::shared_ptr<Session> oldest;
+    for (const auto& s : sessions_) {
+        if (s->info.principal || !s->socket.is_open()) continue;
+        ++waiting;
+        if (!oldest || s->accepted_at < oldest->accepted_at) oldest = s;
+    }
+    if (waiting < options_.max_unauthenticated_connections || !oldest) return;
+    on_rejected_(oldest->info, std::to_string(waiting) +
+                                   " connections were waiting to authenticate (the cap); the "
+                                   "oldest is closed to make room");
+    error_code ignored;
+    oldest->socket.shutdown(tcp::socket::shutdown_both, ignored);
+    oldest->socket.close(ignored);
+    ++unauthenticated_closed_total_;
+    pool_.wake_all();  // it may have been waiting for the pool
+}
+
+awaitable<void> KafkaServer::authentication_sweep() {
+    using namespace std::chrono;
+    const auto limit = milliseconds(options_.authentication_timeout_ms);
+    auth_timer_ = std::make_unique<asio::steady_timer>(io_);
+    while (!stopping_) {
+        auth_timer_->expires_after(std::max(milliseconds(50), limit / 4));
+        error_code ec;
+        co_await auth_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) co_return;
+        const auto now = steady_clock::now();
+        bool closed_any = false;
+        for (const auto& s : sessions_) {
+            if (s->info.principal || !s->socket.is_open() || now - s->accepted_at < limit) continue;
+            on_rejected_(s->info, "it did not authenticate within " +
+                                      std::to_string(options_.authentication_timeout_ms) + " ms");
+            error_code ignored;
+            s->socket.shutdown(tcp::socket::shutdown_both, ignored);
+            s->socket.close(ignored);
+            ++unauthenticated_closed_total_;
+            closed_any = true;
+        }
+        if (closed_any) pool_.wake_all();
+    }
 }
 
 void KafkaServer::release_request_bytes(Session& session) {
@@ -94,6 +142,7 @@ void KafkaServer::stop(bool orderly) {
     stopping_ = true;
     error_code ignored;
     if (acceptor_) acceptor_->close(ignored);
+    if (auth_timer_) auth_timer_->cancel();
     pool_.close();
     idle_timer_.cancel();
     for (const auto& s : sessions_) {
@@ -128,6 +177,7 @@ awaitable<void> KafkaServer::accept_loop() {
             reset_socket(session->socket);
             continue;
         }
+        make_room_for_unauthenticated();
         session->socket.set_option(tcp::no_delay(true), ec);
         sessions_.insert(session);
         asio::co_spawn(io_, serve(session), asio::detached);

@@ -10,7 +10,9 @@
 // pool (queued.max.request.bytes): when it is full, connections stop being read until bytes come
 // back. A connection with no request being served that has received nothing for
 // connections.max.idle.ms is closed, as Kafka does, so idle or stalled sockets (and the bytes of
-// their half-sent frames) do not hold slots and memory for ever.
+// their half-sent frames) do not hold slots and memory for ever. On a listener that requires SASL
+// (net/sasl_server.h), connections not yet authenticated have their own small cap and deadline,
+// so a node that authenticates at once always gets in, however many strangers connect.
 //
 // Threads: everything on the node's io_context thread. Lifecycle: listen(), start(), stop().
 #pragma once
@@ -32,6 +34,11 @@ struct SessionInfo {
     std::uint64_t id = 0;
     std::string peer;                      // "127.0.0.1:53122"
     std::optional<std::string> client_id;  // from the latest request header
+    // SASL (net/sasl_server.h): the mechanism is chosen, an authentication failed, and the user
+    // the connection authenticated as (nullopt: not authenticated).
+    bool sasl_handshake_done = false;
+    bool sasl_failed = false;
+    std::optional<std::string> principal;
 };
 
 // What the node does with one request.
@@ -64,6 +71,13 @@ class KafkaServer {
         std::size_t queued_max_request_bytes = 100 * 1024 * 1024;
         // connections.max.idle.ms (Kafka: 600000 on brokers); 0 never closes idle connections.
         std::int64_t connections_max_idle_ms = 600'000;
+        // Connections not (yet) authenticated by SASL (SessionInfo::principal unset): at most
+        // this many (0: no separate cap); a new one closes the oldest, so strangers holding
+        // sockets open cannot keep a node that authenticates at once from connecting.
+        std::int32_t max_unauthenticated_connections = 0;
+        // An unauthenticated connection is closed after this long (0: never), as Kafka's
+        // connections.max.reauth.ms-free listeners close a stalled SASL exchange.
+        std::int64_t authentication_timeout_ms = 0;
     };
 
     KafkaServer(asio::io_context& io, Options options, Handler handler, Rejected on_rejected);
@@ -81,6 +95,7 @@ class KafkaServer {
     std::uint64_t bytes_received_total() const { return bytes_received_total_; }
     std::uint64_t bytes_sent_total() const { return bytes_sent_total_; }
     std::uint64_t idle_closed_total() const { return idle_closed_total_; }
+    std::uint64_t unauthenticated_closed_total() const { return unauthenticated_closed_total_; }
     const RequestMemoryPool& memory_pool() const { return pool_; }
 
   private:
@@ -88,6 +103,8 @@ class KafkaServer {
     awaitable<void> accept_loop();
     awaitable<void> serve(std::shared_ptr<Session> session);
     awaitable<void> idle_sweep();
+    awaitable<void> authentication_sweep();
+    void make_room_for_unauthenticated();
     void release_request_bytes(Session& session);
 
     asio::io_context& io_;
@@ -105,6 +122,10 @@ class KafkaServer {
     std::uint64_t bytes_received_total_ = 0;
     std::uint64_t bytes_sent_total_ = 0;
     std::uint64_t idle_closed_total_ = 0;
+    std::uint64_t unauthenticated_closed_total_ = 0;
+    // The authentication sweep's timer, a member so that stop() cancels it (a pending wait
+    // would hold the node's io_context up to a quarter of the deadline at shutdown).
+    std::unique_ptr<asio::steady_timer> auth_timer_;
 };
 
 }  // namespace kraftlab::net

@@ -56,6 +56,8 @@ std::string_view api_name(std::int16_t key) {
             return "OffsetForLeaderEpoch";
         case ApiKey::DescribeConfigs:
             return "DescribeConfigs";
+        case ApiKey::SaslAuthenticate:
+            return "SaslAuthenticate";
         case ApiKey::AlterConfigs:
             return "AlterConfigs";
         case ApiKey::CreatePartitions:
@@ -136,6 +138,8 @@ std::int16_t first_flexible_version(ApiKey key) {
             return 4;
         case ApiKey::DescribeConfigs:
             return 4;
+        case ApiKey::SaslAuthenticate:
+            return 2;
         case ApiKey::AlterConfigs:
             return 2;
         case ApiKey::CreatePartitions:

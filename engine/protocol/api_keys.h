@@ -33,6 +33,7 @@ enum class ApiKey : std::int16_t {
     InitProducerId = 22,
     OffsetForLeaderEpoch = 23,
     DescribeConfigs = 32,
+    SaslAuthenticate = 36,
     AlterConfigs = 33,
     CreatePartitions = 37,
     IncrementalAlterConfigs = 44,

@@ -124,6 +124,7 @@ net::awaitable<void> RaftDriver::send(OutgoingRequest request) {
         net::KafkaClientConfig cfg;
         cfg.client_id = options_.client_id;
         cfg.connect_timeout_ms = 1000;
+        cfg.sasl = options_.sasl;
         cfg.request_timeout_ms =
             static_cast<std::int32_t>(node_.config().request_timeout_ms) + fetch_wait_ms();
         auto client = net::KafkaClient::create(io_.get_executor(), cfg);

@@ -53,6 +53,9 @@ class RaftDriver {
         std::int32_t fetch_max_wait_ms = 500;  // how long a leader may hold an empty Fetch
         std::string cluster_id;
         std::string client_id = "kraftlab-raft";
+        // Credentials every connection to a voter authenticates with (controllers require
+        // SASL: the lab's node user and secret).
+        std::optional<net::SaslCredentials> sasl;
     };
 
     RaftDriver(net::asio::io_context& io, RaftNode node, std::vector<PeerAddress> voters,

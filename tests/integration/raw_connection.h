@@ -15,6 +15,8 @@
 
 #include "protocol/codec.h"
 #include "protocol/header.h"
+#include "protocol/sasl_authenticate.h"
+#include "protocol/sasl_handshake.h"
 
 namespace kraftlab::testing {
 
@@ -121,6 +123,22 @@ class RawConnection {
         if (!response.decode(r, version)) return std::nullopt;
         return response;
     }
+    // SASL PLAIN as `user` (SaslHandshake v1, SaslAuthenticate v1): the SaslAuthenticate error
+    // code (0: authenticated), or -100 if the exchange did not complete.
+    std::int16_t authenticate(const std::string& user, const std::string& password) {
+        auto shaken =
+            call<protocol::SaslHandshakeResponse>(1, protocol::SaslHandshakeRequest{"PLAIN"});
+        if (!shaken) return -100;
+        if (shaken->error_code != 0) return shaken->error_code;
+        protocol::SaslAuthenticateRequest request;
+        request.auth_bytes.push_back(0);
+        request.auth_bytes.insert(request.auth_bytes.end(), user.begin(), user.end());
+        request.auth_bytes.push_back(0);
+        request.auth_bytes.insert(request.auth_bytes.end(), password.begin(), password.end());
+        auto answer = call<protocol::SaslAuthenticateResponse>(1, request);
+        return answer ? answer->error_code : std::int16_t{-100};
+    }
+
     // The size of the last response frame call() read.
     std::size_t last_frame_bytes() const { return last_frame_bytes_; }
 
@@ -143,6 +161,18 @@ class RawConnection {
     std::int32_t correlation_ = 0;
     std::size_t last_frame_bytes_ = 0;
 };
+
+// Writes a lab secret file (owner-only, as kraftlab-cluster --lab-secret-file demands) into dir;
+// returns its path.
+inline QString write_lab_secret_file(const QString& dir, const QByteArray& secret) {
+    const QString path = dir + "/lab-secret";
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return {};
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    f.write(secret + "\n");
+    return path;
+}
+inline constexpr const char* kTestLabSecret = "test-secret-0123456789abcdefghijklmnopqrstuv";
 
 // A field of /proc/<pid>/status in KiB: VmRSS (resident now) or VmHWM (peak resident), or -1.
 inline long status_kib(qint64 pid, const char* field = "VmRSS") {

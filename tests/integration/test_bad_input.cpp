@@ -38,13 +38,16 @@ class BadInputTest : public QObject {
     Q_OBJECT
 
     LabProcess lab;
+    QTemporaryDir secret_dir;  // the lab secret, so that raft requests reach their decoders
     QString address;
 
   private slots:
     void initTestCase() {
         // A short idle timeout and a small request pool, so that both bounds show in seconds.
-        QVERIFY(lab.start({"--brokers", "1", "--connections-max-idle-ms", "2000",
-                           "--queued-max-request-bytes", QString::number(kPoolBytes)}));
+        QVERIFY(lab.start({"--brokers", "1", "--lab-secret-file",
+                           write_lab_secret_file(secret_dir.path(), kTestLabSecret),
+                           "--connections-max-idle-ms", "2000", "--queued-max-request-bytes",
+                           QString::number(kPoolBytes)}));
         address = lab.bootstrap().split(',').first();
         QVERIFY(lab.command("create-topic target 1")["ok"].toBool());
         QVERIFY(still_serving(address));
@@ -271,6 +274,8 @@ class BadInputTest : public QObject {
             for (std::int16_t version : {0, 1, 12}) {
                 RawConnection c(controller);
                 QVERIFY(c.connected());
+                // As a lab node: without the secret the controller closes at once (SASL).
+                QCOMPARE(c.authenticate("kraftlab-node", kTestLabSecret), std::int16_t{0});
                 Bytes body;
                 Writer w(body);
                 encode_request_header(w, RequestHeader{key, version, 41, "raw-test"});

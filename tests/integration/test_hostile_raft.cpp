@@ -4,13 +4,9 @@
 // changes nothing: one active controller in the same epoch; killing it still elects another in a
 // higher, positive epoch; no quorum-state file holds a negative epoch.
 //
-// One lab process. Raw frames go through send_raft_request() only, so that a later change (the
-// controller listener's SASL) adapts one function.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+// One lab process. Raw frames go through send_raft_request() only, which authenticates with the
+// test's lab secret first (the controller listener requires SASL; test_hostile_peers shows the
+// same forgeries without the secret are closed before reaching raft).
 
 #include <QDirIterator>
 #include <QtTest>
@@ -22,62 +18,27 @@
 #include "protocol/errors.h"
 #include "protocol/header.h"
 #include "protocol/vote.h"
+#include "raw_connection.h"
 
 using namespace kraftlab::testing;
 using namespace kraftlab::protocol;
 
 namespace {
 
-bool read_exact(int fd, Bytes& out, std::size_t n) {
-    out.resize(n);
-    std::size_t got = 0;
-    while (got < n) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 5000) <= 0) return false;
-        const ssize_t k = ::recv(fd, out.data() + got, n - got, 0);
-        if (k <= 0) return false;
-        got += static_cast<std::size_t>(k);
-    }
-    return true;
-}
-
-// Sends one request on a fresh connection to `address` and returns the response body (after
-// its header), or nullopt if the connection closed or timed out.
+// Sends one request on a fresh connection to `address`, authenticated as a lab node with the
+// test's secret (controllers require SASL; these forgeries test the raft core behind it), and
+// returns the response body (after its header), or nullopt if the connection closed or timed out.
 template <typename Request>
 std::optional<Bytes> send_raft_request(const QString& address, const Request& request,
                                        std::int16_t version) {
-    const auto parts = address.split(':');
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<std::uint16_t>(parts[1].toInt()));
-    inet_pton(AF_INET, parts[0].toUtf8().constData(), &sa.sin_addr);
-    std::optional<Bytes> result;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) {
-        Bytes body;
-        Writer w(body);
-        encode_request_header(
-            w, RequestHeader{to_wire(Request::kKey), version, 7, std::string("forger")});
-        request.encode(w, version);
-        Bytes frame;
-        Writer(frame).i32(static_cast<std::int32_t>(body.size()));
-        frame.insert(frame.end(), body.begin(), body.end());
-        bool sent = ::send(fd, frame.data(), frame.size(), MSG_NOSIGNAL) ==
-                    static_cast<ssize_t>(frame.size());
-        Bytes size_bytes, payload;
-        if (sent && read_exact(fd, size_bytes, 4)) {
-            Reader r(size_bytes);
-            const std::int32_t size = r.i32();
-            if (size >= 0 && read_exact(fd, payload, static_cast<std::size_t>(size))) {
-                Reader pr(payload);
-                decode_response_header(pr, 1);  // KRaft RPCs are flexible: header v1
-                result = Bytes(payload.begin() + static_cast<std::ptrdiff_t>(pr.position()),
-                               payload.end());
-            }
-        }
-    }
-    ::close(fd);
-    return result;
+    RawConnection c(address);
+    if (!c.connected() || c.authenticate("kraftlab-node", kTestLabSecret) != 0) return std::nullopt;
+    if (!c.send_request(to_wire(Request::kKey), version, 7, request)) return std::nullopt;
+    auto payload = c.read_frame();
+    if (!payload) return std::nullopt;
+    Reader pr(*payload);
+    decode_response_header(pr, 1);  // KRaft RPCs are flexible: header v1
+    return Bytes(payload->begin() + static_cast<std::ptrdiff_t>(pr.position()), payload->end());
 }
 
 // The partition error of a raft response body of type M.
@@ -98,7 +59,9 @@ class HostileRaftTest : public QObject {
   private slots:
     void forged_votes_and_epochs_from_a_non_voter_change_nothing() {
         LabProcess lab;
-        QVERIFY(lab.start({"--controllers", "3", "--brokers", "1"}));
+        QTemporaryDir secret_dir;
+        const QString secret = write_lab_secret_file(secret_dir.path(), kTestLabSecret);
+        QVERIFY(lab.start({"--controllers", "3", "--brokers", "1", "--lab-secret-file", secret}));
         int active = -1;
         QVERIFY(eventually([&] { return (active = active_controller(lab.command("status"))) > 0; },
                            20'000));
