@@ -27,19 +27,69 @@ bool parse_dir_name(const std::string& name, std::string& topic, std::int32_t& p
     return !metadata::validate_topic_name(topic).has_value();
 }
 
-std::optional<protocol::Uuid> read_topic_id(const fs::path& dir) {
-    std::ifstream in(dir / kPartitionMetadataFile);
-    std::string line;
-    while (std::getline(in, line)) {
-        constexpr std::string_view key = "topic_id: ";
-        if (line.rfind(key, 0) == 0) return protocol::Uuid::from_base64(line.substr(key.size()));
+// The largest partition.metadata we read: the real one is 42 bytes.
+constexpr std::uintmax_t kMaxPartitionMetadataBytes = 4096;
+
+// What `<dir>/partition.metadata` says. The file is untrusted: anything but the two lines
+// write_topic_id() writes is damage, reported naming the file, never guessed at.
+struct TopicIdFile {
+    std::optional<protocol::Uuid> id;  // nullopt: no file (a log from before topic ids)
+    std::string damage;                // why the file cannot be used, naming it; empty if fine
+};
+
+TopicIdFile read_topic_id(const fs::path& dir) {
+    const fs::path path = dir / kPartitionMetadataFile;
+    TopicIdFile r;
+    auto damaged = [&](const std::string& why) {
+        r.damage =
+            "its " + std::string(kPartitionMetadataFile) + " file " + path.string() + " " + why;
+        return r;
+    };
+    std::error_code ec;
+    const bool exists = fs::exists(path, ec);
+    if (ec) return damaged("cannot be checked: " + ec.message());
+    if (!exists) return r;
+    if (!fs::is_regular_file(path, ec)) return damaged("is not a regular file");
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (ec) return damaged("cannot be read: " + ec.message());
+    if (size > kMaxPartitionMetadataBytes) {
+        return damaged("is " + std::to_string(size) + " bytes, larger than any partition metadata");
     }
-    return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) return damaged("cannot be read");
+    std::istringstream lines(text.str());
+    std::string version, id_line, extra;
+    std::getline(lines, version);
+    std::getline(lines, id_line);
+    if (version != "version: 0") return damaged("does not start with \"version: 0\"");
+    constexpr std::string_view key = "topic_id: ";
+    if (id_line.rfind(key, 0) != 0) return damaged("has no \"topic_id: \" line after the version");
+    const auto id = protocol::Uuid::from_base64(std::string_view(id_line).substr(key.size()));
+    if (!id || id->is_zero()) return damaged("holds no valid topic id");
+    while (std::getline(lines, extra)) {
+        if (!extra.empty()) return damaged("has more than a version and a topic id");
+    }
+    r.id = id;
+    return r;
 }
 
+// Whole or not at all: a crash while writing leaves the old file or the new one, never a torn
+// one (which the next start would refuse).
 void write_topic_id(const fs::path& dir, const protocol::Uuid& id) {
-    std::ofstream out(dir / kPartitionMetadataFile, std::ios::trunc);
-    out << "version: 0\ntopic_id: " << id.to_base64() << "\n";
+    const fs::path path = dir / kPartitionMetadataFile;
+    const fs::path tmp = path.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc | std::ios::binary);
+        out << "version: 0\ntopic_id: " << id.to_base64() << "\n";
+        if (!out.flush()) return;
+    }
+    storage::File f;
+    if (f.open(tmp, storage::File::Mode::ReadWrite).ok()) (void)f.sync();
+    f.close();
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
 }
 
 }  // namespace
@@ -62,8 +112,19 @@ HostedPartition* LogManager::find(std::string_view topic, std::int32_t partition
 HostedPartition* LogManager::open_partition(const std::string& topic, std::int32_t partition,
                                             const protocol::Uuid& topic_id, bool creating) {
     fs::path dir = dir_for(topic, partition);
-    auto opened = storage::PartitionLog::open(dir, defaults_);
     const std::string label = topic + "-" + std::to_string(partition);
+    // The topic id on disk decides whose data the directory holds; a damaged record of it
+    // leaves the directory as it is, unserved, until someone looks (a restart retries).
+    const TopicIdFile on_disk = read_topic_id(dir);
+    if (!on_disk.damage.empty()) {
+        refused_.insert(label);
+        events_.publish(EventKind::NodeFailed, NodeRef::broker(broker_id_),
+                        "broker " + std::to_string(broker_id_) + " refuses to open the log of " +
+                            label + ": " + on_disk.damage + "; its data is left as it is",
+                        {}, topic, partition);
+        return nullptr;
+    }
+    auto opened = storage::PartitionLog::open(dir, defaults_);
     if (!opened.log) {
         events_.publish(EventKind::NodeFailed, NodeRef::broker(broker_id_),
                         "broker " + std::to_string(broker_id_) + " could not open the log of " +
@@ -87,7 +148,7 @@ HostedPartition* LogManager::open_partition(const std::string& topic, std::int32
         events_.publish(EventKind::LogRecovered, NodeRef::broker(broker_id_), std::move(explain),
                         std::move(data), topic, partition);
     }
-    if (!topic_id.is_zero()) write_topic_id(dir, topic_id);
+    if (!topic_id.is_zero() && on_disk.id != topic_id) write_topic_id(dir, topic_id);
     auto hosted = std::make_unique<HostedPartition>();
     hosted->topic = topic;
     hosted->partition = partition;
@@ -110,8 +171,8 @@ void LogManager::load_existing() {
         std::string topic;
         std::int32_t partition = 0;
         if (!parse_dir_name(dir.filename().string(), topic, partition)) continue;
-        protocol::Uuid id = read_topic_id(dir).value_or(protocol::Uuid{});
-        open_partition(topic, partition, id, /*creating=*/false);
+        open_partition(topic, partition, read_topic_id(dir).id.value_or(protocol::Uuid{}),
+                       /*creating=*/false);
     }
 }
 
@@ -206,6 +267,7 @@ void LogManager::reconcile(const metadata::MetadataImage& image, bool caught_up)
         for (const auto& p : info->partitions) {
             if (!p.has_replica(broker_id_)) continue;
             HostedPartition* hosted = find(name, p.partition);
+            if (!hosted && refused_.count(name + "-" + std::to_string(p.partition))) continue;
             if (hosted) {
                 if (hosted->topic_id.is_zero()) {
                     hosted->topic_id = info->id;

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,7 +69,9 @@ class LogManager {
                core::EventBus& events);
 
     // Opens every partition directory already on disk, recovering each log, and reports each
-    // recovery. A directory whose log cannot be opened is reported and left alone.
+    // recovery. A directory whose log cannot be opened, or whose partition.metadata is damaged
+    // (refused: not opened, not written to, not created anew until a restart), is reported and
+    // left alone.
     void load_existing();
 
     HostedPartition* find(std::string_view topic, std::int32_t partition);
@@ -105,6 +108,8 @@ class LogManager {
     core::EventBus& events_;
     std::map<std::string, std::map<std::int32_t, std::unique_ptr<HostedPartition>>, std::less<>>
         partitions_;
+    // "<topic>-<partition>" whose partition.metadata was damaged: reported once, never opened.
+    std::set<std::string> refused_;
 };
 
 }  // namespace kraftlab::broker

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "broker/broker.h"
+#include "broker/epoch_checkpoint.h"
 #include "core/client_ids.h"
 #include "protocol/offset_for_leader_epoch.h"
 #include "protocol/record_batch.h"
@@ -32,7 +33,6 @@ using replication::Role;
 
 namespace {
 
-constexpr const char* kEpochCheckpoint = "leader-epoch-checkpoint";
 constexpr std::int16_t kReplicaFetchVersion = 10;
 constexpr std::int16_t kOffsetForLeaderEpochVersion = 3;
 
@@ -73,47 +73,27 @@ bool write_atomically(const std::filesystem::path& path, const std::string& text
 
 void Broker::attach_replica(HostedPartition& p) {
     const auto& log = *p.log;
-    const auto path = log.directory() / kEpochCheckpoint;
-    std::optional<replication::LeaderEpochCache> cache;
-    if (std::ifstream in{path, std::ios::binary}) {
-        std::stringstream text;
-        text << in.rdbuf();
-        cache = replication::LeaderEpochCache::parse(text.str());
+    LoadedEpochs loaded = load_leader_epochs(log);
+    if (!loaded.damage.empty()) {
+        events_.publish(EventKind::LogRecovered, NodeRef::broker(config_.node_id),
+                        "broker " + std::to_string(config_.node_id) + " repaired the log of " +
+                            partition_name(p.topic, p.partition) + ": its " + loaded.damage,
+                        {}, p.topic, p.partition);
     }
-    bool rebuilt = false;
-    if (!cache) {
-        // No checkpoint (a log from before replication, or a damaged file): the batches say which
-        // epoch wrote them.
-        cache.emplace();
-        std::int64_t offset = log.log_start_offset();
-        while (offset < log.log_end_offset()) {
-            auto read = log.read(offset, 1 << 20, log.log_end_offset());
-            if (!read.ok() || read.data.empty()) break;
-            protocol::BatchIterator it(read.data);
-            while (it.next()) {
-                const auto& h = it.header();
-                if (h.partition_leader_epoch >= 0)
-                    cache->assign(h.partition_leader_epoch, h.base_offset);
-            }
-            offset = read.next_offset;
-        }
-        rebuilt = true;
-    }
-    // A power loss may have cut the log below epochs the checkpoint still lists.
-    cache->truncate_from_end(log.log_end_offset());
     replication::ReplicaConfig rc;
     rc.local_id = config_.node_id;
     rc.replica_lag_time_max_ms = config_.replica_lag_time_max_ms;
     p.replica = std::make_unique<replication::PartitionReplica>(
-        rc, std::move(*cache), log.log_start_offset(), log.log_end_offset());
-    if (rebuilt) {
-        write_atomically(path, p.replica->epochs().serialize());
+        rc, std::move(loaded.cache), log.log_start_offset(), log.log_end_offset());
+    if (loaded.rebuilt) {
+        write_atomically(log.directory() / kEpochCheckpointFile, p.replica->epochs().serialize());
     }
 }
 
 void Broker::persist_epochs(HostedPartition& p) {
     if (!p.replica || !p.log || !p.replica->take_epochs_changed()) return;
-    if (!write_atomically(p.log->directory() / kEpochCheckpoint, p.replica->epochs().serialize())) {
+    if (!write_atomically(p.log->directory() / kEpochCheckpointFile,
+                          p.replica->epochs().serialize())) {
         events_.publish(EventKind::CommandFailed, NodeRef::broker(config_.node_id),
                         "broker " + std::to_string(config_.node_id) +
                             " could not write the leader-epoch checkpoint of " +

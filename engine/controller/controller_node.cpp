@@ -151,35 +151,15 @@ std::optional<std::string> ControllerNode::open_storage(raft::QuorumState& state
         return label_ + " refuses to start: " + *error;
     }
     const fs::path log_dir = config_.data_dir / "__cluster_metadata-0";
-    if (auto damage = find_metadata_log_damage(log_dir)) {
-        return label_ + " refuses to start: " + *damage + " (its peers hold the data)";
+    MetadataLog loaded;
+    if (auto error = load_metadata_log(log_dir, state.epoch, loaded)) {
+        return label_ + " refuses to start: " + *error + " (its peers hold the data)";
     }
-    auto opened = storage::PartitionLog::open(log_dir, {});
-    if (!opened.log) return label_ + " cannot open its metadata log: " + opened.error;
-    log_ = std::move(opened.log);
-    if (!opened.recovery.clean()) {
+    log_ = std::move(loaded.log);
+    log = std::move(loaded.entries);
+    if (!loaded.repaired.empty()) {
         events_.publish(EventKind::LogRecovered, NodeRef::controller(config_.node_id),
-                        label_ + " repaired its metadata log: " + opened.recovery.reason);
-    }
-    std::int64_t offset = log_->log_start_offset();
-    const std::int64_t end = log_->log_end_offset();
-    while (offset < end) {
-        auto read = log_->read(offset, 1 << 20, end);
-        if (!read.ok() || read.data.empty()) {
-            return label_ + " refuses to start: its metadata log " + log_dir.string() +
-                   " cannot be read at offset " + std::to_string(offset) + " (it ends at " +
-                   std::to_string(end) +
-                   "): " + (read.ok() ? std::string("nothing there") : read.message);
-        }
-        std::string why;
-        auto entries = raft::wire::batches_to_entries(read.data, &why);
-        if (!entries) {
-            return label_ + " refuses to start: its metadata log " + log_dir.string() +
-                   " is damaged from offset " + std::to_string(offset) + ": " + why;
-        }
-        for (auto& e : *entries)
-            log.push_back(std::move(e));
-        offset = read.next_offset;
+                        label_ + " repaired its metadata log: " + loaded.repaired);
     }
     return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "protocol/record_batch.h"
+#include "raft/wire.h"
 #include "storage/segment.h"
 
 namespace kraftlab::controller {
@@ -104,6 +105,48 @@ std::optional<std::string> find_metadata_log_damage(const fs::path& dir) {
         }
         expected = next_offset;
     }
+    return std::nullopt;
+}
+
+std::optional<std::string> load_metadata_log(const fs::path& dir, std::int32_t max_epoch,
+                                             MetadataLog& out) {
+    if (auto damage = find_metadata_log_damage(dir)) return damage;
+    auto opened = storage::PartitionLog::open(dir, {});
+    if (!opened.log) return "metadata log " + dir.string() + ": " + opened.error;
+    MetadataLog loaded;
+    loaded.log = std::move(opened.log);
+    loaded.repaired = opened.recovery.reason;
+    const storage::PartitionLog& log = *loaded.log;
+    std::int64_t offset = log.log_start_offset();
+    const std::int64_t end = log.log_end_offset();
+    std::int32_t last_epoch = 0;
+    while (offset < end) {
+        auto read = log.read(offset, 1 << 20, end);
+        if (!read.ok() || read.data.empty()) {
+            return "metadata log " + dir.string() + " cannot be read at offset " +
+                   std::to_string(offset) + " (it ends at " + std::to_string(end) +
+                   "): " + (read.ok() ? std::string("nothing there") : read.message);
+        }
+        std::string why;
+        auto entries = raft::wire::batches_to_entries(read.data, &why);
+        if (!entries) {
+            return "metadata log " + dir.string() + " is damaged from offset " +
+                   std::to_string(offset) + ": " + why;
+        }
+        for (auto& e : *entries) {
+            if (e.epoch < last_epoch || e.epoch > max_epoch) {
+                return "metadata log " + dir.string() + " is damaged at offset " +
+                       std::to_string(e.base_offset) + ": the entry's epoch " +
+                       std::to_string(e.epoch) + " is not between the previous entry's (" +
+                       std::to_string(last_epoch) + ") and the quorum state's (" +
+                       std::to_string(max_epoch) + ")";
+            }
+            last_epoch = e.epoch;
+            loaded.entries.push_back(std::move(e));
+        }
+        offset = read.next_offset;
+    }
+    out = std::move(loaded);
     return std::nullopt;
 }
 

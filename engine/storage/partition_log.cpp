@@ -326,6 +326,16 @@ ReadResult PartitionLog::read(std::int64_t offset, std::size_t max_bytes,
                              ".log is damaged at byte " + std::to_string(first.position + keep)});
             }
             if (keep + h->size_bytes() > got.size()) break;
+            // Recovery checks CRCs in the tail segment only; damage in a sealed one is found
+            // here, before a consumer or a follower gets it (CRC-32C runs at memory speed).
+            if (auto err =
+                    protocol::validate_batch(got.subspan(keep, h->size_bytes()), SIZE_MAX, nullptr);
+                err != BatchError::None) {
+                return fail({"segment " + segment_stem(seg.base_offset) +
+                             ".log is damaged at byte " + std::to_string(first.position + keep) +
+                             " (offset " + std::to_string(expected) +
+                             "): " + std::string(protocol::describe(err))});
+            }
             keep += h->size_bytes();
             expected = h->next_offset();
         }

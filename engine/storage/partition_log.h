@@ -144,7 +144,9 @@ class PartitionLog {
     // never a batch whose last offset is >= max_offset (the high watermark for consumers, LEO for
     // followers). If the first batch alone exceeds max_bytes it is still returned whole (KIP-74),
     // so a consumer always makes progress. offset == LEO gives empty data; an offset outside
-    // [log_start_offset, LEO] gives OFFSET_OUT_OF_RANGE. May span segments.
+    // [log_start_offset, LEO] gives OFFSET_OUT_OF_RANGE. May span segments. Every batch returned
+    // passes its CRC-32C check: a damaged one (in a sealed segment, which recovery does not scan
+    // whole) takes the log offline with KAFKA_STORAGE_ERROR naming the segment file and byte.
     ReadResult read(std::int64_t offset, std::size_t max_bytes, std::int64_t max_offset) const;
 
     // The first batch (in offset order) whose MaxTimestamp >= timestamp_ms; the caller finds the

@@ -512,6 +512,40 @@ class StorageTest : public QObject {
         QCOMPARE(read_all(*log), concat(expected.batches));
     }
 
+    // Recovery trusts a sealed segment with a good index and scans only past its last entry, so
+    // a flipped record byte before it is found by the read that returns the batch: the log goes
+    // offline naming the segment, instead of handing the damage to a consumer or a follower.
+    void damage_in_a_sealed_segment_is_found_on_read() {
+        fs::path dir = fresh_dir();
+        auto log = open_log(dir, small_config());
+        std::mt19937 rng(15);
+        Expected expected;
+        fill(*log, expected, rng, 100);
+        log.reset();
+        const auto logs = files_with(dir, ".log");
+        QVERIFY(logs.size() >= 3);
+        Bytes bytes = file_bytes(logs[0]);
+        bytes[kRecordBatchHeaderBytes] ^= 0x01;  // the first record of the first batch
+        write_file(logs[0], bytes);
+
+        RecoveryReport report;
+        log = open_log(dir, small_config(), &report);
+        QVERIFY(log);
+        QVERIFY2(report.clean(), report.reason.c_str());
+        auto r = log->read(0, 1 << 20, log->log_end_offset());
+        QCOMPARE(r.error, ErrorCode::KAFKA_STORAGE_ERROR);
+        QVERIFY(log->offline());
+        const std::string want =
+            "segment " + logs[0].filename().string() + " is damaged at byte 0 (offset 0)";
+        QVERIFY2(r.message.starts_with(want) && r.message.find("CRC-32C") != std::string::npos,
+                 r.message.c_str());
+        // Offsets in a later, intact segment still fail: the log is offline as a whole.
+        QCOMPARE(
+            log->read(expected.base(expected.batches.size() - 1), 1 << 20, log->log_end_offset())
+                .error,
+            ErrorCode::KAFKA_STORAGE_ERROR);
+    }
+
     void garbage_or_missing_indexes_are_rebuilt() {
         fs::path dir = fresh_dir();
         auto log = open_log(dir, small_config());
