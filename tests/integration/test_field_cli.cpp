@@ -19,6 +19,29 @@ bool has_topic(const QJsonObject& status, const QString& name) {
 
 }  // namespace
 
+// What a refused command must not change: topics, their partitions, leaders, replicas and ISR.
+// (Brokers publish their replica logs a moment after a topic appears, so the rest of a status
+// may fill in between two snapshots.)
+static QJsonArray topic_shape(const QJsonObject& status) {
+    QJsonArray shape;
+    for (const auto& t : status["topics"].toArray()) {
+        QJsonArray partitions;
+        for (const auto& p : t.toObject()["partitions"].toArray()) {
+            auto o = p.toObject();
+            partitions.append(QJsonObject{{"partition", o["partition"]},
+                                          {"leader", o["leader"]},
+                                          {"leader_epoch", o["leader_epoch"]},
+                                          {"replicas", o["replicas"]},
+                                          {"isr", o["isr"]}});
+        }
+        shape.append(QJsonObject{{"name", t.toObject()["name"]},
+                                 {"topic_id", t.toObject()["topic_id"]},
+                                 {"configs", t.toObject()["configs"]},
+                                 {"partitions", partitions}});
+    }
+    return shape;
+}
+
 class FieldCliTest : public QObject {
     Q_OBJECT
 
@@ -84,7 +107,7 @@ class FieldCliTest : public QObject {
         const auto after = lab.command("status");
         QVERIFY(!has_topic(after, "a"));
         QCOMPARE(after["producers"].toArray().size(), 0);
-        QCOMPARE(after["topics"].toArray(), before["topics"].toArray());
+        QCOMPARE(topic_shape(after), topic_shape(before));
         QCOMPARE(lab.command("update-producer 1 rate=5")["ok"].toBool(), false);
 
         // The bounds themselves are taken, as typed (10,000 partitions would make 20,000 log
