@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "protocol/record_batch.h"
+#include "storage/file.h"
 
 namespace kraftlab::broker {
 
@@ -21,23 +22,12 @@ std::optional<replication::LeaderEpochCache> read_checkpoint(const fs::path& pat
         damage = std::string(kEpochCheckpointFile) + " file " + path.string() + " " + why;
         return std::nullopt;
     };
-    std::error_code ec;
-    const bool exists = fs::exists(path, ec);
-    if (ec) return damaged("cannot be checked: " + ec.message());
-    if (!exists) return std::nullopt;
-    if (!fs::is_regular_file(path, ec)) return damaged("is not a regular file");
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (ec) return damaged("cannot be read: " + ec.message());
-    if (size > kMaxCheckpointBytes) {
-        return damaged("is " + std::to_string(size) + " bytes, larger than any checkpoint");
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) return damaged("cannot be read");
-    auto cache = replication::LeaderEpochCache::parse(text.str());
+    const auto file = storage::read_small_file(path, kMaxCheckpointBytes);
+    if (!file.error.empty()) return damaged(file.error);
+    if (!file.exists) return std::nullopt;
+    auto cache = replication::LeaderEpochCache::parse(file.text);
     if (!cache) {
-        return damaged("is not a well-formed checkpoint (" + std::to_string(size) +
+        return damaged("is not a well-formed checkpoint (" + std::to_string(file.text.size()) +
                        " bytes: version 0, a count, then that many \"<epoch> <start offset>\" "
                        "lines, both ascending)");
     }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "metadata/topic_config.h"
+#include "storage/file.h"
 
 namespace kraftlab::broker {
 
@@ -45,21 +46,10 @@ TopicIdFile read_topic_id(const fs::path& dir) {
             "its " + std::string(kPartitionMetadataFile) + " file " + path.string() + " " + why;
         return r;
     };
-    std::error_code ec;
-    const bool exists = fs::exists(path, ec);
-    if (ec) return damaged("cannot be checked: " + ec.message());
-    if (!exists) return r;
-    if (!fs::is_regular_file(path, ec)) return damaged("is not a regular file");
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (ec) return damaged("cannot be read: " + ec.message());
-    if (size > kMaxPartitionMetadataBytes) {
-        return damaged("is " + std::to_string(size) + " bytes, larger than any partition metadata");
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) return damaged("cannot be read");
-    std::istringstream lines(text.str());
+    const auto file = storage::read_small_file(path, kMaxPartitionMetadataBytes);
+    if (!file.error.empty()) return damaged(file.error);
+    if (!file.exists) return r;
+    std::istringstream lines(file.text);
     std::string version, id_line, extra;
     std::getline(lines, version);
     std::getline(lines, id_line);

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "storage/file.h"
+
 namespace kraftlab::controller {
 
 namespace {
@@ -68,24 +70,10 @@ std::optional<std::string> parse_quorum_state(std::string_view text, const std::
 
 std::optional<std::string> read_quorum_state(const std::filesystem::path& path,
                                              raft::QuorumState& out) {
-    std::error_code ec;
-    const bool exists = std::filesystem::exists(path, ec);
-    if (ec) return "quorum-state file " + path.string() + ": " + ec.message();
-    if (!exists) return std::nullopt;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        return "quorum-state file " + path.string() + ": not a regular file";
-    }
-    const std::uintmax_t size = std::filesystem::file_size(path, ec);
-    if (ec) return "quorum-state file " + path.string() + ": " + ec.message();
-    if (size > kMaxFileBytes) {
-        return "quorum-state file " + path.string() + ": " + std::to_string(size) +
-               " bytes, larger than any quorum state";
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) return "quorum-state file " + path.string() + ": cannot be read";
-    return parse_quorum_state(text.str(), path.string(), out);
+    const auto file = storage::read_small_file(path, kMaxFileBytes);
+    if (!file.exists && file.error.empty()) return std::nullopt;
+    if (!file.error.empty()) return "quorum-state file " + path.string() + " " + file.error;
+    return parse_quorum_state(file.text, path.string(), out);
 }
 
 }  // namespace kraftlab::controller

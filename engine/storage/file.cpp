@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 namespace kraftlab::storage {
@@ -133,6 +135,37 @@ IoStatus sync_directory(const std::filesystem::path& dir) {
     ::close(fd);
     if (rc != 0) return {errno_text("fsync", dir.string(), err)};
     return {};
+}
+
+SmallFile read_small_file(const std::filesystem::path& path, std::uintmax_t max_bytes) {
+    SmallFile r;
+    std::error_code ec;
+    r.exists = std::filesystem::exists(path, ec);
+    if (ec) {
+        r.error = "cannot be checked: " + ec.message();
+        return r;
+    }
+    if (!r.exists) return r;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        r.error = "is not a regular file";
+        return r;
+    }
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        r.error = "cannot be read: " + ec.message();
+        return r;
+    }
+    if (size > max_bytes) {
+        r.error = "is " + std::to_string(size) + " bytes, more than such a file ever holds (" +
+                  std::to_string(max_bytes) + ")";
+        return r;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) r.error = "cannot be read";
+    r.text = text.str();
+    return r;
 }
 
 }  // namespace kraftlab::storage

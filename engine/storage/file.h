@@ -62,4 +62,14 @@ class File {
 // fsync of a directory, so that files created, renamed or deleted in it survive a power loss.
 IoStatus sync_directory(const std::filesystem::path& dir);
 
+// A small file the lab reads whole and does not trust (quorum-state, partition.metadata,
+// leader-epoch-checkpoint): its text, or that it is missing, or why it cannot be read (a phrase
+// to follow the file's name, e.g. "is not a regular file").
+struct SmallFile {
+    bool exists = false;
+    std::string text;
+    std::string error;  // empty when the text was read
+};
+SmallFile read_small_file(const std::filesystem::path& path, std::uintmax_t max_bytes);
+
 }  // namespace kraftlab::storage
