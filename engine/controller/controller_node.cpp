@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -164,35 +166,59 @@ std::optional<std::string> ControllerNode::open_storage(raft::QuorumState& state
     return std::nullopt;
 }
 
-void ControllerNode::persist_state(const raft::QuorumState& state) {
+std::optional<std::string> ControllerNode::persist_state(const raft::QuorumState& state) {
+    const fs::path path = config_.data_dir / kQuorumStateFile;
     const fs::path tmp = config_.data_dir / (std::string(kQuorumStateFile) + ".tmp");
+    const auto failure = [&](const char* step, int err) -> std::optional<std::string> {
+        return "could not " + std::string(step) + " " + tmp.string() + ": " +
+               std::strerror(err);
+    };
     {
         std::ofstream out(tmp, std::ios::trunc);
+        if (!out) return failure("create", errno ? errno : EIO);
         out << quorum_state_text(state);
         out.flush();
+        if (!out) return failure("write", errno ? errno : EIO);
     }
-    int fd = ::open(tmp.c_str(), O_RDONLY);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
+    const int fd = ::open(tmp.c_str(), O_RDONLY);
+    if (fd < 0) return failure("open", errno);
+    const int synced = ::fsync(fd);
+    const int sync_errno = errno;
+    ::close(fd);
+    if (synced != 0) return failure("fsync", sync_errno);
     std::error_code ec;
-    fs::rename(tmp, config_.data_dir / kQuorumStateFile, ec);
+    fs::rename(tmp, path, ec);
+    if (ec) return "could not rename " + tmp.string() + " to " + path.string() + ": " + ec.message();
     fsync_directory(config_.data_dir);
+    return std::nullopt;
 }
 
-void ControllerNode::persist_log(std::optional<std::int64_t> truncate_to,
-                                 const std::vector<raft::Entry>& append) {
-    if (truncate_to) log_->truncate_to(*truncate_to);
+std::optional<std::string> ControllerNode::persist_log(std::optional<std::int64_t> truncate_to,
+                                                       const std::vector<raft::Entry>& append) {
+    if (truncate_to) {
+        if (auto st = log_->truncate_to(*truncate_to); !st.ok()) return st.message;
+    }
     for (const auto& e : append) {
         Bytes batch = raft::wire::entries_to_batches({e});
-        auto result = log_->append_replicated(batch);
-        if (!result.ok()) {
-            events_.publish(EventKind::NodeFailed, NodeRef::controller(config_.node_id),
-                            label_ + " could not write its metadata log: " + result.message);
-        }
+        if (auto result = log_->append_replicated(batch); !result.ok()) return result.message;
     }
-    if (!append.empty()) log_->flush();
+    if (!append.empty()) {
+        if (auto st = log_->flush(); !st.ok()) return st.message;
+    }
+    return std::nullopt;
+}
+
+// The driver halted: this controller's state or log is not durable, so it stops serving, as a
+// Kafka controller whose raft client hit an IO error exits. Its peers hold the data.
+void ControllerNode::on_persist_failed(const std::string& why) {
+    events_.publish(EventKind::NodeFailed, NodeRef::controller(config_.node_id),
+                    label_ + " stopped: it could not make its state durable (" + why + ")");
+    stopping_ = true;
+    fail_pending("the controller could not write to disk");
+    server_->stop(false);
+    duty_timer_->cancel();
+    snapshot_timer_->cancel();
+    snapshots_.mark_controller_down(config_.node_id);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,8 +288,9 @@ std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> 
     rc.random_seed = std::random_device{}() ^ (static_cast<std::uint64_t>(config_.node_id) << 32);
 
     raft::RaftDriver::Hooks hooks;
-    hooks.persist_state = [this](const raft::QuorumState& s) { persist_state(s); };
-    hooks.persist_log = [this](auto t, const auto& a) { persist_log(t, a); };
+    hooks.persist_state = [this](const raft::QuorumState& s) { return persist_state(s); };
+    hooks.persist_log = [this](auto t, const auto& a) { return persist_log(t, a); };
+    hooks.failed = [this](const std::string& why) { on_persist_failed(why); };
     hooks.apply = [this](const std::vector<raft::Entry>& c) { apply(c); };
     hooks.changed = [this](const std::vector<raft::Change>& c) { on_changes(c); };
     hooks.voted = [this](const raft::VoteRequest& r, const raft::VoteResponse& a) {

@@ -107,9 +107,10 @@ class ControllerNode {
     void stop(bool orderly);
     std::optional<std::string> open_storage(raft::QuorumState& state,
                                             std::vector<raft::Entry>& log);
-    void persist_state(const raft::QuorumState& state);
-    void persist_log(std::optional<std::int64_t> truncate_to,
-                     const std::vector<raft::Entry>& append);
+    std::optional<std::string> persist_state(const raft::QuorumState& state);
+    std::optional<std::string> persist_log(std::optional<std::int64_t> truncate_to,
+                                           const std::vector<raft::Entry>& append);
+    void on_persist_failed(const std::string& why);
     void apply(const std::vector<raft::Entry>& committed);
     void on_changes(const std::vector<raft::Change>& changes);
     void on_vote(const raft::VoteRequest& request, const raft::VoteResponse& answer);

@@ -80,13 +80,22 @@ net::awaitable<void> RaftDriver::tick_loop() {
 }
 
 void RaftDriver::process() {
+    if (failed_) return;
     for (;;) {
         Ready r = node_.ready();
         if (r.empty()) return;
         // Durable first (etcd's contract): the state, then the log, before any request leaves.
-        if (r.quorum_state && hooks_.persist_state) hooks_.persist_state(*r.quorum_state);
-        if ((r.truncate_to || !r.append.empty()) && hooks_.persist_log)
-            hooks_.persist_log(r.truncate_to, r.append);
+        std::optional<std::string> error;
+        if (r.quorum_state && hooks_.persist_state) error = hooks_.persist_state(*r.quorum_state);
+        if (!error && (r.truncate_to || !r.append.empty()) && hooks_.persist_log)
+            error = hooks_.persist_log(r.truncate_to, r.append);
+        if (error) {
+            // Not durable, so nothing of this Ready may leave: halt, as Kafka's raft client does.
+            failed_ = true;
+            stop();
+            if (hooks_.failed) hooks_.failed(*error);
+            return;
+        }
         for (auto& req : r.requests) {
             if (stopping_) break;
             asio::co_spawn(io_, send(std::move(req)), asio::detached);
@@ -203,8 +212,12 @@ net::awaitable<protocol::Bytes> RaftDriver::serve(protocol::ApiKey key, std::int
         }
         if (!stopping_) response = node_.handle(*fetch, incoming->from, now_ms());
     }
-    // Whatever the request changed (a vote, a new epoch) is durable before the answer leaves.
+    // Whatever the request changed (a vote, a new epoch) is durable before the answer leaves;
+    // if it could not be made durable, the answer does not leave.
     process();
+    if (failed_)
+        co_return wire::encode_error_response(key, version,
+                                              protocol::ErrorCode::KAFKA_STORAGE_ERROR);
     co_return wire::encode_response(response, key, version);
 }
 

@@ -33,12 +33,17 @@ struct PeerAddress {
 class RaftDriver {
   public:
     struct Hooks {
-        // Make the quorum state durable before returning (fsync). Voters only.
-        std::function<void(const QuorumState&)> persist_state;
+        // Make the quorum state durable before returning (fsync). Voters only. Returns why it
+        // could not; the driver then halts (see failed), as Kafka's raft client does.
+        std::function<std::optional<std::string>(const QuorumState&)> persist_state;
         // Drop the log at and above truncate_to (if set), then append; durable before returning.
-        std::function<void(std::optional<std::int64_t> truncate_to,
-                           const std::vector<Entry>& append)>
+        // Returns why it could not; the driver then halts.
+        std::function<std::optional<std::string>(std::optional<std::int64_t> truncate_to,
+                                                 const std::vector<Entry>& append)>
             persist_log;
+        // The driver halted because state or log could not be made durable: nothing it had not
+        // persisted has left (no vote granted, no append acknowledged). Called once.
+        std::function<void(const std::string& why)> failed;
         // Entries newly below the high watermark, in order.
         std::function<void(const std::vector<Entry>& committed)> apply;
         // What changed (elections, votes, leaders, truncations), for events and the UI.
@@ -64,6 +69,8 @@ class RaftDriver {
 
     void start();
     void stop();
+    // True once a persist hook failed: the driver is stopped and answers nothing more.
+    bool failed() const { return failed_; }
 
     RaftNode& node() { return node_; }
     const RaftNode& node() const { return node_; }
@@ -93,6 +100,7 @@ class RaftDriver {
     Hooks hooks_;
     Options options_;
     bool stopping_ = false;
+    bool failed_ = false;
     std::unique_ptr<net::asio::steady_timer> tick_timer_;
     std::vector<net::asio::steady_timer*> parked_fetches_;
     std::chrono::steady_clock::time_point epoch_;

@@ -172,6 +172,41 @@ class ControllerFilesTest : public QObject {
                      error->c_str());
         }
     }
+
+    // A controller that cannot make its quorum state durable must not act on it (a vote granted
+    // from memory could be granted twice after a crash): it stops, says why, and is shown down.
+    void a_controller_that_cannot_persist_its_state_stops() {
+        QTemporaryDir tmp;
+        core::EventBus events;
+        core::SnapshotBoard snapshots;
+        controller::ControllerConfig cfg;
+        cfg.node_id = 101;
+        cfg.data_dir = fs::path(tmp.path().toStdString()) / "controller-101";
+        // The temporary file the state is written through is a directory: every write fails,
+        // even as root.
+        fs::create_directories(cfg.data_dir / "quorum-state.tmp" / "blocker");
+        controller::ControllerNode node(cfg, events, snapshots);
+        QVERIFY(!node.start({{101, "127.0.0.1", 0}}));
+        std::string failure;
+        std::vector<core::Event> drained;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                events.drain(drained);
+                for (const auto& e : drained) {
+                    if (e.kind == core::EventKind::NodeFailed) failure = e.explain;
+                }
+                return !failure.empty();
+            }(),
+            10000);
+        QVERIFY2(failure.find("quorum-state.tmp") != std::string::npos, failure.c_str());
+        QVERIFY(!fs::exists(cfg.data_dir / "quorum-state"));
+        // It never became the active controller, and it is drawn down.
+        for (const auto& e : drained) QVERIFY(e.kind != core::EventKind::ControllerElected);
+        const auto controllers = snapshots.controllers();
+        QCOMPARE(controllers.size(), std::size_t{1});
+        QVERIFY(!controllers[0]->up);
+        node.kill();
+    }
 };
 
 QTEST_MAIN(ControllerFilesTest)
