@@ -170,8 +170,7 @@ std::optional<std::string> ControllerNode::persist_state(const raft::QuorumState
     const fs::path path = config_.data_dir / kQuorumStateFile;
     const fs::path tmp = config_.data_dir / (std::string(kQuorumStateFile) + ".tmp");
     const auto failure = [&](const char* step, int err) -> std::optional<std::string> {
-        return "could not " + std::string(step) + " " + tmp.string() + ": " +
-               std::strerror(err);
+        return "could not " + std::string(step) + " " + tmp.string() + ": " + std::strerror(err);
     };
     {
         std::ofstream out(tmp, std::ios::trunc);
@@ -188,7 +187,8 @@ std::optional<std::string> ControllerNode::persist_state(const raft::QuorumState
     if (synced != 0) return failure("fsync", sync_errno);
     std::error_code ec;
     fs::rename(tmp, path, ec);
-    if (ec) return "could not rename " + tmp.string() + " to " + path.string() + ": " + ec.message();
+    if (ec)
+        return "could not rename " + tmp.string() + " to " + path.string() + ": " + ec.message();
     fsync_directory(config_.data_dir);
     return std::nullopt;
 }

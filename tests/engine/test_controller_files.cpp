@@ -201,7 +201,8 @@ class ControllerFilesTest : public QObject {
         QVERIFY2(failure.find("quorum-state.tmp") != std::string::npos, failure.c_str());
         QVERIFY(!fs::exists(cfg.data_dir / "quorum-state"));
         // It never became the active controller, and it is drawn down.
-        for (const auto& e : drained) QVERIFY(e.kind != core::EventKind::ControllerElected);
+        for (const auto& e : drained)
+            QVERIFY(e.kind != core::EventKind::ControllerElected);
         const auto controllers = snapshots.controllers();
         QCOMPARE(controllers.size(), std::size_t{1});
         QVERIFY(!controllers[0]->up);
