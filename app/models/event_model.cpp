@@ -53,6 +53,12 @@ QString EventModel::group_of(EventKind kind) {
     switch (kind) {
         case EventKind::LabReady:
         case EventKind::LabStopped:
+        case EventKind::LabPaused:
+        case EventKind::LabResumed:
+        case EventKind::LabSpeedChanged:
+        case EventKind::LabStepped:
+        case EventKind::NodeFrozen:
+        case EventKind::NodeThawed:
         case EventKind::NodeStarted:
         case EventKind::NodeKilled:
         case EventKind::NodeRestarted:

@@ -11,6 +11,7 @@
 #include "broker/api_support.h"
 #include "core/thread_name.h"
 #include "net/frame_io.h"
+#include "net/lab_timer.h"
 #include "protocol/api_versions.h"
 #include "protocol/broker_heartbeat.h"
 #include "protocol/broker_registration.h"
@@ -45,6 +46,7 @@ Broker::~Broker() {
 }
 
 std::optional<std::string> Broker::start() {
+    core::ClockBinding on_lab_time(config_.clock);
     io_ = std::make_unique<asio::io_context>(1);
     mailbox_ = core::Mailbox::create(io_->get_executor());
 
@@ -76,6 +78,7 @@ std::optional<std::string> Broker::start() {
     if (auto error = server_->listen(config_.host, config_.port)) {
         server_.reset();
         mailbox_->close();
+        waker_.reset();
         io_.reset();
         return "broker " + std::to_string(config_.node_id) + " " + *error;
     }
@@ -118,9 +121,9 @@ std::optional<std::string> Broker::start() {
     fetch_options.cluster_id = config_.cluster_id;
     fetch_options.client_id = "broker-" + std::to_string(config_.node_id);
     fetch_options.sasl = net::lab_node_credentials(config_.lab_secret);
-    metadata_fetcher_ =
-        std::make_unique<raft::RaftDriver>(*io_, raft::RaftNode(observer, {}, {}, 0),
-                                           config_.controllers, std::move(hooks), fetch_options);
+    metadata_fetcher_ = std::make_unique<raft::RaftDriver>(
+        *io_, raft::RaftNode(observer, {}, {}, core::LabTime::now_ms()), config_.controllers,
+        std::move(hooks), fetch_options);
     std::vector<net::ControllerAddress> controllers;
     for (const auto& c : config_.controllers)
         controllers.push_back({c.id, c.host, c.port});
@@ -128,9 +131,9 @@ std::optional<std::string> Broker::start() {
         io_->get_executor(), std::move(controllers), "broker-" + std::to_string(config_.node_id),
         net::lab_node_credentials(config_.lab_secret));
 
-    snapshot_timer_ = std::make_unique<asio::steady_timer>(*io_);
-    lifecycle_timer_ = std::make_unique<asio::steady_timer>(*io_);
-    isr_timer_ = std::make_unique<asio::steady_timer>(*io_);
+    snapshot_timer_ = std::make_unique<net::LabTimer>(*io_);
+    lifecycle_timer_ = std::make_unique<net::LabTimer>(*io_);
+    isr_timer_ = std::make_unique<net::LabTimer>(*io_);
     server_->start();
     metadata_fetcher_->start();
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
@@ -140,12 +143,23 @@ std::optional<std::string> Broker::start() {
     asio::post(*flush_pool_,
                [id = config_.node_id] { core::name_this_thread("flush-" + std::to_string(id)); });
     asio::co_spawn(*io_, flush_loop(), asio::detached);
+    if (config_.clock) waker_ = std::make_unique<net::ClockWaker>(*io_, *config_.clock, &gate_);
     running_ = true;
     thread_ = std::thread([this] {
+        core::ClockBinding on_lab_time(config_.clock);
         core::name_this_thread("broker-" + std::to_string(config_.node_id));
         io_->run();
     });
     return std::nullopt;
+}
+
+void Broker::hold(core::NodeGate::Reason reason, bool held) {
+    if (!running_.load() || !io_) return;
+    if (held) {
+        gate_.close(reason, io_->get_executor());
+    } else {
+        gate_.open(reason);
+    }
 }
 
 void Broker::kill(CrashMode mode) {
@@ -158,6 +172,7 @@ void Broker::shutdown() {
 
 void Broker::stop(bool orderly) {
     if (!running_.load()) return;
+    gate_.open_for_stop();  // a frozen node stops too
     if (orderly) {
         // Controlled shutdown (Kafka's BrokerHeartbeat with WantShutDown): the active controller
         // fences this broker and moves its leaderships away before it stops, so that a restart
@@ -222,6 +237,7 @@ void Broker::stop(bool orderly) {
     lifecycle_timer_.reset();
     isr_timer_.reset();
     server_.reset();
+    waker_.reset();
     io_.reset();  // destroys any coroutine frame still pending
     snapshots_.mark_down(config_.node_id);
 }
@@ -505,8 +521,8 @@ net::awaitable<void> Broker::lifecycle_loop() {
 
 net::awaitable<void> Broker::await_topics(std::vector<std::string> names, bool present,
                                           std::int32_t timeout_ms) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    asio::steady_timer timer(*io_);
+    auto deadline = core::LabTime::now() + std::chrono::milliseconds(timeout_ms);
+    net::LabTimer timer(*io_);
     while (!stopping_) {
         bool all = true;
         for (const auto& n : names) {
@@ -515,7 +531,7 @@ net::awaitable<void> Broker::await_topics(std::vector<std::string> names, bool p
                 break;
             }
         }
-        if (all || std::chrono::steady_clock::now() >= deadline) co_return;
+        if (all || core::LabTime::now() >= deadline) co_return;
         timer.expires_at(deadline);
         metadata_waiters_.push_back(&timer);
         error_code ec;
@@ -602,7 +618,7 @@ void Broker::publish_snapshot() {
         ps.high_watermark = p.replica ? p.replica->high_watermark() : ps.log_end_offset;
         if (p.replica && p.replica->role() == replication::Role::Leader) {
             const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 core::LabTime::now().time_since_epoch())
                                  .count();
             for (const auto& f : p.replica->followers()) {
                 core::PartitionSnapshot::Follower out;

@@ -33,6 +33,7 @@
 #include "broker/log_manager.h"
 #include "core/events.h"
 #include "core/mailbox.h"
+#include "core/node_gate.h"
 #include "core/snapshots.h"
 #include "metadata/image.h"
 #include "metadata/replication_control.h"
@@ -40,6 +41,7 @@
 #include "net/controller_client.h"
 #include "net/kafka_client.h"
 #include "net/kafka_server.h"
+#include "net/lab_timer.h"
 #include "net/sasl_server.h"
 #include "protocol/fetch.h"
 #include "protocol/header.h"
@@ -77,6 +79,10 @@ class Broker {
     std::uint16_t port() const { return port_; }
     const std::string& host() const { return config_.host; }
     bool running() const { return running_.load(); }
+    // Lab time: holds this node's thread between two handlers (freeze-node, or the whole lab
+    // paused; core/node_gate.h) or lets it go on. Does nothing unless running.
+    void hold(core::NodeGate::Reason reason, bool held);
+    const core::NodeGate& gate() const { return gate_; }
     // The offset of the last metadata record this broker has applied (-1 before any).
     std::int64_t metadata_offset() const { return metadata_offset_.load(); }
     // The heartbeat interval and the session timeout the controllers apply (shown in snapshots),
@@ -235,6 +241,8 @@ class Broker {
     core::MailboxPtr mailbox_;
     std::thread thread_;
     std::atomic<bool> running_{false};
+    core::NodeGate gate_;
+    std::unique_ptr<net::ClockWaker> waker_;  // while running: wakes io_ on clock changes
     std::atomic<std::int64_t> metadata_offset_{-1};
     std::uint16_t port_ = 0;
     bool stopping_ = false;
@@ -245,20 +253,20 @@ class Broker {
     std::string log_dir_failure_;  // why a log went offline; non-empty: heartbeats want fencing
     std::unique_ptr<LogManager> logs_;
     // Timers of coroutines waiting for data or metadata; cancelled to wake them.
-    std::list<net::asio::steady_timer*> data_waiters_;        // follower fetches
-    std::list<net::asio::steady_timer*> replicated_waiters_;  // consumer fetches, acks waits
-    std::set<std::int32_t> fetchers_;  // leader ids with a replica_fetcher running
+    std::list<net::LabTimer*> data_waiters_;        // follower fetches
+    std::list<net::LabTimer*> replicated_waiters_;  // consumer fetches, acks waits
+    std::set<std::int32_t> fetchers_;               // leader ids with a replica_fetcher running
     std::map<std::int32_t, std::shared_ptr<net::KafkaClient>> forward_clients_;
     std::uint64_t produce_forwarded_total_ = 0;
     // Per partition forwarded: the leader it last went to, and how many requests carried it.
     std::map<std::pair<std::string, std::int32_t>, std::pair<std::int32_t, std::uint64_t>>
         forwarded_;
-    std::unique_ptr<net::asio::steady_timer> isr_timer_;
-    std::list<net::asio::steady_timer*> metadata_waiters_;
-    std::unique_ptr<net::asio::steady_timer> snapshot_timer_;
-    std::unique_ptr<net::asio::steady_timer> lifecycle_timer_;
+    std::unique_ptr<net::LabTimer> isr_timer_;
+    std::list<net::LabTimer*> metadata_waiters_;
+    std::unique_ptr<net::LabTimer> snapshot_timer_;
+    std::unique_ptr<net::LabTimer> lifecycle_timer_;
     // The flush loop's timer (it lives in the coroutine's frame); cancelled to stop or re-arm.
-    net::asio::steady_timer* flush_timer_ = nullptr;
+    net::LabTimer* flush_timer_ = nullptr;
     // The flusher thread (fsyncs only); joined before the logs are closed or cut.
     std::unique_ptr<net::asio::thread_pool> flush_pool_;
     bool flush_in_flight_ = false;

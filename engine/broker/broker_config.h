@@ -9,10 +9,13 @@
 #include "net/sasl_plain.h"
 #include "raft/driver.h"
 #include "storage/partition_log.h"
+#include "core/lab_clock.h"
 
 namespace kraftlab::broker {
 
 struct BrokerConfig {
+    // The lab's clock (core/lab_clock.h) this node's thread runs on; nullptr: the standalone one.
+    core::LabClock* clock = nullptr;
     std::int32_t node_id = 1;
     std::string host = "127.0.0.1";  // listeners bind loopback unless the user asks otherwise
     std::uint16_t port = 0;          // 0: an ephemeral port, kept across restarts

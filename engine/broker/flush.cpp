@@ -13,6 +13,7 @@
 #include <chrono>
 
 #include "broker/broker.h"
+#include "net/lab_timer.h"
 
 namespace kraftlab::broker {
 
@@ -32,16 +33,16 @@ struct FlushRound {
 };
 
 net::awaitable<void> Broker::flush_loop() {
-    asio::steady_timer timer(*io_);
+    net::LabTimer timer(*io_);
     flush_timer_ = &timer;
-    auto last_flush = std::chrono::steady_clock::now();
+    auto last_flush = core::LabTime::now();
     while (!stopping_) {
         // Recomputed on every wake: set_flush_interval_ms() cancels the timer, so a shorter
         // interval takes effect at once and a longer one postpones the next flush.
         const auto due = last_flush + std::chrono::milliseconds(config_.flush_interval_ms);
-        if (std::chrono::steady_clock::now() >= due) {
+        if (core::LabTime::now() >= due) {
             start_flush_round();
-            last_flush = std::chrono::steady_clock::now();
+            last_flush = core::LabTime::now();
             continue;
         }
         timer.expires_at(due);

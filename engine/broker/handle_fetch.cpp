@@ -21,6 +21,7 @@
 #include <set>
 
 #include "broker/broker.h"
+#include "net/lab_timer.h"
 #include "protocol/fetch.h"
 
 namespace kraftlab::broker {
@@ -82,14 +83,14 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
     }
 
     const auto wait_ms = std::clamp(request.max_wait_ms, 0, kMaxWaitCapMs);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    const auto deadline = core::LabTime::now() + std::chrono::milliseconds(wait_ms);
     // The response's budget: the request's max_bytes, within the broker's own ceiling.
     const std::size_t max_bytes =
         std::min(request.max_bytes > 0 ? static_cast<std::size_t>(request.max_bytes) : 0,
                  config_.fetch_max_bytes);
     const auto topics = unique_partitions(request.topics);
     const bool from_follower = request.replica_id >= 0;
-    net::asio::steady_timer timer(*io_);
+    net::LabTimer timer(*io_);
 
     protocol::FetchResponse response;
     std::size_t total_bytes = 0;
@@ -107,7 +108,7 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
         // The fetch offset is the follower's log end offset: the leader's replication state
         // learns it once, when the request arrives (not at each re-evaluation while it waits).
         const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now().time_since_epoch())
+                             core::LabTime::now().time_since_epoch())
                              .count();
         bool progressed = false;
         for (const auto& topic : topics) {
@@ -192,7 +193,7 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
             }
         }
         if (any_error || total_bytes >= static_cast<std::size_t>(std::max(request.min_bytes, 0)) ||
-            std::chrono::steady_clock::now() >= deadline || stopping_) {
+            core::LabTime::now() >= deadline || stopping_) {
             break;
         }
         timer.expires_at(deadline);

@@ -13,6 +13,7 @@
 #include "broker/broker.h"
 #include "core/client_ids.h"
 #include "metadata/topic_config.h"
+#include "net/lab_timer.h"
 #include "protocol/produce.h"
 #include "protocol/record_batch.h"
 #include "protocol/records.h"
@@ -277,9 +278,9 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
     if (stopping_) co_return Reply::silent();
 
     // Wait for the replicas (Kafka's DelayedProduce), re-checked at every replication step.
-    const auto deadline = std::chrono::steady_clock::now() +
+    const auto deadline = core::LabTime::now() +
                           std::chrono::milliseconds(std::clamp(request.timeout_ms, 0, 300'000));
-    net::asio::steady_timer timer(*io_);
+    net::LabTimer timer(*io_);
     while (!waiting.empty() && !stopping_) {
         std::erase_if(waiting, [&](const Waiting& w) {
             auto& topic_out = response.responses[w.topic_index];
@@ -302,7 +303,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             return true;
         });
         if (waiting.empty()) break;
-        if (std::chrono::steady_clock::now() >= deadline) {
+        if (core::LabTime::now() >= deadline) {
             for (const auto& w : waiting) {
                 auto& out =
                     response.responses[w.topic_index].partition_responses[w.partition_index];

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "broker/broker.h"
+#include "net/lab_timer.h"
 #include "protocol/create_topics.h"
 #include "protocol/delete_topics.h"
 #include "protocol/incremental_alter_configs.h"
@@ -133,10 +134,10 @@ net::awaitable<Broker::Reply> Broker::handle_incremental_alter_configs(
             }
             return true;
         };
-        const auto deadline = std::chrono::steady_clock::now() +
-                              std::chrono::milliseconds(config_.controller_timeout_ms);
-        net::asio::steady_timer timer(*io_);
-        while (!stopping_ && !applied() && std::chrono::steady_clock::now() < deadline) {
+        const auto deadline =
+            core::LabTime::now() + std::chrono::milliseconds(config_.controller_timeout_ms);
+        net::LabTimer timer(*io_);
+        while (!stopping_ && !applied() && core::LabTime::now() < deadline) {
             timer.expires_at(deadline);
             metadata_waiters_.push_back(&timer);
             net::error_code ec;

@@ -19,6 +19,7 @@
 #include "broker/broker.h"
 #include "broker/epoch_checkpoint.h"
 #include "core/client_ids.h"
+#include "net/lab_timer.h"
 #include "protocol/offset_for_leader_epoch.h"
 #include "protocol/record_batch.h"
 #include "storage/file.h"
@@ -38,7 +39,7 @@ constexpr std::int16_t kOffsetForLeaderEpochVersion = 3;
 
 std::int64_t steady_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
+               core::LabTime::now().time_since_epoch())
         .count();
 }
 
@@ -166,7 +167,7 @@ HostedPartition* Broker::followed(const FollowedPartition& k, std::int32_t leade
 
 net::awaitable<void> Broker::replica_fetcher(std::int32_t leader_id) {
     std::shared_ptr<net::KafkaClient> client;
-    asio::steady_timer backoff(*io_);
+    net::LabTimer backoff(*io_);
     net::error_code sleep_ec;  // a cancelled sleep is not an error
     auto sleep = [&backoff, &sleep_ec](int ms) {
         backoff.expires_after(std::chrono::milliseconds(ms));

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/lab_clock.h"
 #include "core/thread_name.h"
 #include "lab/cluster.h"
 #include "lab/field_rules.h"
@@ -100,6 +101,14 @@ constexpr std::string_view kUsage =
     "  audit                 read every topic back and check that no record the built-in\n"
     "                        producers saw acknowledged is lost, moved, duplicated or out of "
     "order\n"
+    "  pause                 lab time stops and every node is held (real clients' requests\n"
+    "                        wait, unanswered; they may time out on their own clocks)\n"
+    "  resume                lab time runs on from where it stood\n"
+    "  speed X               lab speed, 0.05..4 (1 = real time; 0.1 = ten times slower)\n"
+    "  step MS               while paused: run exactly MS ms of lab time (1..10000), pause again\n"
+    "  pause-node ID         freeze one broker or controller (a long GC pause); the rest go on\n"
+    "  resume-node ID        it goes on from what it last knew\n"
+    "  pause-on [election] [isr] | pause-on off   pause the lab the moment one happens\n"
     "  status                help                 quit (or end of input)\n";
 
 template <typename T>
@@ -425,6 +434,53 @@ bool run_command(Cluster& lab, const std::string& line) {
             }
         }
         answer(lab.add_consumer(std::move(config)).result);
+    } else if (cmd == "pause" || cmd == "resume") {
+        if (words.size() != 1) {
+            answer(bad("usage: " + cmd));
+            return true;
+        }
+        answer(cmd == "pause" ? lab.pause() : lab.resume());
+    } else if (cmd == "speed") {
+        auto speed = words.size() == 2 ? parse_number<double>(words[1]) : std::nullopt;
+        if (!speed) {
+            answer(bad("usage: speed X (0.05..4; 1 is real time)"));
+            return true;
+        }
+        answer(lab.set_speed(*speed));
+    } else if (cmd == "step") {
+        auto ms = words.size() == 2 ? parse_number<std::int64_t>(words[1]) : std::nullopt;
+        if (!ms) {
+            answer(bad("usage: step MS (1..10000 ms of lab time, while paused)"));
+            return true;
+        }
+        answer(lab.step(*ms));
+    } else if (cmd == "pause-node" || cmd == "resume-node") {
+        auto id = words.size() == 2 ? parse_id(words[1]) : std::nullopt;
+        if (!id) {
+            answer(bad("usage: " + cmd + " ID (a broker 1.. or a controller 101..)"));
+            return true;
+        }
+        answer(cmd == "pause-node" ? lab.pause_node(*id) : lab.resume_node(*id));
+    } else if (cmd == "pause-on") {
+        bool election = false, isr = false, ok = words.size() >= 2;
+        for (std::size_t i = 1; i < words.size(); ++i) {
+            if (words[i] == "election") {
+                election = true;
+            } else if (words[i] == "isr") {
+                isr = true;
+            } else if (!(words[i] == "off" && words.size() == 2)) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            answer(bad("usage: pause-on [election] [isr] | pause-on off"));
+            return true;
+        }
+        lab.set_pause_on(election, isr);
+        answer(CommandResult::success(
+            std::string("pause on election ") + (election ? "on" : "off") +
+                ", pause on ISR change " + (isr ? "on" : "off"),
+            {{"pause_on_election", election}, {"pause_on_isr_change", isr}}));
     } else if (cmd == "stop-producer" || cmd == "stop-consumer") {
         auto id = words.size() == 2 ? parse_id(words[1]) : std::nullopt;
         if (!id) {
@@ -595,7 +651,7 @@ int main(int argc, char** argv) {
             lab.events().drain(batch);
             for (const auto& e : batch)
                 emit(e.to_json());
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            kraftlab::core::LabClock::standalone().sleep_for(std::chrono::milliseconds(20));
         }
     });
 
@@ -605,7 +661,7 @@ int main(int argc, char** argv) {
         if (!run_command(lab, line)) break;
     }
     lab.stop();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    kraftlab::core::LabClock::standalone().sleep_for(std::chrono::milliseconds(50));
     quit = true;
     printer.join();
     std::vector<kraftlab::core::Event> rest;

@@ -17,6 +17,7 @@
 #include "controller/metadata_log_check.h"
 #include "controller/quorum_state_file.h"
 #include "core/thread_name.h"
+#include "net/lab_timer.h"
 #include "protocol/alter_partition.h"
 #include "protocol/api_versions.h"
 #include "protocol/broker_heartbeat.h"
@@ -117,7 +118,7 @@ std::string seconds(std::int64_t ms) {
 // A proposal waiting to be committed. Completed by apply() or failed by a lost leadership.
 struct ControllerNode::Pending {
     std::int64_t last_offset = 0;
-    asio::steady_timer* timer = nullptr;
+    net::LabTimer* timer = nullptr;
     bool committed = false;
     bool done = false;
 };
@@ -257,6 +258,7 @@ std::optional<std::string> ControllerNode::listen() {
     if (auto error = server_->listen(config_.host, config_.port)) {
         server_.reset();
         mailbox_->close();
+        waker_.reset();
         io_.reset();
         return label_ + " " + *error;
     }
@@ -266,6 +268,7 @@ std::optional<std::string> ControllerNode::listen() {
 }
 
 std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> voters) {
+    core::ClockBinding on_lab_time(config_.clock);
     if (auto error = listen()) return error;
     config_.voters = std::move(voters);
     raft::QuorumState state;
@@ -273,6 +276,7 @@ std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> 
     if (auto error = open_storage(state, entries)) {
         server_.reset();
         mailbox_->close();
+        waker_.reset();
         io_.reset();
         return error;
     }
@@ -304,22 +308,33 @@ std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> 
     for (const auto& v : config_.voters) {
         if (v.id != config_.node_id) peers.push_back(v);
     }
-    raft::RaftNode node(rc, state, std::move(entries), 0);
+    raft::RaftNode node(rc, state, std::move(entries), core::LabTime::now_ms());
     driver_ = std::make_unique<raft::RaftDriver>(*io_, std::move(node), std::move(peers),
                                                  std::move(hooks), options);
 
-    duty_timer_ = std::make_unique<asio::steady_timer>(*io_);
-    snapshot_timer_ = std::make_unique<asio::steady_timer>(*io_);
+    duty_timer_ = std::make_unique<net::LabTimer>(*io_);
+    snapshot_timer_ = std::make_unique<net::LabTimer>(*io_);
     server_->start();
     driver_->start();
     asio::co_spawn(*io_, duty_loop(), asio::detached);
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
+    if (config_.clock) waker_ = std::make_unique<net::ClockWaker>(*io_, *config_.clock, &gate_);
     running_ = true;
     thread_ = std::thread([this] {
+        core::ClockBinding on_lab_time(config_.clock);
         core::name_this_thread("controller-" + std::to_string(config_.node_id));
         io_->run();
     });
     return std::nullopt;
+}
+
+void ControllerNode::hold(core::NodeGate::Reason reason, bool held) {
+    if (!running_.load() || !io_) return;
+    if (held) {
+        gate_.close(reason, io_->get_executor());
+    } else {
+        gate_.open(reason);
+    }
 }
 
 void ControllerNode::kill() {
@@ -331,6 +346,7 @@ void ControllerNode::shutdown() {
 
 void ControllerNode::stop(bool orderly) {
     if (!running_.exchange(false)) return;
+    gate_.open_for_stop();  // a frozen node stops too
     mailbox_->close();
     asio::post(*io_, [this, orderly] {
         stopping_ = true;
@@ -353,6 +369,7 @@ void ControllerNode::stop(bool orderly) {
         if (orderly) log_->close();
         log_.reset();
     }
+    waker_.reset();
     io_.reset();
     snapshots_.mark_controller_down(config_.node_id);
 }
@@ -373,7 +390,10 @@ void ControllerNode::set_timeouts(std::int32_t election_timeout_ms, std::int32_t
         config_.election_timeout_ms = election_timeout_ms;
         config_.fetch_timeout_ms = fetch_timeout_ms;
         config_.broker_session_timeout_ms = broker_session_timeout_ms;
-        driver_->node().set_timeouts(election_timeout_ms, fetch_timeout_ms);
+        // Derived as at start: the longest backoff is the election timeout, a request times
+        // out after the fetch timeout.
+        driver_->node().set_timeouts(election_timeout_ms, fetch_timeout_ms, election_timeout_ms,
+                                     fetch_timeout_ms);
     });
 }
 
@@ -594,7 +614,7 @@ net::awaitable<bool> ControllerNode::commit(std::vector<MetadataRecord> records,
     auto base = driver_->node().propose(std::move(encoded), driver_->now_ms());
     if (!base) co_return false;
     if (!cause.empty()) causes_[*base] = std::move(cause);
-    asio::steady_timer timer(*io_, std::chrono::milliseconds(kCommitTimeoutMs));
+    net::LabTimer timer(*io_, std::chrono::milliseconds(kCommitTimeoutMs));
     Pending pending;
     pending.last_offset = *base + count - 1;
     pending.timer = &timer;

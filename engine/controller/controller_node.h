@@ -33,12 +33,15 @@
 #include <vector>
 
 #include "core/events.h"
+#include "core/lab_clock.h"
 #include "core/mailbox.h"
+#include "core/node_gate.h"
 #include "core/snapshots.h"
 #include "metadata/image.h"
 #include "metadata/replication_control.h"
 #include "net/asio.h"
 #include "net/kafka_server.h"
+#include "net/lab_timer.h"
 #include "net/sasl_server.h"
 #include "raft/driver.h"
 #include "storage/partition_log.h"
@@ -46,6 +49,8 @@
 namespace kraftlab::controller {
 
 struct ControllerConfig {
+    // The lab's clock (core/lab_clock.h) this node's thread runs on; nullptr: the standalone one.
+    core::LabClock* clock = nullptr;
     std::int32_t node_id = 101;
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;          // 0: an ephemeral port, kept across restarts by the lab
@@ -95,6 +100,10 @@ class ControllerNode {
     std::int32_t id() const { return config_.node_id; }
     std::uint16_t port() const { return port_; }
     bool running() const { return running_.load(); }
+    // Lab time: holds this node's thread between two handlers (freeze-node, or the whole lab
+    // paused; core/node_gate.h) or lets it go on. Does nothing unless running.
+    void hold(core::NodeGate::Reason reason, bool held);
+    const core::NodeGate& gate() const { return gate_; }
     // The committed metadata as this controller has applied it. Thread-safe.
     std::shared_ptr<const metadata::MetadataImage> image() const;
 
@@ -152,11 +161,13 @@ class ControllerNode {
     std::unique_ptr<storage::PartitionLog> log_;
     std::thread thread_;
     std::atomic<bool> running_{false};
+    core::NodeGate gate_;
+    std::unique_ptr<net::ClockWaker> waker_;  // while running: wakes io_ on clock changes
     std::uint16_t port_ = 0;
     std::uint64_t duty_ticks_ = 0;
     bool stopping_ = false;
-    std::unique_ptr<net::asio::steady_timer> duty_timer_;
-    std::unique_ptr<net::asio::steady_timer> snapshot_timer_;
+    std::unique_ptr<net::LabTimer> duty_timer_;
+    std::unique_ptr<net::LabTimer> snapshot_timer_;
 
     std::shared_ptr<const metadata::MetadataImage> image_;  // committed; node thread
     mutable std::mutex image_mutex_;                        // guards shared_image_

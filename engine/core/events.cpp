@@ -1,5 +1,7 @@
 #include "core/events.h"
 
+#include "core/lab_clock.h"
+
 #include <chrono>
 
 namespace kraftlab::core {
@@ -100,6 +102,18 @@ std::string_view event_kind_name(EventKind kind) {
             return "records_lost";
         case EventKind::AuditFinished:
             return "audit_finished";
+        case EventKind::LabPaused:
+            return "lab_paused";
+        case EventKind::LabResumed:
+            return "lab_resumed";
+        case EventKind::LabSpeedChanged:
+            return "lab_speed_changed";
+        case EventKind::LabStepped:
+            return "lab_stepped";
+        case EventKind::NodeFrozen:
+            return "node_frozen";
+        case EventKind::NodeThawed:
+            return "node_thawed";
     }
     return "unknown";
 }
@@ -109,6 +123,7 @@ nlohmann::json Event::to_json() const {
     j["type"] = "event";
     j["kind"] = event_kind_name(kind);
     j["time_ms"] = time_ms;
+    j["lab_ms"] = lab_ms;
     j["node"] = node.label();
     if (!topic.empty()) j["topic"] = topic;
     if (partition >= 0) j["partition"] = partition;
@@ -117,17 +132,21 @@ nlohmann::json Event::to_json() const {
 }
 
 std::int64_t now_unix_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    return LabClock::wall_ms();
 }
 
 void EventBus::publish(Event event) {
-    std::lock_guard lock(mutex_);
-    if (queue_.size() >= capacity_) {
-        queue_.pop_front();
-        ++dropped_;
+    if (event.lab_ms == 0) event.lab_ms = (clock_ ? *clock_ : LabClock::current()).now_ms();
+    const EventKind kind = event.kind;
+    {
+        std::lock_guard lock(mutex_);
+        if (queue_.size() >= capacity_) {
+            queue_.pop_front();
+            ++dropped_;
+        }
+        queue_.push_back(std::move(event));
     }
-    queue_.push_back(std::move(event));
+    if (observer_) observer_(kind);
 }
 
 void EventBus::publish(EventKind kind, NodeRef node, std::string explain, nlohmann::json data,

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,6 +16,8 @@
 #include <vector>
 
 namespace kraftlab::core {
+
+class LabClock;
 
 struct NodeRef {
     enum class Kind : std::uint8_t { Lab, Broker, Controller, Producer, Consumer };
@@ -72,13 +75,21 @@ enum class EventKind : std::uint8_t {
     UncleanElection,   // an out-of-sync replica became leader (data: leader, lost_from)
     RecordsLost,       // acknowledged records are gone (audit, unclean election, power loss)
     AuditFinished,     // the audit of acknowledged writes (data: the report)
+    // Lab time (issue 13)
+    LabPaused,        // lab time stands still (data: lab_ms, trigger when an event paused it)
+    LabResumed,       // lab time runs again
+    LabSpeedChanged,  // (data: speed)
+    LabStepped,       // a step while paused ran its course (data: ms, lab_ms)
+    NodeFrozen,       // pause-node: a broker or controller is held, as in a GC pause
+    NodeThawed,       // resume-node: it goes on from what it last knew
 };
 
 // "topic_created", "node_killed", ... (stable names: scripts and tests match on them)
 std::string_view event_kind_name(EventKind kind);
 
 struct Event {
-    std::int64_t time_ms = 0;  // Unix time in milliseconds
+    std::int64_t time_ms = 0;  // wall time: Unix time in milliseconds
+    std::int64_t lab_ms = 0;   // lab time (core/lab_clock.h): frozen while the lab is paused
     EventKind kind = EventKind::LabReady;
     NodeRef node;
     std::string topic;            // empty when the event is not about a topic
@@ -97,7 +108,7 @@ class EventBus {
     explicit EventBus(std::size_t capacity = 65536) : capacity_(capacity) {}
 
     void publish(Event event);
-    // Convenience: stamps the time.
+    // Convenience: stamps the wall time and the lab time.
     void publish(EventKind kind, NodeRef node, std::string explain,
                  nlohmann::json data = nlohmann::json::object(), std::string topic = {},
                  std::int32_t partition = -1);
@@ -106,7 +117,17 @@ class EventBus {
     std::size_t drain(std::vector<Event>& out, std::size_t max = SIZE_MAX);
     std::uint64_t dropped() const;
 
+    // The lab's clock, for events' lab time (nullptr: the publishing thread's clock). Set once,
+    // before any node runs.
+    void set_clock(const LabClock* clock) { clock_ = clock; }
+    // Called on the publishing thread with every event's kind, after it is queued (the lab
+    // pauses on chosen events this way). It must be quick and take no lock a command may hold.
+    // Set once, before any node runs.
+    void set_observer(std::function<void(EventKind)> observer) { observer_ = std::move(observer); }
+
   private:
+    const LabClock* clock_ = nullptr;
+    std::function<void(EventKind)> observer_;
     mutable std::mutex mutex_;
     std::deque<Event> queue_;
     std::size_t capacity_;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "net/kafka_client.h"
+#include "net/lab_timer.h"
 #include "protocol/errors.h"
 #include "protocol/fetch.h"
 #include "protocol/list_offsets.h"
@@ -16,7 +17,7 @@
 namespace kraftlab::lab {
 
 namespace asio = net::asio;
-using Clock = std::chrono::steady_clock;
+using Clock = core::LabTime;
 using protocol::ErrorCode;
 using namespace std::chrono_literals;
 
@@ -153,7 +154,7 @@ class ReadBack {
                     out.error = why;
                     co_return out;
                 }
-                asio::steady_timer t(io_);
+                net::LabTimer t(io_);
                 t.expires_after(std::min<Clock::duration>(200ms * attempt, 1s));
                 net::error_code ec;
                 co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -1,4 +1,5 @@
 #include "lab/broker_connections.h"
+#include "core/lab_clock.h"
 
 #include <algorithm>
 #include <charconv>
@@ -59,7 +60,7 @@ std::shared_ptr<net::KafkaClient> BrokerConnections::get(std::int32_t broker_id)
     Conn& c = it->second;
     if (c.client && c.client->is_open() && !c.connecting) return c.client;
     if (c.connecting) return nullptr;
-    if (c.failures > 0 && std::chrono::steady_clock::now() < c.retry_at) return nullptr;
+    if (c.failures > 0 && core::LabTime::now() < c.retry_at) return nullptr;
     c.client = net::KafkaClient::create(executor_, client_config_);
     c.connecting = true;
     asio::co_spawn(executor_, connect(broker_id, c.client, c.address), asio::detached);
@@ -84,7 +85,7 @@ net::awaitable<void> BrokerConnections::connect(std::int32_t broker_id,
         c.failures = 0;
     } else {
         ++c.failures;
-        c.retry_at = std::chrono::steady_clock::now() + backoff_after(c.failures);
+        c.retry_at = core::LabTime::now() + backoff_after(c.failures);
         c.client.reset();
     }
     if (on_attempt_) on_attempt_(broker_id, status ? std::string() : status.error().message);
@@ -98,7 +99,7 @@ void BrokerConnections::drop(std::int32_t broker_id, const std::string& why) {
     // A connection that broke is retried at once, but a broker that keeps breaking them backs
     // off like one that refuses them.
     ++it->second.failures;
-    it->second.retry_at = std::chrono::steady_clock::now() + backoff_after(it->second.failures);
+    it->second.retry_at = core::LabTime::now() + backoff_after(it->second.failures);
 }
 
 void BrokerConnections::learn_brokers(const std::map<std::int32_t, BrokerAddress>& brokers) {

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/lab_clock.h"
 #include "net/kafka_client.h"
 #include "protocol/errors.h"
 
@@ -81,7 +82,7 @@ class BrokerConnections {
         std::shared_ptr<net::KafkaClient> client;  // open, or being connected
         bool connecting = false;
         std::int32_t failures = 0;
-        std::chrono::steady_clock::time_point retry_at{};
+        core::LabTime::time_point retry_at{};
     };
     net::awaitable<void> connect(std::int32_t broker_id, std::shared_ptr<net::KafkaClient> client,
                                  BrokerAddress address);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/thread_name.h"
+#include "net/lab_timer.h"
 
 namespace kraftlab::lab {
 
@@ -18,6 +19,9 @@ std::optional<std::string> start_client_thread(std::thread& thread, net::asio::i
     net::asio::post(io, [init = hooks.init, answer] { answer->set_value(init()); });
     thread = std::thread([&io, &tid, name, hooks] {
         core::name_this_thread(name);
+        core::ClockBinding on_lab_time(hooks.clock);
+        std::optional<net::ClockWaker> waker;
+        if (hooks.clock) waker.emplace(io, *hooks.clock);
         tid = gettid();
         // Nothing here is meant to throw (errors are values); if something does anyway (an
         // allocation), the client ends with an event instead of taking the process with it.

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "core/lab_clock.h"
 #include "core/mailbox.h"
 #include "net/asio.h"
 
@@ -26,6 +27,8 @@ struct ClientThread {
     std::function<void(const std::string& what)> crashed;
     // After run() returns, on the thread: destroy what was built there.
     std::function<void()> finish;
+    // The lab's clock the thread runs on (nullptr: the standalone one).
+    core::LabClock* clock = nullptr;
 };
 
 // Starts `io` on `thread` (named `name`, its id in `tid` while it runs) and waits up to 5 s for

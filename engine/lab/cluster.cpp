@@ -2,6 +2,7 @@
 
 #include "lab/lab_secret.h"
 
+#include "core/lab_clock.h"
 #include "core/thread_name.h"
 #include "lab/field_rules.h"
 #include "protocol/incremental_alter_configs.h"
@@ -69,8 +70,10 @@ typename Slots::mapped_type* command_slot(bool started, Slots& slots, std::int32
 
 static_assert(kMaxLabAcks == Cluster::kMaxBrokers, "acks=N goes up to the number of brokers");
 
-Cluster::Cluster(LabConfig config)
-    : config_(std::move(config)), acked_(config_.audit_max_records) {}
+Cluster::Cluster(LabConfig config) : config_(std::move(config)), acked_(config_.audit_max_records) {
+    events_.set_clock(&clock_);
+    events_.set_observer([this](core::EventKind kind) { pause_on_event(kind); });
+}
 
 Cluster::~Cluster() {
     stop();
@@ -129,6 +132,7 @@ std::optional<std::string> Cluster::start() {
         ControllerSlot slot;
         slot.config = config_.controller;
         slot.config.node_id = id;
+        slot.config.clock = &clock_;
         slot.config.host = config_.host;
         slot.config.port =
             config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + 100 + i);
@@ -166,6 +170,7 @@ std::optional<std::string> Cluster::start() {
         BrokerSlot slot;
         slot.config = config_.broker;
         slot.config.node_id = id;
+        slot.config.clock = &clock_;
         slot.config.host = config_.host;
         slot.config.port =
             config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + id - 1);
@@ -193,6 +198,8 @@ std::optional<std::string> Cluster::start() {
                                                      net::lab_node_credentials(config_.lab_secret));
     admin_thread_ = std::thread([this] {
         core::name_this_thread("lab-admin");
+        core::ClockBinding on_lab_time(&clock_);
+        net::ClockWaker waker(*admin_io_, clock_);
         admin_io_->run();
     });
 
@@ -224,8 +231,8 @@ std::vector<raft::PeerAddress> Cluster::voters_locked() const {
 }
 
 bool Cluster::wait_for_brokers(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
+    const auto deadline = clock_.now() + timeout;
+    while (clock_.now() < deadline) {
         // Registered in this incarnation (the broker epoch it got back is the one the metadata
         // holds) and unfenced: a registration left from before a restart does not count.
         auto image = metadata();
@@ -240,7 +247,7 @@ bool Cluster::wait_for_brokers(std::chrono::milliseconds timeout) {
             }
         }
         if (all) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        clock_.sleep_for(std::chrono::milliseconds(20));
     }
     return false;
 }
@@ -322,11 +329,13 @@ void Cluster::publish_view_locked() {
     v->data_dir = data_dir_.string();
     v->cluster_id = cluster_id_;
     for (const auto& [id, slot] : brokers_) {
-        v->brokers.push_back({id, slot.config.host, slot.config.port, slot.node != nullptr});
+        v->brokers.push_back({id, slot.config.host, slot.config.port, slot.node != nullptr,
+                              slot.node && slot.node->gate().frozen()});
     }
     std::vector<controller::ControllerNode*> running;
     for (const auto& [id, slot] : controllers_) {
-        v->controllers.push_back({id, slot.config.host, slot.config.port, slot.node != nullptr});
+        v->controllers.push_back({id, slot.config.host, slot.config.port, slot.node != nullptr,
+                                  slot.node && slot.node->gate().frozen()});
         if (started_ && slot.node) running.push_back(slot.node.get());
     }
     std::lock_guard lock(view_mutex_);
@@ -405,6 +414,7 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
                                     std::vector<std::pair<std::string, std::string>> configs) {
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
+    if (auto refused = refuse_while_paused("creating a topic")) return *refused;
     if (auto c = check_field_value(Field::Partitions, partitions); !c.ok)
         return CommandResult::failure(c.message);
     FieldContext context;
@@ -448,9 +458,9 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
     // CreateTopics v4 answers with the error only; the topic's shape comes from the committed
     // metadata, which the answering controller has applied by now (the others follow).
     std::shared_ptr<const metadata::TopicInfo> info;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (!(info = metadata()->topic(name)) && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const auto deadline = clock_.now() + std::chrono::seconds(2);
+    while (!(info = metadata()->topic(name)) && clock_.now() < deadline) {
+        clock_.sleep_for(std::chrono::milliseconds(5));
     }
     if (!info) return CommandResult::success("topic " + name + " created", {{"topic", name}});
     wait_for_brokers_metadata(metadata()->offset());
@@ -467,6 +477,7 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
 CommandResult Cluster::delete_topic(const std::string& name) {
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
+    if (auto refused = refuse_while_paused("deleting a topic")) return *refused;
     protocol::DeleteTopicsRequest request;
     request.topic_names = {name};
     request.timeout_ms =
@@ -492,6 +503,7 @@ CommandResult Cluster::set_topic_config(
     std::vector<std::pair<std::string, std::optional<std::string>>> configs) {
     std::lock_guard lock(mutex_);
     if (!started_) return CommandResult::failure("the lab is not running");
+    if (auto refused = refuse_while_paused("changing a topic's configs")) return *refused;
     if (configs.empty()) return CommandResult::failure("no config to change");
     // min.insync.replicas above the replication factor would refuse every acks=all write.
     if (auto info = metadata()->topic(topic); info && !info->partitions.empty()) {
@@ -567,6 +579,7 @@ CommandResult Cluster::kill_broker(std::int32_t id, broker::CrashMode mode) {
 
 CommandResult Cluster::restart_broker(std::int32_t id) {
     std::lock_guard lock(mutex_);
+    if (auto refused = refuse_while_paused("restarting a broker")) return *refused;
     std::string why;
     auto* slot = command_slot(started_, brokers_, id, "broker", false, &why);
     if (!slot) return CommandResult::failure(why);
@@ -585,7 +598,7 @@ CommandResult Cluster::restart_broker(std::int32_t id) {
 }
 
 void Cluster::wait_for_brokers_metadata(std::int64_t offset) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    const auto deadline = clock_.now() + std::chrono::seconds(2);
     for (;;) {
         auto image = metadata();
         bool all = true;
@@ -594,8 +607,8 @@ void Cluster::wait_for_brokers_metadata(std::int64_t offset) {
             if (slot.node && image->is_live(id) && slot.node->metadata_offset() < offset)
                 all = false;
         }
-        if (all || std::chrono::steady_clock::now() >= deadline) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        if (all || clock_.now() >= deadline) return;
+        clock_.sleep_for(std::chrono::milliseconds(2));
     }
 }
 
@@ -628,6 +641,7 @@ CommandResult Cluster::kill_controller(std::int32_t id) {
 
 CommandResult Cluster::restart_controller(std::int32_t id) {
     std::lock_guard lock(mutex_);
+    if (auto refused = refuse_while_paused("restarting a controller")) return *refused;
     std::string why;
     auto* slot = command_slot(started_, controllers_, id, "controller", false, &why);
     if (!slot) return CommandResult::failure(why);
@@ -647,6 +661,7 @@ CommandResult Cluster::restart_controller(std::int32_t id) {
 
 CommandResult Cluster::resign_controller(std::int32_t id) {
     std::lock_guard lock(mutex_);
+    if (auto refused = refuse_while_paused("resigning the active controller")) return *refused;
     std::string why;
     auto* slot = command_slot(started_, controllers_, id, "controller", true, &why);
     if (!slot) return CommandResult::failure(why);
@@ -750,6 +765,7 @@ std::int64_t Cluster::flush_interval_ms() const {
 
 CommandResult Cluster::audit() {
     std::lock_guard audit_lock(audit_mutex_);
+    if (auto refused = refuse_while_paused("the audit")) return *refused;
     AuditSource source;
     {
         std::lock_guard lock(mutex_);
@@ -763,6 +779,7 @@ CommandResult Cluster::audit() {
     source.metadata = [this] { return metadata(); };
     source.not_before_ms = session_start_ms_;
     source.sasl = config_.client_sasl;
+    core::ClockBinding on_lab_time(&clock_);  // the audit's reads run on this thread
     auto result = run_audit(acked_, prefix, source);
     events_.publish(EventKind::AuditFinished, NodeRef::lab(), result.verdict, result.report);
     for (const auto& [topic, lost] : result.lost_per_topic) {
@@ -823,6 +840,7 @@ AddClientResult Cluster::add_producer(ProducerConfig config, ProducerHooks hooks
         if (inner) inner(records);
     };
     config.sasl = config_.client_sasl;
+    config.clock = &clock_;
     auto producer = std::make_unique<BuiltinProducer>(id, config, bootstrap_locked(), events_,
                                                       snapshots_, std::move(hooks));
     if (auto error = producer->start()) return {CommandResult::failure(*error), -1};
@@ -846,6 +864,7 @@ CommandResult Cluster::update_producer(std::int32_t id, ProducerConfig config) {
     if (auto error = validate(config)) return CommandResult::failure(*error);
     if (auto error = check_acks_locked(config)) return CommandResult::failure(*error);
     config.sasl = config_.client_sasl;
+    config.clock = &clock_;
     if (auto error = it->second->update(config)) return CommandResult::failure(*error);
     return CommandResult::success(
         "producer " + std::to_string(id) + " now sends " + describe(config), {{"producer", id}});
@@ -869,6 +888,7 @@ AddClientResult Cluster::add_consumer(ConsumerConfig config, ConsumerHooks hooks
     if (auto error = validate(config)) return {CommandResult::failure(*error), -1};
     const std::int32_t id = next_consumer_id_;
     config.sasl = config_.client_sasl;
+    config.clock = &clock_;
     auto consumer = std::make_unique<BuiltinConsumer>(id, config, bootstrap_locked(), events_,
                                                       snapshots_, std::move(hooks));
     if (auto error = consumer->start()) return {CommandResult::failure(*error), -1};
@@ -935,7 +955,8 @@ nlohmann::json Cluster::status() const {
             nlohmann::json b = {{"id", id},
                                 {"host", slot.config.host},
                                 {"port", slot.config.port},
-                                {"up", slot.node != nullptr}};
+                                {"up", slot.node != nullptr},
+                                {"frozen", slot.node && slot.node->gate().frozen()}};
             if (const auto* info = image->broker(id)) b["fenced"] = info->fenced;
             b["flush_interval_ms"] = slot.config.flush_interval_ms;
             brokers.push_back(std::move(b));
@@ -963,7 +984,8 @@ nlohmann::json Cluster::status() const {
             nlohmann::json c = {{"id", id},
                                 {"host", slot.config.host},
                                 {"port", slot.config.port},
-                                {"up", slot.node != nullptr}};
+                                {"up", slot.node != nullptr},
+                                {"frozen", slot.node && slot.node->gate().frozen()}};
             if (auto it = snaps_by_id.find(id);
                 it != snaps_by_id.end() && it->second->up && slot.node) {
                 const auto& sn = *it->second;
@@ -974,6 +996,17 @@ nlohmann::json Cluster::status() const {
                 c["log_end_offset"] = sn.log_end_offset;
                 c["high_watermark"] = sn.high_watermark;
                 c["active"] = sn.active;
+                if (sn.active) {
+                    // The heartbeat rings' source: each broker's session as the active
+                    // controller saw it at its last snapshot (lab time).
+                    nlohmann::json sessions = nlohmann::json::array();
+                    for (const auto& b : sn.brokers) {
+                        sessions.push_back({{"broker", b.id},
+                                            {"heartbeat_age_ms", b.last_heartbeat_age_ms},
+                                            {"fenced", b.fenced}});
+                    }
+                    c["sessions"] = std::move(sessions);
+                }
             }
             controllers.push_back(std::move(c));
         }
@@ -1035,8 +1068,21 @@ nlohmann::json Cluster::status() const {
                              {"lag", lag},
                              {"last_error", c->last_error}});
     }
-    return {{"cluster_id", cluster_id_},
-            {"data", data_dir_.string()},
+    std::string cluster_id, data_dir;
+    {
+        std::lock_guard lock(mutex_);  // start() writes them under it
+        cluster_id = cluster_id_;
+        data_dir = data_dir_.string();
+    }
+    const LabTimeView time = lab_time();
+    return {{"cluster_id", cluster_id},
+            {"data", data_dir},
+            {"lab_time",
+             {{"lab_ms", time.lab_ms},
+              {"speed", time.speed},
+              {"paused", time.paused},
+              {"pause_on_election", time.pause_on_election},
+              {"pause_on_isr_change", time.pause_on_isr_change}}},
             {"flush_interval_ms", flush_interval_ms()},
             {"bootstrap", bootstrap()},
             {"metadata_offset", image->offset()},
@@ -1054,7 +1100,7 @@ void Cluster::throughput_loop() {
     };
     // Per (broker, topic, partition): counters reset when a broker restarts.
     std::map<std::tuple<std::int32_t, std::string, std::int32_t>, Totals> last;
-    auto last_time = std::chrono::steady_clock::now();
+    auto last_time = clock_.now();
     for (;;) {
         {
             std::unique_lock lock(throughput_mutex_);
@@ -1064,7 +1110,7 @@ void Cluster::throughput_loop() {
                 return;
             }
         }
-        auto now = std::chrono::steady_clock::now();
+        auto now = clock_.now();
         double seconds = std::chrono::duration<double>(now - last_time).count();
         last_time = now;
         if (seconds <= 0) continue;

@@ -23,6 +23,7 @@
 #include "broker/broker.h"
 #include "controller/controller_node.h"
 #include "core/events.h"
+#include "core/lab_clock.h"
 #include "core/snapshots.h"
 #include "lab/audit.h"
 #include "lab/consumer.h"
@@ -78,12 +79,14 @@ struct LabView {
         std::string host;
         std::uint16_t port = 0;
         bool running = false;
+        bool frozen = false;  // pause-node: running, but its thread is held
     };
     struct Controller {
         std::int32_t id = 0;
         std::string host;
         std::uint16_t port = 0;
         bool running = false;
+        bool frozen = false;
     };
     bool running = false;
     std::vector<Controller> controllers;
@@ -92,6 +95,15 @@ struct LabView {
     std::string cluster_id;
     std::vector<Broker> brokers;
     std::shared_ptr<const metadata::MetadataImage> metadata = metadata::MetadataImage::empty();
+};
+
+// Lab time as of now (Cluster::lab_time()): cheap, from any thread.
+struct LabTimeView {
+    std::int64_t lab_ms = 0;  // lab time since the lab was made
+    double speed = 1.0;       // 0.05 .. 4
+    bool paused = false;      // lab time stands still (paused, or a step has run its course)
+    bool pause_on_election = false;
+    bool pause_on_isr_change = false;
 };
 
 // The answer to adding a producer or consumer: `id` is the new one's id (-1 on failure).
@@ -190,6 +202,28 @@ class Cluster {
     // while partitions have no leader.
     CommandResult audit();
 
+    // Lab time (lab/cluster_time.cpp, core/lab_clock.h). pause() freezes lab time and holds
+    // every node between two handlers (their timers wait, their sockets are not read: a real
+    // client's requests are held, not answered and not refused) and returns once every node is
+    // held. resume() lets them go on from where they stood. speed: 0.05..4. step: only while
+    // paused, runs the lab for exactly `ms` of lab time (1..60,000), then pauses again; it
+    // returns when the step is over. While paused, commands that need the nodes to answer
+    // (create/delete topic, configs, timeouts, restart, resign, audit) are refused; kill and
+    // pause-node are not. Each is announced as a LabTime event.
+    CommandResult pause();
+    CommandResult resume();
+    CommandResult set_speed(double speed);
+    CommandResult step(std::int64_t ms);
+    // Freezes one broker or controller (id), as a stop-the-world GC pause or SIGSTOP would: its
+    // thread is held, its connections stay open, lab time goes on for the others; on resume it
+    // acts on what it last knew. Shown as frozen, not down.
+    CommandResult pause_node(std::int32_t id);
+    CommandResult resume_node(std::int32_t id);
+    // Pause the lab the moment a controller election starts, or an ISR shrinks or grows.
+    void set_pause_on(bool election, bool isr_change);
+    LabTimeView lab_time() const;
+    core::LabClock& clock() { return clock_; }
+
     // Brokers, topics, partitions, producers and consumers as JSON (the CLI's `status`).
     nlohmann::json status() const;
 
@@ -232,6 +266,15 @@ class Cluster {
     // acks=N at most the topic's replication factor, or no write would ever be answered.
     std::optional<std::string> check_acks_locked(const ProducerConfig& config) const;
 
+    // Lab time: pauses on chosen events (EventBus observer, on the publishing thread).
+    void pause_on_event(core::EventKind kind);
+    // The refusal while the lab is paused, for commands that need the nodes to answer.
+    std::optional<CommandResult> refuse_while_paused(const char* what) const;
+
+    // First: every node and client thread runs on it, so it outlives them all.
+    core::LabClock clock_;
+    std::atomic<bool> pause_on_election_{false};
+    std::atomic<bool> pause_on_isr_change_{false};
     LabConfig config_;
     std::filesystem::path data_dir_;
     bool temporary_data_dir_ = false;

@@ -16,13 +16,14 @@
 #include "lab/broker_connections.h"
 #include "lab/client_thread.h"
 #include "net/kafka_client.h"
+#include "net/lab_timer.h"
 #include "protocol/errors.h"
 #include "protocol/record_batch.h"
 
 namespace kraftlab::lab {
 
 namespace asio = net::asio;
-using Clock = std::chrono::steady_clock;
+using Clock = core::LabTime;
 using core::EventKind;
 using core::NodeRef;
 using protocol::ErrorCode;
@@ -90,9 +91,9 @@ struct BuiltinConsumer::State {
     std::thread thread;
 
     std::unique_ptr<BrokerConnections> conns;
-    asio::steady_timer snapshot_timer{io};
-    asio::steady_timer metadata_timer{io};
-    std::set<asio::steady_timer*> sleepers;  // fetch loops' backoff timers, cancelled on stop
+    net::LabTimer snapshot_timer{io};
+    net::LabTimer metadata_timer{io};
+    std::set<net::LabTimer*> sleepers;  // fetch loops' backoff timers, cancelled on stop
     bool stopping = false;
 
     TopicLayout layout;
@@ -167,7 +168,7 @@ struct BuiltinConsumer::State {
     }
 
     asio::awaitable<void> sleep_for(Clock::duration d) {
-        asio::steady_timer timer(io, d);
+        net::LabTimer timer(io, d);
         sleepers.insert(&timer);
         net::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -525,6 +526,7 @@ std::optional<std::string> BuiltinConsumer::start() {
             "consumer " + std::to_string(id_) + " stopped on an internal error: " + what);
     };
     hooks.finish = [s] { s->conns.reset(); };
+    hooks.clock = config_.clock;
     if (auto error = start_client_thread(s->thread, s->io, "consumer-" + std::to_string(id_), tid_,
                                          std::move(hooks))) {
         return error;

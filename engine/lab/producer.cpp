@@ -20,13 +20,14 @@
 #include "lab/broker_connections.h"
 #include "lab/client_thread.h"
 #include "net/kafka_client.h"
+#include "net/lab_timer.h"
 #include "protocol/errors.h"
 #include "protocol/records.h"
 
 namespace kraftlab::lab {
 
 namespace asio = net::asio;
-using Clock = std::chrono::steady_clock;
+using Clock = core::LabTime;
 using core::EventKind;
 using core::NodeRef;
 using protocol::ErrorCode;
@@ -227,8 +228,8 @@ struct BuiltinProducer::State {
     // other set's requests in flight finish.
     std::unique_ptr<BrokerConnections> conns;
     std::unique_ptr<BrokerConnections> any_conns;
-    asio::steady_timer loop_timer{io};
-    asio::steady_timer metadata_timer{io};
+    net::LabTimer loop_timer{io};
+    net::LabTimer metadata_timer{io};
     bool stopping = false;
     bool finished = false;
     bool loop_done = false;
@@ -1118,6 +1119,7 @@ std::optional<std::string> BuiltinProducer::start() {
         s->partitioner.reset();
         s->conns.reset();
     };
+    hooks.clock = config_.clock;
     if (auto error = start_client_thread(s->thread, s->io, "producer-" + std::to_string(id_), tid_,
                                          std::move(hooks))) {
         return error;

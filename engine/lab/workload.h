@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/lab_clock.h"
 #include "net/sasl_plain.h"
 #include "protocol/codec.h"
 #include "protocol/record_batch.h"
@@ -87,6 +88,8 @@ struct ProducerConfig {
     std::uint64_t max_records = 0;
     // Set by the lab when its brokers require SASL from clients (not a user setting).
     std::optional<net::SaslCredentials> sasl;
+    // Set by the lab: the clock the client's thread runs on (nullptr: the standalone one).
+    core::LabClock* clock = nullptr;
 };
 
 // Limits the lab enforces on a producer's settings (Cluster::add_producer / update_producer).
@@ -117,6 +120,8 @@ struct ConsumerConfig {
     std::int32_t request_timeout_ms = 10'000;
     // Set by the lab when its brokers require SASL from clients (not a user setting).
     std::optional<net::SaslCredentials> sasl;
+    // Set by the lab: the clock the client's thread runs on (nullptr: the standalone one).
+    core::LabClock* clock = nullptr;
 };
 
 std::optional<std::string> validate(const ConsumerConfig& config);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "net/lab_timer.h"
 #include "protocol/errors.h"
 
 namespace kraftlab::net {
@@ -52,7 +53,7 @@ template <typename Request, typename Response, typename NotController>
 awaitable<Result<Response>> ControllerClient::call(const Request& request, std::int16_t version,
                                                    std::int32_t deadline_ms,
                                                    NotController not_controller) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(deadline_ms);
+    const auto deadline = core::LabTime::now() + std::chrono::milliseconds(deadline_ms);
     protocol::Bytes body;
     protocol::Writer w(body);
     request.encode(w, version);
@@ -62,10 +63,10 @@ awaitable<Result<Response>> ControllerClient::call(const Request& request, std::
         return (a.id == hint_) > (b.id == hint_);
     });
     std::string last_error = "no controller is reachable";
-    asio::steady_timer backoff(executor_);
-    for (int round = 0; !closed_ && std::chrono::steady_clock::now() < deadline; ++round) {
+    LabTimer backoff(executor_);
+    for (int round = 0; !closed_ && core::LabTime::now() < deadline; ++round) {
         for (const auto& to : order) {
-            if (closed_ || std::chrono::steady_clock::now() >= deadline) break;
+            if (closed_ || core::LabTime::now() >= deadline) break;
             auto client = co_await connection(to);
             if (!client) {
                 last_error = "controller " + std::to_string(to.id) + " is unreachable";

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "core/lab_clock.h"
 #include "net/request_memory_pool.h"
 
 namespace kraftlab::net {
@@ -39,7 +40,7 @@ awaitable<FrameReadResult> read_frame(tcp::socket& socket, Bytes& payload, std::
     std::size_t n = co_await asio::async_read(socket, asio::buffer(prefix),
                                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return FrameReadResult{n == 0 ? FrameStatus::Closed : FrameStatus::Truncated, 0};
-    if (account) account->last_received = std::chrono::steady_clock::now();
+    if (account) account->last_received = core::LabTime::now();
 
     std::int32_t size = static_cast<std::int32_t>((std::uint32_t{prefix[0]} << 24) |
                                                   (std::uint32_t{prefix[1]} << 16) |
@@ -97,7 +98,7 @@ awaitable<FrameReadResult> read_frame(tcp::socket& socket, Bytes& payload, std::
         }
         have += got;
         payload.resize(have);
-        if (got > 0 && account) account->last_received = std::chrono::steady_clock::now();
+        if (got > 0 && account) account->last_received = core::LabTime::now();
         if (rec == asio::error::would_block || rec == asio::error::try_again) continue;
         if (rec) co_return truncated();
     }

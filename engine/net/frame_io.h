@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/lab_clock.h"
 #include "net/asio.h"
 #include "protocol/codec.h"
 
@@ -43,7 +44,7 @@ struct FrameAccount {
     RequestMemoryPool* pool = nullptr;
     std::size_t held = 0;
     bool waiting_for_pool = false;
-    std::chrono::steady_clock::time_point last_received = std::chrono::steady_clock::now();
+    core::LabTime::time_point last_received = core::LabTime::now();
 };
 
 // Reads one frame into payload (replacing its contents). min_size is the smallest legal frame

@@ -4,6 +4,7 @@
 #include <boost/asio/write.hpp>
 
 #include "net/frame_io.h"
+#include "net/lab_timer.h"
 #include "protocol/errors.h"
 #include "protocol/header.h"
 #include "protocol/sasl_authenticate.h"
@@ -55,7 +56,7 @@ struct KafkaClient::Call {
     std::int32_t correlation_id = 0;
     bool expects_response = true;
     Bytes frame;  // size prefix + header + body; released once written
-    asio::steady_timer timer;
+    LabTimer timer;
     bool done = false;
     std::optional<ClientError> error;
     Bytes response;  // the whole response frame
@@ -102,7 +103,7 @@ awaitable<Status> KafkaClient::connect(std::string host, std::uint16_t port) {
     // The watchdog closes the socket if the connect takes too long; the connect then fails
     // with operation_aborted. Its handler owns what it touches (it may run after this frame).
     auto timed_out = std::make_shared<bool>(false);
-    asio::steady_timer watchdog(executor_, std::chrono::milliseconds(config_.connect_timeout_ms));
+    LabTimer watchdog(executor_, std::chrono::milliseconds(config_.connect_timeout_ms));
     watchdog.async_wait([self, timed_out](error_code e) {
         if (e || self->state_ != State::Connecting) return;
         *timed_out = true;

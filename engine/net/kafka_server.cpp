@@ -1,6 +1,7 @@
 #include "net/kafka_server.h"
 
 #include "net/frame_io.h"
+#include "net/lab_timer.h"
 
 namespace kraftlab::net {
 
@@ -17,7 +18,7 @@ struct KafkaServer::Session {
     SessionInfo info;
     FrameAccount account;
     bool serving = false;  // a request is being handled or its answer written
-    std::chrono::steady_clock::time_point accepted_at = std::chrono::steady_clock::now();
+    core::LabTime::time_point accepted_at = core::LabTime::now();
 };
 
 KafkaServer::KafkaServer(asio::io_context& io, Options options, Handler handler,
@@ -81,13 +82,13 @@ void KafkaServer::make_room_for_unauthenticated() {
 awaitable<void> KafkaServer::authentication_sweep() {
     using namespace std::chrono;
     const auto limit = milliseconds(options_.authentication_timeout_ms);
-    auth_timer_ = std::make_unique<asio::steady_timer>(io_);
+    auth_timer_ = std::make_unique<LabTimer>(io_);
     while (!stopping_) {
         auth_timer_->expires_after(std::max(milliseconds(50), limit / 4));
         error_code ec;
         co_await auth_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (stopping_) co_return;
-        const auto now = steady_clock::now();
+        const auto now = core::LabTime::now();
         bool closed_any = false;
         for (const auto& s : sessions_) {
             if (s->info.principal || !s->socket.is_open() || now - s->accepted_at < limit) continue;
@@ -119,7 +120,7 @@ awaitable<void> KafkaServer::idle_sweep() {
         error_code ec;
         co_await idle_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (stopping_) co_return;
-        const auto now = steady_clock::now();
+        const auto now = core::LabTime::now();
         bool closed_any = false;
         for (const auto& s : sessions_) {
             // A connection stopped by a full pool before its frame's first byte holds nothing
@@ -192,7 +193,7 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
             if (session->serving) {
                 // Answered: the idle time counts from here.
                 session->serving = false;
-                session->account.last_received = std::chrono::steady_clock::now();
+                session->account.last_received = core::LabTime::now();
             }
             auto read = co_await read_frame(session->socket, frame, options_.max_request_bytes,
                                             kMinRequestBytes, &session->account);

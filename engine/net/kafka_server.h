@@ -25,6 +25,7 @@
 #include <string>
 
 #include "net/asio.h"
+#include "net/lab_timer.h"
 #include "net/request_memory_pool.h"
 #include "protocol/header.h"
 
@@ -112,7 +113,7 @@ class KafkaServer {
     Handler handler_;
     Rejected on_rejected_;
     RequestMemoryPool pool_;
-    asio::steady_timer idle_timer_;  // the idle sweep's; cancelled by stop()
+    LabTimer idle_timer_;  // the idle sweep's; cancelled by stop()
     std::unique_ptr<tcp::acceptor> acceptor_;
     std::set<std::shared_ptr<Session>> sessions_;
     std::uint16_t port_ = 0;
@@ -125,7 +126,7 @@ class KafkaServer {
     std::uint64_t unauthenticated_closed_total_ = 0;
     // The authentication sweep's timer, a member so that stop() cancels it (a pending wait
     // would hold the node's io_context up to a quarter of the deadline at shutdown).
-    std::unique_ptr<asio::steady_timer> auth_timer_;
+    std::unique_ptr<LabTimer> auth_timer_;
 };
 
 }  // namespace kraftlab::net

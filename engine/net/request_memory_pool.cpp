@@ -1,4 +1,5 @@
 #include "net/request_memory_pool.h"
+#include "net/lab_timer.h"
 
 #include <algorithm>
 
@@ -7,7 +8,7 @@ namespace kraftlab::net {
 RequestMemoryPool::RequestMemoryPool(asio::any_io_executor executor, std::size_t budget)
     : budget_(budget), wake_(executor) {
     // Set once: setting the expiry again would cancel the other waiters' waits.
-    wake_.expires_at(asio::steady_timer::time_point::max());
+    wake_.expires_at(LabTimer::time_point::max());
 }
 
 bool RequestMemoryPool::try_acquire(std::size_t n) {

@@ -15,6 +15,7 @@
 #include <cstddef>
 
 #include "net/asio.h"
+#include "net/lab_timer.h"
 
 namespace kraftlab::net {
 
@@ -42,7 +43,7 @@ class RequestMemoryPool {
     std::size_t peak_ = 0;
     std::size_t waiters_ = 0;
     bool closed_ = false;
-    asio::steady_timer wake_;  // never expires; cancelling it wakes the waiters
+    LabTimer wake_;  // never expires; cancelling it wakes the waiters
 };
 
 }  // namespace kraftlab::net

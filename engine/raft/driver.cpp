@@ -1,5 +1,6 @@
 #include "raft/driver.h"
 
+#include "net/lab_timer.h"
 #include "raft/wire.h"
 
 namespace kraftlab::raft {
@@ -17,11 +18,7 @@ struct RaftDriver::Peer {
 
 RaftDriver::RaftDriver(asio::io_context& io, RaftNode node, std::vector<PeerAddress> voters,
                        Hooks hooks, Options options)
-    : io_(io),
-      node_(std::move(node)),
-      hooks_(std::move(hooks)),
-      options_(std::move(options)),
-      epoch_(std::chrono::steady_clock::now()) {
+    : io_(io), node_(std::move(node)), hooks_(std::move(hooks)), options_(std::move(options)) {
     for (auto& v : voters) {
         auto p = std::make_unique<Peer>();
         p->address = v;
@@ -41,9 +38,7 @@ RaftDriver::~RaftDriver() {
 }
 
 std::int64_t RaftDriver::now_ms() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                 epoch_)
-        .count();
+    return core::LabTime::now_ms();
 }
 
 bool RaftDriver::is_raft_api(protocol::ApiKey key) {
@@ -53,7 +48,7 @@ bool RaftDriver::is_raft_api(protocol::ApiKey key) {
 }
 
 void RaftDriver::start() {
-    tick_timer_ = std::make_unique<asio::steady_timer>(io_);
+    tick_timer_ = std::make_unique<net::LabTimer>(io_);
     asio::co_spawn(io_, tick_loop(), asio::detached);
     process();
 }
@@ -186,31 +181,27 @@ net::awaitable<protocol::Bytes> RaftDriver::serve(protocol::ApiKey key, std::int
         co_return wire::encode_error_response(key, version,
                                               protocol::ErrorCode::INCONSISTENT_CLUSTER_ID);
     }
-    const std::int64_t high_watermark_before = node_.high_watermark();
-    Response response = std::visit(
-        [&](const auto& r) -> Response { return node_.handle(r, incoming->from, now_ms()); },
-        incoming->request);
-    if (auto* vote = std::get_if<VoteRequest>(&incoming->request); vote && hooks_.voted) {
-        hooks_.voted(*vote, std::get<VoteResponse>(response));
-    }
-    // A fetch that itself moved the high watermark answers at once: its answer carries the
-    // news, which fetch_would_wait() no longer sees as news once the answer was made.
-    auto* fetch = std::get_if<FetchRequest>(&incoming->request);
-    if (fetch && node_.high_watermark() == high_watermark_before) {
-        // Long poll: nothing new yet, so wait for an append, a commit or the deadline.
+    // Long poll (Kafka's): a Fetch with nothing new for it waits for an append, a commit or its
+    // deadline before the core sees it, once. Handing it to the core first and again on release
+    // credited the leader with contact (check quorum) up to max_wait_ms after it happened.
+    if (auto* fetch = std::get_if<FetchRequest>(&incoming->request);
+        fetch && node_.fetch_would_wait(*fetch)) {
         const auto deadline =
-            std::chrono::steady_clock::now() + std::chrono::milliseconds(incoming->max_wait_ms);
-        asio::steady_timer timer(io_);
-        while (!stopping_ && node_.fetch_would_wait(*fetch) &&
-               std::chrono::steady_clock::now() < deadline) {
-            process();  // persist whatever the fetch itself changed first
+            core::LabTime::now() + std::chrono::milliseconds(incoming->max_wait_ms);
+        net::LabTimer timer(io_);
+        while (!stopping_ && node_.fetch_would_wait(*fetch) && core::LabTime::now() < deadline) {
             timer.expires_at(deadline);
             parked_fetches_.push_back(&timer);
             error_code ec;
             co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             std::erase(parked_fetches_, &timer);
         }
-        if (!stopping_) response = node_.handle(*fetch, incoming->from, now_ms());
+    }
+    Response response = std::visit(
+        [&](const auto& r) -> Response { return node_.handle(r, incoming->from, now_ms()); },
+        incoming->request);
+    if (auto* vote = std::get_if<VoteRequest>(&incoming->request); vote && hooks_.voted) {
+        hooks_.voted(*vote, std::get<VoteResponse>(response));
     }
     // Whatever the request changed (a vote, a new epoch) is durable before the answer leaves;
     // if it could not be made durable, the answer does not leave.

@@ -20,6 +20,7 @@
 
 #include "net/asio.h"
 #include "net/kafka_client.h"
+#include "net/lab_timer.h"
 #include "raft/raft.h"
 
 namespace kraftlab::raft {
@@ -101,9 +102,8 @@ class RaftDriver {
     Options options_;
     bool stopping_ = false;
     bool failed_ = false;
-    std::unique_ptr<net::asio::steady_timer> tick_timer_;
-    std::vector<net::asio::steady_timer*> parked_fetches_;
-    std::chrono::steady_clock::time_point epoch_;
+    std::unique_ptr<net::LabTimer> tick_timer_;
+    std::vector<net::LabTimer*> parked_fetches_;
 };
 
 }  // namespace kraftlab::raft

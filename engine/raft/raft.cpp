@@ -1092,9 +1092,12 @@ std::optional<std::int64_t> RaftNode::propose(std::vector<Bytes> records, std::i
 void RaftNode::resign(std::int64_t now_ms) {
     if (impl_->role == Role::Leader) impl_->become_resigned(now_ms, "asked to resign");
 }
-void RaftNode::set_timeouts(std::int64_t election_timeout_ms, std::int64_t fetch_timeout_ms) {
+void RaftNode::set_timeouts(std::int64_t election_timeout_ms, std::int64_t fetch_timeout_ms,
+                            std::int64_t election_backoff_max_ms, std::int64_t request_timeout_ms) {
     impl_->cfg.election_timeout_ms = std::max<std::int64_t>(1, election_timeout_ms);
     impl_->cfg.fetch_timeout_ms = std::max<std::int64_t>(1, fetch_timeout_ms);
+    impl_->cfg.election_backoff_max_ms = std::max<std::int64_t>(1, election_backoff_max_ms);
+    impl_->cfg.request_timeout_ms = std::max<std::int64_t>(1, request_timeout_ms);
 }
 
 void RaftNode::campaign(std::int64_t now_ms) {

@@ -274,9 +274,11 @@ class RaftNode {
     // fired (tests, and the lab's "force an election" action). Does nothing on an observer or a
     // leader.
     void campaign(std::int64_t now_ms);
-    // Change the election and fetch timeouts (the lab's settings). Timers already running keep
-    // their deadlines; the next ones use the new values.
-    void set_timeouts(std::int64_t election_timeout_ms, std::int64_t fetch_timeout_ms);
+    // Change the timeouts live (the lab's settings): election and fetch timeouts, the longest
+    // election backoff and the request timeout, which the owner derives from the first two.
+    // Timers already running keep their deadlines; the next ones, and retries, use the new values.
+    void set_timeouts(std::int64_t election_timeout_ms, std::int64_t fetch_timeout_ms,
+                      std::int64_t election_backoff_max_ms, std::int64_t request_timeout_ms);
 
     Ready ready();
 

@@ -1,0 +1,36 @@
+// LabTimer: the engine's Asio timer. It waits on lab time (core::LabTime), so a paused lab's
+// timers stand still and a slowed lab's fire later; asio::steady_timer (real time) is not used in
+// the engine. ClockWaker makes an io_context look at its lab-time deadlines again whenever the
+// clock changes (resume, speed, step), so a change takes effect at once rather than when the
+// reactor next wakes. Given a node's gate, it also holds the node while the lab is paused
+// (core/node_gate.h) and lets it go when the clock runs again.
+//
+// Threads: a LabTimer is used on its io_context's thread, which is bound to the lab's clock
+// (core::ClockBinding). ClockWaker: made and destroyed on any thread, before its io_context dies.
+#pragma once
+
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <cstdint>
+#include <memory>
+
+#include "core/lab_clock.h"
+#include "core/node_gate.h"
+#include "net/asio.h"
+
+namespace kraftlab::net {
+
+using LabTimer = asio::basic_waitable_timer<core::LabTime, core::LabWaitTraits>;
+
+class ClockWaker {
+  public:
+    ClockWaker(asio::io_context& io, core::LabClock& clock, core::NodeGate* gate = nullptr);
+    ~ClockWaker();
+    ClockWaker(const ClockWaker&) = delete;
+    ClockWaker& operator=(const ClockWaker&) = delete;
+
+  private:
+    core::LabClock& clock_;
+    std::uint64_t listener_ = 0;
+};
+
+}  // namespace kraftlab::net

@@ -1,0 +1,260 @@
+// Lab time against kraftlab-cluster on real sockets (issue 13): paused during an election
+// nothing changes and resumed the election completes; a step advances lab time by exactly its
+// length; at 0.2× a controller failover takes several times the wall time it takes at 1×; a
+// frozen active controller is deposed and follows the new one when thawed; a frozen partition
+// leader under acks=all is fenced, its stale leadership refused, and nothing acknowledged is lost;
+// a real client's (kcat's) request is held while the lab is paused and answered on resume.
+#include <QtTest>
+
+#include "lab_process.h"
+
+using namespace kraftlab::testing;
+
+namespace {
+
+// What must not move while the lab is paused: controllers' roles, epochs, leaders and logs,
+// the heartbeat sessions the active controller sees, every partition's leader, ISR and replica
+// logs, and lab time itself.
+QJsonObject frozen_view(const QJsonObject& status) {
+    QJsonArray controllers;
+    for (const auto& c : status["controllers"].toArray()) {
+        auto o = c.toObject();
+        controllers.append(QJsonObject{{"id", o["id"]},
+                                       {"up", o["up"]},
+                                       {"role", o["role"]},
+                                       {"epoch", o["epoch"]},
+                                       {"leader", o["leader"]},
+                                       {"voted_for", o["voted_for"]},
+                                       {"log_end_offset", o["log_end_offset"]},
+                                       {"high_watermark", o["high_watermark"]},
+                                       {"sessions", o["sessions"]}});
+    }
+    QJsonArray topics;
+    for (const auto& t : status["topics"].toArray()) {
+        QJsonArray parts;
+        for (const auto& p : t.toObject()["partitions"].toArray()) {
+            auto o = p.toObject();
+            parts.append(QJsonObject{{"leader", o["leader"]},
+                                     {"leader_epoch", o["leader_epoch"]},
+                                     {"isr", o["isr"]},
+                                     {"replica_logs", o["replica_logs"]}});
+        }
+        topics.append(parts);
+    }
+    return {{"lab_ms", status["lab_time"].toObject()["lab_ms"]},
+            {"controllers", controllers},
+            {"topics", topics},
+            {"metadata_offset", status["metadata_offset"]}};
+}
+
+int leader_of(const QJsonObject& status, const QString& topic, int partition) {
+    return partitions_of(status, topic).value(partition).leader;
+}
+
+// Wall milliseconds from killing the active controller to a new one being elected.
+qint64 failover_wall_ms(LabProcess& lab) {
+    const int active = active_controller(lab.command("status"));
+    if (active < 0) return -1;
+    const qsizetype seen = lab.events().size();
+    QElapsedTimer wall;
+    wall.start();
+    if (!lab.command("kill controller " + QString::number(active))["ok"].toBool()) return -1;
+    qsizetype index = 0;
+    auto elected = lab.wait_event(
+        [&](const QJsonObject& e) {
+            return index++ >= seen && e["kind"].toString() == "controller_elected";
+        },
+        60'000);
+    const qint64 took = wall.elapsed();
+    if (!elected) return -1;
+    if (!lab.command("restart controller " + QString::number(active))["ok"].toBool()) return -1;
+    return took;
+}
+
+}  // namespace
+
+class LabTimeTest : public QObject {
+    Q_OBJECT
+
+  private slots:
+    // Pause on election, kill the active controller: the lab stops as the election starts, and
+    // 5 s of wall time later nothing has changed. A step moves lab time by exactly 100 ms.
+    // Resumed, a new controller is elected.
+    void paused_during_an_election_nothing_changes_then_it_completes() {
+        LabProcess lab;
+        QVERIFY(lab.start({"--controllers", "3", "--brokers", "3"}));
+        QVERIFY(lab.command("create-topic moving 3 3")["ok"].toBool());
+        QVERIFY(lab.command("produce moving 200 acks=all")["ok"].toBool());
+        QTest::qWait(500);
+        QVERIFY(lab.command("pause-on election")["ok"].toBool());
+        const int active = active_controller(lab.command("status"));
+        QVERIFY(active > 0);
+        QVERIFY(lab.command("kill controller " + QString::number(active))["ok"].toBool());
+        QVERIFY(lab.wait_event_kind("election_started", 20'000));
+        QVERIFY(lab.wait_event_kind("lab_paused", 5'000));
+        // The pause answers once every node is held.
+        QVERIFY(lab.command("pause")["ok"].toBool());
+        const auto before = lab.command("status");
+        QVERIFY(before["lab_time"].toObject()["paused"].toBool());
+        QTest::qWait(5'000);
+        const auto after = lab.command("status");
+        QCOMPARE(frozen_view(after), frozen_view(before));
+        QCOMPARE(active_controller(after), -1);  // the election is still open
+
+        const auto step = lab.command("step 100");
+        QVERIFY2(step["ok"].toBool(), qPrintable(step["message"].toString()));
+        QCOMPARE(step["lab_ms"].toInteger() - step["from_ms"].toInteger(), qint64{100});
+        QCOMPARE(lab.command("status")["lab_time"].toObject()["lab_ms"].toInteger(),
+                 step["lab_ms"].toInteger());
+        // While paused, a command that needs the nodes to answer is refused, plainly.
+        const auto refused = lab.command("create-topic later 1 1");
+        QVERIFY(!refused["ok"].toBool());
+        QVERIFY(refused["message"].toString().contains("paused"));
+
+        QVERIFY(lab.command("pause-on off")["ok"].toBool());
+        QVERIFY(lab.command("resume")["ok"].toBool());
+        QVERIFY(eventually(
+            [&] {
+                const int now = active_controller(lab.command("status"));
+                return now > 0 && now != active;
+            },
+            20'000));
+        QCOMPARE(lab.quit(), 0);
+    }
+
+    // Slow motion: the same failover, at 0.2× and at 1× against the same lab, takes about 5×
+    // the wall time (a wide tolerance: it is a ratio of two noisy runs).
+    void slow_motion_failover_takes_longer_in_wall_time() {
+        LabProcess lab;
+        QVERIFY(lab.start({"--controllers", "3", "--brokers", "1"}));
+        const qint64 normal = failover_wall_ms(lab);
+        QVERIFY(normal > 0);
+        QVERIFY(eventually([&] { return active_controller(lab.command("status")) > 0; }, 20'000));
+        QVERIFY(lab.command("speed 0.2")["ok"].toBool());
+        const qint64 slow = failover_wall_ms(lab);
+        QVERIFY(slow > 0);
+        const double ratio = static_cast<double>(slow) / static_cast<double>(normal);
+        qInfo("failover: %lld ms at 1x, %lld ms at 0.2x: ratio %.2f", normal, slow, ratio);
+        QVERIFY2(ratio > 2.5 && ratio < 12, qPrintable(QString::number(ratio)));
+        QVERIFY(lab.command("speed 1")["ok"].toBool());
+        QCOMPARE(lab.quit(), 0);
+    }
+
+    // Experiment 1: the active controller frozen longer than the election timeout. The others
+    // elect a leader in a higher epoch; thawed, the old one learns the new epoch and follows;
+    // brokers follow the new leader; nothing committed is lost.
+    void a_frozen_active_controller_is_deposed_and_follows_when_thawed() {
+        LabProcess lab;
+        QVERIFY(lab.start({"--controllers", "3", "--brokers", "2"}));
+        QVERIFY(lab.command("create-topic before 2 2")["ok"].toBool());
+        const auto status = lab.command("status");
+        const int old = active_controller(status);
+        QVERIFY(old > 0);
+        const int old_epoch = controller_status(status, old)["epoch"].toInt();
+        QVERIFY(lab.command("pause-node " + QString::number(old))["ok"].toBool());
+        int fresh = -1;
+        QVERIFY(eventually(
+            [&] {
+                const auto s = lab.command("status");
+                fresh = -1;
+                for (const auto& c : s["controllers"].toArray()) {
+                    auto o = c.toObject();
+                    if (o["id"].toInt() != old && o["role"].toString() == "leader" &&
+                        o["epoch"].toInt() > old_epoch)
+                        fresh = o["id"].toInt();
+                }
+                return fresh > 0;
+            },
+            20'000));
+        // The frozen one still believes it leads (its last snapshot), and is shown frozen.
+        auto frozen = lab.command("status");
+        for (const auto& c : frozen["controllers"].toArray()) {
+            if (c.toObject()["id"].toInt() == old) QVERIFY(c.toObject()["frozen"].toBool());
+        }
+        // The new leader serves: a topic created now is committed without the frozen one.
+        QVERIFY(lab.command("create-topic during 1 2")["ok"].toBool());
+        QVERIFY(lab.command("resume-node " + QString::number(old))["ok"].toBool());
+        QVERIFY(eventually(
+            [&] {
+                const auto s = lab.command("status");
+                const auto o = controller_status(s, old);
+                return o["role"].toString() == "follower" && o["leader"].toInt() == fresh &&
+                       active_controller(s) == fresh;
+            },
+            20'000));
+        const auto after = lab.command("status");
+        QCOMPARE(partitions_of(after, "before").size(), 2);
+        QCOMPARE(partitions_of(after, "during").size(), 1);
+        QVERIFY(lab.command("create-topic after 1 2")["ok"].toBool());
+        QCOMPARE(lab.quit(), 0);
+    }
+
+    // Experiment 2: a partition leader (RF 3, min.insync.replicas 2) frozen longer than the
+    // session timeout under an acks=all producer: fenced, leadership moves; thawed, its stale
+    // leadership is refused, it truncates and catches up; the audit finds nothing lost.
+    void a_frozen_partition_leader_is_fenced_and_nothing_acknowledged_is_lost() {
+        LabProcess lab;
+        QVERIFY(lab.start({"--controllers", "1", "--brokers", "3"}));
+        QVERIFY(lab.command("create-topic ledger 1 3 min.insync.replicas=2")["ok"].toBool());
+        QVERIFY(lab.command("produce ledger 300 acks=all")["ok"].toBool());
+        QTest::qWait(700);
+        const int leader = leader_of(lab.command("status"), "ledger", 0);
+        QVERIFY(leader > 0);
+        QVERIFY(lab.command("pause-node " + QString::number(leader))["ok"].toBool());
+        int moved = -1;
+        QVERIFY(eventually(
+            [&] {
+                moved = leader_of(lab.command("status"), "ledger", 0);
+                return moved > 0 && moved != leader;
+            },
+            20'000));
+        QVERIFY(lab.wait_event(
+            [&](const QJsonObject& e) {
+                return e["kind"].toString() == "broker_fenced" &&
+                       e["node"].toString() == "broker-" + QString::number(leader);
+            },
+            5'000));
+        QTest::qWait(500);  // acknowledged writes continue on the new leader
+        QVERIFY(lab.command("resume-node " + QString::number(leader))["ok"].toBool());
+        // Back in the ISR, on the new leader's epoch, with the new leader's log.
+        QVERIFY(eventually(
+            [&] {
+                const auto s = lab.command("status");
+                const auto p = partitions_of(s, "ledger").value(0);
+                return p.leader == moved && p.isr.contains(leader);
+            },
+            30'000));
+        const auto audit = lab.command("audit", 60'000);
+        QVERIFY2(audit["ok"].toBool(), qPrintable(audit["message"].toString()));
+        QCOMPARE(audit["lost"].toInteger(), qint64{0});
+        QVERIFY(audit["audited"].toInteger() > 100);
+        QCOMPARE(lab.quit(), 0);
+    }
+
+    // A real client keeps its own clock: kcat's produce request is held by the paused brokers
+    // (not answered, not refused) and answered on resume.
+    void a_real_clients_request_is_held_while_paused() {
+        LabProcess lab;
+        QVERIFY(lab.start({"--controllers", "1", "--brokers", "1"}));
+        QVERIFY(lab.command("create-topic held 1 1")["ok"].toBool());
+        QVERIFY(lab.command("pause")["ok"].toBool());
+        QProcess kcat;
+        kcat.start("kcat", {"-P", "-b", lab.bootstrap(), "-t", "held", "-X",
+                            "message.timeout.ms=60000", "-X", "socket.timeout.ms=60000"});
+        QVERIFY(kcat.waitForStarted());
+        kcat.write("while-paused\n");
+        kcat.closeWriteChannel();
+        QVERIFY(!kcat.waitForFinished(3'000));  // still waiting for its answer
+        QVERIFY(lab.command("resume")["ok"].toBool());
+        QVERIFY(kcat.waitForFinished(20'000));
+        QCOMPARE(kcat.exitCode(), 0);
+        auto read = run_client(
+            "kcat", {"-C", "-b", lab.bootstrap(), "-t", "held", "-o", "beginning", "-e", "-q"});
+        QVERIFY(read.ok());
+        QCOMPARE(read.out.trimmed(), QByteArray("while-paused"));
+        QCOMPARE(lab.quit(), 0);
+    }
+};
+
+QTEST_MAIN(LabTimeTest)
+#include "test_lab_time.moc"
