@@ -6,7 +6,7 @@
 #                          display, the headless lab kraftlab-cluster starts instead)
 #   ./lab.sh test [args]   build, then run the whole test suite (args go to ctest)
 #   ./lab.sh build         install what is missing, configure and build
-#   ./lab.sh bench [clients|replication|ui|workload|raft-sim|failover] [args]
+#   ./lab.sh bench [clients|replication|ui|workload|raft-sim|failover|lab-time] [args]
 #                          build, then run a benchmark from bench/ (never part of the tests);
 #                          raft-sim runs the raft simulation over many seeds ([N] [--first S]
 #                          [--jobs J]); failover times
@@ -76,8 +76,8 @@ case "$cmd" in
     which=${1:-clients}
     [ $# -gt 0 ] && shift
     case "$which" in
-      clients|replication|ui|workload|raft-sim|failover) exec build/bin/kraftlab-bench-"$which" "$@" ;;
-      *) echo "usage: ./lab.sh bench [clients|replication|ui|workload|raft-sim|failover] [args]" >&2; exit 2 ;;
+      clients|replication|ui|workload|raft-sim|failover|lab-time) exec build/bin/kraftlab-bench-"$which" "$@" ;;
+      *) echo "usage: ./lab.sh bench [clients|replication|ui|workload|raft-sim|failover|lab-time] [args]" >&2; exit 2 ;;
     esac
     ;;
   *)

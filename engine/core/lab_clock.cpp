@@ -1,6 +1,7 @@
 #include "core/lab_clock.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -140,6 +141,7 @@ void LabClock::notify() {
 }
 
 const LabClock& LabClock::current() {
+    if (!bound_clock && std::getenv("KRAFTLAB_TRAP_UNBOUND")) __builtin_trap();
     return bound_clock ? *bound_clock : standalone();
 }
 

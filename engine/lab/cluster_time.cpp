@@ -135,11 +135,11 @@ CommandResult Cluster::step(std::int64_t ms) {
         return CommandResult::failure("a step is 1 to " + std::to_string(kMaxStepMs) +
                                       " ms of lab time");
     }
+    const std::int64_t from = clock_.now_ms();  // paused: it stands still until the step
     core::LabClock::duration until{};
     if (!clock_.step(std::chrono::milliseconds(ms), &until)) {
         return CommandResult::failure("step needs a paused lab: pause first");
     }
-    const std::int64_t from = clock_.now_ms();
     // Lab time stops by itself at `until`; then hold the nodes again.
     clock_.sleep_until(until);
     clock_.pause();

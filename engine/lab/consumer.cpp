@@ -508,6 +508,7 @@ BuiltinConsumer::~BuiltinConsumer() {
 
 std::optional<std::string> BuiltinConsumer::start() {
     std::lock_guard lock(lifecycle_mutex_);
+    core::ClockBinding on_lab_time(config_.clock);  // its state is built here
     if (state_) return "consumer " + std::to_string(id_) + " was started already";
     auto addresses = parse_bootstrap(bootstrap_);
     if (!addresses) return "'" + bootstrap_ + "' is not a list of host:port";

@@ -1098,6 +1098,7 @@ ProducerConfig BuiltinProducer::config() const {
 
 std::optional<std::string> BuiltinProducer::start() {
     std::lock_guard lock(lifecycle_mutex_);
+    core::ClockBinding on_lab_time(config_.clock);  // its state is built here
     if (state_) return "producer " + std::to_string(id_) + " was started already";
     auto addresses = parse_bootstrap(bootstrap_);
     if (!addresses) return "'" + bootstrap_ + "' is not a list of host:port";
