@@ -133,7 +133,10 @@ void Broker::reconcile_replicas() {
         } else {
             const bool new_leader = r.role() != Role::Follower ||
                                     r.leader_epoch() != st.leader_epoch || r.leader() != st.leader;
-            if (new_leader || r.partition_epoch() != st.partition_epoch) r.become_follower(st);
+            if (new_leader || r.partition_epoch() != st.partition_epoch) {
+                r.become_follower(st);
+                persist_epochs(p);  // it may have dropped an epoch that holds no records
+            }
             if (new_leader) {
                 ++p.generation;
                 p.needs_truncation = true;

@@ -205,6 +205,11 @@ void PartitionReplica::become_follower(const PartitionState& state) {
     followers_.clear();
     pending_.reset();
     high_watermark_ = std::min(high_watermark_, log_end_offset_);
+    // An epoch this replica led without appending anything starts at its log end and holds no
+    // records; as its latest epoch it would be what the follower asks the new leader about,
+    // and when the answer names an epoch the follower lacks, truncation cuts nothing and asks
+    // the same again forever. Kafka's truncateTo drops such entries even when it cuts nothing.
+    if (epochs_.truncate_from_end(log_end_offset_)) epochs_changed_ = true;
 }
 
 bool PartitionReplica::on_leader_append(std::int64_t new_log_end_offset) {

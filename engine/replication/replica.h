@@ -175,8 +175,10 @@ class PartitionReplica {
     // partition epoch is a committed ISR change: the ISR is taken from it and the pending change,
     // if any, is settled. The HW carries over from the replica's previous role.
     void become_leader(const PartitionState& state, std::int64_t now_ms);
-    // Another broker (state.leader, or none when -1) leads: follower progress is dropped. The
-    // runtime then truncates by epoch (truncation_for) before fetching.
+    // Another broker (state.leader, or none when -1) leads: follower progress is dropped, and so
+    // are epochs in the cache that hold no records (one this replica led without appending; the
+    // runtime persists the cache when epochs_changed() says so). The runtime then truncates by
+    // epoch (truncation_for) before fetching.
     void become_follower(const PartitionState& state);
 
     // --- the local log --------------------------------------------------------------------
