@@ -307,8 +307,11 @@ std::optional<IsrChange> PartitionReplica::isr_change(std::int64_t now_ms) {
     return change;
 }
 
-void PartitionReplica::isr_change_failed() {
-    pending_.reset();
+void PartitionReplica::isr_change_failed(protocol::ErrorCode error) {
+    if (error == protocol::ErrorCode::INELIGIBLE_REPLICA ||
+        error == protocol::ErrorCode::OPERATION_NOT_ATTEMPTED) {
+        pending_.reset();
+    }
 }
 
 protocol::ErrorCode PartitionReplica::check_produce(std::int16_t acks,

@@ -305,7 +305,7 @@ class ReplicationCoreTest : public QObject {
         QVERIFY(!r.isr_change(3600));  // pending
         // While it is pending, the member it removes still holds the HW (the maximal ISR).
         QCOMPARE(r.high_watermark(), 0);
-        r.isr_change_failed();
+        r.isr_change_failed(ErrorCode::INELIGIBLE_REPLICA);  // the controller did not apply it
         QVERIFY(!r.isr_change_pending());
         const auto again = r.isr_change(3700);
         QVERIFY(again);
@@ -322,6 +322,48 @@ class ReplicationCoreTest : public QObject {
         fetch(r, 2, 20, 10);
         QCOMPARE(r.high_watermark(), 10);  // broker 3, joining, is at 10
         fetch(r, 3, 20, 20);
+        QCOMPARE(r.high_watermark(), 20);
+    }
+
+    // An AlterPartition that got no answer (or an answer that does not say it was not applied)
+    // may have been applied: the controller may already count the joining member in the ISR and
+    // elect it. Its addition keeps holding the HW until the metadata settles it, and the change
+    // stays pending to be sent again. Dropping it let a paused leader, resumed after its request
+    // timed out, acknowledge acks=all records its joining follower lacked; that follower was then
+    // elected (found by the replication simulation's pauses, acks=all, clean elections).
+    void an_unanswered_addition_keeps_holding_the_high_watermark_until_settled() {
+        for (const ErrorCode outcome :
+             {ErrorCode::REQUEST_TIMED_OUT, ErrorCode::INVALID_UPDATE_VERSION,
+              ErrorCode::FENCED_LEADER_EPOCH}) {
+            PartitionReplica r = leader_of_three({1, 2});
+            r.on_leader_append(10);
+            fetch(r, 2, 10, 0);
+            fetch(r, 3, 10, 0);
+            const auto change = r.isr_change(0);
+            QVERIFY(change && change->added == std::vector<std::int32_t>{3});
+            r.isr_change_failed(outcome);
+            QVERIFY(r.isr_change_pending());
+            QCOMPARE(r.pending_isr_change()->new_isr, change->new_isr);  // to send again
+            r.on_leader_append(20);
+            fetch(r, 2, 20, 10);
+            QCOMPARE(r.high_watermark(), 10);  // broker 3 may be in the ISR: it is at 10
+            // The metadata says the controller did apply it: broker 3 is a member.
+            r.become_leader(partition(1, 1, 2, {1, 2, 3}, {1, 2, 3}), 20);
+            QVERIFY(!r.isr_change_pending());
+            QCOMPARE(r.high_watermark(), 10);
+            fetch(r, 3, 20, 30);
+            QCOMPARE(r.high_watermark(), 20);
+        }
+        // An answer that says it was not applied drops it, and with it the addition.
+        PartitionReplica r = leader_of_three({1, 2});
+        r.on_leader_append(10);
+        fetch(r, 2, 10, 0);
+        fetch(r, 3, 10, 0);
+        QVERIFY(r.isr_change(0));
+        r.isr_change_failed(ErrorCode::INELIGIBLE_REPLICA);
+        QVERIFY(!r.isr_change_pending());
+        r.on_leader_append(20);
+        fetch(r, 2, 20, 10);
         QCOMPARE(r.high_watermark(), 20);
     }
 
