@@ -133,7 +133,10 @@ void Broker::reconcile_replicas() {
         } else {
             const bool new_leader = r.role() != Role::Follower ||
                                     r.leader_epoch() != st.leader_epoch || r.leader() != st.leader;
-            if (new_leader || r.partition_epoch() != st.partition_epoch) r.become_follower(st);
+            if (new_leader || r.partition_epoch() != st.partition_epoch) {
+                r.become_follower(st);
+                persist_epochs(p);  // it may have dropped an epoch that holds no records
+            }
             if (new_leader) {
                 ++p.generation;
                 p.needs_truncation = true;
@@ -432,7 +435,7 @@ void Broker::check_isr(HostedPartition& p) {
     if (!change) return;
     const auto topic = image_->topic(p.topic);
     if (!topic) {
-        p.replica->isr_change_failed();
+        p.replica->isr_change_failed(ErrorCode::OPERATION_NOT_ATTEMPTED);
         return;
     }
     p.last_isr_change_reason = change->reason;
@@ -459,33 +462,52 @@ net::awaitable<void> Broker::send_isr_change(std::string topic, std::int32_t par
         pd.new_isr_with_epochs.push_back({id, b ? b->epoch : -1});
         pd.new_isr.push_back(id);
     }
-    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-    auto r = co_await controller_client_->alter_partition(req, 5000);
-    if (stopping_) co_return;
-    std::string failure;
-    if (!r.ok()) {
-        failure = r.error().message;
-    } else if (r->error_code != 0) {
-        failure = std::string(protocol::error_name(static_cast<ErrorCode>(r->error_code)));
-    } else {
-        for (const auto& rt : r->topics) {
-            for (const auto& rp : rt.partitions) {
-                if (rp.partition_index == partition && rp.error_code != 0) {
-                    failure =
-                        std::string(protocol::error_name(static_cast<ErrorCode>(rp.error_code)));
+    // Until an answer: one that says it was not applied ends it; after no answer, or an answer
+    // that does not say so (the controller may have applied an earlier attempt), the change
+    // stays pending, its additions holding the HW, and goes again until the metadata settles it
+    // (PartitionReplica::isr_change_failed), as Kafka's AlterPartitionManager retries.
+    for (;;) {
+        req.broker_epoch = broker_epoch_;
+        controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
+        auto r = co_await controller_client_->alter_partition(req, 5000);
+        if (stopping_) co_return;
+        auto* p = logs_->find(topic, partition);
+        if (!p || !p->replica || p->replica->role() != Role::Leader ||
+            p->replica->leader_epoch() != change.leader_epoch) {
+            co_return;
+        }
+        // Settled meanwhile by the metadata (a newer partition epoch), or replaced.
+        const auto& pending = p->replica->pending_isr_change();
+        if (!pending || pending->partition_epoch != change.partition_epoch ||
+            pending->new_isr != change.new_isr) {
+            co_return;
+        }
+        ErrorCode error = ErrorCode::REQUEST_TIMED_OUT;
+        std::string failure;
+        if (r.ok()) {
+            error = static_cast<ErrorCode>(r->error_code);
+            for (const auto& rt : r->topics) {
+                for (const auto& rp : rt.partitions) {
+                    if (error == ErrorCode::NONE && rp.partition_index == partition)
+                        error = static_cast<ErrorCode>(rp.error_code);
                 }
             }
+            if (error == ErrorCode::NONE) break;
+            failure = "the controller refused: " + std::string(protocol::error_name(error));
+        } else {
+            failure = "no answer from the controller: " + r.error().message;
         }
-    }
-    auto* p = logs_->find(topic, partition);
-    if (!p || !p->replica || p->replica->role() != Role::Leader ||
-        p->replica->leader_epoch() != change.leader_epoch) {
-        co_return;
-    }
-    if (!failure.empty()) {
-        p->replica->isr_change_failed();
-        p->last_isr_change_reason = change.reason + " (the controller refused: " + failure + ")";
-        co_return;
+        p->replica->isr_change_failed(error);
+        if (!p->replica->isr_change_pending()) {
+            p->last_isr_change_reason = change.reason + " (" + failure + ")";
+            co_return;
+        }
+        p->last_isr_change_reason = change.reason + " (" + failure + "; asking again)";
+        net::LabTimer backoff(*io_);
+        backoff.expires_after(std::chrono::milliseconds(500));
+        net::error_code ec;
+        co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) co_return;
     }
     // The change takes effect when the metadata log brings the PartitionChange; the event says
     // why now, with the leader's reasons.

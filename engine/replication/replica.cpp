@@ -205,6 +205,11 @@ void PartitionReplica::become_follower(const PartitionState& state) {
     followers_.clear();
     pending_.reset();
     high_watermark_ = std::min(high_watermark_, log_end_offset_);
+    // An epoch this replica led without appending anything starts at its log end and holds no
+    // records; as its latest epoch it would be what the follower asks the new leader about,
+    // and when the answer names an epoch the follower lacks, truncation cuts nothing and asks
+    // the same again forever. Kafka's truncateTo drops such entries even when it cuts nothing.
+    if (epochs_.truncate_from_end(log_end_offset_)) epochs_changed_ = true;
 }
 
 bool PartitionReplica::on_leader_append(std::int64_t new_log_end_offset) {
@@ -302,8 +307,11 @@ std::optional<IsrChange> PartitionReplica::isr_change(std::int64_t now_ms) {
     return change;
 }
 
-void PartitionReplica::isr_change_failed() {
-    pending_.reset();
+void PartitionReplica::isr_change_failed(protocol::ErrorCode error) {
+    if (error == protocol::ErrorCode::INELIGIBLE_REPLICA ||
+        error == protocol::ErrorCode::OPERATION_NOT_ATTEMPTED) {
+        pending_.reset();
+    }
 }
 
 protocol::ErrorCode PartitionReplica::check_produce(std::int16_t acks,

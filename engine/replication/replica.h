@@ -175,8 +175,10 @@ class PartitionReplica {
     // partition epoch is a committed ISR change: the ISR is taken from it and the pending change,
     // if any, is settled. The HW carries over from the replica's previous role.
     void become_leader(const PartitionState& state, std::int64_t now_ms);
-    // Another broker (state.leader, or none when -1) leads: follower progress is dropped. The
-    // runtime then truncates by epoch (truncation_for) before fetching.
+    // Another broker (state.leader, or none when -1) leads: follower progress is dropped, and so
+    // are epochs in the cache that hold no records (one this replica led without appending; the
+    // runtime persists the cache when epochs_changed() says so). The runtime then truncates by
+    // epoch (truncation_for) before fetching.
     void become_follower(const PartitionState& state);
 
     // --- the local log --------------------------------------------------------------------
@@ -202,9 +204,17 @@ class PartitionReplica {
     // The ISR change to propose now (shrink the lagging, expand the caught up, or mark a
     // recovering leader recovered), if any and if none is pending.
     std::optional<IsrChange> isr_change(std::int64_t now_ms);
-    // The controller refused the pending change or did not answer: allow another proposal.
-    void isr_change_failed();
+    // The pending change's AlterPartition did not succeed: `error` is the controller's answer,
+    // REQUEST_TIMED_OUT when none came. Only an answer that says it was not applied
+    // (INELIGIBLE_REPLICA, OPERATION_NOT_ATTEMPTED) drops it and allows another proposal. After
+    // any other outcome the controller may have applied it (the request timed out, or a retry
+    // met INVALID_UPDATE_VERSION or FENCED_LEADER_EPOCH after an earlier attempt went through),
+    // so it stays pending, as in Kafka: the members it adds keep holding the HW until the
+    // metadata settles the ISR (become_leader, become_follower). The runtime sends
+    // pending_isr_change() again after a timeout, and otherwise waits for the metadata.
+    void isr_change_failed(protocol::ErrorCode error);
     bool isr_change_pending() const { return pending_.has_value(); }
+    const std::optional<IsrChange>& pending_isr_change() const { return pending_; }
 
     // --- produce ---------------------------------------------------------------------------
     // Before the append: NOT_LEADER_OR_FOLLOWER when not leading; for acks=-1, NOT_ENOUGH_REPLICAS

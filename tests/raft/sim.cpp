@@ -173,6 +173,7 @@ std::string status_text(const Node& n) {
     o << role << " epoch=" << r.epoch() << " leader=" << node_text(r.leader())
       << " voted=" << node_text(r.voted_for()) << " log=" << r.log_end_offset() << "@e"
       << r.last_epoch() << " hw=" << r.high_watermark();
+    if (n.paused) o << " paused";
     return o.str();
 }
 
@@ -521,7 +522,8 @@ void Cluster::drop(std::size_t index) {
 void Cluster::deliver(std::size_t index) {
     Message m = in_flight_.at(index);
     in_flight_.erase(in_flight_.begin() + static_cast<std::ptrdiff_t>(index));
-    if (m.type != Message::Type::Failure && !connected(m.from, m.to)) {
+    // A message that waited at a paused node had already arrived: later cuts cannot take it.
+    if (!m.waited && m.type != Message::Type::Failure && !connected(m.from, m.to)) {
         report(message_text(m) + " (cut)");
         notify_failure(m);
         return;
@@ -530,6 +532,12 @@ void Cluster::deliver(std::size_t index) {
     if (!n.raft) {
         report(message_text(m) + " (" + std::to_string(m.to) + " is down)");
         notify_failure(m);
+        return;
+    }
+    if (n.paused) {
+        // The connection is open and the bytes arrive; nobody reads them until it resumes.
+        report(message_text(m) + " (waits: " + std::to_string(m.to) + " is paused)");
+        n.waiting.push_back(std::move(m));
         return;
     }
     ++delivered_;
@@ -588,6 +596,7 @@ void Cluster::release_held(Node& n) {
             n.held.clear();
             return;
         }
+        if (n.paused) return;  // held fetches stay held: nothing at the node runs
         auto it = std::find_if(n.held.begin(), n.held.end(), [&](const Node::Held& h) {
             return now_ms_ - h.since_ms >= options_.fetch_hold_max_ms ||
                    !n.raft->fetch_would_wait(std::get<FetchRequest>(h.message.request));
@@ -655,7 +664,7 @@ void Cluster::tick(std::int64_t ms) {
     now_ms_ += ms;
     for (NodeId id : ids_) {
         Node& n = node(id);
-        if (!n.raft) continue;
+        if (!n.raft || n.paused) continue;
         n.raft->tick(now_ms_);
         process(n);
     }
@@ -668,7 +677,34 @@ void Cluster::crash(NodeId id) {
     if (!n.raft) return;
     n.raft.reset();
     n.held.clear();
+    n.paused = false;
+    n.waiting.clear();  // read by no one: lost with the process
     report("  " + std::to_string(id) + ": crashed");
+}
+
+void Cluster::pause(NodeId id) {
+    Node& n = node(id);
+    if (!n.raft || n.paused) return;
+    n.paused = true;
+    n.paused_at_ms = now_ms_;
+    report("  " + std::to_string(id) + ": paused");
+}
+
+void Cluster::resume(NodeId id) {
+    Node& n = node(id);
+    if (!n.paused) return;
+    n.paused = false;
+    report("  " + std::to_string(id) + ": resumed after " +
+           std::to_string(now_ms_ - n.paused_at_ms) + " ms, " + std::to_string(n.waiting.size()) +
+           " messages waiting");
+    for (Message& m : n.waiting) {
+        m.waited = true;
+        m.deliver_at_ms = now_ms_;
+        in_flight_.push_back(std::move(m));
+    }
+    n.waiting.clear();
+    // Nothing else runs now: the node acts at its next tick (seeing the whole pause at once) or
+    // when the first waiting message is delivered, whichever the caller makes come first.
 }
 
 void Cluster::restart(NodeId id) {
@@ -683,7 +719,7 @@ void Cluster::restart(NodeId id) {
 
 std::optional<std::int64_t> Cluster::propose(NodeId id, std::vector<Bytes> records) {
     Node& n = node(id);
-    if (!n.raft) return std::nullopt;
+    if (!n.raft || n.paused) return std::nullopt;
     auto offset = n.raft->propose(std::move(records), now_ms_);
     process(n);
     release_held(n);
@@ -692,7 +728,7 @@ std::optional<std::int64_t> Cluster::propose(NodeId id, std::vector<Bytes> recor
 
 void Cluster::campaign(NodeId id) {
     Node& n = node(id);
-    if (!n.raft) return;
+    if (!n.raft || n.paused) return;
     n.raft->campaign(now_ms_);
     process(n);
     release_held(n);
@@ -700,7 +736,7 @@ void Cluster::campaign(NodeId id) {
 
 void Cluster::resign(NodeId id) {
     Node& n = node(id);
-    if (!n.raft) return;
+    if (!n.raft || n.paused) return;
     n.raft->resign(now_ms_);
     process(n);
     release_held(n);
@@ -788,8 +824,17 @@ SimulationResult run_simulation(const SimulationOptions& so) {
     auto deliver_due = [&]() {
         for (;;) {
             std::vector<std::size_t> due;
+            std::vector<NodeId> waited_for;  // receivers whose first waiting message is in `due`
             for (std::size_t i = 0; i < c.in_flight().size(); ++i) {
-                if (c.in_flight()[i].deliver_at_ms <= c.now_ms()) due.push_back(i);
+                const Message& m = c.in_flight()[i];
+                if (m.deliver_at_ms > c.now_ms()) continue;
+                if (m.waited) {
+                    // What waited in a paused node's socket is read in the order it arrived.
+                    if (std::find(waited_for.begin(), waited_for.end(), m.to) != waited_for.end())
+                        continue;
+                    waited_for.push_back(m.to);
+                }
+                due.push_back(i);
             }
             if (due.empty()) return true;
             c.deliver(due[pick(due.size())]);  // in any order: reordering
@@ -835,6 +880,42 @@ SimulationResult run_simulation(const SimulationOptions& so) {
         if (!c.node(victim).raft) return;
         c.crash(victim);
         ++st.crashes;
+    };
+    // Pauses come from a generator of their own (see SimulationOptions).
+    std::mt19937_64 pause_rng(so.seed * 0x9E3779B97F4A7C15ULL + 29);
+    std::map<NodeId, std::int64_t> resume_at;
+    auto maybe_pause = [&](const std::vector<NodeId>& leaders) {
+        const double per_tick = so.pauses_per_s * static_cast<double>(so.tick_ms) / 1000.0;
+        if (so.pauses_per_s <= 0 || chance(pause_rng) >= per_tick) return;
+        std::vector<NodeId> running;
+        for (NodeId id : ids) {
+            if (c.node(id).raft && !c.node(id).paused) running.push_back(id);
+        }
+        std::vector<NodeId> running_leaders;
+        for (NodeId id : leaders) {
+            if (c.node(id).raft && !c.node(id).paused) running_leaders.push_back(id);
+        }
+        if (running.empty()) return;
+        const bool at_leader =
+            !running_leaders.empty() && chance(pause_rng) < so.leader_pause_share;
+        const auto& from = at_leader ? running_leaders : running;
+        const NodeId victim = from[static_cast<std::size_t>(pause_rng() % from.size())];
+        const std::int64_t ms = std::uniform_int_distribution<std::int64_t>(
+            so.pause_min_ms, std::max(so.pause_min_ms, so.pause_max_ms))(pause_rng);
+        c.pause(victim);
+        resume_at[victim] = c.now_ms() + ms;
+        ++st.pauses;
+        if (at_leader) ++st.leader_pauses;
+    };
+    auto resume_due = [&]() {
+        for (auto it = resume_at.begin(); it != resume_at.end();) {
+            if (it->second <= c.now_ms()) {
+                c.resume(it->first);  // does nothing if it crashed meanwhile
+                it = resume_at.erase(it);
+            } else {
+                ++it;
+            }
+        }
     };
     auto live_leaders = [&]() {
         std::vector<NodeId> out;
@@ -911,6 +992,8 @@ SimulationResult run_simulation(const SimulationOptions& so) {
         if (chance(rng) < 0.006) c.heal();
         if (chance(rng) < 0.0005 && !leaders.empty()) c.resign(leaders[pick(leaders.size())]);
         if (chance(rng) < 0.0003) c.campaign(c.voters()[pick(c.voters().size())]);
+        maybe_pause(leaders);
+        resume_due();
         c.tick(so.tick_ms);
         if (!step()) return fail(c.checker().first_violation());
     }
@@ -921,9 +1004,11 @@ SimulationResult run_simulation(const SimulationOptions& so) {
     calm.delay_max_ms = 5;
     c.options().faults = calm;
     c.heal();
-    c.trace("  heal: faults off, every node up");
-    for (NodeId id : ids)
+    c.trace("  heal: faults off, every node up and running");
+    for (NodeId id : ids) {
+        c.resume(id);
         c.restart(id);
+    }
     if (!step()) return fail(c.checker().first_violation());
     const std::int64_t healed_at = c.now_ms();
     bool proposed_after_heal = false;

@@ -2,6 +2,12 @@
 // survives crashes, a network that can drop, delay, duplicate, reorder and partition, a clock,
 // and a checker of Raft's safety properties that runs after every step.
 //
+// A node can also be paused, as a stop-the-world GC pause or SIGSTOP would freeze it: it is not
+// ticked and handles nothing; what reaches it meanwhile (requests, answers to its own requests)
+// waits, as bytes in an open socket would, and is delivered in arrival order once it resumes;
+// fetches held at it stay held. Its first tick after resuming sees the whole pause at once (its
+// deadlines expired meanwhile) and it acts on what it last knew.
+//
 // One Cluster serves three kinds of test: the property tests drive it step by step, the golden
 // transcripts (transcript.h) deliver its messages on command and print what happens, and the
 // random simulation (run_simulation) lets a seeded generator choose everything. Nothing here
@@ -39,6 +45,9 @@ struct Message {
     Request request;
     Response response;
     std::int64_t deliver_at_ms = 0;
+    // It reached its receiver while that node was paused and waited there: it is delivered
+    // after the node resumes, in arrival order, whatever the links do meanwhile.
+    bool waited = false;
 };
 
 // Network faults, drawn per message from the cluster's seeded generator. All zero: every message
@@ -80,6 +89,9 @@ struct Node {
     std::uint64_t incarnation = 0;
     std::vector<Entry> applied;  // committed entries applied in this incarnation, in order
     std::vector<Held> held;      // fetches held here (long poll)
+    bool paused = false;
+    std::int64_t paused_at_ms = 0;
+    std::vector<Message> waiting;  // arrived while paused, in arrival order
 };
 
 class Cluster;
@@ -138,9 +150,11 @@ class Cluster {
     // Time passes by `ms`: every live node ticks, held fetches past their hold are answered.
     void tick(std::int64_t ms);
 
-    // Messages sent and not yet delivered, in send order.
+    // Messages sent and not yet delivered, in send order; those that waited for a paused node
+    // (Message::waited) come back at the end when it resumes, in the order they reached it.
     const std::vector<Message>& in_flight() const { return in_flight_; }
-    // Delivers (or drops, if the link is cut or the receiver is down) in_flight()[index].
+    // Delivers (or drops, if the link is cut or the receiver is down) in_flight()[index]. To a
+    // paused node it is not handled but waits there (Node::waiting) until the node resumes.
     void deliver(std::size_t index);
     // Drops in_flight()[index] without delivering it.
     void drop(std::size_t index);
@@ -150,8 +164,12 @@ class Cluster {
     void heal();
     bool connected(NodeId a, NodeId b) const;
 
-    void crash(NodeId id);
+    void crash(NodeId id);  // a paused node may crash too (kill -9 of a stopped process)
     void restart(NodeId id);
+    // Freeze a live node / let it run again (its waiting messages return to in_flight()). A
+    // paused node refuses propose, campaign and resign: nothing in it runs.
+    void pause(NodeId id);
+    void resume(NodeId id);
 
     std::optional<std::int64_t> propose(NodeId id, std::vector<Bytes> records);
     void campaign(NodeId id);
@@ -161,7 +179,7 @@ class Cluster {
     const Node& node(NodeId id) const;
     const std::vector<NodeId>& ids() const { return ids_; }
     const std::vector<NodeId>& voters() const { return options_.voters; }
-    // The live leader with the highest epoch, if any.
+    // The live leader with the highest epoch, if any (a paused one too: it still believes so).
     std::optional<NodeId> leader() const;
 
     Options& options() { return options_; }
@@ -209,6 +227,15 @@ struct SimulationOptions {
     std::int64_t chaos_ms = 15000;           // safety phase: faults on
     std::int64_t liveness_bound_ms = 30000;  // after healing, convergence must come within this
     std::int64_t tick_ms = 10;
+    // Pause faults (Cluster::pause), drawn from a generator of their own so that with
+    // pauses_per_s = 0 a seed replays exactly as before pauses existed. A pause lasts
+    // pause_min_ms..pause_max_ms, a range that spans the election timeout (1000 ms), the fetch
+    // timeout (2000 ms) and the leader's check-quorum timeout (3000 ms); leader_pause_share of
+    // pauses hit a node that believes it leads.
+    double pauses_per_s = 0.3;
+    std::int64_t pause_min_ms = 20;
+    std::int64_t pause_max_ms = 4000;
+    double leader_pause_share = 0.5;
     bool trace = false;  // print every step to stderr
 };
 
@@ -219,6 +246,8 @@ struct SimulationStats {
     std::int64_t elections = 0;  // epochs that had a leader
     std::int64_t crashes = 0;
     std::int64_t partitions = 0;
+    std::int64_t pauses = 0;
+    std::int64_t leader_pauses = 0;     // of a node that believed it led
     std::int64_t first_leader_ms = -1;  // from the start, faults on
     std::int64_t converged_after_heal_ms = -1;
     std::int64_t proposals = 0;                   // accepted by a leader

@@ -1,6 +1,7 @@
 // The seeded deterministic simulation of the raft core (sim.h): 3 or 5 voters and an observer
 // on a network that drops, delays, duplicates and reorders, with crashes, restarts, partitions,
-// resignations and random proposals; every step is checked for Raft's safety properties, then
+// pauses (GC pauses / SIGSTOP, some longer than the election timeout), resignations and random
+// proposals; every step is checked for Raft's safety properties, then
 // everything heals and the quorum must converge on one committed log.
 //
 //   KRAFTLAB_RAFT_SEEDS=N              run seeds 1..N (default 500)
@@ -41,7 +42,8 @@ class RaftSimulationTest : public QObject {
         const std::uint64_t last = only ? only : seeds;
 
         std::vector<std::int64_t> first_leader_ms, converge_ms, commit_ms;
-        std::int64_t steps = 0, elections = 0, crashes = 0, partitions = 0;
+        std::int64_t steps = 0, elections = 0, crashes = 0, partitions = 0, pauses = 0,
+                     leader_pauses = 0;
         for (std::uint64_t seed = first; seed <= last; ++seed) {
             SimulationOptions options;
             options.seed = seed;
@@ -66,6 +68,8 @@ class RaftSimulationTest : public QObject {
             elections += s.elections;
             crashes += s.crashes;
             partitions += s.partitions;
+            pauses += s.pauses;
+            leader_pauses += s.leader_pauses;
         }
         auto mean = [](const std::vector<std::int64_t>& v) {
             return v.empty()
@@ -73,10 +77,14 @@ class RaftSimulationTest : public QObject {
                        : static_cast<double>(std::accumulate(v.begin(), v.end(), std::int64_t{0})) /
                              static_cast<double>(v.size());
         };
-        qInfo("seeds %llu..%llu: %lld steps, %lld elections, %lld crashes, %lld partitions",
-              static_cast<unsigned long long>(first), static_cast<unsigned long long>(last),
-              static_cast<long long>(steps), static_cast<long long>(elections),
-              static_cast<long long>(crashes), static_cast<long long>(partitions));
+        qInfo(
+            "seeds %llu..%llu: %lld steps, %lld elections, %lld crashes, %lld partitions, "
+            "%lld pauses (%lld of a leader)",
+            static_cast<unsigned long long>(first), static_cast<unsigned long long>(last),
+            static_cast<long long>(steps), static_cast<long long>(elections),
+            static_cast<long long>(crashes), static_cast<long long>(partitions),
+            static_cast<long long>(pauses), static_cast<long long>(leader_pauses));
+        if (!only) QVERIFY2(leader_pauses > 0, "no seed paused a leader");
         qInfo("first leader: mean %.0f ms; converged after heal: mean %.0f ms, p99 %lld ms",
               mean(first_leader_ms), mean(converge_ms),
               static_cast<long long>(percentile(converge_ms, 0.99)));

@@ -49,7 +49,8 @@ class Runner {
             err = stabilize();
         } else if (cmd == "run") {
             err = run(args);
-        } else if (cmd == "campaign" || cmd == "resign" || cmd == "crash" || cmd == "restart") {
+        } else if (cmd == "campaign" || cmd == "resign" || cmd == "crash" || cmd == "restart" ||
+                   cmd == "pause" || cmd == "resume") {
             err = node_action(cmd, args);
         } else if (cmd == "propose") {
             err = propose(args);
@@ -202,6 +203,8 @@ class Runner {
         if (cmd == "resign") cluster_->resign(*id);
         if (cmd == "crash") cluster_->crash(*id);
         if (cmd == "restart") cluster_->restart(*id);
+        if (cmd == "pause") cluster_->pause(*id);
+        if (cmd == "resume") cluster_->resume(*id);
         return "";
     }
 
@@ -211,6 +214,10 @@ class Runner {
         std::vector<Bytes> records;
         for (std::size_t i = 1; i < args.size(); ++i)
             records.push_back(bytes_of(args[i]));
+        if (cluster_->node(*id).paused) {
+            out_->push_back("not proposed: " + std::to_string(*id) + " is paused");
+            return "";
+        }
         auto offset = cluster_->propose(*id, std::move(records));
         out_->push_back(offset ? "offset " + std::to_string(*offset) : "rejected");
         return "";

@@ -17,6 +17,9 @@
 //   stabilize           deliver rounds until nothing is in flight (held fetches excepted)
 //   run N               N ticks, each followed by stabilize; prints node changes only
 //   campaign N / resign N / crash N / restart N
+//   pause N / resume N  freeze node N (GC pause, SIGSTOP): not ticked, what reaches it waits
+//                       ("(waits: N is paused)"); on resume the waiting messages are in flight
+//                       again, after the others, in the order they arrived
 //   propose N a b ...   records "a", "b", ... as one entry at node N
 //   partition 1 | 2 3   cut every link between the groups; `heal` restores all
 //   status              one line per node

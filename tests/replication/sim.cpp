@@ -3,8 +3,9 @@
 // The world advances in steps of step_ms: deliver the messages due, then let the controller,
 // every live broker and the producer act on their timers, then inject faults, then check the
 // invariants that must hold at every instant (one leader per leader epoch, a leader's HW never
-// going back within its epoch). Nodes talk only through messages; a message to a node that is
-// down, or to an earlier life of it, or over a cut link, is lost.
+// going back within its epoch nor past its log end, no follower ahead of its leader). Nodes talk
+// only through messages; a message to a node that is down, or to an earlier life of it, or over a
+// cut link, is lost; one to a paused broker waits there until it resumes.
 #include "sim.h"
 
 #include <algorithm>
@@ -138,6 +139,7 @@ struct Message {
     std::vector<Batch> batches;        // FetchResponse
     std::vector<std::uint64_t> ids;    // Produce
     std::int16_t acks = 0;             // Produce
+    bool waited = false;  // reached a paused broker; handled after it resumes, whatever the links
 };
 
 struct Later {
@@ -175,6 +177,11 @@ struct Broker {
     std::vector<PendingProduce> produces;
     std::uint64_t alter_request = 0;
     std::int64_t alter_sent_ms = 0;
+    // Paused (GC pause, SIGSTOP): nothing runs until resume_at_ms; messages wait, in order.
+    bool paused = false;
+    std::int64_t paused_at_ms = 0;
+    std::int64_t resume_at_ms = 0;
+    std::vector<Message> waiting;
 };
 
 struct Registration {
@@ -190,7 +197,8 @@ struct InflightProduce {
 
 class World {
   public:
-    explicit World(const Options& o) : o_(o), rng_(o.seed) {
+    explicit World(const Options& o)
+        : o_(o), rng_(o.seed), pause_rng_(o.seed * 0x9E3779B97F4A7C15ULL + 29) {
         PartitionState s;
         s.leader = 1;
         s.leader_epoch = 1;
@@ -225,6 +233,7 @@ class World {
             producer_expire();
             if (!healed_) inject_faults();
             check_leaders();
+            check_followers();
         }
         final_check();
         result_.trace_tail.assign(trace_.begin(), trace_.end());
@@ -290,7 +299,7 @@ class World {
         while (!queue_.empty() && queue_.top().deliver_at <= now_) {
             Message m = queue_.top();
             queue_.pop();
-            if (link_cut(m.from, m.to)) continue;  // cut while in flight
+            if (!m.waited && link_cut(m.from, m.to)) continue;  // cut while in flight
             if (m.to == kController) {
                 controller_receive(m);
             } else if (m.to == kProducer) {
@@ -298,6 +307,10 @@ class World {
             } else {
                 Broker& b = broker(m.to);
                 if (!b.alive || (m.to_incarnation && m.to_incarnation != b.incarnation)) continue;
+                if (b.paused) {
+                    b.waiting.push_back(std::move(m));  // arrived; nobody reads it yet
+                    continue;
+                }
                 broker_receive(b, m);
             }
         }
@@ -433,6 +446,7 @@ class World {
             if (m.from != ctrl_.leader || c.leader_epoch != ctrl_.leader_epoch ||
                 registrations_[m.from].incarnation != m.incarnation) {
                 reply.error = ErrorCode::FENCED_LEADER_EPOCH;
+                ++result_.stats.fenced_refusals;
             } else if (c.partition_epoch != ctrl_.partition_epoch) {
                 reply.error = ErrorCode::INVALID_UPDATE_VERSION;
             } else if (!live || c.new_isr.empty()) {
@@ -547,9 +561,10 @@ class World {
             case Kind::AlterPartitionResponse:
                 if (m.request_id != b.alter_request) break;
                 b.alter_request = 0;
-                if (m.error != ErrorCode::NONE) r.isr_change_failed();
+                // A refusal that may follow an earlier attempt's success keeps the change pending
+                // (PartitionReplica::isr_change_failed); the state in the answer settles it.
+                if (m.error != ErrorCode::NONE) r.isr_change_failed(m.error);
                 apply_metadata(b, m.state);
-                if (m.error == ErrorCode::NONE && r.isr_change_pending()) r.isr_change_failed();
                 break;
             case Kind::OffsetsForEpoch: {
                 Message reply = reply_to(b, m, Kind::OffsetsForEpochResponse);
@@ -613,6 +628,13 @@ class World {
                     b.next_fetch_ms = now_ + 20;
                     break;
                 }
+                if (m.leader_epoch != b.following_epoch) {
+                    violation(&result_.stale_appends,
+                              "broker " + std::to_string(b.id) + " following leader epoch " +
+                                  std::to_string(b.following_epoch) +
+                                  " took a fetch answer from broker " + std::to_string(m.from) +
+                                  " in leader epoch " + std::to_string(m.leader_epoch));
+                }
                 std::vector<LeaderEpochCache::Entry> epochs;
                 for (const Batch& batch : m.batches) {
                     if (batch.base != b.log.end()) break;
@@ -648,10 +670,13 @@ class World {
     }
 
     // Kafka's leader epoch fencing of Fetch and OffsetsForLeaderEpoch (KIP-320).
-    ErrorCode leader_check(const Broker& b, std::int32_t requester_epoch) const {
+    ErrorCode leader_check(const Broker& b, std::int32_t requester_epoch) {
         const PartitionReplica& r = *b.replica;
         if (r.role() != Role::Leader) return ErrorCode::NOT_LEADER_OR_FOLLOWER;
-        if (requester_epoch < r.leader_epoch()) return ErrorCode::FENCED_LEADER_EPOCH;
+        if (requester_epoch < r.leader_epoch()) {
+            ++result_.stats.fenced_refusals;
+            return ErrorCode::FENCED_LEADER_EPOCH;
+        }
         if (requester_epoch > r.leader_epoch()) return ErrorCode::UNKNOWN_LEADER_EPOCH;
         return ErrorCode::NONE;
     }
@@ -661,11 +686,16 @@ class World {
             if (b.restart_at_ms >= 0 && now_ >= b.restart_at_ms) restart(b);
             return;
         }
-        PartitionReplica& r = *b.replica;
+        // The kernel writes the page cache back whether or not the process runs.
         if (now_ >= b.next_flush_ms) {
             b.log.flushed = b.log.end();
             b.next_flush_ms = flush_interval();
         }
+        if (b.paused) {
+            if (now_ < b.resume_at_ms) return;
+            resume(b);  // then this tick runs with everything the broker last knew
+        }
+        PartitionReplica& r = *b.replica;
         if (now_ >= b.next_heartbeat_ms) {
             Message hb;
             hb.from = b.id;
@@ -676,24 +706,29 @@ class World {
             b.next_heartbeat_ms = now_ + o_.heartbeat_interval_ms;
         }
         if (r.role() == Role::Leader) {
-            if (b.alter_request && now_ - b.alter_sent_ms > o_.request_timeout_ms) {
-                b.alter_request = 0;
-                r.isr_change_failed();
-            }
-            if (!r.isr_change_pending()) {
-                if (auto change = r.isr_change(now_)) {
-                    Message m;
-                    m.from = b.id;
-                    m.to = kController;
-                    m.kind = Kind::AlterPartition;
-                    m.incarnation = b.incarnation;
-                    m.request_id = b.alter_request = ++request_ids_;
-                    m.change = *change;
-                    b.alter_sent_ms = now_;
-                    event("broker %d proposes ISR %s: %s", b.id, ids_text(change->new_isr).c_str(),
-                          change->reason.c_str());
-                    send(std::move(m));
+            auto send_alter = [&](const IsrChange& change) {
+                Message m;
+                m.from = b.id;
+                m.to = kController;
+                m.kind = Kind::AlterPartition;
+                m.incarnation = b.incarnation;
+                m.request_id = b.alter_request = ++request_ids_;
+                m.change = change;
+                b.alter_sent_ms = now_;
+                send(std::move(m));
+            };
+            if (r.isr_change_pending()) {
+                // Unanswered (it may have been applied), or answered in a way that leaves it
+                // pending until the metadata settles it: ask again now and then, as Kafka's
+                // AlterPartitionManager retries.
+                if (now_ - b.alter_sent_ms > o_.request_timeout_ms) {
+                    if (b.alter_request) r.isr_change_failed(ErrorCode::REQUEST_TIMED_OUT);
+                    send_alter(*r.pending_isr_change());
                 }
+            } else if (auto change = r.isr_change(now_)) {
+                event("broker %d proposes ISR %s: %s", b.id, ids_text(change->new_isr).c_str(),
+                      change->reason.c_str());
+                send_alter(*change);
             }
             complete_produces(b);
             return;
@@ -718,8 +753,38 @@ class World {
         send(std::move(m));
     }
 
+    void pause(Broker& b, std::int64_t ms) {
+        b.paused = true;
+        b.paused_at_ms = now_;
+        b.resume_at_ms = now_ + ms;
+        ++result_.stats.pauses;
+        const bool leads = b.replica->role() == Role::Leader;
+        if (leads) ++result_.stats.leader_pauses;
+        event(
+            "broker %d paused for %lld ms%s", b.id, static_cast<long long>(ms),
+            leads ? (", leading epoch " + std::to_string(b.replica->leader_epoch())).c_str() : "");
+    }
+
+    // What waited is handled from the next step on, in the order it arrived; the resumed
+    // broker's own tick (in this step) comes first and sees the whole pause.
+    void resume(Broker& b) {
+        b.paused = false;
+        event("broker %d resumed after %lld ms, %zu messages waiting; it still %s epoch %d", b.id,
+              static_cast<long long>(now_ - b.paused_at_ms), b.waiting.size(),
+              b.replica->role() == Role::Leader ? "leads" : "follows", b.replica->leader_epoch());
+        for (Message& m : b.waiting) {
+            m.waited = true;
+            m.deliver_at = now_;
+            m.seq = ++seq_;
+            queue_.push(std::move(m));
+        }
+        b.waiting.clear();
+    }
+
     void crash(Broker& b, bool power_loss) {
         b.alive = false;
+        b.paused = false;
+        b.waiting.clear();
         b.produces.clear();
         b.restart_at_ms = healed_ ? now_ : now_ + uniform(o_.down_min_ms, o_.down_max_ms);
         ++result_.stats.crashes;
@@ -834,6 +899,24 @@ class World {
                       node_name(link.second).c_str());
             }
         }
+        if (o_.pauses_per_s > 0 &&
+            std::uniform_real_distribution<double>(0, 1)(pause_rng_) < o_.pauses_per_s * per_step) {
+            std::vector<Broker*> running, leaders;
+            for (Broker& b : brokers_) {
+                if (!b.alive || b.paused) continue;
+                running.push_back(&b);
+                if (b.replica->role() == Role::Leader) leaders.push_back(&b);
+            }
+            const bool at_leader = !leaders.empty() && std::uniform_real_distribution<double>(0, 1)(
+                                                           pause_rng_) < o_.leader_pause_share;
+            const auto& from = at_leader ? leaders : running;
+            if (!from.empty()) {
+                Broker* victim = from[static_cast<std::size_t>(pause_rng_() % from.size())];
+                pause(*victim,
+                      std::uniform_int_distribution<std::int64_t>(
+                          o_.pause_min_ms, std::max(o_.pause_min_ms, o_.pause_max_ms))(pause_rng_));
+            }
+        }
         for (auto it = cut_until_.begin(); it != cut_until_.end();) {
             if (now_ >= it->second) {
                 event("link %s - %s healed", node_name(it->first.first).c_str(),
@@ -855,8 +938,10 @@ class World {
         cuts_.clear();
         cut_until_.clear();
         event("heal: every link restored, every broker restarting, no more drops or produces");
-        for (Broker& b : brokers_)
+        for (Broker& b : brokers_) {
             if (!b.alive) b.restart_at_ms = now_;
+            if (b.paused) b.resume_at_ms = now_;
+        }
     }
 
     // --- the checker ----------------------------------------------------------------------
@@ -887,6 +972,30 @@ class World {
                           "broker " + std::to_string(b.id) + "'s high watermark " +
                               std::to_string(r.high_watermark()) + " is past its log end " +
                               std::to_string(b.log.end()));
+        }
+    }
+
+    // A follower fetching in leader epoch E is never ahead of the live leader of E: it truncated
+    // by epoch to that leader's log and appends only what it fetched from it.
+    void check_followers() {
+        for (const Broker& f : brokers_) {
+            if (!f.alive || f.phase != Phase::Fetching || f.replica->role() != Role::Follower)
+                continue;
+            const int l = f.replica->leader();
+            if (l < 1 || l > o_.brokers) continue;
+            const Broker& lb = broker(l);
+            if (!lb.alive || lb.replica->role() != Role::Leader ||
+                lb.replica->leader_epoch() != f.following_epoch)
+                continue;
+            // (Not the HW: a new leader learns the HW its predecessor reached only by committing
+            // past it, so for a while a follower may know a higher one, as in Kafka.)
+            if (f.log.end() > lb.log.end()) {
+                violation(&result_.follower_ahead,
+                          "broker " + std::to_string(f.id) + " (log end " +
+                              std::to_string(f.log.end()) + ") is ahead of its leader " +
+                              std::to_string(l) + " (log end " + std::to_string(lb.log.end()) +
+                              ") in leader epoch " + std::to_string(f.following_epoch));
+            }
         }
     }
 
@@ -968,6 +1077,7 @@ class World {
 
     const Options o_;
     std::mt19937_64 rng_;
+    std::mt19937_64 pause_rng_;
     std::int64_t now_ = 0;
     std::uint64_t seq_ = 0;
     std::uint64_t request_ids_ = 0;

@@ -11,12 +11,17 @@
 // register only once its old session has been fenced); a network with random delays, drops and
 // cut links (broker-broker and broker-controller); crashes (process crash: the log survives;
 // power loss: the log is cut to its flushed offset) and restarts (rebuild the epoch cache from
-// the log, truncate by epoch through an OffsetsForLeaderEpoch round trip, then fetch); a producer
+// the log, truncate by epoch through an OffsetsForLeaderEpoch round trip, then fetch); pauses (a
+// stop-the-world GC pause or SIGSTOP: the broker is not ticked, sends no heartbeats and handles
+// nothing; what reaches it waits, as bytes in an open socket, and is handled in arrival order
+// once it resumes, after its first tick, which sees the whole pause); a producer
 // that sends to the leader with a given acks and records every acknowledged record id and
 // offset. After the chaos everything heals and the run settles; the checker then requires every
 // acknowledged record exactly once at its offset in the leader's log, every replica identical to
 // the leader below the high watermark, the cluster converged, and (all along) one leader per
-// leader epoch whose high watermark never went back.
+// leader epoch whose high watermark never went back nor passed its log end, no follower ahead of
+// the live leader of the epoch it follows, and no follower appending what a leader of another
+// epoch sent (fenced epochs are refused).
 //
 // Nothing here reads a clock or a global random source: the seed replays a run exactly.
 // Thread: single-threaded.
@@ -62,6 +67,13 @@ struct Options {
     std::int64_t down_max_ms = 1500;
     std::int64_t cut_min_ms = 100;
     std::int64_t cut_max_ms = 1500;
+    // Pauses, drawn from a generator of their own so that with pauses_per_s = 0 a seed replays
+    // exactly as before pauses existed. The range spans the session timeout (a paused leader is
+    // fenced and replaced) and the replica lag time; leader_pause_share of them hit the leader.
+    double pauses_per_s = 0.5;
+    std::int64_t pause_min_ms = 20;
+    std::int64_t pause_max_ms = 1500;
+    double leader_pause_share = 0.5;
 
     bool trace = false;           // print every event as it happens
     std::size_t trace_tail = 80;  // events kept for a failure report
@@ -73,6 +85,11 @@ struct Stats {
     std::int64_t crashes = 0;
     std::int64_t power_losses = 0;
     std::int64_t link_cuts = 0;
+    std::int64_t pauses = 0;
+    std::int64_t leader_pauses = 0;  // of a broker that believed it led
+    // Requests refused for carrying an old leader epoch: Fetch / OffsetsForLeaderEpoch at a
+    // leader (FENCED_LEADER_EPOCH), AlterPartition at the controller.
+    std::int64_t fenced_refusals = 0;
     std::int64_t elections = 0;
     std::int64_t unclean_elections = 0;
     std::int64_t isr_shrinks = 0;
@@ -87,10 +104,12 @@ struct Result {
     std::int64_t diverged_replicas = 0;  // replicas differing from the leader below the HW
     std::int64_t hw_regressions = 0;     // a leader's HW went back within its leader epoch
     std::int64_t split_leaders = 0;      // two brokers leading one leader epoch
+    std::int64_t follower_ahead = 0;     // a follower past the live leader of its epoch
+    std::int64_t stale_appends = 0;      // a follower appended data from another leader epoch
     bool converged = false;              // one leader, full ISR, every LEO = HW after settling
     bool ok() const {
         return lost_acknowledged == 0 && diverged_replicas == 0 && hw_regressions == 0 &&
-               split_leaders == 0 && converged;
+               split_leaders == 0 && follower_ahead == 0 && stale_appends == 0 && converged;
     }
     std::string failure;                  // the first violation, in words
     std::vector<std::string> trace_tail;  // the last events before the end

@@ -305,7 +305,7 @@ class ReplicationCoreTest : public QObject {
         QVERIFY(!r.isr_change(3600));  // pending
         // While it is pending, the member it removes still holds the HW (the maximal ISR).
         QCOMPARE(r.high_watermark(), 0);
-        r.isr_change_failed();
+        r.isr_change_failed(ErrorCode::INELIGIBLE_REPLICA);  // the controller did not apply it
         QVERIFY(!r.isr_change_pending());
         const auto again = r.isr_change(3700);
         QVERIFY(again);
@@ -322,6 +322,48 @@ class ReplicationCoreTest : public QObject {
         fetch(r, 2, 20, 10);
         QCOMPARE(r.high_watermark(), 10);  // broker 3, joining, is at 10
         fetch(r, 3, 20, 20);
+        QCOMPARE(r.high_watermark(), 20);
+    }
+
+    // An AlterPartition that got no answer (or an answer that does not say it was not applied)
+    // may have been applied: the controller may already count the joining member in the ISR and
+    // elect it. Its addition keeps holding the HW until the metadata settles it, and the change
+    // stays pending to be sent again. Dropping it let a paused leader, resumed after its request
+    // timed out, acknowledge acks=all records its joining follower lacked; that follower was then
+    // elected (found by the replication simulation's pauses, acks=all, clean elections).
+    void an_unanswered_addition_keeps_holding_the_high_watermark_until_settled() {
+        for (const ErrorCode outcome :
+             {ErrorCode::REQUEST_TIMED_OUT, ErrorCode::INVALID_UPDATE_VERSION,
+              ErrorCode::FENCED_LEADER_EPOCH}) {
+            PartitionReplica r = leader_of_three({1, 2});
+            r.on_leader_append(10);
+            fetch(r, 2, 10, 0);
+            fetch(r, 3, 10, 0);
+            const auto change = r.isr_change(0);
+            QVERIFY(change && change->added == std::vector<std::int32_t>{3});
+            r.isr_change_failed(outcome);
+            QVERIFY(r.isr_change_pending());
+            QCOMPARE(r.pending_isr_change()->new_isr, change->new_isr);  // to send again
+            r.on_leader_append(20);
+            fetch(r, 2, 20, 10);
+            QCOMPARE(r.high_watermark(), 10);  // broker 3 may be in the ISR: it is at 10
+            // The metadata says the controller did apply it: broker 3 is a member.
+            r.become_leader(partition(1, 1, 2, {1, 2, 3}, {1, 2, 3}), 20);
+            QVERIFY(!r.isr_change_pending());
+            QCOMPARE(r.high_watermark(), 10);
+            fetch(r, 3, 20, 30);
+            QCOMPARE(r.high_watermark(), 20);
+        }
+        // An answer that says it was not applied drops it, and with it the addition.
+        PartitionReplica r = leader_of_three({1, 2});
+        r.on_leader_append(10);
+        fetch(r, 2, 10, 0);
+        fetch(r, 3, 10, 0);
+        QVERIFY(r.isr_change(0));
+        r.isr_change_failed(ErrorCode::INELIGIBLE_REPLICA);
+        QVERIFY(!r.isr_change_pending());
+        r.on_leader_append(20);
+        fetch(r, 2, 20, 10);
         QCOMPARE(r.high_watermark(), 20);
     }
 
@@ -541,6 +583,39 @@ class ReplicationCoreTest : public QObject {
     // 2. Both lose power: A had flushed both records, B only r0. B returns first and leads
     // epoch 2, writing r2 at offset 1. A returns with r1 at offset 1. Truncating A to its high
     // watermark (2) would keep r1 where the leader has r2; truncating by epoch does not.
+    // A leader demoted before it appended anything (paused past its session, say) holds its
+    // epoch in the cache at its log end, with no records. Following the next leader, it must
+    // not keep asking about that epoch: when the answer names an epoch it lacks, truncation
+    // would cut nothing and ask the same question forever (found by the replication
+    // simulation's pauses). Kafka drops such an entry whenever the follower truncates, even to
+    // its own log end.
+    void a_leader_demoted_before_appending_truncates_by_epoch_to_completion() {
+        MiniLog a;  // broker 1: epoch 1 at 0..19, an uncommitted tail of epoch 3 at 20..28
+        for (int i = 0; i < 29; ++i)
+            a.append(i < 20 ? 1 : 3, "r" + std::to_string(i));
+        PartitionReplica ra = replica(1, a.end(), a.rebuild_epochs());
+        ra.become_leader(partition(1, 5, 9, {1, 2}, {1}), 0);
+        QCOMPARE(ra.epochs().latest_epoch(), 5);  // nothing appended in it
+        ra.take_epochs_changed();
+
+        MiniLog b;  // broker 2, the next leader: epoch 1 at 0..19, epoch 4 at 20..34, epoch 6
+        for (int i = 0; i < 40; ++i)
+            b.append(i < 20   ? 1
+                     : i < 35 ? 4
+                              : 6,
+                     i < 20 ? "r" + std::to_string(i) : "b" + std::to_string(i));
+        PartitionReplica rb = replica(2, b.end(), b.rebuild_epochs());
+        rb.become_leader(partition(2, 6, 10, {1, 2}, {2}), 0);
+
+        ra.become_follower(partition(2, 6, 10, {1, 2}, {2}));
+        QCOMPARE(ra.epochs().latest_epoch(), 3);
+        QVERIFY(ra.take_epochs_changed());  // the runtime persists the cache
+        truncate_by_epoch(b, rb, a, ra);
+        QCOMPARE(a.end(), 20);
+        replicate(b, rb, a, ra, 1);
+        QVERIFY(a.records == b.records);
+    }
+
     void kip101_double_failover_truncates_by_epoch_not_to_the_high_watermark() {
         MiniLog log_a, log_b;
         PartitionReplica a = replica(1), b = replica(2);
