@@ -4,7 +4,7 @@
 //
 // Starts an in-process lab (3 controllers, 3 brokers, a temporary session directory) with one
 // topic of N partitions (1,000 by default) at replication factor 3, waits until every partition
-// has its full ISR, then measures, in one run:
+// has its full ISR and 20 s more have passed, then measures, in one run:
 //
 //   pause latency  N pauses (100), each after a random 50-150 ms of running: the wall time from
 //                  the call to Cluster::pause() until every node is held between two handlers
@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
     const auto wait_start = Real::now();
     while (!full_isr(lab, "timed") && Real::now() - wait_start < std::chrono::seconds(120))
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::this_thread::sleep_for(std::chrono::seconds(3));  // settle after creation
+    std::this_thread::sleep_for(std::chrono::seconds(20));  // settle after creation
     std::cerr << "lab ready: " << partitions << " partitions, RF 3\n";
 
     const double cpu_running = idle_cpu_percent(idle_s);

@@ -290,6 +290,41 @@ class RaftPropertyTest : public QObject {
         QCOMPARE(node.voted_for(), 3);
     }
 
+    // A live settings change (the lab's timeouts) reaches the values derived from them: an
+    // unanswered Vote is retried after the new request timeout, not the one the node was made
+    // with (issue 13: set_timeouts used to change only the election and fetch timeouts).
+    void set_timeouts_changes_the_request_timeout_and_backoff_too() {
+        Config cfg;
+        cfg.id = 1;
+        cfg.voters = {1, 2, 3};
+        cfg.election_timeout_ms = 1000;
+        cfg.fetch_timeout_ms = 2000;
+        cfg.request_timeout_ms = 2000;
+        cfg.election_backoff_max_ms = 1000;
+        RaftNode node(cfg, QuorumState{1, kNoNode, kNoNode}, {}, 0);
+        node.ready();
+        node.set_timeouts(300, 400, 300, 400);
+        QCOMPARE(node.config().request_timeout_ms, std::int64_t{400});
+        QCOMPARE(node.config().election_backoff_max_ms, std::int64_t{300});
+        node.campaign(0);
+        auto votes_sent = [&] {
+            int n = 0;
+            for (const auto& r : node.ready().requests)
+                n += std::holds_alternative<VoteRequest>(r.request) ? 1 : 0;
+            return n;
+        };
+        QCOMPARE(votes_sent(), 2);  // to voters 2 and 3, never answered
+        int resent_by_450 = 0;
+        for (std::int64_t now = 10; now <= 450; now += 10) {
+            node.tick(now);
+            resent_by_450 += votes_sent();
+        }
+        // Timed out at 400 ms (not 2000), retried after the retry backoff, before the
+        // election timeout could have restarted the election at a later epoch.
+        QVERIFY2(resent_by_450 >= 2, std::to_string(resent_by_450).c_str());
+        QCOMPARE(node.epoch(), 2);
+    }
+
     // ------------------------------------------------------------ election safety
 
     // At most one leader per epoch: every epoch in which anyone led had exactly one leader, in
