@@ -14,25 +14,53 @@ constexpr LabClock::duration kParkedWait = std::chrono::seconds(60);
 constexpr LabClock::duration kSleepSlice = std::chrono::milliseconds(10);
 }  // namespace
 
-LabClock::LabClock() : base_real_(steady::now()) {}
-
-LabClock::duration LabClock::now_locked(steady::time_point real) const {
-    if (paused_) return base_lab_;
-    const auto elapsed =
-        std::chrono::duration_cast<duration>(std::chrono::duration<double, std::nano>(
-            static_cast<double>((real - base_real_).count()) * speed_));
-    const duration lab = base_lab_ + std::max(duration{0}, elapsed);
-    return stop_at_ ? std::min(lab, *stop_at_) : lab;
+LabClock::LabClock() {
+    std::lock_guard lock(mutex_);
+    params_.base_real = real_ns();
+    store_locked(params_);
 }
 
-void LabClock::rebase_locked(steady::time_point real) {
-    base_lab_ = now_locked(real);
-    base_real_ = real;
+std::int64_t LabClock::real_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch())
+        .count();
+}
+
+std::int64_t LabClock::lab_at(const Params& p, std::int64_t real) {
+    if (p.paused) return p.base_lab;
+    const double elapsed = static_cast<double>(real - p.base_real) * p.speed;
+    const std::int64_t lab =
+        p.base_lab + std::max<std::int64_t>(0, static_cast<std::int64_t>(elapsed));
+    return p.stop_at != kNoStop ? std::min(lab, p.stop_at) : lab;
+}
+
+LabClock::Params LabClock::load() const {
+    for (;;) {
+        const std::uint64_t before = version_.load(std::memory_order_acquire);
+        if (before & 1) continue;  // a writer is storing
+        Params p;
+        p.base_real = base_real_.load(std::memory_order_relaxed);
+        p.base_lab = base_lab_.load(std::memory_order_relaxed);
+        p.speed = speed_.load(std::memory_order_relaxed);
+        p.paused = paused_.load(std::memory_order_relaxed);
+        p.stop_at = stop_at_.load(std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_acquire);
+        if (version_.load(std::memory_order_relaxed) == before) return p;
+    }
+}
+
+void LabClock::store_locked(const Params& p) {
+    version_.fetch_add(1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_release);
+    base_real_.store(p.base_real, std::memory_order_relaxed);
+    base_lab_.store(p.base_lab, std::memory_order_relaxed);
+    speed_.store(p.speed, std::memory_order_relaxed);
+    paused_.store(p.paused, std::memory_order_relaxed);
+    stop_at_.store(p.stop_at, std::memory_order_relaxed);
+    version_.fetch_add(1, std::memory_order_release);
 }
 
 LabClock::duration LabClock::now() const {
-    std::lock_guard lock(mutex_);
-    return now_locked(steady::now());
+    return duration(lab_at(load(), real_ns()));
 }
 
 std::int64_t LabClock::now_ms() const {
@@ -40,22 +68,24 @@ std::int64_t LabClock::now_ms() const {
 }
 
 bool LabClock::paused() const {
-    std::lock_guard lock(mutex_);
-    return paused_ || (stop_at_ && now_locked(steady::now()) >= *stop_at_);
+    const Params p = load();
+    return p.paused || (p.stop_at != kNoStop && lab_at(p, real_ns()) >= p.stop_at);
 }
 
 double LabClock::speed() const {
-    std::lock_guard lock(mutex_);
-    return speed_;
+    return load().speed;
 }
 
 void LabClock::pause() {
     {
         std::lock_guard lock(mutex_);
-        if (paused_) return;
-        rebase_locked(steady::now());
-        paused_ = true;
-        stop_at_.reset();
+        if (params_.paused) return;
+        const std::int64_t real = real_ns();
+        params_.base_lab = lab_at(params_, real);
+        params_.base_real = real;
+        params_.paused = true;
+        params_.stop_at = kNoStop;
+        store_locked(params_);
     }
     notify();
 }
@@ -63,11 +93,13 @@ void LabClock::pause() {
 void LabClock::resume() {
     {
         std::lock_guard lock(mutex_);
-        const auto real = steady::now();
-        if (!paused_ && !stop_at_) return;
-        rebase_locked(real);
-        paused_ = false;
-        stop_at_.reset();
+        if (!params_.paused && params_.stop_at == kNoStop) return;
+        const std::int64_t real = real_ns();
+        params_.base_lab = lab_at(params_, real);
+        params_.base_real = real;
+        params_.paused = false;
+        params_.stop_at = kNoStop;
+        store_locked(params_);
     }
     notify();
 }
@@ -76,8 +108,11 @@ bool LabClock::set_speed(double speed) {
     if (!(speed >= kMinSpeed && speed <= kMaxSpeed)) return false;
     {
         std::lock_guard lock(mutex_);
-        rebase_locked(steady::now());
-        speed_ = speed;
+        const std::int64_t real = real_ns();
+        params_.base_lab = lab_at(params_, real);
+        params_.base_real = real;
+        params_.speed = speed;
+        store_locked(params_);
     }
     notify();
     return true;
@@ -87,25 +122,29 @@ bool LabClock::step(duration lab, duration* until) {
     if (lab <= duration{0}) return false;
     {
         std::lock_guard lock(mutex_);
-        const auto real = steady::now();
-        const bool stopped = paused_ || (stop_at_ && now_locked(real) >= *stop_at_);
+        const std::int64_t real = real_ns();
+        const std::int64_t at = lab_at(params_, real);
+        const bool stopped =
+            params_.paused || (params_.stop_at != kNoStop && at >= params_.stop_at);
         if (!stopped) return false;
-        rebase_locked(real);
-        paused_ = false;
-        stop_at_ = base_lab_ + lab;
-        if (until) *until = *stop_at_;
+        params_.base_lab = at;
+        params_.base_real = real;
+        params_.paused = false;
+        params_.stop_at = at + lab.count();
+        store_locked(params_);
+        if (until) *until = duration(params_.stop_at);
     }
     notify();
     return true;
 }
 
 std::optional<LabClock::duration> LabClock::real_wait(duration lab) const {
-    std::lock_guard lock(mutex_);
     if (lab <= duration{0}) return duration{0};
-    if (paused_) return std::nullopt;
-    if (stop_at_ && now_locked(steady::now()) + lab > *stop_at_) return std::nullopt;
+    const Params p = load();
+    if (p.paused) return std::nullopt;
+    if (p.stop_at != kNoStop && lab_at(p, real_ns()) + lab.count() > p.stop_at) return std::nullopt;
     return std::chrono::duration_cast<duration>(
-        std::chrono::duration<double, std::nano>(static_cast<double>(lab.count()) / speed_));
+        std::chrono::duration<double, std::nano>(static_cast<double>(lab.count()) / p.speed));
 }
 
 void LabClock::sleep_for(duration lab) const {

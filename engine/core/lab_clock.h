@@ -18,7 +18,9 @@
 // Lifecycle: a clock must outlive the threads bound to it and its listeners.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -77,16 +79,32 @@ class LabClock {
 
   private:
     using steady = std::chrono::steady_clock;
-    duration now_locked(steady::time_point real) const;  // mutex_ held
-    void rebase_locked(steady::time_point real);         // mutex_ held: base_lab_ = now
+    static constexpr std::int64_t kNoStop = INT64_MIN;
+    // The clock's state; lab time at real time r is base_lab + (r - base_real) * speed, frozen
+    // while paused and never past stop_at (a step's end).
+    struct Params {
+        std::int64_t base_real = 0;  // steady ns
+        std::int64_t base_lab = 0;   // lab ns
+        double speed = 1.0;
+        bool paused = false;
+        std::int64_t stop_at = kNoStop;  // lab ns
+    };
+    static std::int64_t lab_at(const Params& p, std::int64_t real_ns);
+    static std::int64_t real_ns();
+    // Readers never lock: now() is called on every timer and socket read of every node. A
+    // sequence lock: writers (under mutex_) bump version_ to odd, store, bump it to even.
+    Params load() const;
+    void store_locked(const Params& p);  // mutex_ held
     void notify();
 
-    mutable std::mutex mutex_;
-    steady::time_point base_real_;
-    duration base_lab_{0};
-    double speed_ = 1.0;
-    bool paused_ = false;
-    std::optional<duration> stop_at_;  // a step's end: lab time stands still there
+    std::mutex mutex_;  // serializes writers
+    Params params_;     // the writers' copy (mutex_)
+    std::atomic<std::uint64_t> version_{0};
+    std::atomic<std::int64_t> base_real_{0};
+    std::atomic<std::int64_t> base_lab_{0};
+    std::atomic<double> speed_{1.0};
+    std::atomic<bool> paused_{false};
+    std::atomic<std::int64_t> stop_at_{kNoStop};
 
     std::mutex listeners_mutex_;
     std::map<std::uint64_t, std::function<void()>> listeners_;
