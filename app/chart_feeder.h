@@ -1,4 +1,5 @@
-// ChartFeeder: time series for the charts panel, sampled once a second by the LabController:
+// ChartFeeder: time series for the charts panel, sampled once a second of lab time (core::
+// LabClock: none while the lab is paused) by the LabController, times in lab ms:
 // produce and consume rates per topic, produce latency p50/p99 per acks setting in use
 // (latencies_by_acks: the merged histograms of that setting's producers), and the moments
 // brokers were killed and restarted. QML asks it to fill its Qt Charts series in place
@@ -90,8 +91,8 @@ class ChartFeeder : public QObject {
     bool latencyClipped() const { return latency_clipped_; }
     int latencyWindowSeconds() const;
 
-    // Replaces the points of a QXYSeries with the named series' samples (latencies under the
-    // floor at the floor).
+    // Replaces the points of a QXYSeries with the named series' samples, x in seconds of lab
+    // time (the charts' axes; latencies under the floor at the floor).
     Q_INVOKABLE void fill(QAbstractSeries* series, const QString& name) const;
     // The colour of a series (of its subject), for a light or dark background. A subject not
     // seen yet gets its colour now.

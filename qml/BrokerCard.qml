@@ -2,7 +2,8 @@ import QtQuick
 import QtQuick.Controls
 import Kraftlab
 
-// One broker: who it is, whether it is up, what it leads and stores, how busy it is.
+// One broker: who it is, whether it is up (or frozen), what it leads and stores, how busy it is;
+// kill or restart it, freeze or thaw it.
 Rectangle {
     id: card
     required property int brokerId
@@ -22,6 +23,8 @@ Rectangle {
     required property int heartbeatIntervalMs
     required property int sessionTimeoutMs
     required property int activeController
+    // pause-node: running, but held (as in a long GC pause); the card shows its last state.
+    required property bool frozen
 
     readonly property bool selected: Lab.selectedNode === "broker-" + brokerId
     // A short window's card: the state chip under the name (not beside it, where it would leave
@@ -96,6 +99,11 @@ Rectangle {
             text: "Restart broker " + card.brokerId
             enabled: !card.up
             onTriggered: Lab.restartBroker(card.brokerId)
+        }
+        MenuItem {
+            text: (card.frozen ? "Thaw broker " : "Freeze broker ") + card.brokerId
+            enabled: card.up
+            onTriggered: card.frozen ? Lab.thawNode(card.brokerId) : Lab.freezeNode(card.brokerId)
         }
         MenuItem {
             text: "Copy address"
@@ -264,10 +272,13 @@ Rectangle {
 
         Button {
             id: actionButton
+            objectName: "killButton"
             anchors.left: parent.left
-            anchors.right: parent.right
             anchors.bottom: parent.bottom
+            width: card.up ? (parent.width - Theme.spacing / 2) / 2 : parent.width
             height: Theme.fontNormal * (ViewState.shortWindow ? 2.0 : 2.4)
+            leftPadding: 2
+            rightPadding: 2
             text: card.up ? "Kill" : "Restart"
             // Drawn here rather than by the style: the action's colour is the state it leads to.
             background: Rectangle {
@@ -280,6 +291,8 @@ Rectangle {
                 color: "white"
                 font.pixelSize: Theme.fontNormal
                 font.weight: Font.Bold
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: Theme.fontMinimum
                 horizontalAlignment: Text.AlignHCenter
                 verticalAlignment: Text.AlignVCenter
             }
@@ -306,5 +319,49 @@ Rectangle {
                 }
             }
         }
+            // Freeze: hold the broker's thread as a long GC pause would (it is not down); Thaw lets
+        // it go on from what it last knew.
+        Button {
+            id: freezeButton
+            objectName: "freezeButton"
+            visible: card.up
+            anchors.right: parent.right
+            anchors.bottom: parent.bottom
+            width: (parent.width - Theme.spacing / 2) / 2
+            height: actionButton.height
+            leftPadding: 2
+            rightPadding: 2
+            text: card.frozen ? "Thaw" : "Freeze"
+            background: Rectangle {
+                radius: 4
+                color: card.frozen ? Theme.accent : "transparent"
+                border.width: card.frozen ? 0 : 2
+                border.color: Theme.accent
+                opacity: freezeButton.down ? 0.75 : (freezeButton.hovered ? 0.9 : 1.0)
+            }
+            contentItem: Label {
+                text: freezeButton.text
+                color: card.frozen ? "white" : Theme.accent
+                font.pixelSize: Theme.fontNormal
+                font.weight: Font.Bold
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: Theme.fontMinimum
+                horizontalAlignment: Text.AlignHCenter
+                verticalAlignment: Text.AlignVCenter
+            }
+            onClicked: card.frozen ? Lab.thawNode(card.brokerId) : Lab.freezeNode(card.brokerId)
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: card.frozen ? "Let it go on from what it last knew: its timers fire, its held requests are answered."
+                                      : "Hold this broker as a long GC pause would: it stays up with its connections open, but answers nothing while the others go on. Its session runs out and the controller fences it."
+        }
+    }
+
+    FrozenVeil {
+        visible: card.frozen
+        nodeName: "Broker " + card.brokerId
+        // Over the lines, clear of the heartbeat ring (it runs out while the broker is frozen).
+        wordCentreX: body.x + (body.width - ring.width - Theme.spacing / 2) / 2
+        wordCentreY: body.y + (body.height - actionButton.height) / 2
     }
 }

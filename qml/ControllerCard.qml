@@ -3,7 +3,7 @@ import QtQuick.Controls
 import Kraftlab
 
 // One KRaft controller: its role in the quorum, epoch and vote, how far its metadata log
-// reaches, and kill / restart / resign. The active controller wears the crown.
+// reaches, and kill / restart, freeze / thaw, resign. The active controller wears the crown.
 Rectangle {
     id: card
     required property int controllerId
@@ -22,6 +22,8 @@ Rectangle {
     required property double quorumLogEnd
     required property int electionTimeoutMs
     required property int fetchTimeoutMs
+    // pause-node: running, but held (as in a long GC pause); the card shows its last state.
+    required property bool frozen
 
     readonly property bool selected: Lab.selectedNode === "controller-" + controllerId
     readonly property color roleColor: Theme.roleColor(raftRole)
@@ -77,6 +79,11 @@ Rectangle {
             text: "Restart controller " + card.controllerId
             enabled: !card.up
             onTriggered: Lab.restartController(card.controllerId)
+        }
+        MenuItem {
+            text: (card.frozen ? "Thaw controller " : "Freeze controller ") + card.controllerId
+            enabled: card.up
+            onTriggered: card.frozen ? Lab.thawNode(card.controllerId) : Lab.freezeNode(card.controllerId)
         }
         MenuItem {
             text: "Resign leadership"
@@ -250,7 +257,7 @@ Rectangle {
             }
         }
 
-        // Actions: kill or restart, and resign (the leader only).
+        // Actions: kill or restart, freeze or thaw, and resign (the leader only).
         Row {
             id: actions
             anchors.left: parent.left
@@ -258,10 +265,11 @@ Rectangle {
             anchors.bottom: parent.bottom
             spacing: Theme.spacing / 2
             readonly property real buttonHeight: Theme.fontNormal * (ViewState.shortWindow ? 2.0 : 2.4)
+            readonly property real third: (width - 2 * spacing) / 3
 
             Button {
                 id: killButton
-                width: card.up ? (actions.width - actions.spacing) / 2 : actions.width
+                width: card.up ? actions.third : actions.width
                 height: actions.buttonHeight
                 leftPadding: 2
                 rightPadding: 2
@@ -276,6 +284,8 @@ Rectangle {
                     color: "white"
                     font.pixelSize: Theme.fontNormal
                     font.weight: Font.Bold
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: Theme.fontMinimum
                     horizontalAlignment: Text.AlignHCenter
                     verticalAlignment: Text.AlignVCenter
                 }
@@ -285,10 +295,43 @@ Rectangle {
                 ToolTip.text: card.up ? "Stop this controller like a crashed process; its metadata log and vote stay on disk."
                                       : "Start it again: it reads its vote and metadata log from disk and rejoins the quorum."
             }
+            // Freeze: hold the controller's thread as a long GC pause would (it is not down).
+            Button {
+                id: freezeButton
+                objectName: "freezeButton"
+                visible: card.up
+                width: actions.third
+                height: actions.buttonHeight
+                leftPadding: 2
+                rightPadding: 2
+                text: card.frozen ? "Thaw" : "Freeze"
+                background: Rectangle {
+                    radius: 4
+                    color: card.frozen ? Theme.accent : "transparent"
+                    border.width: card.frozen ? 0 : 2
+                    border.color: Theme.accent
+                    opacity: freezeButton.down ? 0.75 : (freezeButton.hovered ? 0.9 : 1.0)
+                }
+                contentItem: Label {
+                    text: freezeButton.text
+                    color: card.frozen ? "white" : Theme.accent
+                    font.pixelSize: Theme.fontNormal
+                    font.weight: Font.Bold
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: Theme.fontMinimum
+                    horizontalAlignment: Text.AlignHCenter
+                    verticalAlignment: Text.AlignVCenter
+                }
+                onClicked: card.frozen ? Lab.thawNode(card.controllerId) : Lab.freezeNode(card.controllerId)
+                ToolTip.visible: hovered
+                ToolTip.delay: 500
+                ToolTip.text: card.frozen ? "Let it go on from what it last knew."
+                                          : "Hold this controller as a long GC pause would: it stays up with its connections open but answers nothing. If it leads, the others stop hearing from it and elect a new leader."
+            }
             Button {
                 id: resignButton
                 visible: card.up
-                width: (actions.width - actions.spacing) / 2
+                width: actions.third
                 height: actions.buttonHeight
                 leftPadding: 2
                 rightPadding: 2
@@ -306,6 +349,8 @@ Rectangle {
                     color: resignButton.enabled ? "white" : Theme.textDim
                     font.pixelSize: Theme.fontNormal
                     font.weight: Font.Bold
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: Theme.fontMinimum
                     horizontalAlignment: Text.AlignHCenter
                     verticalAlignment: Text.AlignVCenter
                 }
@@ -316,5 +361,11 @@ Rectangle {
                                       : "Only the leader can resign."
             }
         }
+    }
+
+    FrozenVeil {
+        visible: card.frozen
+        nodeName: "Controller " + card.controllerId
+        wordCentreY: (height - actions.buttonHeight) / 2
     }
 }
