@@ -146,20 +146,22 @@ Rectangle {
             width: implicitWidth
             height: implicitHeight
             radius: height / 2
-            color: card.stateColor
+            color: card.frozen ? Theme.accentFill : card.stateColor
             Behavior on color { ColorAnimation { duration: 300 } }
             implicitWidth: stateLabel.implicitWidth + Theme.spacing * 1.5
             implicitHeight: stateLabel.implicitHeight + 4
             Label {
                 id: stateLabel
                 anchors.centerIn: parent
-                text: card.brokerState === "starting" ? "registering" : card.brokerState
+                text: card.frozen ? "❄ FROZEN" : card.brokerState === "starting" ? "registering" : card.brokerState
                 color: "white"
-                font.pixelSize: Theme.fontSmall
+                // FROZEN larger where the chip has the room (beside the name).
+                font.pixelSize: card.frozen && !card.narrow ? Theme.fontNormal : Theme.fontSmall
                 font.weight: Font.Bold
             }
             Tip {
-                text: card.brokerState === "down" ? "This broker's process is stopped; its data stays on disk. The controller fences it when its session runs out."
+                text: card.frozen ? "Frozen, as in a long garbage-collection pause: the broker's thread is held, its connections stay open, and it answers nothing while the others go on. It is not down. The card shows what it last knew (it was " + card.brokerState + "); its session ring runs out as the controller's does. Thaw lets it go on."
+                    : card.brokerState === "down" ? "This broker's process is stopped; its data stays on disk. The controller fences it when its session runs out."
                     : card.brokerState === "fenced" ? "Fenced: no heartbeat reached the active controller within the session timeout (" + card.sessionTimeoutMs + " ms). A fenced broker leads no partition."
                     : card.brokerState === "registered" ? "Registered with the active controller (broker epoch " + card.brokerEpoch + "), still fenced while it catches up with the metadata log."
                     : card.brokerState === "starting" ? "Starting: asking the active controller to register it."
@@ -279,6 +281,8 @@ Rectangle {
             height: Theme.fontNormal * (ViewState.shortWindow ? 2.0 : 2.4)
             leftPadding: 2
             rightPadding: 2
+            topPadding: 0
+            bottomPadding: 0
             text: card.up ? "Kill" : "Restart"
             // Drawn here rather than by the style: the action's colour is the state it leads to.
             background: Rectangle {
@@ -331,10 +335,12 @@ Rectangle {
             height: actionButton.height
             leftPadding: 2
             rightPadding: 2
+            topPadding: 0
+            bottomPadding: 0
             text: card.frozen ? "Thaw" : "Freeze"
             background: Rectangle {
                 radius: 4
-                color: card.frozen ? Theme.accent : "transparent"
+                color: card.frozen ? Theme.accentFill : "transparent"
                 border.width: card.frozen ? 0 : 2
                 border.color: Theme.accent
                 opacity: freezeButton.down ? 0.75 : (freezeButton.hovered ? 0.9 : 1.0)
@@ -357,11 +363,5 @@ Rectangle {
         }
     }
 
-    FrozenVeil {
-        visible: card.frozen
-        nodeName: "Broker " + card.brokerId
-        // Over the lines, clear of the heartbeat ring (it runs out while the broker is frozen).
-        wordCentreX: body.x + (body.width - ring.width - Theme.spacing / 2) / 2
-        wordCentreY: body.y + (body.height - actionButton.height) / 2
-    }
+    FrozenVeil { visible: card.frozen }
 }

@@ -6,9 +6,9 @@ import Kraftlab
 
 // The lab's transport, under the header at every window size: Pause / Play (key Space), the
 // lab-time clock, the speed, Step 100 ms (while paused), and pause on election / ISR change.
-// While the lab is paused a banner fills a second row: PAUSED, large enough for the back of a
-// room, with why it paused and what real clients outside the lab see (their requests wait in
-// the brokers and may time out on their own clocks). Everything it shows is read from Lab's
+// While the lab is paused, PAUSED fills the bar's free width in the largest type (for the back
+// of a room), and a strip under it says why it paused and what real clients outside the lab see
+// (their requests wait in the brokers and may time out on their own clocks). Everything it shows is read from Lab's
 // lab-time properties, which the frame timer refreshes.
 Rectangle {
     id: bar
@@ -16,11 +16,19 @@ Rectangle {
     readonly property bool paused: Lab.paused
     // The speeds a teacher picks from (the engine accepts 0.05 to 4).
     readonly property var speeds: [0.1, 0.25, 0.5, 1, 2]
+    // A short window (1280x720 in presenter mode) gives the bar less height.
+    // A short window (1280x720 in presenter mode) has no height to spare: one row, a little
+    // lower, without the "Speed" and "Pause on" words (their tooltips stay), and the note for
+    // real clients inside the PAUSED block instead of in a strip of its own.
+    readonly property bool oneRow: ViewState.shortWindow
+    readonly property real buttonHeight: Theme.fontNormal * (oneRow ? 1.75 : 2.3)
+    readonly property real margin: oneRow ? 1 : Theme.spacing / 2
+    readonly property string clientsNote: "Real Kafka clients outside the lab wait: the brokers hold their requests (not answered, not refused) until Play, and the clients may time out on their own clocks."
 
     function speedName(s) { return (s === 0.25 ? "¼" : s === 0.5 ? "½" : String(s)) + "×" }
     function labClock(ms) { return "t=" + (ms / 1000).toFixed(1) + " s" }
 
-    implicitHeight: controls.implicitHeight + Theme.spacing + (banner.visible ? banner.implicitHeight : 0)
+    implicitHeight: controls.implicitHeight + 2 * bar.margin + (note.visible ? note.implicitHeight : 0)
     color: Theme.surface
 
     // A segment of the speed control.
@@ -53,7 +61,8 @@ Rectangle {
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.top: parent.top
-        anchors.topMargin: Theme.spacing / 2
+        anchors.topMargin: bar.margin
+        height: implicitHeight
         anchors.leftMargin: Theme.spacing * 2
         anchors.rightMargin: Theme.spacing * 2
         spacing: Theme.spacing * 1.5
@@ -63,8 +72,8 @@ Rectangle {
             id: playButton
             objectName: "pauseButton"
             enabled: Lab.running
-            Layout.preferredHeight: Theme.fontNormal * 2.3
-            Layout.preferredWidth: Math.max(implicitWidth, Theme.fontNormal * 6.5)
+            Layout.preferredHeight: bar.buttonHeight
+            Layout.preferredWidth: Math.max(implicitWidth, Theme.fontNormal * (bar.oneRow ? 5.5 : 6.5))
             text: bar.paused ? "▶  Play" : "▮▮  Pause"
             background: Rectangle {
                 radius: 4
@@ -101,6 +110,7 @@ Rectangle {
         RowLayout {
             spacing: Theme.spacing / 2
             Label {
+                visible: !bar.oneRow
                 text: "Speed"
                 color: Theme.textDim
                 font.pixelSize: Theme.fontSmall
@@ -143,8 +153,8 @@ Rectangle {
             id: stepButton
             objectName: "stepButton"
             enabled: bar.paused && Lab.running && !Lab.stepping
-            Layout.preferredHeight: Theme.fontNormal * 2.3
-            text: Lab.stepping ? "Stepping…" : "▶| Step 100 ms"
+            Layout.preferredHeight: bar.buttonHeight
+            text: Lab.stepping ? "Stepping…" : bar.oneRow ? "▶| 100 ms" : "▶| Step 100 ms"
             flat: true
             font.pixelSize: Theme.fontNormal
             onClicked: Lab.stepLab(100)
@@ -154,12 +164,59 @@ Rectangle {
                                      : "Pause first: a step runs a paused lab for 100 ms."
         }
 
-        Item { Layout.fillWidth: true }
+        // PAUSED, unmistakable: a block in the accent colour across the bar's free width, the
+        // word in the largest type (the bar's free width is kept for it, so nothing moves when
+        // the lab pauses).
+        Item {
+            Layout.fillWidth: true
+            Layout.preferredHeight: Math.max(pausedWord.implicitHeight, blockNote.visible ? blockNote.implicitHeight : 0)
+            Layout.minimumWidth: pausedWord.implicitWidth + Theme.spacing * 2
+            Rectangle {
+                id: pausedBlock
+                objectName: "pausedBanner"
+                visible: bar.paused
+                anchors.fill: parent
+                radius: 4
+                color: Theme.accentFill
+                Label {
+                    id: pausedWord
+                    objectName: "pausedWord"
+                    anchors.verticalCenter: parent.verticalCenter
+                    x: blockNote.visible ? Theme.spacing : (parent.width - width) / 2
+                    text: "PAUSED"
+                    color: "white"
+                    font.pixelSize: Math.round(Theme.fontTitle * (bar.oneRow ? 1.0 : 1.5))
+                    font.weight: Font.Black
+                    font.letterSpacing: 2
+                }
+                // One row: what real clients see, beside the word.
+                Label {
+                    id: blockNote
+                    objectName: "pausedNote"
+                    visible: bar.oneRow
+                    anchors.left: pausedWord.right
+                    anchors.right: parent.right
+                    anchors.leftMargin: Theme.spacing
+                    anchors.rightMargin: Theme.spacing / 2
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: "Real clients' requests wait and may time out."
+                    color: "white"
+                    font.pixelSize: Theme.fontSmall
+                    lineHeight: 0.9
+                    wrapMode: Text.Wrap
+                    maximumLineCount: 2
+                    elide: Text.ElideRight
+                    Tip { text: blockNote.text + " " + (Lab.pauseReason !== "" ? "Lab " + Lab.pauseReason + ". " : "") + bar.clientsNote }
+                }
+                Tip { text: "The lab is paused at " + bar.labClock(Lab.nowMs) + " of lab time: every node is held between two steps. Play (or Space) lets it go on; Step runs 100 ms of it." }
+            }
+        }
 
         // Stop the lab the moment such an event happens, so that a class never misses it.
         RowLayout {
             spacing: Theme.spacing / 2
             Label {
+                visible: !bar.oneRow
                 text: "Pause on"
                 color: Theme.textDim
                 font.pixelSize: Theme.fontSmall
@@ -181,55 +238,36 @@ Rectangle {
         }
     }
 
-    // PAUSED, unmistakable: the whole row in the accent colour, the word in the largest type.
+    // While paused, what it means for real clients, in a strip under the controls.
     Rectangle {
-        id: banner
-        objectName: "pausedBanner"
-        visible: bar.paused
+        id: note
+        objectName: "pausedNoteBar"
+        visible: bar.paused && !bar.oneRow
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom
-        implicitHeight: bannerRow.implicitHeight + Theme.spacing
+        implicitHeight: noteLabel.implicitHeight + (ViewState.shortWindow ? 2 : Theme.spacing / 2)
         height: implicitHeight
-        color: Theme.accent
-
-        RowLayout {
-            id: bannerRow
+        color: Theme.accentFill
+        Label {
+            id: noteLabel
+            objectName: "pausedNoteStrip"
             anchors.left: parent.left
             anchors.right: parent.right
             anchors.verticalCenter: parent.verticalCenter
             anchors.leftMargin: Theme.spacing * 2
             anchors.rightMargin: Theme.spacing * 2
-            spacing: Theme.spacing * 2
-            Label {
-                objectName: "pausedWord"
-                text: "PAUSED"
-                color: "white"
-                font.pixelSize: Math.round(Theme.fontTitle * 1.5)
-                font.weight: Font.Black
-                font.letterSpacing: 2
-            }
-            Label {
-                text: "at " + bar.labClock(Lab.nowMs)
-                color: "white"
-                font.family: Theme.mono
-                font.pixelSize: Theme.fontLarge
-                font.weight: Font.Bold
-            }
-            Label {
-                objectName: "pausedNote"
-                Layout.fillWidth: true
-                text: (Lab.pauseReason !== "" ? Lab.pauseReason + ". " : "")
-                      + "Real Kafka clients outside the lab wait: their requests are held by the brokers, answered on Play, and may time out on the clients' own clocks."
-                color: "white"
-                font.pixelSize: Theme.fontSmall
-                wrapMode: Text.Wrap
-                maximumLineCount: 2
-                elide: Text.ElideRight
-                Tip { text: parent.text }
-            }
+            text: (Lab.pauseReason !== "" ? "Lab " + Lab.pauseReason + ". " : "Lab time stands still. ")
+                  + bar.clientsNote
+            color: "white"
+            font.pixelSize: Theme.fontSmall
+            font.weight: Font.Bold
+            wrapMode: Text.Wrap
+            maximumLineCount: 2
+            elide: Text.ElideRight
+            Tip { text: noteLabel.text }
         }
     }
 
-    Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border; visible: !banner.visible }
+    Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border; visible: !note.visible }
 }

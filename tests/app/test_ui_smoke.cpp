@@ -598,6 +598,11 @@ class UiSmokeTest : public QObject {
                             item->mapRectToScene(QRectF(0, 0, item->width(), item->height()))))
                         all << name + ": " + part + " is not whole in the transport bar";
                 }
+                // What real clients see while paused: beside PAUSED in one row, else in a strip.
+                auto* note = item_named(shot.presenter ? "pausedNote" : "pausedNoteStrip");
+                if (!note || !layout_checks::seen(note, window) ||
+                    !note->property("text").toString().contains("time out"))
+                    all << name + ": the note for real clients is not shown";
             }
         }
         if (!all.isEmpty()) qWarning().noquote() << all.join("\n");
