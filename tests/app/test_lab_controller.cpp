@@ -559,6 +559,17 @@ class LabControllerTest : public QObject {
         QCOMPARE(lab->selectedPartition(), 2);
         QCOMPARE(changed.count(), 2);
     }
+
+    // Last: a teacher quits while the lab is paused (and a broker frozen); the app stops the lab
+    // and does not hang on held nodes.
+    void quitting_while_paused_stops_the_lab() {
+        lab->freezeNode(2);
+        lab->pauseLab();
+        QTRY_VERIFY_WITH_TIMEOUT(lab->paused() && lab->pendingCommands() == 0, 10000);
+        lab->stop();
+        QVERIFY(!lab->running());
+        QVERIFY(!lab->cluster()->view().running);
+    }
 };
 
 QTEST_MAIN(LabControllerTest)
