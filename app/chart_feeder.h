@@ -18,6 +18,7 @@
 #include <QObject>
 #include <QPointF>
 #include <QVariantList>
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <vector>
@@ -80,10 +81,17 @@ class ChartFeeder : public QObject {
     QStringList rateSubjects() const;
     QStringList latencySubjects() const;
     QVariantList markers() const;
+    // The window: the last kWindowSeconds up to the newest sample; while there is less than that
+    // of lab time, 0 to kWindowSeconds (lab time starts at 0: the lines grow from the left
+    // rather than the axis counting up from a negative time).
     double windowStartMs() const {
-        return static_cast<double>(window_end_ms_ - kWindowSeconds * 1000);
+        return static_cast<double>(std::max<qint64>(0, window_end_ms_ - kWindowSeconds * 1000));
     }
-    double windowEndMs() const { return static_cast<double>(window_end_ms_); }
+    double windowEndMs() const {
+        return static_cast<double>(std::max<qint64>(window_end_ms_, kWindowSeconds * 1000));
+    }
+    // When the newest sample was taken (0 before the first).
+    qint64 lastSampleMs() const { return window_end_ms_; }
     double rateMax() const { return rate_max_; }
     double latencyAxisMinMs() const { return latency_axis_min_ms_; }
     double latencyAxisMaxMs() const { return latency_axis_max_ms_; }

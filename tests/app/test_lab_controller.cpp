@@ -434,7 +434,7 @@ class LabControllerTest : public QObject {
     // leave the lab running.
     void pause_step_and_resume_lab_time() {
         QSignalSpy finished(lab.get(), &LabController::commandFinished);
-        QTRY_VERIFY_WITH_TIMEOUT(lab->charts()->windowEndMs() > 0, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->charts()->lastSampleMs() > 0, 5000);
         lab->pauseLab();
         QTRY_VERIFY_WITH_TIMEOUT(lab->paused(), 5000);
         QVERIFY(lab->cluster()->lab_time().paused);
@@ -445,10 +445,10 @@ class LabControllerTest : public QObject {
         // Nothing moves on lab time while paused (a few frames and more than a chart second).
         QTest::qWait(100);
         const double frozen_now = lab->nowMs();
-        const double chart_end = lab->charts()->windowEndMs();
+        const qint64 chart_end = lab->charts()->lastSampleMs();
         QTest::qWait(1300);
         QCOMPARE(lab->nowMs(), frozen_now);
-        QCOMPARE(lab->charts()->windowEndMs(), chart_end);
+        QCOMPARE(lab->charts()->lastSampleMs(), chart_end);
         for (const auto& b : lab->brokers()->rows()) {
             QVERIFY(b.last_heartbeat_ack_ms > 0);
             QVERIFY2(b.state == "unfenced", qPrintable(b.state));  // no session ran out
@@ -482,6 +482,7 @@ class LabControllerTest : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(!lab->paused(), 5000);
         QVERIFY(!lab->cluster()->lab_time().paused);
         QTRY_VERIFY_WITH_TIMEOUT(lab->nowMs() > before_step + 200, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->charts()->lastSampleMs() > chart_end, 5000);  // scrolls again
         // Two presses before the first has run: paused, then running again.
         lab->togglePause();
         lab->togglePause();
