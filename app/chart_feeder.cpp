@@ -238,12 +238,16 @@ void ChartFeeder::fill(QAbstractSeries* series, const QString& name) const {
     auto* xy = qobject_cast<QXYSeries*>(series);
     if (!xy) return;
     if (auto it = rates_.find(name); it != rates_.end()) {
-        xy->replace(QList<QPointF>(it->second.begin(), it->second.end()));
+        QList<QPointF> points;
+        points.reserve(static_cast<qsizetype>(it->second.size()));
+        for (const auto& p : it->second)
+            points.append({p.x() / 1000.0, p.y()});
+        xy->replace(points);
     } else if (auto lt = latencies_.find(name); lt != latencies_.end()) {
         QList<QPointF> points;
         points.reserve(static_cast<qsizetype>(lt->second.size()));
         for (const auto& p : lt->second)
-            points.append({p.x(), std::max(p.y(), kLatencyFloorMs)});
+            points.append({p.x() / 1000.0, std::max(p.y(), kLatencyFloorMs)});
         xy->replace(points);
     } else {
         xy->clear();

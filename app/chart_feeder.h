@@ -1,4 +1,5 @@
-// ChartFeeder: time series for the charts panel, sampled once a second by the LabController:
+// ChartFeeder: time series for the charts panel, sampled once a second of lab time (core::
+// LabClock: none while the lab is paused) by the LabController, times in lab ms:
 // produce and consume rates per topic, produce latency p50/p99 per acks setting in use
 // (latencies_by_acks: the merged histograms of that setting's producers), and the moments
 // brokers were killed and restarted. QML asks it to fill its Qt Charts series in place
@@ -17,6 +18,7 @@
 #include <QObject>
 #include <QPointF>
 #include <QVariantList>
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <vector>
@@ -79,10 +81,17 @@ class ChartFeeder : public QObject {
     QStringList rateSubjects() const;
     QStringList latencySubjects() const;
     QVariantList markers() const;
+    // The window: the last kWindowSeconds up to the newest sample; while there is less than that
+    // of lab time, 0 to kWindowSeconds (lab time starts at 0: the lines grow from the left
+    // rather than the axis counting up from a negative time).
     double windowStartMs() const {
-        return static_cast<double>(window_end_ms_ - kWindowSeconds * 1000);
+        return static_cast<double>(std::max<qint64>(0, window_end_ms_ - kWindowSeconds * 1000));
     }
-    double windowEndMs() const { return static_cast<double>(window_end_ms_); }
+    double windowEndMs() const {
+        return static_cast<double>(std::max<qint64>(window_end_ms_, kWindowSeconds * 1000));
+    }
+    // When the newest sample was taken (0 before the first).
+    qint64 lastSampleMs() const { return window_end_ms_; }
     double rateMax() const { return rate_max_; }
     double latencyAxisMinMs() const { return latency_axis_min_ms_; }
     double latencyAxisMaxMs() const { return latency_axis_max_ms_; }
@@ -90,8 +99,8 @@ class ChartFeeder : public QObject {
     bool latencyClipped() const { return latency_clipped_; }
     int latencyWindowSeconds() const;
 
-    // Replaces the points of a QXYSeries with the named series' samples (latencies under the
-    // floor at the floor).
+    // Replaces the points of a QXYSeries with the named series' samples, x in seconds of lab
+    // time (the charts' axes; latencies under the floor at the floor).
     Q_INVOKABLE void fill(QAbstractSeries* series, const QString& name) const;
     // The colour of a series (of its subject), for a light or dark background. A subject not
     // seen yet gets its colour now.

@@ -1,7 +1,6 @@
 #include "lab_controller.h"
 
 #include <QClipboard>
-#include <QDateTime>
 #include <QGuiApplication>
 #include <QQmlEngine>
 #include <QRunnable>
@@ -69,7 +68,8 @@ LabController::LabController(Options options, QObject* parent)
                  options_.lab.controller.fetch_timeout_ms,
                  options_.lab.broker.heartbeat_interval_ms,
                  options_.lab.controller.broker_session_timeout_ms};
-    now_ms_ = QDateTime::currentMSecsSinceEpoch();
+    lab_time_ = cluster_->lab_time();
+    now_ms_ = lab_time_.lab_ms;
     worker_.setMaxThreadCount(1);
     worker_.setExpiryTimeout(-1);
     clock_.start();
@@ -645,7 +645,7 @@ void LabController::on_frame() {
     constexpr std::size_t kMaxEventsPerFrame = 2000;
     std::vector<kraftlab::core::Event> drained;
     cluster_->events().drain(drained, kMaxEventsPerFrame);
-    now_ms_ = QDateTime::currentMSecsSinceEpoch();
+    refresh_lab_time(drained);
     elections_.add(drained);
     if (!drained.empty()) {
         std::vector<kraftlab::core::Event> shown;
@@ -655,9 +655,9 @@ void LabController::on_frame() {
             // everything else, one a second.
             if (e.kind == EventKind::Throughput) continue;
             if (e.kind == EventKind::NodeKilled) {
-                charts_.add_marker(e.time_ms, "kill", q(e.node.label()) + " killed");
+                charts_.add_marker(e.lab_ms, "kill", q(e.node.label()) + " killed");
             } else if (e.kind == EventKind::NodeRestarted) {
-                charts_.add_marker(e.time_ms, "restart", q(e.node.label()) + " restarted");
+                charts_.add_marker(e.lab_ms, "restart", q(e.node.label()) + " restarted");
             }
             shown.push_back(std::move(e));
         }
@@ -668,8 +668,10 @@ void LabController::on_frame() {
         last_refresh_ms_ = now;
         refresh_models();
     }
-    if (running_ && now - last_chart_ms_ >= 1000) {
-        last_chart_ms_ = now;
+    // Charts advance with lab time: a sample a second of it, none while the lab is paused, so
+    // a paused lab's charts stand still and a slowed one's scroll slowly.
+    if (running_ && now_ms_ - last_chart_ms_ >= 1000) {
+        last_chart_ms_ = now_ms_;
         sample_charts();
     }
     ++frames_;
@@ -791,13 +793,14 @@ void LabController::refresh_models() {
         row.id = b.id;
         row.address = q(b.host) + ":" + QString::number(b.port);
         row.up = b.running;
+        row.frozen = b.running && b.frozen;
         const auto* info = image.broker(b.id);
         const auto snapshot = by_broker.find(b.id);
         if (snapshot != by_broker.end()) {
             // Kept while the broker is down: its ring runs out as the controller's session does.
             const auto& s = *snapshot->second;
             row.broker_epoch = s.broker_epoch;
-            row.last_heartbeat_ack_ms = s.last_heartbeat_ack_ms;
+            row.last_heartbeat_ack_ms = s.last_heartbeat_ack_lab_ms;
             row.heartbeat_interval_ms = s.heartbeat_interval_ms;
             row.session_timeout_ms = s.session_timeout_ms;
             row.active_controller = s.up ? s.active_controller : -1;
@@ -845,7 +848,7 @@ void LabController::refresh_models() {
     // Controllers of the quorum.
     std::vector<ControllerModel::Node> nodes;
     for (const auto& c : view.controllers)
-        nodes.push_back({c.id, q(c.host), c.port, c.running});
+        nodes.push_back({c.id, q(c.host), c.port, c.running, c.frozen});
     controllers_.update(nodes, cluster_->snapshots().controllers());
 
     // Built-in producers and consumers.
@@ -930,7 +933,7 @@ void LabController::refresh_replication(const kraftlab::metadata::MetadataImage&
     // Every broker's and consumer's kept snapshots: the model cuts them consistently.
     const auto& board = cluster_->snapshots();
     const ReplicaLaneModel::Sources sources{board.broker_history(), board.producers(),
-                                            board.consumer_history()};
+                                            board.consumer_history(), true, now_ms_};
     replication_.update(selected_topic_, selected_partition_, meta, sources);
 }
 
@@ -940,6 +943,5 @@ void LabController::sample_charts() {
         rates[topic + " produced"] = r;
     for (const auto& [topic, r] : topic_consume_rates_)
         rates[topic + " consumed"] = r;
-    charts_.sample(QDateTime::currentMSecsSinceEpoch(), rates,
-                   ChartFeeder::latencies_by_acks(producers_.rows()));
+    charts_.sample(now_ms_, rates, ChartFeeder::latencies_by_acks(producers_.rows()));
 }

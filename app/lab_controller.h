@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "chart_feeder.h"
 #include "lab/cluster.h"
@@ -55,10 +56,21 @@ class LabController : public QObject {
     Q_PROPERTY(QString selectedTopic READ selectedTopic NOTIFY selectionChanged)
     Q_PROPERTY(int selectedPartition READ selectedPartition NOTIFY selectionChanged)
     Q_PROPERTY(qint64 framesDrawn READ framesDrawn NOTIFY frame)
-    // The frame clock: Unix ms when the current frame began. Countdowns (the brokers' heartbeat
-    // rings) bind to it and to a time the engine reported, so they move smoothly at the frame
-    // rate whatever the message rate.
+    // The frame clock: lab time (ms since the lab was made, core::LabClock) when the current
+    // frame began. It stands still while the lab is paused and runs at the lab's speed.
+    // Countdowns (the brokers' heartbeat rings) and running elections bind to it and to a lab
+    // time the engine reported, so they move smoothly at the frame rate whatever the message
+    // rate, and stop when the lab stops.
     Q_PROPERTY(double nowMs READ nowMs NOTIFY frame)
+    // Lab time (issue 13, lab_controller_time.cpp), read from Cluster::lab_time() on the frame
+    // timer: the speed (0.05..4, 1 real time), whether lab time stands still, the pause-on
+    // options, why it paused ("" when running or paused by hand), and whether a step runs.
+    Q_PROPERTY(double labSpeed READ labSpeed NOTIFY labTimeChanged)
+    Q_PROPERTY(bool paused READ paused NOTIFY labTimeChanged)
+    Q_PROPERTY(bool pauseOnElection READ pauseOnElection NOTIFY labTimeChanged)
+    Q_PROPERTY(bool pauseOnIsrChange READ pauseOnIsrChange NOTIFY labTimeChanged)
+    Q_PROPERTY(QString pauseReason READ pauseReason NOTIFY labTimeChanged)
+    Q_PROPERTY(bool stepping READ stepping NOTIFY labTimeChanged)
     // The timeouts the lab runs with: {electionTimeoutMs, fetchTimeoutMs, heartbeatIntervalMs,
     // sessionTimeoutMs}; and the lab's and Kafka's defaults, in the same shape.
     Q_PROPERTY(QVariantMap timeouts READ timeouts NOTIFY timeoutsChanged)
@@ -121,6 +133,12 @@ class LabController : public QObject {
     int selectedPartition() const { return selected_partition_; }
     qint64 framesDrawn() const { return frames_; }
     double nowMs() const { return static_cast<double>(now_ms_); }
+    double labSpeed() const { return lab_time_.speed; }
+    bool paused() const { return lab_time_.paused; }
+    bool pauseOnElection() const { return lab_time_.pause_on_election; }
+    bool pauseOnIsrChange() const { return lab_time_.pause_on_isr_change; }
+    QString pauseReason() const { return pause_reason_; }
+    bool stepping() const { return steps_pending_ > 0; }
     double flushIntervalMs() const { return static_cast<double>(flush_interval_ms_); }
     QString auditVerdict() const { return audit_verdict_; }
     bool auditPassed() const { return audit_passed_; }
@@ -191,6 +209,24 @@ class LabController : public QObject {
     Q_INVOKABLE QVariantMap checkPartitioner(const QString& source, int numPartitions) const;
     Q_INVOKABLE QString defaultPartitionerSource() const;
 
+    // Lab time (lab_controller_time.cpp). Each runs on the worker thread like every command; a
+    // refusal comes back as commandFinished(ok = false) with the engine's words.
+    Q_INVOKABLE void pauseLab();
+    Q_INVOKABLE void resumeLab();
+    // Pauses a running lab, resumes a paused one (what the lab will be once the commands already
+    // asked for have run: two quick presses pause and resume).
+    Q_INVOKABLE void togglePause();
+    // 0.05..4 (1 is real time).
+    Q_INVOKABLE void setLabSpeed(double speed);
+    // Only while paused: runs the lab for `ms` of lab time, then pauses again.
+    Q_INVOKABLE void stepLab(int ms = 100);
+    // A broker (1, 2 ...) or a controller (101, 102 ...): frozen as in a long GC pause, thawed.
+    Q_INVOKABLE void freezeNode(int id);
+    Q_INVOKABLE void thawNode(int id);
+    // Pause the lab the moment a controller election starts / an ISR shrinks or grows.
+    Q_INVOKABLE void setPauseOnElection(bool on);
+    Q_INVOKABLE void setPauseOnIsrChange(bool on);
+
     Q_INVOKABLE void addConsumer(const QString& topic, bool fromEarliest);
     Q_INVOKABLE void removeConsumer(int id);
 
@@ -213,12 +249,16 @@ class LabController : public QObject {
     void timeoutsChanged();
     void flushIntervalChanged();
     void auditChanged();
+    void labTimeChanged();
 
   private:
     // Runs fn on the worker thread; its result comes back as commandFinished(name, ...).
     void run_command(const QString& name, std::function<kraftlab::lab::CommandResult()> fn,
                      std::function<void(const kraftlab::lab::CommandResult&)> on_gui = {});
     void on_frame();
+    // Reads the engine's lab time into nowMs and the lab-time properties (each frame), and
+    // notes why the lab paused from the drained events.
+    void refresh_lab_time(const std::vector<kraftlab::core::Event>& drained);
     void refresh_models();
     // The selected partition's replica lanes, from the snapshots as they are now.
     void refresh_replication(const kraftlab::metadata::MetadataImage& image);
@@ -251,7 +291,13 @@ class LabController : public QObject {
     QString selected_topic_;
     int selected_partition_ = -1;
     qint64 frames_ = 0;
-    qint64 now_ms_ = 0;
+    qint64 now_ms_ = 0;  // lab time
+    kraftlab::lab::LabTimeView lab_time_;
+    QString pause_reason_;
+    int steps_pending_ = 0;
+    // What togglePause last asked for, while that command has not run yet.
+    std::optional<bool> pause_asked_;
+    int pause_commands_pending_ = 0;
     struct Timeouts {
         int election_ms, fetch_ms, heartbeat_ms, session_ms;
     };
@@ -273,7 +319,7 @@ class LabController : public QObject {
     std::map<QString, Counter> counters_;
     std::map<int, QString> custom_sources_;  // producer id -> its partitioner code
     qint64 last_refresh_ms_ = 0;
-    qint64 last_chart_ms_ = 0;
+    qint64 last_chart_ms_ = 0;  // lab time of the last chart sample
     std::map<QString, double> topic_produce_rates_;
     std::map<QString, double> topic_consume_rates_;
 };

@@ -2,7 +2,8 @@ import QtQuick
 import QtQuick.Controls
 import Kraftlab
 
-// One broker: who it is, whether it is up, what it leads and stores, how busy it is.
+// One broker: who it is, whether it is up (or frozen), what it leads and stores, how busy it is;
+// kill or restart it, freeze or thaw it.
 Rectangle {
     id: card
     required property int brokerId
@@ -22,6 +23,8 @@ Rectangle {
     required property int heartbeatIntervalMs
     required property int sessionTimeoutMs
     required property int activeController
+    // pause-node: running, but held (as in a long GC pause); the card shows its last state.
+    required property bool frozen
 
     readonly property bool selected: Lab.selectedNode === "broker-" + brokerId
     // A short window's card: the state chip under the name (not beside it, where it would leave
@@ -98,6 +101,11 @@ Rectangle {
             onTriggered: Lab.restartBroker(card.brokerId)
         }
         MenuItem {
+            text: (card.frozen ? "Thaw broker " : "Freeze broker ") + card.brokerId
+            enabled: card.up
+            onTriggered: card.frozen ? Lab.thawNode(card.brokerId) : Lab.freezeNode(card.brokerId)
+        }
+        MenuItem {
             text: "Copy address"
             onTriggered: Lab.copyToClipboard(card.address)
         }
@@ -138,20 +146,22 @@ Rectangle {
             width: implicitWidth
             height: implicitHeight
             radius: height / 2
-            color: card.stateColor
+            color: card.frozen ? Theme.accentFill : card.stateColor
             Behavior on color { ColorAnimation { duration: 300 } }
             implicitWidth: stateLabel.implicitWidth + Theme.spacing * 1.5
             implicitHeight: stateLabel.implicitHeight + 4
             Label {
                 id: stateLabel
                 anchors.centerIn: parent
-                text: card.brokerState === "starting" ? "registering" : card.brokerState
+                text: card.frozen ? "❄ FROZEN" : card.brokerState === "starting" ? "registering" : card.brokerState
                 color: "white"
-                font.pixelSize: Theme.fontSmall
+                // FROZEN larger where the chip has the room (beside the name).
+                font.pixelSize: card.frozen && !card.narrow ? Theme.fontNormal : Theme.fontSmall
                 font.weight: Font.Bold
             }
             Tip {
-                text: card.brokerState === "down" ? "This broker's process is stopped; its data stays on disk. The controller fences it when its session runs out."
+                text: card.frozen ? "Frozen, as in a long garbage-collection pause: the broker's thread is held, its connections stay open, and it answers nothing while the others go on. It is not down. The card shows what it last knew (it was " + card.brokerState + "); its session ring runs out as the controller's does. Thaw lets it go on."
+                    : card.brokerState === "down" ? "This broker's process is stopped; its data stays on disk. The controller fences it when its session runs out."
                     : card.brokerState === "fenced" ? "Fenced: no heartbeat reached the active controller within the session timeout (" + card.sessionTimeoutMs + " ms). A fenced broker leads no partition."
                     : card.brokerState === "registered" ? "Registered with the active controller (broker epoch " + card.brokerEpoch + "), still fenced while it catches up with the metadata log."
                     : card.brokerState === "starting" ? "Starting: asking the active controller to register it."
@@ -264,10 +274,15 @@ Rectangle {
 
         Button {
             id: actionButton
+            objectName: "killButton"
             anchors.left: parent.left
-            anchors.right: parent.right
             anchors.bottom: parent.bottom
+            width: card.up ? (parent.width - Theme.spacing / 2) / 2 : parent.width
             height: Theme.fontNormal * (ViewState.shortWindow ? 2.0 : 2.4)
+            leftPadding: 2
+            rightPadding: 2
+            topPadding: 0
+            bottomPadding: 0
             text: card.up ? "Kill" : "Restart"
             // Drawn here rather than by the style: the action's colour is the state it leads to.
             background: Rectangle {
@@ -280,6 +295,8 @@ Rectangle {
                 color: "white"
                 font.pixelSize: Theme.fontNormal
                 font.weight: Font.Bold
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: Theme.fontMinimum
                 horizontalAlignment: Text.AlignHCenter
                 verticalAlignment: Text.AlignVCenter
             }
@@ -306,5 +323,45 @@ Rectangle {
                 }
             }
         }
+            // Freeze: hold the broker's thread as a long GC pause would (it is not down); Thaw lets
+        // it go on from what it last knew.
+        Button {
+            id: freezeButton
+            objectName: "freezeButton"
+            visible: card.up
+            anchors.right: parent.right
+            anchors.bottom: parent.bottom
+            width: (parent.width - Theme.spacing / 2) / 2
+            height: actionButton.height
+            leftPadding: 2
+            rightPadding: 2
+            topPadding: 0
+            bottomPadding: 0
+            text: card.frozen ? "Thaw" : "Freeze"
+            background: Rectangle {
+                radius: 4
+                color: card.frozen ? Theme.accentFill : "transparent"
+                border.width: card.frozen ? 0 : 2
+                border.color: Theme.accent
+                opacity: freezeButton.down ? 0.75 : (freezeButton.hovered ? 0.9 : 1.0)
+            }
+            contentItem: Label {
+                text: freezeButton.text
+                color: card.frozen ? "white" : Theme.accent
+                font.pixelSize: Theme.fontNormal
+                font.weight: Font.Bold
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: Theme.fontMinimum
+                horizontalAlignment: Text.AlignHCenter
+                verticalAlignment: Text.AlignVCenter
+            }
+            onClicked: card.frozen ? Lab.thawNode(card.brokerId) : Lab.freezeNode(card.brokerId)
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: card.frozen ? "Let it go on from what it last knew: its timers fire, its held requests are answered."
+                                      : "Hold this broker as a long GC pause would: it stays up with its connections open, but answers nothing while the others go on. Its session runs out and the controller fences it."
+        }
     }
+
+    FrozenVeil { visible: card.frozen }
 }

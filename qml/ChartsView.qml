@@ -125,12 +125,13 @@ Panel {
                 height: parent.height - y
                 readonly property var seriesNames: Lab.charts.rateSeries
 
-                DateTimeAxis {
+                // Lab time in seconds: it stands still while the lab is paused.
+                ValueAxis {
                     id: rateTime
-                    format: "HH:mm:ss"
+                    labelFormat: "%.0f s"
                     tickCount: rateChart.plotArea.width > 320 * Theme.scale ? 5 : 3
-                    min: new Date(Lab.charts.windowStartMs)
-                    max: new Date(Lab.charts.windowEndMs)
+                    min: Lab.charts.windowStartMs / 1000
+                    max: Lab.charts.windowEndMs / 1000
                     labelsFont.pixelSize: Theme.fontMark
                     labelsColor: Theme.textDim
                     gridLineColor: Theme.border
@@ -233,12 +234,13 @@ Panel {
                 readonly property real decades: Math.log(Lab.charts.latencyAxisMaxMs / Lab.charts.latencyAxisMinMs) / Math.LN10
                 readonly property int labelRoom: Math.max(1, Math.floor(plotArea.height / (Theme.fontMark * 1.8)))
 
-                DateTimeAxis {
+                // Lab time in seconds: it stands still while the lab is paused.
+                ValueAxis {
                     id: latencyTime
-                    format: "HH:mm:ss"
+                    labelFormat: "%.0f s"
                     tickCount: latencyChart.plotArea.width > 320 * Theme.scale ? 5 : 3
-                    min: new Date(Lab.charts.windowStartMs)
-                    max: new Date(Lab.charts.windowEndMs)
+                    min: Lab.charts.windowStartMs / 1000
+                    max: Lab.charts.windowEndMs / 1000
                     labelsFont.pixelSize: Theme.fontMark
                     labelsColor: Theme.textDim
                     gridLineColor: Theme.border

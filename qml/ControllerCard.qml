@@ -3,7 +3,7 @@ import QtQuick.Controls
 import Kraftlab
 
 // One KRaft controller: its role in the quorum, epoch and vote, how far its metadata log
-// reaches, and kill / restart / resign. The active controller wears the crown.
+// reaches, and kill / restart, freeze / thaw, resign. The active controller wears the crown.
 Rectangle {
     id: card
     required property int controllerId
@@ -22,6 +22,8 @@ Rectangle {
     required property double quorumLogEnd
     required property int electionTimeoutMs
     required property int fetchTimeoutMs
+    // pause-node: running, but held (as in a long GC pause); the card shows its last state.
+    required property bool frozen
 
     readonly property bool selected: Lab.selectedNode === "controller-" + controllerId
     readonly property color roleColor: Theme.roleColor(raftRole)
@@ -79,6 +81,11 @@ Rectangle {
             onTriggered: Lab.restartController(card.controllerId)
         }
         MenuItem {
+            text: (card.frozen ? "Thaw controller " : "Freeze controller ") + card.controllerId
+            enabled: card.up
+            onTriggered: card.frozen ? Lab.thawNode(card.controllerId) : Lab.freezeNode(card.controllerId)
+        }
+        MenuItem {
             text: "Resign leadership"
             enabled: card.up && card.raftRole === "leader"
             onTriggered: Lab.resignController(card.controllerId)
@@ -121,20 +128,21 @@ Rectangle {
             anchors.top: title.bottom
             anchors.topMargin: 3
             radius: height / 2
-            color: card.roleColor
+            color: card.frozen ? Theme.accentFill : card.roleColor
             Behavior on color { ColorAnimation { duration: 300 } }
             implicitWidth: roleLabel.implicitWidth + Theme.spacing * 1.5
             implicitHeight: roleLabel.implicitHeight + 4
             Label {
                 id: roleLabel
                 anchors.centerIn: parent
-                text: card.raftRole
-                color: card.roleTextColor
+                text: card.frozen ? "❄ FROZEN " + card.raftRole : card.raftRole
+                color: card.frozen ? "white" : card.roleTextColor
                 font.pixelSize: Theme.fontSmall
                 font.weight: Font.Bold
             }
             Tip {
-                text: card.raftRole === "leader" ? "Leader of the quorum in epoch " + card.epoch + ": followers fetch the metadata log from it."
+                text: card.frozen ? "Frozen, as in a long garbage-collection pause: the controller's thread is held, its connections stay open, and it answers nothing while the others go on (it was " + card.raftRole + " in epoch " + card.epoch + " when it stopped). It is not down. Thaw lets it go on from what it last knew."
+                    : card.raftRole === "leader" ? "Leader of the quorum in epoch " + card.epoch + ": followers fetch the metadata log from it."
                     : card.raftRole === "follower" ? "Follows leader " + card.leader + ": fetches the metadata log from it. Without an answer for " + card.fetchTimeoutMs + " ms it stands for election."
                     : card.raftRole === "candidate" ? "Stands for election in epoch " + card.epoch + ": it voted for itself and asks the others for their votes."
                     : card.raftRole === "voted" ? "Voted for controller " + card.votedFor + " in epoch " + card.epoch + " and waits for the result."
@@ -250,7 +258,7 @@ Rectangle {
             }
         }
 
-        // Actions: kill or restart, and resign (the leader only).
+        // Actions: kill or restart, freeze or thaw, and resign (the leader only).
         Row {
             id: actions
             anchors.left: parent.left
@@ -258,13 +266,27 @@ Rectangle {
             anchors.bottom: parent.bottom
             spacing: Theme.spacing / 2
             readonly property real buttonHeight: Theme.fontNormal * (ViewState.shortWindow ? 2.0 : 2.4)
+            // The buttons share the row by the length of their words. "Kill", "Freeze" and
+            // "Resign" take about 9.7 em in bold: a card narrower than that (presenter mode at
+            // 1280 px) uses the small type and a ❄ for Freeze (its tooltip says the word; the
+            // card says FROZEN once it is), and a frozen controller has no Resign (it cannot act).
+            readonly property bool narrow: width < Theme.fontNormal * 9.9 + 4 * 8 + 2 * spacing
+            readonly property int fontSize: narrow ? Theme.fontSmall : Theme.fontNormal
+            readonly property var shown: [killButton, freezeButton, resignButton].filter(b => b.visible)
+            readonly property real textTotal: shown.reduce((sum, b) => sum + b.contentItem.implicitWidth + 8, 0)
+            function widthOf(button) {
+                const spare = width - spacing * (shown.length - 1) - textTotal
+                return button.contentItem.implicitWidth + 8 + Math.max(0, spare) / Math.max(1, shown.length)
+            }
 
             Button {
                 id: killButton
-                width: card.up ? (actions.width - actions.spacing) / 2 : actions.width
+                width: card.up ? actions.widthOf(killButton) : actions.width
                 height: actions.buttonHeight
-                leftPadding: 2
-                rightPadding: 2
+                leftPadding: 0
+                rightPadding: 0
+                topPadding: 0
+                bottomPadding: 0
                 text: card.up ? "Kill" : "Restart"
                 background: Rectangle {
                     radius: 4
@@ -274,7 +296,7 @@ Rectangle {
                 contentItem: Label {
                     text: killButton.text
                     color: "white"
-                    font.pixelSize: Theme.fontNormal
+                    font.pixelSize: actions.fontSize
                     font.weight: Font.Bold
                     horizontalAlignment: Text.AlignHCenter
                     verticalAlignment: Text.AlignVCenter
@@ -285,13 +307,48 @@ Rectangle {
                 ToolTip.text: card.up ? "Stop this controller like a crashed process; its metadata log and vote stay on disk."
                                       : "Start it again: it reads its vote and metadata log from disk and rejoins the quorum."
             }
+            // Freeze: hold the controller's thread as a long GC pause would (it is not down).
+            Button {
+                id: freezeButton
+                objectName: "freezeButton"
+                visible: card.up
+                width: actions.widthOf(freezeButton)
+                height: actions.buttonHeight
+                leftPadding: 0
+                rightPadding: 0
+                topPadding: 0
+                bottomPadding: 0
+                text: card.frozen ? "Thaw" : actions.narrow ? "❄" : "Freeze"
+                background: Rectangle {
+                    radius: 4
+                    color: card.frozen ? Theme.accentFill : "transparent"
+                    border.width: card.frozen ? 0 : 2
+                    border.color: Theme.accent
+                    opacity: freezeButton.down ? 0.75 : (freezeButton.hovered ? 0.9 : 1.0)
+                }
+                contentItem: Label {
+                    text: freezeButton.text
+                    color: card.frozen ? "white" : Theme.accent
+                    font.pixelSize: actions.fontSize
+                    font.weight: Font.Bold
+                    horizontalAlignment: Text.AlignHCenter
+                    verticalAlignment: Text.AlignVCenter
+                }
+                onClicked: card.frozen ? Lab.thawNode(card.controllerId) : Lab.freezeNode(card.controllerId)
+                ToolTip.visible: hovered
+                ToolTip.delay: 500
+                ToolTip.text: card.frozen ? "Thaw: let it go on from what it last knew."
+                                          : "Freeze: hold this controller as a long GC pause would: it stays up with its connections open but answers nothing. If it leads, the others stop hearing from it and elect a new leader."
+            }
             Button {
                 id: resignButton
-                visible: card.up
-                width: (actions.width - actions.spacing) / 2
+                visible: card.up && !card.frozen
+                width: actions.widthOf(resignButton)
                 height: actions.buttonHeight
-                leftPadding: 2
-                rightPadding: 2
+                leftPadding: 0
+                rightPadding: 0
+                topPadding: 0
+                bottomPadding: 0
                 text: "Resign"
                 enabled: card.raftRole === "leader"
                 background: Rectangle {
@@ -304,7 +361,7 @@ Rectangle {
                 contentItem: Label {
                     text: resignButton.text
                     color: resignButton.enabled ? "white" : Theme.textDim
-                    font.pixelSize: Theme.fontNormal
+                    font.pixelSize: actions.fontSize
                     font.weight: Font.Bold
                     horizontalAlignment: Text.AlignHCenter
                     verticalAlignment: Text.AlignVCenter
@@ -317,4 +374,6 @@ Rectangle {
             }
         }
     }
+
+    FrozenVeil { visible: card.frozen }
 }

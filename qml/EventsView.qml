@@ -92,6 +92,7 @@ Panel {
             delegate: Rectangle {
                 id: item
                 required property string time
+                required property string wallTime
                 required property string kind
                 required property string severity
                 required property string icon
@@ -135,6 +136,7 @@ Panel {
                             font.family: Theme.mono
                             font.pixelSize: Theme.fontSmall
                             color: Theme.textDim
+                            Tip { text: "Lab time " + item.time + " (it stands still while the lab is paused); wall clock " + item.wallTime + "." }
                         }
                         Label {
                             text: item.node

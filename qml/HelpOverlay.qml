@@ -21,6 +21,7 @@ Popup {
         let out = [["?  or  F1", "this help"], ["Esc", "back to every panel; close a dialog"]]
         for (let i = 0; i < ViewState.panels.length; ++i)
             out.push([String(i + 1), "fill the window with " + ViewState.panels[i].name + " (again: back)"])
+        out.push(["Space", "pause / play the lab (lab time stands still)"])
         out.push(["P", "presenter mode: large type for a projector"])
         out.push(["D", "dark theme"])
         out.push(["N", "new topic"])

@@ -43,7 +43,11 @@ ApplicationWindow {
     Binding { target: ViewState; property: "compact"; value: window.width / Theme.scale < 1400 }
     Binding { target: ViewState; property: "shortWindow"; value: window.height / Theme.scale < 760 }
 
-    header: HeaderBar { id: headerBar }
+    // The header, and under it the lab's transport (pause, speed, step), always in view.
+    header: Column {
+        HeaderBar { id: headerBar; width: parent.width }
+        TransportBar { id: transportBar; width: parent.width }
+    }
 
     footer: Legend {}
 
@@ -189,6 +193,7 @@ ApplicationWindow {
     Shortcut { sequence: "N"; onActivated: ViewState.newTopicRequested() }
     Shortcut { sequence: "A"; onActivated: headerBar.runAudit() }
     Shortcut { sequence: "S"; onActivated: headerBar.openSettings() }
+    Shortcut { sequence: "Space"; enabled: Lab.running; onActivated: Lab.togglePause() }
 
     Connections {
         target: Lab

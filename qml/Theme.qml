@@ -35,6 +35,9 @@ QtObject {
     readonly property color text: dark ? "#eef0f3" : "#15181d"
     readonly property color textDim: dark ? (presenter ? "#c3c9d1" : "#98a1ad") : (presenter ? "#3d434c" : "#5c6470")
     readonly property color accent: dark ? "#7c8cff" : "#4656e0"
+    // The accent as a fill under white type (PAUSED, FROZEN, Thaw): the dark theme's light
+    // accent is too pale for white on it.
+    readonly property color accentFill: dark ? Qt.darker(accent, 1.6) : accent
 
     // The lab's colour language (see Legend.qml)
     readonly property color leader: "#e3a21a"       // leads the partition: gold

@@ -38,7 +38,7 @@ Rectangle {
         wrapMode: Text.Wrap
         maximumLineCount: 2
         elide: Text.ElideRight
-        Tip { text: toastText.truncated ? toast.message : "" }
+        Tip { text: toastText.truncated ? toastText.text : "" }
     }
     MouseArea {
         anchors.fill: parent

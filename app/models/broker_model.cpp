@@ -45,6 +45,8 @@ QVariant BrokerModel::data(const QModelIndex& index, int role) const {
             return r.session_timeout_ms;
         case ActiveControllerRole:
             return r.active_controller;
+        case FrozenRole:
+            return r.frozen;
         default:
             return {};
     }
@@ -67,7 +69,8 @@ QHash<int, QByteArray> BrokerModel::roleNames() const {
             {LastHeartbeatAckRole, "lastHeartbeatAckMs"},
             {HeartbeatIntervalRole, "heartbeatIntervalMs"},
             {SessionTimeoutRole, "sessionTimeoutMs"},
-            {ActiveControllerRole, "activeController"}};
+            {ActiveControllerRole, "activeController"},
+            {FrozenRole, "frozen"}};
 }
 
 void BrokerModel::update(std::vector<BrokerRow> rows) {

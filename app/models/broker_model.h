@@ -11,13 +11,18 @@ struct BrokerRow {
     int id = 0;
     QString address;  // "127.0.0.1:9092"
     bool up = false;  // its node is running
+    // Frozen (pause-node, as in a long GC pause): running, but its thread is held, so what the
+    // card shows is its last state. Not down.
+    bool frozen = false;
     // Its registration with the controller quorum: "starting" (not registered yet),
     // "registered" (registered, fenced until it has caught up with the metadata log),
     // "fenced" (its session expired: no heartbeat within the session timeout), "unfenced"
     // (may lead partitions), "down" (its node is stopped).
     QString state;
-    qint64 broker_epoch = -1;          // from its registration; -1 until registered
-    qint64 last_heartbeat_ack_ms = 0;  // Unix ms of the last heartbeat a controller answered
+    qint64 broker_epoch = -1;  // from its registration; -1 until registered
+    // Lab time (ms, LabController::nowMs) of the last heartbeat a controller answered; <= 0
+    // before the first.
+    qint64 last_heartbeat_ack_ms = 0;
     int heartbeat_interval_ms = 0;
     int session_timeout_ms = 0;
     int active_controller = -1;  // the controller that answers its heartbeats
@@ -56,6 +61,7 @@ class BrokerModel : public RowListModel {
         HeartbeatIntervalRole,
         SessionTimeoutRole,
         ActiveControllerRole,
+        FrozenRole,
     };
 
     using RowListModel::RowListModel;
@@ -67,7 +73,7 @@ class BrokerModel : public RowListModel {
 
     // The registration state (see BrokerRow::state) from what the lab knows: whether the node
     // runs, whether the metadata image has it and fenced, its broker epoch, and how long ago
-    // (now_ms, Unix) a controller last answered its heartbeat.
+    // (now_ms, lab time) a controller last answered its heartbeat.
     static QString registration_state(bool running, bool in_image, bool fenced_in_image,
                                       qint64 broker_epoch, qint64 last_heartbeat_ack_ms,
                                       int session_timeout_ms, qint64 now_ms);

@@ -48,6 +48,8 @@ QVariant ControllerModel::data(const QModelIndex& index, int role) const {
             return r.election_timeout_ms;
         case FetchTimeoutRole:
             return r.fetch_timeout_ms;
+        case FrozenRole:
+            return r.frozen;
         default:
             return {};
     }
@@ -69,7 +71,8 @@ QHash<int, QByteArray> ControllerModel::roleNames() const {
             {LagRole, "lag"},
             {QuorumLogEndRole, "quorumLogEnd"},
             {ElectionTimeoutRole, "electionTimeoutMs"},
-            {FetchTimeoutRole, "fetchTimeoutMs"}};
+            {FetchTimeoutRole, "fetchTimeoutMs"},
+            {FrozenRole, "frozen"}};
 }
 
 std::vector<ControllerRow> ControllerModel::rows_from(
@@ -101,6 +104,7 @@ std::vector<ControllerRow> ControllerModel::rows_from(
         r.id = n.id;
         r.address = n.host + ":" + QString::number(n.port);
         r.up = n.running;
+        r.frozen = n.running && n.frozen;
         auto it = by_id.find(n.id);
         const ControllerSnapshot* s =
             (n.running && it != by_id.end() && it->second->up) ? it->second : nullptr;

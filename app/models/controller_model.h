@@ -15,8 +15,9 @@
 
 struct ControllerRow {
     int id = 0;
-    QString address;  // "127.0.0.1:40123"
-    bool up = false;  // its node is running
+    QString address;      // "127.0.0.1:40123"
+    bool up = false;      // its node is running
+    bool frozen = false;  // pause-node: running, its thread held (its last state shows); not down
     // "leader", "follower", "candidate", "unattached", "voted", "resigned"; "down" when not
     // running; "starting" before its first snapshot.
     QString role;
@@ -67,6 +68,7 @@ class ControllerModel : public RowListModel {
         QuorumLogEndRole,
         ElectionTimeoutRole,
         FetchTimeoutRole,
+        FrozenRole,
     };
 
     // What the lab says about one controller (from LabView::controllers).
@@ -75,6 +77,7 @@ class ControllerModel : public RowListModel {
         QString host;
         int port = 0;
         bool running = false;
+        bool frozen = false;
     };
 
     using RowListModel::RowListModel;

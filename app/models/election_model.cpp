@@ -1,7 +1,8 @@
 #include "election_model.h"
 
-#include <QDateTime>
 #include <algorithm>
+
+#include "lab_time_text.h"
 
 using kraftlab::core::Event;
 using kraftlab::core::EventKind;
@@ -51,7 +52,7 @@ QVariant ElectionTimelineModel::data(const QModelIndex& index, int role) const {
         case StartMsRole:
             return r.start_ms;
         case StartTimeRole:
-            return QDateTime::fromMSecsSinceEpoch(r.start_ms).toString("HH:mm:ss.zzz");
+            return lab_time_text(r.start_ms);
         case EndMsRole:
             return r.end_ms;
         case DurationMsRole:
@@ -135,17 +136,17 @@ void ElectionTimelineModel::add(const std::vector<Event>& events) {
         switch (ev.kind) {
             case EventKind::ElectionStarted: {
                 const int epoch = int_of(ev.data, "epoch");
-                Election* e = at(epoch, ev.time_ms);
+                Election* e = at(epoch, ev.lab_ms);
                 if (!e) break;
-                started(*e, ev.time_ms);
+                started(*e, ev.lab_ms);
                 add_candidate(*e, int_of(ev.data, "candidate", ev.node.id),
-                              string_of(ev.data, "reason"), ev.time_ms);
+                              string_of(ev.data, "reason"), ev.lab_ms);
                 touched = true;
                 break;
             }
             case EventKind::VoteCast:
             case EventKind::VoteRefused: {
-                Election* e = at(int_of(ev.data, "epoch"), ev.time_ms);
+                Election* e = at(int_of(ev.data, "epoch"), ev.lab_ms);
                 if (!e) break;
                 const bool granted = ev.kind == EventKind::VoteCast;
                 const int voter = int_of(ev.data, "voter", ev.node.id);
@@ -156,19 +157,19 @@ void ElectionTimelineModel::add(const std::vector<Event>& events) {
                         return v.voter == voter && v.candidate == candidate && v.granted == granted;
                     });
                 if (repeat) break;
-                add_candidate(*e, candidate, {}, ev.time_ms);
+                add_candidate(*e, candidate, {}, ev.lab_ms);
                 e->votes.push_back(
-                    {voter, candidate, granted, string_of(ev.data, "reason"), ev.time_ms});
+                    {voter, candidate, granted, string_of(ev.data, "reason"), ev.lab_ms});
                 touched = true;
                 break;
             }
             case EventKind::ControllerElected: {
-                Election* e = at(int_of(ev.data, "epoch"), ev.time_ms);
+                Election* e = at(int_of(ev.data, "epoch"), ev.lab_ms);
                 if (!e) break;
                 const int winner = int_of(ev.data, "candidate", ev.node.id);
-                add_candidate(*e, winner, {}, ev.time_ms);
+                add_candidate(*e, winner, {}, ev.lab_ms);
                 e->winner = winner;
-                e->end_ms = ev.time_ms;
+                e->end_ms = ev.lab_ms;
                 e->closed_by = -1;
                 e->elected_by.clear();
                 if (auto it = ev.data.find("votes"); it != ev.data.end() && it->is_array()) {

@@ -17,7 +17,7 @@
 
 struct ElectionRow {
     int epoch = 0;
-    qint64 start_ms = 0;  // Unix ms: the first ElectionStarted of this epoch
+    qint64 start_ms = 0;  // lab ms: the first ElectionStarted of this epoch
     qint64 end_ms = -1;   // elected, or the next epoch's start; -1 while it runs
     QString outcome;      // "running", "elected", "no winner"
     int winner = -1;

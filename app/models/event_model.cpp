@@ -1,5 +1,7 @@
 #include "event_model.h"
 
+#include "lab_time_text.h"
+
 using kraftlab::core::EventKind;
 
 EventModel::EventModel(std::size_t capacity, QObject* parent)
@@ -23,6 +25,8 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
             return r.time;
         case TimeMsRole:
             return r.time_ms;
+        case WallTimeRole:
+            return r.wall_time;
         case KindRole:
             return r.kind;
         case GroupRole:
@@ -43,10 +47,10 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
 }
 
 QHash<int, QByteArray> EventModel::roleNames() const {
-    return {{TimeRole, "time"},       {TimeMsRole, "timeMs"},     {KindRole, "kind"},
-            {GroupRole, "group"},     {SeverityRole, "severity"}, {IconRole, "icon"},
-            {NodeRole, "node"},       {TopicRole, "topic"},       {PartitionRole, "partition"},
-            {ExplainRole, "explain"}, {CountRole, "count"}};
+    return {{TimeRole, "time"},           {TimeMsRole, "timeMs"},   {WallTimeRole, "wallTime"},
+            {KindRole, "kind"},           {GroupRole, "group"},     {SeverityRole, "severity"},
+            {IconRole, "icon"},           {NodeRole, "node"},       {TopicRole, "topic"},
+            {PartitionRole, "partition"}, {ExplainRole, "explain"}, {CountRole, "count"}};
 }
 
 QString EventModel::group_of(EventKind kind) {
@@ -118,6 +122,8 @@ QString EventModel::severity_of(EventKind kind) {
         case EventKind::ControllerResigned:
         case EventKind::MetadataTruncated:
         case EventKind::IsrShrunk:
+        // A frozen node stops answering while the others go on: sessions and fetches time out.
+        case EventKind::NodeFrozen:
             return "warning";
         case EventKind::NodeFailed:
         case EventKind::CommandFailed:
@@ -127,6 +133,7 @@ QString EventModel::severity_of(EventKind kind) {
         case EventKind::RecordsLost:
             return "error";
         case EventKind::IsrExpanded:
+        case EventKind::NodeThawed:
             return "good";
         default:
             return "info";
@@ -149,6 +156,15 @@ QString EventModel::icon_of(EventKind kind) {
             return "✗";
         case EventKind::AuditFinished:
             return "⚖";
+        // Lab time: the transport bar's own glyphs.
+        case EventKind::LabPaused:
+            return "▮▮";
+        case EventKind::LabResumed:
+            return "▶";
+        case EventKind::LabStepped:
+            return "▶|";
+        case EventKind::NodeFrozen:
+            return "❄";
         default:
             return {};
     }
@@ -178,6 +194,7 @@ void EventModel::fold(Row& into, Row&& next) {
     into.first_time_ms = std::min(into.first_time_ms, next.first_time_ms);
     into.time_ms = next.time_ms;
     into.time = next.time;
+    into.wall_time = next.wall_time;
     into.latest = next.latest;
     into.topic = next.topic;
     into.partition = next.partition;
@@ -202,7 +219,8 @@ void EventModel::append(const std::vector<kraftlab::core::Event>& events) {
         const auto& e = events[i];
         Row r;
         r.time_ms = e.time_ms;
-        r.time = QDateTime::fromMSecsSinceEpoch(e.time_ms).toString("HH:mm:ss.zzz");
+        r.time = lab_time_text(e.lab_ms);
+        r.wall_time = QDateTime::fromMSecsSinceEpoch(e.time_ms).toString("HH:mm:ss.zzz");
         r.kind = QString::fromUtf8(kraftlab::core::event_kind_name(e.kind));
         r.group = group_of(e.kind);
         r.severity = severity_of(e.kind);

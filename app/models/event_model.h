@@ -27,9 +27,10 @@ class EventModel : public QAbstractListModel {
 
   public:
     enum Role {
-        TimeRole = Qt::UserRole + 1,  // "14:03:27.412"
-        TimeMsRole,
-        KindRole,   // "topic_created"
+        TimeRole = Qt::UserRole + 1,  // lab time: "t=12.3 s"
+        TimeMsRole,                   // wall time, Unix ms
+        WallTimeRole,                 // wall time: "14:03:27.412"
+        KindRole,                     // "topic_created"
         GroupRole,  // "cluster", "quorum", "topics", "replication", "clients", "data", "problems"
         // "info", "good" (a repair: a replica back in the ISR), "warning", "error"
         SeverityRole,
@@ -69,6 +70,7 @@ class EventModel : public QAbstractListModel {
     struct Row {
         qint64 time_ms;
         QString time;
+        QString wall_time;
         QString kind;
         QString group;
         QString severity;

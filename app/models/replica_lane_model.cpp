@@ -328,7 +328,8 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
 
     // Produce requests for the partition that each broker forwarded to its leader, and whether
     // that grew since the last update (then the broker counts as forwarding for a few seconds).
-    const qint64 now_ms = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now_ms =
+        sources.now_ms >= 0 ? sources.now_ms : QDateTime::currentMSecsSinceEpoch();
     std::map<int, std::uint64_t> forwarded;
     if (selected) {
         for (const auto& s : brokers) {

@@ -133,6 +133,9 @@ class ReplicaLaneModel : public RowListModel {
         // Cut them consistently (the app); false: take each node's newest as one moment (tests
         // that build a moment by hand).
         bool cut = true;
+        // Now, in lab time (LabController::nowMs): how long ago a broker last forwarded is
+        // measured on it, so that a paused lab's lanes stand still. -1: the wall clock (tests).
+        qint64 now_ms = -1;
     };
 
     // Rebuilds the lanes of topic-partition from a consistent cut of the sources (see the

@@ -505,6 +505,7 @@ net::awaitable<void> Broker::lifecycle_loop() {
             if (stopping_ || shutting_down_) co_return;
             if (h.ok() && h->error_code == 0) {
                 last_heartbeat_ack_ms_ = core::now_unix_ms();
+                last_heartbeat_ack_lab_ms_ = core::LabTime::now_ms();
                 active_controller_ = controller_client_->last_answered();
             } else if (h.ok() &&
                        (h->error_code ==
@@ -594,6 +595,7 @@ void Broker::publish_snapshot() {
     if (const auto* me = image_->broker(config_.node_id)) s->fenced = me->fenced;
     s->active_controller = active_controller_;
     s->last_heartbeat_ack_ms = last_heartbeat_ack_ms_;
+    s->last_heartbeat_ack_lab_ms = last_heartbeat_ack_lab_ms_;
     s->heartbeat_interval_ms = config_.heartbeat_interval_ms;
     s->session_timeout_ms = config_.session_timeout_ms;
     s->replica_lag_time_max_ms = config_.replica_lag_time_max_ms;

@@ -278,6 +278,7 @@ class Broker {
     bool shutting_down_ = false;  // controlled shutdown under way: no more heartbeats
     std::int32_t active_controller_ = -1;
     std::int64_t last_heartbeat_ack_ms_ = 0;
+    std::int64_t last_heartbeat_ack_lab_ms_ = -1;
 
     // Counters for snapshots (the server counts requests and bytes).
     std::uint64_t produce_requests_total_ = 0;

@@ -100,6 +100,9 @@ struct BrokerSnapshot {
     std::int32_t active_controller = -1;  // who answers its heartbeats
     std::int64_t last_heartbeat_ack_ms =
         0;  // Unix ms of the last heartbeat the controller answered
+    // The same moment in lab time (core::LabTime), -1 before the first: what a countdown drawn
+    // against the lab's clock needs (it stands still while the lab is paused).
+    std::int64_t last_heartbeat_ack_lab_ms = -1;
     std::int32_t heartbeat_interval_ms = 0;
     std::int32_t session_timeout_ms = 0;
     // log.flush.interval.ms: how often the broker fsyncs its logs (what survives a power loss).

@@ -291,6 +291,14 @@ void Cluster::stop() {
 
     std::lock_guard lock(mutex_);
     if (!started_) return;
+    // A paused lab, or a frozen node, is let go first: stopping runs on lab time (requests in
+    // flight, each broker's controlled shutdown with the active controller), which would
+    // otherwise stand still until every bounded wait ran out.
+    clock_.resume();
+    for (auto& [id, slot] : brokers_)
+        if (slot.node) slot.node->hold(core::NodeGate::Reason::Frozen, false);
+    for (auto& [id, slot] : controllers_)
+        if (slot.node) slot.node->hold(core::NodeGate::Reason::Frozen, false);
     // The workload first: its requests in flight still find their brokers. Then the brokers
     // (their last heartbeats still reach a controller), then the quorum.
     stop_workload();

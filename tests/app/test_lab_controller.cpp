@@ -428,6 +428,129 @@ class LabControllerTest : public QObject {
         QVERIFY(!LabController::producer_config({{"topic", "orders"}, {"acks", -2}}, &error));
     }
 
+    // Lab time through the facade: pause holds the engine's clock and the frame clock with it
+    // (charts stop scrolling, heartbeat rings stop), a paused lab refuses what needs the nodes
+    // in the engine's words, a step moves lab time by exactly 100 ms, and two quick toggles
+    // leave the lab running.
+    void pause_step_and_resume_lab_time() {
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->charts()->lastSampleMs() > 0, 5000);
+        lab->pauseLab();
+        QTRY_VERIFY_WITH_TIMEOUT(lab->paused(), 5000);
+        QVERIFY(lab->cluster()->lab_time().paused);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 5000);
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
+        QVERIFY(lab->pauseReason().isEmpty());  // paused by hand
+
+        // Nothing moves on lab time while paused (a few frames and more than a chart second).
+        QTest::qWait(100);
+        const double frozen_now = lab->nowMs();
+        const qint64 chart_end = lab->charts()->lastSampleMs();
+        QTest::qWait(1300);
+        QCOMPARE(lab->nowMs(), frozen_now);
+        QCOMPARE(lab->charts()->lastSampleMs(), chart_end);
+        for (const auto& b : lab->brokers()->rows()) {
+            QVERIFY(b.last_heartbeat_ack_ms > 0);
+            QVERIFY2(b.state == "unfenced", qPrintable(b.state));  // no session ran out
+            QVERIFY(lab->nowMs() - b.last_heartbeat_ack_ms < 3000);
+        }
+
+        // Refused while paused, with the reason, as every failed command is.
+        const int before_refusal = finished.count();
+        lab->createTopic("while-paused", 1, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), before_refusal + 1, 5000);
+        QVERIFY(!finished.last().at(1).toBool());
+        QVERIFY2(finished.last().at(2).toString().contains("paused"),
+                 qPrintable(finished.last().at(2).toString()));
+
+        const qint64 before_step = lab->cluster()->lab_time().lab_ms;
+        lab->stepLab(100);
+        QVERIFY(lab->stepping());
+        QTRY_VERIFY_WITH_TIMEOUT(!lab->stepping(), 10000);
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
+        QCOMPARE(lab->cluster()->lab_time().lab_ms - before_step, qint64{100});
+        QVERIFY(lab->paused());
+        QCOMPARE(lab->nowMs(), static_cast<double>(before_step + 100));
+
+        lab->setLabSpeed(0.5);
+        QTRY_COMPARE_WITH_TIMEOUT(lab->labSpeed(), 0.5, 5000);
+        QCOMPARE(lab->cluster()->lab_time().speed, 0.5);
+        lab->setLabSpeed(1);
+        QTRY_COMPARE_WITH_TIMEOUT(lab->labSpeed(), 1.0, 5000);
+
+        lab->togglePause();  // resume
+        QTRY_VERIFY_WITH_TIMEOUT(!lab->paused(), 5000);
+        QVERIFY(!lab->cluster()->lab_time().paused);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->nowMs() > before_step + 200, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->charts()->lastSampleMs() > chart_end, 5000);  // scrolls again
+        // Two presses before the first has run: paused, then running again.
+        lab->togglePause();
+        lab->togglePause();
+        QTRY_COMPARE_WITH_TIMEOUT(lab->pendingCommands(), 0, 10000);
+        QVERIFY(!lab->paused());
+        QVERIFY(!lab->cluster()->lab_time().paused);
+    }
+
+    // Freeze and thaw: the card models say frozen (not down) and then not.
+    void freeze_and_thaw_show_on_the_card_models() {
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        auto broker_row = [&](int id) -> const BrokerRow* {
+            for (const auto& r : lab->brokers()->rows())
+                if (r.id == id) return &r;
+            return nullptr;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(broker_row(3) && broker_row(3)->up, 10000);
+        lab->freezeNode(3);
+        QTRY_VERIFY_WITH_TIMEOUT(broker_row(3)->frozen, 5000);
+        QVERIFY(broker_row(3)->up);
+        const int row = row_of(*lab->brokers(), BrokerModel::BrokerIdRole, 3);
+        QCOMPARE(lab->brokers()->index(row).data(BrokerModel::FrozenRole).toBool(), true);
+        QTRY_VERIFY_WITH_TIMEOUT(has_event(*lab->events(), "node_frozen", "broker-3"), 5000);
+        lab->thawNode(3);
+        QTRY_VERIFY_WITH_TIMEOUT(!broker_row(3)->frozen, 5000);
+        QCOMPARE(lab->brokers()->index(row).data(BrokerModel::FrozenRole).toBool(), false);
+        // Thawing what is not frozen is refused with the reason.
+        const int before = finished.count();
+        lab->thawNode(3);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), before + 1, 5000);
+        QVERIFY(!finished.last().at(1).toBool());
+        QVERIFY2(finished.last().at(2).toString().contains("not frozen"),
+                 qPrintable(finished.last().at(2).toString()));
+
+        // A controller that is not the active one (freezing it starts no election).
+        int follower = -1;
+        for (const auto& r : lab->controllers()->rows())
+            if (r.up && !r.active) follower = r.id;
+        QVERIFY(follower >= 0);
+        const int crow = row_of(*lab->controllers(), ControllerModel::ControllerIdRole, follower);
+        lab->freezeNode(follower);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            lab->controllers()->index(crow).data(ControllerModel::FrozenRole).toBool(), 5000);
+        QVERIFY(lab->controllers()->index(crow).data(ControllerModel::UpRole).toBool());
+        lab->thawNode(follower);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !lab->controllers()->index(crow).data(ControllerModel::FrozenRole).toBool(), 5000);
+    }
+
+    // Pause on election: the lab stops by itself when an election starts, and says why.
+    void pause_on_election_stops_the_lab_and_says_why() {
+        auto* controllers = lab->controllers();
+        QTRY_VERIFY_WITH_TIMEOUT(controllers->activeId() >= 0 && !lab->paused(), 15000);
+        lab->setPauseOnElection(true);
+        QVERIFY(lab->pauseOnElection());
+        QVERIFY(lab->cluster()->lab_time().pause_on_election);
+        QVERIFY(!lab->pauseOnIsrChange());
+        lab->resignController(controllers->activeId());
+        QTRY_VERIFY_WITH_TIMEOUT(lab->paused(), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->pauseReason().contains("election"), 5000);
+        lab->setPauseOnElection(false);
+        QVERIFY(!lab->cluster()->lab_time().pause_on_election);
+        lab->resumeLab();
+        QTRY_VERIFY_WITH_TIMEOUT(!lab->paused(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->pauseReason().isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(controllers->activeId() >= 0, 20000);
+    }
+
     void selection() {
         QSignalSpy changed(lab.get(), &LabController::selectionChanged);
         lab->select("broker-1", "", -1);
@@ -436,6 +559,17 @@ class LabControllerTest : public QObject {
         QCOMPARE(lab->selectedTopic(), QString("orders"));
         QCOMPARE(lab->selectedPartition(), 2);
         QCOMPARE(changed.count(), 2);
+    }
+
+    // Last: a teacher quits while the lab is paused (and a broker frozen); the app stops the lab
+    // and does not hang on held nodes.
+    void quitting_while_paused_stops_the_lab() {
+        lab->freezeNode(2);
+        lab->pauseLab();
+        QTRY_VERIFY_WITH_TIMEOUT(lab->paused() && lab->pendingCommands() == 0, 10000);
+        lab->stop();
+        QVERIFY(!lab->running());
+        QVERIFY(!lab->cluster()->view().running);
     }
 };
 

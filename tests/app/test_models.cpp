@@ -69,11 +69,15 @@ std::vector<ControllerModel::Node> quorum(bool first_running = true) {
 }
 
 constexpr qint64 kT0 = 1700000000000;
+// Lab time at kT0's moment. The election events below run their wall clock three times as fast
+// as lab time (a lab slowed to 1/3): the timeline must measure on lab time.
+constexpr qint64 kLab0 = 20000;
 
 // Quorum events as the controllers publish them (engine/controller/controller_node.cpp).
 Event election_started(int candidate, int epoch, qint64 at_ms, std::string reason) {
     Event e;
-    e.time_ms = kT0 + at_ms;
+    e.time_ms = kT0 + 3 * at_ms;
+    e.lab_ms = kLab0 + at_ms;
     e.kind = EventKind::ElectionStarted;
     e.node = NodeRef::controller(candidate);
     e.data = {{"epoch", epoch}, {"candidate", candidate}, {"reason", reason}};
@@ -82,7 +86,8 @@ Event election_started(int candidate, int epoch, qint64 at_ms, std::string reaso
 
 Event vote(int voter, int candidate, int epoch, qint64 at_ms, bool granted, std::string reason) {
     Event e;
-    e.time_ms = kT0 + at_ms;
+    e.time_ms = kT0 + 3 * at_ms;
+    e.lab_ms = kLab0 + at_ms;
     e.kind = granted ? EventKind::VoteCast : EventKind::VoteRefused;
     e.node = NodeRef::controller(voter);
     e.data = {{"epoch", epoch}, {"candidate", candidate}, {"voter", voter}, {"reason", reason}};
@@ -91,7 +96,8 @@ Event vote(int voter, int candidate, int epoch, qint64 at_ms, bool granted, std:
 
 Event elected(int winner, int epoch, qint64 at_ms, std::vector<int> votes) {
     Event e;
-    e.time_ms = kT0 + at_ms;
+    e.time_ms = kT0 + 3 * at_ms;
+    e.lab_ms = kLab0 + at_ms;
     e.kind = EventKind::ControllerElected;
     e.node = NodeRef::controller(winner);
     e.data = {{"epoch", epoch}, {"candidate", winner}, {"votes", votes}};
@@ -473,7 +479,7 @@ class ModelsTest : public QObject {
         QCOMPARE(model.rowCount(), 1);
         const ElectionRow& r = model.rows()[0];
         QCOMPARE(r.epoch, 5);
-        QCOMPARE(r.start_ms, kT0);
+        QCOMPARE(r.start_ms, kLab0);
         QCOMPARE(r.outcome, QString("elected"));
         QCOMPARE(r.winner, 102);
         QCOMPARE(r.duration_ms(), qint64(41));
@@ -519,7 +525,7 @@ class ModelsTest : public QObject {
 
         QCOMPARE(split.outcome, QString("no winner"));
         QCOMPARE(split.winner, -1);
-        QCOMPARE(split.start_ms, kT0);
+        QCOMPARE(split.start_ms, kLab0);
         QCOMPARE(split.duration_ms(), qint64(900));  // until epoch 7 began
         QCOMPARE(split.candidates.size(), 2);
         QCOMPARE(map_at(split.candidates, 0)["id"].toInt(), 101);
@@ -553,7 +559,7 @@ class ModelsTest : public QObject {
                         "candidate log (epoch 8, end 40) is behind ours (epoch 8, end 52)"),
                    election_started(103, 9, 4, "no answer from leader 102 within 2000 ms")});
         QCOMPARE(model.rowCount(), 1);
-        QCOMPARE(model.rows()[0].start_ms, kT0 + 4);
+        QCOMPARE(model.rows()[0].start_ms, kLab0 + 4);
         QCOMPARE(map_at(model.rows()[0].votes, 0)["atMs"].toLongLong(), qint64(16));
         QCOMPARE(map_at(model.rows()[0].votes, 0)["reason"].toString(),
                  QString("candidate log (epoch 8, end 40) is behind ours (epoch 8, end 52)"));

@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QQmlApplicationEngine>
+#include <QQmlComponent>
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
@@ -92,6 +93,15 @@ class UiSmokeTest : public QObject {
         const QString path = app_test::save_screenshot(window, name);
         QVERIFY2(!path.isEmpty(), qPrintable("could not save " + name));
         qInfo("screenshot: %s (%dx%d)", qPrintable(path), window->width(), window->height());
+    }
+
+    // The item of that objectName anywhere in the window (null if none).
+    QQuickItem* item_named(const QString& name) {
+        QQuickItem* found = nullptr;
+        layout_checks::walk(window->contentItem(), [&](QQuickItem* item) {
+            if (!found && item->objectName() == name) found = item;
+        });
+        return found;
     }
 
   private slots:
@@ -496,6 +506,117 @@ class UiSmokeTest : public QObject {
         }
         if (!all.isEmpty()) qWarning().noquote() << all.join("\n");
         QVERIFY2(all.isEmpty(), qPrintable(QString("%1 problems").arg(all.size())));
+    }
+
+    // Lab time in the window: Space pauses (not while a text field has the focus), the transport
+    // bar shows PAUSED with Step enabled, a frozen broker's card says FROZEN beside a down one,
+    // and the bar is whole in view at 1280x720 presenter and 1920x1080, light and dark
+    // (ui-lab-paused-frozen-*.png).
+    void transport_bar_space_pause_and_a_frozen_broker() {
+        settings->setPresenterMode(false);
+        settings->setDarkTheme(false);
+        window->resize(1600, 960);
+        QTRY_VERIFY_WITH_TIMEOUT(!lab->paused() && lab->pendingCommands() == 0, 10000);
+        auto* bar = item_named("transportBar");
+        auto* banner = item_named("pausedBanner");
+        auto* step = item_named("stepButton");
+        QVERIFY(bar && banner && step);
+        QVERIFY(!banner->isVisible());
+        QVERIFY(!step->isEnabled());
+        // Keys reach the window's shortcuts only when it is the active window.
+        window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+
+        // Typing a space into a text field types it; it does not pause the lab.
+        QQmlComponent field_component(engine.get());
+        field_component.setData("import QtQuick.Controls\nTextField { width: 200 }", QUrl());
+        std::unique_ptr<QObject> field_object(field_component.create());
+        auto* field = qobject_cast<QQuickItem*>(field_object.get());
+        QVERIFY2(field, qPrintable(field_component.errorString()));
+        field->setParentItem(window->contentItem());
+        field->forceActiveFocus();
+        QTRY_VERIFY(field->hasActiveFocus());
+        QTest::keyClick(window, Qt::Key_Space);
+        QTest::qWait(300);
+        QCOMPARE(field->property("text").toString(), QString(" "));
+        QCOMPARE(lab->pendingCommands(), 0);
+        QVERIFY(!lab->paused());
+        field_object.reset();
+
+        window->contentItem()->forceActiveFocus();
+        QTest::keyClick(window, Qt::Key_Space);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->cluster()->lab_time().paused, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 2000);
+        QVERIFY(step->isEnabled());
+
+        lab->freezeNode(1);
+        auto* card = card_of(window->contentItem(), "BrokerCard", "brokerId", 1);
+        QVERIFY(card);
+        QTRY_VERIFY_WITH_TIMEOUT(card->property("frozen").toBool(), 5000);
+        const auto veils = app_test::items_of_type(card, "FrozenVeil");
+        QCOMPARE(veils.size(), 1);
+        QVERIFY(veils.first()->isVisible());
+        QVERIFY(card->property("up").toBool());
+
+        struct Shot {
+            int w, h;
+            bool presenter;
+        };
+        QStringList all;
+        for (const Shot shot : {Shot{1280, 720, true}, Shot{1920, 1080, false}}) {
+            for (bool dark : {false, true}) {
+                settings->setPresenterMode(shot.presenter);
+                settings->setDarkTheme(dark);
+                window->resize(shot.w, shot.h);
+                QTest::qWait(400);
+                const QString name =
+                    QString("ui-lab-paused-frozen-%1x%2-%3-%4.png")
+                        .arg(shot.w)
+                        .arg(shot.h)
+                        .arg(shot.presenter ? "presenter" : "normal", dark ? "dark" : "light");
+                save(name);
+                layout_checks::Options options;
+                options.min_font_px = shot.presenter ? 16 : 0;
+                options.cut_sides = true;
+                options.root = bar;
+                for (const auto& p : layout_checks::problems(window, options))
+                    all << name + ": " + p;
+                options.root = nullptr;
+                options.cut_sides = false;
+                for (const auto& p : layout_checks::problems(window, options))
+                    all << name + ": " + p;
+                // The whole bar in the window, nothing of it cut.
+                const QRectF whole = bar->mapRectToScene(QRectF(0, 0, bar->width(), bar->height()));
+                if (layout_checks::shown_rect(bar, window) != whole || whole.top() < 0 ||
+                    whole.right() > shot.w + 0.5)
+                    all << name + ": the transport bar is cut";
+                for (const char* part : {"pausedWord", "labClock", "pauseButton", "stepButton",
+                                         "speedControl", "pauseOnElection", "pauseOnIsrChange"}) {
+                    auto* item = item_named(part);
+                    if (!item || !layout_checks::seen(item, window) ||
+                        !whole.contains(
+                            item->mapRectToScene(QRectF(0, 0, item->width(), item->height()))))
+                        all << name + ": " + part + " is not whole in the transport bar";
+                }
+                // What real clients see while paused: beside PAUSED in one row, else in a strip.
+                auto* note = item_named(shot.presenter ? "pausedNote" : "pausedNoteStrip");
+                if (!note || !layout_checks::seen(note, window) ||
+                    !note->property("text").toString().contains("time out"))
+                    all << name + ": the note for real clients is not shown";
+            }
+        }
+        if (!all.isEmpty()) qWarning().noquote() << all.join("\n");
+        QVERIFY2(all.isEmpty(), qPrintable(QString("%1 problems").arg(all.size())));
+
+        window->contentItem()->forceActiveFocus();
+        QTest::keyClick(window, Qt::Key_Space);
+        QTRY_VERIFY_WITH_TIMEOUT(!lab->cluster()->lab_time().paused, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), 2000);
+        lab->thawNode(1);
+        QTRY_VERIFY_WITH_TIMEOUT(!card->property("frozen").toBool(), 5000);
+        settings->setPresenterMode(false);
+        settings->setDarkTheme(false);
+        window->resize(1600, 960);
     }
 };
 
