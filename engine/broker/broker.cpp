@@ -217,6 +217,8 @@ void Broker::stop(bool orderly) {
         controller_client_->close();
         for (auto& [id, c] : forward_clients_)
             if (c) c->close("the broker is stopping");
+        for (auto& [id, weak] : fetcher_clients_)
+            if (auto c = weak.lock()) c->close("the broker is stopping");
     });
     // Every coroutine sees stopping_ and ends; run() then returns. A coroutine stuck in a
     // syscall would be a bug: the grace period turns it into a forced stop instead of a hang.

@@ -256,6 +256,9 @@ class Broker {
     std::list<net::LabTimer*> data_waiters_;        // follower fetches
     std::list<net::LabTimer*> replicated_waiters_;  // consumer fetches, acks waits
     std::set<std::int32_t> fetchers_;               // leader ids with a replica_fetcher running
+    // Each running replica fetcher's connection to its leader, closed by stop() so that a
+    // fetcher waiting on it ends at once (its coroutine keeps the client alive otherwise).
+    std::map<std::int32_t, std::weak_ptr<net::KafkaClient>> fetcher_clients_;
     std::map<std::int32_t, std::shared_ptr<net::KafkaClient>> forward_clients_;
     std::uint64_t produce_forwarded_total_ = 0;
     // Per partition forwarded: the leader it last went to, and how many requests carried it.

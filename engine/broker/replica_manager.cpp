@@ -187,6 +187,7 @@ net::awaitable<void> Broker::replica_fetcher(std::int32_t leader_id) {
         if (parts.empty()) break;  // no suspension since the check: reconcile sees us gone
         if (!client || !client->is_open()) {
             client = co_await connect_to_leader(leader_id, parts);
+            fetcher_clients_[leader_id] = client;
             if (stopping_) break;
             if (!client) {
                 co_await sleep(300);
@@ -206,6 +207,7 @@ net::awaitable<void> Broker::replica_fetcher(std::int32_t leader_id) {
         }
     }
     fetchers_.erase(leader_id);
+    fetcher_clients_.erase(leader_id);
     if (client) client->close("the replica fetcher stopped");
 }
 
