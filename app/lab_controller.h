@@ -259,6 +259,7 @@ class LabController : public QObject {
     // Reads the engine's lab time into nowMs and the lab-time properties (each frame), and
     // notes why the lab paused from the drained events.
     void refresh_lab_time(const std::vector<kraftlab::core::Event>& drained);
+    void ask_paused(bool paused);  // pauseLab/resumeLab: the command on the worker thread
     void refresh_models();
     // The selected partition's replica lanes, from the snapshots as they are now.
     void refresh_replication(const kraftlab::metadata::MetadataImage& image);

@@ -20,23 +20,22 @@ QString node_name(int id) {
 }  // namespace
 
 void LabController::pauseLab() {
-    auto* cluster = cluster_.get();
-    pause_asked_ = true;
-    ++pause_commands_pending_;
-    run_command(
-        "pause the lab", [cluster] { return cluster->pause(); },
-        [this](const lab::CommandResult&) {
-            if (--pause_commands_pending_ == 0) pause_asked_.reset();
-            refresh_lab_time({});
-        });
+    ask_paused(true);
 }
 
 void LabController::resumeLab() {
+    ask_paused(false);
+}
+
+// The state asked for stands (togglePause reads it) until every pause or resume in flight has
+// answered; then the engine's lab_time() is the truth again.
+void LabController::ask_paused(bool paused) {
     auto* cluster = cluster_.get();
-    pause_asked_ = false;
+    pause_asked_ = paused;
     ++pause_commands_pending_;
     run_command(
-        "resume the lab", [cluster] { return cluster->resume(); },
+        paused ? "pause the lab" : "resume the lab",
+        [cluster, paused] { return paused ? cluster->pause() : cluster->resume(); },
         [this](const lab::CommandResult&) {
             if (--pause_commands_pending_ == 0) pause_asked_.reset();
             refresh_lab_time({});

@@ -119,16 +119,18 @@ int main(int argc, char** argv) {
     lab.resume();
 
     std::printf("lab time, %d partitions (RF 3), 3 controllers, 3 brokers\n", partitions);
-    std::printf("  pause takes hold (%d pauses): median %.2f ms, p99 %.2f ms, max %.2f ms "
-                "(goal <= 16.7 ms)\n",
-                pauses, percentile(took, 0.5), percentile(took, 0.99), percentile(took, 1.0));
+    std::printf(
+        "  pause takes hold (%d pauses): median %.2f ms, p99 %.2f ms, max %.2f ms "
+        "(goal <= 16.7 ms)\n",
+        pauses, percentile(took, 0.5), percentile(took, 0.99), percentile(took, 1.0));
     std::printf("  idle CPU over %.0f s: running %.1f%% of a core, paused %.1f%%\n", idle_s,
                 cpu_running, cpu_paused);
-    std::printf("{\"partitions\":%d,\"pause_median_ms\":%.3f,\"pause_p99_ms\":%.3f,"
-                "\"pause_max_ms\":%.3f,\"idle_cpu_running_pct\":%.2f,\"idle_cpu_paused_pct\":%.2f}"
-                "\n",
-                partitions, percentile(took, 0.5), percentile(took, 0.99), percentile(took, 1.0),
-                cpu_running, cpu_paused);
+    std::printf(
+        "{\"partitions\":%d,\"pause_median_ms\":%.3f,\"pause_p99_ms\":%.3f,"
+        "\"pause_max_ms\":%.3f,\"idle_cpu_running_pct\":%.2f,\"idle_cpu_paused_pct\":%.2f}"
+        "\n",
+        partitions, percentile(took, 0.5), percentile(took, 0.99), percentile(took, 1.0),
+        cpu_running, cpu_paused);
     lab.stop();
     return 0;
 }

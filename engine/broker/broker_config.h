@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <string>
 
+#include "core/lab_clock.h"
 #include "net/sasl_plain.h"
 #include "raft/driver.h"
 #include "storage/partition_log.h"
-#include "core/lab_clock.h"
 
 namespace kraftlab::broker {
 

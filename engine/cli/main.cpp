@@ -651,7 +651,7 @@ int main(int argc, char** argv) {
             lab.events().drain(batch);
             for (const auto& e : batch)
                 emit(e.to_json());
-            kraftlab::core::LabClock::standalone().sleep_for(std::chrono::milliseconds(20));
+            kraftlab::core::LabClock::standalone().block_for(std::chrono::milliseconds(20));
         }
     });
 
@@ -661,7 +661,7 @@ int main(int argc, char** argv) {
         if (!run_command(lab, line)) break;
     }
     lab.stop();
-    kraftlab::core::LabClock::standalone().sleep_for(std::chrono::milliseconds(50));
+    kraftlab::core::LabClock::standalone().block_for(std::chrono::milliseconds(50));
     quit = true;
     printer.join();
     std::vector<kraftlab::core::Event> rest;

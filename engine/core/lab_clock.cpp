@@ -76,66 +76,60 @@ double LabClock::speed() const {
     return load().speed;
 }
 
-void LabClock::pause() {
+bool LabClock::change(const std::function<bool(Params&)>& edit) {
     {
         std::lock_guard lock(mutex_);
-        if (params_.paused) return;
         const std::int64_t real = real_ns();
-        params_.base_lab = lab_at(params_, real);
-        params_.base_real = real;
-        params_.paused = true;
-        params_.stop_at = kNoStop;
+        Params next = params_;
+        next.base_lab = lab_at(params_, real);  // lab time does not jump at a change
+        next.base_real = real;
+        if (!edit(next)) return false;
+        params_ = next;
         store_locked(params_);
     }
     notify();
+    return true;
+}
+
+void LabClock::pause() {
+    change([](Params& p) {
+        if (p.paused) return false;
+        p.paused = true;
+        p.stop_at = kNoStop;
+        return true;
+    });
 }
 
 void LabClock::resume() {
-    {
-        std::lock_guard lock(mutex_);
-        if (!params_.paused && params_.stop_at == kNoStop) return;
-        const std::int64_t real = real_ns();
-        params_.base_lab = lab_at(params_, real);
-        params_.base_real = real;
-        params_.paused = false;
-        params_.stop_at = kNoStop;
-        store_locked(params_);
-    }
-    notify();
+    change([](Params& p) {
+        if (!p.paused && p.stop_at == kNoStop) return false;
+        p.paused = false;
+        p.stop_at = kNoStop;
+        return true;
+    });
 }
 
 bool LabClock::set_speed(double speed) {
     if (!(speed >= kMinSpeed && speed <= kMaxSpeed)) return false;
-    {
-        std::lock_guard lock(mutex_);
-        const std::int64_t real = real_ns();
-        params_.base_lab = lab_at(params_, real);
-        params_.base_real = real;
-        params_.speed = speed;
-        store_locked(params_);
-    }
-    notify();
-    return true;
+    return change([speed](Params& p) {
+        p.speed = speed;
+        return true;
+    });
 }
 
 bool LabClock::step(duration lab, duration* until) {
     if (lab <= duration{0}) return false;
-    {
-        std::lock_guard lock(mutex_);
-        const std::int64_t real = real_ns();
-        const std::int64_t at = lab_at(params_, real);
-        const bool stopped =
-            params_.paused || (params_.stop_at != kNoStop && at >= params_.stop_at);
+    std::int64_t stop_at = kNoStop;
+    const bool stepped = change([&](Params& p) {
+        // Rebased: base_lab is lab time now.
+        const bool stopped = p.paused || (p.stop_at != kNoStop && p.base_lab >= p.stop_at);
         if (!stopped) return false;
-        params_.base_lab = at;
-        params_.base_real = real;
-        params_.paused = false;
-        params_.stop_at = at + lab.count();
-        store_locked(params_);
-        if (until) *until = duration(params_.stop_at);
-    }
-    notify();
-    return true;
+        p.paused = false;
+        p.stop_at = stop_at = p.base_lab + lab.count();
+        return true;
+    });
+    if (stepped && until) *until = duration(stop_at);
+    return stepped;
 }
 
 std::optional<LabClock::duration> LabClock::real_wait(duration lab) const {
@@ -147,11 +141,11 @@ std::optional<LabClock::duration> LabClock::real_wait(duration lab) const {
         std::chrono::duration<double, std::nano>(static_cast<double>(lab.count()) / p.speed));
 }
 
-void LabClock::sleep_for(duration lab) const {
-    sleep_until(now() + lab);
+void LabClock::block_for(duration lab) const {
+    block_until(now() + lab);
 }
 
-void LabClock::sleep_until(duration until) const {
+void LabClock::block_until(duration until) const {
     for (;;) {
         const duration left = until - now();
         if (left <= duration{0}) return;

@@ -59,12 +59,12 @@ class LabClock {
     // How long, in real (steady) time, until lab time has advanced by `lab` at the current rate;
     // nullopt when it will not advance (paused). Never negative.
     std::optional<duration> real_wait(duration lab) const;
-    // Sleeps the calling thread for `lab` of lab time (sliced, so a pause, a resume or a speed
+    // Blocks the calling thread for `lab` of lab time (sliced, so a pause, a resume or a speed
     // change is noticed within 10 ms). For control threads (the Cluster's command waits), never
     // for a node's io thread.
-    void sleep_for(duration lab) const;
-    // Sleeps until lab time has reached `lab_time` (as sleep_for).
-    void sleep_until(duration lab_time) const;
+    void block_for(duration lab) const;
+    // Blocks until lab time has reached `lab_time` (as block_for).
+    void block_until(duration lab_time) const;
 
     // Called after every change (pause, resume, speed, step). Returns a handle for remove().
     std::uint64_t add_listener(std::function<void()> fn);
@@ -95,6 +95,9 @@ class LabClock {
     // sequence lock: writers (under mutex_) bump version_ to odd, store, bump it to even.
     Params load() const;
     void store_locked(const Params& p);  // mutex_ held
+    // Rebases the clock at this instant, then lets `edit` change it; publishes and tells the
+    // listeners when edit returns true (false: nothing changes).
+    bool change(const std::function<bool(Params&)>& edit);
     void notify();
 
     std::mutex mutex_;  // serializes writers

@@ -247,7 +247,7 @@ bool Cluster::wait_for_brokers(std::chrono::milliseconds timeout) {
             }
         }
         if (all) return true;
-        clock_.sleep_for(std::chrono::milliseconds(20));
+        clock_.block_for(std::chrono::milliseconds(20));
     }
     return false;
 }
@@ -468,7 +468,7 @@ CommandResult Cluster::create_topic(const std::string& name, std::int32_t partit
     std::shared_ptr<const metadata::TopicInfo> info;
     const auto deadline = clock_.now() + std::chrono::seconds(2);
     while (!(info = metadata()->topic(name)) && clock_.now() < deadline) {
-        clock_.sleep_for(std::chrono::milliseconds(5));
+        clock_.block_for(std::chrono::milliseconds(5));
     }
     if (!info) return CommandResult::success("topic " + name + " created", {{"topic", name}});
     wait_for_brokers_metadata(metadata()->offset());
@@ -616,7 +616,7 @@ void Cluster::wait_for_brokers_metadata(std::int64_t offset) {
                 all = false;
         }
         if (all || clock_.now() >= deadline) return;
-        clock_.sleep_for(std::chrono::milliseconds(2));
+        clock_.block_for(std::chrono::milliseconds(2));
     }
 }
 

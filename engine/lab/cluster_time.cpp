@@ -141,7 +141,7 @@ CommandResult Cluster::step(std::int64_t ms) {
         return CommandResult::failure("step needs a paused lab: pause first");
     }
     // Lab time stops by itself at `until`; then hold the nodes again.
-    clock_.sleep_until(until);
+    clock_.block_until(until);
     clock_.pause();
     for (auto& [id, slot] : brokers_) {
         if (slot.node) slot.node->gate().wait_held(kHoldWait);

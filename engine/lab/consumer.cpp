@@ -93,7 +93,7 @@ struct BuiltinConsumer::State {
     std::unique_ptr<BrokerConnections> conns;
     net::LabTimer snapshot_timer{io};
     net::LabTimer metadata_timer{io};
-    std::set<net::LabTimer*> sleepers;  // fetch loops' backoff timers, cancelled on stop
+    std::set<net::LabTimer*> backoff_timers;  // fetch loops' backoff timers, cancelled on stop
     bool stopping = false;
 
     TopicLayout layout;
@@ -136,7 +136,7 @@ struct BuiltinConsumer::State {
         if (stopping) return;
         stopping = true;
         conns->close_all("the consumer stopped");
-        for (auto* t : sleepers)
+        for (auto* t : backoff_timers)
             t->cancel();
         metadata_timer.cancel();
         snapshot_timer.cancel();
@@ -167,12 +167,12 @@ struct BuiltinConsumer::State {
         last_error.clear();
     }
 
-    asio::awaitable<void> sleep_for(Clock::duration d) {
+    asio::awaitable<void> back_off(Clock::duration d) {
         net::LabTimer timer(io, d);
-        sleepers.insert(&timer);
+        backoff_timers.insert(&timer);
         net::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        sleepers.erase(&timer);
+        backoff_timers.erase(&timer);
     }
 
     // ---- snapshots and the end ------------------------------------------------------------
@@ -303,7 +303,7 @@ struct BuiltinConsumer::State {
             if (mine.empty()) break;
             auto client = conns->get(broker);
             if (!client) {
-                co_await sleep_for(kNoConnectionPoll);
+                co_await back_off(kNoConnectionPoll);
                 continue;
             }
             std::vector<std::int32_t> unknown;
@@ -314,7 +314,7 @@ struct BuiltinConsumer::State {
                 const bool ok = co_await list_offsets(broker, client, unknown);
                 if (stopping) break;
                 if (!ok) {
-                    co_await sleep_for(backoff(++failures));
+                    co_await back_off(backoff(++failures));
                     continue;
                 }
             }
@@ -340,7 +340,7 @@ struct BuiltinConsumer::State {
                 asked[p] = ps.position;
             }
             if (asked.empty()) {
-                co_await sleep_for(backoff(++failures));
+                co_await back_off(backoff(++failures));
                 continue;
             }
             auto response = co_await client->call(request, kFetchVersion,
@@ -351,7 +351,7 @@ struct BuiltinConsumer::State {
                 report_error("fetch from broker " + std::to_string(broker) + " failed (" +
                              response.error().message + "); refreshing metadata");
                 request_metadata();
-                co_await sleep_for(backoff(++failures));
+                co_await back_off(backoff(++failures));
                 continue;
             }
             failures = 0;

@@ -55,6 +55,14 @@ void flip_byte(const fs::path& file, std::uint64_t position) {
     f.put(static_cast<char>(c ^ 0x5a));
 }
 
+// A lone controller (101) whose data directory is under tmp.
+controller::ControllerConfig controller_101(const QTemporaryDir& tmp) {
+    controller::ControllerConfig cfg;
+    cfg.node_id = 101;
+    cfg.data_dir = fs::path(tmp.path().toStdString()) / "controller-101";
+    return cfg;
+}
+
 }  // namespace
 
 class ControllerFilesTest : public QObject {
@@ -88,9 +96,7 @@ class ControllerFilesTest : public QObject {
         QTemporaryDir tmp;
         core::EventBus events;
         core::SnapshotBoard snapshots;
-        controller::ControllerConfig cfg;
-        cfg.node_id = 101;
-        cfg.data_dir = fs::path(tmp.path().toStdString()) / "controller-101";
+        const controller::ControllerConfig cfg = controller_101(tmp);
         fs::create_directories(cfg.data_dir);
         write_file(cfg.data_dir / "quorum-state", R"({"epoch":[1],"voted_for":-1,"leader":-1})");
         controller::ControllerNode node(cfg, events, snapshots);
@@ -179,9 +185,7 @@ class ControllerFilesTest : public QObject {
         QTemporaryDir tmp;
         core::EventBus events;
         core::SnapshotBoard snapshots;
-        controller::ControllerConfig cfg;
-        cfg.node_id = 101;
-        cfg.data_dir = fs::path(tmp.path().toStdString()) / "controller-101";
+        const controller::ControllerConfig cfg = controller_101(tmp);
         // The temporary file the state is written through is a directory: every write fails,
         // even as root.
         fs::create_directories(cfg.data_dir / "quorum-state.tmp" / "blocker");

@@ -31,7 +31,7 @@ core::LabClock::duration real_now() {
 }
 
 void real_sleep(std::chrono::milliseconds d) {
-    core::LabClock::standalone().sleep_for(d);
+    core::LabClock::standalone().block_for(d);
 }
 
 // Runs an io_context on a thread bound to `clock`, with a ClockWaker, until stop().
@@ -99,7 +99,7 @@ class LabClockTest : public QObject {
         core::LabClock::duration until{};
         QVERIFY(clock.step(100ms, &until));
         QCOMPARE(until, from + 100ms);
-        clock.sleep_until(until);
+        clock.block_until(until);
         real_sleep(30ms);
         QCOMPARE(clock.now(), from + 100ms);  // exactly, and no further
         QVERIFY(clock.paused());
@@ -107,7 +107,7 @@ class LabClockTest : public QObject {
         // A second step starts from where the first stopped.
         QVERIFY(clock.step(50ms, &until));
         QCOMPARE(until, from + 150ms);
-        clock.sleep_until(until);
+        clock.block_until(until);
         QCOMPARE(clock.now(), from + 150ms);
         clock.resume();
         real_sleep(10ms);
