@@ -220,12 +220,18 @@ void Broker::stop(bool orderly) {
         for (auto& [id, weak] : fetcher_clients_)
             if (auto c = weak.lock()) c->close("the broker is stopping");
     });
-    // Every coroutine sees stopping_ and ends; run() then returns. A coroutine stuck in a
-    // syscall would be a bug: the grace period turns it into a forced stop instead of a hang.
+    // Every coroutine sees stopping_ and ends; run() then returns. A coroutine that still waits
+    // (a connection nobody closed, a wait nobody cancels) is a bug: the grace period turns it
+    // into a forced stop instead of a hang, and says so (tests fail on it: lab_process.cpp).
     auto done = std::async(std::launch::async, [this] { thread_.join(); });
     if (done.wait_for(kStopGrace) != std::future_status::ready) {
         io_->stop();
         done.wait();
+        events_.publish(EventKind::NodeFailed, NodeRef::broker(config_.node_id),
+                        "broker " + std::to_string(config_.node_id) + " did not stop within " +
+                            std::to_string(kStopGrace.count()) +
+                            " s (something on its thread still waited), so its thread was stopped",
+                        {{"stop_forced", true}});
     }
     if (flush_pool_) {
         flush_pool_->join();  // a round's fsyncs in flight end first; its finish never runs

@@ -552,8 +552,18 @@ net::awaitable<std::optional<protocol::ProduceResponse>> Broker::forward_produce
         cfg.sasl = net::lab_node_credentials(config_.lab_secret);
         auto fresh = net::KafkaClient::create(io_->get_executor(), cfg);
         auto status = co_await fresh->connect(b->host, b->port);
-        if (stopping_ || !status.ok()) co_return std::nullopt;
-        client = fresh;
+        if (!status.ok()) co_return std::nullopt;
+        // A connection nobody keeps must be closed, or its reader keeps it open: the broker
+        // stopped meanwhile, or another forward connected to this leader first.
+        if (stopping_) {
+            fresh->close("the broker is stopping");
+            co_return std::nullopt;
+        }
+        if (client && client->is_open()) {
+            fresh->close("another forward connected first");
+        } else {
+            client = fresh;
+        }
     }
     auto c = client;  // the map entry may be replaced while this call waits
     ++produce_forwarded_total_;

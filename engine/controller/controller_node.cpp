@@ -356,10 +356,15 @@ void ControllerNode::stop(bool orderly) {
         duty_timer_->cancel();
         snapshot_timer_->cancel();
     });
+    // As Broker::stop: a forced stop is a bug, and is said (tests fail on it).
     auto done = std::async(std::launch::async, [this] { thread_.join(); });
     if (done.wait_for(kStopGrace) != std::future_status::ready) {
         io_->stop();
         done.wait();
+        events_.publish(EventKind::NodeFailed, NodeRef::controller(config_.node_id),
+                        label_ + " did not stop within " + std::to_string(kStopGrace.count()) +
+                            " s (something on its thread still waited), so its thread was stopped",
+                        {{"stop_forced", true}});
     }
     driver_.reset();
     server_.reset();

@@ -45,7 +45,19 @@ awaitable<std::shared_ptr<KafkaClient>> ControllerClient::connection(const Contr
     auto client = KafkaClient::create(executor_, cfg);
     auto status = co_await client->connect(to.host, to.port);
     if (!status.ok()) co_return nullptr;
-    connections_[to.id] = client;
+    // While this one connected, the client may have been closed (the node is stopping) or
+    // another call may have connected to the same controller: a connection nobody keeps must be
+    // closed, or its reader keeps it (and the node's io_context) alive.
+    if (closed_) {
+        client->close("the client is closing");
+        co_return nullptr;
+    }
+    auto& slot = connections_[to.id];
+    if (slot && slot->is_open()) {
+        client->close("another call connected first");
+        co_return slot;
+    }
+    slot = client;
     co_return client;
 }
 

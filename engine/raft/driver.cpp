@@ -134,7 +134,10 @@ net::awaitable<void> RaftDriver::send(OutgoingRequest request) {
         auto client = net::KafkaClient::create(io_.get_executor(), cfg);
         auto status = co_await client->connect(p->address.host, p->address.port);
         p->connecting = false;
-        if (stopping_) co_return;
+        if (stopping_) {
+            client->close("the node is stopping");  // else its reader keeps the node running
+            co_return;
+        }
         std::vector<OutgoingRequest> queued = std::move(p->waiting);
         p->waiting.clear();
         if (!status.ok()) {

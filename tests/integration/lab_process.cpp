@@ -168,6 +168,14 @@ int LabProcess::quit(int timeout_ms) {
         pump(100);
     if (process_.state() != QProcess::NotRunning) return -1;
     pump(0);
+    // A node whose thread had to be stopped after the grace period leaked a wait (a connection
+    // nobody closed, a wait nobody cancels): a bug, whatever the test was about.
+    for (const auto& e : events_) {
+        if (e["kind"].toString() == "node_failed" && e["stop_forced"].toBool()) {
+            qWarning().noquote() << "a node's stop was forced:" << e["explain"].toString();
+            return -2;
+        }
+    }
     return process_.exitCode();
 }
 

@@ -49,7 +49,8 @@ class LabProcess {
     // Before start(): the child runs with RLIMIT_NOFILE's soft and hard limits both at n, so the
     // lab cannot raise them (a desktop's low limit, made strict).
     void set_descriptor_limit(int n) { descriptor_limit_ = n; }
-    // Sends "quit" and waits for the process to end; returns its exit code.
+    // Sends "quit" and waits for the process to end; returns its exit code, or -2 when a node
+    // had to be forced to stop (lab_process.cpp), -1 when the process did not end in time.
     int quit(int timeout_ms = 20'000);
     void kill_process();
 
