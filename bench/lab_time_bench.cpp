@@ -10,6 +10,9 @@
 //                  the call to Cluster::pause() until every node is held between two handlers
 //                  (its answer). Lab time itself stops at the call. Median, p99, max. Goal: one
 //                  frame at 60 Hz (16.7 ms).
+//   disturbance    what the pauses changed in an idle lab, from its events during the pauses:
+//                  brokers fenced, controller elections, partition leader changes, ISR shrinks.
+//                  Goal 0: a paused lab stands still, and on resume acts on what it knew.
 //   idle CPU       the process's CPU (user + system, % of one core) over S seconds (10) running at
 //                  1×, then the same paused: timers wait on lab time, so a paused lab should
 //                  cost next to nothing.
@@ -54,6 +57,20 @@ double percentile(std::vector<double> v, double q) {
     const auto i = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
     return v[std::min(i, v.size() - 1)];
 }
+
+// What pausing disturbed: events that an idle lab should not see, by name.
+struct Disturbance {
+    int fenced = 0, elections = 0, leader_changes = 0, isr_shrinks = 0;
+    void count(const std::vector<kraftlab::core::Event>& events) {
+        using kraftlab::core::EventKind;
+        for (const auto& e : events) {
+            fenced += e.kind == EventKind::BrokerFenced;
+            elections += e.kind == EventKind::ElectionStarted;
+            leader_changes += e.kind == EventKind::LeaderChanged;
+            isr_shrinks += e.kind == EventKind::IsrShrunk;
+        }
+    }
+};
 
 bool full_isr(Cluster& lab, const std::string& topic) {
     auto info = lab.metadata()->topic(topic);
@@ -104,6 +121,9 @@ int main(int argc, char** argv) {
 
     const double cpu_running = idle_cpu_percent(idle_s);
 
+    std::vector<kraftlab::core::Event> events;
+    lab.events().drain(events);  // creation's events are not the pauses'
+    events.clear();
     std::mt19937 random(7);
     std::uniform_int_distribution<int> run_ms(50, 150);
     std::vector<double> took;
@@ -115,6 +135,9 @@ int main(int argc, char** argv) {
         if (!r.ok) std::cerr << "pause: " << r.message << "\n";
         if (i + 1 < pauses) lab.resume();
     }
+    lab.events().drain(events);
+    Disturbance disturbed;
+    disturbed.count(events);
     const double cpu_paused = idle_cpu_percent(idle_s);
     lab.resume();
 
@@ -123,13 +146,18 @@ int main(int argc, char** argv) {
         "  pause takes hold (%d pauses): median %.2f ms, p99 %.2f ms, max %.2f ms "
         "(goal <= 16.7 ms)\n",
         pauses, percentile(took, 0.5), percentile(took, 0.99), percentile(took, 1.0));
+    std::printf(
+        "  during the pauses: %d brokers fenced, %d controller elections, %d leader changes, "
+        "%d ISR shrinks (goal 0 each)\n",
+        disturbed.fenced, disturbed.elections, disturbed.leader_changes, disturbed.isr_shrinks);
     std::printf("  idle CPU over %.0f s: running %.1f%% of a core, paused %.1f%%\n", idle_s,
                 cpu_running, cpu_paused);
     std::printf(
         "{\"partitions\":%d,\"pause_median_ms\":%.3f,\"pause_p99_ms\":%.3f,"
-        "\"pause_max_ms\":%.3f,\"idle_cpu_running_pct\":%.2f,\"idle_cpu_paused_pct\":%.2f}"
-        "\n",
+        "\"pause_max_ms\":%.3f,\"fenced\":%d,\"elections\":%d,\"leader_changes\":%d,"
+        "\"isr_shrinks\":%d,\"idle_cpu_running_pct\":%.2f,\"idle_cpu_paused_pct\":%.2f}\n",
         partitions, percentile(took, 0.5), percentile(took, 0.99), percentile(took, 1.0),
+        disturbed.fenced, disturbed.elections, disturbed.leader_changes, disturbed.isr_shrinks,
         cpu_running, cpu_paused);
     lab.stop();
     return 0;

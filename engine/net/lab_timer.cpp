@@ -15,11 +15,14 @@ ClockWaker::ClockWaker(asio::io_context& io, core::LabClock& clock, core::NodeGa
     follow_pause();
     listener_ = clock_.add_listener([&io, follow_pause] {
         follow_pause();
-        // A timer due now is the reactor's earliest: arming it makes the reactor recompute how
-        // long to sleep for every timer, at the clock's new rate.
+        // A wake-up timer that is every queue's earliest makes the reactor recompute how long
+        // to sleep for every timer, at the clock's new rate. It is due before lab time began, not
+        // "now": a timer that fell due before this handler ran (the node was busy, or the pause
+        // came just before its deadline) would be earlier than "now", Asio would not re-arm, and
+        // that timer would wait out the reactor's parked sleep (60 s).
         asio::post(io, [&io] {
             auto timer = std::make_shared<LabTimer>(io);
-            timer->expires_after(core::LabTime::duration::zero());
+            timer->expires_at(core::LabTime::time_point(core::LabTime::duration(-1)));
             timer->async_wait([timer](const error_code&) {});
         });
     });

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -147,6 +148,47 @@ class LabClockTest : public QObject {
         QVERIFY(clock.set_speed(4));
         QTRY_VERIFY_WITH_TIMEOUT(fired, 2000);
         QVERIFY2(real_now() - sped < 500ms, std::to_string(ms(real_now() - sped)).c_str());
+    }
+
+    // A resume whose wake-up runs after a timer fell due (the node was busy, or the pause came
+    // just before the deadline) still wakes the reactor. It had armed itself for the 60 s park
+    // while paused; a wake-up timer "due now" is then not the earliest (the overdue one is), so
+    // Asio did not re-arm, and the overdue timer waited out the park: brokers' heartbeats stopped
+    // after a few hundred pauses and the controller fenced them all.
+    void a_timer_that_fell_due_before_the_wake_up_fires() {
+        core::LabClock clock;
+        BoundLoop loop(clock);
+        std::atomic<bool> fired{false};
+        auto timer = std::make_shared<net::LabTimer>(loop.io);
+        std::promise<void> armed;
+        net::asio::post(loop.io, [&] {
+            timer->expires_after(100ms);
+            timer->async_wait([&](const net::error_code&) { fired = true; });
+            armed.set_value();
+        });
+        armed.get_future().wait();
+        clock.pause();
+        // A timer due now completes only after the reactor has looked at its deadlines on the
+        // paused clock, that is, parked.
+        std::promise<void> parked;
+        net::asio::post(loop.io, [&] {
+            auto marker = std::make_shared<net::LabTimer>(loop.io);
+            marker->expires_after(0ms);
+            marker->async_wait([&, marker](const net::error_code&) { parked.set_value(); });
+        });
+        parked.get_future().wait();
+        // The node is busy while the lab resumes and lab time passes the deadline.
+        std::promise<void> release;
+        auto busy = release.get_future().share();
+        net::asio::post(loop.io, [busy] { busy.wait(); });
+        clock.resume();
+        real_sleep(150ms);
+        QVERIFY(!fired);
+        const auto freed = real_now();
+        release.set_value();
+        QTRY_VERIFY_WITH_TIMEOUT(fired, 5000);
+        QVERIFY2(real_now() - freed < 500ms, std::to_string(ms(real_now() - freed)).c_str());
+        net::asio::post(loop.io, [timer] { timer->cancel(); });
     }
 
     // The gate holds a node's thread between handlers and lets it go; stopping opens it.
