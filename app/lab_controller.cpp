@@ -680,19 +680,19 @@ void LabController::on_frame() {
 }
 
 double LabController::rate_of(std::map<QString, Counter>& counters, const QString& key,
-                              double total, qint64 time_ms) {
-    auto [it, fresh] = counters.try_emplace(key, Counter{total, time_ms, 0});
+                              double total, qint64 lab_ms) {
+    auto [it, fresh] = counters.try_emplace(key, Counter{total, lab_ms, 0});
     Counter& c = it->second;
     if (fresh) return 0;
-    if (time_ms <= c.time_ms) return c.rate;
-    if (total < c.total) {  // the counting node restarted
-        c = {total, time_ms, 0};
+    if (lab_ms == c.lab_ms) return c.rate;       // no new reading (a paused lab keeps its rates)
+    if (total < c.total || lab_ms < c.lab_ms) {  // the counting node restarted, or a new lab
+        c = {total, lab_ms, 0};
         return 0;
     }
-    const double instant = (total - c.total) / (static_cast<double>(time_ms - c.time_ms) / 1000.0);
+    const double instant = (total - c.total) / (static_cast<double>(lab_ms - c.lab_ms) / 1000.0);
     c.rate = 0.5 * c.rate + 0.5 * instant;
     c.total = total;
-    c.time_ms = time_ms;
+    c.lab_ms = lab_ms;
     return c.rate;
 }
 
@@ -701,16 +701,16 @@ void LabController::refresh_models() {
     const auto& image = *view.metadata;
     const auto snapshots = cluster_->snapshots().brokers();
     std::set<QString> seen_counters;
-    auto rate = [&](const QString& key, double total, qint64 time_ms) {
+    auto rate = [&](const QString& key, double total, qint64 lab_ms) {
         seen_counters.insert(key);
-        return rate_of(counters_, key, total, time_ms);
+        return rate_of(counters_, key, total, lab_ms);
     };
 
     // The log of each partition as its leader (or, failing that, any broker) last reported it.
     struct Log {
         const kraftlab::core::PartitionSnapshot* p;
         std::int32_t broker;
-        qint64 time_ms;
+        qint64 lab_ms;
     };
     std::map<std::pair<std::string, std::int32_t>, Log> logs;
     std::map<std::int32_t, std::shared_ptr<const kraftlab::core::BrokerSnapshot>> by_broker;
@@ -719,7 +719,7 @@ void LabController::refresh_models() {
         for (const auto& p : s->partitions) {
             auto key = std::make_pair(p.topic, p.partition);
             auto it = logs.find(key);
-            if (it == logs.end() || (p.is_leader && s->up)) logs[key] = {&p, s->id, s->time_ms};
+            if (it == logs.end() || (p.is_leader && s->up)) logs[key] = {&p, s->id, s->lab_ms};
         }
     }
 
@@ -772,7 +772,7 @@ void LabController::refresh_models() {
                              .arg(row.name)
                              .arg(p.partition)
                              .arg(it->second.broker),
-                         static_cast<double>(log.records_in_total), it->second.time_ms);
+                         static_cast<double>(log.records_in_total), it->second.lab_ms);
             }
             row.records += pr.log_end_offset - pr.log_start_offset;
             row.size_bytes += pr.size_bytes;
@@ -828,8 +828,8 @@ void LabController::refresh_models() {
                 out += static_cast<double>(p.bytes_out_total);
             }
             row.connections = s.connections;
-            row.records_in_per_s = rate(QString("broker/%1/in").arg(b.id), in, s.time_ms);
-            row.bytes_out_per_s = rate(QString("broker/%1/out").arg(b.id), out, s.time_ms);
+            row.records_in_per_s = rate(QString("broker/%1/in").arg(b.id), in, s.lab_ms);
+            row.bytes_out_per_s = rate(QString("broker/%1/out").arg(b.id), out, s.lab_ms);
         }
         brokers.push_back(std::move(row));
     }
@@ -859,7 +859,7 @@ void LabController::refresh_models() {
         row.topic = q(s->topic);
         row.target_rate = s->target_records_per_second;
         row.acked_per_s = rate(QString("producer/%1").arg(s->id),
-                               static_cast<double>(s->records_acked_total), s->time_ms);
+                               static_cast<double>(s->records_acked_total), s->lab_ms);
         row.acks = s->acks;
         row.route = q(s->route);
         row.partitioner = q(s->partitioner);
@@ -894,7 +894,7 @@ void LabController::refresh_models() {
         row.start_from = q(s->start_from);
         row.records = static_cast<qint64>(s->records_total);
         row.records_per_s = rate(QString("consumer/%1").arg(s->id),
-                                 static_cast<double>(s->records_total), s->time_ms);
+                                 static_cast<double>(s->records_total), s->lab_ms);
         for (const auto& p : s->partitions) {
             row.total_lag += std::max<std::int64_t>(0, p.lag);
             row.partitions << QVariantMap{{"partition", p.partition},

@@ -309,14 +309,15 @@ class LabController : public QObject {
     bool audit_passed_ = false;
     bool audit_running_ = false;
 
-    // Rates: the previous totals of each counter and when they were read.
+    // Rates per lab second (a slowed lab shows the rates its clients run at, a paused one keeps
+    // them): the previous totals of each counter and the lab time they were read at.
     struct Counter {
         double total = 0;
-        qint64 time_ms = 0;
+        qint64 lab_ms = 0;
         double rate = 0;  // smoothed
     };
     double rate_of(std::map<QString, Counter>& counters, const QString& key, double total,
-                   qint64 now_ms);
+                   qint64 lab_ms);
     std::map<QString, Counter> counters_;
     std::map<int, QString> custom_sources_;  // producer id -> its partitioner code
     qint64 last_refresh_ms_ = 0;

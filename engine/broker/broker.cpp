@@ -587,6 +587,7 @@ void Broker::publish_snapshot() {
     s->host = config_.host;
     s->port = port_;
     s->time_ms = core::now_unix_ms();
+    s->lab_ms = core::LabTime::now_ms();
     s->metadata_offset = image_->offset();
     s->connections = server_->connections();
     s->requests_total = server_->requests_total();

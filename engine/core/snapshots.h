@@ -75,7 +75,8 @@ struct BrokerSnapshot {
     std::uint64_t seq_end = 0;
     std::string host;
     std::uint16_t port = 0;
-    std::int64_t time_ms = 0;
+    std::int64_t time_ms = 0;  // wall time (Unix ms) when taken
+    std::int64_t lab_ms = 0;   // lab time when taken: rates are per lab second
     std::int64_t metadata_offset = -1;
     std::int32_t connections = 0;
     std::uint64_t requests_total = 0;
@@ -126,7 +127,8 @@ struct ControllerSnapshot {
     bool up = false;
     std::string host;
     std::uint16_t port = 0;
-    std::int64_t time_ms = 0;
+    std::int64_t time_ms = 0;  // wall time (Unix ms) when taken
+    std::int64_t lab_ms = 0;   // lab time when taken: rates are per lab second
     std::string role;  // "leader", "follower", "candidate", "unattached", "voted", "resigned"
     std::int32_t epoch = 0;
     std::int32_t leader = -1;
@@ -146,7 +148,8 @@ class LatencyHistogram;  // core/latency_histogram.h
 // A built-in producer (lab/workload.h), a few times a second.
 struct ProducerSnapshot {
     std::int32_t id = 0;
-    std::int64_t time_ms = 0;
+    std::int64_t time_ms = 0;  // wall time (Unix ms) when taken
+    std::int64_t lab_ms = 0;   // lab time when taken: rates are per lab second
     std::string topic;
     bool running = true;
     double target_records_per_second = 0;
@@ -193,7 +196,8 @@ struct ConsumerSnapshot {
         std::string error;
     };
     std::int32_t id = 0;
-    std::int64_t time_ms = 0;
+    std::int64_t time_ms = 0;  // wall time (Unix ms) when taken
+    std::int64_t lab_ms = 0;   // lab time when taken: rates are per lab second
     std::string topic;
     std::string start_from;
     bool running = true;

@@ -203,6 +203,7 @@ struct BuiltinConsumer::State {
         s->seq_begin = core::next_snapshot_seq();
         s->id = id;
         s->time_ms = core::now_unix_ms();
+        s->lab_ms = core::LabTime::now_ms();
         s->topic = config.topic;
         s->start_from = std::string(start_from_name(config.start_from));
         s->running = running;

@@ -1027,6 +1027,7 @@ struct BuiltinProducer::State {
         auto s = std::make_shared<core::ProducerSnapshot>();
         s->id = id;
         s->time_ms = core::now_unix_ms();
+        s->lab_ms = core::LabTime::now_ms();
         s->topic = config.topic;
         s->running = !stopping;
         s->target_records_per_second = config.records_per_second;

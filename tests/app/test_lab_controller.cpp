@@ -483,6 +483,27 @@ class LabControllerTest : public QObject {
         QVERIFY(!lab->cluster()->lab_time().paused);
         QTRY_VERIFY_WITH_TIMEOUT(lab->nowMs() > before_step + 200, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(lab->charts()->lastSampleMs() > chart_end, 5000);  // scrolls again
+
+        // Rates are per lab second: at half speed the orders producer (6 records per second of
+        // lab time) is still drawn near its target, not at half of it.
+        lab->setLabSpeed(0.5);
+        QTRY_COMPARE_WITH_TIMEOUT(lab->labSpeed(), 0.5, 5000);
+        QTest::qWait(1500);
+        double ratio_sum = 0;
+        int samples = 0;
+        for (int i = 0; i < 25; ++i) {
+            QTest::qWait(100);
+            for (const auto& p : lab->producers()->rows()) {
+                if (p.topic != "orders" || p.target_rate <= 0) continue;
+                ratio_sum += p.acked_per_s / p.target_rate;
+                ++samples;
+            }
+        }
+        QVERIFY(samples > 0);
+        const double ratio = ratio_sum / samples;
+        QVERIFY2(ratio > 0.75 && ratio < 1.5, qPrintable(QString::number(ratio)));
+        lab->setLabSpeed(1);
+        QTRY_COMPARE_WITH_TIMEOUT(lab->labSpeed(), 1.0, 5000);
         // Two presses before the first has run: paused, then running again.
         lab->togglePause();
         lab->togglePause();
