@@ -625,7 +625,7 @@ void LabController::select(const QString& node, const QString& topic, int partit
     selected_partition_ = partition;
     emit selectionChanged();
     // The lanes follow at once rather than at the next snapshot refresh.
-    if (running_) refresh_replication(*cluster_->view().metadata);
+    if (running_) refresh_replication(cluster_->view());
 }
 
 QString LabController::formatBytes(double bytes) const {
@@ -784,7 +784,7 @@ void LabController::refresh_models() {
         topics.emplace_back(std::move(row), std::move(parts));
     }
     topics_.update(std::move(topics));
-    refresh_replication(image);
+    refresh_replication(view);
 
     // Brokers.
     std::vector<BrokerRow> brokers;
@@ -918,7 +918,8 @@ void LabController::refresh_models() {
     }
 }
 
-void LabController::refresh_replication(const kraftlab::metadata::MetadataImage& image) {
+void LabController::refresh_replication(const kraftlab::lab::LabView& view) {
+    const auto& image = *view.metadata;
     if (selected_topic_.isEmpty() || selected_partition_ < 0) {
         replication_.clear();
         return;
@@ -932,8 +933,11 @@ void LabController::refresh_replication(const kraftlab::metadata::MetadataImage&
     }
     // Every broker's and consumer's kept snapshots: the model cuts them consistently.
     const auto& board = cluster_->snapshots();
-    const ReplicaLaneModel::Sources sources{board.broker_history(), board.producers(),
-                                            board.consumer_history(), true, now_ms_};
+    ReplicaLaneModel::Sources sources{
+        board.broker_history(), board.producers(), board.consumer_history(), true, now_ms_, {}};
+    for (const auto& b : view.brokers) {
+        if (b.running && b.frozen) sources.frozen.insert(b.id);
+    }
     replication_.update(selected_topic_, selected_partition_, meta, sources);
 }
 

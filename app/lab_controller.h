@@ -262,7 +262,7 @@ class LabController : public QObject {
     void ask_paused(bool paused);  // pauseLab/resumeLab: the command on the worker thread
     void refresh_models();
     // The selected partition's replica lanes, from the snapshots as they are now.
-    void refresh_replication(const kraftlab::metadata::MetadataImage& image);
+    void refresh_replication(const kraftlab::lab::LabView& view);
     void sample_charts();
     void setup_default_workload();
 

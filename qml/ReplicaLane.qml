@@ -16,6 +16,8 @@ Item {
     required property int brokerId
     required property bool up
     required property bool reported
+    required property bool frozen
+    required property double diverged
     required property bool isLeader
     required property bool inIsr
     required property string replicaState
@@ -51,6 +53,10 @@ Item {
     readonly property string status: {
         if (!reported) return "no report from broker " + brokerId + " yet"
         if (!up) return (logEndOffset > logStartOffset ? "down: it holds offsets " + logStartOffset + " to " + (logEndOffset - 1) : "down: it holds no records") + (inIsr ? " (still in the ISR until the controller notices)" : "")
+        if (frozen) return "❄ frozen: as it was when it froze"
+                           + (diverged > 0 ? " · holds " + diverged + " records the leader never got: cut when it thaws"
+                              : isLeader ? " · still the leader until the controller fences it"
+                              : inIsr ? " · still in the ISR until the leader drops it" : "")
         if (fetchError !== "") return "fetch error: " + fetchError
         if (isLeader) return "leader · epoch " + leaderEpoch + " · takes the writes"
         if (!inIsr) return "out of the ISR: " + reason
@@ -58,6 +64,7 @@ Item {
                + (fetchAgeMs >= 0 ? " · fetched " + (fetchAgeMs / 1000).toFixed(1) + " s ago" : "")
     }
     readonly property color statusColor: !up || !reported ? Theme.textDim
+                                         : frozen ? (diverged > 0 ? Theme.down : Theme.text)
                                          : fetchError !== "" ? Theme.down
                                          : isLeader ? Theme.text
                                          : inIsr ? Theme.inSync : Theme.outOfSync
@@ -84,7 +91,7 @@ Item {
             Behavior on color { ColorAnimation { duration: 300 } }
             Label {
                 anchors.centerIn: parent
-                text: (lane.isLeader ? "♛ " : "") + lane.brokerId
+                text: (lane.frozen ? "❄ " : lane.isLeader ? "♛ " : "") + lane.brokerId
                 color: lane.isLeader && lane.up ? Theme.leaderInk : "white"
                 font.pixelSize: Theme.fontSmall
                 font.weight: Font.Bold

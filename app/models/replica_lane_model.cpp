@@ -180,6 +180,10 @@ QVariant ReplicaLaneModel::data(const QModelIndex& index, int role) const {
             return r.forwarded_total;
         case ForwardSeqRole:
             return r.forward_seq;
+        case FrozenRole:
+            return r.frozen;
+        case DivergedRole:
+            return r.diverged;
         default:
             return {};
     }
@@ -204,7 +208,9 @@ QHash<int, QByteArray> ReplicaLaneModel::roleNames() const {
             {FetchesTotalRole, "fetchesTotal"},
             {FetchSeqRole, "fetchSeq"},
             {ForwardedTotalRole, "forwardedTotal"},
-            {ForwardSeqRole, "forwardSeq"}};
+            {ForwardSeqRole, "forwardSeq"},
+            {FrozenRole, "frozen"},
+            {DivergedRole, "diverged"}};
 }
 
 void ReplicaLaneModel::update(
@@ -393,6 +399,7 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
         const PartitionSnapshot* p = it != replicas.end() ? it->second.p : nullptr;
         row.up = p && it->second.broker->up;
         row.reported = p != nullptr;
+        row.frozen = row.up && sources.frozen.count(id) > 0;
         row.leader = id == leader;
         row.in_isr = contains(isr, id);
         if (p) {
@@ -403,8 +410,14 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
             row.leader_epoch = p->leader_epoch;
             row.error = QString::fromStdString(p->follower_error);
             window_end = std::max<qint64>(window_end, p->log_end_offset);
-            if (!row.leader && leader_leo >= 0)
+            if (!row.leader && leader_leo >= 0) {
                 row.lag = std::max<qint64>(0, leader_leo - p->log_end_offset);
+                // In one leader epoch the cut never shows a follower ahead; a replica from an
+                // earlier epoch (a frozen or cut-off ex-leader) can be, truly: its unreplicated
+                // tail, which it truncates when it learns the new epoch.
+                if (lp && p->leader_epoch < lp->leader_epoch)
+                    row.diverged = std::max<qint64>(0, p->log_end_offset - leader_leo);
+            }
         }
         if (row.leader) row.error.clear();  // a follower's error, from before it led
 
@@ -421,6 +434,8 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
             row.state = "no report";
         } else if (!row.up) {
             row.state = "down";
+        } else if (row.frozen) {
+            row.state = "frozen";
         } else if (row.leader) {
             row.state = "leader";
         } else {

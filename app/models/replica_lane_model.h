@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "core/snapshots.h"
@@ -27,6 +28,8 @@ struct ReplicaLaneRow {
     int broker = 0;
     bool up = false;        // its broker is running (a down broker's lane is greyed)
     bool reported = false;  // its broker has reported this replica (else offsets are unknown)
+    // Its broker is frozen (pause-node): the lane shows what it held when it froze.
+    bool frozen = false;
     bool leader = false;
     bool in_isr = false;
     // "leader", "in sync", "out of sync", "down", "no report"
@@ -38,7 +41,10 @@ struct ReplicaLaneRow {
     qint64 high_watermark = 0;  // as this replica knows it (a follower learns it by fetching)
     qint64 flushed_offset = 0;
     int leader_epoch = 0;
-    qint64 lag = 0;            // records behind the leader's log end (followers)
+    qint64 lag = 0;  // records behind the leader's log end (followers)
+    // Records past the leader's log end that this replica holds from an earlier leader epoch
+    // (an ex-leader's tail the new leader never got): it cuts them when it next fetches.
+    qint64 diverged = 0;
     qint64 fetch_age_ms = -1;  // since its last fetch, as the leader saw it; -1 unknown
     qint64 fetches_total = 0;  // fetches the leader served it (or it sent, if the leader is silent)
     // Moves by one whenever fetches_total grew since the previous update: the view sends one
@@ -109,6 +115,8 @@ class ReplicaLaneModel : public RowListModel {
         FetchSeqRole,
         ForwardedTotalRole,
         ForwardSeqRole,
+        FrozenRole,
+        DivergedRole,
     };
 
     // What the metadata image says of the partition (empty when the image does not know it:
@@ -136,6 +144,8 @@ class ReplicaLaneModel : public RowListModel {
         // Now, in lab time (LabController::nowMs): how long ago a broker last forwarded is
         // measured on it, so that a paused lab's lanes stand still. -1: the wall clock (tests).
         qint64 now_ms = -1;
+        // Brokers frozen now (pause-node): they publish nothing while frozen.
+        std::set<int> frozen;
     };
 
     // Rebuilds the lanes of topic-partition from a consistent cut of the sources (see the

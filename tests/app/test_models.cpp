@@ -617,6 +617,64 @@ class ModelsTest : public QObject {
                  QString("unfenced"));
     }
 
+    // A frozen ex-leader (pause-node) is drawn as it was when it froze, said frozen, and the
+    // records it holds past the new leader's log end (its tail from the old epoch, never
+    // replicated) are counted: the zombie's lesson. A follower of the leader's own epoch is
+    // never counted ahead.
+    void replica_lanes_a_frozen_ex_leader_and_its_diverged_tail() {
+        Orders1 lab;
+        auto leader = std::const_pointer_cast<BrokerSnapshot>(lab.broker(1));
+        auto frozen = std::const_pointer_cast<BrokerSnapshot>(lab.broker(2));
+        for (auto* s : {leader.get(), frozen.get()}) {
+            for (auto& p : s->partitions) {
+                if (p.partition != 1) continue;
+                const bool from_old_epoch = s == frozen.get();
+                p.leader = from_old_epoch ? 2 : 1;
+                p.leader_epoch = from_old_epoch ? 4 : 5;
+                p.is_leader = true;
+                p.log_end_offset = from_old_epoch ? 123 : 120;
+                p.high_watermark = 118;
+                p.isr = from_old_epoch ? std::vector<std::int32_t>{1, 2, 3}
+                                       : std::vector<std::int32_t>{1, 3};
+                if (!from_old_epoch) p.followers = {{3, 120, true, 150, 20, 9}};
+            }
+        }
+        auto follower = std::const_pointer_cast<BrokerSnapshot>(lab.broker(3));
+        for (auto& p : follower->partitions) {
+            if (p.partition != 1) continue;
+            p.leader_epoch = 5;
+            p.log_end_offset = 120;
+            p.high_watermark = 118;
+        }
+        ReplicaLaneModel::Sources sources;
+        sources.brokers[1] = {leader};
+        sources.brokers[2] = {frozen};
+        sources.brokers[3] = {follower};
+        sources.cut = false;
+        sources.frozen = {2};
+        ReplicaLaneModel model;
+        model.update("orders", 1, {}, sources);
+        QCOMPARE(model.rowCount(), 3);
+        const auto& rows = model.rows();
+        QCOMPARE(model.leader(), 1);
+        QCOMPARE(rows[1].broker, 2);
+        QVERIFY(rows[1].frozen);
+        QCOMPARE(rows[1].state, QString("frozen"));
+        QCOMPARE(rows[1].log_end_offset, qint64(123));
+        QCOMPARE(rows[1].diverged, qint64(3));
+        QCOMPARE(rows[1].lag, qint64(0));
+        QCOMPARE(model.index(1).data(ReplicaLaneModel::DivergedRole).toLongLong(), qint64(3));
+        QVERIFY(model.index(1).data(ReplicaLaneModel::FrozenRole).toBool());
+        QVERIFY(!rows[2].frozen);
+        QCOMPARE(rows[2].state, QString("in sync"));
+        QCOMPARE(rows[2].diverged, qint64(0));
+        // Thawed, it is a follower like any other again.
+        sources.frozen.clear();
+        model.update("orders", 1, {}, sources);
+        QVERIFY(!model.rows()[1].frozen);
+        QCOMPARE(model.rows()[1].state, QString("out of sync"));
+    }
+
     void replica_lanes_leader_followers_and_why_one_is_out_of_the_isr() {
         ReplicaLaneModel model;
         QAbstractItemModelTester tester(&model,
