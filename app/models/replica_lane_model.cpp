@@ -413,10 +413,17 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
             if (!row.leader && leader_leo >= 0) {
                 row.lag = std::max<qint64>(0, leader_leo - p->log_end_offset);
                 // In one leader epoch the cut never shows a follower ahead; a replica from an
-                // earlier epoch (a frozen or cut-off ex-leader) can be, truly: its unreplicated
-                // tail, which it truncates when it learns the new epoch.
-                if (lp && p->leader_epoch < lp->leader_epoch)
-                    row.diverged = std::max<qint64>(0, p->log_end_offset - leader_leo);
+                // earlier epoch (a frozen or cut-off ex-leader) holds, truly, records past where
+                // the leader's epoch began: its unreplicated tail, which it truncates when it
+                // learns the new epoch. Exact when the leader's epoch follows the replica's (one
+                // failover); with epochs between them the tail begins earlier, so this is a
+                // lower bound. Without the leader's epoch start, its log end (it has appended
+                // nothing in its epoch yet).
+                if (lp && p->leader_epoch < lp->leader_epoch) {
+                    const qint64 from =
+                        lp->epoch_start_offset >= 0 ? lp->epoch_start_offset : leader_leo;
+                    row.diverged = std::max<qint64>(0, p->log_end_offset - from);
+                }
             }
         }
         if (row.leader) row.error.clear();  // a follower's error, from before it led

@@ -627,6 +627,9 @@ void Broker::publish_snapshot() {
         ps.log_end_offset = p.log->log_end_offset();
         ps.flushed_offset = p.log->flushed_offset();
         ps.high_watermark = p.replica ? p.replica->high_watermark() : ps.log_end_offset;
+        if (p.replica && !p.replica->epochs().empty() &&
+            p.replica->epochs().entries().back().epoch == ps.leader_epoch)
+            ps.epoch_start_offset = p.replica->epochs().entries().back().start_offset;
         if (p.replica && p.replica->role() == replication::Role::Leader) {
             const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  core::LabTime::now().time_since_epoch())

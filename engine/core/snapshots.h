@@ -51,6 +51,9 @@ struct PartitionSnapshot {
     std::int64_t log_start_offset = 0;
     std::int64_t log_end_offset = 0;
     std::int64_t high_watermark = 0;
+    // Where this replica's current leader epoch begins in its log (its leader-epoch cache's
+    // entry for leader_epoch); -1 when the cache has no entry for it yet.
+    std::int64_t epoch_start_offset = -1;
     std::uint64_t size_bytes = 0;
     std::int32_t segments = 0;
     std::uint64_t records_in_total = 0;  // appended as leader since the broker started

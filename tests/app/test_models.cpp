@@ -668,6 +668,16 @@ class ModelsTest : public QObject {
         QVERIFY(!rows[2].frozen);
         QCOMPARE(rows[2].state, QString("in sync"));
         QCOMPARE(rows[2].diverged, qint64(0));
+        // The new leader has written on past the frozen one's end: the tail still diverges
+        // from where the leader's epoch began (offset 118), not from the leader's log end.
+        for (auto& p : leader->partitions) {
+            if (p.partition != 1) continue;
+            p.epoch_start_offset = 118;
+            p.log_end_offset = 125;
+        }
+        model.update("orders", 1, {}, sources);
+        QCOMPARE(model.rows()[1].diverged, qint64(5));
+        QCOMPARE(model.rows()[1].lag, qint64(2));
         // Thawed, it is a follower like any other again.
         sources.frozen.clear();
         model.update("orders", 1, {}, sources);
