@@ -298,7 +298,7 @@ Item {
     }
     SequentialAnimation {
         id: produceAnim
-        ScriptAction { script: incoming.x = incoming.fromX }
+        PropertyAction { target: incoming; property: "x"; value: incoming.fromX }
         NumberAnimation { target: incoming; property: "x"; to: incoming.toX; duration: 450; easing.type: Easing.OutQuad }
     }
 }

@@ -1029,7 +1029,6 @@ void ControllerNode::publish_snapshot() {
     s->host = config_.host;
     s->port = port_;
     s->time_ms = core::now_unix_ms();
-    s->lab_ms = core::LabTime::now_ms();
     s->role = std::string(raft::role_name(node.role()));
     s->epoch = node.epoch();
     s->leader = node.leader();

@@ -154,6 +154,11 @@ void LabClock::block_until(duration until) const {
     }
 }
 
+void LabClock::block_while_running() const {
+    while (!paused())
+        std::this_thread::sleep_for(kSleepSlice);
+}
+
 std::uint64_t LabClock::add_listener(std::function<void()> fn) {
     std::lock_guard lock(listeners_mutex_);
     const auto handle = next_listener_++;

@@ -65,6 +65,8 @@ class LabClock {
     void block_for(duration lab) const;
     // Blocks until lab time has reached `lab_time` (as block_for).
     void block_until(duration lab_time) const;
+    // Blocks while lab time runs: until a step has run its course or someone paused the clock.
+    void block_while_running() const;
 
     // Called after every change (pause, resume, speed, step). Returns a handle for remove().
     std::uint64_t add_listener(std::function<void()> fn);

@@ -131,7 +131,6 @@ struct ControllerSnapshot {
     std::string host;
     std::uint16_t port = 0;
     std::int64_t time_ms = 0;  // wall time (Unix ms) when taken
-    std::int64_t lab_ms = 0;   // lab time when taken: rates are per lab second
     std::string role;  // "leader", "follower", "candidate", "unattached", "voted", "resigned"
     std::int32_t epoch = 0;
     std::int32_t leader = -1;

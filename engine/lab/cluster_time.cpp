@@ -140,8 +140,12 @@ CommandResult Cluster::step(std::int64_t ms) {
     if (!clock_.step(std::chrono::milliseconds(ms), &until)) {
         return CommandResult::failure("step needs a paused lab: pause first");
     }
-    // Lab time stops by itself at `until`; then hold the nodes again.
-    clock_.block_until(until);
+    const std::int64_t until_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until).count();
+    // Lab time stops by itself at `until`, or earlier when a pause-on event (an election, an ISR
+    // change) pauses the lab meanwhile: waiting for `until` then would never end. Then hold the
+    // nodes again.
+    clock_.block_while_running();
     clock_.pause();
     for (auto& [id, slot] : brokers_) {
         if (slot.node) slot.node->gate().wait_held(kHoldWait);
@@ -150,8 +154,11 @@ CommandResult Cluster::step(std::int64_t ms) {
         if (slot.node) slot.node->gate().wait_held(kHoldWait);
     }
     const std::int64_t at = clock_.now_ms();
-    const std::string message = "stepped " + std::to_string(ms) + " ms: lab time " +
-                                lab_seconds(from) + " → " + lab_seconds(at) + ", paused again";
+    const bool early = at < until_ms;
+    const std::string message =
+        "stepped " + std::to_string(at - from) + " ms" +
+        (early ? " of " + std::to_string(ms) + " (a pause-on event paused the lab)" : "") +
+        ": lab time " + lab_seconds(from) + " → " + lab_seconds(at) + ", paused again";
     events_.publish(EventKind::LabStepped, NodeRef::lab(), message,
                     {{"ms", ms}, {"from_ms", from}, {"lab_ms", at}});
     return CommandResult::success(message, {{"ms", ms}, {"from_ms", from}, {"lab_ms", at}});

@@ -16,6 +16,8 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <functional>
+
 #include "app_settings.h"
 #include "app_test_support.h"
 #include "lab_controller.h"
@@ -93,6 +95,31 @@ class UiSmokeTest : public QObject {
         const QString path = app_test::save_screenshot(window, name);
         QVERIFY2(!path.isEmpty(), qPrintable("could not save " + name));
         qInfo("screenshot: %s (%dx%d)", qPrintable(path), window->width(), window->height());
+    }
+
+    // The looks a class sees: 1280x720 presenter and 1920x1080, each light and dark. Sets each in
+    // turn, lets the window settle, then calls shoot(look) ("1280x720-presenter-light").
+    struct Look {
+        int w, h;
+        bool presenter;
+        QString name;
+    };
+    void each_look(int settle_ms, const std::function<void(const Look&)>& shoot) {
+        for (const Look& size : {Look{1280, 720, true, {}}, Look{1920, 1080, false, {}}}) {
+            for (bool dark : {false, true}) {
+                settings->setPresenterMode(size.presenter);
+                settings->setDarkTheme(dark);
+                window->resize(size.w, size.h);
+                QTest::qWait(settle_ms);
+                Look look = size;
+                look.name =
+                    QString("%1x%2-%3-%4")
+                        .arg(size.w)
+                        .arg(size.h)
+                        .arg(size.presenter ? "presenter" : "normal", dark ? "dark" : "light");
+                shoot(look);
+            }
+        }
     }
 
     // The item of that objectName anywhere in the window (null if none).
@@ -558,53 +585,39 @@ class UiSmokeTest : public QObject {
         QVERIFY(veils.first()->isVisible());
         QVERIFY(card->property("up").toBool());
 
-        struct Shot {
-            int w, h;
-            bool presenter;
-        };
         QStringList all;
-        for (const Shot shot : {Shot{1280, 720, true}, Shot{1920, 1080, false}}) {
-            for (bool dark : {false, true}) {
-                settings->setPresenterMode(shot.presenter);
-                settings->setDarkTheme(dark);
-                window->resize(shot.w, shot.h);
-                QTest::qWait(400);
-                const QString name =
-                    QString("ui-lab-paused-frozen-%1x%2-%3-%4.png")
-                        .arg(shot.w)
-                        .arg(shot.h)
-                        .arg(shot.presenter ? "presenter" : "normal", dark ? "dark" : "light");
-                save(name);
-                layout_checks::Options options;
-                options.min_font_px = shot.presenter ? 16 : 0;
-                options.cut_sides = true;
-                options.root = bar;
-                for (const auto& p : layout_checks::problems(window, options))
-                    all << name + ": " + p;
-                options.root = nullptr;
-                options.cut_sides = false;
-                for (const auto& p : layout_checks::problems(window, options))
-                    all << name + ": " + p;
-                // The whole bar in the window, nothing of it cut.
-                const QRectF whole = bar->mapRectToScene(QRectF(0, 0, bar->width(), bar->height()));
-                if (layout_checks::shown_rect(bar, window) != whole || whole.top() < 0 ||
-                    whole.right() > shot.w + 0.5)
-                    all << name + ": the transport bar is cut";
-                for (const char* part : {"pausedWord", "labClock", "pauseButton", "stepButton",
-                                         "speedControl", "pauseOnElection", "pauseOnIsrChange"}) {
-                    auto* item = item_named(part);
-                    if (!item || !layout_checks::seen(item, window) ||
-                        !whole.contains(
-                            item->mapRectToScene(QRectF(0, 0, item->width(), item->height()))))
-                        all << name + ": " + part + " is not whole in the transport bar";
-                }
-                // What real clients see while paused: beside PAUSED in one row, else in a strip.
-                auto* note = item_named(shot.presenter ? "pausedNote" : "pausedNoteStrip");
-                if (!note || !layout_checks::seen(note, window) ||
-                    !note->property("text").toString().contains("time out"))
-                    all << name + ": the note for real clients is not shown";
+        each_look(400, [&](const Look& shot) {
+            const QString name = "ui-lab-paused-frozen-" + shot.name + ".png";
+            save(name);
+            layout_checks::Options options;
+            options.min_font_px = shot.presenter ? 16 : 0;
+            options.cut_sides = true;
+            options.root = bar;
+            for (const auto& p : layout_checks::problems(window, options))
+                all << name + ": " + p;
+            options.root = nullptr;
+            options.cut_sides = false;
+            for (const auto& p : layout_checks::problems(window, options))
+                all << name + ": " + p;
+            // The whole bar in the window, nothing of it cut.
+            const QRectF whole = bar->mapRectToScene(QRectF(0, 0, bar->width(), bar->height()));
+            if (layout_checks::shown_rect(bar, window) != whole || whole.top() < 0 ||
+                whole.right() > shot.w + 0.5)
+                all << name + ": the transport bar is cut";
+            for (const char* part : {"pausedWord", "labClock", "pauseButton", "stepButton",
+                                     "speedControl", "pauseOnElection", "pauseOnIsrChange"}) {
+                auto* item = item_named(part);
+                if (!item || !layout_checks::seen(item, window) ||
+                    !whole.contains(
+                        item->mapRectToScene(QRectF(0, 0, item->width(), item->height()))))
+                    all << name + ": " + part + " is not whole in the transport bar";
             }
-        }
+            // What real clients see while paused: beside PAUSED in one row, else in a strip.
+            auto* note = item_named(shot.presenter ? "pausedNote" : "pausedNoteStrip");
+            if (!note || !layout_checks::seen(note, window) ||
+                !note->property("text").toString().contains("time out"))
+                all << name + ": the note for real clients is not shown";
+        });
         if (!all.isEmpty()) qWarning().noquote() << all.join("\n");
         QVERIFY2(all.isEmpty(), qPrintable(QString("%1 problems").arg(all.size())));
 
@@ -630,19 +643,8 @@ class UiSmokeTest : public QObject {
                 return false;
             };
             QTRY_VERIFY_WITH_TIMEOUT(frozen_lane(), 15000);
-            for (const Shot shot : {Shot{1280, 720, true}, Shot{1920, 1080, false}}) {
-                for (bool dark : {false, true}) {
-                    settings->setPresenterMode(shot.presenter);
-                    settings->setDarkTheme(dark);
-                    window->resize(shot.w, shot.h);
-                    QTest::qWait(300);
-                    save(
-                        QString("ui-frozen-ex-leader-%1x%2-%3-%4.png")
-                            .arg(shot.w)
-                            .arg(shot.h)
-                            .arg(shot.presenter ? "presenter" : "normal", dark ? "dark" : "light"));
-                }
-            }
+            each_look(300,
+                      [&](const Look& look) { save("ui-frozen-ex-leader-" + look.name + ".png"); });
         } else {
             qWarning(
                 "broker 1 leads no orders partition: the frozen ex-leader's lane is not shown");
