@@ -63,6 +63,7 @@ QString EventModel::group_of(EventKind kind) {
         case EventKind::LabStepped:
         case EventKind::NodeFrozen:
         case EventKind::NodeThawed:
+        case EventKind::NetworkChanged:
         case EventKind::NodeStarted:
         case EventKind::NodeKilled:
         case EventKind::NodeRestarted:
@@ -124,6 +125,8 @@ QString EventModel::severity_of(EventKind kind) {
         case EventKind::IsrShrunk:
         // A frozen node stops answering while the others go on: sessions and fetches time out.
         case EventKind::NodeFrozen:
+        // Links cut, delayed or lossy: the failures a network gives a cluster.
+        case EventKind::NetworkChanged:
             return "warning";
         case EventKind::NodeFailed:
         case EventKind::CommandFailed:
@@ -156,6 +159,8 @@ QString EventModel::icon_of(EventKind kind) {
             return "✗";
         case EventKind::AuditFinished:
             return "⚖";
+        case EventKind::NetworkChanged:
+            return "⚡";
         // Lab time: the transport bar's own glyphs.
         case EventKind::LabPaused:
             return "▮▮";

@@ -55,6 +55,10 @@ std::optional<std::string> Broker::start() {
     server_options.max_connections = config_.max_connections;
     server_options.queued_max_request_bytes = config_.queued_max_request_bytes;
     server_options.connections_max_idle_ms = config_.connections_max_idle_ms;
+    if (config_.network) {
+        server_options.network = config_.network;
+        server_options.node = config_.network->node("broker-" + std::to_string(config_.node_id));
+    }
     // SASL PLAIN: the lab's nodes authenticate with the per-lab secret (replica fetchers, forwarded
     // produces); clients stay on PLAINTEXT unless the lab requires a client user.
     net::SaslGate::Options sasl;
@@ -121,6 +125,8 @@ std::optional<std::string> Broker::start() {
     fetch_options.cluster_id = config_.cluster_id;
     fetch_options.client_id = "broker-" + std::to_string(config_.node_id);
     fetch_options.sasl = net::lab_node_credentials(config_.lab_secret);
+    fetch_options.network = config_.network;
+    fetch_options.node_name = "broker-" + std::to_string(config_.node_id);
     metadata_fetcher_ = std::make_unique<raft::RaftDriver>(
         *io_, raft::RaftNode(observer, {}, {}, core::LabTime::now_ms()), config_.controllers,
         std::move(hooks), fetch_options);
@@ -129,7 +135,7 @@ std::optional<std::string> Broker::start() {
         controllers.push_back({c.id, c.host, c.port});
     controller_client_ = std::make_unique<net::ControllerClient>(
         io_->get_executor(), std::move(controllers), "broker-" + std::to_string(config_.node_id),
-        net::lab_node_credentials(config_.lab_secret));
+        net::lab_node_credentials(config_.lab_secret), config_.network);
 
     snapshot_timer_ = std::make_unique<net::LabTimer>(*io_);
     lifecycle_timer_ = std::make_unique<net::LabTimer>(*io_);

@@ -202,6 +202,11 @@ class Broker {
     };
     enum class FetchStep { Idle, Done, Backoff, Failed };
     HostedPartition* followed(const FollowedPartition& k, std::int32_t leader_id);
+    // The lab network's link from this broker to another (config_.network set).
+    net::LinkRoute link_to(std::int32_t broker_id) const {
+        return config_.network->route("broker-" + std::to_string(config_.node_id),
+                                      "broker-" + std::to_string(broker_id));
+    }
     net::awaitable<std::shared_ptr<net::KafkaClient>> connect_to_leader(
         std::int32_t leader_id, std::vector<FollowedPartition> parts);
     // One OffsetsForLeaderEpoch round for the partitions that must truncate (Idle if none).

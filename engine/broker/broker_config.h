@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/lab_clock.h"
+#include "net/lab_network.h"
 #include "net/sasl_plain.h"
 #include "raft/driver.h"
 #include "storage/partition_log.h"
@@ -16,6 +17,10 @@ namespace kraftlab::broker {
 struct BrokerConfig {
     // The lab's clock (core/lab_clock.h) this node's thread runs on; nullptr: the standalone one.
     core::LabClock* clock = nullptr;
+    // The lab network (net/lab_network.h) this broker's connections to other nodes are links of,
+    // and whose clients link its listener applies; nullptr: plain sockets (tests of a bare
+    // broker). It outlives the broker.
+    net::LabNetwork* network = nullptr;
     std::int32_t node_id = 1;
     std::string host = "127.0.0.1";  // listeners bind loopback unless the user asks otherwise
     std::uint16_t port = 0;          // 0: an ephemeral port, kept across restarts

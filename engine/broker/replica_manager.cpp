@@ -220,6 +220,7 @@ net::awaitable<std::shared_ptr<net::KafkaClient>> Broker::connect_to_leader(
     cfg.connect_timeout_ms = 1000;
     cfg.request_timeout_ms = config_.replica_fetch_wait_max_ms + 5000;
     cfg.sasl = net::lab_node_credentials(config_.lab_secret);  // a follower is a lab node
+    if (config_.network) cfg.route = link_to(leader_id);
     auto client = net::KafkaClient::create(io_->get_executor(), cfg);
     auto status = co_await client->connect(b->host, b->port);
     if (status.ok()) co_return client;
@@ -550,6 +551,7 @@ net::awaitable<std::optional<protocol::ProduceResponse>> Broker::forward_produce
         cfg.connect_timeout_ms = 1000;
         cfg.request_timeout_ms = std::max(request.timeout_ms, 0) + 5000;
         cfg.sasl = net::lab_node_credentials(config_.lab_secret);
+        if (config_.network) cfg.route = link_to(leader);
         auto fresh = net::KafkaClient::create(io_->get_executor(), cfg);
         auto status = co_await fresh->connect(b->host, b->port);
         if (!status.ok()) co_return std::nullopt;

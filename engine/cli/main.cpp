@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "cli/network_commands.h"
+#include "cli/parse.h"
 #include "core/lab_clock.h"
 #include "core/thread_name.h"
 #include "lab/cluster.h"
@@ -27,6 +29,8 @@
 
 namespace {
 
+using kraftlab::cli::parse_number;
+using kraftlab::cli::split_words;
 using kraftlab::lab::check_field;
 using kraftlab::lab::Cluster;
 using kraftlab::lab::CommandResult;
@@ -45,7 +49,7 @@ constexpr std::string_view kUsage =
     "                        [--num-partitions N] [--no-auto-create] [--kafka-timeouts]\n"
     "                        [--connections-max-idle-ms MS] [--queued-max-request-bytes N]\n"
     "                        [--client-sasl USER:PASSWORD] [--lab-secret-file PATH]\n"
-    "                        [--sasl-authentication-timeout-ms MS]\n"
+    "                        [--sasl-authentication-timeout-ms MS] [--rpc-events]\n"
     "\n"
     "Runs a KRaft lab cluster on 127.0.0.1 (a controller quorum and brokers) and prints JSON\n"
     "lines: a 'ready' line with the bootstrap servers, then events. Real Kafka clients (kcat,\n"
@@ -71,6 +75,8 @@ constexpr std::string_view kUsage =
     "  --lab-secret-file PATH   the secret the lab's nodes authenticate with (SASL PLAIN as\n"
     "                       kraftlab-node), read from a file only its owner may read; default:\n"
     "                       a fresh random one per run, never shown\n"
+    "  --rpc-events    print every RPC between nodes and between clients and brokers as a\n"
+    "                  JSON line ({\"type\":\"rpc\",\"from\":...,\"api\":...,\"outcome\":...})\n"
     "  --sasl-authentication-timeout-ms MS   a connection to a controller that has not\n"
     "                       authenticated after MS ms is closed (default 10000), 100..600000\n"
     "\n"
@@ -110,23 +116,6 @@ constexpr std::string_view kUsage =
     "  resume-node ID        it goes on from what it last knew\n"
     "  pause-on [election] [isr] | pause-on off   pause the lab the moment one happens\n"
     "  status                help                 quit (or end of input)\n";
-
-template <typename T>
-std::optional<T> parse_number(std::string_view text) {
-    T v{};
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-    return v;
-}
-
-std::vector<std::string> split_words(const std::string& line) {
-    std::istringstream in(line);
-    std::vector<std::string> words;
-    std::string w;
-    while (in >> w)
-        words.push_back(w);
-    return words;
-}
 
 json reply(const std::string& command, const CommandResult& r) {
     json j = r.data.is_object() ? r.data : json::object();
@@ -242,7 +231,8 @@ bool run_command(Cluster& lab, const std::string& line) {
 
     if (cmd == "quit" || cmd == "exit") return false;
     if (cmd == "help") {
-        answer(CommandResult::success(std::string(kUsage)));
+        answer(CommandResult::success(std::string(kUsage) + "\n" +
+                                      std::string(kraftlab::cli::kNetworkUsage)));
     } else if (cmd == "status") {
         CommandResult r = CommandResult::success("ok", lab.status());
         answer(r);
@@ -488,6 +478,8 @@ bool run_command(Cluster& lab, const std::string& line) {
             return true;
         }
         answer(cmd == "stop-producer" ? lab.remove_producer(*id) : lab.remove_consumer(*id));
+    } else if (auto result = kraftlab::cli::run_network_command(lab, words)) {
+        answer(*result);
     } else {
         answer(bad("unknown command '" + cmd + "'; try 'help'"));
     }
@@ -500,6 +492,7 @@ std::atomic<bool> signalled{false};
 
 int main(int argc, char** argv) {
     kraftlab::lab::LabConfig config;
+    bool rpc_events = false;
     std::vector<std::string> args(argv + 1, argv + argc);
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -508,7 +501,7 @@ int main(int argc, char** argv) {
             return args[++i];
         };
         if (a == "-h" || a == "--help") {
-            std::cout << kUsage;
+            std::cout << kUsage << "\n" << kraftlab::cli::kNetworkUsage;
             return 0;
         } else if (a == "--brokers" || a == "--controllers") {
             auto v = value();
@@ -603,6 +596,8 @@ int main(int argc, char** argv) {
             }
             config.controller.sasl_authentication_timeout_ms = *n;
             config.broker.sasl_authentication_timeout_ms = *n;
+        } else if (a == "--rpc-events") {
+            rpc_events = true;
         } else if (a == "--no-auto-create") {
             config.broker.auto_create_topics = false;
         } else if (a == "--data") {
@@ -646,11 +641,18 @@ int main(int argc, char** argv) {
     std::thread printer([&] {
         kraftlab::core::name_this_thread("events");
         std::vector<kraftlab::core::Event> batch;
+        std::uint64_t rpc_cursor = 0;
         while (!quit.load()) {
             batch.clear();
             lab.events().drain(batch);
             for (const auto& e : batch)
                 emit(e.to_json());
+            if (rpc_events) {
+                std::uint64_t missed = 0;
+                for (const auto& r : lab.network().drain(&rpc_cursor, 4096, &missed))
+                    emit(kraftlab::cli::rpc_event_json(lab.network(), r));
+                if (missed) emit({{"type", "rpc_missed"}, {"count", missed}});
+            }
             kraftlab::core::LabClock::standalone().block_for(std::chrono::milliseconds(20));
         }
     });

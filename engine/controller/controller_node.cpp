@@ -233,6 +233,11 @@ std::optional<std::string> ControllerNode::listen() {
     net::KafkaServer::Options server_options;
     server_options.queued_max_request_bytes = config_.queued_max_request_bytes;
     server_options.connections_max_idle_ms = config_.connections_max_idle_ms;
+    if (config_.network) {
+        server_options.network = config_.network;
+        server_options.node =
+            config_.network->node("controller-" + std::to_string(config_.node_id));
+    }
     // Only the lab's nodes: SASL PLAIN with the per-lab secret before anything else is served.
     net::SaslGate::Options sasl;
     if (auto node = net::lab_node_credentials(config_.lab_secret)) {
@@ -304,6 +309,8 @@ std::optional<std::string> ControllerNode::start(std::vector<raft::PeerAddress> 
     options.cluster_id = config_.cluster_id;
     options.client_id = "controller-" + std::to_string(config_.node_id);
     options.sasl = net::lab_node_credentials(config_.lab_secret);
+    options.network = config_.network;
+    options.node_name = options.client_id;
     std::vector<raft::PeerAddress> peers;
     for (const auto& v : config_.voters) {
         if (v.id != config_.node_id) peers.push_back(v);

@@ -41,6 +41,7 @@
 #include "metadata/replication_control.h"
 #include "net/asio.h"
 #include "net/kafka_server.h"
+#include "net/lab_network.h"
 #include "net/lab_timer.h"
 #include "net/sasl_server.h"
 #include "raft/driver.h"
@@ -51,6 +52,9 @@ namespace kraftlab::controller {
 struct ControllerConfig {
     // The lab's clock (core/lab_clock.h) this node's thread runs on; nullptr: the standalone one.
     core::LabClock* clock = nullptr;
+    // The lab network its raft connections are links of (net/lab_network.h); nullptr: plain
+    // sockets. It outlives the controller.
+    net::LabNetwork* network = nullptr;
     std::int32_t node_id = 101;
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;          // 0: an ephemeral port, kept across restarts by the lab

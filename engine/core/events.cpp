@@ -112,6 +112,8 @@ std::string_view event_kind_name(EventKind kind) {
             return "lab_stepped";
         case EventKind::NodeFrozen:
             return "node_frozen";
+        case EventKind::NetworkChanged:
+            return "network_changed";
         case EventKind::NodeThawed:
             return "node_thawed";
     }

@@ -82,6 +82,8 @@ enum class EventKind : std::uint8_t {
     LabStepped,       // a step while paused ran its course (data: ms, lab_ms)
     NodeFrozen,       // pause-node: a broker or controller is held, as in a GC pause
     NodeThawed,       // resume-node: it goes on from what it last knew
+    // The lab network (issue 14)
+    NetworkChanged,  // links' faults changed (data: links [{from, to, faults}], what)
 };
 
 // "topic_created", "node_killed", ... (stable names: scripts and tests match on them)

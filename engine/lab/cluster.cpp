@@ -133,6 +133,8 @@ std::optional<std::string> Cluster::start() {
         slot.config = config_.controller;
         slot.config.node_id = id;
         slot.config.clock = &clock_;
+        slot.config.network = &network_;
+        network_.node(NodeRef::controller(id).label());
         slot.config.host = config_.host;
         slot.config.port =
             config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + 100 + i);
@@ -171,6 +173,8 @@ std::optional<std::string> Cluster::start() {
         slot.config = config_.broker;
         slot.config.node_id = id;
         slot.config.clock = &clock_;
+        slot.config.network = &network_;
+        network_.node(NodeRef::broker(id).label());
         slot.config.host = config_.host;
         slot.config.port =
             config_.port_base == 0 ? 0 : static_cast<std::uint16_t>(config_.port_base + id - 1);

@@ -31,6 +31,7 @@
 #include "lab/workload.h"
 #include "metadata/replication_control.h"
 #include "net/controller_client.h"
+#include "net/lab_network.h"
 
 namespace kraftlab::lab {
 
@@ -222,6 +223,39 @@ class Cluster {
     // Pause the lab the moment a controller election starts, or an ISR shrinks or grows.
     void set_pause_on(bool election, bool isr_change);
     LabTimeView lab_time() const;
+
+    // The lab network (lab/cluster_network.cpp, net/lab_network.h). Nodes are named as in
+    // events: "broker-1", "controller-101", "clients"; a bare id names a broker or controller.
+    // Faults go on the link a→b and, unless one_way, b→a; each replaces what that fault was and
+    // keeps the link's other faults. Announced as NetworkChanged events. Allowed while paused.
+    CommandResult cut(const std::string& a, const std::string& b, bool one_way);
+    CommandResult set_delay(const std::string& a, const std::string& b, std::int32_t ms,
+                            std::int32_t jitter_ms, net::LinkFaults::Distribution distribution,
+                            bool one_way);
+    CommandResult set_loss(const std::string& a, const std::string& b, double percent,
+                           std::int32_t burst, bool one_way);
+    CommandResult set_duplicate(const std::string& a, const std::string& b, double percent,
+                                bool one_way);
+    CommandResult set_reorder(const std::string& a, const std::string& b, double percent,
+                              bool one_way);
+    CommandResult set_bandwidth(const std::string& a, const std::string& b,
+                                std::int64_t bytes_per_s, bool one_way);
+    // Resets the connections on the link both ways (they reconnect, as after a NAT forgot them).
+    CommandResult reset_link(const std::string& a, const std::string& b);
+    // heal(): every link; heal(a, b): that link both ways.
+    CommandResult heal();
+    CommandResult heal(const std::string& a, const std::string& b);
+    // Shapes (Jepsen's names). isolate: the node is cut from every other node (not from the
+    // clients: isolate "clients" for that). partition: groups of node names; two nodes can talk
+    // when some group holds both (so a node in two groups is a bridge), and nodes in no group
+    // keep every link. ring: each node reaches its neighbours on a ring of the given nodes (every
+    // broker and controller when empty) so that each sees a majority, none the same one.
+    CommandResult isolate(const std::string& node);
+    CommandResult partition(const std::vector<std::vector<std::string>>& groups);
+    CommandResult ring(const std::vector<std::string>& nodes);
+    // Every link with a fault, and the nodes (the CLI's `links`).
+    CommandResult links() const;
+    net::LabNetwork& network() { return network_; }
     core::LabClock& clock() { return clock_; }
 
     // Brokers, topics, partitions, producers and consumers as JSON (the CLI's `status`).
@@ -268,11 +302,21 @@ class Cluster {
 
     // Lab time: pauses on chosen events (EventBus observer, on the publishing thread).
     void pause_on_event(core::EventKind kind);
+    // The lab network: a node name or bare id as one of the lab's nodes, or why not; a change
+    // of some links' faults, applied and announced.
+    std::optional<std::string> resolve_node(const std::string& name, net::NodeIndex* index) const;
+    CommandResult change_links(const std::string& a, const std::string& b, bool one_way,
+                               const std::string& what,
+                               const std::function<void(net::LinkFaults&)>& edit);
+    CommandResult apply_cuts(const std::vector<std::pair<net::NodeIndex, net::NodeIndex>>& cut,
+                             const std::string& what);
     // The refusal while the lab is paused, for commands that need the nodes to answer.
     std::optional<CommandResult> refuse_while_paused(const char* what) const;
 
     // First: every node and client thread runs on it, so it outlives them all.
     core::LabClock clock_;
+    // Second: every node's connections are its links.
+    net::LabNetwork network_{clock_};
     std::atomic<bool> pause_on_election_{false};
     std::atomic<bool> pause_on_isr_change_{false};
     LabConfig config_;

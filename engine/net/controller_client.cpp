@@ -12,11 +12,13 @@ using protocol::ErrorCode;
 
 ControllerClient::ControllerClient(asio::any_io_executor executor,
                                    std::vector<ControllerAddress> controllers,
-                                   std::string client_id, std::optional<SaslCredentials> sasl)
+                                   std::string client_id, std::optional<SaslCredentials> sasl,
+                                   LabNetwork* network)
     : executor_(std::move(executor)),
       controllers_(std::move(controllers)),
       client_id_(std::move(client_id)),
-      sasl_(std::move(sasl)) {}
+      sasl_(std::move(sasl)),
+      network_(network) {}
 
 ControllerClient::~ControllerClient() {
     close();
@@ -42,6 +44,7 @@ awaitable<std::shared_ptr<KafkaClient>> ControllerClient::connection(const Contr
     cfg.connect_timeout_ms = 1000;
     cfg.request_timeout_ms = 5000;
     cfg.sasl = sasl_;
+    if (network_) cfg.route = network_->route(client_id_, "controller-" + std::to_string(to.id));
     auto client = KafkaClient::create(executor_, cfg);
     auto status = co_await client->connect(to.host, to.port);
     if (!status.ok()) co_return nullptr;

@@ -38,8 +38,11 @@ class ControllerClient {
   public:
     // sasl: the credentials every connection authenticates with (the lab's node user and
     // secret); controllers require them.
+    // network: the lab network whose links "<client_id>" → "controller-<id>" its connections
+    // are (net/lab_network.h); nullptr: plain sockets. client_id is the node's name.
     ControllerClient(asio::any_io_executor executor, std::vector<ControllerAddress> controllers,
-                     std::string client_id, std::optional<SaslCredentials> sasl = std::nullopt);
+                     std::string client_id, std::optional<SaslCredentials> sasl = std::nullopt,
+                     LabNetwork* network = nullptr);
     ~ControllerClient();
 
     // The controller believed to be active (from the metadata log's leader), tried first.
@@ -81,6 +84,7 @@ class ControllerClient {
     std::vector<ControllerAddress> controllers_;
     std::string client_id_;
     std::optional<SaslCredentials> sasl_;
+    LabNetwork* network_ = nullptr;
     std::int32_t hint_ = -1;
     std::int32_t last_answered_ = -1;
     std::map<std::int32_t, std::shared_ptr<KafkaClient>> connections_;

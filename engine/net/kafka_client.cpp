@@ -1,6 +1,8 @@
 #include "net/kafka_client.h"
 
+#include <algorithm>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 #include "net/frame_io.h"
@@ -61,7 +63,28 @@ struct KafkaClient::Call {
     std::optional<ClientError> error;
     Bytes response;  // the whole response frame
     std::size_t body_offset = 0;
+    // The lab network (config.route): when the frame may be written, whether a second copy
+    // follows it, and what the tap is told. A ghost is that second copy's place in awaiting_:
+    // its response is read and dropped.
+    core::LabClock::duration due{0};
+    bool duplicate = false;
+    bool ghost = false;
+    bool delayed = false;
+    bool reordered = false;
+    bool recorded = false;
+    std::optional<RpcEvent::Outcome> lost;  // the request or its response never arrived
+    std::int32_t request_bytes = 0;
+    std::int32_t response_bytes = 0;
+    std::int64_t sent_ns = 0;
+    std::int64_t arrived_ns = 0;
+    std::int64_t answered_ns = 0;
 };
+
+namespace {
+std::int64_t lab_ns() {
+    return core::LabTime::now().time_since_epoch().count();
+}
+}  // namespace
 
 std::shared_ptr<KafkaClient> KafkaClient::create(asio::any_io_executor executor,
                                                  KafkaClientConfig config) {
@@ -74,6 +97,7 @@ KafkaClient::KafkaClient(asio::any_io_executor executor, KafkaClientConfig confi
 KafkaClient::~KafkaClient() {
     error_code ignored;
     socket_.close(ignored);
+    if (attachment_ && config_.route) config_.route.network->detach(attachment_);
 }
 
 std::optional<std::pair<std::int16_t, std::int16_t>> KafkaClient::version_range(ApiKey key) const {
@@ -99,6 +123,27 @@ awaitable<Status> KafkaClient::connect(std::string host, std::uint16_t port) {
                               "'" + host + "' is not an IP address"};
     }
     state_ = State::Connecting;
+
+    if (config_.route &&
+        !config_.route.network->can_connect(config_.route.from, config_.route.to)) {
+        // The link is cut: a SYN into silence. Wait for the link to heal, or the connect
+        // timeout, as TCP would (polled on lab time).
+        const auto deadline =
+            core::LabTime::now() + std::chrono::milliseconds(config_.connect_timeout_ms);
+        LabTimer poll(executor_);
+        while (!config_.route.network->can_connect(config_.route.from, config_.route.to)) {
+            if (core::LabTime::now() >= deadline || state_ != State::Connecting) {
+                if (state_ == State::Connecting) state_ = State::Closed;
+                close_reason_ = "cannot connect: no answer within " +
+                                std::to_string(config_.connect_timeout_ms) +
+                                " ms (the link is cut)";
+                co_return ClientError{ClientError::Kind::ConnectFailed,
+                                      address_ + ": " + close_reason_};
+            }
+            poll.expires_after(std::chrono::milliseconds(20));
+            co_await poll.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+    }
 
     // The watchdog closes the socket if the connect takes too long; the connect then fails
     // with operation_aborted. Its handler owns what it touches (it may run after this frame).
@@ -126,6 +171,19 @@ awaitable<Status> KafkaClient::connect(std::string host, std::uint16_t port) {
     }
     socket_.set_option(tcp::no_delay(true), ec);
     state_ = State::Open;
+    if (config_.route) {
+        pace_timer_ = std::make_unique<LabTimer>(executor_);
+        const auto local = socket_.local_endpoint(ec);
+        std::weak_ptr<KafkaClient> weak = self;
+        auto executor = executor_;
+        attachment_ = config_.route.network->attach(config_.route.from, config_.route.to,
+                                                    ec ? 0 : local.port(), [weak, executor] {
+                                                        asio::post(executor, [weak] {
+                                                            if (auto c = weak.lock())
+                                                                c->close("the link was reset");
+                                                        });
+                                                    });
+    }
     asio::co_spawn(executor_, read_loop(self), asio::detached);
 
     auto shaken = co_await handshake();
@@ -286,8 +344,12 @@ awaitable<Result<RawResponse>> KafkaClient::exchange(ApiKey key, std::int16_t ve
     body = Bytes{};
     const std::int32_t wait_ms = timeout_ms > 0 ? timeout_ms : config_.request_timeout_ms;
     call->timer.expires_after(std::chrono::milliseconds(wait_ms));
-    outbox_.push_back(call);
     ++in_flight_;
+    if (config_.route) {
+        enqueue(call);
+    } else {
+        outbox_.push_back(call);
+    }
     start_writer();
 
     error_code ec;
@@ -296,6 +358,7 @@ awaitable<Result<RawResponse>> KafkaClient::exchange(ApiKey key, std::int16_t ve
         // No answer in time. The responses can no longer be trusted to line up with the
         // requests, so the connection goes (and every other pending call with it).
         std::string why = what + " had no response within " + std::to_string(wait_ms) + " ms";
+        if (config_.route && !call->recorded) record(*call, RpcEvent::Outcome::TimedOut);
         close(why);
         co_return ClientError{ClientError::Kind::Timeout, address_ + ": " + why};
     }
@@ -312,31 +375,66 @@ void KafkaClient::start_writer() {
 awaitable<void> KafkaClient::write_loop(std::shared_ptr<KafkaClient> self) {
     std::vector<std::shared_ptr<Call>> batch;
     std::vector<asio::const_buffer> buffers;
+    std::vector<std::shared_ptr<Call>> ghosts;
     while (self->state_ == State::Open && !self->outbox_.empty()) {
         batch.clear();
         buffers.clear();
+        ghosts.clear();
+        // On a lab network link a frame waits for its due time (delay, bandwidth).
+        const auto now = core::LabTime::now().time_since_epoch();
         for (const auto& c : self->outbox_) {
-            if (batch.size() == kMaxFramesPerWrite) break;
+            if (batch.size() == kMaxFramesPerWrite || c->due > now) break;
             batch.push_back(c);  // keeps the frame alive while the write runs
             buffers.push_back(asio::buffer(c->frame));
+            if (c->duplicate) {
+                // The link delivers it twice: the broker handles both; the copy's answer is read
+                // and dropped (its place in awaiting_ is a ghost).
+                buffers.push_back(asio::buffer(c->frame));
+                auto ghost = std::make_shared<Call>(self->executor_);
+                ghost->ghost = true;
+                ghost->key = c->key;
+                ghost->version = c->version;
+                ghost->correlation_id = c->correlation_id;
+                ghost->expects_response = c->expects_response;
+                ghosts.push_back(std::move(ghost));
+            }
+        }
+        if (batch.empty()) {
+            error_code waited;
+            self->pace_timer_->expires_at(core::LabTime::time_point(self->outbox_.front()->due));
+            co_await self->pace_timer_->async_wait(
+                asio::redirect_error(asio::use_awaitable, waited));
+            continue;
         }
         // From the moment its bytes may reach the broker, a call can be answered.
+        std::size_t g = 0;
         for (const auto& c : batch) {
             if (c->expects_response) self->awaiting_.push_back(c);
+            if (c->duplicate) {
+                if (c->expects_response) self->awaiting_.push_back(ghosts[g]);
+                ++g;
+            }
         }
+        self->writing_batch_ = batch.size();
         error_code ec;
         co_await asio::async_write(self->socket_, buffers,
                                    asio::redirect_error(asio::use_awaitable, ec));
+        self->writing_batch_ = 0;
         if (self->state_ != State::Open) break;  // closed meanwhile: every call has failed
         if (ec) {
             self->close("writing a request failed: " + ec.message());
             break;
         }
+        const std::int64_t written_ns = lab_ns();
         for (std::size_t i = 0; i < batch.size(); ++i) {
             auto c = std::move(self->outbox_.front());
             self->outbox_.pop_front();
             c->frame = Bytes{};
-            if (!c->expects_response) self->complete(*c);
+            c->arrived_ns = written_ns;
+            if (!c->expects_response) {
+                if (self->config_.route) self->record(*c, RpcEvent::Outcome::Sent);
+                self->complete(*c);
+            }
         }
     }
     self->writing_ = false;
@@ -368,6 +466,7 @@ awaitable<void> KafkaClient::read_loop(std::shared_ptr<KafkaClient> self) {
             break;
         }
         auto call = self->awaiting_.front();
+        const std::size_t frame_bytes = frame.size() + protocol::kFrameSizeBytes;
         Reader in(frame);
         const std::int32_t correlation_id = protocol::decode_response_header(
             in, protocol::response_header_version(call->key, call->version));
@@ -379,16 +478,102 @@ awaitable<void> KafkaClient::read_loop(std::shared_ptr<KafkaClient> self) {
             break;
         }
         self->awaiting_.pop_front();
+        if (call->ghost) continue;  // the answer to a duplicate the link delivered
         call->body_offset = in.position();
         call->response = std::move(frame);
         frame = Bytes{};
-        self->complete(*call);
+        if (!self->config_.route) {
+            self->complete(*call);
+            continue;
+        }
+        call->answered_ns = lab_ns();
+        call->response_bytes = static_cast<std::int32_t>(frame_bytes);
+        const Fate fate = self->config_.route.network->send(self->config_.route.to,
+                                                            self->config_.route.from, frame_bytes);
+        if (fate.kind != Fate::Kind::Deliver) {
+            // Lost on the way back: the broker acted on the request; the caller never hears
+            // and waits for its timeout.
+            call->response = Bytes{};
+            self->record(*call, fate.kind == Fate::Kind::Cut ? RpcEvent::Outcome::ResponseCut
+                                                             : RpcEvent::Outcome::ResponseLost);
+            continue;
+        }
+        call->delayed = call->delayed || fate.delayed;
+        call->reordered = call->reordered || fate.reordered;
+        if (fate.delayed) {
+            call->due = fate.due;
+            asio::co_spawn(self->executor_, deliver_later(self, call), asio::detached);
+        } else {
+            self->complete(*call);
+        }
     }
+}
+
+void KafkaClient::enqueue(std::shared_ptr<Call> call) {
+    call->sent_ns = lab_ns();
+    call->request_bytes = static_cast<std::int32_t>(call->frame.size());
+    const Fate fate =
+        config_.route.network->send(config_.route.from, config_.route.to, call->frame.size());
+    if (fate.kind != Fate::Kind::Deliver) {
+        // Never written: the caller waits for its own timeout, as across a silent network.
+        call->frame = Bytes{};
+        record(*call, fate.kind == Fate::Kind::Cut ? RpcEvent::Outcome::RequestCut
+                                                   : RpcEvent::Outcome::RequestLost);
+        if (!call->expects_response) complete(*call);  // acks=0: "sent" is all it knows
+        return;
+    }
+    call->due = fate.due;
+    call->duplicate = fate.duplicate;
+    call->delayed = fate.delayed;
+    call->reordered = fate.reordered;
+    // In due order; the calls being written stay at the front.
+    auto at = outbox_.end();
+    if (fate.reordered) {
+        at = std::upper_bound(outbox_.begin() + static_cast<std::ptrdiff_t>(writing_batch_),
+                              outbox_.end(), call->due,
+                              [](auto due, const auto& c) { return due < c->due; });
+    }
+    const bool first = at == outbox_.begin() + static_cast<std::ptrdiff_t>(writing_batch_);
+    outbox_.insert(at, std::move(call));
+    if (first && pace_timer_) pace_timer_->cancel();  // the writer waits for a later one
+}
+
+awaitable<void> KafkaClient::deliver_later(std::shared_ptr<KafkaClient> self,
+                                           std::shared_ptr<Call> call) {
+    LabTimer timer(self->executor_, core::LabTime::time_point(call->due));
+    error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (call->done || self->state_ != State::Open) co_return;
+    self->complete(*call);
+}
+
+void KafkaClient::record(Call& call, RpcEvent::Outcome outcome) {
+    if (call.recorded || !config_.route) return;
+    call.recorded = true;
+    RpcEvent e;
+    e.from = config_.route.from;
+    e.to = config_.route.to;
+    e.api_key = protocol::to_wire(call.key);
+    e.api_version = call.version;
+    e.correlation_id = call.correlation_id;
+    e.request_bytes = call.request_bytes;
+    e.response_bytes = call.response_bytes;
+    e.sent_ns = call.sent_ns;
+    e.arrived_ns = call.arrived_ns;
+    e.answered_ns = call.answered_ns;
+    e.returned_ns = outcome == RpcEvent::Outcome::Delivered ? lab_ns() : 0;
+    e.outcome = outcome;
+    e.delayed = call.delayed;
+    e.duplicated = call.duplicate;
+    e.reordered = call.reordered;
+    config_.route.network->record(e);
 }
 
 void KafkaClient::complete(Call& call) {
     if (call.done) return;
     call.done = true;
+    if (config_.route && !call.recorded && !call.error && call.expects_response)
+        record(call, RpcEvent::Outcome::Delivered);
     --in_flight_;
     call.timer.cancel();
 }
@@ -400,7 +585,8 @@ void KafkaClient::fail_all(const ClientError& error) {
     awaiting_.clear();
     for (auto* queue : {&outbox, &awaiting}) {
         for (auto& c : *queue) {
-            if (c->done) continue;
+            if (c->done || c->ghost) continue;
+            if (config_.route && !c->recorded) record(*c, RpcEvent::Outcome::Disconnected);
             c->error = error;
             complete(*c);
         }
@@ -411,6 +597,11 @@ void KafkaClient::close(const std::string& why) {
     if (state_ == State::Closed) return;
     state_ = State::Closed;
     close_reason_ = why;
+    if (pace_timer_) pace_timer_->cancel();
+    if (attachment_) {
+        config_.route.network->detach(attachment_);
+        attachment_ = 0;
+    }
     error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);

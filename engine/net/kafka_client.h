@@ -37,6 +37,8 @@
 #include <variant>
 #include <vector>
 
+#include "net/lab_network.h"
+#include "net/lab_timer.h"
 #include "net/sasl_plain.h"
 #include "protocol/api_keys.h"
 #include "protocol/api_versions.h"
@@ -124,6 +126,11 @@ struct KafkaClientConfig {
     // Set: authenticate with SASL PLAIN right after the ApiVersions handshake (SaslHandshake v1,
     // then SaslAuthenticate, as librdkafka does); connect() fails if that is refused.
     std::optional<SaslCredentials> sasl;
+    // Set: the connection is a link of the lab network (net/lab_network.h) from one node to
+    // another; its faults apply to the connect, to every request written and to every response
+    // read, and every call becomes an RpcEvent. Unset: a client's connection (the broker's
+    // server applies the clients link).
+    LinkRoute route;
 };
 
 // A response frame with its header already checked; body() is what the API's decoder reads.
@@ -195,6 +202,12 @@ class KafkaClient : public std::enable_shared_from_this<KafkaClient> {
     static awaitable<void> read_loop(std::shared_ptr<KafkaClient> self);
     void complete(Call& call);
     void fail_all(const ClientError& error);
+    // The lab network (config.route): queue a call by its due time, hold a response until its
+    // due time, and tell the tap how an RPC ended.
+    void enqueue(std::shared_ptr<Call> call);
+    static awaitable<void> deliver_later(std::shared_ptr<KafkaClient> self,
+                                         std::shared_ptr<Call> call);
+    void record(Call& call, RpcEvent::Outcome outcome);
 
     asio::any_io_executor executor_;
     KafkaClientConfig config_;
@@ -208,6 +221,12 @@ class KafkaClient : public std::enable_shared_from_this<KafkaClient> {
     std::deque<std::shared_ptr<Call>> outbox_;    // not yet written
     std::deque<std::shared_ptr<Call>> awaiting_;  // written, response expected, in order
     std::vector<protocol::ApiVersionsResponse::ApiVersion> versions_;
+    // Lab network only: the writer waits on pace_timer_ for the outbox's first due time;
+    // writing_batch_ calls at the outbox's front are being written; attachment_ is this
+    // connection in the network's table (for reset and to tell it from a client's).
+    std::unique_ptr<LabTimer> pace_timer_;
+    std::size_t writing_batch_ = 0;
+    std::uint64_t attachment_ = 0;
 };
 
 template <typename Request>

@@ -1,5 +1,7 @@
 #include "net/kafka_server.h"
 
+#include <boost/asio/post.hpp>
+
 #include "net/frame_io.h"
 #include "net/lab_timer.h"
 
@@ -19,7 +21,23 @@ struct KafkaServer::Session {
     FrameAccount account;
     bool serving = false;  // a request is being handled or its answer written
     core::LabTime::time_point accepted_at = core::LabTime::now();
+    // The lab network: whether the peer is a client (not a node), known at its first request;
+    // the port it connects from.
+    std::optional<bool> client;
+    std::uint16_t peer_port = 0;
+    RpcEvent pending;  // the RPC being served, for the tap
 };
+
+namespace {
+std::int64_t lab_ns() {
+    return core::LabTime::now().time_since_epoch().count();
+}
+bool handshake_api(std::int16_t key) {
+    return key == protocol::to_wire(protocol::ApiKey::ApiVersions) ||
+           key == protocol::to_wire(protocol::ApiKey::SaslHandshake) ||
+           key == protocol::to_wire(protocol::ApiKey::SaslAuthenticate);
+}
+}  // namespace
 
 KafkaServer::KafkaServer(asio::io_context& io, Options options, Handler handler,
                          Rejected on_rejected)
@@ -53,6 +71,11 @@ std::optional<std::string> KafkaServer::listen(const std::string& host, std::uin
 }
 
 void KafkaServer::start() {
+    if (options_.network) {
+        attachment_ = options_.network->attach(
+            options_.network->clients(), options_.node, 0,
+            [this] { asio::post(io_, [this] { reset_client_sessions(); }); });
+    }
     asio::co_spawn(io_, accept_loop(), asio::detached);
     if (options_.connections_max_idle_ms > 0) asio::co_spawn(io_, idle_sweep(), asio::detached);
     if (options_.authentication_timeout_ms > 0)
@@ -138,9 +161,47 @@ awaitable<void> KafkaServer::idle_sweep() {
     }
 }
 
+void KafkaServer::reset_client_sessions() {
+    if (stopping_) return;
+    for (const auto& s : sessions_) {
+        if (s->client.value_or(true) && s->socket.is_open()) reset_socket(s->socket);
+    }
+    pool_.wake_all();
+}
+
+awaitable<bool> KafkaServer::cross_in(Session& session, std::size_t bytes) {
+    auto& network = *options_.network;
+    RpcEvent& e = session.pending;
+    e = RpcEvent{};
+    e.from = network.clients();
+    e.to = options_.node;
+    e.request_bytes = static_cast<std::int32_t>(bytes);
+    e.sent_ns = lab_ns();
+    const Fate fate = network.send(e.from, e.to, bytes);
+    if (fate.kind != Fate::Kind::Deliver) {
+        e.outcome = fate.kind == Fate::Kind::Cut ? RpcEvent::Outcome::RequestCut
+                                                 : RpcEvent::Outcome::RequestLost;
+        co_return false;
+    }
+    e.delayed = fate.delayed;
+    e.duplicated = fate.duplicate;
+    e.reordered = fate.reordered;
+    if (fate.delayed) {
+        LabTimer timer(io_, core::LabTime::time_point(fate.due));
+        error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    e.arrived_ns = lab_ns();
+    co_return true;
+}
+
 void KafkaServer::stop(bool orderly) {
     if (stopping_) return;
     stopping_ = true;
+    if (attachment_) {
+        options_.network->detach(attachment_);
+        attachment_ = 0;
+    }
     error_code ignored;
     if (acceptor_) acceptor_->close(ignored);
     if (auth_timer_) auth_timer_->cancel();
@@ -171,6 +232,7 @@ awaitable<void> KafkaServer::accept_loop() {
         auto remote = session->socket.remote_endpoint(ec);
         session->info.peer =
             ec ? "unknown" : remote.address().to_string() + ":" + std::to_string(remote.port());
+        session->peer_port = ec ? 0 : remote.port();
         if (static_cast<std::int32_t>(sessions_.size()) >= options_.max_connections) {
             on_rejected_(session->info, "max.connections (" +
                                             std::to_string(options_.max_connections) +
@@ -225,7 +287,34 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
             }
             session->info.client_id = header.client_id;
             session->serving = true;
+            // The lab network's clients link: a node's own connections are not on it.
+            if (options_.network && !session->client) {
+                session->client = !options_.network->node_of_port(session->peer_port);
+            }
+            const bool on_link = options_.network && *session->client;
+            if (on_link) {
+                const bool arrived =
+                    co_await cross_in(*session, frame.size() + protocol::kFrameSizeBytes);
+                session->pending.api_key = header.api_key;
+                session->pending.api_version = header.api_version;
+                session->pending.correlation_id = header.correlation_id;
+                if (stopping_) break;
+                if (!arrived) {
+                    options_.network->record(session->pending);
+                    release_request_bytes(*session);
+                    continue;  // lost on the way: the client waits for its own timeout
+                }
+            }
             ServerReply reply = co_await handler_(header, in, session->info);
+            if (on_link && session->pending.duplicated && !handshake_api(header.api_key) &&
+                !stopping_) {
+                // The link delivered it twice: the second copy is handled too; its answer is
+                // lost on the way back.
+                protocol::Reader again(frame);
+                protocol::RequestHeader copy;
+                if (protocol::decode_request_header(again, copy))
+                    co_await handler_(copy, again, session->info);
+            }
             // The request is served: its bytes go back to the pool, and a large frame's buffer
             // is freed rather than kept by an idle connection.
             release_request_bytes(*session);
@@ -235,13 +324,44 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
                 on_rejected_(session->info, reply.close_reason);
                 break;
             }
-            if (reply.action == ServerReply::Action::Silent) continue;
+            if (reply.action == ServerReply::Action::Silent) {
+                if (on_link) {  // acks=0: nothing comes back
+                    session->pending.outcome = RpcEvent::Outcome::Sent;
+                    options_.network->record(session->pending);
+                }
+                continue;
+            }
 
             head.clear();
             protocol::Writer w(head);
             protocol::encode_response_header(w, header.correlation_id, reply.header_version);
+            if (on_link) {
+                RpcEvent& e = session->pending;
+                e.answered_ns = lab_ns();
+                e.response_bytes = static_cast<std::int32_t>(head.size() + reply.body.size() +
+                                                             protocol::kFrameSizeBytes);
+                const Fate back = options_.network->send(options_.node, options_.network->clients(),
+                                                         e.response_bytes);
+                if (back.kind != Fate::Kind::Deliver) {
+                    e.outcome = back.kind == Fate::Kind::Cut ? RpcEvent::Outcome::ResponseCut
+                                                             : RpcEvent::Outcome::ResponseLost;
+                    options_.network->record(e);
+                    continue;
+                }
+                e.delayed = e.delayed || back.delayed;
+                if (back.delayed) {
+                    LabTimer timer(io_, core::LabTime::time_point(back.due));
+                    error_code ec;
+                    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                    if (stopping_) break;
+                }
+            }
             co_await write_frame(session->socket, head, reply.body);
             bytes_sent_total_ += head.size() + reply.body.size() + protocol::kFrameSizeBytes;
+            if (on_link) {
+                session->pending.returned_ns = lab_ns();
+                options_.network->record(session->pending);
+            }
         }
     } catch (const std::exception&) {
         // A write failed: the peer went away. The connection ends; nothing to report.

@@ -25,6 +25,7 @@
 #include <string>
 
 #include "net/asio.h"
+#include "net/lab_network.h"
 #include "net/lab_timer.h"
 #include "net/request_memory_pool.h"
 #include "protocol/header.h"
@@ -79,6 +80,12 @@ class KafkaServer {
         // An unauthenticated connection is closed after this long (0: never), as Kafka's
         // connections.max.reauth.ms-free listeners close a stalled SASL exchange.
         std::int64_t authentication_timeout_ms = 0;
+        // The lab network (net/lab_network.h) and this node in it: requests on connections that
+        // are not a node's cross the link clients→node, and their responses node→clients, with
+        // those links' faults, each recorded as an RpcEvent. A node's connections are faulted
+        // by its own client (KafkaClientConfig::route). nullptr: no lab network.
+        LabNetwork* network = nullptr;
+        NodeIndex node = kNoNodeIndex;
     };
 
     KafkaServer(asio::io_context& io, Options options, Handler handler, Rejected on_rejected);
@@ -107,6 +114,10 @@ class KafkaServer {
     awaitable<void> authentication_sweep();
     void make_room_for_unauthenticated();
     void release_request_bytes(Session& session);
+    // The clients link (Options::network): holds, drops or doubles a client's request and its
+    // response. False: the request was lost on the way in.
+    awaitable<bool> cross_in(Session& session, std::size_t bytes);
+    void reset_client_sessions();
 
     asio::io_context& io_;
     Options options_;
@@ -127,6 +138,7 @@ class KafkaServer {
     // The authentication sweep's timer, a member so that stop() cancels it (a pending wait
     // would hold the node's io_context up to a quarter of the deadline at shutdown).
     std::unique_ptr<LabTimer> auth_timer_;
+    std::uint64_t attachment_ = 0;  // the clients link's reset hook in the lab network
 };
 
 }  // namespace kraftlab::net

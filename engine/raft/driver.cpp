@@ -129,6 +129,10 @@ net::awaitable<void> RaftDriver::send(OutgoingRequest request) {
         cfg.client_id = options_.client_id;
         cfg.connect_timeout_ms = 1000;
         cfg.sasl = options_.sasl;
+        if (options_.network) {
+            cfg.route = options_.network->route(options_.node_name,
+                                                "controller-" + std::to_string(p->address.id));
+        }
         cfg.request_timeout_ms =
             static_cast<std::int32_t>(node_.config().request_timeout_ms) + fetch_wait_ms();
         auto client = net::KafkaClient::create(io_.get_executor(), cfg);

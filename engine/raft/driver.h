@@ -62,6 +62,10 @@ class RaftDriver {
         // Credentials every connection to a voter authenticates with (controllers require
         // SASL: the lab's node user and secret).
         std::optional<net::SaslCredentials> sasl;
+        // The lab network (net/lab_network.h): connections to the voters are its links from
+        // node_name ("broker-1", "controller-101") to "controller-<id>". nullptr: plain sockets.
+        net::LabNetwork* network = nullptr;
+        std::string node_name;
     };
 
     RaftDriver(net::asio::io_context& io, RaftNode node, std::vector<PeerAddress> voters,
