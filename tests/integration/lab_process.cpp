@@ -109,6 +109,8 @@ void LabProcess::pump(int timeout_ms) {
             data_dir_ = obj["data"].toString();
         } else if (type == "event") {
             events_.append(obj);
+        } else if (type == "rpc") {
+            rpcs_.append(obj);
         } else {
             replies_.append(obj);
         }

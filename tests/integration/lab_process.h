@@ -65,6 +65,8 @@ class LabProcess {
                                           int timeout_ms = 20'000);
     std::optional<QJsonObject> wait_event_kind(const QString& kind, int timeout_ms = 20'000);
     const QList<QJsonObject>& events() const { return events_; }
+    // The RPC lines of a lab started with --rpc-events, as read so far.
+    const QList<QJsonObject>& rpcs() const { return rpcs_; }
     // The broker's "127.0.0.1:port" from the last status.
     QString broker_address(int id);
 
@@ -77,6 +79,7 @@ class LabProcess {
     QString bootstrap_;
     QString data_dir_;
     QList<QJsonObject> events_;
+    QList<QJsonObject> rpcs_;
     QList<QJsonObject> replies_;
     int descriptor_limit_ = 0;
 };
