@@ -51,6 +51,15 @@ struct Options {
     int partitions = 6;
     std::string cluster;
     bool json_output = false;
+    bool network = false;
+};
+
+// A lab set-up a run measures (--network: three of them).
+struct Variant {
+    std::string name;
+    std::vector<std::string> args;  // extra kraftlab-cluster arguments
+    bool delay_every_link = false;
+    bool acks_all_only = false;
 };
 
 struct Scenario {
@@ -93,10 +102,12 @@ Options parse(int argc, char** argv) {
                 o.cluster = next();
             } else if (a == "--json") {
                 o.json_output = true;
+            } else if (a == "--network") {
+                o.network = true;
             } else {
                 die("unknown argument " + a +
                     " (try --messages N --runs R --value-bytes B --partitions P --paced-rate M "
-                    "--paced-seconds S --flush-interval MS --cluster PATH --json)");
+                    "--paced-seconds S --flush-interval MS --network --cluster PATH --json)");
             }
         } catch (const std::logic_error&) {
             die(a + " needs a number");
@@ -156,6 +167,22 @@ struct Phase {
     std::map<std::string, std::vector<double>> rate, p50, p99;
 };
 
+// 10 ms ± 2 ms (uniform) both ways on every link between the lab's nodes and the clients.
+void delay_every_link(LabChild& lab) {
+    const json status = lab.command("status");
+    std::vector<std::string> nodes = {"clients"};
+    for (const auto& c : status.value("controllers", json::array()))
+        nodes.push_back("controller-" + std::to_string(c.value("id", 0)));
+    for (const auto& b : status.value("brokers", json::array()))
+        nodes.push_back("broker-" + std::to_string(b.value("id", 0)));
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        for (std::size_t j = i + 1; j < nodes.size(); ++j) {
+            const json r = lab.command("delay " + nodes[i] + " " + nodes[j] + " 10 jitter=2");
+            if (!r.value("ok", false)) die("delay failed: " + r.dump());
+        }
+    }
+}
+
 std::string pad(std::string s, std::size_t width) {
     if (s.size() < width) s.resize(width, ' ');
     return s;
@@ -172,64 +199,107 @@ int main(int argc, char** argv) {
               << "/s), " << o.partitions << " partitions, " << o.runs << " run(s), librdkafka "
               << rd_kafka_version_str() << "\n";
 
+    std::vector<Variant> variants = {{"", {}, false, false}};
+    if (o.network) {
+        variants = {{"plain", {"--no-lab-network"}, false, false},
+                    {"network", {}, false, false},
+                    {"delay", {}, true, true}};
+    }
+    // A row of the report: a scenario under a variant ("network rf3-acksall"; the scenario's
+    // name alone without --network).
+    auto row_name = [](const Variant& v, const Scenario& s) {
+        return v.name.empty() ? s.name : v.name + " " + s.name;
+    };
+    std::vector<std::pair<const Variant*, const Scenario*>> rows;
+    for (const auto& v : variants) {
+        for (const auto& s : kScenarios) {
+            if (!v.acks_all_only || s.acks == "all") rows.emplace_back(&v, &s);
+        }
+    }
+
     Phase saturated, paced;
-    std::map<std::string, std::vector<double>> ratio;
+    std::map<std::string, std::vector<double>> ratio, seam_ratio;
     long failed_total = 0;
     for (int run = 0; run < o.runs; ++run) {
-        LabChild lab(o.cluster, {"--brokers", "3", "--controllers", "3", "--no-auto-create"});
-        if (o.flush_interval_ms > 0)
-            lab.command("flush-interval " + std::to_string(o.flush_interval_ms));
-        for (const auto& s : kScenarios) {
-            lab.command("create-topic " + s.name + " " + std::to_string(o.partitions) + " " +
-                        std::to_string(s.replication_factor) +
-                        " min.insync.replicas=" + (s.replication_factor > 1 ? "2" : "1"));
-        }
-        for (const auto& s : kScenarios)
-            wait_until_replicated(lab, s.name, o.partitions, s.replication_factor);
-
         std::map<std::string, double> this_run;
-        for (std::size_t k = 0; k < kScenarios.size(); ++k) {
-            const Scenario& s = kScenarios[(k + static_cast<std::size_t>(run)) % kScenarios.size()];
-            std::int64_t expected = 0;
-            for (Phase* phase : {&saturated, &paced}) {
-                const bool is_paced = phase == &paced;
-                const ProduceOptions po{is_paced ? paced_messages : o.messages, o.value_bytes,
-                                        s.acks, is_paced ? o.paced_rate : 0.0};
-                ProduceResult r = produce(lab.bootstrap(), s.name, po);
-                failed_total += r.failed;
-                expected += po.messages + 1 - r.failed;  // + the warm-up message
-                wait_until_replicated(lab, s.name, o.partitions, s.replication_factor, expected);
-                std::cerr << "  run " << run + 1 << "  " << pad(s.name, 12)
-                          << (is_paced ? " paced      " : " saturated  ") << fmt(r.msgs_per_s)
-                          << " msg/s, p50 " << fmt(r.p50_ms, 2) << " ms, p99 " << fmt(r.p99_ms, 2)
-                          << " ms" << (r.failed ? " (" + std::to_string(r.failed) + " failed)" : "")
-                          << "\n";
-                phase->rate[s.name].push_back(r.msgs_per_s);
-                phase->p50[s.name].push_back(r.p50_ms);
-                phase->p99[s.name].push_back(r.p99_ms);
-                if (!is_paced) this_run[s.name] = r.msgs_per_s;
+        // The variants' order rotates too, so that none always runs first.
+        for (std::size_t vi = 0; vi < variants.size(); ++vi) {
+            const Variant& v = variants[(vi + static_cast<std::size_t>(run)) % variants.size()];
+            std::vector<std::string> args = {"--brokers", "3", "--controllers", "3",
+                                             "--no-auto-create"};
+            args.insert(args.end(), v.args.begin(), v.args.end());
+            LabChild lab(o.cluster, args);
+            if (o.flush_interval_ms > 0)
+                lab.command("flush-interval " + std::to_string(o.flush_interval_ms));
+            std::vector<const Scenario*> scenarios;
+            for (const auto& s : kScenarios) {
+                if (!v.acks_all_only || s.acks == "all") scenarios.push_back(&s);
+            }
+            for (const Scenario* s : scenarios) {
+                lab.command("create-topic " + s->name + " " + std::to_string(o.partitions) + " " +
+                            std::to_string(s->replication_factor) +
+                            " min.insync.replicas=" + (s->replication_factor > 1 ? "2" : "1"));
+            }
+            for (const Scenario* s : scenarios)
+                wait_until_replicated(lab, s->name, o.partitions, s->replication_factor);
+            if (v.delay_every_link) delay_every_link(lab);
+
+            for (std::size_t k = 0; k < scenarios.size(); ++k) {
+                const Scenario& s =
+                    *scenarios[(k + static_cast<std::size_t>(run)) % scenarios.size()];
+                const std::string name = row_name(v, s);
+                std::int64_t expected = 0;
+                for (Phase* phase : {&saturated, &paced}) {
+                    const bool is_paced = phase == &paced;
+                    const ProduceOptions po{is_paced ? paced_messages : o.messages, o.value_bytes,
+                                            s.acks, is_paced ? o.paced_rate : 0.0};
+                    ProduceResult r = produce(lab.bootstrap(), s.name, po);
+                    failed_total += r.failed;
+                    expected += po.messages + 1 - r.failed;  // + the warm-up message
+                    wait_until_replicated(lab, s.name, o.partitions, s.replication_factor,
+                                          expected);
+                    std::cerr << "  run " << run + 1 << "  " << pad(name, 20)
+                              << (is_paced ? " paced      " : " saturated  ") << fmt(r.msgs_per_s)
+                              << " msg/s, p50 " << fmt(r.p50_ms, 2) << " ms, p99 "
+                              << fmt(r.p99_ms, 2) << " ms"
+                              << (r.failed ? " (" + std::to_string(r.failed) + " failed)" : "")
+                              << "\n";
+                    phase->rate[name].push_back(r.msgs_per_s);
+                    phase->p50[name].push_back(r.p50_ms);
+                    phase->p99[name].push_back(r.p99_ms);
+                    if (!is_paced) this_run[name] = r.msgs_per_s;
+                }
             }
         }
-        for (const auto& s : kScenarios)
-            ratio[s.name].push_back(this_run[s.name] / this_run["rf1-acks1"]);
+        for (const auto& [v, s] : rows) {
+            const std::string base = row_name(*v, kScenarios[0]);
+            if (this_run.count(base))
+                ratio[row_name(*v, *s)].push_back(this_run[row_name(*v, *s)] / this_run[base]);
+            if (o.network && v->name == "network") {
+                seam_ratio[s->name].push_back(this_run[row_name(*v, *s)] /
+                                              this_run["plain " + s->name]);
+            }
+        }
     }
 
     json report = {{"messages", o.messages},     {"paced_messages", paced_messages},
                    {"paced_rate", o.paced_rate}, {"value_bytes", o.value_bytes},
                    {"partitions", o.partitions}, {"runs", o.runs},
                    {"failed", failed_total},     {"scenarios", json::array()}};
-    for (const auto& s : kScenarios) {
-        report["scenarios"].push_back(
-            {{"name", s.name},
-             {"replication_factor", s.replication_factor},
-             {"acks", s.acks},
-             {"msgs_per_s", median(saturated.rate[s.name])},
-             {"mb_per_s", median(saturated.rate[s.name]) * o.value_bytes / 1e6},
-             {"p50_ms", median(saturated.p50[s.name])},
-             {"p99_ms", median(saturated.p99[s.name])},
-             {"ratio_to_rf1_acks1", median(ratio[s.name])},
-             {"paced_p50_ms", median(paced.p50[s.name])},
-             {"paced_p99_ms", median(paced.p99[s.name])}});
+    for (const auto& [v, s] : rows) {
+        const std::string name = row_name(*v, *s);
+        json row = {{"name", name},
+                    {"replication_factor", s->replication_factor},
+                    {"acks", s->acks},
+                    {"msgs_per_s", median(saturated.rate[name])},
+                    {"mb_per_s", median(saturated.rate[name]) * o.value_bytes / 1e6},
+                    {"p50_ms", median(saturated.p50[name])},
+                    {"p99_ms", median(saturated.p99[name])},
+                    {"ratio_to_rf1_acks1", ratio.count(name) ? json(median(ratio[name])) : json()},
+                    {"paced_p50_ms", median(paced.p50[name])},
+                    {"paced_p99_ms", median(paced.p99[name])}};
+        if (o.network && v->name == "network") row["ratio_to_plain"] = median(seam_ratio[s->name]);
+        report["scenarios"].push_back(row);
     }
     if (o.json_output) {
         std::cout << report.dump(2) << "\n";
@@ -238,16 +308,26 @@ int main(int argc, char** argv) {
     std::cout << "\nMedians of " << o.runs << " run(s); " << o.value_bytes << "-byte values, "
               << o.partitions << " partitions, 3 brokers; saturated: " << o.messages
               << " messages; paced: " << paced_messages << " at " << fmt(o.paced_rate) << "/s\n\n";
-    std::cout << "              saturated                                    paced\n";
-    std::cout << "scenario      msg/s      MB/s    p50 ms   p99 ms   x rf1   p50 ms   p99 ms\n";
+    std::cout << "                            saturated                                    "
+                 "paced\n";
+    std::cout << "scenario                    msg/s      MB/s    p50 ms   p99 ms   x rf1   p50 ms "
+                 "  p99 ms"
+              << (o.network ? "   x plain" : "") << "\n";
     for (const auto& row : report["scenarios"]) {
-        std::cout << pad(row["name"], 14) << pad(fmt(row["msgs_per_s"]), 11)
+        const auto num = [](const json& j, int digits) {
+            return j.is_number() ? fmt(j.get<double>(), digits) : std::string("-");
+        };
+        std::cout << pad(row["name"], 28) << pad(fmt(row["msgs_per_s"]), 11)
                   << pad(fmt(row["mb_per_s"], 1), 8) << pad(fmt(row["p50_ms"], 2), 9)
-                  << pad(fmt(row["p99_ms"], 2), 9) << pad(fmt(row["ratio_to_rf1_acks1"], 2), 8)
-                  << pad(fmt(row["paced_p50_ms"], 2), 9) << fmt(row["paced_p99_ms"], 2) << "\n";
+                  << pad(fmt(row["p99_ms"], 2), 9) << pad(num(row["ratio_to_rf1_acks1"], 2), 8)
+                  << pad(fmt(row["paced_p50_ms"], 2), 9) << pad(fmt(row["paced_p99_ms"], 2), 9)
+                  << (row.contains("ratio_to_plain") ? num(row["ratio_to_plain"], 3) : "") << "\n";
     }
-    std::cout << "\nx rf1: saturated throughput / rf1-acks1's in the same run (median over runs); "
-                 "goal: rf3-acksall >= 0.50\n";
+    std::cout << "\nx rf1: saturated throughput / rf1-acks1's in the same lab and run (median over "
+                 "runs); goal: rf3-acksall >= 0.50\n";
+    if (o.network)
+        std::cout << "x plain: the lab network's saturated throughput / the plain sockets' in the "
+                     "same run (median over runs); goal >= 0.95\n";
     if (failed_total) std::cout << failed_total << " message(s) failed (see above)\n";
     return failed_total ? 1 : 0;
 }

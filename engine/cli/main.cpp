@@ -77,6 +77,8 @@ constexpr std::string_view kUsage =
     "                       a fresh random one per run, never shown\n"
     "  --rpc-events    print every RPC between nodes and between clients and brokers as a\n"
     "                  JSON line ({\"type\":\"rpc\",\"from\":...,\"api\":...,\"outcome\":...})\n"
+    "  --no-lab-network  nodes talk over plain sockets, outside the lab network (no faults,\n"
+    "                  no RPC events): for measuring what the network costs\n"
     "  --sasl-authentication-timeout-ms MS   a connection to a controller that has not\n"
     "                       authenticated after MS ms is closed (default 10000), 100..600000\n"
     "\n"
@@ -598,6 +600,8 @@ int main(int argc, char** argv) {
             config.broker.sasl_authentication_timeout_ms = *n;
         } else if (a == "--rpc-events") {
             rpc_events = true;
+        } else if (a == "--no-lab-network") {
+            config.lab_network = false;
         } else if (a == "--no-auto-create") {
             config.broker.auto_create_topics = false;
         } else if (a == "--data") {

@@ -133,7 +133,7 @@ std::optional<std::string> Cluster::start() {
         slot.config = config_.controller;
         slot.config.node_id = id;
         slot.config.clock = &clock_;
-        slot.config.network = &network_;
+        slot.config.network = config_.lab_network ? &network_ : nullptr;
         network_.node(NodeRef::controller(id).label());
         slot.config.host = config_.host;
         slot.config.port =
@@ -173,7 +173,7 @@ std::optional<std::string> Cluster::start() {
         slot.config = config_.broker;
         slot.config.node_id = id;
         slot.config.clock = &clock_;
-        slot.config.network = &network_;
+        slot.config.network = config_.lab_network ? &network_ : nullptr;
         network_.node(NodeRef::broker(id).label());
         slot.config.host = config_.host;
         slot.config.port =

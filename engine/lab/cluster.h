@@ -58,6 +58,9 @@ struct LabConfig {
     // Set: the brokers require SASL PLAIN from clients too, with this user (the lab's own
     // producers, consumers and audit use it).
     std::optional<net::SaslCredentials> client_sasl;
+    // False: the nodes talk over plain sockets, outside the lab network (no faults, no RPC
+    // tap). Only for measuring what the network's seam costs (bench replication).
+    bool lab_network = true;
 };
 
 struct CommandResult {

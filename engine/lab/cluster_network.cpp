@@ -29,6 +29,8 @@ std::string pct(double v) {
 }  // namespace
 
 std::optional<std::string> Cluster::resolve_node(const std::string& name, NodeIndex* index) const {
+    if (!config_.lab_network)
+        return "this lab runs without its network (--no-lab-network): no link to change";
     std::string label = name;
     if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit) && name.size() < 10) {
         const std::int32_t id = std::stoi(name);

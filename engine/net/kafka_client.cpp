@@ -540,9 +540,9 @@ void KafkaClient::enqueue(std::shared_ptr<Call> call) {
 
 awaitable<void> KafkaClient::deliver_later(std::shared_ptr<KafkaClient> self,
                                            std::shared_ptr<Call> call) {
-    LabTimer timer(self->executor_, core::LabTime::time_point(call->due));
-    error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    LabTimer timer(self->executor_);
+    co_await wait_until(timer, core::LabTime::time_point(call->due),
+                        [&] { return call->done || self->state_ != State::Open; });
     if (call->done || self->state_ != State::Open) co_return;
     self->complete(*call);
 }

@@ -1,6 +1,7 @@
 #include "net/kafka_server.h"
 
 #include <boost/asio/post.hpp>
+#include <deque>
 
 #include "net/frame_io.h"
 #include "net/lab_timer.h"
@@ -12,6 +13,8 @@ namespace {
 constexpr std::size_t kMinRequestBytes = 8;
 // A connection keeps its frame buffer between requests up to this capacity.
 constexpr std::size_t kKeptFrameCapacity = 64 * 1024;
+// Answers held by a delaying clients link, per connection, before the next request waits.
+constexpr std::size_t kMaxOutgoing = 64;
 }  // namespace
 
 struct KafkaServer::Session {
@@ -26,6 +29,21 @@ struct KafkaServer::Session {
     std::optional<bool> client;
     std::uint16_t peer_port = 0;
     RpcEvent pending;  // the RPC being served, for the tap
+    // When the client sent the request being read, as well as the server can tell: a frame
+    // already waiting in the socket was sent with the one before it (pipelined), else now.
+    core::LabClock::duration sent_estimate = accepted_at.time_since_epoch();
+    // Answers on their way back over a delaying link, in order: a writer sends each when it is
+    // due while the next request is served (as a broker's answer in flight does not hold up the
+    // next request). `room` wakes the serve loop when the queue has room again.
+    struct Outgoing {
+        protocol::Bytes head;
+        protocol::Bytes body;
+        core::LabClock::duration due{0};
+        RpcEvent event;
+    };
+    std::deque<Outgoing> outgoing;
+    bool writer_running = false;
+    std::unique_ptr<LabTimer> room;
 };
 
 namespace {
@@ -169,15 +187,17 @@ void KafkaServer::reset_client_sessions() {
     pool_.wake_all();
 }
 
-awaitable<bool> KafkaServer::cross_in(Session& session, std::size_t bytes) {
+awaitable<bool> KafkaServer::cross_in(Session& session, std::size_t bytes, bool was_waiting) {
     auto& network = *options_.network;
     RpcEvent& e = session.pending;
     e = RpcEvent{};
     e.from = network.clients();
     e.to = options_.node;
     e.request_bytes = static_cast<std::int32_t>(bytes);
-    e.sent_ns = lab_ns();
-    const Fate fate = network.send(e.from, e.to, bytes);
+    const auto now = core::LabTime::now().time_since_epoch();
+    session.sent_estimate = was_waiting ? session.sent_estimate : now;
+    e.sent_ns = session.sent_estimate.count();
+    const Fate fate = network.send(e.from, e.to, bytes, session.sent_estimate);
     if (fate.kind != Fate::Kind::Deliver) {
         e.outcome = fate.kind == Fate::Kind::Cut ? RpcEvent::Outcome::RequestCut
                                                  : RpcEvent::Outcome::RequestLost;
@@ -187,12 +207,37 @@ awaitable<bool> KafkaServer::cross_in(Session& session, std::size_t bytes) {
     e.duplicated = fate.duplicate;
     e.reordered = fate.reordered;
     if (fate.delayed) {
-        LabTimer timer(io_, core::LabTime::time_point(fate.due));
-        error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        LabTimer timer(io_);
+        co_await wait_until(timer, core::LabTime::time_point(fate.due),
+                            [this] { return stopping_; });
     }
     e.arrived_ns = lab_ns();
     co_return true;
+}
+
+awaitable<void> KafkaServer::write_later(std::shared_ptr<Session> session) {
+    session->writer_running = true;
+    LabTimer timer(io_);
+    try {
+        while (!session->outgoing.empty() && !stopping_) {
+            auto& out = session->outgoing.front();  // deque: stays put while others are added
+            if (!co_await wait_until(timer, core::LabTime::time_point(out.due),
+                                     [this] { return stopping_; }))
+                break;
+            co_await write_frame(session->socket, out.head, out.body);
+            bytes_sent_total_ += out.head.size() + out.body.size() + protocol::kFrameSizeBytes;
+            out.event.returned_ns = lab_ns();
+            options_.network->record(out.event);
+            session->outgoing.pop_front();
+            if (session->room) session->room->cancel();
+        }
+    } catch (const std::exception&) {
+        error_code ignored;  // the peer went away: the serve loop ends on its next read
+        session->socket.close(ignored);
+    }
+    session->outgoing.clear();
+    session->writer_running = false;
+    if (session->room) session->room->cancel();
 }
 
 void KafkaServer::stop(bool orderly) {
@@ -257,6 +302,10 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
                 session->serving = false;
                 session->account.last_received = core::LabTime::now();
             }
+            // The lab network: whether this request was sent before we came to read it.
+            error_code available_ec;
+            const bool was_waiting =
+                options_.network && session->socket.available(available_ec) > 0 && !available_ec;
             auto read = co_await read_frame(session->socket, frame, options_.max_request_bytes,
                                             kMinRequestBytes, &session->account);
             if (stopping_) break;
@@ -293,8 +342,8 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
             }
             const bool on_link = options_.network && *session->client;
             if (on_link) {
-                const bool arrived =
-                    co_await cross_in(*session, frame.size() + protocol::kFrameSizeBytes);
+                const bool arrived = co_await cross_in(
+                    *session, frame.size() + protocol::kFrameSizeBytes, was_waiting);
                 session->pending.api_key = header.api_key;
                 session->pending.api_version = header.api_version;
                 session->pending.correlation_id = header.correlation_id;
@@ -349,11 +398,20 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
                     continue;
                 }
                 e.delayed = e.delayed || back.delayed;
-                if (back.delayed) {
-                    LabTimer timer(io_, core::LabTime::time_point(back.due));
-                    error_code ec;
-                    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-                    if (stopping_) break;
+                if (back.delayed || !session->outgoing.empty()) {
+                    // On its way back: the next request is served meanwhile.
+                    session->outgoing.push_back(
+                        Session::Outgoing{head, std::move(reply.body), back.due, e});
+                    if (!session->writer_running)
+                        asio::co_spawn(io_, write_later(session), asio::detached);
+                    while (session->outgoing.size() >= kMaxOutgoing && !stopping_) {
+                        if (!session->room) session->room = std::make_unique<LabTimer>(io_);
+                        session->room->expires_after(std::chrono::milliseconds(50));
+                        error_code ec;
+                        co_await session->room->async_wait(
+                            asio::redirect_error(asio::use_awaitable, ec));
+                    }
+                    continue;
                 }
             }
             co_await write_frame(session->socket, head, reply.body);

@@ -116,7 +116,8 @@ class KafkaServer {
     void release_request_bytes(Session& session);
     // The clients link (Options::network): holds, drops or doubles a client's request and its
     // response. False: the request was lost on the way in.
-    awaitable<bool> cross_in(Session& session, std::size_t bytes);
+    awaitable<bool> cross_in(Session& session, std::size_t bytes, bool was_waiting);
+    awaitable<void> write_later(std::shared_ptr<Session> session);
     void reset_client_sessions();
 
     asio::io_context& io_;

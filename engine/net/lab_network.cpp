@@ -171,8 +171,10 @@ void LabNetwork::heal_all() {
         set_faults(from, to, LinkFaults{});
 }
 
-Fate LabNetwork::send(NodeIndex from, NodeIndex to, std::size_t bytes) {
+Fate LabNetwork::send(NodeIndex from, NodeIndex to, std::size_t bytes,
+                      std::optional<duration> sent_at) {
     const duration now = clock_.now();
+    const duration sent = std::min(sent_at.value_or(now), now);
     if (!any_faults()) return Fate{Fate::Kind::Deliver, now};
     std::lock_guard lock(mutex_);
     auto it = links_.find(key(from, to));
@@ -201,11 +203,11 @@ Fate LabNetwork::send(NodeIndex from, NodeIndex to, std::size_t bytes) {
             return fate;
         }
     }
-    duration due = now;
+    duration due = sent;
     if (f.bandwidth_bytes_per_s > 0) {
         const auto wire = std::chrono::nanoseconds(static_cast<std::int64_t>(
             static_cast<double>(bytes) * 1e9 / static_cast<double>(f.bandwidth_bytes_per_s)));
-        link.busy_until = std::max(link.busy_until, now) + wire;
+        link.busy_until = std::max(link.busy_until, sent) + wire;
         due = link.busy_until;
     }
     double delay_ms = f.delay_ms;

@@ -151,9 +151,11 @@ class LabNetwork {
     void heal_all();
     bool any_faults() const { return faulty_links_.load(std::memory_order_acquire) > 0; }
 
-    // The seam: the fate of a message of `bytes` sent now from → to. Consumes the link's random
-    // numbers and bandwidth; keeps the link's order unless the message is reordered.
-    Fate send(NodeIndex from, NodeIndex to, std::size_t bytes);
+    // The seam: the fate of a message of `bytes` sent from → to, now or (sent_at) a little
+    // earlier. Consumes the link's random numbers and bandwidth; keeps the link's order unless
+    // the message is reordered.
+    Fate send(NodeIndex from, NodeIndex to, std::size_t bytes,
+              std::optional<core::LabClock::duration> sent_at = std::nullopt);
     // Whether a connection from → to can be made now (no cut either way: TCP needs both).
     bool can_connect(NodeIndex from, NodeIndex to) const;
 

@@ -2,6 +2,19 @@
 
 namespace kraftlab::net {
 
+awaitable<bool> wait_until(LabTimer& timer, core::LabTime::time_point due,
+                           const std::function<bool()>& stop) {
+    constexpr auto kSlice = std::chrono::milliseconds(50);
+    while (!stop()) {
+        const auto now = core::LabTime::now();
+        if (now >= due) co_return true;
+        timer.expires_at(std::min(due, now + kSlice));
+        error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    co_return false;
+}
+
 ClockWaker::ClockWaker(asio::io_context& io, core::LabClock& clock, core::NodeGate* gate)
     : clock_(clock) {
     const auto follow_pause = [&io, &clock, gate] {

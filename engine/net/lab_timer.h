@@ -11,6 +11,7 @@
 
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "core/lab_clock.h"
@@ -20,6 +21,12 @@
 namespace kraftlab::net {
 
 using LabTimer = asio::basic_waitable_timer<core::LabTime, core::LabWaitTraits>;
+
+// Waits on `timer` until lab time `due`, in slices of at most 50 ms of lab time, and gives up
+// early (false) once stop() is true: a message held by the lab network may be due a minute
+// later, and a node that stops must not wait for it.
+awaitable<bool> wait_until(LabTimer& timer, core::LabTime::time_point due,
+                           const std::function<bool()>& stop);
 
 class ClockWaker {
   public:

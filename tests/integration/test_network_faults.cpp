@@ -53,8 +53,8 @@ class NetworkFaultsTest : public QObject {
         const int fresh = (*elected)["candidate"].toInt();
         auto resigned = lab.wait_event(
             [&](const QJsonObject& e) {
-                return e["kind"] == "controller_resigned" && e["node"] == "controller-" +
-                                                                    QString::number(old);
+                return e["kind"] == "controller_resigned" &&
+                       e["node"] == "controller-" + QString::number(old);
             },
             15'000);
         QVERIFY2(resigned, "the cut-off controller did not resign");
@@ -62,8 +62,8 @@ class NetworkFaultsTest : public QObject {
                  qPrintable((*resigned)["explain"].toString()));
 
         // Brokers follow the new one: a topic created now exists, and nobody is fenced for long.
-        QVERIFY(eventually([&] { return active_controller(lab.command("status")) == fresh; },
-                           10'000));
+        QVERIFY(
+            eventually([&] { return active_controller(lab.command("status")) == fresh; }, 10'000));
         auto created = lab.command("create-topic during-split 3 3");
         QVERIFY2(created["ok"].toBool(), qPrintable(created["error"].toString()));
         QVERIFY(eventually(

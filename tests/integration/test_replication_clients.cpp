@@ -12,63 +12,9 @@
 #include <QtTest>
 
 #include "lab_process.h"
+#include "real_producers.h"
 
 using namespace kraftlab::testing;
-
-namespace {
-
-// Every record of a partition, read with kcat from the current leader: offset -> value.
-QMap<qint64, QString> read_partition(const QString& bootstrap, const QString& topic, int partition,
-                                     bool* ok) {
-    auto r = run_client("kcat",
-                        {"-C", "-b", bootstrap, "-t", topic, "-p", QString::number(partition), "-o",
-                         "beginning", "-e", "-J", "-q"},
-                        {}, 60'000);
-    *ok = r.ok();
-    QMap<qint64, QString> out;
-    for (const auto& line : r.out.split('\n')) {
-        if (line.trimmed().isEmpty()) continue;
-        auto o = QJsonDocument::fromJson(line).object();
-        out.insert(static_cast<qint64>(o["offset"].toDouble()), o["payload"].toString());
-    }
-    return out;
-}
-
-QProcess* start_python_producer(QObject* parent, const QString& library, const QString& bootstrap,
-                                const QString& topic, int count, int seconds) {
-    auto* p = new QProcess(parent);
-    p->setProgram("/usr/bin/python3");
-    p->setArguments({scripts_dir() + "/acked_producer.py", library, bootstrap, topic,
-                     QString::number(count), QString::number(seconds), library});
-    p->start();
-    return p;
-}
-
-// kcat in chunks of 20 records: a chunk is acknowledged when kcat delivered all of it (exit 0,
-// no delivery error); otherwise its records are "unknown" (written at most once).
-QProcess* start_kcat_producer(QObject* parent, const QString& bootstrap, const QString& topic,
-                              int chunks) {
-    auto* p = new QProcess(parent);
-    p->setProgram("bash");
-    const QString script =
-        "for c in $(seq 0 " + QString::number(chunks - 1) +
-        "); do "
-        "  for i in $(seq 0 19); do echo kcat-$c-$i; done > /tmp/kraftlab-kcat-chunk-$$; "
-        "  if kcat -P -b " +
-        bootstrap + " -t " + topic +
-        " -X acks=all -X message.send.max.retries=0 -X enable.idempotence=false"
-        "     -X message.timeout.ms=15000 -X topic.metadata.refresh.interval.ms=1000"
-        "     < /tmp/kraftlab-kcat-chunk-$$ 2>/tmp/kraftlab-kcat-err-$$ && "
-        "     ! grep -qi 'fail\\|error' /tmp/kraftlab-kcat-err-$$; "
-        "  then echo \"acked $c\"; else echo \"unknown $c\"; fi; "
-        "  sleep 0.3; "
-        "done; rm -f /tmp/kraftlab-kcat-chunk-$$ /tmp/kraftlab-kcat-err-$$";
-    p->setArguments({"-c", script});
-    p->start();
-    return p;
-}
-
-}  // namespace
 
 class ReplicationClientsTest : public QObject {
     Q_OBJECT

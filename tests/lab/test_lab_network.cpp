@@ -4,12 +4,15 @@
 // link against a scripted broker on loopback: a delayed RPC takes its delay both ways, a lost
 // request is never written and the caller waits for its own timeout, a lost response was acted
 // on, a duplicate is handled twice and answered once, a connect into a cut waits for the link
-// or the timeout, and a reset closes the connection.
+// or the timeout, and a reset closes the connection. And the clients link at a real KafkaServer:
+// pipelined requests' delays overlap (a request waiting in the socket was sent with the one
+// before it), and a lost request is never handled.
 #include "net/lab_network.h"
 
 #include <QtTest>
 
 #include "fake_broker.h"
+#include "net/kafka_server.h"
 
 using net::Fate;
 using net::LabNetwork;
@@ -406,6 +409,90 @@ class LabNetworkTest : public QObject {
         QCOMPARE(QString::fromStdString(client->close_reason()), QString("the link was reset"));
         // A closed connection leaves the table: nothing more to reset.
         QCOMPARE(p.network.reset(p.a, p.b), std::size_t{0});
+    }
+
+    void the_clients_link_overlaps_pipelined_delays_and_loses_requests() {
+        Pair p;
+        asio::io_context io;
+        int handled = 0;
+        net::KafkaServer::Options options;
+        options.network = &p.network;
+        options.node = p.b;
+        net::KafkaServer server(
+            io, options,
+            [&](const RequestHeader& h, Reader&, net::SessionInfo&) -> awaitable<net::ServerReply> {
+                if (h.key() == ApiKey::ApiVersions)
+                    co_return net::ServerReply::respond(encode(broker_versions(), h.api_version),
+                                                        0);
+                ++handled;
+                co_return net::ServerReply::respond(encode(metadata_naming("t"), 4), 0);
+            },
+            [](const net::SessionInfo&, const std::string&) {});
+        QVERIFY(!server.listen("127.0.0.1", 0));
+        server.start();
+        auto client = net::KafkaClient::create(io.get_executor(), {});  // no route: a client
+        const auto clients = p.network.clients();
+        double took_ms = 0;
+        int answered = 0;
+        std::optional<Kind> lost;
+        bool done = false;
+        asio::co_spawn(
+            io,
+            [&]() -> awaitable<void> {
+                if ((co_await client->connect("127.0.0.1", server.port())).ok()) {
+                    LinkFaults f;
+                    f.delay_ms = 100;
+                    p.network.set_faults(clients, p.b, f);
+                    p.network.set_faults(p.b, clients, f);
+                    const auto start = test_clock().now();
+                    int finished = 0;
+                    for (int i = 0; i < 5; ++i) {
+                        asio::co_spawn(
+                            io,
+                            [&]() -> awaitable<void> {
+                                answered += (co_await client->call(metadata_request("t"), 4)).ok();
+                                ++finished;
+                            },
+                            asio::detached);
+                    }
+                    asio::steady_timer t(io);
+                    while (finished < 5) {
+                        t.expires_after(5ms);
+                        co_await t.async_wait(asio::use_awaitable);
+                    }
+                    took_ms = ms(test_clock().now() - start);
+                    LinkFaults gone;
+                    gone.loss_percent = 100;
+                    p.network.set_faults(clients, p.b, gone);
+                    auto r = co_await client->call(metadata_request("t"), 4, 300);
+                    if (!r) lost = r.error().kind;
+                }
+                done = true;
+            },
+            asio::detached);
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (!done && std::chrono::steady_clock::now() < deadline)
+            io.run_for(20ms);
+        QVERIFY(done);
+        QCOMPARE(answered, 5);
+        // 100 ms there and 100 ms back, once: five requests in one flight, not one after another
+        // (that would take 600 ms).
+        QVERIFY2(took_ms >= 200 && took_ms < 450, qPrintable(QString::number(took_ms)));
+        QCOMPARE(lost, std::optional<Kind>(Kind::Timeout));
+        QCOMPARE(handled, 5);  // the lost one never reached the handler
+        const auto events = drain_all(p.network);
+        QVERIFY(!events.empty());
+        QCOMPARE(events.back().outcome, RpcEvent::Outcome::RequestLost);
+        QCOMPARE(events.back().from, clients);
+        int delivered = 0;
+        for (const auto& e : events) {
+            if (e.outcome == RpcEvent::Outcome::Delivered && e.api_key == 3) {
+                ++delivered;
+                QVERIFY(e.delayed && e.returned_ns > e.answered_ns);
+            }
+        }
+        QCOMPARE(delivered, 5);
+        server.stop(true);
     }
 };
 

@@ -1,11 +1,12 @@
 """Produces records at a steady pace with acks=all and no retries, and reports exactly which ones
 the brokers acknowledged, for the replication test (leaders are killed meanwhile).
 
-usage: acked_producer.py kafka-python|confluent BOOTSTRAP TOPIC COUNT SECONDS PREFIX
+usage: acked_producer.py kafka-python|confluent BOOTSTRAP TOPIC COUNT SECONDS PREFIX [TIMEOUT_MS]
 
 With retries off a record is written at most once, so "acknowledged" is unambiguous: the
 broker answered the produce with no error (acks=all: every in-sync replica had it). Values are
-PREFIX-<n>. Prints one JSON line: {"acked": [[partition, offset, value], ...], "errors": n,
+PREFIX-<n>. TIMEOUT_MS is request.timeout.ms (default 15000; a lossy lab network wants less, so
+that a lost request is given up on and the next records still go). Prints one JSON line: {"acked": [[partition, offset, value], ...], "errors": n,
 "first_errors": [...]}.
 """
 import json
@@ -13,10 +14,10 @@ import sys
 import time
 
 
-def with_kafka_python(bootstrap, topic, count, seconds, prefix):
+def with_kafka_python(bootstrap, topic, count, seconds, prefix, timeout_ms):
     from kafka import KafkaProducer
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", retries=0,
-                             request_timeout_ms=15000, max_block_ms=15000, linger_ms=2,
+                             request_timeout_ms=timeout_ms, max_block_ms=15000, linger_ms=2,
                              metadata_max_age_ms=1000, reconnect_backoff_ms=50,
                              reconnect_backoff_max_ms=500)
     acked, errors = [], []
@@ -51,7 +52,7 @@ def collect(futures, acked, errors, block):
     return pending
 
 
-def with_confluent(bootstrap, topic, count, seconds, prefix):
+def with_confluent(bootstrap, topic, count, seconds, prefix, timeout_ms):
     from confluent_kafka import Producer
     acked, errors = [], []
 
@@ -63,7 +64,7 @@ def with_confluent(bootstrap, topic, count, seconds, prefix):
 
     producer = Producer({"bootstrap.servers": bootstrap, "acks": "all",
                          "message.send.max.retries": 0, "enable.idempotence": False,
-                         "linger.ms": 2, "request.timeout.ms": 15000,
+                         "linger.ms": 2, "request.timeout.ms": timeout_ms,
                          "message.timeout.ms": 30000, "topic.metadata.refresh.interval.ms": 1000,
                          "partitioner": "murmur2_random"})
     for i in range(count):
@@ -82,8 +83,9 @@ def with_confluent(bootstrap, topic, count, seconds, prefix):
 
 def main():
     library, bootstrap, topic, count, seconds, prefix = sys.argv[1:7]
+    timeout_ms = int(sys.argv[7]) if len(sys.argv) > 7 else 15000
     run = with_kafka_python if library == "kafka-python" else with_confluent
-    acked, errors = run(bootstrap, topic, int(count), float(seconds), prefix)
+    acked, errors = run(bootstrap, topic, int(count), float(seconds), prefix, timeout_ms)
     print(json.dumps({"acked": acked, "errors": len(errors), "first_errors": errors[:5]}))
 
 
