@@ -10,7 +10,17 @@
 //
 //   kraftlab-bench-replication [--messages N] [--runs R] [--value-bytes B] [--partitions P]
 //                              [--paced-rate M] [--paced-seconds S] [--flush-interval MS]
-//                              [--cluster PATH] [--json]
+//                              [--network] [--cluster PATH] [--json]
+//
+// --network: what the lab network costs. Each run then starts three labs in turn:
+//   plain    the nodes on plain sockets (kraftlab-cluster --no-lab-network: no seam, no tap)
+//   network  the lab network with no fault (every RPC through the seam and into the tap)
+//   delay    10 ms ± 2 ms on every link (every pair of nodes, and clients to brokers), for
+//            rf3-acksall only
+// and reports each scenario's throughput under `network` as a ratio of `plain`'s in the same run
+// (goal >= 0.95). Separate labs a minute apart on a shared machine differ by more than the seam
+// costs, so it also measures the seam itself in-process (a fault-free send() each way and
+// record() per RPC, in ns) and counts the RPCs the `network` lab carried, for the CPU share.
 //
 // Each run starts a fresh lab, creates the three topics (P partitions each, 6 by default, leaders
 // spread over the brokers) and waits until every partition has its full ISR. Then, per scenario:
@@ -35,6 +45,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/lab_network.h"
 #include "rdkafka_bench.h"
 
 namespace {
@@ -183,6 +194,32 @@ void delay_every_link(LabChild& lab) {
     }
 }
 
+// What the seam adds to one RPC with no fault on its link: the request's and the response's
+// send(), the clock reads, and the tap's record(), in ns (median of 5 rounds of 200,000).
+double seam_ns_per_rpc() {
+    using kraftlab::net::LabNetwork;
+    LabNetwork network(kraftlab::core::LabClock::standalone());
+    const auto a = network.node("broker-1"), b = network.node("broker-2");
+    std::vector<double> rounds;
+    std::int64_t sink = 0;
+    for (int r = 0; r < 5; ++r) {
+        const int n = 200'000;
+        const auto start = Clock::now();
+        for (int i = 0; i < n; ++i) {
+            kraftlab::net::RpcEvent e;
+            e.sent_ns = network.send(a, b, 100).due.count();
+            e.returned_ns = network.send(b, a, 100).due.count();
+            e.correlation_id = i;
+            network.record(e);
+            sink += e.returned_ns & 1;
+        }
+        rounds.push_back(std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
+                         n);
+    }
+    if (sink < 0) std::cerr << sink;  // keeps the loop's work
+    return median(rounds);
+}
+
 std::string pad(std::string s, std::size_t width) {
     if (s.size() < width) s.resize(width, ' ');
     return s;
@@ -219,6 +256,7 @@ int main(int argc, char** argv) {
 
     Phase saturated, paced;
     std::map<std::string, std::vector<double>> ratio, seam_ratio;
+    std::vector<double> rpcs_per_s;  // --network: RPCs the network lab carried, per second
     long failed_total = 0;
     for (int run = 0; run < o.runs; ++run) {
         std::map<std::string, double> this_run;
@@ -229,6 +267,7 @@ int main(int argc, char** argv) {
                                              "--no-auto-create"};
             args.insert(args.end(), v.args.begin(), v.args.end());
             LabChild lab(o.cluster, args);
+            const auto lab_started = Clock::now();
             if (o.flush_interval_ms > 0)
                 lab.command("flush-interval " + std::to_string(o.flush_interval_ms));
             std::vector<const Scenario*> scenarios;
@@ -269,6 +308,11 @@ int main(int argc, char** argv) {
                     phase->p99[name].push_back(r.p99_ms);
                     if (!is_paced) this_run[name] = r.msgs_per_s;
                 }
+            }
+            if (o.network && v.name == "network") {
+                const double rpcs = lab.command("links").value("rpcs", 0.0);
+                rpcs_per_s.push_back(
+                    rpcs / std::chrono::duration<double>(Clock::now() - lab_started).count());
             }
         }
         for (const auto& [v, s] : rows) {
@@ -325,9 +369,15 @@ int main(int argc, char** argv) {
     }
     std::cout << "\nx rf1: saturated throughput / rf1-acks1's in the same lab and run (median over "
                  "runs); goal: rf3-acksall >= 0.50\n";
-    if (o.network)
+    if (o.network) {
         std::cout << "x plain: the lab network's saturated throughput / the plain sockets' in the "
                      "same run (median over runs); goal >= 0.95\n";
+        const double ns = seam_ns_per_rpc();
+        const double rate = median(rpcs_per_s);
+        std::cout << "the seam: " << fmt(ns, 0) << " ns per RPC with no fault (in-process); the "
+                  << "network lab carried " << fmt(rate) << " RPCs/s (median), so the seam cost "
+                  << fmt(100.0 * ns * rate / 1e9, 3) << "% of one core\n";
+    }
     if (failed_total) std::cout << failed_total << " message(s) failed (see above)\n";
     return failed_total ? 1 : 0;
 }

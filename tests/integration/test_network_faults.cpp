@@ -3,10 +3,16 @@
 //      controller): the other two elect a new active controller in a higher epoch, the old one
 //      resigns by check quorum, the brokers follow the new one; a topic created during the split
 //      exists afterwards; healed, the old one rejoins as a follower with the same log end;
+//   2. a partition leader cut off from the controllers only (its followers and the clients still
+//      reach it): fenced after the session timeout, leadership moves, and healed it follows the
+//      new leader. With acks=all and min.insync.replicas 2 the audit finds nothing lost; with
+//      acks=1 the zombie went on acknowledging alone, and the audit finds those records lost;
 //   3. a follower's fetches delayed beyond replica.lag.time.max.ms (3 s in the lab): it leaves
 //      the ISR; the delay removed, it rejoins.
 // And the tap: with --rpc-events every RPC of the run is a JSON line, the cut ones say so.
 #include <QtTest>
+
+#include <algorithm>
 
 #include "lab_process.h"
 
@@ -98,6 +104,68 @@ class NetworkFaultsTest : public QObject {
                                     e["from"] == "controller-" + QString::number(old));
         }
         QVERIFY2(cut_seen, "no RPC from the cut-off controller met the cut");
+        QCOMPARE(lab.quit(), 0);
+    }
+
+    void a_leader_cut_from_the_controllers_is_a_zombie_that_acks_one_can_trust_no_more() {
+        LabProcess lab;
+        QVERIFY(lab.start({"--controllers", "3", "--brokers", "3"}));
+        for (const QString acks : {"all", "1"}) {
+            const QString topic = "zombie-" + acks;
+            QVERIFY(
+                lab.command("create-topic " + topic + " 1 3 min.insync.replicas=2")["ok"].toBool());
+            QVERIFY(eventually(
+                [&] { return partitions_of(lab.command("status"), topic)[0].isr.size() == 3; },
+                10'000));
+            const int producer =
+                lab.command("produce " + topic + " 200 acks=" + acks)["producer"].toInt();
+            QVERIFY(producer > 0);
+            QTest::qWait(700);
+            const int leader = partitions_of(lab.command("status"), topic)[0].leader;
+            QVERIFY(leader > 0);
+            const int fenced_before = static_cast<int>(
+                std::count_if(lab.events().begin(), lab.events().end(), [&](const auto& e) {
+                    return e["kind"] == "broker_fenced" &&
+                           e["node"] == "broker-" + QString::number(leader);
+                }));
+            auto cut = lab.command("partition " + QString::number(leader) + " | 101,102,103");
+            QVERIFY2(cut["ok"].toBool(), qPrintable(cut["error"].toString()));
+            int moved = -1;
+            QVERIFY2(eventually(
+                         [&] {
+                             moved = partitions_of(lab.command("status"), topic)[0].leader;
+                             return moved > 0 && moved != leader;
+                         },
+                         15'000),
+                     "leadership did not move off the cut-off leader");
+            QVERIFY(eventually(
+                [&] {
+                    return std::count_if(
+                               lab.events().begin(), lab.events().end(), [&](const auto& e) {
+                                   return e["kind"] == "broker_fenced" &&
+                                          e["node"] == "broker-" + QString::number(leader);
+                               }) > fenced_before;
+                },
+                5'000));
+            QTest::qWait(1'500);  // the zombie still answers whoever still sends to it
+            QVERIFY(lab.command("heal")["ok"].toBool());
+            QVERIFY2(eventually(
+                         [&] {
+                             const auto p = partitions_of(lab.command("status"), topic)[0];
+                             return p.leader == moved && p.isr.contains(leader);
+                         },
+                         30'000),
+                     "the old leader did not rejoin as a follower of the new one");
+            QVERIFY(lab.command("stop-producer " + QString::number(producer))["ok"].toBool());
+            const auto audit = lab.command("audit", 60'000);
+            QVERIFY2(audit["ok"].toBool(), qPrintable(audit["message"].toString()));
+            qInfo("acks=%s: %s", qPrintable(acks), qPrintable(audit["message"].toString()));
+            if (acks == "all") {
+                QCOMPARE(audit["lost"].toInteger(), qint64{0});
+            } else {
+                QVERIFY2(audit["lost"].toInteger() > 0, qPrintable(audit["message"].toString()));
+            }
+        }
         QCOMPARE(lab.quit(), 0);
     }
 
