@@ -179,7 +179,12 @@ nlohmann::json rpc_event_json(const net::LabNetwork& network, const net::RpcEven
             {"outcome", std::string(net::outcome_name(e.outcome))},
             {"delayed", e.delayed},
             {"duplicated", e.duplicated},
-            {"reordered", e.reordered}};
+            {"reordered", e.reordered},
+            {"topic", e.topic == net::kNoTopic ? nlohmann::json()
+                                               : nlohmann::json(network.topic_name(e.topic))},
+            {"partition", e.partition >= 0 ? nlohmann::json(e.partition) : nlohmann::json()},
+            {"partitions", e.partitions},
+            {"offset", e.offset >= 0 ? nlohmann::json(e.offset) : nlohmann::json()}};
 }
 
 }  // namespace kraftlab::cli

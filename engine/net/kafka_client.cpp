@@ -78,6 +78,7 @@ struct KafkaClient::Call {
     std::int64_t sent_ns = 0;
     std::int64_t arrived_ns = 0;
     std::int64_t answered_ns = 0;
+    RpcDetail detail;
 };
 
 namespace {
@@ -284,8 +285,48 @@ awaitable<Status> KafkaClient::authenticate() {
 }
 
 awaitable<Result<RawResponse>> KafkaClient::call_raw(ApiKey key, std::int16_t version, Bytes body,
-                                                     std::int32_t timeout_ms) {
-    co_return co_await exchange(key, version, std::move(body), true, timeout_ms, false);
+                                                     std::int32_t timeout_ms, RpcDetail detail) {
+    co_return co_await exchange(key, version, std::move(body), true, timeout_ms, false, detail);
+}
+
+RequestDetail rpc_detail(const protocol::FetchRequest& request) {
+    RequestDetail d;
+    for (const auto& t : request.topics) {
+        for (const auto& p : t.partitions) {
+            if (d.partitions++ == 0) {
+                d.topic = t.topic;
+                d.partition = p.partition;
+                d.offset = p.fetch_offset;
+            }
+        }
+    }
+    return d;
+}
+
+RequestDetail rpc_detail(const protocol::ProduceRequest& request) {
+    RequestDetail d;
+    for (const auto& t : request.topic_data) {
+        for (const auto& p : t.partition_data) {
+            if (d.partitions++ == 0) {
+                d.topic = t.name;
+                d.partition = p.index;
+            }
+        }
+    }
+    return d;
+}
+
+RequestDetail rpc_detail(const protocol::OffsetForLeaderEpochRequest& request) {
+    RequestDetail d;
+    for (const auto& t : request.topics) {
+        for (const auto& p : t.partitions) {
+            if (d.partitions++ == 0) {
+                d.topic = t.topic;
+                d.partition = p.partition;
+            }
+        }
+    }
+    return d;
 }
 
 awaitable<Status> KafkaClient::send_without_response(const protocol::ProduceRequest& request,
@@ -313,7 +354,7 @@ Bytes KafkaClient::frame_for(ApiKey key, std::int16_t version, std::int32_t corr
 
 awaitable<Result<RawResponse>> KafkaClient::exchange(ApiKey key, std::int16_t version, Bytes body,
                                                      bool expects_response, std::int32_t timeout_ms,
-                                                     bool skip_version_check) {
+                                                     bool skip_version_check, RpcDetail detail) {
     auto self = shared_from_this();
     const std::string what =
         std::string(protocol::api_name(protocol::to_wire(key))) + " v" + std::to_string(version);
@@ -346,6 +387,7 @@ awaitable<Result<RawResponse>> KafkaClient::exchange(ApiKey key, std::int16_t ve
     call->timer.expires_after(std::chrono::milliseconds(wait_ms));
     ++in_flight_;
     if (config_.route) {
+        call->detail = detail;
         enqueue(call);
     } else {
         outbox_.push_back(call);
@@ -566,6 +608,10 @@ void KafkaClient::record(Call& call, RpcEvent::Outcome outcome) {
     e.delayed = call.delayed;
     e.duplicated = call.duplicate;
     e.reordered = call.reordered;
+    e.topic = call.detail.topic;
+    e.partition = call.detail.partition;
+    e.partitions = call.detail.partitions;
+    e.offset = call.detail.offset;
     config_.route.network->record(e);
 }
 

@@ -87,6 +87,16 @@ class Result {
 };
 using Status = Result<std::monostate>;
 
+// What a request is about, for the lab network's RpcEvents: its first partition and, for a fetch,
+// the offset. None for requests that name no partition.
+template <typename Request>
+RequestDetail rpc_detail(const Request&) {
+    return {};
+}
+RequestDetail rpc_detail(const protocol::FetchRequest& request);
+RequestDetail rpc_detail(const protocol::ProduceRequest& request);
+RequestDetail rpc_detail(const protocol::OffsetForLeaderEpochRequest& request);
+
 // The response type of each request type the client speaks.
 template <typename Request>
 struct ResponseFor;
@@ -168,8 +178,10 @@ class KafkaClient : public std::enable_shared_from_this<KafkaClient> {
                                             std::int16_t version);
 
     // Sends an already encoded request body and waits for the raw response (header checked).
+    // detail: what the request is about, for the lab network's RpcEvent (route set).
     awaitable<Result<RawResponse>> call_raw(protocol::ApiKey key, std::int16_t version,
-                                            protocol::Bytes body, std::int32_t timeout_ms = 0);
+                                            protocol::Bytes body, std::int32_t timeout_ms = 0,
+                                            RpcDetail detail = {});
 
     // Closes the connection; every pending call fails with Disconnected and `why`.
     void close(const std::string& why);
@@ -194,7 +206,8 @@ class KafkaClient : public std::enable_shared_from_this<KafkaClient> {
                               std::int32_t correlation_id, protocol::ByteView body) const;
     awaitable<Result<RawResponse>> exchange(protocol::ApiKey key, std::int16_t version,
                                             protocol::Bytes body, bool expects_response,
-                                            std::int32_t timeout_ms, bool skip_version_check);
+                                            std::int32_t timeout_ms, bool skip_version_check,
+                                            RpcDetail detail = {});
     awaitable<Status> handshake();
     awaitable<Status> authenticate();
     void start_writer();
@@ -237,7 +250,11 @@ awaitable<Result<typename ResponseFor<Request>::type>> KafkaClient::call(const R
     protocol::Bytes body;
     protocol::Writer w(body);
     request.encode(w, version);
-    auto raw = co_await call_raw(Request::kKey, version, std::move(body), timeout_ms);
+    // Not a conditional expression inside the co_await: g++ 12 evaluated (and destroyed) both
+    // arms of one there, calling the network's detail() for a client with no network.
+    RpcDetail detail;
+    if (config_.route) detail = config_.route.network->detail(rpc_detail(request));
+    auto raw = co_await call_raw(Request::kKey, version, std::move(body), timeout_ms, detail);
     if (!raw) co_return raw.error();
     Response response;
     protocol::Reader in(raw->body());

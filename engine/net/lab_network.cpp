@@ -106,6 +106,27 @@ std::vector<std::string> LabNetwork::node_names() const {
     return nodes_;
 }
 
+std::uint16_t LabNetwork::topic_index(const std::string& topic) {
+    std::lock_guard lock(mutex_);
+    auto it = topic_indexes_.find(topic);  // NOLINT: heterogeneous lookup not needed
+    if (it != topic_indexes_.end()) return it->second;
+    if (topics_.size() >= kNoTopic) return kNoTopic;
+    topics_.push_back(topic);
+    const auto index = static_cast<std::uint16_t>(topics_.size() - 1);
+    topic_indexes_.emplace(topic, index);
+    return index;
+}
+
+std::string LabNetwork::topic_name(std::uint16_t index) const {
+    std::lock_guard lock(mutex_);
+    return index < topics_.size() ? topics_[index] : std::string();
+}
+
+RpcDetail LabNetwork::detail(const RequestDetail& request) {
+    return RpcDetail{request.topic.empty() ? kNoTopic : topic_index(std::string(request.topic)),
+                     request.partition, request.partitions, request.offset};
+}
+
 LabNetwork::Link& LabNetwork::link_locked(NodeIndex from, NodeIndex to) {
     auto [it, made] = links_.try_emplace(key(from, to));
     if (made) {

@@ -36,6 +36,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/lab_clock.h"
@@ -74,6 +75,23 @@ struct Fate {
     bool reordered = false;           // allowed to overtake earlier messages
 };
 
+inline constexpr std::uint16_t kNoTopic = 0xffff;
+
+// What an RPC is about, where the request says: its (first) partition and offset, as a request
+// names it (the names live in the request) and as an RpcEvent keeps it (the topic interned).
+struct RequestDetail {
+    std::string_view topic;       // empty: none (or the request names topics by id only)
+    std::int32_t partition = -1;  // the first partition it names
+    std::int32_t partitions = 0;  // how many it names
+    std::int64_t offset = -1;     // a fetch's offset, where there is one
+};
+struct RpcDetail {                 // trivially destructible: it rides in coroutine frames
+    std::uint16_t topic = 0xffff;  // kNoTopic
+    std::int32_t partition = -1;
+    std::int32_t partitions = 0;
+    std::int64_t offset = -1;
+};
+
 // One RPC on a link, as the sequence diagram draws it. Times are lab nanoseconds; 0: did not
 // happen (a lost request never arrives).
 struct RpcEvent {
@@ -95,6 +113,10 @@ struct RpcEvent {
     std::int32_t correlation_id = 0;
     std::int32_t request_bytes = 0;
     std::int32_t response_bytes = 0;
+    std::uint16_t topic = kNoTopic;  // LabNetwork::topic_name(); with the RpcDetail fields
+    std::int32_t partition = -1;
+    std::int32_t partitions = 0;
+    std::int64_t offset = -1;
     std::int64_t sent_ns = 0;      // the sender handed it to the link
     std::int64_t arrived_ns = 0;   // the receiver got it
     std::int64_t answered_ns = 0;  // the receiver's response left
@@ -137,6 +159,11 @@ class LabNetwork {
     NodeIndex node(const std::string& name);
     std::optional<NodeIndex> find_node(const std::string& name) const;
     std::string node_name(NodeIndex index) const;
+    // Topic names, interned for RpcEvents (at most 65,535; later ones are kNoTopic).
+    std::uint16_t topic_index(const std::string& topic);
+    std::string topic_name(std::uint16_t index) const;
+    // A request's detail as an RpcEvent keeps it (the topic interned).
+    RpcDetail detail(const RequestDetail& request);
     std::vector<std::string> node_names() const;
     NodeIndex clients() { return node(std::string(kClientsNode)); }
     LinkRoute route(const std::string& from, const std::string& to) {
@@ -205,6 +232,8 @@ class LabNetwork {
     const std::uint64_t seed_;
     mutable std::mutex mutex_;  // nodes, links, attachments, history
     std::vector<std::string> nodes_;
+    std::vector<std::string> topics_;
+    std::map<std::string, std::uint16_t, std::less<>> topic_indexes_;
     std::map<std::uint32_t, Link> links_;
     std::atomic<std::int32_t> faulty_links_{0};
     std::map<std::uint64_t, Attachment> attachments_;

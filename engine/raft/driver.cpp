@@ -159,8 +159,12 @@ net::awaitable<void> RaftDriver::send(OutgoingRequest request) {
     auto encoded = wire::encode_request(request.request, options_.cluster_id, fetch_wait_ms());
     const auto timeout = static_cast<std::int32_t>(node_.config().request_timeout_ms) +
                          (encoded.key == protocol::ApiKey::Fetch ? fetch_wait_ms() : 0);
-    auto result =
-        co_await client->call_raw(encoded.key, encoded.version, std::move(encoded.body), timeout);
+    net::RpcDetail detail;
+    const auto* fetch = std::get_if<FetchRequest>(&request.request);
+    if (fetch && options_.network)
+        detail = options_.network->detail({"__cluster_metadata", 0, 1, fetch->fetch_offset});
+    auto result = co_await client->call_raw(encoded.key, encoded.version, std::move(encoded.body),
+                                            timeout, detail);
     if (stopping_) co_return;
     if (!result.ok()) {
         node_.request_failed(request.id, now_ms());

@@ -277,11 +277,24 @@ class LabNetworkTest : public QObject {
             LinkFaults f;
             f.loss_percent = 100;
             p.network.set_faults(p.a, p.b, f);
-            auto r = co_await client->call(metadata_request("t"), 4, 300);
+            // A replica fetch: the event says what it was for.
+            FetchRequest fetch;
+            fetch.topics.push_back({"ledger", {}, {}});
+            fetch.topics[0].partitions.push_back({});
+            fetch.topics[0].partitions[0].partition = 2;
+            fetch.topics[0].partitions[0].fetch_offset = 41;
+            fetch.topics[0].partitions.push_back({});
+            auto r = co_await client->call(fetch, 10, 300);
             if (!r) error = r.error().kind;
         }));
         QCOMPARE(error, std::optional<Kind>(Kind::Timeout));
         QCOMPARE(requests_seen, 0);
+        const auto detailed = drain_all(p.network).back();
+        QCOMPARE(p.network.topic_name(detailed.topic), std::string("ledger"));
+        QCOMPARE(detailed.partition, 2);
+        QCOMPARE(detailed.partitions, 2);
+        QCOMPARE(detailed.offset, std::int64_t{41});
+        QCOMPARE(detailed.api_key, std::int16_t{1});
         const auto events = drain_all(p.network);
         QCOMPARE(events.back().outcome, RpcEvent::Outcome::RequestLost);
         QCOMPARE(events.back().arrived_ns, std::int64_t{0});
