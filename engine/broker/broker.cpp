@@ -381,9 +381,10 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
         case ApiKey::Metadata:
             co_return co_await handle_metadata(header, body);
         case ApiKey::Produce:
-            co_return co_await handle_produce(header, body);
+            co_return co_await handle_produce(header, body, session);
         case ApiKey::Fetch:
-            co_return co_await handle_fetch(header, body, net::SaslGate::is_lab_node(session));
+            co_return co_await handle_fetch(header, body, net::SaslGate::is_lab_node(session),
+                                            session);
         case ApiKey::ListOffsets:
             co_return co_await handle_list_offsets(header, body);
         case ApiKey::FindCoordinator:

@@ -120,11 +120,14 @@ class Broker {
     net::awaitable<Reply> handle_api_versions(const protocol::RequestHeader& h,
                                               protocol::Reader& body);
     net::awaitable<Reply> handle_metadata(const protocol::RequestHeader& h, protocol::Reader& body);
-    net::awaitable<Reply> handle_produce(const protocol::RequestHeader& h, protocol::Reader& body);
+    // Produce and Fetch tell the session what they are about (SessionInfo::note, for the lab
+    // network's RPC events).
+    net::awaitable<Reply> handle_produce(const protocol::RequestHeader& h, protocol::Reader& body,
+                                         net::SessionInfo& session);
     // from_lab_node: the session authenticated as a lab node; only then may a request with a
     // replica id act as a follower's (Kafka's ClusterAction).
     net::awaitable<Reply> handle_fetch(const protocol::RequestHeader& h, protocol::Reader& body,
-                                       bool from_lab_node);
+                                       bool from_lab_node, net::SessionInfo& session);
     net::awaitable<Reply> handle_find_coordinator(const protocol::RequestHeader& h,
                                                   protocol::Reader& body);
     net::awaitable<Reply> handle_list_offsets(const protocol::RequestHeader& h,

@@ -58,9 +58,11 @@ std::vector<protocol::FetchRequest::FetchTopic> unique_partitions(
 }  // namespace
 
 net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader& h,
-                                                   protocol::Reader& body, bool from_lab_node) {
+                                                   protocol::Reader& body, bool from_lab_node,
+                                                   net::SessionInfo& session) {
     protocol::FetchRequest request;
     if (!request.decode(body, h.api_version)) co_return Reply::close("malformed Fetch request");
+    session.note(net::rpc_detail(request));
     ++fetch_requests_total_;
     if (request.replica_id >= 0 && !from_lab_node) {
         protocol::FetchResponse refused;

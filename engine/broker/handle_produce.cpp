@@ -112,9 +112,11 @@ ErrorCode validate_payload(protocol::ByteView data, std::size_t max_message_byte
 }  // namespace
 
 net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHeader& h,
-                                                     protocol::Reader& body) {
+                                                     protocol::Reader& body,
+                                                     net::SessionInfo& session) {
     protocol::ProduceRequest request;
     if (!request.decode(body, h.api_version)) co_return Reply::close("malformed Produce request");
+    session.note(net::rpc_detail(request));
     ++produce_requests_total_;
 
     const bool lab_producer =

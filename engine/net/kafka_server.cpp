@@ -354,7 +354,17 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
                     continue;  // lost on the way: the client waits for its own timeout
                 }
             }
+            session->info.note({});
             ServerReply reply = co_await handler_(header, in, session->info);
+            if (on_link) {
+                const RpcDetail d = options_.network->detail(
+                    {session->info.detail_topic, session->info.detail_partition,
+                     session->info.detail_partitions, session->info.detail_offset});
+                session->pending.topic = d.topic;
+                session->pending.partition = d.partition;
+                session->pending.partitions = d.partitions;
+                session->pending.offset = d.offset;
+            }
             if (on_link && session->pending.duplicated && !handshake_api(header.api_key) &&
                 !stopping_) {
                 // The link delivered it twice: the second copy is handled too; its answer is

@@ -41,6 +41,18 @@ struct SessionInfo {
     bool sasl_handshake_done = false;
     bool sasl_failed = false;
     std::optional<std::string> principal;
+    // What the request being served is about, as its handler noted it (for the lab network's
+    // RPC events); cleared before each request.
+    std::string detail_topic;
+    std::int32_t detail_partition = -1;
+    std::int32_t detail_partitions = 0;
+    std::int64_t detail_offset = -1;
+    void note(const RequestDetail& d) {
+        detail_topic.assign(d.topic);
+        detail_partition = d.partition;
+        detail_partitions = d.partitions;
+        detail_offset = d.offset;
+    }
 };
 
 // What the node does with one request.
