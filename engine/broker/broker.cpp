@@ -57,7 +57,7 @@ std::optional<std::string> Broker::start() {
     server_options.connections_max_idle_ms = config_.connections_max_idle_ms;
     if (config_.network) {
         server_options.network = config_.network;
-        server_options.node = config_.network->node("broker-" + std::to_string(config_.node_id));
+        server_options.node = config_.network->node(core::NodeRef::broker(config_.node_id).label());
     }
     // SASL PLAIN: the lab's nodes authenticate with the per-lab secret (replica fetchers, forwarded
     // produces); clients stay on PLAINTEXT unless the lab requires a client user.
@@ -126,7 +126,7 @@ std::optional<std::string> Broker::start() {
     fetch_options.client_id = "broker-" + std::to_string(config_.node_id);
     fetch_options.sasl = net::lab_node_credentials(config_.lab_secret);
     fetch_options.network = config_.network;
-    fetch_options.node_name = "broker-" + std::to_string(config_.node_id);
+    fetch_options.node_name = core::NodeRef::broker(config_.node_id).label();
     metadata_fetcher_ = std::make_unique<raft::RaftDriver>(
         *io_, raft::RaftNode(observer, {}, {}, core::LabTime::now_ms()), config_.controllers,
         std::move(hooks), fetch_options);

@@ -207,8 +207,8 @@ class Broker {
     HostedPartition* followed(const FollowedPartition& k, std::int32_t leader_id);
     // The lab network's link from this broker to another (config_.network set).
     net::LinkRoute link_to(std::int32_t broker_id) const {
-        return config_.network->route("broker-" + std::to_string(config_.node_id),
-                                      "broker-" + std::to_string(broker_id));
+        return config_.network->route(core::NodeRef::broker(config_.node_id).label(),
+                                      core::NodeRef::broker(broker_id).label());
     }
     net::awaitable<std::shared_ptr<net::KafkaClient>> connect_to_leader(
         std::int32_t leader_id, std::vector<FollowedPartition> parts);

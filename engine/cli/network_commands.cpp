@@ -180,11 +180,13 @@ nlohmann::json rpc_event_json(const net::LabNetwork& network, const net::RpcEven
             {"delayed", e.delayed},
             {"duplicated", e.duplicated},
             {"reordered", e.reordered},
-            {"topic", e.topic == net::kNoTopic ? nlohmann::json()
-                                               : nlohmann::json(network.topic_name(e.topic))},
-            {"partition", e.partition >= 0 ? nlohmann::json(e.partition) : nlohmann::json()},
-            {"partitions", e.partitions},
-            {"offset", e.offset >= 0 ? nlohmann::json(e.offset) : nlohmann::json()}};
+            {"topic", e.detail.topic == net::kNoTopic
+                          ? nlohmann::json()
+                          : nlohmann::json(network.topic_name(e.detail.topic))},
+            {"partition",
+             e.detail.partition >= 0 ? nlohmann::json(e.detail.partition) : nlohmann::json()},
+            {"partitions", e.detail.partitions},
+            {"offset", e.detail.offset >= 0 ? nlohmann::json(e.detail.offset) : nlohmann::json()}};
 }
 
 }  // namespace kraftlab::cli

@@ -236,7 +236,7 @@ std::optional<std::string> ControllerNode::listen() {
     if (config_.network) {
         server_options.network = config_.network;
         server_options.node =
-            config_.network->node("controller-" + std::to_string(config_.node_id));
+            config_.network->node(core::NodeRef::controller(config_.node_id).label());
     }
     // Only the lab's nodes: SASL PLAIN with the per-lab secret before anything else is served.
     net::SaslGate::Options sasl;

@@ -2,6 +2,7 @@
 // The links themselves and their faults live in net::LabNetwork; this file names nodes, checks
 // bounds, and announces every change as a NetworkChanged event.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <set>
 
@@ -32,7 +33,8 @@ std::optional<std::string> Cluster::resolve_node(const std::string& name, NodeIn
     if (!config_.lab_network)
         return "this lab runs without its network (--no-lab-network): no link to change";
     std::string label = name;
-    if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit) && name.size() < 10) {
+    const auto digit = [](unsigned char c) { return std::isdigit(c) != 0; };
+    if (!name.empty() && std::all_of(name.begin(), name.end(), digit) && name.size() < 10) {
         const std::int32_t id = std::stoi(name);
         if (brokers_.count(id)) {
             label = NodeRef::broker(id).label();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include "core/events.h"
 
 #include "net/lab_timer.h"
 #include "protocol/errors.h"
@@ -44,7 +45,7 @@ awaitable<std::shared_ptr<KafkaClient>> ControllerClient::connection(const Contr
     cfg.connect_timeout_ms = 1000;
     cfg.request_timeout_ms = 5000;
     cfg.sasl = sasl_;
-    if (network_) cfg.route = network_->route(client_id_, "controller-" + std::to_string(to.id));
+    if (network_) cfg.route = network_->route(client_id_, core::NodeRef::controller(to.id).label());
     auto client = KafkaClient::create(executor_, cfg);
     auto status = co_await client->connect(to.host, to.port);
     if (!status.ok()) co_return nullptr;

@@ -289,44 +289,45 @@ awaitable<Result<RawResponse>> KafkaClient::call_raw(ApiKey key, std::int16_t ve
     co_return co_await exchange(key, version, std::move(body), true, timeout_ms, false, detail);
 }
 
-RequestDetail rpc_detail(const protocol::FetchRequest& request) {
+namespace {
+// The first partition a request names (filled in by `first`), and how many it names.
+template <typename Topics, typename Name, typename Partitions, typename First>
+RequestDetail first_partition(const Topics& topics, Name name, Partitions partitions, First first) {
     RequestDetail d;
-    for (const auto& t : request.topics) {
-        for (const auto& p : t.partitions) {
+    for (const auto& t : topics) {
+        for (const auto& p : partitions(t)) {
             if (d.partitions++ == 0) {
-                d.topic = t.topic;
-                d.partition = p.partition;
-                d.offset = p.fetch_offset;
+                d.topic = name(t);
+                first(d, p);
             }
         }
     }
     return d;
+}
+}  // namespace
+
+RequestDetail rpc_detail(const protocol::FetchRequest& request) {
+    return first_partition(
+        request.topics, [](const auto& t) { return std::string_view(t.topic); },
+        [](const auto& t) -> const auto& { return t.partitions; },
+        [](RequestDetail& d, const auto& p) {
+            d.partition = p.partition;
+            d.offset = p.fetch_offset;
+        });
 }
 
 RequestDetail rpc_detail(const protocol::ProduceRequest& request) {
-    RequestDetail d;
-    for (const auto& t : request.topic_data) {
-        for (const auto& p : t.partition_data) {
-            if (d.partitions++ == 0) {
-                d.topic = t.name;
-                d.partition = p.index;
-            }
-        }
-    }
-    return d;
+    return first_partition(
+        request.topic_data, [](const auto& t) { return std::string_view(t.name); },
+        [](const auto& t) -> const auto& { return t.partition_data; },
+        [](RequestDetail& d, const auto& p) { d.partition = p.index; });
 }
 
 RequestDetail rpc_detail(const protocol::OffsetForLeaderEpochRequest& request) {
-    RequestDetail d;
-    for (const auto& t : request.topics) {
-        for (const auto& p : t.partitions) {
-            if (d.partitions++ == 0) {
-                d.topic = t.topic;
-                d.partition = p.partition;
-            }
-        }
-    }
-    return d;
+    return first_partition(
+        request.topics, [](const auto& t) { return std::string_view(t.topic); },
+        [](const auto& t) -> const auto& { return t.partitions; },
+        [](RequestDetail& d, const auto& p) { d.partition = p.partition; });
 }
 
 awaitable<Status> KafkaClient::send_without_response(const protocol::ProduceRequest& request,
@@ -608,10 +609,7 @@ void KafkaClient::record(Call& call, RpcEvent::Outcome outcome) {
     e.delayed = call.delayed;
     e.duplicated = call.duplicate;
     e.reordered = call.reordered;
-    e.topic = call.detail.topic;
-    e.partition = call.detail.partition;
-    e.partitions = call.detail.partitions;
-    e.offset = call.detail.offset;
+    e.detail = call.detail;
     config_.route.network->record(e);
 }
 

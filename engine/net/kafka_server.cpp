@@ -187,7 +187,7 @@ void KafkaServer::reset_client_sessions() {
     pool_.wake_all();
 }
 
-awaitable<bool> KafkaServer::cross_in(Session& session, std::size_t bytes, bool was_waiting) {
+awaitable<bool> KafkaServer::cross_in(Session& session, std::size_t bytes, bool already_buffered) {
     auto& network = *options_.network;
     RpcEvent& e = session.pending;
     e = RpcEvent{};
@@ -195,7 +195,7 @@ awaitable<bool> KafkaServer::cross_in(Session& session, std::size_t bytes, bool 
     e.to = options_.node;
     e.request_bytes = static_cast<std::int32_t>(bytes);
     const auto now = core::LabTime::now().time_since_epoch();
-    session.sent_estimate = was_waiting ? session.sent_estimate : now;
+    session.sent_estimate = already_buffered ? session.sent_estimate : now;
     e.sent_ns = session.sent_estimate.count();
     const Fate fate = network.send(e.from, e.to, bytes, session.sent_estimate);
     if (fate.kind != Fate::Kind::Deliver) {
@@ -304,7 +304,7 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
             }
             // The lab network: whether this request was sent before we came to read it.
             error_code available_ec;
-            const bool was_waiting =
+            const bool already_buffered =
                 options_.network && session->socket.available(available_ec) > 0 && !available_ec;
             auto read = co_await read_frame(session->socket, frame, options_.max_request_bytes,
                                             kMinRequestBytes, &session->account);
@@ -343,7 +343,7 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
             const bool on_link = options_.network && *session->client;
             if (on_link) {
                 const bool arrived = co_await cross_in(
-                    *session, frame.size() + protocol::kFrameSizeBytes, was_waiting);
+                    *session, frame.size() + protocol::kFrameSizeBytes, already_buffered);
                 session->pending.api_key = header.api_key;
                 session->pending.api_version = header.api_version;
                 session->pending.correlation_id = header.correlation_id;
@@ -357,13 +357,9 @@ awaitable<void> KafkaServer::serve(std::shared_ptr<Session> session) {
             session->info.note({});
             ServerReply reply = co_await handler_(header, in, session->info);
             if (on_link) {
-                const RpcDetail d = options_.network->detail(
+                session->pending.detail = options_.network->detail(
                     {session->info.detail_topic, session->info.detail_partition,
                      session->info.detail_partitions, session->info.detail_offset});
-                session->pending.topic = d.topic;
-                session->pending.partition = d.partition;
-                session->pending.partitions = d.partitions;
-                session->pending.offset = d.offset;
             }
             if (on_link && session->pending.duplicated && !handshake_api(header.api_key) &&
                 !stopping_) {

@@ -128,7 +128,7 @@ class KafkaServer {
     void release_request_bytes(Session& session);
     // The clients link (Options::network): holds, drops or doubles a client's request and its
     // response. False: the request was lost on the way in.
-    awaitable<bool> cross_in(Session& session, std::size_t bytes, bool was_waiting);
+    awaitable<bool> cross_in(Session& session, std::size_t bytes, bool already_buffered);
     awaitable<void> write_later(std::shared_ptr<Session> session);
     void reset_client_sessions();
 

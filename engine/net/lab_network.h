@@ -85,8 +85,8 @@ struct RequestDetail {
     std::int32_t partitions = 0;  // how many it names
     std::int64_t offset = -1;     // a fetch's offset, where there is one
 };
-struct RpcDetail {                 // trivially destructible: it rides in coroutine frames
-    std::uint16_t topic = 0xffff;  // kNoTopic
+struct RpcDetail {                   // trivially destructible: it rides in coroutine frames
+    std::uint16_t topic = kNoTopic;  // LabNetwork::topic_name()
     std::int32_t partition = -1;
     std::int32_t partitions = 0;
     std::int64_t offset = -1;
@@ -113,10 +113,7 @@ struct RpcEvent {
     std::int32_t correlation_id = 0;
     std::int32_t request_bytes = 0;
     std::int32_t response_bytes = 0;
-    std::uint16_t topic = kNoTopic;  // LabNetwork::topic_name(); with the RpcDetail fields
-    std::int32_t partition = -1;
-    std::int32_t partitions = 0;
-    std::int64_t offset = -1;
+    RpcDetail detail;              // what it is about, where the request says
     std::int64_t sent_ns = 0;      // the sender handed it to the link
     std::int64_t arrived_ns = 0;   // the receiver got it
     std::int64_t answered_ns = 0;  // the receiver's response left
@@ -205,7 +202,6 @@ class LabNetwork {
     std::uint64_t events_recorded() const;
 
     std::vector<FaultInterval> fault_history() const;
-    core::LabClock& clock() const { return clock_; }
 
   private:
     struct Link {

@@ -1,5 +1,6 @@
 #include "raft/driver.h"
 
+#include "core/events.h"
 #include "net/lab_timer.h"
 #include "raft/wire.h"
 
@@ -131,7 +132,7 @@ net::awaitable<void> RaftDriver::send(OutgoingRequest request) {
         cfg.sasl = options_.sasl;
         if (options_.network) {
             cfg.route = options_.network->route(options_.node_name,
-                                                "controller-" + std::to_string(p->address.id));
+                                                core::NodeRef::controller(p->address.id).label());
         }
         cfg.request_timeout_ms =
             static_cast<std::int32_t>(node_.config().request_timeout_ms) + fetch_wait_ms();

@@ -30,6 +30,12 @@ struct Pair {
     LabNetwork network{test_clock()};
     net::NodeIndex a = network.node("broker-1");
     net::NodeIndex b = network.node("broker-2");
+    // A client of `broker` on the link a → b.
+    std::shared_ptr<net::KafkaClient> client_on(FakeBroker& broker,
+                                                net::KafkaClientConfig config = {}) {
+        config.route = net::LinkRoute{&network, a, b};
+        return broker.client(config);
+    }
 };
 
 double ms(core::LabClock::duration d) {
@@ -230,9 +236,7 @@ class LabNetworkTest : public QObject {
             auto r = co_await read_request(s);
             if (r) co_await respond(s, r->header, encode(metadata_naming("t"), 4));
         });
-        net::KafkaClientConfig config;
-        config.route = net::LinkRoute{&p.network, p.a, p.b};
-        auto client = broker.client(config);
+        auto client = p.client_on(broker);
         double took_ms = 0;
         bool answered = false;
         QVERIFY(broker.run([&]() -> awaitable<void> {
@@ -268,9 +272,7 @@ class LabNetworkTest : public QObject {
             while (co_await read_request(s))
                 ++requests_seen;
         });
-        net::KafkaClientConfig config;
-        config.route = net::LinkRoute{&p.network, p.a, p.b};
-        auto client = broker.client(config);
+        auto client = p.client_on(broker);
         std::optional<Kind> error;
         QVERIFY(broker.run([&]() -> awaitable<void> {
             if (!(co_await client->connect("127.0.0.1", broker.port())).ok()) co_return;
@@ -290,10 +292,10 @@ class LabNetworkTest : public QObject {
         QCOMPARE(error, std::optional<Kind>(Kind::Timeout));
         QCOMPARE(requests_seen, 0);
         const auto detailed = drain_all(p.network).back();
-        QCOMPARE(p.network.topic_name(detailed.topic), std::string("ledger"));
-        QCOMPARE(detailed.partition, 2);
-        QCOMPARE(detailed.partitions, 2);
-        QCOMPARE(detailed.offset, std::int64_t{41});
+        QCOMPARE(p.network.topic_name(detailed.detail.topic), std::string("ledger"));
+        QCOMPARE(detailed.detail.partition, 2);
+        QCOMPARE(detailed.detail.partitions, 2);
+        QCOMPARE(detailed.detail.offset, std::int64_t{41});
         QCOMPARE(detailed.api_key, std::int16_t{1});
         const auto events = drain_all(p.network);
         QCOMPARE(events.back().outcome, RpcEvent::Outcome::RequestLost);
@@ -311,9 +313,7 @@ class LabNetworkTest : public QObject {
                 co_await respond(s, r->header, encode(metadata_naming("t"), 4));
             }
         });
-        net::KafkaClientConfig config;
-        config.route = net::LinkRoute{&p.network, p.a, p.b};
-        auto client = broker.client(config);
+        auto client = p.client_on(broker);
         std::optional<Kind> error;
         QVERIFY(broker.run([&]() -> awaitable<void> {
             if (!(co_await client->connect("127.0.0.1", broker.port())).ok()) co_return;
@@ -339,9 +339,7 @@ class LabNetworkTest : public QObject {
                 co_await respond(s, r->header, encode(metadata_naming("t"), 4));
             }
         });
-        net::KafkaClientConfig config;
-        config.route = net::LinkRoute{&p.network, p.a, p.b};
-        auto client = broker.client(config);
+        auto client = p.client_on(broker);
         int answers = 0;
         QVERIFY(broker.run([&]() -> awaitable<void> {
             if (!(co_await client->connect("127.0.0.1", broker.port())).ok()) co_return;
@@ -372,9 +370,8 @@ class LabNetworkTest : public QObject {
         cut.cut = true;
         p.network.set_faults(p.b, p.a, cut);
         net::KafkaClientConfig config;
-        config.route = net::LinkRoute{&p.network, p.a, p.b};
         config.connect_timeout_ms = 300;
-        auto refused = broker.client(config);
+        auto refused = p.client_on(broker, config);
         std::optional<Kind> error;
         double took_ms = 0;
         QVERIFY(broker.run([&]() -> awaitable<void> {
@@ -389,7 +386,7 @@ class LabNetworkTest : public QObject {
 
         // Healed while the SYN waits: it gets through.
         config.connect_timeout_ms = 3000;
-        auto patient = broker.client(config);
+        auto patient = p.client_on(broker, config);
         asio::steady_timer heal(broker.io(), 200ms);
         heal.async_wait([&](net::error_code) { p.network.heal_all(); });
         bool connected = false;
@@ -407,9 +404,7 @@ class LabNetworkTest : public QObject {
             while (co_await read_request(s)) {
             }
         });
-        net::KafkaClientConfig config;
-        config.route = net::LinkRoute{&p.network, p.a, p.b};
-        auto client = broker.client(config);
+        auto client = p.client_on(broker);
         std::size_t reset = 0;
         QVERIFY(broker.run([&]() -> awaitable<void> {
             if (!(co_await client->connect("127.0.0.1", broker.port())).ok()) co_return;
