@@ -138,15 +138,16 @@ class NetworkFaultsTest : public QObject {
                          },
                          15'000),
                      "leadership did not move off the cut-off leader");
-            QVERIFY(eventually(
-                [&] {
-                    return std::count_if(
-                               lab.events().begin(), lab.events().end(), [&](const auto& e) {
-                                   return e["kind"] == "broker_fenced" &&
-                                          e["node"] == "broker-" + QString::number(leader);
-                               }) > fenced_before;
-                },
-                5'000));
+            // wait_event reads the lab's output as it waits and sees each event once, in order.
+            int fenced_seen = 0;
+            QVERIFY2(lab.wait_event(
+                         [&](const QJsonObject& e) {
+                             return e["kind"] == "broker_fenced" &&
+                                    e["node"] == "broker-" + QString::number(leader) &&
+                                    ++fenced_seen > fenced_before;
+                         },
+                         5'000),
+                     "the cut-off leader was not fenced");
             QTest::qWait(1'500);  // the zombie still answers whoever still sends to it
             QVERIFY(lab.command("heal")["ok"].toBool());
             QVERIFY2(eventually(
