@@ -225,6 +225,26 @@ void ChartFeeder::add_marker(qint64 time_ms, const QString& kind, const QString&
     emit updated();
 }
 
+void ChartFeeder::set_bands(std::vector<Band> bands) {
+    if (bands == bands_) return;
+    bands_ = std::move(bands);
+    emit updated();
+}
+
+QVariantList ChartFeeder::bands() const {
+    QVariantList out;
+    const double start = windowStartMs(), end = windowEndMs();
+    for (const auto& b : bands_) {
+        const double to = b.end_ms < 0 ? end : static_cast<double>(b.end_ms);
+        if (to < start || static_cast<double>(b.start_ms) > end) continue;
+        out << QVariantMap{{"startMs", static_cast<double>(b.start_ms)},
+                           {"endMs", to},
+                           {"label", b.label},
+                           {"cut", b.cut}};
+    }
+    return out;
+}
+
 QVariantList ChartFeeder::markers() const {
     QVariantList out;
     for (const auto& m : markers_) {

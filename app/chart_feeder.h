@@ -35,6 +35,9 @@ class ChartFeeder : public QObject {
     Q_PROPERTY(QStringList rateSubjects READ rateSubjects NOTIFY seriesChanged)
     Q_PROPERTY(QStringList latencySubjects READ latencySubjects NOTIFY seriesChanged)
     Q_PROPERTY(QVariantList markers READ markers NOTIFY updated)
+    // Lab network faults over the window: [{startMs, endMs (the window's end while still on),
+    // label, cut}], drawn as labelled bands behind the lines.
+    Q_PROPERTY(QVariantList bands READ bands NOTIFY updated)
     Q_PROPERTY(double windowStartMs READ windowStartMs NOTIFY updated)
     Q_PROPERTY(double windowEndMs READ windowEndMs NOTIFY updated)
     Q_PROPERTY(double rateMax READ rateMax NOTIFY updated)
@@ -62,6 +65,15 @@ class ChartFeeder : public QObject {
     void sample(qint64 time_ms, const std::map<QString, double>& rates,
                 const std::map<QString, double>& latencies_ms);
     void add_marker(qint64 time_ms, const QString& kind, const QString& label);
+    // The network's fault intervals (lab ms; end -1: still on), replacing the last ones.
+    struct Band {
+        qint64 start_ms = 0;
+        qint64 end_ms = -1;
+        QString label;
+        bool cut = false;
+        bool operator==(const Band&) const = default;
+    };
+    void set_bands(std::vector<Band> bands);
 
     // Produce latency by acks: for each acks value that running producers use, the p50 and p99
     // of their latency windows merged into one histogram, as "acks=all p50", "acks=all p99":
@@ -81,6 +93,7 @@ class ChartFeeder : public QObject {
     QStringList rateSubjects() const;
     QStringList latencySubjects() const;
     QVariantList markers() const;
+    QVariantList bands() const;
     // The window: the last kWindowSeconds up to the newest sample; while there is less than that
     // of lab time, 0 to kWindowSeconds (lab time starts at 0: the lines grow from the left
     // rather than the axis counting up from a negative time).
@@ -135,6 +148,7 @@ class ChartFeeder : public QObject {
         QString label;
     };
     std::deque<Marker> markers_;
+    std::vector<Band> bands_;
     qint64 window_end_ms_ = 0;
     double rate_max_ = 10;
     double latency_axis_min_ms_ = 0.1;

@@ -663,11 +663,17 @@ void LabController::on_frame() {
         }
         events_.append(shown);
     }
+    bool network_changed = std::any_of(drained.begin(), drained.end(), [](const auto& e) {
+        return e.kind == EventKind::NetworkChanged || e.kind == EventKind::NodeKilled ||
+               e.kind == EventKind::NodeRestarted;
+    });
     const qint64 now = clock_.elapsed();
     if (running_ && now - last_refresh_ms_ >= 250) {  // the engine publishes snapshots at 4 Hz
         last_refresh_ms_ = now;
         refresh_models();
+        network_changed = true;  // nodes up or down, the first lanes: a few dozen links, cheap
     }
+    refresh_network(network_changed);
     // Charts advance with lab time: a sample a second of it, none while the lab is paused, so
     // a paused lab's charts stand still and a slowed one's scroll slowly.
     if (running_ && now_ms_ - last_chart_ms_ >= 1000) {

@@ -27,9 +27,11 @@
 #include "models/controller_model.h"
 #include "models/election_model.h"
 #include "models/event_model.h"
+#include "models/network_model.h"
 #include "models/producer_model.h"
 #include "models/replica_lane_model.h"
 #include "models/topic_model.h"
+#include "rpc_history.h"
 
 class LabController : public QObject {
     Q_OBJECT
@@ -50,6 +52,10 @@ class LabController : public QObject {
     Q_PROPERTY(ConsumerModel* consumers READ consumers CONSTANT)
     Q_PROPERTY(EventModel* events READ events CONSTANT)
     Q_PROPERTY(ChartFeeder* charts READ charts CONSTANT)
+    // The lab network (lab_controller_network.cpp): its nodes and links as the network view
+    // draws them, and the RPCs the tap recorded, drained once per frame.
+    Q_PROPERTY(NetworkModel* network READ network CONSTANT)
+    Q_PROPERTY(RpcHistory* rpcs READ rpcs CONSTANT)
     // The replicas of the selected partition, one lane each (empty when none is selected).
     Q_PROPERTY(ReplicaLaneModel* replication READ replication CONSTANT)
     Q_PROPERTY(QString selectedNode READ selectedNode NOTIFY selectionChanged)
@@ -127,6 +133,8 @@ class LabController : public QObject {
     ConsumerModel* consumers() { return &consumers_; }
     EventModel* events() { return &events_; }
     ChartFeeder* charts() { return &charts_; }
+    NetworkModel* network() { return &network_; }
+    RpcHistory* rpcs() { return &rpcs_; }
     ReplicaLaneModel* replication() { return &replication_; }
     QString selectedNode() const { return selected_node_; }
     QString selectedTopic() const { return selected_topic_; }
@@ -227,6 +235,19 @@ class LabController : public QObject {
     Q_INVOKABLE void setPauseOnElection(bool on);
     Q_INVOKABLE void setPauseOnIsrChange(bool on);
 
+    // The lab network (lab_controller_network.cpp); nodes by name ("broker-1",
+    // "controller-101", "clients"). faults: {cut, delayMs, jitterMs, normal, lossPercent,
+    // lossBurst, duplicatePercent, reorderPercent, bandwidth} (missing keys: none), set on a→b
+    // and, unless oneWay, on b→a, replacing what the link had.
+    Q_INVOKABLE void setLinkFaults(const QString& a, const QString& b, const QVariantMap& faults,
+                                   bool oneWay);
+    Q_INVOKABLE void healLink(const QString& a, const QString& b);
+    Q_INVOKABLE void healNetwork();
+    Q_INVOKABLE void resetLink(const QString& a, const QString& b);
+    Q_INVOKABLE void isolateNode(const QString& node);
+    // groups: lists of node names; nodes in no group keep their links.
+    Q_INVOKABLE void partitionNetwork(const QVariantList& groups);
+
     Q_INVOKABLE void addConsumer(const QString& topic, bool fromEarliest);
     Q_INVOKABLE void removeConsumer(int id);
 
@@ -264,6 +285,9 @@ class LabController : public QObject {
     // The selected partition's replica lanes, from the snapshots as they are now.
     void refresh_replication(const kraftlab::lab::LabView& view);
     void sample_charts();
+    // Drains the RPC tap; refreshes the network model and the diagram's lanes and bands when
+    // the network changed (or, for bands still open, now and then).
+    void refresh_network(bool changed);
     void setup_default_workload();
 
     Options options_;
@@ -286,6 +310,8 @@ class LabController : public QObject {
     ConsumerModel consumers_;
     EventModel events_;
     ChartFeeder charts_;
+    NetworkModel network_;
+    RpcHistory rpcs_;
     ReplicaLaneModel replication_;
 
     QString selected_node_;

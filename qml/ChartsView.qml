@@ -72,6 +72,42 @@ Panel {
         }
     }
 
+    // Lab network faults (cut, delay, loss ...): tinted bands over the plot area for as long as
+    // they lasted, labelled at their top.
+    component Bands: Repeater {
+        id: bands
+        required property ChartView chart
+        model: Lab.charts.bands
+        delegate: Component {
+            Rectangle {
+                id: band
+                required property var modelData
+                readonly property real span: Lab.charts.windowEndMs - Lab.charts.windowStartMs
+                readonly property real from: span > 0 ? Math.max(0, (modelData.startMs - Lab.charts.windowStartMs) / span) : 0
+                readonly property real to: span > 0 ? Math.min(1, (modelData.endMs - Lab.charts.windowStartMs) / span) : 0
+                x: bands.chart.plotArea.x + from * bands.chart.plotArea.width
+                y: bands.chart.plotArea.y
+                width: Math.max(2, (to - from) * bands.chart.plotArea.width)
+                height: bands.chart.plotArea.height
+                readonly property color ink: modelData.cut ? Theme.down : Theme.outOfSync
+                color: Qt.rgba(ink.r, ink.g, ink.b, 0.14)
+                border.color: Qt.rgba(ink.r, ink.g, ink.b, 0.5)
+                border.width: 1
+                Label {
+                    x: 3
+                    y: 2
+                    width: parent.width - 6
+                    text: band.modelData.label
+                    elide: Text.ElideRight
+                    color: band.modelData.cut ? Theme.down : Theme.outOfSync
+                    font.pixelSize: Theme.fontSmall
+                    visible: parent.width > Theme.fontSmall * 3
+                }
+                Tip { text: "Lab network: " + band.modelData.label }
+            }
+        }
+    }
+
     component Chart: ChartView {
         antialiasing: true
         legend.visible: false
@@ -183,6 +219,7 @@ Panel {
                     function onDarkChanged() { rateChart.rebuild() }
                     function onPresenterChanged() { rateChart.rebuild() }
                 }
+                Bands { chart: rateChart }
                 Markers { chart: rateChart }
             }
         }
@@ -300,6 +337,7 @@ Panel {
                     function onDarkChanged() { latencyChart.rebuild() }
                     function onPresenterChanged() { latencyChart.rebuild() }
                 }
+                Bands { chart: latencyChart }
                 Markers { chart: latencyChart }
             }
         }

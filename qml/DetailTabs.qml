@@ -3,13 +3,13 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Kraftlab
 
-// Under the topics: the selected partition's replication or the charts, with a button in the
-// title row to switch (no tab bar: a short window needs that line for the lanes). Selecting a
-// partition brings its replicas forward.
+// Under the topics: the selected partition's replication, the charts or the network, with a
+// choice in the title row to switch (no tab bar: a short window needs that line for the
+// lanes). Selecting a partition brings its replicas forward.
 Item {
     id: tabs
     objectName: "bottomTabs"
-    // 0: replication, 1: charts (the tests set it).
+    // 0: replication, 1: charts, 2: network (the tests set it).
     property int currentIndex: 0
     readonly property bool replicationShown: currentIndex === 0
 
@@ -18,25 +18,38 @@ Item {
         currentIndex: tabs.currentIndex
         ReplicationView { reservedRight: switcher.width + Theme.spacing }
         ChartsView { reservedRight: switcher.width + Theme.spacing }
+        NetworkView { reservedRight: switcher.width + Theme.spacing }
     }
-    Button {
+    // The three views that share this place, chosen on the panel's title row.
+    Row {
         id: switcher
         objectName: "detailSwitch"
         anchors.right: parent.right
         // Left of the panel's ⤢ button, on its title row.
         anchors.rightMargin: Theme.spacing + Theme.fontLarge + 6 + Theme.spacing / 2
         y: Theme.spacing + (Theme.fontLarge + 6 - height) / 2
-        height: Theme.fontLarge + 8
-        topInset: 0
-        bottomInset: 0
-        flat: true
-        font.pixelSize: Theme.fontSmall
-        text: tabs.replicationShown ? "Show charts" : "Show replication"
-        onClicked: tabs.currentIndex = tabs.replicationShown ? 1 : 0
-        ToolTip.visible: hovered
-        ToolTip.delay: 500
-        ToolTip.text: tabs.replicationShown ? "Throughput and produce latency by acks, in this place"
-                                            : "The selected partition's replicas, in this place"
+        spacing: Theme.spacing / 2
+        Chip {
+            objectName: "detailReplication"
+            text: "Replication"
+            checked: tabs.currentIndex === 0
+            onClicked: tabs.currentIndex = 0
+            Tip { text: "The selected partition's replicas" }
+        }
+        Chip {
+            objectName: "detailCharts"
+            text: "Charts"
+            checked: tabs.currentIndex === 1
+            onClicked: tabs.currentIndex = 1
+            Tip { text: "Throughput and produce latency by acks" }
+        }
+        Chip {
+            objectName: "detailNetwork"
+            text: "Network"
+            checked: tabs.currentIndex === 2
+            onClicked: tabs.currentIndex = 2
+            Tip { text: "The links between the nodes: break them, and watch every RPC cross them" }
+        }
     }
     Connections {
         target: Lab

@@ -157,6 +157,7 @@ ApplicationWindow {
                 case "topics": return topicsComponent
                 case "replication": return replicationComponent
                 case "charts": return chartsComponent
+                case "network": return networkComponent
                 case "events": return eventsComponent
                 case "elections": return electionsComponent
                 case "clients": return clientsComponent
@@ -168,6 +169,7 @@ ApplicationWindow {
         Component { id: topicsComponent; TopicsView {} }
         Component { id: replicationComponent; ReplicationView {} }
         Component { id: chartsComponent; ChartsView {} }
+        Component { id: networkComponent; NetworkView {} }
         Component { id: eventsComponent; EventsView {} }
         Component { id: electionsComponent; ElectionsView {} }
         Component { id: clientsComponent; ClientsPanel {} }

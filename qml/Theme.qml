@@ -48,6 +48,17 @@ QtObject {
     readonly property color down: "#d23f3f"         // killed, offline, failed: red
     readonly property color candidate: "#8e5bd8"    // asks for votes: an election runs: violet
     readonly property color idle: dark ? "#5b6270" : "#a7adb6"
+    // A lab network link by its state (NetworkModel): cut red, lossy orange, delayed blue,
+    // flaky (duplicates, reordering) violet, healthy grey.
+    function linkColour(state) {
+        switch (state) {
+        case "cut": return down
+        case "lossy": return outOfSync
+        case "delayed": return follower
+        case "flaky": return candidate
+        }
+        return idle
+    }
 
     // Record tiles in the log strips
     readonly property color tile: dark ? "#2f3a4d" : "#d7def0"

@@ -5,17 +5,18 @@ import QtQuick
 // none), whether the window is too narrow for three columns (compact) or too short for the full
 // cards (short), and requests that a shortcut makes of a view. Set by Main.qml; GUI thread.
 QtObject {
-    // "", "cluster", "topics", "replication", "charts", "events", "elections", "clients"
+    // "", "cluster", "topics", "replication", "charts", "network", "events", "elections", "clients"
     property string maximized: ""
     property bool compact: false
     property bool shortWindow: false
 
-    // The panels a key fills the window with, in the order of the keys 1 to 7.
+    // The panels a key fills the window with, in the order of the keys 1 to 8.
     readonly property var panels: [
         { key: "cluster", name: "Cluster (quorum and brokers)" },
         { key: "topics", name: "Topics & partitions" },
         { key: "replication", name: "Replication" },
         { key: "charts", name: "Charts" },
+        { key: "network", name: "Network (links and RPCs)" },
         { key: "events", name: "Events" },
         { key: "elections", name: "Elections" },
         { key: "clients", name: "Clients" }

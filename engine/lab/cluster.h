@@ -243,6 +243,10 @@ class Cluster {
                               bool one_way);
     CommandResult set_bandwidth(const std::string& a, const std::string& b,
                                 std::int64_t bytes_per_s, bool one_way);
+    // Every fault of the link a→b (and b→a unless one_way) at once: what the app's link dialog
+    // sets. The bounds are the single setters'.
+    CommandResult set_link(const std::string& a, const std::string& b,
+                           const net::LinkFaults& faults, bool one_way);
     // Resets the connections on the link both ways (they reconnect, as after a NAT forgot them).
     CommandResult reset_link(const std::string& a, const std::string& b);
     // heal(): every link; heal(a, b): that link both ways.

@@ -27,6 +27,30 @@ std::string pct(double v) {
     return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
 }
 
+// The bounds of each fault, in the words a refusal gives.
+std::optional<std::string> delay_problem(std::int32_t ms, std::int32_t jitter_ms) {
+    if (ms < 0 || ms > 60'000 || jitter_ms < 0 || jitter_ms > 60'000)
+        return "a delay and its jitter are 0..60000 ms";
+    return std::nullopt;
+}
+
+std::optional<std::string> loss_problem(double percent, std::int32_t burst) {
+    if (!(percent >= 0 && percent <= 100) || burst < 1 || burst > 1000)
+        return "loss is 0..100 percent, in bursts of 1..1000 messages";
+    return std::nullopt;
+}
+
+std::optional<std::string> percent_problem(const char* what, double percent) {
+    if (!(percent >= 0 && percent <= 100)) return std::string(what) + " is 0..100 percent";
+    return std::nullopt;
+}
+
+std::optional<std::string> bandwidth_problem(std::int64_t bytes_per_s) {
+    if (bytes_per_s != 0 && (bytes_per_s < 1000 || bytes_per_s > (std::int64_t{10} << 30)))
+        return "a bandwidth cap is 1000..10737418240 bytes/s (0 removes the cap)";
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> Cluster::resolve_node(const std::string& name, NodeIndex* index) const {
@@ -96,9 +120,7 @@ CommandResult Cluster::cut(const std::string& a, const std::string& b, bool one_
 CommandResult Cluster::set_delay(const std::string& a, const std::string& b, std::int32_t ms,
                                  std::int32_t jitter_ms, LinkFaults::Distribution distribution,
                                  bool one_way) {
-    if (ms < 0 || ms > 60'000 || jitter_ms < 0 || jitter_ms > 60'000) {
-        return CommandResult::failure("a delay and its jitter are 0..60000 ms");
-    }
+    if (auto why = delay_problem(ms, jitter_ms)) return CommandResult::failure(*why);
     const std::string what =
         ms == 0 && jitter_ms == 0
             ? "no delay"
@@ -115,9 +137,7 @@ CommandResult Cluster::set_delay(const std::string& a, const std::string& b, std
 
 CommandResult Cluster::set_loss(const std::string& a, const std::string& b, double percent,
                                 std::int32_t burst, bool one_way) {
-    if (!(percent >= 0 && percent <= 100) || burst < 1 || burst > 1000) {
-        return CommandResult::failure("loss is 0..100 percent, in bursts of 1..1000 messages");
-    }
+    if (auto why = loss_problem(percent, burst)) return CommandResult::failure(*why);
     return change_links(a, b, one_way,
                         pct(percent) + "% of messages lost" +
                             (burst > 1 ? " (in runs of " + std::to_string(burst) + ")" : ""),
@@ -129,16 +149,14 @@ CommandResult Cluster::set_loss(const std::string& a, const std::string& b, doub
 
 CommandResult Cluster::set_duplicate(const std::string& a, const std::string& b, double percent,
                                      bool one_way) {
-    if (!(percent >= 0 && percent <= 100))
-        return CommandResult::failure("duplicate is 0..100 percent");
+    if (auto why = percent_problem("duplicate", percent)) return CommandResult::failure(*why);
     return change_links(a, b, one_way, pct(percent) + "% of requests delivered twice",
                         [&](LinkFaults& f) { f.duplicate_percent = percent; });
 }
 
 CommandResult Cluster::set_reorder(const std::string& a, const std::string& b, double percent,
                                    bool one_way) {
-    if (!(percent >= 0 && percent <= 100))
-        return CommandResult::failure("reorder is 0..100 percent");
+    if (auto why = percent_problem("reorder", percent)) return CommandResult::failure(*why);
     return change_links(a, b, one_way,
                         pct(percent) + "% of messages may overtake earlier ones (with a delay)",
                         [&](LinkFaults& f) { f.reorder_percent = percent; });
@@ -146,14 +164,24 @@ CommandResult Cluster::set_reorder(const std::string& a, const std::string& b, d
 
 CommandResult Cluster::set_bandwidth(const std::string& a, const std::string& b,
                                      std::int64_t bytes_per_s, bool one_way) {
-    if (bytes_per_s != 0 && (bytes_per_s < 1000 || bytes_per_s > (std::int64_t{10} << 30))) {
-        return CommandResult::failure(
-            "a bandwidth cap is 1000..10737418240 bytes/s (0 removes the cap)");
-    }
+    if (auto why = bandwidth_problem(bytes_per_s)) return CommandResult::failure(*why);
     return change_links(
         a, b, one_way,
         bytes_per_s ? "at most " + std::to_string(bytes_per_s) + " bytes/s" : "no bandwidth cap",
         [&](LinkFaults& f) { f.bandwidth_bytes_per_s = bytes_per_s; });
+}
+
+CommandResult Cluster::set_link(const std::string& a, const std::string& b,
+                                const LinkFaults& faults, bool one_way) {
+    for (auto why : {delay_problem(faults.delay_ms, faults.jitter_ms),
+                     loss_problem(faults.loss_percent, faults.loss_burst),
+                     percent_problem("duplicate", faults.duplicate_percent),
+                     percent_problem("reorder", faults.reorder_percent),
+                     bandwidth_problem(faults.bandwidth_bytes_per_s)}) {
+        if (why) return CommandResult::failure(*why);
+    }
+    return change_links(a, b, one_way, faults.any() ? faults.describe() : "healthy",
+                        [&](LinkFaults& f) { f = faults; });
 }
 
 CommandResult Cluster::reset_link(const std::string& a, const std::string& b) {

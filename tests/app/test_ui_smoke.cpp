@@ -655,6 +655,189 @@ class UiSmokeTest : public QObject {
         settings->setDarkTheme(false);
         window->resize(1600, 960);
     }
+
+    // The lab network in the window (issue 14): the Network place draws the real RPCs between
+    // the nodes as a sequence diagram; cutting broker 1 off from the controllers turns its links
+    // red on the ring, its heartbeats end in ✗ on the cut (the first one's fields on a click),
+    // and the cut is a band on the charts; dragging a line across the ring partitions it; heal
+    // clears it all. Screenshots at 1280x720 presenter and 1920x1080, light and dark, in its
+    // place and filling the window (ui-network-*.png).
+    void network_view_draws_rpcs_cuts_and_bands() {
+        settings->setPresenterMode(false);
+        settings->setDarkTheme(false);
+        window->resize(1920, 1080);
+        auto* tabs = window->findChild<QObject*>("bottomTabs");
+        QVERIFY(tabs);
+        // The first workload selects orders-0, which brings the replication lanes forward.
+        QTRY_VERIFY_WITH_TIMEOUT(lab->selectedPartition() >= 0, 15000);
+        tabs->setProperty("currentIndex", 2);
+        QQuickItem* diagram = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (diagram = item_named("sequenceDiagram")) != nullptr && diagram->isVisible(), 5000);
+        // Real traffic: raft fetches, heartbeats, replica fetches, the producer's requests.
+        QTRY_VERIFY_WITH_TIMEOUT(lab->rpcs()->recorded() > 50, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(diagram->property("arrowsDrawn").toInt() > 5, 5000);
+        QVERIFY(lab->rpcs()->apis().contains("Fetch"));
+        QVERIFY(lab->rpcs()->lanes().contains("broker-1"));
+        QVERIFY(lab->rpcs()->lanes().contains("clients"));
+
+        // Broker 1 cut off from the controllers, from the node menu's words.
+        QStringList controllers;
+        for (const auto& n : lab->network()->nodes()) {
+            if (n.toMap()["kind"] == "controller") controllers << n.toMap()["name"].toString();
+        }
+        QVERIFY(!controllers.isEmpty());
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        lab->partitionNetwork({QStringList{"broker-1"}, controllers});
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 5000);
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(lab->network()->faultyLinks(), 2 * controllers.size(), 3000);
+        int cut_links = 0;
+        for (const auto& l : lab->network()->links())
+            cut_links += l.toMap()["state"] == "cut" ? 1 : 0;
+        QCOMPARE(cut_links, controllers.size());
+        // Its heartbeats meet the cut: arrows ending in ✗, and the first one's fields.
+        QTRY_VERIFY_WITH_TIMEOUT(diagram->property("lostArrows").toInt() > 0, 8000);
+        // A request sent into the cut (a response that was on its way when it came may be
+        // first): found by asking the diagram what is under the middle of each ✗ arrow.
+        QVariantMap cut_rpc;
+        QPointF cut_at;
+        // The diagram held still (scrolled back), as a person does before clicking an arrow.
+        auto find_cut_request = [&] {
+            diagram->setProperty("live", false);
+            QTest::qWait(150);
+            QVariantList arrows;
+            QMetaObject::invokeMethod(diagram, "arrows", Q_RETURN_ARG(QVariantList, arrows));
+            for (const auto& a : arrows) {
+                const auto m = a.toMap();
+                if (!m["lost"].toBool() || m["x1"] == m["x2"]) continue;
+                // On a whole pixel of the window, where a click lands.
+                const QPointF mid((m["x1"].toDouble() + m["x2"].toDouble()) / 2,
+                                  (m["y1"].toDouble() + m["y2"].toDouble()) / 2);
+                const QPointF at =
+                    diagram->mapFromScene(QPointF(diagram->mapToScene(mid).toPoint()));
+                const double x = at.x(), y = at.y();
+                QMetaObject::invokeMethod(diagram, "rpcAt", Q_RETURN_ARG(QVariantMap, cut_rpc),
+                                          Q_ARG(double, x), Q_ARG(double, y));
+                cut_at = QPointF(x, y);
+                if (cut_rpc["outcome"] == "request_cut") return true;
+            }
+            diagram->setProperty("live", true);
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(find_cut_request(), 10000);
+        QTest::mouseClick(window, Qt::LeftButton, {}, diagram->mapToScene(cut_at).toPoint());
+        QCOMPARE(cut_rpc["outcome"].toString(), QString("request_cut"));
+        QCOMPARE(cut_rpc["from"].toString(), QString("broker-1"));
+        QVERIFY(controllers.contains(cut_rpc["to"].toString()));
+        auto* details = diagram->findChild<QObject*>("rpcDetails");
+        QVERIFY(details);
+        QTRY_VERIFY_WITH_TIMEOUT(details->property("opened").toBool(), 2000);
+        const auto shown = details->property("rpc").toMap();
+        QCOMPARE(shown["outcome"].toString(), QString("request_cut"));
+        QCOMPARE(shown["from"].toString(), QString("broker-1"));
+        save("ui-network-rpc-details.png");
+        QMetaObject::invokeMethod(details, "close");
+        diagram->setProperty("live", true);
+        // The cut is a band on the charts, labelled.
+        QTRY_VERIFY_WITH_TIMEOUT(!lab->charts()->bands().isEmpty(), 3000);
+        QVERIFY(lab->charts()->bands().front().toMap()["label"].toString().startsWith("cut"));
+
+        each_look(600, [&](const Look& look) {
+            save("ui-network-" + look.name + ".png");
+            layout_checks::Options options;
+            options.min_font_px = look.presenter ? 16 : 0;
+            const auto problems = layout_checks::problems(window, options);
+            QVERIFY2(problems.isEmpty(), qPrintable(problems.join("\n")));
+        });
+        // Its key (5) fills the window with it; Esc goes back.
+        QTest::keyClick(window, Qt::Key_5);
+        QTRY_VERIFY_WITH_TIMEOUT(item_named("maximizedArea")->isVisible(), 2000);
+        each_look(600, [&](const Look& look) { save("ui-network-full-" + look.name + ".png"); });
+        QTest::keyClick(window, Qt::Key_Escape);
+        QTRY_VERIFY_WITH_TIMEOUT(!item_named("maximizedArea")->isVisible(), 2000);
+
+        // Heal, then drag a line across the ring: the nodes on its two sides are partitioned.
+        settings->setPresenterMode(false);
+        settings->setDarkTheme(false);
+        window->resize(1920, 1080);
+        lab->healNetwork();
+        QTRY_COMPARE_WITH_TIMEOUT(lab->network()->faultyLinks(), 0, 3000);
+
+        // The link dialog, as a click on the line broker-1 — broker-2 opens it: 150 ms each way
+        // makes the replica fetches between them slope down the diagram by that much.
+        auto* link_dialog = window->findChild<QObject*>("linkDialog");
+        QVERIFY(link_dialog);
+        QMetaObject::invokeMethod(link_dialog, "openFor", Q_ARG(QVariant, "broker-1"),
+                                  Q_ARG(QVariant, "broker-2"));
+        QTRY_VERIFY_WITH_TIMEOUT(link_dialog->property("opened").toBool(), 2000);
+        auto* delay_field = window->findChild<QObject*>("linkDelay");
+        QVERIFY(delay_field);
+        delay_field->setProperty("text", "150");
+        save("ui-network-link-dialog.png");
+        const int before = static_cast<int>(finished.count());
+        QMetaObject::invokeMethod(link_dialog, "accept");
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before, 5000);
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
+        const auto b1 = lab->cluster()->network().find_node("broker-1");
+        const auto b2 = lab->cluster()->network().find_node("broker-2");
+        QVERIFY(b1 && b2);
+        QCOMPARE(lab->cluster()->network().faults(*b1, *b2).delay_ms, 150);
+        QCOMPARE(lab->cluster()->network().faults(*b2, *b1).delay_ms, 150);
+        auto slow_fetch_seen = [&] {
+            for (const auto& r : lab->rpcs()->rpcs()) {
+                const auto& e = r.event;
+                if (((e.from == *b1 && e.to == *b2) || (e.from == *b2 && e.to == *b1)) &&
+                    e.arrived_ns > 0 && e.arrived_ns - e.sent_ns >= 150'000'000)
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(slow_fetch_seen(), 8000);
+        save("ui-network-delay.png");
+        // Out of bounds (a cap under 1000 bytes/s): refused in the engine's words; nothing
+        // changes.
+        lab->setLinkFaults("broker-1", "broker-2", {{"bandwidth", 500}}, false);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before + 1, 5000);
+        QVERIFY(!finished.last().at(1).toBool());
+        QVERIFY2(finished.last().at(2).toString().contains("1000"),
+                 qPrintable(finished.last().at(2).toString()));
+        QCOMPARE(lab->cluster()->network().faults(*b1, *b2).delay_ms, 150);
+        lab->healNetwork();
+        QTRY_COMPARE_WITH_TIMEOUT(lab->network()->faultyLinks(), 0, 3000);
+
+        QTest::qWait(400);
+        auto* ring = item_named("networkRing");
+        QVERIFY(ring);
+        const double w = ring->width(), h = ring->height();
+        const double radius = ring->property("radius").toDouble();
+        // A vertical line a fifth of the radius left of the centre: the nodes left of it
+        // (the last three on the ring: broker-2, broker-3 and the clients) against the rest.
+        const QPointF top = ring->mapToScene(QPointF(w / 2 - radius * 0.2, h / 2 - radius * 1.1));
+        const QPointF bottom =
+            ring->mapToScene(QPointF(w / 2 - radius * 0.2, h / 2 + radius * 1.1));
+        QTest::mousePress(window, Qt::LeftButton, {}, top.toPoint());
+        for (int i = 1; i <= 10; ++i)
+            QTest::mouseMove(window, (top + (bottom - top) * (i / 10.0)).toPoint());
+        QTest::mouseRelease(window, Qt::LeftButton, {}, bottom.toPoint());
+        save("ui-network-partitioned-by-a-line.png");
+        QTRY_VERIFY_WITH_TIMEOUT(lab->network()->faultyLinks() > 0, 5000);
+        bool clients_cut_from_a_controller = false;
+        const auto nodes = lab->network()->nodes();
+        for (const auto& l : lab->network()->links()) {
+            const auto m = l.toMap();
+            const QString a = nodes[m["a"].toInt()].toMap()["name"].toString();
+            const QString b = nodes[m["b"].toInt()].toMap()["name"].toString();
+            if (m["state"] == "cut" && (a == "clients" || b == "clients") &&
+                (a.startsWith("controller-") || b.startsWith("controller-")))
+                clients_cut_from_a_controller = true;
+        }
+        QVERIFY(clients_cut_from_a_controller);
+        lab->healNetwork();
+        QTRY_COMPARE_WITH_TIMEOUT(lab->network()->faultyLinks(), 0, 3000);
+        tabs->setProperty("currentIndex", 0);
+        window->resize(1600, 960);
+    }
 };
 
 int main(int argc, char** argv) {
