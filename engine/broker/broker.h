@@ -219,7 +219,9 @@ class Broker {
     net::awaitable<FetchStep> fetch_from_leader(net::KafkaClient& client, std::int32_t leader_id,
                                                 std::vector<FollowedPartition> parts);
     // Appends what a replica fetch brought for one partition; false on an error to back off.
-    bool apply_replica_fetch(HostedPartition& p, std::int32_t leader_id,
+    // `generation` and `fetch_offset` are the request's (FollowerFetcher::on_fetch_answer).
+    bool apply_replica_fetch(HostedPartition& p, std::uint64_t generation,
+                             std::int64_t fetch_offset,
                              const protocol::FetchResponse::PartitionData& part);
     // Every replica.lag.time.max.ms / 2 (and when a follower catches up): ISR changes of the
     // partitions this broker leads go to the active controller (AlterPartition).

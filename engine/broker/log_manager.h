@@ -24,6 +24,7 @@
 #include "broker/recent_keys.h"
 #include "core/events.h"
 #include "metadata/image.h"
+#include "replication/follower_fetcher.h"
 #include "replication/replica.h"
 #include "storage/partition_log.h"
 
@@ -44,11 +45,10 @@ struct HostedPartition {
     // the broker has said so; see Broker::check_failed_logs().
     bool failure_reported = false;
 
-    // Follower side (it fetches from replica->leader()): whether it must first cut a divergent
-    // tail by leader epoch. The generation changes with every leader change, so that an answer
-    // to a fetch sent before the change is dropped rather than appended.
-    bool needs_truncation = false;
-    std::uint64_t generation = 0;
+    // Follower side (it fetches from replica->leader()): the fetch loop's decisions (truncate by
+    // leader epoch first, then fetch; its generation changes with every leader change, so that
+    // an answer to a request sent before the change is dropped rather than appended).
+    replication::FollowerFetcher fetcher;
     std::uint64_t fetches_to_leader_total = 0;
     std::string follower_error;
     // Leader side: fetches served to each follower, for the UI's animation.

@@ -47,6 +47,10 @@ std::string partition_name(const std::string& topic, std::int32_t partition) {
     return topic + "-" + std::to_string(partition);
 }
 
+replication::LogRange log_range(const HostedPartition& p) {
+    return {p.log->log_start_offset(), p.log->log_end_offset()};
+}
+
 // Writes a small file so that it is either the old or the new one after a crash.
 bool write_atomically(const std::filesystem::path& path, const std::string& text) {
     const auto tmp = path.string() + ".tmp";
@@ -123,8 +127,7 @@ void Broker::reconcile_replicas() {
             if (new_epoch || r.partition_epoch() != st.partition_epoch) {
                 r.become_leader(st, now);
                 if (new_epoch) {
-                    p.needs_truncation = false;
-                    ++p.generation;
+                    p.fetcher.stop();
                     p.fetches_served.clear();
                     p.follower_error.clear();
                 }
@@ -137,11 +140,8 @@ void Broker::reconcile_replicas() {
                 r.become_follower(st);
                 persist_epochs(p);  // it may have dropped an epoch that holds no records
             }
-            if (new_leader) {
-                ++p.generation;
-                p.needs_truncation = true;
+            if (p.fetcher.follow(st.leader, st.leader_epoch))
                 p.follower_error = info->leader < 0 ? "the partition has no leader" : "";
-            }
             if (info->leader >= 0 && info->has_replica(config_.node_id))
                 leaders.insert(info->leader);
         }
@@ -161,7 +161,7 @@ void Broker::reconcile_replicas() {
 HostedPartition* Broker::followed(const FollowedPartition& k, std::int32_t leader_id) {
     if (stopping_) return nullptr;
     auto* p = logs_->find(k.topic, k.partition);
-    if (!p || !p->log || !p->replica || p->generation != k.generation ||
+    if (!p || !p->log || !p->replica || p->fetcher.generation() != k.generation ||
         p->replica->role() != Role::Follower || p->replica->leader() != leader_id) {
         return nullptr;
     }
@@ -181,7 +181,7 @@ net::awaitable<void> Broker::replica_fetcher(std::int32_t leader_id) {
         logs_->for_each([&](HostedPartition& p) {
             if (p.log && p.replica && p.replica->role() == Role::Follower &&
                 p.replica->leader() == leader_id) {
-                parts.push_back({p.topic, p.partition, p.generation});
+                parts.push_back({p.topic, p.partition, p.fetcher.generation()});
             }
         });
         if (parts.empty()) break;  // no suspension since the check: reconcile sees us gone
@@ -243,22 +243,22 @@ net::awaitable<Broker::FetchStep> Broker::truncate_by_epoch(net::KafkaClient& cl
     std::vector<FollowedPartition> truncating;
     for (const auto& k : parts) {
         auto* p = followed(k, leader_id);
-        if (!p || !p->needs_truncation) continue;
-        const auto latest = p->replica->epochs().latest_epoch();
-        if (latest == replication::kUndefinedEpoch) {
-            p->needs_truncation = false;  // an empty log has nothing to cut
+        if (!p) continue;
+        // (An empty log has nothing to cut: the fetcher goes straight to fetching.)
+        const auto ask = p->fetcher.next_request(p->replica->epochs(), log_range(*p));
+        if (ask.kind != replication::FollowerFetcher::Request::Kind::OffsetsForLeaderEpoch)
             continue;
-        }
         auto it = std::find_if(epochs_req.topics.begin(), epochs_req.topics.end(),
                                [&](const auto& t) { return t.topic == k.topic; });
         if (it == epochs_req.topics.end()) {
             epochs_req.topics.push_back({k.topic, {}});
             it = std::prev(epochs_req.topics.end());
         }
-        it->partitions.push_back({k.partition, p->replica->leader_epoch(), latest});
+        it->partitions.push_back({k.partition, ask.current_leader_epoch, ask.requested_epoch});
         truncating.push_back(k);
     }
     if (truncating.empty()) co_return FetchStep::Idle;
+    bool any_error = false;
     {
         auto r = co_await client.call(epochs_req, kOffsetForLeaderEpochVersion);
         if (stopping_ || !r.ok()) co_return FetchStep::Failed;
@@ -272,20 +272,22 @@ net::awaitable<Broker::FetchStep> Broker::truncate_by_epoch(net::KafkaClient& cl
                 auto* p = followed(*k, leader_id);
                 if (!p) continue;
                 const auto error = static_cast<ErrorCode>(a.error_code);
-                if (error != ErrorCode::NONE) {
-                    p->follower_error = "leader broker " + std::to_string(leader_id) +
-                                        " answered OffsetsForLeaderEpoch with " +
-                                        std::string(protocol::error_name(error));
+                const auto leo = p->log->log_end_offset();
+                using Step = replication::FollowerFetcher::Step;
+                const Step step =
+                    p->fetcher.on_epoch_answer(k->generation, p->replica->epochs(), log_range(*p),
+                                               error, {a.leader_epoch, a.end_offset});
+                if (step.kind == Step::Kind::Stale) continue;
+                if (step.kind == Step::Kind::Backoff) {
+                    p->follower_error = step.reason;
+                    any_error = true;
                     continue;
                 }
-                const auto leo = p->log->log_end_offset();
-                const auto cut = replication::truncation_for(p->replica->epochs(), leo,
-                                                             p->log->log_start_offset(),
-                                                             {a.leader_epoch, a.end_offset});
-                if (cut.offset < leo) {
-                    auto status = p->log->truncate_to(cut.offset);
+                if (step.kind == Step::Kind::Truncate) {
+                    auto status = p->log->truncate_to(step.truncate_to);
                     if (!status.ok()) {
                         p->follower_error = "truncation failed: " + status.message;
+                        p->fetcher.retruncate();  // not cut: ask again before fetching
                         continue;
                     }
                     const auto now_leo = p->log->log_end_offset();
@@ -308,12 +310,11 @@ net::awaitable<Broker::FetchStep> Broker::truncate_by_epoch(net::KafkaClient& cl
                             "the high watermark)",
                         std::move(data), p->topic, p->partition);
                 }
-                if (cut.complete) p->needs_truncation = false;
                 p->follower_error.clear();
             }
         }
     }
-    co_return FetchStep::Done;
+    co_return any_error ? FetchStep::Backoff : FetchStep::Done;
 }
 
 net::awaitable<Broker::FetchStep> Broker::fetch_from_leader(net::KafkaClient& client,
@@ -328,9 +329,12 @@ net::awaitable<Broker::FetchStep> Broker::fetch_from_leader(net::KafkaClient& cl
     req.session_id = 0;
     req.session_epoch = -1;  // a full fetch, no session
     std::vector<FollowedPartition> fetching;
+    std::vector<std::int64_t> fetch_offsets;  // by index in `fetching`
     for (const auto& k : parts) {
         auto* p = followed(k, leader_id);
-        if (!p || p->needs_truncation) continue;
+        if (!p) continue;
+        const auto ask = p->fetcher.next_request(p->replica->epochs(), log_range(*p));
+        if (ask.kind != replication::FollowerFetcher::Request::Kind::Fetch) continue;
         auto it = std::find_if(req.topics.begin(), req.topics.end(),
                                [&](const auto& t) { return t.topic == k.topic; });
         if (it == req.topics.end()) {
@@ -340,12 +344,13 @@ net::awaitable<Broker::FetchStep> Broker::fetch_from_leader(net::KafkaClient& cl
         }
         protocol::FetchRequest::FetchPartition fp;
         fp.partition = k.partition;
-        fp.current_leader_epoch = p->replica->leader_epoch();
-        fp.fetch_offset = p->log->log_end_offset();
+        fp.current_leader_epoch = ask.current_leader_epoch;
+        fp.fetch_offset = ask.fetch_offset;
         fp.log_start_offset = p->log->log_start_offset();
         fp.partition_max_bytes = config_.replica_fetch_max_bytes;
         it->partitions.push_back(fp);
         fetching.push_back(k);
+        fetch_offsets.push_back(ask.fetch_offset);
         ++p->fetches_to_leader_total;
     }
     if (fetching.empty()) co_return FetchStep::Idle;
@@ -368,26 +373,26 @@ net::awaitable<Broker::FetchStep> Broker::fetch_from_leader(net::KafkaClient& cl
             if (k == fetching.end()) continue;
             auto* p = followed(*k, leader_id);
             if (!p) continue;  // the leadership changed while the fetch was out: drop it
-            if (!apply_replica_fetch(*p, leader_id, part)) any_error = true;
+            const auto offset = fetch_offsets[static_cast<std::size_t>(k - fetching.begin())];
+            if (!apply_replica_fetch(*p, k->generation, offset, part)) any_error = true;
         }
     }
     co_return any_error ? FetchStep::Backoff : FetchStep::Done;
 }
 
-bool Broker::apply_replica_fetch(HostedPartition& p, std::int32_t leader_id,
+bool Broker::apply_replica_fetch(HostedPartition& p, std::uint64_t generation,
+                                 std::int64_t fetch_offset,
                                  const protocol::FetchResponse::PartitionData& part) {
+    using Step = replication::FollowerFetcher::Step;
     const auto error = static_cast<ErrorCode>(part.error_code);
-    if (error == ErrorCode::OFFSET_OUT_OF_RANGE) {
-        // Our log end is past the leader's: a divergent tail (e.g. the leader was elected
-        // uncleanly). Truncate by epoch again.
-        p.needs_truncation = true;
-        return true;
-    }
-    if (error != ErrorCode::NONE) {
-        p.follower_error = "leader broker " + std::to_string(leader_id) +
-                           " answered the fetch with " + std::string(protocol::error_name(error));
+    const Step step = p.fetcher.on_fetch_answer(generation, log_range(p), error, fetch_offset);
+    if (step.kind == Step::Kind::Backoff) {
+        p.follower_error = step.reason;
         return false;
     }
+    // Stale, or OFFSET_OUT_OF_RANGE (our log end is past the leader's: the fetcher truncates by
+    // epoch again, at once).
+    if (step.kind != Step::Kind::Append) return true;
     p.follower_error.clear();
     if (part.records && !part.records->empty()) {
         std::vector<replication::LeaderEpochCache::Entry> batch_epochs;
@@ -405,7 +410,7 @@ bool Broker::apply_replica_fetch(HostedPartition& p, std::int32_t leader_id,
                 p.log->append_replicated(protocol::ByteView(*part.records).subspan(0, whole));
             if (!appended.ok()) {
                 p.follower_error = "append failed: " + appended.message;
-                if (appended.error == ErrorCode::OFFSET_OUT_OF_RANGE) p.needs_truncation = true;
+                if (appended.error == ErrorCode::OFFSET_OUT_OF_RANGE) p.fetcher.retruncate();
                 return false;
             }
             p.replica->on_follower_append(p.log->log_end_offset(), batch_epochs);

@@ -107,12 +107,6 @@ void fsync_directory(const fs::path& dir) {
     }
 }
 
-std::string seconds(std::int64_t ms) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000.0);
-    return buf;
-}
-
 }  // namespace
 
 // A proposal waiting to be committed. Completed by apply() or failed by a lost leadership.
@@ -130,7 +124,8 @@ ControllerNode::ControllerNode(ControllerConfig config, core::EventBus& events,
       snapshots_(snapshots),
       label_("controller " + std::to_string(config_.node_id)),
       image_(metadata::MetadataImage::empty()),
-      shared_image_(metadata::MetadataImage::empty()) {}
+      shared_image_(metadata::MetadataImage::empty()),
+      sessions_(config_.broker_session_timeout_ms) {}
 
 ControllerNode::~ControllerNode() {
     if (running_) kill();
@@ -402,6 +397,7 @@ void ControllerNode::set_timeouts(std::int32_t election_timeout_ms, std::int32_t
         config_.election_timeout_ms = election_timeout_ms;
         config_.fetch_timeout_ms = fetch_timeout_ms;
         config_.broker_session_timeout_ms = broker_session_timeout_ms;
+        sessions_.set_session_timeout_ms(broker_session_timeout_ms);
         // Derived as at start: the longest backoff is the election timeout, a request times
         // out after the fetch timeout.
         driver_->node().set_timeouts(election_timeout_ms, fetch_timeout_ms, election_timeout_ms,
@@ -427,7 +423,7 @@ void ControllerNode::apply(const std::vector<raft::Entry>& committed) {
             auto record = metadata::decode_record(e.records[i]);
             if (!record) continue;  // the leader's epoch marker, or a type this lab does not know
             if (auto* reg = std::get_if<metadata::RegisterBrokerRecord>(&*record)) {
-                registration_offsets_[reg->broker_id] = offset;
+                sessions_.on_registration_record(reg->broker_id, offset);
             }
             delta.apply(*record, offset);
         }
@@ -531,10 +527,7 @@ void ControllerNode::on_changes(const std::vector<raft::Change>& changes) {
                 leader_start_offset_ = node.log_end_offset();
                 // Every broker the image knows gets a full session from now: the old leader's
                 // heartbeat times are gone with it.
-                sessions_.clear();
-                const auto known = working_image();
-                for (const auto& [id, b] : known->brokers())
-                    sessions_[id] = {driver_->now_ms()};
+                sessions_.start(*working_image(), driver_->now_ms());
                 votes_received_.push_back(config_.node_id);
                 std::string voters;
                 for (auto v : votes_received_)
@@ -648,23 +641,12 @@ net::awaitable<void> ControllerNode::duty_loop() {
         if (stopping_) co_return;
         if (!is_active()) continue;
         // Fence every broker whose session expired: no heartbeat for broker.session.timeout.ms.
-        const std::int64_t now = driver_->now_ms();
-        std::vector<std::pair<std::int32_t, std::string>> expired;
-        const auto img = working_image();  // keeps the image alive while iterating
-        for (const auto& [id, b] : img->brokers()) {
-            if (b.fenced) continue;
-            auto& s = sessions_[id];
-            if (s.last_heartbeat_ms == 0) s.last_heartbeat_ms = now;
-            const std::int64_t silent = now - s.last_heartbeat_ms;
-            if (silent <= config_.broker_session_timeout_ms) continue;
-            expired.emplace_back(id, "no heartbeat for " + seconds(silent) +
-                                         " > broker.session.timeout.ms " +
-                                         seconds(config_.broker_session_timeout_ms));
-        }
-        for (const auto& [id, why] : expired) {
+        const auto expired = sessions_.expired(*working_image(), driver_->now_ms());
+        for (const auto& e : expired) {
             // Each fencing is decided on the image that includes the previous one.
-            co_await commit(metadata::fence_broker(*working_image(), id),
-                            "broker " + std::to_string(id) + ": " + why);
+            auto records = metadata::fence_broker(*working_image(), e.broker_id);
+            std::string cause = "broker " + std::to_string(e.broker_id) + ": " + e.reason;
+            co_await commit(std::move(records), std::move(cause));
             if (stopping_ || !is_active()) break;
         }
         if (stopping_ || !is_active()) continue;
@@ -697,34 +679,35 @@ net::awaitable<Bytes> ControllerNode::handle_registration(std::int16_t version, 
         co_return encode(resp, version);
     }
     auto img = working_image();
-    if (const auto* existing = img->broker(req.broker_id)) {
-        // Another process may still hold this id: until its session expires, refuse (Kafka's
-        // DUPLICATE_BROKER_REGISTRATION); a broker that restarts waits for its old session.
-        const bool same = existing->incarnation_id == req.incarnation_id;
-        auto s = sessions_.find(req.broker_id);
-        const bool alive =
-            !existing->fenced && s != sessions_.end() &&
-            driver_->now_ms() - s->second.last_heartbeat_ms <= config_.broker_session_timeout_ms;
-        if (!same && alive) {
-            resp.error_code = to_wire(ErrorCode::DUPLICATE_BROKER_REGISTRATION);
-            co_return encode(resp, version);
-        }
-        if (same) {
-            resp.broker_epoch = existing->epoch;  // a retried registration
-            co_return encode(resp, version);
-        }
+    // Another process may still hold this id: until its session expires, refuse (Kafka's
+    // DUPLICATE_BROKER_REGISTRATION); a broker that restarts waits for its old session.
+    const auto check =
+        sessions_.check_registration(*img, req.broker_id, req.incarnation_id, driver_->now_ms());
+    using Registration = metadata::BrokerSessions::Registration;
+    if (check.kind == Registration::Kind::Duplicate) {
+        resp.error_code = to_wire(ErrorCode::DUPLICATE_BROKER_REGISTRATION);
+        co_return encode(resp, version);
+    }
+    if (check.kind == Registration::Kind::Retry) {
+        resp.broker_epoch = check.broker_epoch;  // a retried registration
+        co_return encode(resp, version);
     }
     std::string host = req.listeners.empty() ? config_.host : req.listeners.front().host;
     std::uint16_t port = req.listeners.empty() ? 0 : req.listeners.front().port;
-    auto records =
+    // The old life's session expired but is not fenced yet: fence it first, in the same records.
+    std::vector<MetadataRecord> records;
+    if (check.fence_first) records = metadata::fence_broker(*img, req.broker_id);
+    const auto fence_count = static_cast<std::int64_t>(records.size());
+    auto registration =
         metadata::register_broker(*img, req.broker_id, req.incarnation_id, host, port,
                                   req.rack && !req.rack->empty() ? req.rack : std::nullopt);
     // As in Kafka, the broker epoch is the offset the RegisterBroker record lands at (the
     // proposal below follows with no suspension point in between).
-    auto& reg = std::get<metadata::RegisterBrokerRecord>(records.front());
-    reg.broker_epoch = std::max(reg.broker_epoch, driver_->node().log_end_offset());
+    auto& reg = std::get<metadata::RegisterBrokerRecord>(registration.front());
+    reg.broker_epoch = std::max(reg.broker_epoch, driver_->node().log_end_offset() + fence_count);
     const auto epoch = reg.broker_epoch;
-    sessions_[req.broker_id] = {driver_->now_ms()};
+    records.insert(records.end(), registration.begin(), registration.end());
+    sessions_.registered(req.broker_id, driver_->now_ms());
     if (!co_await commit(std::move(records), "")) {
         resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
         co_return encode(resp, version);
@@ -745,54 +728,36 @@ net::awaitable<Bytes> ControllerNode::handle_heartbeat(std::int16_t version, Rea
         co_return encode(resp, version);
     }
     auto img = working_image();
-    const auto* b = img->broker(req.broker_id);
-    if (!b) {
-        resp.error_code = to_wire(ErrorCode::BROKER_ID_NOT_REGISTERED);
+    metadata::BrokerSessions::Heartbeat hb;
+    hb.broker_id = req.broker_id;
+    hb.broker_epoch = req.broker_epoch;
+    hb.current_metadata_offset = req.current_metadata_offset;
+    hb.want_fence = req.want_fence;
+    hb.want_shut_down = req.want_shut_down;
+    const auto verdict = sessions_.heartbeat(*img, hb, driver_->now_ms());
+    if (verdict.error != ErrorCode::NONE) {
+        resp.error_code = to_wire(verdict.error);
         co_return encode(resp, version);
     }
-    if (b->epoch != req.broker_epoch) {
-        resp.error_code = to_wire(ErrorCode::STALE_BROKER_EPOCH);
-        co_return encode(resp, version);
-    }
-    sessions_[req.broker_id].last_heartbeat_ms = driver_->now_ms();
-    auto reg = registration_offsets_.find(req.broker_id);
-    resp.is_caught_up =
-        reg != registration_offsets_.end() && req.current_metadata_offset >= reg->second;
-    resp.is_fenced = b->fenced;
-    const std::string who = "broker " + std::to_string(req.broker_id);
-    if (req.want_shut_down) {
-        // Controlled shutdown: leadership moves away before the broker stops.
-        if (!b->fenced) {
-            co_await commit(metadata::fence_broker(*img, req.broker_id), who + " is shutting down");
-        }
+    resp.is_caught_up = verdict.caught_up;
+    resp.is_fenced = verdict.fenced;
+    using Action = metadata::BrokerSessions::Action;
+    auto records = metadata::heartbeat_records(*img, req.broker_id, verdict.action);
+    if (req.want_shut_down || req.want_fence) {
+        // Controlled shutdown: leadership moves away before the broker stops. A failed log
+        // directory: its leaderships move now, and it is not unfenced while it keeps asking.
+        if (verdict.action == Action::Fence) co_await commit(std::move(records), verdict.reason);
         auto after = working_image();
         const auto* now_b = after->broker(req.broker_id);
         resp.is_fenced = !now_b || now_b->fenced;
-        resp.should_shut_down = resp.is_fenced;
-    } else if (req.want_fence) {
-        // The broker asks to be fenced (its log directory failed): its leaderships move now,
-        // and it is not unfenced while it keeps asking.
-        if (!b->fenced) {
-            co_await commit(metadata::fence_broker(*img, req.broker_id),
-                            who + " asked to be fenced: a log directory failed");
-        }
-        auto after = working_image();
-        const auto* now_b = after->broker(req.broker_id);
-        resp.is_fenced = !now_b || now_b->fenced;
-    } else if (b->fenced && resp.is_caught_up) {
-        // The broker leads again what it can lead; it rejoins other ISRs only through their
-        // leaders' AlterPartition, once its replicas have caught up.
-        auto records = metadata::unfence_broker(*img, req.broker_id);
-        auto next = metadata::replay(img, records, img->offset() + 1);
-        auto preferred = metadata::elect_preferred_leaders(*next);
-        records.insert(records.end(), preferred.begin(), preferred.end());
+        if (req.want_shut_down) resp.should_shut_down = resp.is_fenced;
+    } else if (verdict.action == Action::Unfence) {
         // Answered at once: the broker sees itself unfenced in its metadata, and in the next
         // answer.
         asio::co_spawn(
             *io_,
-            [this, records = std::move(records), who]() mutable -> net::awaitable<void> {
-                co_await commit(std::move(records), who + " has caught up with the metadata log");
-            },
+            [this, records = std::move(records), cause = verdict.reason]() mutable
+            -> net::awaitable<void> { co_await commit(std::move(records), std::move(cause)); },
             asio::detached);
     }
     co_return encode(resp, version);
@@ -1056,9 +1021,7 @@ void ControllerNode::publish_snapshot() {
     if (s->active) {
         const std::int64_t now = driver_->now_ms();
         for (const auto& [id, b] : image_->brokers()) {
-            auto it = sessions_.find(id);
-            s->brokers.push_back(
-                {id, it == sessions_.end() ? 0 : now - it->second.last_heartbeat_ms, b.fenced});
+            s->brokers.push_back({id, sessions_.silent_ms(id, now), b.fenced});
         }
     }
     snapshots_.publish(std::move(s));

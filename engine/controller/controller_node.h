@@ -37,6 +37,7 @@
 #include "core/mailbox.h"
 #include "core/node_gate.h"
 #include "core/snapshots.h"
+#include "metadata/broker_sessions.h"
 #include "metadata/image.h"
 #include "metadata/replication_control.h"
 #include "net/asio.h"
@@ -113,9 +114,6 @@ class ControllerNode {
 
   private:
     struct Pending;
-    struct BrokerSession {
-        std::int64_t last_heartbeat_ms = 0;  // driver clock
-    };
 
     void stop(bool orderly);
     std::optional<std::string> open_storage(raft::QuorumState& state,
@@ -176,14 +174,13 @@ class ControllerNode {
     std::shared_ptr<const metadata::MetadataImage> image_;  // committed; node thread
     mutable std::mutex image_mutex_;                        // guards shared_image_
     std::shared_ptr<const metadata::MetadataImage> shared_image_;
-    std::map<std::int32_t, std::int64_t>
-        registration_offsets_;                    // broker -> offset of its RegisterBroker
     std::map<std::int64_t, std::string> causes_;  // proposal base offset -> why
     std::int64_t leader_start_offset_ = -1;       // end of this leadership's LeaderChange entry
     std::int64_t applied_end_ = 0;                // every entry below this is applied to image_
     // (role, epoch, leader) last reported, so that one change is one event.
     std::tuple<int, std::int32_t, std::int32_t> reported_quorum_{-1, -1, -2};
-    std::map<std::int32_t, BrokerSession> sessions_;  // active controller only
+    // Heartbeats (driver clock) and fencing decisions; the times matter while active only.
+    metadata::BrokerSessions sessions_;
     std::vector<Pending*> pending_;
     // Elections as seen from here: for the timeline's "who voted for whom".
     std::vector<std::int32_t> votes_received_;

@@ -454,6 +454,7 @@ std::optional<NodeId> Cluster::leader() const {
 }
 
 bool Cluster::connected(NodeId a, NodeId b) const {
+    if (one_way_cuts_.count({a, b})) return false;
     auto ga = group_.find(a);
     auto gb = group_.find(b);
     if (ga == group_.end() || gb == group_.end()) return true;
@@ -468,8 +469,13 @@ void Cluster::partition(const std::vector<std::vector<NodeId>>& groups) {
     }
 }
 
+void Cluster::cut_one_way(NodeId from, NodeId to) {
+    one_way_cuts_.insert({from, to});
+}
+
 void Cluster::heal() {
     group_.clear();
+    one_way_cuts_.clear();
 }
 
 void Cluster::send(Message m) {
@@ -917,6 +923,37 @@ SimulationResult run_simulation(const SimulationOptions& so) {
             }
         }
     };
+    // One-way cuts and bridges come from a generator of their own (see SimulationOptions).
+    std::mt19937_64 link_rng(so.seed * 0xD1B54A32D192ED03ULL + 71);
+    auto maybe_cut_or_bridge = [&]() {
+        const double per_tick = static_cast<double>(so.tick_ms) / 1000.0;
+        const auto& all = c.ids();
+        if (all.size() < 2) return;
+        if (so.one_way_cuts_per_s > 0 && chance(link_rng) < so.one_way_cuts_per_s * per_tick) {
+            const std::size_t i = static_cast<std::size_t>(link_rng() % all.size());
+            std::size_t j = static_cast<std::size_t>(link_rng() % (all.size() - 1));
+            if (j >= i) ++j;
+            const NodeId from = all[i];
+            const NodeId to = all[j];
+            c.cut_one_way(from, to);
+            ++st.one_way_cuts;
+            c.trace("  cut one way: " + std::to_string(from) + " -> " + std::to_string(to));
+        }
+        if (all.size() >= 3 && so.bridges_per_s > 0 &&
+            chance(link_rng) < so.bridges_per_s * per_tick) {
+            std::vector<NodeId> order(all.begin(), all.end());
+            std::shuffle(order.begin(), order.end(), link_rng);
+            // order[0] is the bridge (in no group); the rest split into two non-empty sides.
+            const std::size_t one_side =
+                1 + static_cast<std::size_t>(link_rng() % (order.size() - 2));
+            std::vector<std::vector<NodeId>> groups(2);
+            for (std::size_t i = 1; i < order.size(); ++i)
+                groups[i <= one_side ? 0 : 1].push_back(order[i]);
+            c.partition(groups);
+            ++st.bridges;
+            c.trace("  partition: bridge " + std::to_string(order[0]) + " reaches both sides");
+        }
+    };
     auto live_leaders = [&]() {
         std::vector<NodeId> out;
         for (NodeId id : ids) {
@@ -994,6 +1031,7 @@ SimulationResult run_simulation(const SimulationOptions& so) {
         if (chance(rng) < 0.0003) c.campaign(c.voters()[pick(c.voters().size())]);
         maybe_pause(leaders);
         resume_due();
+        maybe_cut_or_bridge();
         c.tick(so.tick_ms);
         if (!step()) return fail(c.checker().first_violation());
     }

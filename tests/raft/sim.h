@@ -27,6 +27,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -159,9 +160,13 @@ class Cluster {
     // Drops in_flight()[index] without delivering it.
     void drop(std::size_t index);
 
-    // Links: nodes in different groups cannot reach each other; nodes in no group reach all.
+    // Links: nodes in different groups cannot reach each other; nodes in no group reach all
+    // (a bridge: partition({{1}, {3}}) leaves 2 reaching both sides).
     void partition(const std::vector<std::vector<NodeId>>& groups);
-    void heal();
+    // A one-way cut: from -> to loses everything, to -> from still works. Until heal().
+    void cut_one_way(NodeId from, NodeId to);
+    void heal();  // every partition and one-way cut ends
+    // Whether a message from `a` reaches `b`.
     bool connected(NodeId a, NodeId b) const;
 
     void crash(NodeId id);  // a paused node may crash too (kill -9 of a stopped process)
@@ -204,7 +209,8 @@ class Cluster {
     Options options_;
     std::vector<NodeId> ids_;
     std::map<NodeId, Node> nodes_;
-    std::map<NodeId, int> group_;  // partition group; absent: reaches everyone
+    std::map<NodeId, int> group_;                       // partition group; absent: reaches everyone
+    std::set<std::pair<NodeId, NodeId>> one_way_cuts_;  // (from, to)
     std::vector<Message> in_flight_;
     std::uint64_t next_seq_ = 1;
     std::int64_t now_ms_ = 0;
@@ -236,6 +242,11 @@ struct SimulationOptions {
     std::int64_t pause_min_ms = 20;
     std::int64_t pause_max_ms = 4000;
     double leader_pause_share = 0.5;
+    // One-way cuts and bridge partitions (a node reaching two sides that cannot reach each
+    // other), drawn from a generator of their own too, so that with both at 0 a seed replays
+    // exactly as before they existed. They end with the random heals, like partitions.
+    double one_way_cuts_per_s = 0.2;
+    double bridges_per_s = 0.1;
     bool trace = false;  // print every step to stderr
 };
 
@@ -246,6 +257,8 @@ struct SimulationStats {
     std::int64_t elections = 0;  // epochs that had a leader
     std::int64_t crashes = 0;
     std::int64_t partitions = 0;
+    std::int64_t one_way_cuts = 0;
+    std::int64_t bridges = 0;
     std::int64_t pauses = 0;
     std::int64_t leader_pauses = 0;     // of a node that believed it led
     std::int64_t first_leader_ms = -1;  // from the start, faults on

@@ -1,5 +1,6 @@
 // The seeded deterministic simulation of the raft core (sim.h): 3 or 5 voters and an observer
-// on a network that drops, delays, duplicates and reorders, with crashes, restarts, partitions,
+// on a network that drops, delays, duplicates and reorders, with crashes, restarts, partitions
+// (bridges too: a node that reaches two sides that cannot reach each other), one-way cuts,
 // pauses (GC pauses / SIGSTOP, some longer than the election timeout), resignations and random
 // proposals; every step is checked for Raft's safety properties, then
 // everything heals and the quorum must converge on one committed log.
@@ -43,7 +44,7 @@ class RaftSimulationTest : public QObject {
 
         std::vector<std::int64_t> first_leader_ms, converge_ms, commit_ms;
         std::int64_t steps = 0, elections = 0, crashes = 0, partitions = 0, pauses = 0,
-                     leader_pauses = 0;
+                     leader_pauses = 0, one_way_cuts = 0, bridges = 0;
         for (std::uint64_t seed = first; seed <= last; ++seed) {
             SimulationOptions options;
             options.seed = seed;
@@ -68,6 +69,8 @@ class RaftSimulationTest : public QObject {
             elections += s.elections;
             crashes += s.crashes;
             partitions += s.partitions;
+            one_way_cuts += s.one_way_cuts;
+            bridges += s.bridges;
             pauses += s.pauses;
             leader_pauses += s.leader_pauses;
         }
@@ -84,7 +87,10 @@ class RaftSimulationTest : public QObject {
             static_cast<long long>(steps), static_cast<long long>(elections),
             static_cast<long long>(crashes), static_cast<long long>(partitions),
             static_cast<long long>(pauses), static_cast<long long>(leader_pauses));
+        qInfo("links: %lld one-way cuts, %lld bridge partitions",
+              static_cast<long long>(one_way_cuts), static_cast<long long>(bridges));
         if (!only) QVERIFY2(leader_pauses > 0, "no seed paused a leader");
+        if (!only) QVERIFY2(one_way_cuts > 0 && bridges > 0, "no one-way cut or bridge happened");
         qInfo("first leader: mean %.0f ms; converged after heal: mean %.0f ms, p99 %lld ms",
               mean(first_leader_ms), mean(converge_ms),
               static_cast<long long>(percentile(converge_ms, 0.99)));

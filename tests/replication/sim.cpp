@@ -20,7 +20,10 @@
 #include <set>
 
 #include "protocol/errors.h"
+#include "replication/follower_fetcher.h"
 #include "replication/replica.h"
+#include "sim_controller.h"
+#include "sim_faults.h"
 
 namespace kraftlab::replication::sim {
 
@@ -47,10 +50,6 @@ std::string epochs_text(const LeaderEpochCache& c) {
         s += (s.size() > 1 ? " " : "") + std::to_string(e.epoch) + "@" +
              std::to_string(e.start_offset);
     return s + "}";
-}
-
-bool contains(const std::vector<std::int32_t>& v, std::int32_t x) {
-    return std::find(v.begin(), v.end(), x) != v.end();
 }
 
 struct Batch {
@@ -129,16 +128,18 @@ struct Message {
     std::uint64_t request_id = 0;
     std::uint64_t incarnation = 0;  // the sender's (heartbeats)
     ErrorCode error = ErrorCode::NONE;
-    PartitionState state;              // Metadata, AlterPartitionResponse
-    IsrChange change;                  // AlterPartition
-    std::int32_t leader_epoch = 0;     // the requester's current leader epoch
-    std::int32_t requested_epoch = 0;  // OffsetsForEpoch
-    EpochEndOffset answer;             // OffsetsForEpochResponse
-    std::int64_t offset = 0;           // Fetch: fetch offset; ProduceResponse: base offset
-    std::int64_t high_watermark = 0;   // FetchResponse
-    std::vector<Batch> batches;        // FetchResponse
-    std::vector<std::uint64_t> ids;    // Produce
-    std::int16_t acks = 0;             // Produce
+    PartitionState state;               // Metadata, AlterPartitionResponse
+    IsrChange change;                   // AlterPartition
+    std::int32_t leader_epoch = 0;      // the requester's current leader epoch
+    std::int32_t requested_epoch = 0;   // OffsetsForEpoch
+    EpochEndOffset answer;              // OffsetsForEpochResponse
+    std::int64_t offset = 0;            // Fetch: fetch offset; ProduceResponse: base offset
+    std::int64_t high_watermark = 0;    // FetchResponse
+    std::vector<Batch> batches;         // FetchResponse
+    std::vector<std::uint64_t> ids;     // Produce
+    std::int16_t acks = 0;              // Produce
+    std::uint64_t generation = 0;       // OffsetsForEpoch, Fetch and their answers (the fetcher's)
+    std::int64_t metadata_offset = -1;  // Metadata: the image's; Heartbeat: the broker's
     bool waited = false;  // reached a paused broker; handled after it resumes, whatever the links
 };
 
@@ -155,8 +156,6 @@ struct PendingProduce {
     std::int16_t acks = 0;
 };
 
-enum class Phase { Idle, Truncating, Fetching };
-
 struct Broker {
     int id = 0;
     bool alive = true;
@@ -164,12 +163,12 @@ struct Broker {
     Log log;
     std::unique_ptr<PartitionReplica> replica;
     std::int32_t known_partition_epoch = -1;
+    std::int64_t known_metadata_offset = -1;
     std::int64_t next_flush_ms = 0;
     std::int64_t next_heartbeat_ms = 0;
     std::int64_t restart_at_ms = -1;
-    // Follower side.
-    Phase phase = Phase::Idle;
-    std::int32_t following_epoch = -1;
+    // Follower side: the shipped fetch loop decides, the simulation does the IO.
+    FollowerFetcher fetcher;
     std::uint64_t outstanding = 0;  // request id of the fetch / OffsetsForLeaderEpoch in flight
     std::int64_t outstanding_sent_ms = 0;
     std::int64_t next_fetch_ms = 0;
@@ -184,12 +183,6 @@ struct Broker {
     std::vector<Message> waiting;
 };
 
-struct Registration {
-    std::uint64_t incarnation = 1;
-    std::int64_t last_heartbeat_ms = 0;
-    bool fenced = false;
-};
-
 struct InflightProduce {
     std::vector<std::uint64_t> ids;
     std::int64_t sent_ms = 0;
@@ -198,16 +191,13 @@ struct InflightProduce {
 class World {
   public:
     explicit World(const Options& o)
-        : o_(o), rng_(o.seed), pause_rng_(o.seed * 0x9E3779B97F4A7C15ULL + 29) {
-        PartitionState s;
-        s.leader = 1;
-        s.leader_epoch = 1;
-        s.partition_epoch = 1;
-        for (int b = 1; b <= o_.brokers; ++b) {
-            s.replicas.push_back(b);
-            s.isr.push_back(b);
-        }
-        ctrl_ = s;
+        : o_(o),
+          rng_(o.seed),
+          pause_rng_(o.seed * 0x9E3779B97F4A7C15ULL + 29),
+          ctrl_(o.brokers, o.session_timeout_ms, o.unclean_leader_election, result_.stats,
+                [this](const std::string& line) { event("%s", line.c_str()); }),
+          faults_(o_, result_.stats,
+                  [this](const std::string& line) { event("%s", line.c_str()); }) {
         for (int b = 1; b <= o_.brokers; ++b) {
             Broker br;
             br.id = b;
@@ -215,10 +205,9 @@ class World {
             br.next_flush_ms = flush_interval();
             br.next_heartbeat_ms = b * 7;
             brokers_.push_back(std::move(br));
-            registrations_[b] = Registration{};
         }
         for (Broker& b : brokers_)
-            apply_metadata(b, ctrl_);
+            apply_metadata(b, ctrl_.partition(), ctrl_.offset());
     }
 
     Result run() {
@@ -231,7 +220,10 @@ class World {
                 broker_tick(b);
             if (!healed_) producer_tick();
             producer_expire();
-            if (!healed_) inject_faults();
+            if (!healed_) {
+                inject_faults();
+                faults_.inject(now_);  // the newer faults, from their own generator
+            }
             check_leaders();
             check_followers();
         }
@@ -282,7 +274,10 @@ class World {
 
     Broker& broker(int id) { return brokers_[static_cast<std::size_t>(id - 1)]; }
 
-    bool link_cut(int a, int b) const { return cuts_.count({std::min(a, b), std::max(a, b)}) > 0; }
+    bool link_cut(int from, int to) const {
+        return cuts_.count({std::min(from, to), std::max(from, to)}) > 0 ||
+               !faults_.reaches(from, to);
+    }
 
     void send(Message m) {
         if (link_cut(m.from, m.to)) return;
@@ -290,8 +285,14 @@ class World {
         std::int64_t delay = uniform(o_.delay_min_ms, o_.delay_max_ms);
         if (!healed_ && chance(o_.long_delay))
             delay = uniform(o_.delay_max_ms, o_.long_delay_max_ms);
-        m.deliver_at = now_ + delay;
+        m.deliver_at = now_ + delay + faults_.extra_delay_ms(m.from, m.to);
         m.seq = ++seq_;
+        if (m.kind != Kind::Produce && faults_.duplicate(m.from, m.to)) {
+            Message copy = m;
+            copy.deliver_at += faults_.extra_delay_ms(m.from, m.to) + 1;
+            copy.seq = ++seq_;
+            queue_.push(std::move(copy));
+        }
         queue_.push(std::move(m));
     }
 
@@ -318,53 +319,17 @@ class World {
 
     // --- the controller -------------------------------------------------------------------
 
-    // The first live ISR member in replica order; with unclean election, any live replica.
-    void elect(PartitionState& s, const char* why) {
-        for (std::int32_t r : s.replicas) {
-            if (contains(s.isr, r) && !registrations_[r].fenced) {
-                s.leader = r;
-                ++result_.stats.elections;
-                event("controller: broker %d elected leader (%s), ISR %s", r, why,
-                      ids_text(s.isr).c_str());
-                return;
-            }
-        }
-        if (o_.unclean_leader_election) {
-            for (std::int32_t r : s.replicas) {
-                if (!registrations_[r].fenced) {
-                    s.leader = r;
-                    s.isr = {r};
-                    s.leader_recovery_state = 1;
-                    ++result_.stats.elections;
-                    ++result_.stats.unclean_elections;
-                    event("controller: UNCLEAN election of broker %d (%s): no live ISR member", r,
-                          why);
-                    return;
-                }
-            }
-        }
-        s.leader = -1;
-    }
-
-    void commit(PartitionState next, const char* why) {
-        next.partition_epoch = ctrl_.partition_epoch + 1;
-        next.leader_epoch = ctrl_.leader_epoch + (next.leader != ctrl_.leader ? 1 : 0);
-        ctrl_ = next;
-        event("controller: %s -> leader %d, leader epoch %d, partition epoch %d, ISR %s%s", why,
-              ctrl_.leader, ctrl_.leader_epoch, ctrl_.partition_epoch, ids_text(ctrl_.isr).c_str(),
-              ctrl_.leader_recovery_state ? " (recovering)" : "");
-        push_metadata_to_all();
-    }
-
+    // The controller's decisions are the shipped ones (sim_controller.h); here it only talks.
     void push_metadata(int b) {
-        const Registration& r = registrations_[b];
-        if (r.fenced) return;  // a fenced broker learns the state when it unfences
+        const std::uint64_t incarnation = ctrl_.incarnation(b);
+        if (!incarnation) return;
         Message m;
         m.from = kController;
         m.to = b;
-        m.to_incarnation = r.incarnation;
+        m.to_incarnation = incarnation;
         m.kind = Kind::Metadata;
-        m.state = ctrl_;
+        m.state = ctrl_.partition();
+        m.metadata_offset = ctrl_.offset();
         send(std::move(m));
     }
     void push_metadata_to_all() {
@@ -372,62 +337,21 @@ class World {
             push_metadata(b);
     }
 
-    void fence(int b, const char* why) {
-        registrations_[b].fenced = true;
-        event("controller: broker %d fenced (%s)", b, why);
-        PartitionState next = ctrl_;
-        bool changed = false;
-        if (contains(next.isr, b) && next.isr.size() > 1) {
-            std::erase(next.isr, b);
-            changed = true;
-        }
-        if (next.leader == b) {
-            elect(next, "the leader was fenced");
-            changed = true;
-        }
-        if (changed) commit(next, "fence");
-    }
-
     void controller_tick() {
-        for (int b = 1; b <= o_.brokers; ++b) {
-            Registration& r = registrations_[b];
-            if (!r.fenced && now_ - r.last_heartbeat_ms > o_.session_timeout_ms) {
-                char why[96];
-                std::snprintf(why, sizeof why, "no heartbeat for %lld ms",
-                              static_cast<long long>(now_ - r.last_heartbeat_ms));
-                fence(b, why);
-            }
-        }
-        if (ctrl_.leader == -1) {
-            PartitionState next = ctrl_;
-            elect(next, "the partition had no leader");
-            if (next.leader != -1) commit(next, "election");
-        }
-        if (now_ % o_.metadata_push_interval_ms == 0) push_metadata_to_all();
+        const std::uint64_t changes = ctrl_.changes();
+        ctrl_.tick(now_);
+        if (ctrl_.changes() != changes || now_ % o_.metadata_push_interval_ms == 0)
+            push_metadata_to_all();
     }
 
     void controller_receive(const Message& m) {
+        const std::uint64_t changes = ctrl_.changes();
         if (m.kind == Kind::Heartbeat) {
-            Registration& r = registrations_[m.from];
-            if (m.incarnation != r.incarnation) {
-                // A new life may register only once the old session is fenced (KRaft's
-                // DUPLICATE_BROKER_REGISTRATION until then).
-                if (!r.fenced || m.incarnation < r.incarnation) return;
-                r.incarnation = m.incarnation;
-                event("controller: broker %d registered again (incarnation %llu)", m.from,
-                      static_cast<unsigned long long>(m.incarnation));
-            }
-            r.last_heartbeat_ms = now_;
-            if (r.fenced) {
-                r.fenced = false;
-                event("controller: broker %d unfenced", m.from);
-                if (ctrl_.leader == -1) {
-                    PartitionState next = ctrl_;
-                    elect(next, "a replica came back");
-                    if (next.leader != -1) commit(next, "election");
-                }
-            }
-            push_metadata(m.from);
+            const bool answered = ctrl_.heartbeat(m.from, m.incarnation, m.metadata_offset, now_);
+            if (ctrl_.changes() != changes)
+                push_metadata_to_all();
+            else if (answered)
+                push_metadata(m.from);
             return;
         }
         if (m.kind == Kind::AlterPartition) {
@@ -437,34 +361,10 @@ class World {
             reply.to_incarnation = m.incarnation;
             reply.kind = Kind::AlterPartitionResponse;
             reply.request_id = m.request_id;
-            const IsrChange& c = m.change;
-            bool live = true;
-            for (std::int32_t id : c.new_isr)
-                if (!contains(ctrl_.replicas, id) ||
-                    (contains(c.added, id) && registrations_[id].fenced))
-                    live = false;
-            if (m.from != ctrl_.leader || c.leader_epoch != ctrl_.leader_epoch ||
-                registrations_[m.from].incarnation != m.incarnation) {
-                reply.error = ErrorCode::FENCED_LEADER_EPOCH;
-                ++result_.stats.fenced_refusals;
-            } else if (c.partition_epoch != ctrl_.partition_epoch) {
-                reply.error = ErrorCode::INVALID_UPDATE_VERSION;
-            } else if (!live || c.new_isr.empty()) {
-                reply.error = ErrorCode::INELIGIBLE_REPLICA;
-            } else {
-                PartitionState next = ctrl_;
-                next.isr = c.new_isr;
-                next.leader_recovery_state = c.leader_recovery_state;
-                if (!c.removed.empty()) ++result_.stats.isr_shrinks;
-                if (!c.added.empty()) ++result_.stats.isr_expands;
-                commit(next,
-                       ("AlterPartition from broker " + std::to_string(m.from) + ": " + c.reason)
-                           .c_str());
-            }
-            if (reply.error != ErrorCode::NONE)
-                event("controller: AlterPartition from broker %d refused: %s", m.from,
-                      std::string(protocol::error_name(reply.error)).c_str());
-            reply.state = ctrl_;
+            reply.error = ctrl_.alter_partition(m.from, m.incarnation, m.change);
+            if (ctrl_.changes() != changes) push_metadata_to_all();
+            reply.state = ctrl_.partition();
+            reply.metadata_offset = ctrl_.offset();
             send(std::move(reply));
         }
     }
@@ -516,7 +416,8 @@ class World {
         b.produces = std::move(waiting);
     }
 
-    void apply_metadata(Broker& b, const PartitionState& s) {
+    void apply_metadata(Broker& b, const PartitionState& s, std::int64_t offset) {
+        b.known_metadata_offset = std::max(b.known_metadata_offset, offset);
         if (s.partition_epoch <= b.known_partition_epoch) return;
         b.known_partition_epoch = s.partition_epoch;
         PartitionReplica& r = *b.replica;
@@ -525,8 +426,8 @@ class World {
             if (new_epoch) {
                 fail_produces(b);
                 b.alter_request = 0;
-                b.phase = Phase::Idle;
             }
+            b.fetcher.stop();
             r.become_leader(s, now_);
             r.take_epochs_changed();
             if (new_epoch)
@@ -542,11 +443,8 @@ class World {
             event("broker %d no longer leads (epoch %d -> %d, leader %d)", b.id, r.leader_epoch(),
                   s.leader_epoch, s.leader);
         }
-        const bool new_epoch = was_leader || s.leader_epoch != b.following_epoch;
         r.become_follower(s);
-        if (new_epoch) {
-            b.following_epoch = s.leader_epoch;
-            b.phase = s.leader == -1 ? Phase::Idle : Phase::Truncating;
+        if (b.fetcher.follow(s.leader, s.leader_epoch)) {
             b.outstanding = 0;
             b.next_fetch_ms = now_;
         }
@@ -556,7 +454,7 @@ class World {
         PartitionReplica& r = *b.replica;
         switch (m.kind) {
             case Kind::Metadata:
-                apply_metadata(b, m.state);
+                apply_metadata(b, m.state, m.metadata_offset);
                 break;
             case Kind::AlterPartitionResponse:
                 if (m.request_id != b.alter_request) break;
@@ -564,46 +462,50 @@ class World {
                 // A refusal that may follow an earlier attempt's success keeps the change pending
                 // (PartitionReplica::isr_change_failed); the state in the answer settles it.
                 if (m.error != ErrorCode::NONE) r.isr_change_failed(m.error);
-                apply_metadata(b, m.state);
+                apply_metadata(b, m.state, m.metadata_offset);
                 break;
             case Kind::OffsetsForEpoch: {
                 Message reply = reply_to(b, m, Kind::OffsetsForEpochResponse);
                 reply.error = leader_check(b, m.leader_epoch);
                 reply.requested_epoch = m.requested_epoch;
+                reply.generation = m.generation;
                 if (reply.error == ErrorCode::NONE)
                     reply.answer = r.epochs().end_offset_for(m.requested_epoch, b.log.end());
                 send(std::move(reply));
                 break;
             }
             case Kind::OffsetsForEpochResponse: {
-                if (m.request_id != b.outstanding || b.phase != Phase::Truncating) break;
+                if (m.request_id != b.outstanding) break;
                 b.outstanding = 0;
-                if (m.error != ErrorCode::NONE) {
+                using Step = FollowerFetcher::Step;
+                const Step step = b.fetcher.on_epoch_answer(m.generation, r.epochs(),
+                                                            {0, b.log.end()}, m.error, m.answer);
+                if (step.kind == Step::Kind::Stale) break;
+                if (step.kind == Step::Kind::Backoff) {
                     b.next_fetch_ms = now_ + 20;
                     break;
                 }
-                const Truncation t =
-                    truncation_for(r.epochs(), b.log.end(), r.log_start_offset(), m.answer);
-                if (t.offset < b.log.end()) {
+                if (step.kind == Step::Kind::Truncate) {
                     event(
                         "broker %d truncates %lld -> %lld by epoch (asked for epoch %d, leader "
                         "%d answered epoch %d ends at %lld)%s",
-                        b.id, static_cast<long long>(b.log.end()), static_cast<long long>(t.offset),
-                        m.requested_epoch, m.from, m.answer.epoch,
-                        static_cast<long long>(m.answer.end_offset),
-                        t.complete ? "" : ", asking again");
-                    result_.stats.truncated_records += b.log.end() - t.offset;
-                    b.log.truncate(t.offset);
-                    r.on_truncate(t.offset);
+                        b.id, static_cast<long long>(b.log.end()),
+                        static_cast<long long>(step.truncate_to), m.requested_epoch, m.from,
+                        m.answer.epoch, static_cast<long long>(m.answer.end_offset),
+                        b.fetcher.phase() == FollowerFetcher::Phase::Truncating ? ", asking again"
+                                                                                : "");
+                    result_.stats.truncated_records += b.log.end() - step.truncate_to;
+                    b.log.truncate(step.truncate_to);
+                    r.on_truncate(step.truncate_to);
                     r.take_epochs_changed();
                 }
-                if (t.complete) b.phase = Phase::Fetching;
                 b.next_fetch_ms = now_;
                 break;
             }
             case Kind::Fetch: {
                 Message reply = reply_to(b, m, Kind::FetchResponse);
                 reply.offset = m.offset;
+                reply.generation = m.generation;
                 reply.error = leader_check(b, m.leader_epoch);
                 if (reply.error == ErrorCode::NONE) {
                     bool moved = false;
@@ -618,20 +520,20 @@ class World {
                 break;
             }
             case Kind::FetchResponse: {
-                if (m.request_id != b.outstanding || b.phase != Phase::Fetching) break;
+                if (m.request_id != b.outstanding) break;
                 b.outstanding = 0;
-                if (m.error == ErrorCode::OFFSET_OUT_OF_RANGE) {
-                    b.phase = Phase::Truncating;
-                    break;
-                }
-                if (m.error != ErrorCode::NONE || m.offset != b.log.end()) {
+                using Step = FollowerFetcher::Step;
+                const Step step =
+                    b.fetcher.on_fetch_answer(m.generation, {0, b.log.end()}, m.error, m.offset);
+                if (step.kind == Step::Kind::Stale || step.kind == Step::Kind::Continue) break;
+                if (step.kind == Step::Kind::Backoff) {
                     b.next_fetch_ms = now_ + 20;
                     break;
                 }
-                if (m.leader_epoch != b.following_epoch) {
+                if (m.leader_epoch != b.fetcher.leader_epoch()) {
                     violation(&result_.stale_appends,
                               "broker " + std::to_string(b.id) + " following leader epoch " +
-                                  std::to_string(b.following_epoch) +
+                                  std::to_string(b.fetcher.leader_epoch()) +
                                   " took a fetch answer from broker " + std::to_string(m.from) +
                                   " in leader epoch " + std::to_string(m.leader_epoch));
                 }
@@ -702,6 +604,7 @@ class World {
             hb.to = kController;
             hb.kind = Kind::Heartbeat;
             hb.incarnation = b.incarnation;
+            hb.metadata_offset = b.known_metadata_offset;
             send(std::move(hb));
             b.next_heartbeat_ms = now_ + o_.heartbeat_interval_ms;
         }
@@ -733,22 +636,25 @@ class World {
             complete_produces(b);
             return;
         }
-        if (r.role() != Role::Follower || b.phase == Phase::Idle) return;
+        if (r.role() != Role::Follower) return;
         if (b.outstanding && now_ - b.outstanding_sent_ms <= o_.request_timeout_ms) return;
         if (now_ < b.next_fetch_ms) return;
+        const FollowerFetcher::Request ask = b.fetcher.next_request(r.epochs(), {0, b.log.end()});
+        if (ask.kind == FollowerFetcher::Request::Kind::None) return;
         Message m;
         m.from = b.id;
-        m.to = r.leader();
+        m.to = ask.leader;
         m.incarnation = b.incarnation;
-        m.leader_epoch = r.leader_epoch();
+        m.leader_epoch = ask.current_leader_epoch;
+        m.generation = ask.generation;
         m.request_id = b.outstanding = ++request_ids_;
         b.outstanding_sent_ms = now_;
-        if (b.phase == Phase::Truncating) {
+        if (ask.kind == FollowerFetcher::Request::Kind::OffsetsForLeaderEpoch) {
             m.kind = Kind::OffsetsForEpoch;
-            m.requested_epoch = r.epochs().latest_epoch();
+            m.requested_epoch = ask.requested_epoch;
         } else {
             m.kind = Kind::Fetch;
-            m.offset = b.log.end();
+            m.offset = ask.fetch_offset;
         }
         send(std::move(m));
     }
@@ -805,8 +711,8 @@ class World {
         b.restart_at_ms = -1;
         b.replica = make_replica(b.id, b.log);
         b.known_partition_epoch = -1;
-        b.phase = Phase::Idle;
-        b.following_epoch = -1;
+        b.known_metadata_offset = -1;
+        b.fetcher = FollowerFetcher{};
         b.outstanding = 0;
         b.alter_request = 0;
         b.next_heartbeat_ms = now_;
@@ -819,7 +725,7 @@ class World {
     // --- the producer ---------------------------------------------------------------------
 
     void producer_tick() {
-        if (now_ % 50 == 0 || producer_leader_ == -1) producer_leader_ = ctrl_.leader;
+        if (now_ % 50 == 0 || producer_leader_ == -1) producer_leader_ = ctrl_.partition().leader;
         if (now_ < next_produce_ms_ || producer_leader_ == -1) return;
         next_produce_ms_ = now_ + uniform(5, 25);
         if (inflight_.size() >= kMaxInflightProduces) return;
@@ -854,7 +760,8 @@ class World {
         inflight_.erase(it);
         if (m.error != ErrorCode::NONE) {
             ++result_.stats.produce_errors;
-            if (m.error == ErrorCode::NOT_LEADER_OR_FOLLOWER) producer_leader_ = ctrl_.leader;
+            if (m.error == ErrorCode::NOT_LEADER_OR_FOLLOWER)
+                producer_leader_ = ctrl_.partition().leader;
             return;
         }
         for (std::size_t i = 0; i < p.ids.size(); ++i) {
@@ -935,6 +842,7 @@ class World {
 
     void heal() {
         healed_ = true;
+        faults_.heal();
         cuts_.clear();
         cut_until_.clear();
         event("heal: every link restored, every broker restarting, no more drops or produces");
@@ -979,13 +887,14 @@ class World {
     // by epoch to that leader's log and appends only what it fetched from it.
     void check_followers() {
         for (const Broker& f : brokers_) {
-            if (!f.alive || f.phase != Phase::Fetching || f.replica->role() != Role::Follower)
+            if (!f.alive || f.fetcher.phase() != FollowerFetcher::Phase::Fetching ||
+                f.replica->role() != Role::Follower)
                 continue;
             const int l = f.replica->leader();
             if (l < 1 || l > o_.brokers) continue;
             const Broker& lb = broker(l);
             if (!lb.alive || lb.replica->role() != Role::Leader ||
-                lb.replica->leader_epoch() != f.following_epoch)
+                lb.replica->leader_epoch() != f.fetcher.leader_epoch())
                 continue;
             // (Not the HW: a new leader learns the HW its predecessor reached only by committing
             // past it, so for a while a follower may know a higher one, as in Kafka.)
@@ -994,16 +903,17 @@ class World {
                           "broker " + std::to_string(f.id) + " (log end " +
                               std::to_string(f.log.end()) + ") is ahead of its leader " +
                               std::to_string(l) + " (log end " + std::to_string(lb.log.end()) +
-                              ") in leader epoch " + std::to_string(f.following_epoch));
+                              ") in leader epoch " + std::to_string(f.fetcher.leader_epoch()));
             }
         }
     }
 
     void final_check() {
-        const int leader = ctrl_.leader;
+        const PartitionState& ctrl = ctrl_.partition();
+        const int leader = ctrl.leader;
         const Broker* lb = leader > 0 ? &broker(leader) : nullptr;
         if (!lb || !lb->alive || lb->replica->role() != Role::Leader ||
-            lb->replica->leader_epoch() != ctrl_.leader_epoch) {
+            lb->replica->leader_epoch() != ctrl.leader_epoch) {
             result_.failure = result_.failure.empty()
                                   ? "no settled leader after healing (controller says " +
                                         std::to_string(leader) + ")"
@@ -1014,12 +924,12 @@ class World {
         const PartitionReplica& lr = *lb->replica;
         const std::int64_t hw = lr.high_watermark();
         result_.stats.final_log_end_offset = lb->log.end();
-        result_.converged = static_cast<int>(ctrl_.isr.size()) == o_.brokers && hw == lb->log.end();
+        result_.converged = static_cast<int>(ctrl.isr.size()) == o_.brokers && hw == lb->log.end();
         for (const Broker& b : brokers_)
             if (!b.alive || b.log.end() != lb->log.end()) result_.converged = false;
         if (!result_.converged) {
             std::string state = "not converged after healing: leader " + std::to_string(leader) +
-                                " HW " + std::to_string(hw) + ", ISR " + ids_text(ctrl_.isr) +
+                                " HW " + std::to_string(hw) + ", ISR " + ids_text(ctrl.isr) +
                                 ", log ends";
             for (const Broker& b : brokers_)
                 state += " " + std::to_string(b.id) + ":" + std::to_string(b.log.end());
@@ -1086,8 +996,8 @@ class World {
     bool healed_ = false;
 
     std::vector<Broker> brokers_;
-    PartitionState ctrl_;
-    std::map<int, Registration> registrations_;
+    SimController ctrl_;
+    NetworkFaults faults_;
     std::priority_queue<Message, std::vector<Message>, Later> queue_;
     std::set<std::pair<int, int>> cuts_;
     std::map<std::pair<int, int>, std::int64_t> cut_until_;

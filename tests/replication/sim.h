@@ -1,16 +1,17 @@
 // A seeded deterministic simulation of one partition replicated by the pure replication core
 // (engine/replication/replica.h), for tests (test_replication_sim) and benches.
 //
-// What it simulates: brokers (replication factor = broker count), each with a PartitionReplica
-// and an in-memory log of batches (base offset, leader epoch, record ids) flushed every few ms;
-// a controller that follows KRaft's rules (fence a broker whose heartbeats stop for a session
-// timeout and drop it from the ISR unless it is the last member; elect the first live ISR member
-// in replica order, or with unclean election any live replica, recovering; accept AlterPartition
-// only from the leader at the current leader and partition epochs with live new members; every
-// change bumps the partition epoch, a leader change the leader epoch; a restarted broker may
-// register only once its old session has been fenced); a network with random delays, drops and
-// cut links (broker-broker and broker-controller); crashes (process crash: the log survives;
-// power loss: the log is cut to its flushed offset) and restarts (rebuild the epoch cache from
+// What it simulates: brokers (replication factor = broker count), each with a PartitionReplica,
+// the shipped follower fetch loop (replication/follower_fetcher.h) and an in-memory log of
+// batches (base offset, leader epoch, record ids) flushed every few ms; a controller that makes
+// the shipped decisions on a real MetadataImage (sim_controller.h: broker sessions, fencing and
+// unfencing from metadata/broker_sessions.h; elections, preferred leaders and AlterPartition
+// from metadata/replication_control.h); a network with random delays, drops, reordering and
+// cut links (broker-broker and broker-controller), and, from a generator of their own
+// (sim_faults.h), one-way cuts, partitions (an isolated node, a minority/majority split, a
+// bridge node that sees both sides), slow links with jitter and duplicated messages; crashes
+// (process crash: the log survives; power loss: the log is cut to its flushed offset) and
+// restarts (rebuild the epoch cache from
 // the log, truncate by epoch through an OffsetsForLeaderEpoch round trip, then fetch); pauses (a
 // stop-the-world GC pause or SIGSTOP: the broker is not ticked, sends no heartbeats and handles
 // nothing; what reaches it waits, as bytes in an open socket, and is handled in arrival order
@@ -74,6 +75,17 @@ struct Options {
     std::int64_t pause_min_ms = 20;
     std::int64_t pause_max_ms = 1500;
     double leader_pause_share = 0.5;
+    // The network fault vocabulary of sim_faults.h, drawn from a generator of its own too (so
+    // that it does not shift the draws above). Besides these, drop is loss, delay_min..max_ms
+    // the jitter of every message, and long_delay the reordering of single messages.
+    double one_way_cuts_per_s = 0.4;  // for cut_min_ms..cut_max_ms
+    double partitions_per_s = 0.25;   // a node isolated, a minority/majority split, or a bridge
+    std::int64_t partition_min_ms = 200;
+    std::int64_t partition_max_ms = 1500;
+    double slow_links_per_s = 0.4;  // for cut_min_ms..cut_max_ms, a delay up to the max ...
+    std::int64_t slow_link_delay_max_ms = 120;
+    std::int64_t slow_link_jitter_ms = 40;  // ... plus 0..jitter per message (reordering)
+    double duplicate = 0.01;                // a node-to-node message arrives twice
 
     bool trace = false;           // print every event as it happens
     std::size_t trace_tail = 80;  // events kept for a failure report
@@ -85,6 +97,10 @@ struct Stats {
     std::int64_t crashes = 0;
     std::int64_t power_losses = 0;
     std::int64_t link_cuts = 0;
+    std::int64_t one_way_cuts = 0;
+    std::int64_t partitions = 0;
+    std::int64_t slow_links = 0;
+    std::int64_t duplicates = 0;
     std::int64_t pauses = 0;
     std::int64_t leader_pauses = 0;  // of a broker that believed it led
     // Requests refused for carrying an old leader epoch: Fetch / OffsetsForLeaderEpoch at a

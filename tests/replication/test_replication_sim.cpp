@@ -1,5 +1,7 @@
-// The seeded replication simulation (sim.h): 3 brokers, a KRaft-style controller, a lossy and
-// partitionable network, crashes and restarts, and a producer; then heal, settle and check.
+// The seeded replication simulation (sim.h): 3 brokers, the shipped controller decisions and
+// follower fetch loop, a network that drops, delays, reorders, duplicates, cuts links (both ways
+// or one way) and partitions (isolated node, minority/majority, bridge), crashes and restarts,
+// pauses, and a producer; then heal, settle and check.
 //
 //   "acks=all, min.insync.replicas=2, clean elections, process crashes: no acknowledged record
 //    is ever lost, and replicas are identical below the high watermark", over 300 seeds.
@@ -50,6 +52,10 @@ Sweep sweep(const Options& base, std::uint64_t first, std::uint64_t last, bool t
         t.crashes += r.stats.crashes;
         t.power_losses += r.stats.power_losses;
         t.link_cuts += r.stats.link_cuts;
+        t.one_way_cuts += r.stats.one_way_cuts;
+        t.partitions += r.stats.partitions;
+        t.slow_links += r.stats.slow_links;
+        t.duplicates += r.stats.duplicates;
         t.pauses += r.stats.pauses;
         t.leader_pauses += r.stats.leader_pauses;
         t.fenced_refusals += r.stats.fenced_refusals;
@@ -79,6 +85,9 @@ void report(const char* name, const Sweep& s, std::uint64_t seeds) {
         static_cast<long long>(t.unclean_elections), static_cast<long long>(t.isr_shrinks),
         static_cast<long long>(t.isr_expands), static_cast<long long>(t.truncated_records),
         static_cast<long long>(t.fenced_refusals));
+    qInfo("%s: network: %lld one-way cuts, %lld partitions, %lld slow links, %lld duplicates", name,
+          static_cast<long long>(t.one_way_cuts), static_cast<long long>(t.partitions),
+          static_cast<long long>(t.slow_links), static_cast<long long>(t.duplicates));
     QString seeds_text;
     for (std::size_t i = 0; i < s.seeds_with_losses.size() && i < 20; ++i)
         seeds_text += QString::number(s.seeds_with_losses[i]) + " ";
@@ -152,6 +161,9 @@ class ReplicationSimulationTest : public QObject {
             // their (and their followers') requests with the old leader epoch refused.
             QVERIFY(s.totals.leader_pauses > 0);
             QVERIFY(s.totals.fenced_refusals > 0);
+            // And the network faults of sim_faults.h happened.
+            QVERIFY(s.totals.one_way_cuts > 0 && s.totals.partitions > 0);
+            QVERIFY(s.totals.slow_links > 0 && s.totals.duplicates > 0);
         }
     }
 
