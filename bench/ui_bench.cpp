@@ -5,11 +5,15 @@
 // lab (no UI) and prints the ratio of the two rates. Never part of the test verdict.
 //
 //   kraftlab-bench-ui [--seconds S] [--rate R] [--partitions P] [--warmup S] [--kill-after S]
+//                     [--network]
 //
 // --rate 0 runs no producer (the app idle over a lab with P partitions; no headless comparison).
 // --kill-after S kills broker 2 S seconds into the measurement: with many partitions, a flood of
 // ISR and leader events (the event list folds them) and a redraw of every partition row.
 // Partition 0 of the topic is selected, as a teacher would: its replication lanes are drawn.
+// --network shows the Network place instead (the ring and the sequence diagram of every RPC,
+// issue 14): the diagram drains the RPC tap each frame and folds arrows, and its cost is in the
+// frame times; the RPCs the tap recorded per second are reported beside them.
 //
 // Frame time: the app asks for a new frame every 16 ms (as a 60 Hz display would). Reported:
 // each frame's cost from the start of the scene graph's synchronisation to the end of rendering;
@@ -43,7 +47,8 @@ struct Options {
     int warmup = 3;
     double rate = 100'000;
     int partitions = 12;
-    int kill_after = -1;  // seconds into the measurement; -1: no kill
+    int kill_after = -1;   // seconds into the measurement; -1: no kill
+    bool network = false;  // the Network place under the topics, not the replication lanes
 };
 
 double percentile(std::vector<double> v, double p) {
@@ -131,10 +136,12 @@ int main(int argc, char** argv) {
             o.partitions = next().toInt();
         else if (args[i] == "--kill-after")
             o.kill_after = next().toInt();
+        else if (args[i] == "--network")
+            o.network = true;
         else {
             fprintf(stderr,
                     "usage: kraftlab-bench-ui [--seconds S] [--warmup S] [--rate R] [--partitions "
-                    "P] [--kill-after S]\n");
+                    "P] [--kill-after S] [--network]\n");
             return 2;
         }
     }
@@ -193,6 +200,7 @@ int main(int argc, char** argv) {
     const pid_t gui_tid = static_cast<pid_t>(syscall(SYS_gettid));
     double cpu0 = 0, wall0 = 0;
     std::uint64_t acked0 = 0;
+    double rpcs0 = 0, rpc_rate = 0;
     QElapsedTimer wall;
     double ui_rate = 0, gui_share = 0;
     int events0 = 0, event_lines = 0;
@@ -205,6 +213,13 @@ int main(int argc, char** argv) {
         }
         lab.createTopic("load", o.partitions);
         lab.select("", "load", 0);
+        if (o.network) {
+            // After the selection, which brings the replication lanes forward.
+            QTimer::singleShot(200, window, [&] {
+                if (auto* tabs = window->findChild<QObject*>("bottomTabs"))
+                    tabs->setProperty("currentIndex", 2);
+            });
+        }
         if (o.rate > 0)
             lab.addProducer({{"topic", "load"},
                              {"rate", o.rate},
@@ -219,6 +234,7 @@ int main(int argc, char** argv) {
             wall.start();
             cpu0 = thread_cpu_seconds(gui_tid);
             acked0 = acked(*lab.cluster());
+            rpcs0 = lab.rpcs()->recorded();
             events0 = lab.events()->rowCount();
             if (o.kill_after >= 0)
                 QTimer::singleShot(o.kill_after * 1000, &app, [&] { lab.killBroker(2); });
@@ -227,6 +243,7 @@ int main(int argc, char** argv) {
                 wall0 = static_cast<double>(wall.elapsed()) / 1000.0;
                 gui_share = (thread_cpu_seconds(gui_tid) - cpu0) / wall0;
                 ui_rate = static_cast<double>(acked(*lab.cluster()) - acked0) / wall0;
+                rpc_rate = (lab.rpcs()->recorded() - rpcs0) / wall0;
                 event_lines = lab.events()->rowCount() - events0;
                 app.quit();
             });
@@ -249,6 +266,8 @@ int main(int argc, char** argv) {
         "values, acks=1, %d partitions, 3 brokers; offscreen, %s renderer\n\n",
         o.seconds, o.warmup, o.rate, o.partitions, qgetenv("QT_QUICK_BACKEND").constData());
     printf("frames measured            %zu\n", frame_ms.size());
+    printf("place under the topics     %s; RPCs on the lab network %.0f/s\n",
+           o.network ? "Network (ring and sequence diagram)" : "Replication lanes", rpc_rate);
     printf(
         "frame time (sync+render)   p50 %.2f ms   p95 %.2f ms   p99 %.2f ms   (budget 16.7 ms)\n",
         percentile(frame_ms, 0.50), percentile(frame_ms, 0.95), percentile(frame_ms, 0.99));

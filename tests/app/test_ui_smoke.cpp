@@ -657,7 +657,7 @@ class UiSmokeTest : public QObject {
     }
 
     // The lab network in the window (issue 14): the Network place draws the real RPCs between
-    // the nodes as a sequence diagram; cutting broker 1 off from the controllers turns its links
+    // the nodes as a sequence diagram; cutting a broker off from the controllers turns its links
     // red on the ring, its heartbeats end in ✗ on the cut (the first one's fields on a click),
     // and the cut is a band on the charts; dragging a line across the ring partitions it; heal
     // clears it all. Screenshots at 1280x720 presenter and 1920x1080, light and dark, in its
@@ -681,14 +681,21 @@ class UiSmokeTest : public QObject {
         QVERIFY(lab->rpcs()->lanes().contains("broker-1"));
         QVERIFY(lab->rpcs()->lanes().contains("clients"));
 
-        // Broker 1 cut off from the controllers, from the node menu's words.
+        // The running brokers (the tests before may have killed one).
+        QStringList up;
+        for (const auto& b : lab->brokers()->rows()) {
+            if (b.up) up << QString("broker-%1").arg(b.id);
+        }
+        QVERIFY2(up.size() >= 2, "two running brokers");
+
+        // A broker cut off from the controllers, from the node menu's words.
         QStringList controllers;
         for (const auto& n : lab->network()->nodes()) {
             if (n.toMap()["kind"] == "controller") controllers << n.toMap()["name"].toString();
         }
         QVERIFY(!controllers.isEmpty());
         QSignalSpy finished(lab.get(), &LabController::commandFinished);
-        lab->partitionNetwork({QStringList{"broker-1"}, controllers});
+        lab->partitionNetwork({QStringList{up[0]}, controllers});
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 5000);
         QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
         QTRY_COMPARE_WITH_TIMEOUT(lab->network()->faultyLinks(), 2 * controllers.size(), 3000);
@@ -728,14 +735,14 @@ class UiSmokeTest : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(find_cut_request(), 10000);
         QTest::mouseClick(window, Qt::LeftButton, {}, diagram->mapToScene(cut_at).toPoint());
         QCOMPARE(cut_rpc["outcome"].toString(), QString("request_cut"));
-        QCOMPARE(cut_rpc["from"].toString(), QString("broker-1"));
+        QCOMPARE(cut_rpc["from"].toString(), up[0]);
         QVERIFY(controllers.contains(cut_rpc["to"].toString()));
         auto* details = diagram->findChild<QObject*>("rpcDetails");
         QVERIFY(details);
         QTRY_VERIFY_WITH_TIMEOUT(details->property("opened").toBool(), 2000);
         const auto shown = details->property("rpc").toMap();
         QCOMPARE(shown["outcome"].toString(), QString("request_cut"));
-        QCOMPARE(shown["from"].toString(), QString("broker-1"));
+        QCOMPARE(shown["from"].toString(), up[0]);
         save("ui-network-rpc-details.png");
         QMetaObject::invokeMethod(details, "close");
         diagram->setProperty("live", true);
@@ -764,12 +771,13 @@ class UiSmokeTest : public QObject {
         lab->healNetwork();
         QTRY_COMPARE_WITH_TIMEOUT(lab->network()->faultyLinks(), 0, 3000);
 
-        // The link dialog, as a click on the line broker-1 — broker-2 opens it: 150 ms each way
-        // makes the replica fetches between them slope down the diagram by that much.
+        // The link dialog, as a click on the line between two running brokers opens it: 150 ms
+        // each way makes the replica fetches between
+        // them slope down the diagram by that much.
         auto* link_dialog = window->findChild<QObject*>("linkDialog");
         QVERIFY(link_dialog);
-        QMetaObject::invokeMethod(link_dialog, "openFor", Q_ARG(QVariant, "broker-1"),
-                                  Q_ARG(QVariant, "broker-2"));
+        QMetaObject::invokeMethod(link_dialog, "openFor", Q_ARG(QVariant, up[0]),
+                                  Q_ARG(QVariant, up[1]));
         QTRY_VERIFY_WITH_TIMEOUT(link_dialog->property("opened").toBool(), 2000);
         auto* delay_field = window->findChild<QObject*>("linkDelay");
         QVERIFY(delay_field);
@@ -779,8 +787,8 @@ class UiSmokeTest : public QObject {
         QMetaObject::invokeMethod(link_dialog, "accept");
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before, 5000);
         QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
-        const auto b1 = lab->cluster()->network().find_node("broker-1");
-        const auto b2 = lab->cluster()->network().find_node("broker-2");
+        const auto b1 = lab->cluster()->network().find_node(up[0].toStdString());
+        const auto b2 = lab->cluster()->network().find_node(up[1].toStdString());
         QVERIFY(b1 && b2);
         QCOMPARE(lab->cluster()->network().faults(*b1, *b2).delay_ms, 150);
         QCOMPARE(lab->cluster()->network().faults(*b2, *b1).delay_ms, 150);
@@ -797,7 +805,7 @@ class UiSmokeTest : public QObject {
         save("ui-network-delay.png");
         // Out of bounds (a cap under 1000 bytes/s): refused in the engine's words; nothing
         // changes.
-        lab->setLinkFaults("broker-1", "broker-2", {{"bandwidth", 500}}, false);
+        lab->setLinkFaults(up[0], up[1], {{"bandwidth", 500}}, false);
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > before + 1, 5000);
         QVERIFY(!finished.last().at(1).toBool());
         QVERIFY2(finished.last().at(2).toString().contains("1000"),
