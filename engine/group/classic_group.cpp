@@ -151,33 +151,36 @@ ClassicGroup::JoinAnswer ClassicGroup::join(const JoinRequest& request, std::int
         if (request.group_instance_id) {
             if (Member* old = const_cast<Member*>(find_instance(*request.group_instance_id))) {
                 const std::string old_id = old->member_id;
+                const std::string old_leader = leader_;
                 const std::string id = new_member_id(request.client_id);
-                const bool unchanged = same_protocols(old->protocols, request.protocols);
                 old->member_id = id;
                 old->client_id = request.client_id;
                 old->client_host = request.client_host;
                 old->session_timeout_ms = request.session_timeout_ms;
+                old->protocols = request.protocols;
+                old->rebalance_timeout_ms = request.rebalance_timeout_ms < 0
+                                                ? request.session_timeout_ms
+                                                : request.rebalance_timeout_ms;
                 old->last_seen_ms = now_ms;
                 if (leader_ == old_id) leader_ = id;
                 answer.member_id = id;
                 out.events.push_back("static member " + *request.group_instance_id +
                                      " rejoined as " + id + " (was " + old_id + ")");
-                if (state_ == GroupState::Stable && unchanged) {
-                    // Nothing it offers changed: no rebalance; it syncs to get its assignment.
+                if (state_ == GroupState::Stable && choose_protocol() == protocol_name_) {
+                    // The next generation would choose the same protocol: no rebalance; it
+                    // syncs to get its assignment. The answer names the leader as it was, so
+                    // that a restarted leader does not run an assignment the group would not
+                    // take (Kafka before JoinGroup v9's skipAssignment).
                     JoinResult r;
                     r.generation = generation_;
                     r.protocol_type = protocol_type_;
                     r.protocol_name = protocol_name_;
-                    r.leader = leader_;
+                    r.leader = old_leader;
                     r.member_id = id;
                     answer.now = r;
                     out.persist = true;
                     return answer;
                 }
-                old->protocols = request.protocols;
-                old->rebalance_timeout_ms = request.rebalance_timeout_ms < 0
-                                                ? request.session_timeout_ms
-                                                : request.rebalance_timeout_ms;
                 old->awaiting_join = true;
                 if (state_ == GroupState::PreparingRebalance) {
                     maybe_complete_join(now_ms, out);
@@ -298,14 +301,23 @@ void ClassicGroup::maybe_complete_join(std::int64_t now_ms, Output& out) {
 }
 
 void ClassicGroup::complete_join(std::int64_t now_ms, Output& out) {
-    // Members that did not rejoin in time are out of the next generation.
+    // Dynamic members that did not rejoin in time are out of the next generation; static ones
+    // keep their place (their session decides).
     std::vector<std::string> late;
     for (const auto& m : members_) {
-        if (!m.awaiting_join) late.push_back(m.member_id);
+        if (!m.awaiting_join && !m.group_instance_id) late.push_back(m.member_id);
     }
     for (const auto& id : late) {
         std::erase_if(members_, [&](const Member& m) { return m.member_id == id; });
         out.events.push_back("member " + id + " did not rejoin within the rebalance timeout");
+    }
+    const bool anyone = std::any_of(members_.begin(), members_.end(),
+                                    [](const Member& m) { return m.awaiting_join; });
+    if (!members_.empty() && !anyone) {
+        // Only static members are left and none rejoined: wait another rebalance timeout
+        // (their sessions will remove the ones that are gone).
+        rebalance_started_ms_ = now_ms;
+        return;
     }
     initial_delay_until_ms_ = -1;
     ++generation_;
@@ -314,18 +326,27 @@ void ClassicGroup::complete_join(std::int64_t now_ms, Output& out) {
         state_ = GroupState::Empty;
         protocol_name_.clear();
         leader_.clear();
+        sync_deadline_ms_ = -1;
         out.events.push_back("generation " + std::to_string(generation_) + ": no members");
         return;
     }
     protocol_name_ = choose_protocol();
-    if (!find(leader_)) leader_ = members_.front().member_id;
+    // The leader stays the leader if it rejoined; else the first member that did.
+    const Member* leader = find(leader_);
+    if (!leader || !leader->awaiting_join) {
+        leader_ = std::find_if(members_.begin(), members_.end(), [](const Member& m) {
+                      return m.awaiting_join;
+                  })->member_id;
+    }
     state_ = GroupState::CompletingRebalance;
+    // Every member must now send SyncGroup within the rebalance timeout.
     sync_deadline_ms_ = now_ms + rebalance_timeout_ms();
     for (auto& m : members_) {
         m.synced = false;
         m.assignment.clear();
         if (!m.awaiting_join) continue;
         m.awaiting_join = false;
+        m.last_seen_ms = now_ms;
         out.joins.emplace_back(m.member_id, join_result(m));
     }
     out.events.push_back("generation " + std::to_string(generation_) + " (" + protocol_name_ +
@@ -406,6 +427,9 @@ std::optional<SyncResult> ClassicGroup::sync(const SyncRequest& request, std::in
             return sync_error(ErrorCode::REBALANCE_IN_PROGRESS);
         case GroupState::Stable: {
             m->synced = true;
+            if (std::all_of(members_.begin(), members_.end(),
+                            [](const Member& x) { return x.synced; }))
+                sync_deadline_ms_ = -1;
             SyncResult r;
             r.protocol_type = protocol_type_;
             r.protocol_name = protocol_name_;
@@ -430,7 +454,8 @@ std::optional<SyncResult> ClassicGroup::sync(const SyncRequest& request, std::in
         member.assignment = it == request.assignments.end() ? Bytes{} : it->second;
     }
     state_ = GroupState::Stable;
-    sync_deadline_ms_ = -1;
+    if (std::all_of(members_.begin(), members_.end(), [](const Member& x) { return x.synced; }))
+        sync_deadline_ms_ = -1;
     out.persist = true;
     for (auto& member : members_) {
         if (!member.awaiting_sync) continue;
@@ -540,9 +565,11 @@ void ClassicGroup::tick(std::int64_t now_ms, Output& out) {
                           " ms > session.timeout.ms " + std::to_string(m->session_timeout_ms),
                       now_ms, out);
     }
-    // Members that never sent SyncGroup within the rebalance timeout: out, and again.
-    if (state_ == GroupState::CompletingRebalance && sync_deadline_ms_ >= 0 &&
-        now_ms >= sync_deadline_ms_) {
+    // Members that never sent SyncGroup within the rebalance timeout (the leader's assignment
+    // may have come, or not): out, and the group rebalances.
+    if ((state_ == GroupState::CompletingRebalance || state_ == GroupState::Stable) &&
+        sync_deadline_ms_ >= 0 && now_ms >= sync_deadline_ms_) {
+        sync_deadline_ms_ = -1;
         std::vector<std::string> unsynced;
         for (const auto& m : members_) {
             if (!m.synced) unsynced.push_back(m.member_id);
@@ -578,7 +605,8 @@ std::int64_t ClassicGroup::next_deadline_ms() const {
         consider(rebalance_started_ms_ + rebalance_timeout_ms());
         consider(initial_delay_until_ms_);
     }
-    if (state_ == GroupState::CompletingRebalance) consider(sync_deadline_ms_);
+    if (state_ == GroupState::CompletingRebalance || state_ == GroupState::Stable)
+        consider(sync_deadline_ms_);
     return next;
 }
 

@@ -241,6 +241,11 @@ class ClassicGroupTest : public QObject {
         QCOMPARE(b.now->error, ErrorCode::NONE);
         QCOMPARE(b.now->generation, 1);  // no new generation
         QVERIFY(b.member_id != old_id);
+        // It led, and leads under its new id; its answer names the leader as it was, so that
+        // it does not run an assignment the stable group would not take.
+        QCOMPARE(g.leader(), b.member_id);
+        QCOMPARE(b.now->leader, old_id);
+        QVERIFY(b.now->members.empty());
         QCOMPARE(g.state(), GroupState::Stable);
         auto mine = g.sync({b.member_id, std::string("reader-1"), 1, {}}, 101, again);
         QVERIFY(mine);
@@ -248,6 +253,50 @@ class ClassicGroupTest : public QObject {
         // The old process (a zombie) is fenced.
         QCOMPARE(g.heartbeat(old_id, std::string("reader-1"), 1, 102),
                  ErrorCode::FENCED_INSTANCE_ID);
+    }
+
+    void a_follower_that_never_syncs_after_the_leader_did_is_removed() {
+        TwoMembers t;  // both synced in generation 2
+        Output out;
+        const auto m3 = join_new(t.g, 100, out);
+        t.g.join(join_request(t.m1), 100, out);
+        t.g.join(join_request(t.m2), 100, out);
+        QCOMPARE(t.g.state(), GroupState::CompletingRebalance);
+        const int gen = t.g.generation();
+        // The leader assigns (Stable); m3 never sends SyncGroup, though it heartbeats.
+        const std::string leader = t.g.leader();
+        QVERIFY(t.g.sync({leader, std::nullopt, gen, {}}, 200, out));
+        const std::string other = leader == t.m1 ? t.m2 : t.m1;
+        QVERIFY(t.g.sync({other, std::nullopt, gen, {}}, 200, out));
+        QCOMPARE(t.g.state(), GroupState::Stable);
+        for (std::int64_t now : {2'000, 4'000}) {
+            for (const auto& id : {t.m1, t.m2, m3})
+                QCOMPARE(t.g.heartbeat(id, std::nullopt, gen, now), ErrorCode::NONE);
+        }
+        Output later;
+        t.g.tick(100 + 5'000 - 1, later);
+        QVERIFY(t.g.member(m3));
+        t.g.tick(100 + 5'000, later);  // the rebalance timeout since the generation was made
+        QVERIFY(!t.g.member(m3));
+        QCOMPARE(t.g.members().size(), std::size_t{2});
+        QCOMPARE(t.g.state(), GroupState::PreparingRebalance);
+    }
+
+    void a_static_member_keeps_its_place_through_a_rebalance_it_misses() {
+        ClassicGroup g("g", GroupConfig{});
+        Output out;
+        JoinRequest s = join_request();
+        s.group_instance_id = "reader-1";
+        const auto static_id = g.join(s, 0, out).member_id;
+        const auto dynamic_id = join_new(g, 0, out);  // a rebalance; the static one is silent
+        Output later;
+        g.heartbeat(static_id, std::string("reader-1"), g.generation(), 2'000);
+        g.tick(5'000, later);  // the rebalance timeout
+        QCOMPARE(g.state(), GroupState::CompletingRebalance);
+        QVERIFY(g.member(static_id));      // still in: its session decides, not the rebalance
+        QCOMPARE(g.leader(), dynamic_id);  // the leader is one that rejoined
+        QVERIFY(answer_for(later, dynamic_id));
+        QVERIFY(!answer_for(later, static_id));
     }
 
     void leave_group_rebalances_the_rest() {
