@@ -11,10 +11,14 @@
 #include "protocol/delete_topics.h"
 #include "protocol/fetch.h"
 #include "protocol/find_coordinator.h"
+#include "protocol/heartbeat.h"
 #include "protocol/incremental_alter_configs.h"
+#include "protocol/join_group.h"
+#include "protocol/leave_group.h"
 #include "protocol/list_offsets.h"
 #include "protocol/metadata.h"
 #include "protocol/produce.h"
+#include "protocol/sync_group.h"
 
 using namespace kraftlab::protocol;
 using namespace kraftlab::protocol::test;
@@ -359,6 +363,118 @@ class MessagesTest : public QObject {
         response.host = "";
         response.port = -1;
         QCOMPARE(encode(response, 0), hex("00 0f ff ff ff ff 00 00 ff ff ff ff"));
+    }
+
+    // The classic group protocol (issue 15), at the versions the lab's clients send.
+    void join_group_round_trip_data() { add_versions(0, 5); }
+    void join_group_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        JoinGroupRequest request;
+        request.group_id = "orders-readers";
+        request.session_timeout_ms = 10'000;
+        if (v >= 1) request.rebalance_timeout_ms = 30'000;
+        request.member_id = "rdkafka-1";
+        if (v >= 5) request.group_instance_id = "reader-1";
+        request.protocol_type = "consumer";
+        request.protocols = {{"range", Bytes{0, 1, 2}}, {"roundrobin", Bytes{}}};
+        check_round_trip(request, v);
+        if (QTest::currentTestFailed()) return;
+        JoinGroupResponse response;
+        if (v >= 2) response.throttle_time_ms = 5;
+        response.error_code = 0;
+        response.generation_id = 3;
+        response.protocol_name = "range";
+        response.leader = "rdkafka-1";
+        response.member_id = "rdkafka-1";
+        response.members = {{"rdkafka-1", std::nullopt, Bytes{9}}, {"rdkafka-2", std::nullopt, {}}};
+        if (v >= 5) response.members[1].group_instance_id = "reader-2";
+        check_round_trip(response, v);
+    }
+
+    void join_group_v0_bytes_and_a_hostile_count() {
+        // v0: group STRING, session INT32, member STRING, protocol type STRING,
+        // [name STRING, metadata BYTES].
+        JoinGroupRequest request;
+        request.group_id = "g";
+        request.session_timeout_ms = 6000;
+        request.protocol_type = "consumer";
+        request.protocols = {{"range", Bytes{1}}};
+        QCOMPARE(encode(request, 0), hex("00 01 67 00 00 17 70 00 00 00 08 63 6f 6e 73 75 6d 65 72 "
+                                         "00 00 00 01 00 05 72 61 6e 67 65 00 00 00 01 01"));
+        // A protocol count that the bytes cannot hold is refused before anything is allocated.
+        JoinGroupRequest back;
+        QVERIFY(!decode(hex("00 01 67 00 00 17 70 00 00 00 08 63 6f 6e 73 75 6d 65 72 "
+                            "7f ff ff ff"),
+                        0, back));
+    }
+
+    void sync_group_round_trip_data() { add_versions(0, 3); }
+    void sync_group_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        SyncGroupRequest request;
+        request.group_id = "orders-readers";
+        request.generation_id = 3;
+        request.member_id = "rdkafka-1";
+        if (v >= 3) request.group_instance_id = "reader-1";
+        request.assignments = {{"rdkafka-1", Bytes{1, 2}}, {"rdkafka-2", Bytes{}}};
+        check_round_trip(request, v);
+        if (QTest::currentTestFailed()) return;
+        SyncGroupResponse response;
+        if (v >= 1) response.throttle_time_ms = 1;
+        response.error_code = 27;
+        response.assignment = Bytes{0, 0, 0, 1};
+        check_round_trip(response, v);
+    }
+
+    void heartbeat_and_leave_group_round_trip_data() { add_versions(0, 3); }
+    void heartbeat_and_leave_group_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        HeartbeatRequest heartbeat;
+        heartbeat.group_id = "g";
+        heartbeat.generation_id = 7;
+        heartbeat.member_id = "m";
+        if (v >= 3) heartbeat.group_instance_id = "i";
+        check_round_trip(heartbeat, v);
+        if (QTest::currentTestFailed()) return;
+        HeartbeatResponse beat;
+        if (v >= 1) beat.throttle_time_ms = 2;
+        beat.error_code = 22;
+        check_round_trip(beat, v);
+        if (QTest::currentTestFailed()) return;
+        LeaveGroupRequest leave;
+        leave.group_id = "g";
+        if (v <= 2) {
+            leave.member_id = "m";
+        } else {
+            leave.members = {{"m", std::nullopt}, {"", std::string("i")}};
+        }
+        check_round_trip(leave, v);
+        if (QTest::currentTestFailed()) return;
+        LeaveGroupResponse left;
+        if (v >= 1) left.throttle_time_ms = 4;
+        if (v >= 3) left.members = {{"m", std::nullopt, 0}, {"", std::string("i"), 25}};
+        check_round_trip(left, v);
+    }
+
+    void heartbeat_and_leave_group_bytes() {
+        // Heartbeat v3: group STRING, generation INT32, member STRING, instance NULLABLE_STRING.
+        HeartbeatRequest heartbeat;
+        heartbeat.group_id = "g";
+        heartbeat.generation_id = 2;
+        heartbeat.member_id = "m";
+        QCOMPARE(encode(heartbeat, 3), hex("00 01 67 00 00 00 02 00 01 6d ff ff"));
+        // LeaveGroup v3: group STRING, [member STRING, instance NULLABLE_STRING].
+        LeaveGroupRequest leave;
+        leave.group_id = "g";
+        leave.members = {{"m", std::string("i")}};
+        QCOMPARE(encode(leave, 3), hex("00 01 67 00 00 00 01 00 01 6d 00 01 69"));
+        // SyncGroup v0 response: error INT16, assignment BYTES.
+        SyncGroupResponse sync;
+        sync.assignment = Bytes{0xaa};
+        QCOMPARE(encode(sync, 0), hex("00 00 00 00 00 01 aa"));
     }
 
     void delete_topics_round_trip_data() { add_versions(0, 3); }
