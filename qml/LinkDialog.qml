@@ -93,8 +93,14 @@ FormDialog {
     CheckBox {
         id: cut
         objectName: "linkCut"
-        text: "Cut: nothing crosses (silence, not a reset: senders wait for their own timeouts)"
+        text: "Cut: nothing crosses"
+    }
+    Label {
         Layout.fillWidth: true
+        text: "Silence, not a reset: a sender waits for its own timeout, as behind a dead switch."
+        color: Theme.textDim
+        font.pixelSize: Theme.fontSmall
+        wrapMode: Text.Wrap
     }
     GridLayout {
         columns: 3
