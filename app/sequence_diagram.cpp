@@ -139,14 +139,6 @@ double SequenceDiagram::y_of(std::int64_t ns) const {
     return r.top() + (static_cast<double>(ns) / 1e6 - t0) / span_ms_ * r.height();
 }
 
-QVariantList SequenceDiagram::laneX() const {
-    QVariantList out;
-    if (!history_) return out;
-    for (int i = 0; i < history_->lanes().size(); ++i)
-        out.append(lane_x(i));
-    return out;
-}
-
 bool SequenceDiagram::passes(const RpcHistory::Rpc& r) const {
     if (r.from_lane < 0 || r.to_lane < 0) return false;
     if (!api_filter_.isEmpty() && history_->api_name(r.event.api_key) != api_filter_) return false;
@@ -178,7 +170,6 @@ QColor SequenceDiagram::colour_of(const RpcHistory::Rpc& r) const {
 void SequenceDiagram::paint(QPainter* p) {
     drawn_.clear();
     arrows_drawn_ = 0;
-    rpcs_shown_ = 0;
     lost_arrows_ = 0;
     const QRectF r = plot();
     const double t1 = endMs();
@@ -301,7 +292,6 @@ void SequenceDiagram::paint(QPainter* p) {
         const auto& rpc = rpcs[i];
         const auto& e = rpc.event;
         if (rpc.end_ns < t0_ns || e.sent_ns > t1_ns || !passes(rpc)) continue;
-        ++rpcs_shown_;
         const QColor colour = colour_of(rpc);
         const double xf = lane_x(rpc.from_lane), xt = lane_x(rpc.to_lane);
         const double mid = (xf + xt) / 2;

@@ -50,11 +50,8 @@ class SequenceDiagram : public QQuickPaintedItem {
     Q_PROPERTY(QColor lostColor MEMBER lost_ NOTIFY looksChanged)
     Q_PROPERTY(QColor bandColor MEMBER band_ NOTIFY looksChanged)
     Q_PROPERTY(QColor backgroundColor MEMBER background_ NOTIFY looksChanged)
-    // What the last paint drew: arrows, the RPCs behind them, and the lane x positions (for
-    // the labels QML draws above the lanes).
+    // What the last paint drew: arrows (the tests read it).
     Q_PROPERTY(int arrowsDrawn READ arrowsDrawn NOTIFY painted)
-    Q_PROPERTY(int rpcsShown READ rpcsShown NOTIFY painted)
-    Q_PROPERTY(QVariantList laneX READ laneX NOTIFY painted)
     // Of those arrows, the ones ending in ✗ (lost, cut, timed out).
     Q_PROPERTY(int lostArrows READ lostArrows NOTIFY painted)
 
@@ -74,9 +71,7 @@ class SequenceDiagram : public QQuickPaintedItem {
     double spanMs() const { return span_ms_; }
     void setSpanMs(double ms);
     int arrowsDrawn() const { return arrows_drawn_; }
-    int rpcsShown() const { return rpcs_shown_; }
     int lostArrows() const { return lost_arrows_; }
-    QVariantList laneX() const;
 
     // The RPC under (x, y), within a few pixels of its arrow: every field the tap recorded, in
     // words and lab ms ({} when none). An aggregated arrow answers with its first RPC and the
@@ -122,7 +117,6 @@ class SequenceDiagram : public QQuickPaintedItem {
     QColor quorum_{"#8e5bd8"}, control_{"#2f9e62"}, replication_{"#3f8fdc"}, client_{"#e3a21a"},
         lost_{"#d23f3f"}, band_{"#e0702f"}, background_{Qt::white};
     int arrows_drawn_ = 0;
-    int rpcs_shown_ = 0;
     int lost_arrows_ = 0;
     std::vector<Drawn> drawn_;
 };

@@ -76,6 +76,7 @@ Item {
                 visible: !view.narrow
                 text: (diagram.spanMs >= 1000 ? (diagram.spanMs / 1000).toFixed(diagram.spanMs >= 10000 ? 0 : 1) + " s"
                                                : Math.round(diagram.spanMs) + " ms") + " shown"
+                      + (Lab.rpcs.missed > 0 ? " · " + Lab.rpcs.missed + " RPCs came faster than drawn, not shown" : "")
                 color: Theme.textDim
                 font.pixelSize: Theme.fontSmall
             }

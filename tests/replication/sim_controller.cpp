@@ -9,6 +9,16 @@ namespace kraftlab::replication::sim {
 
 namespace {
 
+// The partition as the brokers of the sim see it: the controller's image of it.
+void take(PartitionState& to, const metadata::PartitionInfo& info) {
+    to.leader = info.leader;
+    to.leader_epoch = info.leader_epoch;
+    to.partition_epoch = info.partition_epoch;
+    to.replicas = info.replicas;
+    to.isr = info.isr;
+    to.leader_recovery_state = info.leader_recovery_state;
+}
+
 using protocol::ErrorCode;
 
 constexpr const char* kTopic = "sim";
@@ -68,12 +78,7 @@ SimController::SimController(int brokers, std::int64_t session_timeout_ms,
         sessions_.on_registration_record(b, b - 1);
     sessions_.start(*image_, 0);
     const metadata::PartitionInfo& info = *image_->partition(kTopic, 0);
-    partition_.leader = info.leader;
-    partition_.leader_epoch = info.leader_epoch;
-    partition_.partition_epoch = info.partition_epoch;
-    partition_.replicas = info.replicas;
-    partition_.isr = info.isr;
-    partition_.leader_recovery_state = info.leader_recovery_state;
+    take(partition_, info);
 }
 
 std::uint64_t SimController::incarnation(int broker) const {
@@ -111,12 +116,7 @@ void SimController::commit(const std::vector<metadata::MetadataRecord>& records,
                    ": no live ISR member");
         }
     }
-    partition_.leader = info.leader;
-    partition_.leader_epoch = info.leader_epoch;
-    partition_.partition_epoch = info.partition_epoch;
-    partition_.replicas = info.replicas;
-    partition_.isr = info.isr;
-    partition_.leader_recovery_state = info.leader_recovery_state;
+    take(partition_, info);
     event_("controller: " + why + " -> leader " + std::to_string(info.leader) + ", leader epoch " +
            std::to_string(info.leader_epoch) + ", partition epoch " +
            std::to_string(info.partition_epoch) + ", ISR " + ids_text(info.isr) +
