@@ -62,8 +62,12 @@ std::string_view api_name(std::int16_t key) {
             return "AlterConfigs";
         case ApiKey::CreatePartitions:
             return "CreatePartitions";
+        case ApiKey::DeleteGroups:
+            return "DeleteGroups";
         case ApiKey::IncrementalAlterConfigs:
             return "IncrementalAlterConfigs";
+        case ApiKey::OffsetDelete:
+            return "OffsetDelete";
         case ApiKey::Vote:
             return "Vote";
         case ApiKey::BeginQuorumEpoch:
@@ -144,6 +148,8 @@ std::int16_t first_flexible_version(ApiKey key) {
             return 2;
         case ApiKey::CreatePartitions:
             return 2;
+        case ApiKey::DeleteGroups:
+            return 2;
         case ApiKey::IncrementalAlterConfigs:
             return 1;
         case ApiKey::Vote:
@@ -167,6 +173,7 @@ std::int16_t first_flexible_version(ApiKey key) {
         case ApiKey::UnregisterBroker:
             return 0;
         case ApiKey::SaslHandshake:
+        case ApiKey::OffsetDelete:  // v0 only, and never flexible
             break;
     }
     return std::numeric_limits<std::int16_t>::max();

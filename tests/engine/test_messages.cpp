@@ -8,15 +8,21 @@
 
 #include "message_test_util.h"
 #include "protocol/create_topics.h"
+#include "protocol/delete_groups.h"
 #include "protocol/delete_topics.h"
+#include "protocol/describe_groups.h"
 #include "protocol/fetch.h"
 #include "protocol/find_coordinator.h"
 #include "protocol/heartbeat.h"
 #include "protocol/incremental_alter_configs.h"
 #include "protocol/join_group.h"
 #include "protocol/leave_group.h"
+#include "protocol/list_groups.h"
 #include "protocol/list_offsets.h"
 #include "protocol/metadata.h"
+#include "protocol/offset_commit.h"
+#include "protocol/offset_delete.h"
+#include "protocol/offset_fetch.h"
 #include "protocol/produce.h"
 #include "protocol/sync_group.h"
 
@@ -475,6 +481,348 @@ class MessagesTest : public QObject {
         SyncGroupResponse sync;
         sync.assignment = Bytes{0xaa};
         QCOMPARE(encode(sync, 0), hex("00 00 00 00 00 01 aa"));
+    }
+
+    // The rest of the group APIs (issue 15): offsets, and the admin calls on groups.
+    void offset_commit_round_trip_data() { add_versions(0, 7); }
+    void offset_commit_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        OffsetCommitRequest request;
+        request.group_id = "orders-readers";
+        if (v >= 1) {
+            request.generation_id = 4;
+            request.member_id = "rdkafka-1";
+        }
+        if (v >= 7) request.group_instance_id = "reader-1";
+        if (v >= 2 && v <= 4) request.retention_time_ms = 86'400'000;
+        OffsetCommitRequest::Partition p0;
+        p0.partition_index = 0;
+        p0.committed_offset = 1'234'567'890'123;
+        if (v >= 6) p0.committed_leader_epoch = 3;
+        if (v == 1) p0.commit_timestamp = 1'700'000'000'000;
+        p0.committed_metadata = "from the lab";
+        OffsetCommitRequest::Partition p1;
+        p1.partition_index = 5;
+        p1.committed_offset = 0;
+        request.topics = {{"orders", {p0, p1}}, {"payments", {}}};
+        check_round_trip(request, v);
+        if (QTest::currentTestFailed()) return;
+        check_round_trip(OffsetCommitRequest{}, v);
+        if (QTest::currentTestFailed()) return;
+        OffsetCommitResponse response;
+        if (v >= 3) response.throttle_time_ms = 7;
+        response.topics = {{"orders", {{0, 0}, {5, 22}}}, {"payments", {}}};
+        check_round_trip(response, v);
+    }
+
+    void offset_fetch_round_trip_data() { add_versions(0, 5); }
+    void offset_fetch_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        OffsetFetchRequest request;
+        request.group_id = "orders-readers";
+        request.topics =
+            std::vector<OffsetFetchRequest::Topic>{{"orders", {0, 1, 2}}, {"payments", {}}};
+        check_round_trip(request, v);
+        if (QTest::currentTestFailed()) return;
+        OffsetFetchRequest none;  // an empty list: no partitions
+        none.group_id = "g";
+        none.topics.emplace();
+        check_round_trip(none, v);
+        if (QTest::currentTestFailed()) return;
+        if (v >= 2) {
+            OffsetFetchRequest all;  // null: every partition the group committed
+            all.group_id = "g";
+            check_round_trip(all, v);
+            if (QTest::currentTestFailed()) return;
+        }
+        OffsetFetchResponse response;
+        if (v >= 3) response.throttle_time_ms = 2;
+        OffsetFetchResponse::Partition committed;
+        committed.partition_index = 0;
+        committed.committed_offset = 42;
+        if (v >= 5) committed.committed_leader_epoch = 9;
+        committed.metadata = "";
+        OffsetFetchResponse::Partition never;  // nothing committed: offset -1, null metadata
+        never.partition_index = 1;
+        never.error_code = 3;
+        response.topics = {{"orders", {committed, never}}, {"payments", {}}};
+        if (v >= 2) response.error_code = 14;
+        check_round_trip(response, v);
+    }
+
+    void describe_groups_round_trip_data() { add_versions(0, 4); }
+    void describe_groups_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        DescribeGroupsRequest request;
+        request.groups = {"orders-readers", "", "audit"};
+        if (v >= 3) request.include_authorized_operations = true;
+        check_round_trip(request, v);
+        if (QTest::currentTestFailed()) return;
+        DescribeGroupsResponse response;
+        if (v >= 1) response.throttle_time_ms = 3;
+        DescribeGroupsResponse::Group stable;
+        stable.group_id = "orders-readers";
+        stable.group_state = "Stable";
+        stable.protocol_type = "consumer";
+        stable.protocol_data = "range";
+        stable.members = {
+            {"rdkafka-1", std::nullopt, "rdkafka", "/127.0.0.1", Bytes{0, 1, 2}, Bytes{3, 4}},
+            {"rdkafka-2", std::nullopt, "rdkafka", "/127.0.0.2", {}, {}}};
+        if (v >= 4) stable.members[1].group_instance_id = "reader-2";
+        if (v >= 3) stable.authorized_operations = 0x0f;
+        DescribeGroupsResponse::Group dead;
+        dead.error_code = 16;
+        dead.group_id = "audit";
+        dead.group_state = "Dead";
+        response.groups = {stable, dead};
+        check_round_trip(response, v);
+    }
+
+    void list_groups_round_trip_data() { add_versions(0, 2); }
+    void list_groups_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        check_round_trip(ListGroupsRequest{}, v);
+        if (QTest::currentTestFailed()) return;
+        ListGroupsResponse response;
+        if (v >= 1) response.throttle_time_ms = 1;
+        response.error_code = 14;
+        response.groups = {{"orders-readers", "consumer"}, {"offsets-only", ""}};
+        check_round_trip(response, v);
+        if (QTest::currentTestFailed()) return;
+        check_round_trip(ListGroupsResponse{}, v);
+    }
+
+    void delete_groups_round_trip_data() { add_versions(0, 1); }
+    void delete_groups_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        DeleteGroupsRequest request;
+        request.groups_names = {"orders-readers", "audit"};
+        check_round_trip(request, v);
+        if (QTest::currentTestFailed()) return;
+        DeleteGroupsResponse response;
+        response.throttle_time_ms = 6;
+        response.results = {{"orders-readers", 68}, {"audit", 0}};
+        check_round_trip(response, v);
+    }
+
+    void offset_delete_round_trip_data() { add_versions(0, 0); }
+    void offset_delete_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        OffsetDeleteRequest request;
+        request.group_id = "orders-readers";
+        request.topics = {{"orders", {0, 3}}, {"payments", {}}};
+        check_round_trip(request, v);
+        if (QTest::currentTestFailed()) return;
+        OffsetDeleteResponse response;
+        response.error_code = 0;
+        response.throttle_time_ms = 8;
+        response.topics = {{"orders", {{0, 0}, {3, 86}}}, {"payments", {}}};
+        check_round_trip(response, v);
+    }
+
+    void offset_commit_and_fetch_bytes() {
+        // OffsetCommit v1: group STRING, generation INT32, member STRING, [topic STRING,
+        // [partition INT32, offset INT64, commit_timestamp INT64, metadata NULLABLE_STRING]].
+        OffsetCommitRequest commit;
+        commit.group_id = "g";
+        commit.generation_id = 3;
+        commit.member_id = "m";
+        OffsetCommitRequest::Partition p;
+        p.partition_index = 2;
+        p.committed_offset = 5;
+        p.commit_timestamp = 1000;
+        p.committed_metadata = "x";
+        commit.topics = {{"t", {p}}};
+        QCOMPARE(encode(commit, 1), hex("0001 67 00000003 0001 6d 00000001 0001 74 00000001 "
+                                        "00000002 0000000000000005 00000000000003e8 0001 78"));
+        // v2: retention_time_ms INT64 after the member, and no commit_timestamp.
+        commit.retention_time_ms = 86'400'000;
+        QCOMPARE(encode(commit, 2), hex("0001 67 00000003 0001 6d 0000000005265c00 00000001 "
+                                        "0001 74 00000001 00000002 0000000000000005 0001 78"));
+        // v7: group_instance_id NULLABLE_STRING after the member, no retention, and
+        // committed_leader_epoch INT32 after the offset.
+        commit.topics[0].partitions[0].committed_leader_epoch = 4;
+        commit.topics[0].partitions[0].committed_metadata = std::nullopt;
+        QCOMPARE(encode(commit, 7), hex("0001 67 00000003 0001 6d ffff 00000001 0001 74 00000001 "
+                                        "00000002 0000000000000005 00000004 ffff"));
+        // OffsetCommit v3 response: throttle INT32, [topic STRING, [partition INT32, error INT16]].
+        OffsetCommitResponse committed;
+        committed.topics = {{"t", {{2, 25}}}};
+        QCOMPARE(encode(committed, 3), hex("00000000 00000001 0001 74 00000001 00000002 0019"));
+        QCOMPARE(encode(committed, 2), hex("00000001 0001 74 00000001 00000002 0019"));
+
+        // OffsetFetch v1: group STRING, [topic STRING, [partition INT32]].
+        OffsetFetchRequest fetch;
+        fetch.group_id = "g";
+        fetch.topics = std::vector<OffsetFetchRequest::Topic>{{"t", {0, 1}}};
+        QCOMPARE(encode(fetch, 1), hex("0001 67 00000001 0001 74 00000002 00000000 00000001"));
+        // v2: a null topics array asks for every committed partition; v1 cannot say it.
+        OffsetFetchRequest all;
+        all.group_id = "g";
+        QCOMPARE(encode(all, 2), hex("0001 67 ffffffff"));
+        OffsetFetchRequest back;
+        QVERIFY(decode(hex("0001 67 ffffffff"), 2, back));
+        QVERIFY(!back.topics);
+        QVERIFY(!decode(hex("0001 67 ffffffff"), 1, back));
+        // OffsetFetch v5 response: throttle INT32, [topic STRING, [partition INT32, offset INT64,
+        // leader_epoch INT32, metadata NULLABLE_STRING, error INT16]], error INT16 (last).
+        OffsetFetchResponse fetched;
+        OffsetFetchResponse::Partition fp;
+        fp.partition_index = 0;
+        fp.committed_offset = 7;
+        fp.committed_leader_epoch = 1;
+        fp.metadata = "";
+        fetched.topics = {{"t", {fp}}};
+        fetched.error_code = 14;
+        QCOMPARE(encode(fetched, 5), hex("00000000 00000001 0001 74 00000001 00000000 "
+                                         "0000000000000007 00000001 0000 0000 000e"));
+        // v1: no throttle, no leader epoch, no top-level error.
+        QCOMPARE(encode(fetched, 1),
+                 hex("00000001 0001 74 00000001 00000000 0000000000000007 0000 0000"));
+    }
+
+    void group_admin_bytes() {
+        // DescribeGroups v3 request: [group STRING], include_authorized_operations BOOLEAN.
+        DescribeGroupsRequest describe;
+        describe.groups = {"g"};
+        describe.include_authorized_operations = true;
+        QCOMPARE(encode(describe, 3), hex("00000001 0001 67 01"));
+        QCOMPARE(encode(describe, 2), hex("00000001 0001 67"));
+        // DescribeGroups v4 response: throttle INT32, [error INT16, group STRING, state STRING,
+        // protocol_type STRING, protocol_data STRING, [member STRING, instance NULLABLE_STRING,
+        // client_id STRING, client_host STRING, metadata BYTES, assignment BYTES],
+        // authorized_operations INT32].
+        DescribeGroupsResponse described;
+        DescribeGroupsResponse::Group g;
+        g.group_id = "g";
+        g.group_state = "Stable";
+        g.protocol_type = "consumer";
+        g.protocol_data = "range";
+        g.members = {{"m", std::nullopt, "c", "/h", Bytes{0xaa}, Bytes{}}};
+        described.groups = {g};
+        QCOMPARE(encode(described, 4),
+                 hex("00000000 00000001 0000 0001 67 0006 537461626c65 0008 636f6e73756d6572 "
+                     "0005 72616e6765 00000001 0001 6d ffff 0001 63 0002 2f68 00000001 aa "
+                     "00000000 80000000"));
+        // v0: no throttle, no instance id, no authorized operations.
+        QCOMPARE(encode(described, 0),
+                 hex("00000001 0000 0001 67 0006 537461626c65 0008 636f6e73756d6572 "
+                     "0005 72616e6765 00000001 0001 6d 0001 63 0002 2f68 00000001 aa 00000000"));
+
+        // ListGroups: an empty request; v0 response: error INT16, [group STRING, type STRING].
+        QCOMPARE(encode(ListGroupsRequest{}, 2), Bytes{});
+        ListGroupsResponse listed;
+        listed.groups = {{"g", "consumer"}};
+        QCOMPARE(encode(listed, 0), hex("0000 00000001 0001 67 0008 636f6e73756d6572"));
+        QCOMPARE(encode(listed, 1), hex("00000000 0000 00000001 0001 67 0008 636f6e73756d6572"));
+
+        // DeleteGroups v0: [group STRING]; response: throttle INT32 (already in v0),
+        // [group STRING, error INT16].
+        DeleteGroupsRequest del;
+        del.groups_names = {"g"};
+        QCOMPARE(encode(del, 0), hex("00000001 0001 67"));
+        DeleteGroupsResponse deleted;
+        deleted.results = {{"g", 69}};
+        QCOMPARE(encode(deleted, 0), hex("00000000 00000001 0001 67 0045"));
+
+        // OffsetDelete v0: group STRING, [topic STRING, [partition INT32]]; response: error
+        // INT16 before throttle INT32, [topic STRING, [partition INT32, error INT16]].
+        OffsetDeleteRequest od;
+        od.group_id = "g";
+        od.topics = {{"t", {0}}};
+        QCOMPARE(encode(od, 0), hex("0001 67 00000001 0001 74 00000001 00000000"));
+        OffsetDeleteResponse odr;
+        odr.error_code = 0;
+        odr.throttle_time_ms = 1;
+        odr.topics = {{"t", {{0, 86}}}};
+        QCOMPARE(encode(odr, 0), hex("0000 00000001 00000001 0001 74 00000001 00000000 0056"));
+    }
+
+    void group_api_keys_and_flexible_versions() {
+        // Each codec stops just below its API's first flexible version (headers depend on it).
+        QCOMPARE(api_name(42), std::string_view("DeleteGroups"));
+        QCOMPARE(api_name(47), std::string_view("OffsetDelete"));
+        QCOMPARE(first_flexible_version(ApiKey::OffsetCommit),
+                 OffsetCommitRequest::kMaxVersion + 1);
+        QCOMPARE(first_flexible_version(ApiKey::OffsetFetch), OffsetFetchRequest::kMaxVersion + 1);
+        QCOMPARE(first_flexible_version(ApiKey::DescribeGroups),
+                 DescribeGroupsRequest::kMaxVersion + 1);
+        QCOMPARE(first_flexible_version(ApiKey::ListGroups), ListGroupsRequest::kMaxVersion + 1);
+        QCOMPARE(first_flexible_version(ApiKey::DeleteGroups),
+                 DeleteGroupsRequest::kMaxVersion + 1);
+        QVERIFY(!is_flexible(ApiKey::OffsetDelete, OffsetDeleteRequest::kMaxVersion));
+    }
+
+    void group_apis_refuse_hostile_counts() {
+        // 2^31-1 elements announced in a few bytes: refused before anything is allocated.
+        OffsetCommitRequest oc;
+        QVERIFY(!decode(hex("0001 67 00000003 0001 6d ffff 7fffffff 0000"), 7, oc));
+        // ... also one level down, in a topic's partitions.
+        QVERIFY(!decode(hex("0001 67 00000001 0001 74 7fffffff 00000000"), 0, oc));
+        // A count that fits the bytes at the generic minimum but not at a partition's 14 bytes.
+        QVERIFY(!decode(hex("0001 67 00000001 0001 74 00000002 00000000 00000000 0000"), 0, oc));
+        // Topics sent as null where the schema does not allow it.
+        QVERIFY(!decode(hex("0001 67 ffffffff"), 0, oc));
+        OffsetCommitResponse ocr;
+        QVERIFY(!decode(hex("00000000 7fffffff 0000"), 3, ocr));
+        OffsetFetchRequest of;
+        QVERIFY(!decode(hex("0001 67 7fffffff 0000"), 2, of));
+        QVERIFY(!decode(hex("0001 67 00000001 0001 74 7fffffff"), 5, of));
+        OffsetFetchResponse ofr;
+        QVERIFY(!decode(hex("00000000 7fffffff 0000 0000"), 5, ofr));
+        DescribeGroupsRequest dg;
+        QVERIFY(!decode(hex("7fffffff 0001 67 00"), 3, dg));
+        DescribeGroupsResponse dgr;
+        QVERIFY(
+            !decode(hex("00000000 00000001 0000 0000 0000 0000 0000 7fffffff 00000000"), 4, dgr));
+        ListGroupsResponse lg;
+        QVERIFY(!decode(hex("0000 7fffffff 0000"), 0, lg));
+        DeleteGroupsRequest del;
+        QVERIFY(!decode(hex("7fffffff 0001 67"), 0, del));
+        DeleteGroupsResponse delr;
+        QVERIFY(!decode(hex("00000000 7fffffff 0001 67"), 1, delr));
+        OffsetDeleteRequest od;
+        QVERIFY(!decode(hex("0001 67 7fffffff 0000"), 0, od));
+        OffsetDeleteResponse odr;
+        QVERIFY(!decode(hex("0000 00000000 00000001 0001 74 7fffffff"), 0, odr));
+        // A string longer than what remains.
+        QVERIFY(!decode(hex("7fff 67 00000000"), 0, od));
+    }
+
+    void group_apis_refuse_unimplemented_versions() {
+        const Bytes some(64, 0);
+        OffsetCommitRequest oc;
+        QVERIFY(!decode(some, -1, oc));
+        QVERIFY(!decode(some, 8, oc));
+        OffsetCommitResponse ocr;
+        QVERIFY(!decode(some, 8, ocr));
+        OffsetFetchRequest of;
+        QVERIFY(!decode(some, 6, of));
+        OffsetFetchResponse ofr;
+        QVERIFY(!decode(some, 6, ofr));
+        DescribeGroupsRequest dg;
+        QVERIFY(!decode(some, 5, dg));
+        DescribeGroupsResponse dgr;
+        QVERIFY(!decode(some, 5, dgr));
+        ListGroupsRequest lg;
+        QVERIFY(!decode(Bytes{}, 3, lg));
+        QVERIFY(decode(Bytes{}, 2, lg));
+        ListGroupsResponse lgr;
+        QVERIFY(!decode(some, 3, lgr));
+        DeleteGroupsRequest del;
+        QVERIFY(!decode(some, 2, del));
+        DeleteGroupsResponse delr;
+        QVERIFY(!decode(some, 2, delr));
+        OffsetDeleteRequest od;
+        QVERIFY(!decode(some, 1, od));
+        OffsetDeleteResponse odr;
+        QVERIFY(!decode(some, 1, odr));
     }
 
     void delete_topics_round_trip_data() { add_versions(0, 3); }
