@@ -52,6 +52,8 @@ LabProcess::~LabProcess() {
 
 bool LabProcess::start(QStringList args, int timeout_ms) {
     if (!args.contains("--data")) {
+        // KRAFTLAB_TEST_KEEP_DATA=1 keeps the session for a post-mortem (a flaky failure's logs).
+        if (qEnvironmentVariableIsSet("KRAFTLAB_TEST_KEEP_DATA")) temp_.setAutoRemove(false);
         data_dir_ = temp_.path() + "/session";
         args << "--data" << data_dir_;
     }

@@ -66,17 +66,22 @@ class ReplicationClientsTest : public QObject {
 
         // Read every partition back.
         QMap<int, QMap<qint64, QString>> logs;
-        QHash<QString, int> seen;  // value -> copies over all partitions
+        QHash<QString, int> seen;       // value -> copies over all partitions
+        QHash<QString, QString> where;  // value -> "partition@offset ..." of every copy
         for (int p = 0; p < 3; ++p) {
             bool ok = false;
             logs[p] = read_partition(bootstrap, topic, p, &ok);
             QVERIFY2(ok, "kcat could not read the partition back");
-            for (const auto& v : logs[p])
-                seen[v] += 1;
+            for (auto it = logs[p].cbegin(); it != logs[p].cend(); ++it) {
+                seen[it.value()] += 1;
+                where[it.value()] += " " + QString::number(p) + "@" + QString::number(it.key());
+            }
         }
         for (auto it = seen.begin(); it != seen.end(); ++it) {
-            QVERIFY2(it.value() == 1, qPrintable(it.key() + " was written " +
-                                                 QString::number(it.value()) + " times"));
+            QVERIFY2(
+                it.value() == 1,
+                qPrintable(it.key() + " was written " + QString::number(it.value()) + " times, at" +
+                           where[it.key()] + " (lab data in " + lab.data_dir() + ")"));
         }
 
         int acked_total = 0;
