@@ -89,6 +89,8 @@ QString EventModel::group_of(EventKind kind) {
         case EventKind::ConsumerStopped:
         case EventKind::ConsumerError:
         case EventKind::ClientRejected:
+        case EventKind::GroupChanged:
+        case EventKind::CoordinatorChanged:
             return "clients";
         case EventKind::CommandFailed:
         case EventKind::SettingsChanged:

@@ -15,6 +15,19 @@ const std::vector<ApiRange>& supported_apis() {
         {ApiKey::ListOffsets, 1, 2},
         {ApiKey::Metadata, 0, 4},
         {ApiKey::FindCoordinator, 0, 2},
+        // Consumer groups (broker/group_coordinator.h): the non-flexible versions, which are
+        // all the Debian clients and kafkajs send (KAFKA-NOTES §1.3). OffsetFetch stops at v5:
+        // v6 is flexible, and librdkafka would switch to it.
+        {ApiKey::OffsetCommit, 0, 7},
+        {ApiKey::OffsetFetch, 0, 5},
+        {ApiKey::JoinGroup, 0, 5},
+        {ApiKey::Heartbeat, 0, 3},
+        {ApiKey::LeaveGroup, 0, 3},
+        {ApiKey::SyncGroup, 0, 3},
+        {ApiKey::DescribeGroups, 0, 4},
+        {ApiKey::ListGroups, 0, 2},
+        {ApiKey::DeleteGroups, 0, 1},
+        {ApiKey::OffsetDelete, 0, 0},
         // SASL PLAIN (net/sasl_server.h): lab nodes always authenticate here; clients may, and
         // must when the lab runs with --client-sasl.
         {ApiKey::SaslHandshake, 0, 1},

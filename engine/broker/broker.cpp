@@ -145,6 +145,7 @@ std::optional<std::string> Broker::start() {
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
     asio::co_spawn(*io_, lifecycle_loop(), asio::detached);
     asio::co_spawn(*io_, isr_loop(), asio::detached);
+    start_group_coordinator();
     flush_pool_ = std::make_unique<asio::thread_pool>(1);
     asio::post(*flush_pool_,
                [id = config_.node_id] { core::name_this_thread("flush-" + std::to_string(id)); });
@@ -216,6 +217,7 @@ void Broker::stop(bool orderly) {
         for (auto* t : replicated_waiters_)
             t->cancel();
         isr_timer_->cancel();
+        groups_->stop();
         snapshot_timer_->cancel();
         lifecycle_timer_->cancel();
         if (flush_timer_) flush_timer_->cancel();
@@ -250,6 +252,7 @@ void Broker::stop(bool orderly) {
     snapshot_timer_.reset();
     lifecycle_timer_.reset();
     isr_timer_.reset();
+    groups_.reset();
     server_.reset();
     waker_.reset();
     io_.reset();  // destroys any coroutine frame still pending
@@ -286,6 +289,7 @@ void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
     const std::int64_t hw = metadata_fetcher_->node().high_watermark();
     logs_->reconcile(*image_, hw > 0 && metadata_applied_end_ >= hw);
     reconcile_replicas();
+    update_group_coordinator();
     for (auto* t : metadata_waiters_)
         t->cancel();
     // A partition this broker now leads may have fetches parked on it.
@@ -398,6 +402,26 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
                                                               net::SaslGate::is_lab_node(session));
         case ApiKey::IncrementalAlterConfigs:
             co_return co_await handle_incremental_alter_configs(header, body);
+        case ApiKey::JoinGroup:
+            co_return co_await handle_join_group(header, body, session);
+        case ApiKey::SyncGroup:
+            co_return co_await handle_sync_group(header, body);
+        case ApiKey::Heartbeat:
+            co_return co_await handle_heartbeat(header, body);
+        case ApiKey::LeaveGroup:
+            co_return co_await handle_leave_group(header, body);
+        case ApiKey::OffsetCommit:
+            co_return co_await handle_offset_commit(header, body);
+        case ApiKey::OffsetFetch:
+            co_return co_await handle_offset_fetch(header, body);
+        case ApiKey::OffsetDelete:
+            co_return co_await handle_offset_delete(header, body);
+        case ApiKey::DescribeGroups:
+            co_return co_await handle_describe_groups(header, body);
+        case ApiKey::ListGroups:
+            co_return co_await handle_list_groups(header, body);
+        case ApiKey::DeleteGroups:
+            co_return co_await handle_delete_groups(header, body);
         default:
             co_return Reply::respond(unsupported_version_body());
     }

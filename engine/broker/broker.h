@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "broker/broker_config.h"
+#include "broker/group_coordinator.h"
 #include "broker/log_manager.h"
 #include "core/events.h"
 #include "core/mailbox.h"
@@ -130,6 +131,28 @@ class Broker {
                                        bool from_lab_node, net::SessionInfo& session);
     net::awaitable<Reply> handle_find_coordinator(const protocol::RequestHeader& h,
                                                   protocol::Reader& body);
+    // Consumer groups (broker/handle_group_membership.cpp, handle_offsets.cpp,
+    // handle_group_admin.cpp), served by groups_.
+    net::awaitable<Reply> handle_join_group(const protocol::RequestHeader& h,
+                                            protocol::Reader& body, net::SessionInfo& session);
+    net::awaitable<Reply> handle_sync_group(const protocol::RequestHeader& h,
+                                            protocol::Reader& body);
+    net::awaitable<Reply> handle_heartbeat(const protocol::RequestHeader& h,
+                                           protocol::Reader& body);
+    net::awaitable<Reply> handle_leave_group(const protocol::RequestHeader& h,
+                                             protocol::Reader& body);
+    net::awaitable<Reply> handle_offset_commit(const protocol::RequestHeader& h,
+                                               protocol::Reader& body);
+    net::awaitable<Reply> handle_offset_fetch(const protocol::RequestHeader& h,
+                                              protocol::Reader& body);
+    net::awaitable<Reply> handle_offset_delete(const protocol::RequestHeader& h,
+                                               protocol::Reader& body);
+    net::awaitable<Reply> handle_describe_groups(const protocol::RequestHeader& h,
+                                                 protocol::Reader& body);
+    net::awaitable<Reply> handle_list_groups(const protocol::RequestHeader& h,
+                                             protocol::Reader& body);
+    net::awaitable<Reply> handle_delete_groups(const protocol::RequestHeader& h,
+                                               protocol::Reader& body);
     net::awaitable<Reply> handle_list_offsets(const protocol::RequestHeader& h,
                                               protocol::Reader& body);
     net::awaitable<Reply> handle_create_topics(const protocol::RequestHeader& h,
@@ -183,6 +206,18 @@ class Broker {
     // Wakes what waits on replication progress: consumer fetches (the high watermark moved) and
     // produces waiting for their acks (a follower's log end offset moved).
     void notify_replicated();
+
+    // --- consumer groups (broker/group_storage.cpp) ---------------------------------------------
+    // Makes groups_ with this broker's __consumer_offsets partitions as its storage.
+    void start_group_coordinator();
+    // After a metadata change: which offsets partitions this broker leads now.
+    void update_group_coordinator();
+    // The first FindCoordinator for a group makes __consumer_offsets (once at a time).
+    void ensure_offsets_topic();
+    // Waits until the in-sync replicas hold topic-partition up to end_offset (acks=all).
+    net::awaitable<protocol::ErrorCode> await_replicated(std::string topic, std::int32_t partition,
+                                                         std::int64_t end_offset,
+                                                         std::int32_t timeout_ms);
 
     // --- replication (broker/replica_manager.cpp) ---------------------------------------------
     // After each metadata change: every hosted partition becomes leader or follower as the image
@@ -262,6 +297,8 @@ class Broker {
     std::int64_t metadata_applied_end_ = 0;  // one past the last metadata entry applied
     std::string log_dir_failure_;  // why a log went offline; non-empty: heartbeats want fencing
     std::unique_ptr<LogManager> logs_;
+    std::unique_ptr<GroupCoordinator> groups_;
+    bool creating_offsets_topic_ = false;
     // Timers of coroutines waiting for data or metadata; cancelled to wake them.
     std::list<net::LabTimer*> data_waiters_;        // follower fetches
     std::list<net::LabTimer*> replicated_waiters_;  // consumer fetches, acks waits

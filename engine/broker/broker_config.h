@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/lab_clock.h"
+#include "group/classic_group.h"
 #include "net/lab_network.h"
 #include "net/sasl_plain.h"
 #include "raft/driver.h"
@@ -83,6 +84,18 @@ struct BrokerConfig {
     // much per partition.
     std::int32_t replica_fetch_wait_max_ms = 500;
     std::int32_t replica_fetch_max_bytes = 1024 * 1024;
+
+    // Consumer groups (broker/group_coordinator.h). offsets.topic.num.partitions (Kafka: 50)
+    // is small in the lab so that the class can see every coordinator partition;
+    // offsets.topic.replication.factor (Kafka: 3) is capped by the brokers registered when the
+    // topic is made; offsets.commit.timeout.ms (Kafka: 5000) is how long a commit or a group's
+    // record waits for the in-sync replicas.
+    std::int32_t offsets_topic_partitions = 3;
+    std::int16_t offsets_topic_replication_factor = 3;
+    std::int32_t offsets_commit_timeout_ms = 5000;
+    // group.initial.rebalance.delay.ms 1 s (Kafka: 3 s): consumers started together form one
+    // generation rather than one each, and the class does not wait long.
+    group::GroupConfig groups{.initial_rebalance_delay_ms = 1000};
 
     storage::LogConfig log;
 };

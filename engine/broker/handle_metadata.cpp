@@ -2,6 +2,7 @@
 // broker's metadata image. Unknown topics are auto-created when the broker allows it and the
 // client asks (v4 flag; earlier versions always ask), through the controller like CreateTopics.
 #include "broker/broker.h"
+#include "group/coordinator_key.h"
 #include "metadata/topic_config.h"
 #include "protocol/metadata.h"
 
@@ -57,6 +58,8 @@ net::awaitable<Broker::Reply> Broker::handle_metadata(const protocol::RequestHea
     auto describe_topic = [&](const metadata::TopicInfo& t) {
         protocol::MetadataResponse::Topic out;
         out.name = t.name;
+        // Clients leave internal topics out of pattern subscriptions (exclude.internal.topics).
+        out.is_internal = t.name == group::kOffsetsTopic;
         for (const auto& p : t.partitions) {
             protocol::MetadataResponse::Partition part;
             part.partition_index = p.partition;

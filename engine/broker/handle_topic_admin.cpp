@@ -22,7 +22,15 @@ net::awaitable<Broker::Reply> Broker::handle_create_topics(const protocol::Reque
         co_return Reply::close("malformed CreateTopics request");
 
     std::vector<metadata::NewTopic> topics;
+    // Internal topics are made by the brokers themselves (__consumer_offsets on the first
+    // FindCoordinator), never by a client.
+    std::vector<metadata::TopicResult> refused;
     for (const auto& t : request.topics) {
+        if (t.name.starts_with("__")) {
+            refused.push_back({t.name, ErrorCode::INVALID_TOPIC_EXCEPTION,
+                               "names starting with '__' are reserved for internal topics"});
+            continue;
+        }
         metadata::NewTopic n;
         n.name = t.name;
         n.num_partitions = t.num_partitions;
@@ -35,6 +43,7 @@ net::awaitable<Broker::Reply> Broker::handle_create_topics(const protocol::Reque
     }
     auto results = co_await call_create_topics(std::move(topics), request.validate_only);
     if (stopping_) co_return Reply::silent();
+    results.insert(results.end(), refused.begin(), refused.end());
 
     if (!request.validate_only && request.timeout_ms > 0) {
         std::vector<std::string> created;

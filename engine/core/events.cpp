@@ -116,6 +116,10 @@ std::string_view event_kind_name(EventKind kind) {
             return "network_changed";
         case EventKind::NodeThawed:
             return "node_thawed";
+        case EventKind::GroupChanged:
+            return "group_changed";
+        case EventKind::CoordinatorChanged:
+            return "coordinator_changed";
     }
     return "unknown";
 }

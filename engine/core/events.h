@@ -84,6 +84,9 @@ enum class EventKind : std::uint8_t {
     NodeThawed,       // resume-node: it goes on from what it last knew
     // The lab network (issue 14)
     NetworkChanged,  // links' faults changed (data: links [{from, to, faults}], what)
+    // Consumer groups (issue 15)
+    GroupChanged,        // members joined or left, a rebalance, a generation (data: group, state)
+    CoordinatorChanged,  // a broker loaded or dropped a __consumer_offsets partition's groups
 };
 
 // "topic_created", "node_killed", ... (stable names: scripts and tests match on them)

@@ -82,8 +82,44 @@ ErrorCode ClassicGroup::check_member(const std::string& member_id,
 std::string ClassicGroup::new_member_id(const std::string& client_id) {
     // Kafka's shape: the client id, a dash, something unique. Unique within the group's life
     // here (a counter), which is what the protocol needs.
-    return (client_id.empty() ? std::string("member") : client_id) + "-" + group_id_ + "-" +
-           std::to_string(next_member_++);
+    std::string id = (client_id.empty() ? std::string("member") : client_id) + "-" + group_id_;
+    if (!config_.member_id_tag.empty()) id += "-" + config_.member_id_tag;
+    return id + "-" + std::to_string(next_member_++);
+}
+
+void ClassicGroup::load(std::string protocol_type, std::int32_t generation,
+                        std::string protocol_name, std::string leader,
+                        std::vector<LoadedMember> members, std::int64_t now_ms) {
+    protocol_type_ = std::move(protocol_type);
+    generation_ = generation;
+    members_.clear();
+    pending_members_.clear();
+    sync_deadline_ms_ = -1;
+    initial_delay_until_ms_ = -1;
+    for (auto& lm : members) {
+        if (members_.size() >= config_.max_size) break;
+        Member m;
+        m.member_id = std::move(lm.member_id);
+        m.group_instance_id = std::move(lm.group_instance_id);
+        m.client_id = std::move(lm.client_id);
+        m.client_host = std::move(lm.client_host);
+        m.session_timeout_ms = lm.session_timeout_ms;
+        m.rebalance_timeout_ms = lm.rebalance_timeout_ms;
+        m.protocols.push_back({protocol_name, std::move(lm.subscription)});
+        m.assignment = std::move(lm.assignment);
+        m.last_seen_ms = now_ms;
+        m.synced = true;
+        members_.push_back(std::move(m));
+    }
+    if (members_.empty()) {
+        state_ = GroupState::Empty;
+        protocol_name_.clear();
+        leader_.clear();
+        return;
+    }
+    state_ = GroupState::Stable;
+    protocol_name_ = std::move(protocol_name);
+    leader_ = find(leader) ? std::move(leader) : members_.front().member_id;
 }
 
 std::int32_t ClassicGroup::rebalance_timeout_ms() const {

@@ -57,6 +57,10 @@ struct GroupConfig {
     // Protocols a member may offer, and bytes of metadata each (bounded memory).
     std::size_t max_protocols = 16;
     std::size_t max_protocol_metadata_bytes = 64 * 1024;
+    // Part of every member id this group gives out, so that ids from different coordinators
+    // (each load of the group starts counting again) never collide: the coordinator passes the
+    // leader epoch of its __consumer_offsets partition. Empty: ids are client-group-n.
+    std::string member_id_tag;
 };
 
 struct Protocol {
@@ -123,6 +127,18 @@ struct Member {
     bool synced = false;            // has sent SyncGroup in this generation
 };
 
+// A member as the group's last GroupMetadata record in __consumer_offsets left it.
+struct LoadedMember {
+    std::string member_id;
+    std::optional<std::string> group_instance_id;
+    std::string client_id;
+    std::string client_host;
+    std::int32_t rebalance_timeout_ms = 0;
+    std::int32_t session_timeout_ms = 0;
+    Bytes subscription;  // its metadata for the group's protocol
+    Bytes assignment;
+};
+
 // What happened in a call, for the runtime: answers that were waiting, whether the group's
 // metadata changed (a GroupMetadata record for __consumer_offsets), and what to tell the class.
 struct Output {
@@ -160,6 +176,12 @@ class ClassicGroup {
     ErrorCode check_commit(const std::string& member_id,
                            const std::optional<std::string>& group_instance_id,
                            std::int32_t generation) const;
+    // A coordinator loading __consumer_offsets restores the group as its last record left it
+    // (Kafka's GroupMetadataManager): Stable with these members and their assignments, or
+    // Empty with none. Every member's session starts now, so members of a dead coordinator that
+    // find the new one in time keep their place without a rebalance.
+    void load(std::string protocol_type, std::int32_t generation, std::string protocol_name,
+              std::string leader, std::vector<LoadedMember> members, std::int64_t now_ms);
     // Time passes: session expiry, the rebalance and sync timeouts, the initial delay.
     void tick(std::int64_t now_ms, Output& out);
     // The group is deleted or its coordinator moved: waiting requests are answered

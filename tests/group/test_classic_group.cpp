@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include "group/classic_group.h"
+#include "group/coordinator_key.h"
 
 using namespace kraftlab::group;
 
@@ -365,6 +366,64 @@ class ClassicGroupTest : public QObject {
         QCOMPARE(g.state(), GroupState::Dead);
         QCOMPARE(g.heartbeat(m1, std::nullopt, g.generation(), 1),
                  ErrorCode::COORDINATOR_NOT_AVAILABLE);
+    }
+
+    void a_loaded_group_is_stable_and_its_members_carry_on_without_a_rebalance() {
+        // What a new coordinator reads from __consumer_offsets after the old one died.
+        ClassicGroup g("g", GroupConfig{.member_id_tag = "7"});
+        std::vector<LoadedMember> members = {
+            {"c-1", std::nullopt, "c", "/127.0.0.1", 5'000, 3'000, Bytes{1}, Bytes{'a'}},
+            {"c-2", std::string("static-2"), "c", "/127.0.0.1", 5'000, 3'000, Bytes{2}, Bytes{'b'}},
+        };
+        g.load("consumer", 4, "range", "c-2", members, 1'000);
+        QCOMPARE(g.state(), GroupState::Stable);
+        QCOMPARE(g.generation(), 4);
+        QCOMPARE(g.leader(), std::string("c-2"));
+        QCOMPARE(g.member("c-1")->assignment, Bytes{'a'});
+        // Members heartbeat in their generation; their sessions started at the load.
+        QCOMPARE(g.heartbeat("c-1", std::nullopt, 4, 3'500), ErrorCode::NONE);
+        QCOMPARE(g.heartbeat("c-2", std::string("static-2"), 3, 3'500),
+                 ErrorCode::ILLEGAL_GENERATION);
+        QCOMPARE(g.check_commit("c-1", std::nullopt, 4), ErrorCode::NONE);
+        // c-2 is never heard from again: its session (3 s from the load) ends, a rebalance.
+        Output out;
+        g.tick(4'001, out);
+        QVERIFY(!g.member("c-2"));
+        QCOMPARE(g.state(), GroupState::PreparingRebalance);
+        // A new member's id carries the coordinator's tag, so it cannot collide with an id the
+        // old coordinator gave out.
+        Output join_out;
+        auto first = g.join(join_request(), 4'002, join_out);
+        QVERIFY(first.member_id.find("-7-") != std::string::npos);
+        // No members in the record: Empty, offsets only.
+        ClassicGroup empty("e", GroupConfig{});
+        empty.load("consumer", 9, "", "", {}, 0);
+        QCOMPARE(empty.state(), GroupState::Empty);
+        QCOMPARE(empty.generation(), 9);
+        QCOMPARE(empty.check_commit("", std::nullopt, -1), ErrorCode::NONE);
+    }
+
+    void a_group_lands_on_the_partition_kafka_would_choose() {
+        // Java's String.hashCode: known values.
+        QCOMPARE(java_string_hash(""), 0);
+        QCOMPARE(java_string_hash("a"), 97);
+        QCOMPARE(java_string_hash("hello"), 99162322);
+        QCOMPARE(java_string_hash("Aa"), java_string_hash("BB"));  // the classic collision
+        QCOMPARE(java_string_hash("\xe2\x82\xac"), 8364);          // U+20AC, one UTF-16 unit
+        // U+1F600 is a surrogate pair in Java: 0xD83D * 31 + 0xDE00.
+        QCOMPARE(java_string_hash("\xf0\x9f\x98\x80"), 0xD83D * 31 + 0xDE00);
+        // Overflow wraps as Java's int does: "polygenelubricants".hashCode() == MIN_VALUE,
+        // which Kafka's Utils.abs maps to partition 0.
+        QCOMPARE(java_string_hash("polygenelubricants"), INT32_MIN);
+        QCOMPARE(offsets_partition_for("polygenelubricants", 50), 0);
+        // A negative hash (computed with Java's rules by hand): its absolute value decides.
+        QCOMPARE(java_string_hash("orders-readers"), -879800024);
+        QCOMPARE(offsets_partition_for("orders-readers", 50), 24);
+        QCOMPARE(offsets_partition_for("orders-readers", 3), 2);
+        for (int n : {1, 3, 50}) {
+            const auto p = offsets_partition_for("any", n);
+            QVERIFY(p >= 0 && p < n);
+        }
     }
 };
 

@@ -1,0 +1,713 @@
+#include "broker/group_coordinator.h"
+
+// g++ 12's false -Wmismatched-new-delete on Asio's coroutine frames (see broker.cpp).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include <algorithm>
+#include <set>
+
+#include "group/coordinator_key.h"
+#include "group/offsets_records.h"
+#include "protocol/codec.h"
+#include "protocol/record_batch.h"
+#include "protocol/records.h"
+
+namespace kraftlab::broker {
+
+namespace asio = net::asio;
+using core::EventKind;
+using core::NodeRef;
+
+namespace {
+
+std::int64_t now_ms() {
+    return core::LabTime::now_ms();
+}
+
+group::JoinResult join_error(ErrorCode e, const std::string& member_id = {}) {
+    group::JoinResult r;
+    r.error = e;
+    r.member_id = member_id;
+    return r;
+}
+
+group::SyncResult sync_error(ErrorCode e) {
+    group::SyncResult r;
+    r.error = e;
+    return r;
+}
+
+// The topics a consumer's subscription names (Kafka's ConsumerProtocolSubscription: version,
+// topics, user data, ...; every version starts the same). Empty if it does not parse.
+std::set<std::string> subscribed_topics(const group::Bytes& metadata) {
+    std::set<std::string> topics;
+    protocol::Reader r(metadata);
+    const auto version = r.i16();
+    const auto count = r.array_length(2);
+    if (!r.ok() || version < 0 || count < 0) return {};
+    for (std::int32_t i = 0; i < count && r.ok(); ++i)
+        topics.insert(r.string());
+    return r.ok() ? topics : std::set<std::string>{};
+}
+
+}  // namespace
+
+GroupCoordinator::GroupCoordinator(asio::io_context& io, std::int32_t broker_id,
+                                   core::EventBus& events, GroupStorage storage,
+                                   group::GroupConfig config)
+    : io_(io),
+      broker_id_(broker_id),
+      events_(events),
+      storage_(std::move(storage)),
+      config_(std::move(config)) {}
+
+GroupCoordinator::~GroupCoordinator() = default;
+
+void GroupCoordinator::start() {
+    asio::co_spawn(io_, tick_loop(), asio::detached);
+}
+
+void GroupCoordinator::stop() {
+    stopped_ = true;
+    wake();
+    for (auto* w : join_waiters_)
+        w->timer->cancel();
+    for (auto* w : sync_waiters_)
+        w->timer->cancel();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which groups are here
+
+std::int32_t GroupCoordinator::partition_for(const std::string& group_id) const {
+    return group::offsets_partition_for(group_id, partition_count_);
+}
+
+ErrorCode GroupCoordinator::status(const std::string& group_id) const {
+    if (stopped_ || partition_count_ <= 0) return ErrorCode::COORDINATOR_NOT_AVAILABLE;
+    auto it = led_.find(partition_for(group_id));
+    if (it == led_.end()) return ErrorCode::NOT_COORDINATOR;
+    if (it->second.load == Load::Loading) return ErrorCode::COORDINATOR_LOAD_IN_PROGRESS;
+    return ErrorCode::NONE;
+}
+
+GroupCoordinator::Entry& GroupCoordinator::entry(const std::string& group_id) {
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) {
+        Entry e;
+        e.partition = partition_for(group_id);
+        auto config = config_;
+        config.member_id_tag = std::to_string(led_[e.partition].leader_epoch);
+        e.group = std::make_unique<group::ClassicGroup>(group_id, config);
+        it = groups_.emplace(group_id, std::move(e)).first;
+    }
+    return it->second;
+}
+
+void GroupCoordinator::set_partitions(std::int32_t partition_count,
+                                      const std::map<std::int32_t, std::int32_t>& led) {
+    if (stopped_) return;
+    if (partition_count != partition_count_) {
+        // The topic was deleted or made anew: nothing loaded before still holds.
+        std::vector<std::int32_t> all;
+        for (const auto& [p, l] : led_)
+            all.push_back(p);
+        for (auto p : all)
+            unload_partition(p);
+        partition_count_ = partition_count;
+    }
+    std::vector<std::int32_t> lost;
+    for (const auto& [p, l] : led_) {
+        auto it = led.find(p);
+        if (it == led.end() || it->second != l.leader_epoch) lost.push_back(p);
+    }
+    for (auto p : lost)
+        unload_partition(p);
+    for (const auto& [p, epoch] : led) {
+        if (led_.count(p)) continue;
+        led_[p] = Led{epoch, Load::Loading};
+        asio::co_spawn(io_, load_partition(p, epoch), asio::detached);
+    }
+}
+
+void GroupCoordinator::unload_partition(std::int32_t partition) {
+    if (!led_.erase(partition)) return;
+    std::vector<std::string> ids;
+    for (const auto& [id, e] : groups_) {
+        if (e.partition == partition) ids.push_back(id);
+    }
+    for (const auto& id : ids) {
+        group::Output out;
+        groups_.at(id).group->kill(ErrorCode::NOT_COORDINATOR, out);
+        deliver_joins(id, std::move(out.joins));
+        deliver_syncs(id, std::move(out.syncs));
+        groups_.erase(id);
+    }
+    events_.publish(
+        EventKind::CoordinatorChanged, NodeRef::broker(broker_id_),
+        "broker " + std::to_string(broker_id_) + " no longer coordinates the groups of " +
+            std::string(group::kOffsetsTopic) + "-" + std::to_string(partition) + " (" +
+            std::to_string(ids.size()) + " group" + (ids.size() == 1 ? "" : "s") + " moved away)",
+        {{"partition", partition}, {"loaded", false}, {"groups", ids.size()}},
+        std::string(group::kOffsetsTopic), partition);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading a partition: every record from the log start, the newest per key winning
+
+net::awaitable<void> GroupCoordinator::load_partition(std::int32_t partition,
+                                                      std::int32_t leader_epoch) {
+    const auto started = now_ms();
+    auto still_ours = [&] {
+        auto it = led_.find(partition);
+        return !stopped_ && it != led_.end() && it->second.leader_epoch == leader_epoch &&
+               it->second.load == Load::Loading;
+    };
+    std::map<std::string, std::optional<group::GroupMetadataValue>> metadata;
+    std::map<std::string, std::map<TopicPartitionKey, std::optional<CommittedOffset>>> offsets;
+    std::size_t records = 0, skipped = 0;
+    std::string failure;
+    std::int64_t offset = storage_.log_start(partition);
+    while (true) {
+        // One read at a time, and a turn for everything else on the node between reads: a
+        // large partition must not hold up heartbeats and fetches.
+        co_await asio::post(io_, asio::use_awaitable);
+        if (!still_ours()) co_return;
+        auto read = storage_.read(partition, offset);
+        if (!read.ok()) {
+            failure = read.message;
+            break;
+        }
+        if (read.data.empty()) break;
+        protocol::BatchIterator batches(read.data);
+        while (batches.next()) {
+            std::vector<protocol::Record> rs;
+            if (batches.header().is_control() ||
+                protocol::decode_records(batches.batch(), rs) != protocol::BatchError::None) {
+                ++skipped;
+                continue;
+            }
+            for (const auto& r : rs) {
+                ++records;
+                if (!r.key) {
+                    ++skipped;
+                    continue;
+                }
+                auto key = group::decode_key(*r.key);
+                if (auto* k = key ? std::get_if<group::OffsetKey>(&*key) : nullptr) {
+                    auto& slot = offsets[k->group][{k->topic, k->partition}];
+                    if (!r.value) {
+                        slot.reset();
+                        continue;
+                    }
+                    auto v = group::decode_offset_value(*r.value);
+                    if (!v) {
+                        ++skipped;
+                        continue;
+                    }
+                    slot = CommittedOffset{v->offset, v->leader_epoch, v->metadata,
+                                           v->commit_timestamp};
+                } else if (auto* g = key ? std::get_if<group::GroupMetadataKey>(&*key) : nullptr) {
+                    if (!r.value) {
+                        metadata[g->group].reset();
+                        continue;
+                    }
+                    auto v = group::decode_group_metadata_value(*r.value);
+                    if (!v) {
+                        ++skipped;
+                        continue;
+                    }
+                    metadata[g->group] = std::move(*v);
+                } else {
+                    ++skipped;
+                }
+            }
+        }
+        if (read.next_offset <= offset) break;
+        offset = read.next_offset;
+    }
+    if (!still_ours()) co_return;
+
+    const auto now = now_ms();
+    std::size_t groups = 0, committed = 0;
+    auto config = config_;
+    config.member_id_tag = std::to_string(leader_epoch);
+    auto make = [&](const std::string& id) -> Entry& {
+        auto& e = groups_[id];
+        e.partition = partition;
+        if (!e.group) e.group = std::make_unique<group::ClassicGroup>(id, config);
+        return e;
+    };
+    for (auto& [id, value] : metadata) {
+        if (!value) continue;
+        std::vector<group::LoadedMember> members;
+        for (auto& m : value->members) {
+            members.push_back({std::move(m.member_id), std::move(m.group_instance_id),
+                               std::move(m.client_id), std::move(m.client_host),
+                               m.rebalance_timeout_ms, m.session_timeout_ms,
+                               std::move(m.subscription), std::move(m.assignment)});
+        }
+        make(id).group->load(value->protocol_type, value->generation, value->protocol.value_or(""),
+                             value->leader.value_or(""), std::move(members), now);
+        ++groups;
+    }
+    for (auto& [id, by_partition] : offsets) {
+        std::map<TopicPartitionKey, CommittedOffset> live;
+        for (auto& [tp, c] : by_partition) {
+            if (c) live.emplace(tp, std::move(*c));
+        }
+        if (live.empty()) continue;
+        auto& e = make(id);
+        committed += live.size();
+        e.offsets = std::move(live);
+    }
+    led_[partition].load = Load::Loaded;
+    wake();
+    std::string text =
+        "broker " + std::to_string(broker_id_) + " is now the coordinator of the groups in " +
+        std::string(group::kOffsetsTopic) + "-" + std::to_string(partition) + ": loaded " +
+        std::to_string(groups) + " group" + (groups == 1 ? "" : "s") + " and " +
+        std::to_string(committed) + " committed offset" + (committed == 1 ? "" : "s") + " from " +
+        std::to_string(records) + " records in " + std::to_string(now - started) + " ms";
+    if (skipped) text += " (" + std::to_string(skipped) + " records it could not read skipped)";
+    if (!failure.empty()) text += "; the log could not be read to its end: " + failure;
+    events_.publish(EventKind::CoordinatorChanged, NodeRef::broker(broker_id_), text,
+                    {{"partition", partition},
+                     {"loaded", true},
+                     {"groups", groups},
+                     {"offsets", committed},
+                     {"leader_epoch", leader_epoch}},
+                    std::string(group::kOffsetsTopic), partition);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The group protocol
+
+net::awaitable<group::JoinResult> GroupCoordinator::join(std::string group_id,
+                                                         group::JoinRequest request) {
+    if (auto e = status(group_id); e != ErrorCode::NONE) co_return join_error(e);
+    auto& e = entry(group_id);
+    group::Output out;
+    auto answer = e.group->join(request, now_ms(), out);
+    net::LabTimer timer(io_);
+    JoinWaiter waiter{group_id, answer.member_id, std::nullopt, &timer};
+    if (!answer.now) join_waiters_.push_back(&waiter);
+    apply(group_id, std::move(out));
+    if (answer.now) co_return *answer.now;
+    while (!waiter.result && !stopped_) {
+        timer.expires_after(std::chrono::hours(1));
+        net::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    join_waiters_.remove(&waiter);
+    if (!waiter.result) co_return join_error(ErrorCode::COORDINATOR_NOT_AVAILABLE);
+    co_return *waiter.result;
+}
+
+net::awaitable<group::SyncResult> GroupCoordinator::sync(std::string group_id,
+                                                         group::SyncRequest request) {
+    if (auto e = status(group_id); e != ErrorCode::NONE) co_return sync_error(e);
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) co_return sync_error(ErrorCode::UNKNOWN_MEMBER_ID);
+    group::Output out;
+    auto now = it->second.group->sync(request, now_ms(), out);
+    net::LabTimer timer(io_);
+    SyncWaiter waiter{group_id, request.member_id, std::nullopt, &timer};
+    if (!now) sync_waiters_.push_back(&waiter);
+    auto stored = apply(group_id, std::move(out));
+    if (now) {
+        if (stored && now->error == ErrorCode::NONE) {
+            // The leader's answer waits until the assignment is stored, as in Kafka.
+            const auto error = co_await await_stored(*stored);
+            if (error != ErrorCode::NONE) co_return sync_error(error);
+        }
+        co_return *now;
+    }
+    while (!waiter.result && !stopped_) {
+        timer.expires_after(std::chrono::hours(1));
+        net::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    sync_waiters_.remove(&waiter);
+    if (!waiter.result) co_return sync_error(ErrorCode::COORDINATOR_NOT_AVAILABLE);
+    co_return *waiter.result;
+}
+
+ErrorCode GroupCoordinator::heartbeat(const std::string& group_id, const std::string& member_id,
+                                      const std::optional<std::string>& group_instance_id,
+                                      std::int32_t generation) {
+    if (auto e = status(group_id); e != ErrorCode::NONE) return e;
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) return ErrorCode::UNKNOWN_MEMBER_ID;
+    const auto error =
+        it->second.group->heartbeat(member_id, group_instance_id, generation, now_ms());
+    wake();
+    return error;
+}
+
+ErrorCode GroupCoordinator::leave(const std::string& group_id, const std::string& member_id,
+                                  const std::optional<std::string>& group_instance_id) {
+    if (auto e = status(group_id); e != ErrorCode::NONE) return e;
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) return ErrorCode::UNKNOWN_MEMBER_ID;
+    group::Output out;
+    const auto error = it->second.group->leave(member_id, group_instance_id, now_ms(), out);
+    apply(group_id, std::move(out));
+    return error;
+}
+
+std::optional<GroupCoordinator::Stored> GroupCoordinator::apply(const std::string& group_id,
+                                                                group::Output out) {
+    for (const auto& text : out.events)
+        publish(EventKind::GroupChanged, group_id, text);
+    deliver_joins(group_id, std::move(out.joins));
+    std::optional<Stored> stored;
+    auto it = groups_.find(group_id);
+    if (out.persist && it != groups_.end()) {
+        Stored s;
+        s.partition = it->second.partition;
+        auto [error, end] = storage_.append(s.partition, metadata_batch(it->second));
+        s.error = error;
+        s.end_offset = end;
+        stored = s;
+    }
+    if (stored && !out.syncs.empty()) {
+        asio::co_spawn(io_, finish_store(group_id, *stored, std::move(out.syncs)), asio::detached);
+    } else {
+        deliver_syncs(group_id, std::move(out.syncs));
+    }
+    wake();
+    return stored;
+}
+
+net::awaitable<void> GroupCoordinator::finish_store(
+    std::string group_id, Stored stored,
+    std::vector<std::pair<std::string, group::SyncResult>> syncs) {
+    const auto error = co_await await_stored(stored);
+    if (error != ErrorCode::NONE) {
+        for (auto& [member, result] : syncs) {
+            if (result.error == ErrorCode::NONE) result = sync_error(error);
+        }
+    }
+    deliver_syncs(group_id, std::move(syncs));
+}
+
+net::awaitable<ErrorCode> GroupCoordinator::await_stored(const Stored& stored) {
+    if (stored.error != ErrorCode::NONE) co_return store_error(stored.error);
+    const auto error = co_await storage_.replicated(stored.partition, stored.end_offset);
+    co_return store_error(error);
+}
+
+void GroupCoordinator::deliver_joins(const std::string& group_id,
+                                     std::vector<std::pair<std::string, group::JoinResult>> joins) {
+    for (auto& [member, result] : joins) {
+        for (auto* w : join_waiters_) {
+            if (w->group_id == group_id && w->member_id == member && !w->result) {
+                w->result = result;
+                w->timer->cancel();
+            }
+        }
+    }
+}
+
+void GroupCoordinator::deliver_syncs(const std::string& group_id,
+                                     std::vector<std::pair<std::string, group::SyncResult>> syncs) {
+    for (auto& [member, result] : syncs) {
+        for (auto* w : sync_waiters_) {
+            if (w->group_id == group_id && w->member_id == member && !w->result) {
+                w->result = result;
+                w->timer->cancel();
+            }
+        }
+    }
+}
+
+ErrorCode GroupCoordinator::store_error(ErrorCode e) {
+    // GroupMetadataManager's mapping: the client retries or finds the coordinator again.
+    switch (e) {
+        case ErrorCode::NONE:
+            return ErrorCode::NONE;
+        case ErrorCode::UNKNOWN_TOPIC_OR_PARTITION:
+        case ErrorCode::NOT_ENOUGH_REPLICAS:
+        case ErrorCode::NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+        case ErrorCode::REQUEST_TIMED_OUT:
+            return ErrorCode::COORDINATOR_NOT_AVAILABLE;
+        case ErrorCode::NOT_LEADER_OR_FOLLOWER:
+        case ErrorCode::KAFKA_STORAGE_ERROR:
+        case ErrorCode::FENCED_LEADER_EPOCH:
+            return ErrorCode::NOT_COORDINATOR;
+        default:
+            return ErrorCode::UNKNOWN_SERVER_ERROR;
+    }
+}
+
+protocol::Bytes GroupCoordinator::metadata_batch(const Entry& e) const {
+    const auto& g = *e.group;
+    const auto key = group::encode_key(group::GroupMetadataKey{g.id()});
+    protocol::RecordBatchBuilder batch;
+    if (g.state() == group::GroupState::Dead) {
+        batch.append(key, std::nullopt, core::now_unix_ms());
+        return batch.build();
+    }
+    group::GroupMetadataValue v;
+    v.protocol_type = g.protocol_type();
+    v.generation = g.generation();
+    if (!g.protocol_name().empty()) v.protocol = g.protocol_name();
+    if (!g.leader().empty()) v.leader = g.leader();
+    v.current_state_timestamp = core::now_unix_ms();
+    for (const auto& m : g.members()) {
+        group::MemberMetadata mm;
+        mm.member_id = m.member_id;
+        mm.group_instance_id = m.group_instance_id;
+        mm.client_id = m.client_id;
+        mm.client_host = m.client_host;
+        mm.rebalance_timeout_ms = m.rebalance_timeout_ms;
+        mm.session_timeout_ms = m.session_timeout_ms;
+        for (const auto& p : m.protocols) {
+            if (p.name == g.protocol_name()) mm.subscription = p.metadata;
+        }
+        mm.assignment = m.assignment;
+        v.members.push_back(std::move(mm));
+    }
+    const auto value = group::encode_value(v);
+    batch.append(key, value, core::now_unix_ms());
+    return batch.build();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offsets
+
+net::awaitable<std::vector<ErrorCode>> GroupCoordinator::commit(
+    std::string group_id, std::string member_id, std::optional<std::string> group_instance_id,
+    std::int32_t generation, std::vector<OffsetCommitEntry> entries) {
+    std::vector<ErrorCode> errors(entries.size(), ErrorCode::NONE);
+    auto fail_all = [&](ErrorCode e) {
+        std::fill(errors.begin(), errors.end(), e);
+        return errors;
+    };
+    if (auto e = status(group_id); e != ErrorCode::NONE) co_return fail_all(e);
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) {
+        // Kafka makes the group for a commit from outside the protocol; a member's commit to a
+        // group that does not exist names a member nobody knows.
+        if (generation >= 0 || !member_id.empty())
+            co_return fail_all(ErrorCode::ILLEGAL_GENERATION);
+        entry(group_id);
+        it = groups_.find(group_id);
+    }
+    const auto check = it->second.group->check_commit(member_id, group_instance_id, generation);
+    if (check != ErrorCode::NONE) co_return fail_all(check);
+    if (!member_id.empty())
+        it->second.group->heartbeat(member_id, group_instance_id, generation, now_ms());
+
+    const auto timestamp = core::now_unix_ms();
+    protocol::RecordBatchBuilder batch;
+    std::vector<std::size_t> written;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto& c = entries[i];
+        if (!storage_.partition_exists(c.topic, c.partition)) {
+            errors[i] = ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
+            continue;
+        }
+        if (c.metadata.size() > kMaxOffsetMetadataBytes) {
+            errors[i] = ErrorCode::OFFSET_METADATA_TOO_LARGE;
+            continue;
+        }
+        group::OffsetValue v;
+        v.offset = c.offset;
+        v.leader_epoch = c.leader_epoch;
+        v.metadata = c.metadata;
+        v.commit_timestamp = timestamp;
+        batch.append(group::encode_key(group::OffsetKey{group_id, c.topic, c.partition}),
+                     group::encode_value(v), timestamp);
+        written.push_back(i);
+    }
+    if (written.empty()) co_return errors;
+    Stored stored;
+    stored.partition = it->second.partition;
+    auto [append_error, end] = storage_.append(stored.partition, batch.build());
+    stored.error = append_error;
+    stored.end_offset = end;
+    const auto error = co_await await_stored(stored);
+    for (auto i : written)
+        errors[i] = error;
+    if (error != ErrorCode::NONE) co_return errors;
+    // Only a stored commit is visible to OffsetFetch; the group may have moved meanwhile.
+    it = groups_.find(group_id);
+    if (it == groups_.end()) co_return fail_all(ErrorCode::NOT_COORDINATOR);
+    for (auto i : written) {
+        const auto& c = entries[i];
+        it->second.offsets[{c.topic, c.partition}] =
+            CommittedOffset{c.offset, c.leader_epoch, c.metadata, timestamp};
+    }
+    co_return errors;
+}
+
+ErrorCode GroupCoordinator::fetch_offsets(
+    const std::string& group_id, const std::optional<std::vector<TopicPartitionKey>>& which,
+    std::map<TopicPartitionKey, CommittedOffset>& out) const {
+    if (auto e = status(group_id); e != ErrorCode::NONE) return e;
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) return ErrorCode::NONE;
+    if (!which) {
+        out = it->second.offsets;
+        return ErrorCode::NONE;
+    }
+    for (const auto& tp : *which) {
+        auto c = it->second.offsets.find(tp);
+        if (c != it->second.offsets.end()) out.insert(*c);
+    }
+    return ErrorCode::NONE;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin
+
+std::optional<GroupView> GroupCoordinator::describe(const std::string& group_id) const {
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) return std::nullopt;
+    const auto& g = *it->second.group;
+    GroupView v;
+    v.group_id = group_id;
+    v.state = g.state();
+    v.protocol_type = g.protocol_type();
+    v.protocol = g.protocol_name();
+    v.generation = g.generation();
+    v.leader = g.leader();
+    v.members = g.members();
+    v.partition = it->second.partition;
+    v.offsets = it->second.offsets;
+    return v;
+}
+
+std::vector<GroupView> GroupCoordinator::groups() const {
+    std::vector<GroupView> out;
+    for (const auto& [id, e] : groups_) {
+        if (auto v = describe(id)) out.push_back(std::move(*v));
+    }
+    return out;
+}
+
+net::awaitable<ErrorCode> GroupCoordinator::delete_group(std::string group_id) {
+    if (auto e = status(group_id); e != ErrorCode::NONE) co_return e;
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) co_return ErrorCode::GROUP_ID_NOT_FOUND;
+    if (!it->second.group->members().empty()) co_return ErrorCode::NON_EMPTY_GROUP;
+    // Tombstones for the group's metadata and every committed offset.
+    protocol::RecordBatchBuilder batch;
+    const auto timestamp = core::now_unix_ms();
+    for (const auto& [tp, c] : it->second.offsets) {
+        batch.append(group::encode_key(group::OffsetKey{group_id, tp.first, tp.second}),
+                     std::nullopt, timestamp);
+    }
+    batch.append(group::encode_key(group::GroupMetadataKey{group_id}), std::nullopt, timestamp);
+    Stored stored;
+    stored.partition = it->second.partition;
+    auto [append_error, end] = storage_.append(stored.partition, batch.build());
+    stored.error = append_error;
+    stored.end_offset = end;
+    // The group is gone at once (Kafka marks it Dead before the write completes).
+    group::Output out;
+    it->second.group->kill(ErrorCode::GROUP_ID_NOT_FOUND, out);
+    groups_.erase(it);
+    publish(EventKind::GroupChanged, group_id, "deleted with its committed offsets");
+    co_return co_await await_stored(stored);
+}
+
+net::awaitable<std::pair<ErrorCode, std::vector<ErrorCode>>> GroupCoordinator::delete_offsets(
+    std::string group_id, std::vector<TopicPartitionKey> partitions) {
+    std::vector<ErrorCode> errors(partitions.size(), ErrorCode::NONE);
+    if (auto e = status(group_id); e != ErrorCode::NONE) co_return std::pair{e, errors};
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) co_return std::pair{ErrorCode::GROUP_ID_NOT_FOUND, errors};
+    const auto& g = *it->second.group;
+    if (!g.members().empty() && g.protocol_type() != "consumer")
+        co_return std::pair{ErrorCode::NON_EMPTY_GROUP, errors};
+    std::set<std::string> subscribed;
+    for (const auto& m : g.members()) {
+        for (const auto& p : m.protocols) {
+            if (p.name == g.protocol_name()) subscribed.merge(subscribed_topics(p.metadata));
+        }
+    }
+    protocol::RecordBatchBuilder batch;
+    const auto timestamp = core::now_unix_ms();
+    std::vector<std::size_t> written;
+    for (std::size_t i = 0; i < partitions.size(); ++i) {
+        const auto& [topic, partition] = partitions[i];
+        if (subscribed.count(topic)) {
+            errors[i] = ErrorCode::GROUP_SUBSCRIBED_TO_TOPIC;
+            continue;
+        }
+        if (!it->second.offsets.count(partitions[i])) continue;  // nothing to delete: no error
+        batch.append(group::encode_key(group::OffsetKey{group_id, topic, partition}), std::nullopt,
+                     timestamp);
+        written.push_back(i);
+    }
+    if (written.empty()) co_return std::pair{ErrorCode::NONE, errors};
+    Stored stored;
+    stored.partition = it->second.partition;
+    auto [append_error, end] = storage_.append(stored.partition, batch.build());
+    stored.error = append_error;
+    stored.end_offset = end;
+    const auto error = co_await await_stored(stored);
+    if (error != ErrorCode::NONE) co_return std::pair{error, errors};
+    it = groups_.find(group_id);
+    if (it != groups_.end()) {
+        for (auto i : written)
+            it->second.offsets.erase(partitions[i]);
+    }
+    co_return std::pair{ErrorCode::NONE, errors};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time
+
+net::awaitable<void> GroupCoordinator::tick_loop() {
+    tick_timer_ = std::make_unique<net::LabTimer>(io_);
+    while (!stopped_) {
+        std::int64_t next = -1;
+        for (const auto& [id, e] : groups_) {
+            const auto d = e.group->next_deadline_ms();
+            if (d >= 0 && (next < 0 || d < next)) next = d;
+        }
+        if (next < 0) {
+            tick_timer_->expires_after(std::chrono::hours(1));
+        } else {
+            tick_timer_->expires_at(core::LabTime::time_point(std::chrono::milliseconds(next)));
+        }
+        net::error_code ec;
+        co_await tick_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopped_) break;
+        const auto now = now_ms();
+        std::vector<std::string> due;
+        for (const auto& [id, e] : groups_) {
+            const auto d = e.group->next_deadline_ms();
+            if (d >= 0 && d <= now) due.push_back(id);
+        }
+        for (const auto& id : due) {
+            auto it = groups_.find(id);
+            if (it == groups_.end()) continue;
+            group::Output out;
+            it->second.group->tick(now, out);
+            apply(id, std::move(out));
+        }
+    }
+}
+
+void GroupCoordinator::publish(EventKind kind, const std::string& group_id,
+                               const std::string& text) {
+    auto it = groups_.find(group_id);
+    nlohmann::json data = {{"group", group_id}};
+    if (it != groups_.end()) {
+        const auto& g = *it->second.group;
+        data["state"] = std::string(group::state_name(g.state()));
+        data["generation"] = g.generation();
+        data["members"] = g.members().size();
+        data["protocol"] = g.protocol_name();
+        data["partition"] = it->second.partition;
+    }
+    events_.publish(kind, NodeRef::broker(broker_id_), "group " + group_id + ": " + text,
+                    std::move(data));
+}
+
+}  // namespace kraftlab::broker
