@@ -629,6 +629,7 @@ void Broker::publish_snapshot() {
     std::erase_if(forwarded_, [&](const auto& entry) { return !image_->topic(entry.first.first); });
     for (const auto& [key, value] : forwarded_)
         s->forwarded.push_back({key.first, key.second, value.first, value.second});
+    s->groups = groups_->snapshot();
     s->bytes_received_total = server_->bytes_received_total();
     s->bytes_sent_total = server_->bytes_sent_total();
     s->broker_epoch = broker_epoch_;

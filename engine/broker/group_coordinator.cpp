@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "group/consumer_protocol.h"
 #include "group/coordinator_key.h"
 #include "group/offsets_records.h"
 #include "protocol/codec.h"
@@ -35,19 +36,6 @@ group::SyncResult sync_error(ErrorCode e) {
     group::SyncResult r;
     r.error = e;
     return r;
-}
-
-// The topics a consumer's subscription names (Kafka's ConsumerProtocolSubscription: version,
-// topics, user data, ...; every version starts the same). Empty if it does not parse.
-std::set<std::string> subscribed_topics(const group::Bytes& metadata) {
-    std::set<std::string> topics;
-    protocol::Reader r(metadata);
-    const auto version = r.i16();
-    const auto count = r.array_length(2);
-    if (!r.ok() || version < 0 || count < 0) return {};
-    for (std::int32_t i = 0; i < count && r.ok(); ++i)
-        topics.insert(r.string());
-    return r.ok() ? topics : std::set<std::string>{};
 }
 
 }  // namespace
@@ -360,6 +348,24 @@ std::optional<GroupCoordinator::Stored> GroupCoordinator::apply(const std::strin
                                                                 group::Output out) {
     for (const auto& text : out.events)
         publish(EventKind::GroupChanged, group_id, text);
+    if (auto it = groups_.find(group_id); it != groups_.end()) {
+        // How long the group did not consume: from the first rebalance step to Stable.
+        auto& e = it->second;
+        const auto state = e.group->state();
+        if (state == group::GroupState::PreparingRebalance ||
+            state == group::GroupState::CompletingRebalance) {
+            if (e.rebalance_started_ms < 0) e.rebalance_started_ms = now_ms();
+        } else if (state == group::GroupState::Stable && e.rebalance_started_ms >= 0) {
+            const auto took = now_ms() - e.rebalance_started_ms;
+            e.rebalance_started_ms = -1;
+            publish(EventKind::GroupChanged, group_id,
+                    "consuming again in generation " + std::to_string(e.group->generation()) +
+                        " after a rebalance of " + std::to_string(took) + " ms",
+                    {{"rebalance_ms", took}});
+        } else {
+            e.rebalance_started_ms = -1;
+        }
+    }
     deliver_joins(group_id, std::move(out.joins));
     std::optional<Stored> stored;
     auto it = groups_.find(group_id);
@@ -626,7 +632,9 @@ net::awaitable<std::pair<ErrorCode, std::vector<ErrorCode>>> GroupCoordinator::d
     std::set<std::string> subscribed;
     for (const auto& m : g.members()) {
         for (const auto& p : m.protocols) {
-            if (p.name == g.protocol_name()) subscribed.merge(subscribed_topics(p.metadata));
+            if (p.name != g.protocol_name()) continue;
+            if (auto sub = group::decode_subscription(p.metadata))
+                subscribed.insert(sub->topics.begin(), sub->topics.end());
         }
     }
     protocol::RecordBatchBuilder batch;
@@ -657,6 +665,46 @@ net::awaitable<std::pair<ErrorCode, std::vector<ErrorCode>>> GroupCoordinator::d
             it->second.offsets.erase(partitions[i]);
     }
     co_return std::pair{ErrorCode::NONE, errors};
+}
+
+std::vector<core::GroupSnapshot> GroupCoordinator::snapshot() const {
+    std::vector<core::GroupSnapshot> out;
+    for (const auto& [id, e] : groups_) {
+        const auto& g = *e.group;
+        auto& s = out.emplace_back();
+        s.group_id = id;
+        s.state = std::string(group::state_name(g.state()));
+        s.protocol_type = g.protocol_type();
+        s.protocol = g.protocol_name();
+        s.generation = g.generation();
+        s.leader = g.leader();
+        s.offsets_partition = e.partition;
+        s.rebalance_started_lab_ms = e.rebalance_started_ms;
+        for (const auto& m : g.members()) {
+            auto& sm = s.members.emplace_back();
+            sm.member_id = m.member_id;
+            sm.group_instance_id = m.group_instance_id.value_or("");
+            sm.client_id = m.client_id;
+            sm.client_host = m.client_host;
+            sm.session_timeout_ms = m.session_timeout_ms;
+            sm.last_seen_lab_ms = m.last_seen_ms;
+            if (g.protocol_type() != "consumer") continue;
+            for (const auto& p : m.protocols) {
+                if (p.name != g.protocol_name() && !g.protocol_name().empty()) continue;
+                if (auto sub = group::decode_subscription(p.metadata)) sm.subscribed = sub->topics;
+                break;
+            }
+            if (auto a = group::decode_assignment(m.assignment)) {
+                for (const auto& [topic, parts] : a->partitions) {
+                    for (auto p : parts)
+                        sm.assigned.emplace_back(topic, p);
+                }
+            }
+        }
+        for (const auto& [tp, c] : e.offsets)
+            s.offsets.push_back({tp.first, tp.second, c.offset, c.metadata, c.commit_timestamp_ms});
+    }
+    return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -694,10 +742,10 @@ net::awaitable<void> GroupCoordinator::tick_loop() {
     }
 }
 
-void GroupCoordinator::publish(EventKind kind, const std::string& group_id,
-                               const std::string& text) {
+void GroupCoordinator::publish(EventKind kind, const std::string& group_id, const std::string& text,
+                               nlohmann::json data) {
     auto it = groups_.find(group_id);
-    nlohmann::json data = {{"group", group_id}};
+    data["group"] = group_id;
     if (it != groups_.end()) {
         const auto& g = *it->second.group;
         data["state"] = std::string(group::state_name(g.state()));

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/events.h"
+#include "core/snapshots.h"
 #include "group/classic_group.h"
 #include "net/asio.h"
 #include "net/lab_timer.h"
@@ -138,6 +139,8 @@ class GroupCoordinator {
     std::optional<GroupView> describe(const std::string& group_id) const;
     // Every group this broker coordinates now.
     std::vector<GroupView> groups() const;
+    // Every group here for the lab's views (members' subscriptions and assignments decoded).
+    std::vector<core::GroupSnapshot> snapshot() const;
     // DeleteGroups: GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, or NONE once the tombstones are stored.
     net::awaitable<ErrorCode> delete_group(std::string group_id);
     // OffsetDelete: a group-level error, or one error per partition
@@ -150,6 +153,8 @@ class GroupCoordinator {
         std::int32_t partition = -1;
         std::unique_ptr<group::ClassicGroup> group;
         std::map<TopicPartitionKey, CommittedOffset> offsets;
+        // Lab time when the group stopped consuming for a rebalance (-1: it consumes).
+        std::int64_t rebalance_started_ms = -1;
     };
     enum class Load { Loading, Loaded };
     struct Led {
@@ -195,7 +200,8 @@ class GroupCoordinator {
     }
     // Kafka's mapping of a failed write to the error a group client understands.
     static ErrorCode store_error(ErrorCode append_error);
-    void publish(core::EventKind kind, const std::string& group_id, const std::string& text);
+    void publish(core::EventKind kind, const std::string& group_id, const std::string& text,
+                 nlohmann::json data = nlohmann::json::object());
 
     net::asio::io_context& io_;
     std::int32_t broker_id_;

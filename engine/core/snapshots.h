@@ -66,6 +66,40 @@ struct PartitionSnapshot {
     std::int64_t recent_keys_end_offset = 0;  // offset after the last key in recent_keys
 };
 
+// A consumer group as its coordinator sees it (broker/group_coordinator.h).
+struct GroupSnapshot {
+    struct Member {
+        std::string member_id;
+        std::string group_instance_id;  // empty for a dynamic member
+        std::string client_id;
+        std::string client_host;
+        std::int32_t session_timeout_ms = 0;
+        std::int64_t last_seen_lab_ms = 0;    // its last JoinGroup, SyncGroup or Heartbeat
+        std::vector<std::string> subscribed;  // topics (from its consumer-protocol subscription)
+        // What the leader assigned it (decoded consumer-protocol assignment), (topic, partition).
+        std::vector<std::pair<std::string, std::int32_t>> assigned;
+    };
+    struct Offset {
+        std::string topic;
+        std::int32_t partition = 0;
+        std::int64_t offset = -1;
+        std::string metadata;
+        std::int64_t commit_time_ms = 0;  // wall time (Unix ms) of the commit
+    };
+    std::string group_id;
+    std::string state;          // Kafka's names: Empty, PreparingRebalance, ... Stable, Dead
+    std::string protocol_type;  // "consumer"
+    std::string protocol;       // the assignor chosen: "range", "roundrobin", ...
+    std::int32_t generation = 0;
+    std::string leader;
+    std::int32_t offsets_partition = -1;  // its partition of __consumer_offsets
+    // Lab time when the group last stopped consuming for a rebalance; -1 while it consumes (or
+    // is empty).
+    std::int64_t rebalance_started_lab_ms = -1;
+    std::vector<Member> members;
+    std::vector<Offset> offsets;  // committed, by topic and partition
+};
+
 // The lab-wide order of snapshot reads: one atomic counter, so that "a's seq_end < b's seq_begin"
 // means a's state was read before b's began to be (the counter's order is a real-time order).
 std::uint64_t next_snapshot_seq();
@@ -98,6 +132,8 @@ struct BrokerSnapshot {
     std::uint64_t bytes_received_total = 0;  // request bytes off the wire
     std::uint64_t bytes_sent_total = 0;
     std::vector<PartitionSnapshot> partitions;
+    // The consumer groups this broker coordinates (leads their __consumer_offsets partition).
+    std::vector<GroupSnapshot> groups;
     // Its life with the controller quorum.
     std::int64_t broker_epoch = -1;       // from its registration; -1 until registered
     bool fenced = true;                   // as its own metadata image says

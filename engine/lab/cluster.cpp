@@ -1080,6 +1080,38 @@ nlohmann::json Cluster::status() const {
                              {"lag", lag},
                              {"last_error", c->last_error}});
     }
+    // Consumer groups, from the brokers that coordinate them now.
+    nlohmann::json groups = nlohmann::json::array();
+    for (const auto& b : snaps) {
+        if (!b->up) continue;
+        for (const auto& g : b->groups) {
+            nlohmann::json members = nlohmann::json::array();
+            for (const auto& m : g.members) {
+                nlohmann::json assigned = nlohmann::json::array();
+                for (const auto& [topic, partition] : m.assigned)
+                    assigned.push_back({{"topic", topic}, {"partition", partition}});
+                members.push_back({{"member_id", m.member_id},
+                                   {"group_instance_id", m.group_instance_id},
+                                   {"client_id", m.client_id},
+                                   {"client_host", m.client_host},
+                                   {"assigned", std::move(assigned)}});
+            }
+            nlohmann::json offsets = nlohmann::json::array();
+            for (const auto& o : g.offsets) {
+                offsets.push_back(
+                    {{"topic", o.topic}, {"partition", o.partition}, {"offset", o.offset}});
+            }
+            groups.push_back({{"group", g.group_id},
+                              {"coordinator", b->id},
+                              {"offsets_partition", g.offsets_partition},
+                              {"state", g.state},
+                              {"protocol", g.protocol},
+                              {"generation", g.generation},
+                              {"leader", g.leader},
+                              {"members", std::move(members)},
+                              {"offsets", std::move(offsets)}});
+        }
+    }
     std::string cluster_id, data_dir;
     {
         std::lock_guard lock(mutex_);  // start() writes them under it
@@ -1102,7 +1134,8 @@ nlohmann::json Cluster::status() const {
             {"brokers", std::move(brokers)},
             {"topics", std::move(topics)},
             {"producers", std::move(producers)},
-            {"consumers", std::move(consumers)}};
+            {"consumers", std::move(consumers)},
+            {"groups", std::move(groups)}};
 }
 
 void Cluster::throughput_loop() {
