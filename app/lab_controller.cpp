@@ -58,6 +58,7 @@ LabController::LabController(Options options, QObject* parent)
     QQmlEngine::setObjectOwnership(&brokers_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&controllers_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&elections_, QQmlEngine::CppOwnership);
+    QQmlEngine::setObjectOwnership(&groups_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&topics_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&producers_, QQmlEngine::CppOwnership);
     QQmlEngine::setObjectOwnership(&consumers_, QQmlEngine::CppOwnership);
@@ -647,6 +648,7 @@ void LabController::on_frame() {
     cluster_->events().drain(drained, kMaxEventsPerFrame);
     refresh_lab_time(drained);
     elections_.add(drained);
+    groups_.add(drained);
     if (!drained.empty()) {
         std::vector<kraftlab::core::Event> shown;
         shown.reserve(drained.size());
@@ -918,6 +920,7 @@ void LabController::refresh_models() {
     std::sort(consumers.begin(), consumers.end(),
               [](const auto& a, const auto& b) { return a.id < b.id; });
     consumers_.update(std::move(consumers));
+    refresh_groups(snapshots);
 
     for (auto it = counters_.begin(); it != counters_.end();) {
         it = seen_counters.count(it->first) ? std::next(it) : counters_.erase(it);

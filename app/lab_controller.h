@@ -27,6 +27,7 @@
 #include "models/controller_model.h"
 #include "models/election_model.h"
 #include "models/event_model.h"
+#include "models/group_model.h"
 #include "models/network_model.h"
 #include "models/producer_model.h"
 #include "models/replica_lane_model.h"
@@ -55,6 +56,7 @@ class LabController : public QObject {
     // The lab network (lab_controller_network.cpp): its nodes and links as the network view
     // draws them, and the RPCs the tap recorded, drained once per frame.
     Q_PROPERTY(NetworkModel* network READ network CONSTANT)
+    Q_PROPERTY(GroupModel* groups READ groups CONSTANT)
     Q_PROPERTY(RpcHistory* rpcs READ rpcs CONSTANT)
     // The replicas of the selected partition, one lane each (empty when none is selected).
     Q_PROPERTY(ReplicaLaneModel* replication READ replication CONSTANT)
@@ -134,6 +136,7 @@ class LabController : public QObject {
     EventModel* events() { return &events_; }
     ChartFeeder* charts() { return &charts_; }
     NetworkModel* network() { return &network_; }
+    GroupModel* groups() { return &groups_; }
     RpcHistory* rpcs() { return &rpcs_; }
     ReplicaLaneModel* replication() { return &replication_; }
     QString selectedNode() const { return selected_node_; }
@@ -288,6 +291,9 @@ class LabController : public QObject {
     // Drains the RPC tap; refreshes the network model and the diagram's lanes and bands when
     // the network changed (or, for bands still open, now and then).
     void refresh_network(bool changed);
+    // lab_controller_groups.cpp: the consumer groups from the coordinators' snapshots.
+    void refresh_groups(
+        const std::vector<std::shared_ptr<const kraftlab::core::BrokerSnapshot>>& brokers);
     void setup_default_workload();
 
     Options options_;
@@ -308,6 +314,7 @@ class LabController : public QObject {
     TopicModel topics_;
     ProducerModel producers_;
     ConsumerModel consumers_;
+    GroupModel groups_;
     EventModel events_;
     ChartFeeder charts_;
     NetworkModel network_;

@@ -3,13 +3,13 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Kraftlab
 
-// Under the topics: the selected partition's replication, the charts or the network, with a
-// choice in the title row to switch (no tab bar: a short window needs that line for the
-// lanes). Selecting a partition brings its replicas forward.
+// Under the topics: the selected partition's replication, the charts, the network or the
+// consumer groups, with a choice in the title row to switch (no tab bar: a short window needs
+// that line for the lanes). Selecting a partition brings its replicas forward.
 Item {
     id: tabs
     objectName: "bottomTabs"
-    // 0: replication, 1: charts, 2: network (the tests set it).
+    // 0: replication, 1: charts, 2: network, 3: consumer groups (the tests set it).
     property int currentIndex: 0
     readonly property bool replicationShown: currentIndex === 0
 
@@ -19,8 +19,9 @@ Item {
         ReplicationView { reservedRight: switcher.width + Theme.spacing }
         ChartsView { reservedRight: switcher.width + Theme.spacing }
         NetworkView { reservedRight: switcher.width + Theme.spacing }
+        GroupsView { reservedRight: switcher.width + Theme.spacing }
     }
-    // The three views that share this place, chosen on the panel's title row.
+    // The four views that share this place, chosen on the panel's title row.
     Row {
         id: switcher
         objectName: "detailSwitch"
@@ -49,6 +50,13 @@ Item {
             checked: tabs.currentIndex === 2
             onClicked: tabs.currentIndex = 2
             Tip { text: "The links between the nodes: break them, and watch every RPC cross them" }
+        }
+        Chip {
+            objectName: "detailGroups"
+            text: "Groups"
+            checked: tabs.currentIndex === 3
+            onClicked: tabs.currentIndex = 3
+            Tip { text: "Consumer groups: who reads which partition, committed offsets and lag, rebalances" }
         }
     }
     Connections {

@@ -161,6 +161,7 @@ ApplicationWindow {
                 case "events": return eventsComponent
                 case "elections": return electionsComponent
                 case "clients": return clientsComponent
+                case "groups": return groupsComponent
                 }
                 return null
             }
@@ -173,6 +174,7 @@ ApplicationWindow {
         Component { id: eventsComponent; EventsView {} }
         Component { id: electionsComponent; ElectionsView {} }
         Component { id: clientsComponent; ClientsPanel {} }
+        Component { id: groupsComponent; GroupsView {} }
     }
 
     // Keys for what a teacher does in front of a class (the help lists them). Single keys do not

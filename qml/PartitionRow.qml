@@ -24,6 +24,10 @@ RowLayout {
     readonly property var recentKeys: info.recentKeys || []
     readonly property double recentKeysEnd: info.recentKeysEnd || 0
     readonly property bool selected: Lab.selectedTopic === topic && Lab.selectedPartition === partition
+    // The consumer group the Groups view shows: which member owns this partition (its colour
+    // index; undefined: none) and the group's committed offset here (undefined: none).
+    readonly property var groupOwner: Lab.groups.owners[topic + "/" + partition]
+    readonly property var groupCommitted: Lab.groups.committed[topic + "/" + partition]
 
     spacing: Theme.spacing
 
@@ -38,7 +42,20 @@ RowLayout {
         font.weight: Font.Bold
         font.pixelSize: Theme.fontNormal
         color: row.selected ? Theme.accent : Theme.text
-        Tip { text: row.topic + "-" + row.partition + ": partition " + row.partition + " of " + row.topic + ", an ordered log of records. Click to watch its replicas." }
+        Tip { text: row.topic + "-" + row.partition + ": partition " + row.partition + " of " + row.topic + ", an ordered log of records. Click to watch its replicas."
+                    + (row.groupOwner !== undefined ? " Underlined in the colour of the member of group " + Lab.groups.currentGroup + " that reads it." : "") }
+        // The owning member's colour (the Groups view's group).
+        Rectangle {
+            objectName: "groupOwnerMark"
+            visible: row.groupOwner !== undefined
+            anchors.left: parent.left
+            anchors.bottom: parent.bottom
+            anchors.bottomMargin: -2
+            width: parent.implicitWidth
+            height: Math.round(4 * Theme.scale)
+            radius: height / 2
+            color: Theme.memberColour(row.groupOwner !== undefined ? row.groupOwner : -1)
+        }
     }
 
     // When leadership moves (its broker died, or came back as the preferred leader), the crown
@@ -145,6 +162,17 @@ RowLayout {
             font.pixelSize: Theme.fontSmall
         }
 
+        // The group's committed offset: where it resumes (a bar before that offset's slot).
+        Rectangle {
+            objectName: "groupCommittedMark"
+            readonly property real at: row.groupCommitted !== undefined ? strip.xOf(row.groupCommitted) : -1
+            visible: row.groupCommitted !== undefined && at >= 0 && at <= strip.width
+            x: at - width / 2
+            width: Math.round(3 * Theme.scale)
+            height: strip.height
+            color: Theme.memberColour(row.groupOwner !== undefined ? row.groupOwner : -1)
+        }
+
         // The tile under the pointer: its offset, and its key when it is among the newest.
         HoverHandler { id: stripHover }
         readonly property double hoveredOffset: stripHover.hovered ? offsetAt(stripHover.point.position.x) : -1
@@ -156,6 +184,7 @@ RowLayout {
             const key = k >= 0 && k < row.recentKeys.length && hoveredOffset < row.recentKeysEnd ? row.recentKeys[k] : ""
             return "offset " + hoveredOffset + (key !== "" ? " · key " + key : "")
                    + (hoveredOffset < row.highWatermark ? " · committed" : " · not committed yet (above the high watermark)")
+                   + (row.groupCommitted !== undefined ? " · group " + Lab.groups.currentGroup + " resumes at " + row.groupCommitted : "")
         }
     }
 

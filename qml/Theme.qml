@@ -83,4 +83,34 @@ QtObject {
         if (role === "down") return down
         return idle  // unattached, voted, starting
     }
+
+    // Consumer group members, each its own colour (in join order), on the Groups view and on the
+    // partitions they own in the topics. Hues apart from the roles' gold, blue and green, and
+    // readable on both themes.
+    readonly property var memberColours: dark
+        ? ["#2ec4c4", "#ff6fae", "#c9a25a", "#a3cf3a", "#9c8cff", "#ff8f4d", "#4fd08f", "#e07ad8"]
+        : ["#138a8a", "#c2336f", "#8a6424", "#5f8a12", "#5b4fd1", "#b8520f", "#1f7a50", "#a0339a"]
+    function memberColour(i) { return i < 0 ? idle : memberColours[i % memberColours.length] }
+    // A group's state (Kafka's names) and the plain word for it.
+    function groupStateColour(state) {
+        if (state === "Stable") return inSync
+        if (state === "PreparingRebalance" || state === "CompletingRebalance") return outOfSync
+        if (state === "Dead") return down
+        return idle
+    }
+    function groupStateWord(state) {
+        if (state === "PreparingRebalance") return "rebalancing"
+        if (state === "CompletingRebalance") return "assigning"
+        if (state === "Stable") return "stable"
+        if (state === "Empty") return "empty"
+        return state.toLowerCase()
+    }
+    // A line of a group's timeline by what happened.
+    function groupEventColour(kind) {
+        if (kind === "join" || kind === "stable") return inSync
+        if (kind === "leave") return textDim
+        if (kind === "expire") return down
+        if (kind === "coordinator") return leader
+        return text
+    }
 }

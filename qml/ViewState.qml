@@ -5,12 +5,12 @@ import QtQuick
 // none), whether the window is too narrow for three columns (compact) or too short for the full
 // cards (short), and requests that a shortcut makes of a view. Set by Main.qml; GUI thread.
 QtObject {
-    // "", "cluster", "topics", "replication", "charts", "network", "events", "elections", "clients"
+    // "", "cluster", "topics", "replication", "charts", "network", "events", "elections", "clients", "groups"
     property string maximized: ""
     property bool compact: false
     property bool shortWindow: false
 
-    // The panels a key fills the window with, in the order of the keys 1 to 8.
+    // The panels a key fills the window with, in the order of the keys 1 to 9.
     readonly property var panels: [
         { key: "cluster", name: "Cluster (quorum and brokers)" },
         { key: "topics", name: "Topics & partitions" },
@@ -19,7 +19,8 @@ QtObject {
         { key: "network", name: "Network (links and RPCs)" },
         { key: "events", name: "Events" },
         { key: "elections", name: "Elections" },
-        { key: "clients", name: "Clients" }
+        { key: "clients", name: "Clients" },
+        { key: "groups", name: "Consumer groups" }
     ]
     function shortcutOf(key) {
         for (let i = 0; i < panels.length; ++i) {

@@ -66,8 +66,8 @@ void TopicListModel::update(std::vector<TopicListRow> rows) {
 }
 
 int TopicListModel::rowOf(const QString& topic, int partition) const {
-    // Rows are sorted by (topic, partition): a binary search.
-    const auto key = std::make_pair(topic, partition);
+    // Rows are sorted by key (internal topics last, then topic, partition): a binary search.
+    const auto key = std::make_tuple(TopicListRow::internal(topic), topic, partition);
     auto it = std::lower_bound(rows_.begin(), rows_.end(), key,
                                [](const TopicListRow& r, const auto& k) { return r.key() < k; });
     return it != rows_.end() && it->key() == key ? static_cast<int>(it - rows_.begin()) : -1;

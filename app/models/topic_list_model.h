@@ -7,6 +7,7 @@
 
 #include <QtQml/qqmlregistration.h>
 #include <QVariantMap>
+#include <tuple>
 #include <utility>
 
 #include "row_list_model.h"
@@ -18,7 +19,9 @@ struct TopicListRow {
     TopicRow topic_row;  // the topic's fields (every row of the topic carries them)
     PartitionRow partition_row;
     bool operator==(const TopicListRow&) const = default;
-    std::pair<QString, int> key() const { return {topic, partition}; }
+    // Internal topics (__consumer_offsets) after the user's: a class sees its own topics first.
+    static bool internal(const QString& name) { return name.startsWith("__"); }
+    std::tuple<bool, QString, int> key() const { return {internal(topic), topic, partition}; }
 };
 
 class TopicListModel : public RowListModel {

@@ -128,6 +128,11 @@ QHash<int, QByteArray> TopicModel::roleNames() const {
 }
 
 void TopicModel::update(std::vector<std::pair<TopicRow, std::vector<PartitionRow>>> topics) {
+    // The user's topics first, internal ones after (the order of TopicListRow::key).
+    std::stable_sort(topics.begin(), topics.end(), [](const auto& a, const auto& b) {
+        return std::make_pair(TopicListRow::internal(a.first.name), a.first.name) <
+               std::make_pair(TopicListRow::internal(b.first.name), b.first.name);
+    });
     std::vector<TopicRow> next;
     next.reserve(topics.size());
     // Partition models first, so that a newly inserted topic row already has its partitions.
@@ -149,7 +154,8 @@ void TopicModel::update(std::vector<std::pair<TopicRow, std::vector<PartitionRow
                 flat.push_back({topic.name, p.partition, topic, p});
         }
     }
-    sync(rows_, std::move(next), [](const TopicRow& r) { return r.name; });
+    sync(rows_, std::move(next),
+         [](const TopicRow& r) { return std::make_pair(TopicListRow::internal(r.name), r.name); });
     list_.update(std::move(flat));
     for (auto it = partitions_.begin(); it != partitions_.end();) {
         bool present = std::any_of(rows_.begin(), rows_.end(),

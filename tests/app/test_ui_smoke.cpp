@@ -7,6 +7,7 @@
 // tree for a person to look at.
 #include <QApplication>
 #include <QDir>
+#include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQmlComponent>
 #include <QQuickItem>
@@ -843,6 +844,90 @@ class UiSmokeTest : public QObject {
         QVERIFY(clients_cut_from_a_controller);
         lab->healNetwork();
         QTRY_COMPARE_WITH_TIMEOUT(lab->network()->faultyLinks(), 0, 3000);
+        tabs->setProperty("currentIndex", 0);
+        window->resize(1600, 960);
+    }
+
+    void groups_view_shows_members_commits_and_a_rebalance() {
+        // Two real consumers (kcat, librdkafka) in one group on the default workload's orders.
+        auto* tabs = window->findChild<QObject*>("bottomTabs");
+        QVERIFY(tabs);
+        auto start_member = [&](const QString& name) {
+            auto* p = new QProcess(this);
+            p->setProgram("kcat");
+            p->setArguments({"-b", lab->bootstrap(), "-G", "readers", "orders", "-q", "-o",
+                             "beginning", "-X", "client.id=" + name, "-X",
+                             "auto.commit.interval.ms=500", "-X", "session.timeout.ms=6000", "-X",
+                             "heartbeat.interval.ms=500"});
+            p->setStandardOutputFile(QProcess::nullDevice());
+            p->start();
+            return p;
+        };
+        auto* first = start_member("reader-a");
+        auto* second = start_member("reader-b");
+        auto stop = [](QProcess* p) {
+            p->terminate();  // kcat leaves the group (LeaveGroup) on SIGTERM
+            if (!p->waitForFinished(10000)) p->kill();
+        };
+        auto members_owning = [&](int members, int partitions) {
+            for (const auto& g : lab->groups()->rows()) {
+                if (g.group != "readers" || g.state != "Stable" || g.members.size() != members)
+                    continue;
+                int owned = 0;
+                for (const auto& m : g.members)
+                    owned += m.toMap()["ownsCount"].toInt();
+                int committed = 0;
+                for (const auto& p : g.partitions)
+                    committed += p.toMap()["committed"].toLongLong() >= 0 ? 1 : 0;
+                return owned == partitions && committed > 0;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(members_owning(2, 6), 30000);
+        lab->groups()->setSelected("readers");
+        tabs->setProperty("currentIndex", 3);
+        QTRY_VERIFY_WITH_TIMEOUT(item_named("groupList") && item_named("groupList")->isVisible(),
+                                 3000);
+        // The topics show who reads each partition of orders, and where the group resumes.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                int marked = 0;
+                layout_checks::walk(window->contentItem(), [&](QQuickItem* item) {
+                    if (item->objectName() == "groupOwnerMark" && item->isVisible()) ++marked;
+                });
+                return marked >= 1;
+            }(),
+            5000);
+        QVERIFY(!lab->groups()->timeline().isEmpty());
+        each_look(600, [&](const Look& look) {
+            save("ui-groups-" + look.name + ".png");
+            layout_checks::Options options;
+            options.min_font_px = look.presenter ? 16 : 0;
+            const auto problems = layout_checks::problems(window, options);
+            QVERIFY2(problems.isEmpty(), qPrintable(problems.join("\n")));
+        });
+        // One member leaves: a rebalance gives the other every partition, and the timeline
+        // says who left and how long the group stopped.
+        stop(second);
+        QTRY_VERIFY_WITH_TIMEOUT(members_owning(1, 6), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const auto& e : lab->groups()->timeline()) {
+                    if (e.toMap()["kind"] == "leave") return true;
+                }
+                return false;
+            }(),
+            5000);
+        settings->setPresenterMode(true);
+        settings->setDarkTheme(false);
+        window->resize(1280, 720);
+        QTest::keyClick(window, Qt::Key_9);
+        QTRY_VERIFY_WITH_TIMEOUT(item_named("maximizedArea")->isVisible(), 2000);
+        QTest::qWait(600);
+        save("ui-groups-full-1280x720-presenter-light.png");
+        QTest::keyClick(window, Qt::Key_Escape);
+        stop(first);
+        settings->setPresenterMode(false);
         tabs->setProperty("currentIndex", 0);
         window->resize(1600, 960);
     }
