@@ -78,8 +78,8 @@ case "$cmd" in
     which=${1:-clients}
     [ $# -gt 0 ] && shift
     case "$which" in
-      clients|replication|ui|workload|raft-sim|failover|lab-time) exec build/bin/kraftlab-bench-"$which" "$@" ;;
-      *) echo "usage: ./lab.sh bench [clients|replication|ui|workload|raft-sim|failover|lab-time] [args]" >&2; exit 2 ;;
+      clients|replication|ui|workload|raft-sim|failover|lab-time|groups) exec build/bin/kraftlab-bench-"$which" "$@" ;;
+      *) echo "usage: ./lab.sh bench [clients|replication|ui|workload|raft-sim|failover|lab-time|groups] [args]" >&2; exit 2 ;;
     esac
     ;;
   *)
