@@ -186,6 +186,13 @@ Panel {
                     }
                 }
             }
+            Label {
+                visible: detail.partitions.length > 0
+                font.pixelSize: Theme.fontSmall
+                color: Theme.textDim
+                text: "partition · committed / end · lag"
+                Tip { text: "Committed: the offset the group resumes from (it has processed every record before it). End: the partition's high watermark. Lag: committed records the group has not committed yet." }
+            }
             ListView {
                 id: partitionList
                 objectName: "groupPartitions"
@@ -214,11 +221,14 @@ Panel {
                         font.pixelSize: Theme.fontSmall
                         font.family: Theme.mono
                         color: partitionRow.modelData.committed < 0 ? Theme.textDim : Theme.text
-                        Tip { text: partitionText.text + ". The group resumes reading here at the committed offset; lag is how many committed records (below the high watermark) it has not committed yet." }
+                        Tip { text: partitionRow.modelData.topic + "-" + partitionRow.modelData.partition + ": "
+                                    + (partitionRow.modelData.committed < 0 ? "no committed offset: a new member starts where auto.offset.reset says"
+                                       : "committed offset " + partitionRow.modelData.committed + ", where the group resumes")
+                                    + "; high watermark " + partitionRow.modelData.end + (partitionRow.modelData.committed < 0 ? "" : "; lag " + partitionRow.modelData.lag) + "." }
                         text: partitionRow.modelData.topic + "-" + partitionRow.modelData.partition + "  "
                               + (partitionRow.modelData.committed < 0
-                                 ? "no committed offset (end " + partitionRow.modelData.end + ")"
-                                 : "committed " + partitionRow.modelData.committed + " / end " + partitionRow.modelData.end
+                                 ? "none / " + partitionRow.modelData.end
+                                 : partitionRow.modelData.committed + " / " + partitionRow.modelData.end
                                    + " · lag " + partitionRow.modelData.lag)
                     }
                 }

@@ -165,7 +165,11 @@ RowLayout {
         // The group's committed offset: where it resumes (a bar before that offset's slot).
         Rectangle {
             objectName: "groupCommittedMark"
-            readonly property real at: row.groupCommitted !== undefined ? strip.xOf(row.groupCommitted) : -1
+            // LogStrip.xOf's formula, written out so that the binding follows the strip's end,
+            // width and tiles (a call to xOf would be evaluated once).
+            readonly property real at: row.groupCommitted === undefined ? -1
+                : strip.width - ((strip.windowEndOffset >= 0 ? strip.windowEndOffset : strip.logEndOffset) - row.groupCommitted)
+                  * (strip.tileWidth + strip.tileSpacing)
             visible: row.groupCommitted !== undefined && at >= 0 && at <= strip.width
             x: at - width / 2
             width: Math.round(3 * Theme.scale)
