@@ -6,9 +6,16 @@
 // each partition hold identical logs; and kcat -L shows the replicas and the ISR the controllers
 // decided.
 //
-// The clients run with retries off, so a record is written at most once and "acknowledged" is
-// unambiguous; records that failed (the leader died under them) are not counted, but must not
-// appear twice either.
+// The clients run with retries off. For kafka-python that means a record is written at most
+// once. librdkafka (kcat, confluent-kafka) resends a batch answered NOT_LEADER_OR_FOLLOWER even
+// with message.send.max.retries=0: it counts that error as "not persisted" and retries it
+// without counting a retry (src/rdkafka_request.c, rd_kafka_handle_Produce_error, v2.0.2). The
+// broker gives that answer, as Kafka's DelayedProduce does, to an acks=all produce whose leader
+// lost its leadership while it waited for the ISR; the records were appended, and the new leader
+// may already hold them, so the resend writes them again: a real duplicate without idempotence
+// (issue 16's lesson). So a librdkafka record may appear twice, but only in the partition it was
+// sent to; a kafka-python record never. Acknowledged records are read back at the offset they
+// were acknowledged at.
 #include <QtTest>
 
 #include "lab_process.h"
@@ -77,12 +84,23 @@ class ReplicationClientsTest : public QObject {
                 where[it.value()] += " " + QString::number(p) + "@" + QString::number(it.key());
             }
         }
+        int resent = 0;
         for (auto it = seen.begin(); it != seen.end(); ++it) {
+            if (it.value() == 1) continue;
+            // Every copy in one partition: " 2@130 2@141" has one partition number.
+            QSet<QString> partitions;
+            for (const auto& copy : where[it.key()].split(' ', Qt::SkipEmptyParts))
+                partitions.insert(copy.section('@', 0, 0));
+            const bool librdkafka = !it.key().startsWith("kafka-python-");
             QVERIFY2(
-                it.value() == 1,
+                librdkafka && partitions.size() == 1,
                 qPrintable(it.key() + " was written " + QString::number(it.value()) + " times, at" +
                            where[it.key()] + " (lab data in " + lab.data_dir() + ")"));
+            ++resent;
         }
+        if (resent)
+            qInfo("%d librdkafka records were written twice: resent after NOT_LEADER_OR_FOLLOWER",
+                  resent);
 
         int acked_total = 0;
         for (auto* p : {kafka_python, confluent}) {
@@ -114,13 +132,14 @@ class ReplicationClientsTest : public QObject {
             const auto chunk = line.mid(6).trimmed();
             for (int i = 0; i < 20; ++i) {
                 const QString value = "kcat-" + QString(chunk) + "-" + QString::number(i);
-                QVERIFY2(seen.value(value) == 1,
+                QVERIFY2(seen.value(value) >= 1,
                          qPrintable("kcat's acknowledged " + value + " is missing"));
                 ++acked_total;
             }
         }
         QVERIFY2(kcat_chunks > 5, "kcat had too few acknowledged chunks");
-        qInfo("%d kills; %d acknowledged records all read back exactly once", kills, acked_total);
+        qInfo("%d kills; %d acknowledged records all read back at their offsets", kills,
+              acked_total);
 
         // The replicas agree: every broker's log end equals the leader's, once caught up.
         QVERIFY(eventually(
