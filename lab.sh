@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Kraftlab's one entry point. On a fresh Debian 12 machine every command first installs what is
-# missing (apt-get; nothing happens when all is present), configures and builds into build/.
+# missing (apt-get, and kafkajs from the npm registry into build/js; nothing happens when all is
+# present), configures and builds into build/.
 #
 #   ./lab.sh run [args]    build, then start the desktop app (args go to kraftlab; without a
 #                          display, the headless lab kraftlab-cluster starts instead)
@@ -27,7 +28,19 @@ PACKAGES=(
   kcat librdkafka-dev python3 python3-kafka python3-confluent-kafka
 )
 
+# kafkajs, the Node.js client one consumer-group test drives: pinned, from the npm registry,
+# into the build tree (CMake hands this directory to that test as NODE_PATH).
+KAFKAJS_VERSION=2.2.4
+JS_DIR=build/js
+
 log() { printf '\033[1m[lab]\033[0m %s\n' "$*" >&2; }
+
+# Any Node.js >= 18 with npm will do: Debian's (nodejs and npm), or one already installed from
+# elsewhere (NodeSource's nodejs package bundles npm; adding Debian's npm beside it conflicts).
+node_usable() {
+  command -v node >/dev/null && command -v npm >/dev/null &&
+    [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -ge 18 ]
+}
 
 install_missing() {
   local missing=()
@@ -36,6 +49,7 @@ install_missing() {
       missing+=("$p")
     fi
   done
+  node_usable || missing+=(nodejs npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing: ${missing[*]}"
   local sudo=()
@@ -47,11 +61,29 @@ install_missing() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# kafkajs into $JS_DIR/node_modules unless that version is already there.
+install_kafkajs() {
+  local have
+  have=$(node -p "require('$PWD/$JS_DIR/node_modules/kafkajs/package.json').version" 2>/dev/null) || true
+  [ "$have" = "$KAFKAJS_VERSION" ] && return 0
+  log "installing kafkajs $KAFKAJS_VERSION into $JS_DIR/node_modules (npm)"
+  mkdir -p "$JS_DIR"
+  # A few quick retries, not npm's minutes of them: an unreachable registry should say so soon.
+  if ! npm install --prefix "$JS_DIR" --no-save --no-package-lock --no-audit --no-fund \
+      --fetch-retries 2 --fetch-retry-maxtimeout 10000 --fetch-timeout 60000 \
+      "kafkajs@$KAFKAJS_VERSION" >&2; then
+    log "npm could not install kafkajs@$KAFKAJS_VERSION from $(npm config get registry)" \
+      "(is the registry reachable?); test_consumer_groups needs it"
+    exit 1
+  fi
+}
+
 build() {
   install_missing
   if [ ! -f build/CMakeCache.txt ]; then
     cmake --preset default >&2
   fi
+  install_kafkajs
   cmake --build build -j "$(nproc)" >&2
 }
 

@@ -274,9 +274,18 @@ net::awaitable<void> GroupCoordinator::load_partition(std::int32_t partition,
 net::awaitable<group::JoinResult> GroupCoordinator::join(std::string group_id,
                                                          group::JoinRequest request) {
     if (auto e = status(group_id); e != ErrorCode::NONE) co_return join_error(e);
+    const bool existed = groups_.count(group_id) > 0;
     auto& e = entry(group_id);
     group::Output out;
     auto answer = e.group->join(request, now_ms(), out);
+    if (!existed && answer.now && answer.now->error != ErrorCode::NONE &&
+        answer.now->error != ErrorCode::MEMBER_ID_REQUIRED) {
+        // Refused outright (an unknown member id, a bad session timeout or protocols): the
+        // group would stay Empty with nothing in it, for as long as this broker coordinates,
+        // one per group id a client cares to send. Kafka makes no group for the first two.
+        groups_.erase(group_id);
+        co_return *answer.now;
+    }
     net::LabTimer timer(io_);
     JoinWaiter waiter{group_id, answer.member_id, std::nullopt, &timer};
     if (!answer.now) join_waiters_.push_back(&waiter);

@@ -7,7 +7,10 @@
 //   - Fetch honours the request's max_bytes, the broker's fetch_max_bytes and each partition's
 //     limit, and answers a partition named 25 times once; the lab's memory stays bounded;
 //   - max.message.bytes above 1 MiB and segment.bytes (at creation, after set-config, after a
-//     restart) are applied, not just shown.
+//     restart) are applied, not just shown;
+//   - consumer-group requests (issue 15) with a 10 MiB protocol, unknown members, wrong
+//     generations, assignments for members that do not exist and commits to partitions that do
+//     not exist are refused one by one, and a real consumer then uses the same group.
 #include <QDirIterator>
 #include <QtTest>
 #include <random>
@@ -16,9 +19,15 @@
 #include "protocol/crc32c.h"
 #include "protocol/errors.h"
 #include "protocol/fetch.h"
+#include "protocol/find_coordinator.h"
+#include "protocol/heartbeat.h"
+#include "protocol/join_group.h"
+#include "protocol/leave_group.h"
 #include "protocol/list_offsets.h"
+#include "protocol/offset_commit.h"
 #include "protocol/produce.h"
 #include "protocol/records.h"
+#include "protocol/sync_group.h"
 #include "raw_connection.h"
 
 using namespace kraftlab::testing;
@@ -64,6 +73,38 @@ std::size_t record_bytes(const FetchResponse& r) {
         for (const auto& p : t.partitions)
             n += p.records ? p.records->size() : 0;
     return n;
+}
+
+// Kafka's consumer protocol (ConsumerProtocolSubscription / Assignment v0), so that the lab's
+// status can show what the hand-made member subscribes to and was assigned.
+Bytes subscription_v0(const std::string& topic) {
+    Bytes b;
+    Writer w(b);
+    w.i16(0);
+    w.array_length(1);
+    w.string(topic);
+    w.nullable_bytes(std::nullopt);  // user data
+    return b;
+}
+
+Bytes assignment_v0(const std::string& topic, const std::vector<std::int32_t>& partitions) {
+    Bytes b;
+    Writer w(b);
+    w.i16(0);
+    w.array_length(1);
+    w.string(topic);
+    w.array_length(static_cast<std::int32_t>(partitions.size()));
+    for (auto p : partitions)
+        w.i32(p);
+    w.nullable_bytes(std::nullopt);
+    return b;
+}
+
+QJsonObject group_status(const QJsonObject& status, const QString& group) {
+    for (const auto& g : status["groups"].toArray()) {
+        if (g.toObject()["group"] == group) return g.toObject();
+    }
+    return {};
 }
 
 std::size_t partition_entries(const FetchResponse& r) {
@@ -384,6 +425,234 @@ class HostileRequestsTest : public QObject {
             QCOMPARE(produce("rolls", 0, batch).error_code, std::int16_t(0));
         QVERIFY2(segment_files(lab.data_dir(), "rolls-0") >= before + 2,
                  qPrintable(QString::number(segment_files(lab.data_dir(), "rolls-0"))));
+    }
+
+    // Group requests that break the rules, on raw sockets, each answered with Kafka's error
+    // while the group goes on: a JoinGroup with 10 MiB of metadata in its one protocol (a
+    // member's protocol metadata is bounded at 64 KiB: INCONSISTENT_GROUP_PROTOCOL, and the
+    // connection and the broker serve on); JoinGroup, SyncGroup and Heartbeat naming a member
+    // the group does not have (UNKNOWN_MEMBER_ID) or another generation (ILLEGAL_GENERATION);
+    // the leader's SyncGroup assigning to members that do not exist (dropped: the group is
+    // Stable with its one member); OffsetCommit to a topic or a partition that does not exist
+    // (UNKNOWN_TOPIC_OR_PARTITION for those, the rest stored). Then confluent-kafka joins the
+    // same group and resumes from the one commit that was stored.
+    void consumer_group_requests_with_bad_input() {
+        create("create-topic grouped 1 1");
+        for (int i = 0; i < 5; ++i) {
+            const std::string value = "g-" + std::to_string(i);
+            QCOMPARE(produce("grouped", 0, records_of(1, value, 1000 + i)).error_code,
+                     std::int16_t(0));
+        }
+        const std::string group = "hostile-group";
+        RawConnection g(address);
+        QVERIFY(g.connected());
+        auto heartbeat = [&](const std::string& member, std::int32_t generation) -> int {
+            auto r = g.call<HeartbeatResponse>(3, HeartbeatRequest{group, generation, member, {}});
+            return r ? r->error_code : -100;
+        };
+        // The first FindCoordinator makes __consumer_offsets; until its partition is led and
+        // loaded the answers are COORDINATOR_NOT_AVAILABLE / COORDINATOR_LOAD_IN_PROGRESS. A
+        // heartbeat for nobody is answered UNKNOWN_MEMBER_ID once the coordinator serves.
+        QVERIFY(eventually(
+            [&] {
+                auto found = g.call<FindCoordinatorResponse>(1, FindCoordinatorRequest{group, 0});
+                return found && found->error_code == 0 &&
+                       heartbeat("nobody", 0) == to_wire(ErrorCode::UNKNOWN_MEMBER_ID);
+            },
+            20'000));
+
+        JoinGroupRequest huge;
+        huge.group_id = group;
+        huge.session_timeout_ms = 6'000;
+        huge.rebalance_timeout_ms = 6'000;
+        huge.protocol_type = "consumer";
+        huge.protocols = {{"range", Bytes(10u << 20, 0x42)}};
+        auto refused = g.call<JoinGroupResponse>(5, huge, 30'000);
+        QVERIFY2(refused, "no answer to a JoinGroup with 10 MiB of protocol metadata");
+        QCOMPARE(refused->error_code, to_wire(ErrorCode::INCONSISTENT_GROUP_PROTOCOL));
+        const auto latest = list_offsets("grouped", {ListOffsetsRequest::kLatestTimestamp});
+        QCOMPARE(latest.size(), std::size_t{1});
+        QCOMPARE(latest[0].offset, std::int64_t{5});
+
+        // A well-behaved member on the same connection: its id first (v4+), then the join,
+        // answered after the group's initial rebalance delay.
+        JoinGroupRequest join = huge;
+        join.protocols = {{"range", subscription_v0("grouped")}};
+        auto asked = g.call<JoinGroupResponse>(5, join);
+        QVERIFY(asked);
+        QCOMPARE(asked->error_code, to_wire(ErrorCode::MEMBER_ID_REQUIRED));
+        const std::string member = asked->member_id;
+        QVERIFY(!member.empty());
+        join.member_id = member;
+        auto joined = g.call<JoinGroupResponse>(5, join, 15'000);
+        QVERIFY(joined);
+        QCOMPARE(joined->error_code, std::int16_t(0));
+        QCOMPARE(joined->generation_id, 1);
+        QCOMPARE(joined->leader, member);
+        QCOMPARE(joined->members.size(), std::size_t{1});
+
+        auto ghost = join;
+        ghost.member_id = "ghost-member";
+        auto ghost_join = g.call<JoinGroupResponse>(5, ghost);
+        QVERIFY(ghost_join);
+        QCOMPARE(ghost_join->error_code, to_wire(ErrorCode::UNKNOWN_MEMBER_ID));
+        auto sync_error = [&](const SyncGroupRequest& request) -> int {
+            auto r = g.call<SyncGroupResponse>(3, request);
+            return r ? r->error_code : -100;
+        };
+        QCOMPARE(sync_error(SyncGroupRequest{group, 1, "ghost-member", {}, {}}),
+                 int(to_wire(ErrorCode::UNKNOWN_MEMBER_ID)));
+        QCOMPARE(sync_error(SyncGroupRequest{group, 7, member, {}, {}}),
+                 int(to_wire(ErrorCode::ILLEGAL_GENERATION)));
+        QCOMPARE(heartbeat("ghost-member", 1), int(to_wire(ErrorCode::UNKNOWN_MEMBER_ID)));
+        QCOMPARE(heartbeat(member, 7), int(to_wire(ErrorCode::ILLEGAL_GENERATION)));
+
+        // The leader assigns to itself and to two members that do not exist.
+        const Bytes mine = assignment_v0("grouped", {0});
+        SyncGroupRequest sync{group, 1, member, {}, {}};
+        sync.assignments = {{member, mine},
+                            {"ghost-1", assignment_v0("grouped", {0})},
+                            {"ghost-2", Bytes(1000, 0x7f)}};
+        auto synced = g.call<SyncGroupResponse>(3, sync);
+        QVERIFY(synced);
+        QCOMPARE(synced->error_code, std::int16_t(0));
+        QVERIFY(synced->assignment == mine);
+        QCOMPARE(heartbeat(member, 1), 0);
+        // The lab's status comes from the brokers' snapshots (every 250 ms): it may lag a little.
+        QJsonObject seen;
+        QVERIFY(eventually(
+            [&] {
+                seen = group_status(lab.command("status"), QString::fromStdString(group));
+                return seen["state"] == "Stable";
+            },
+            5'000));
+        QCOMPARE(seen["generation"].toInt(), 1);
+        const auto members = seen["members"].toArray();
+        QCOMPARE(members.size(), 1);
+        QCOMPARE(members[0].toObject()["member_id"].toString(), QString::fromStdString(member));
+        QCOMPARE(members[0].toObject()["assigned"].toArray().size(), 1);
+
+        // Commits: an unknown topic and an unknown partition refused, the real one stored.
+        OffsetCommitRequest commit;
+        commit.group_id = group;
+        commit.generation_id = 1;
+        commit.member_id = member;
+        commit.topics = {{"no-such-topic", {{0, 3}}}, {"grouped", {{0, 2}, {99, 1}}}};
+        auto committed = g.call<OffsetCommitResponse>(7, commit);
+        QVERIFY(committed);
+        QCOMPARE(committed->topics.size(), std::size_t{2});
+        QCOMPARE(committed->topics[0].partitions.at(0).error_code,
+                 to_wire(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION));
+        QCOMPARE(committed->topics[1].partitions.at(0).error_code, std::int16_t(0));
+        QCOMPARE(committed->topics[1].partitions.at(1).error_code,
+                 to_wire(ErrorCode::UNKNOWN_TOPIC_OR_PARTITION));
+        auto stale = commit;
+        stale.generation_id = 5;
+        stale.topics = {{"grouped", {{0, 4}}}};
+        auto stale_answer = g.call<OffsetCommitResponse>(7, stale);
+        QVERIFY(stale_answer);
+        QCOMPARE(stale_answer->topics.at(0).partitions.at(0).error_code,
+                 to_wire(ErrorCode::ILLEGAL_GENERATION));
+        stale.generation_id = 1;
+        stale.member_id = "ghost-member";
+        stale_answer = g.call<OffsetCommitResponse>(7, stale);
+        QVERIFY(stale_answer);
+        QCOMPARE(stale_answer->topics.at(0).partitions.at(0).error_code,
+                 to_wire(ErrorCode::UNKNOWN_MEMBER_ID));
+        QJsonArray offsets;
+        QVERIFY(eventually(
+            [&] {
+                offsets =
+                    group_status(lab.command("status"), QString::fromStdString(group))["offsets"]
+                        .toArray();
+                return !offsets.isEmpty();
+            },
+            5'000));
+        QCOMPARE(offsets.size(), 1);
+        QCOMPARE(offsets[0].toObject()["topic"].toString(), QString("grouped"));
+        QCOMPARE(offsets[0].toObject()["offset"].toInt(), 2);
+
+        LeaveGroupRequest leave;
+        leave.group_id = group;
+        leave.members = {{member, std::nullopt}};
+        auto left = g.call<LeaveGroupResponse>(3, leave);
+        QVERIFY(left);
+        QCOMPARE(left->error_code, std::int16_t(0));
+        QCOMPARE(left->members.at(0).error_code, std::int16_t(0));
+
+        // A real client in the same group: it starts at the stored commit (offset 2).
+        auto r = run_python(
+            "confluent_group.py",
+            {lab.bootstrap(), "consume", QString::fromStdString(group), "grouped", "3", "30"}, {},
+            60'000);
+        QVERIFY2(r.ok(), r.err.right(3000).constData());
+        const auto out = QJsonDocument::fromJson(r.out.trimmed().split('\n').last()).object();
+        QCOMPARE(out["before"].toObject()["0"].toInt(), 2);
+        const auto read = out["read"].toArray();
+        QCOMPARE(read.size(), 3);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(read[i].toArray()[1].toInt(), 2 + i);
+            QCOMPARE(read[i].toArray()[2].toString(), QString("g-%1").arg(2 + i));
+        }
+        QCOMPARE(out["committed"].toObject()["0"].toInt(), 5);
+
+        // JoinGroups refused for groups that do not exist leave nothing behind (each used to
+        // leave an Empty group for as long as the broker coordinated: 30 here).
+        RawConnection j(address);
+        for (int i = 0; i < 30; ++i) {
+            auto junk = join;
+            junk.group_id = "junk-" + std::to_string(i);
+            ErrorCode expected = ErrorCode::NONE;
+            switch (i % 3) {
+                case 0:
+                    junk.member_id = "ghost-member";
+                    expected = ErrorCode::UNKNOWN_MEMBER_ID;
+                    break;
+                case 1:
+                    junk.member_id.clear();
+                    junk.session_timeout_ms = 1;
+                    expected = ErrorCode::INVALID_SESSION_TIMEOUT;
+                    break;
+                default:
+                    junk.member_id.clear();
+                    junk.protocols.clear();
+                    expected = ErrorCode::INCONSISTENT_GROUP_PROTOCOL;
+                    break;
+            }
+            auto answer = j.call<JoinGroupResponse>(5, junk);
+            QVERIFY(answer);
+            QCOMPARE(answer->error_code, to_wire(expected));
+        }
+        // A first join told MEMBER_ID_REQUIRED that never comes back: its pending place
+        // expires with its session (1 s).
+        auto abandoned = join;
+        abandoned.group_id = "junk-abandoned";
+        abandoned.member_id.clear();
+        abandoned.session_timeout_ms = 1'000;
+        auto asked_again = j.call<JoinGroupResponse>(5, abandoned);
+        QVERIFY(asked_again);
+        QCOMPARE(asked_again->error_code, to_wire(ErrorCode::MEMBER_ID_REQUIRED));
+        QTest::qWait(1'600);  // the session, then two broker snapshots
+        int refused_groups = 0;
+        bool abandoned_group = false;
+        for (const auto& listed : lab.command("status")["groups"].toArray()) {
+            const QString name = listed.toObject()["group"].toString();
+            if (name == "junk-abandoned")
+                abandoned_group = true;
+            else if (name.startsWith("junk-"))
+                ++refused_groups;
+        }
+        QCOMPARE(refused_groups, 0);
+        // Kafka removes an Empty group with no committed offsets in its periodic cleanup
+        // (offsets.retention.check.interval.ms, 10 min); the lab's coordinator has no such
+        // cleanup, so each abandoned first join (one per group id a client sends) stays, Empty,
+        // for as long as the broker coordinates its partition. Checked sooner than Kafka's
+        // cleanup would run: whichever way the lab bounds them will do.
+        QEXPECT_FAIL("",
+                     "coordinator bug: Empty groups with no members and no offsets are never "
+                     "removed (no cleanup of abandoned groups)",
+                     Continue);
+        QVERIFY(!abandoned_group);
     }
 
   private:
