@@ -374,6 +374,7 @@ std::optional<GroupCoordinator::Stored> GroupCoordinator::apply(const std::strin
         } else {
             e.rebalance_started_ms = -1;
         }
+        track_idle(e);
     }
     deliver_joins(group_id, std::move(out.joins));
     std::optional<Stored> stored;
@@ -724,8 +725,13 @@ net::awaitable<void> GroupCoordinator::tick_loop() {
     while (!stopped_) {
         std::int64_t next = -1;
         for (const auto& [id, e] : groups_) {
-            const auto d = e.group->next_deadline_ms();
+            auto d = e.group->next_deadline_ms();
             if (d >= 0 && (next < 0 || d < next)) next = d;
+            if (e.idle_since_ms >= 0) {
+                d = e.group->generation() == 0 ? e.idle_since_ms
+                                               : e.idle_since_ms + kEmptyGroupRetentionMs;
+                if (next < 0 || d < next) next = d;
+            }
         }
         if (next < 0) {
             tick_timer_->expires_after(std::chrono::hours(1));
@@ -748,6 +754,42 @@ net::awaitable<void> GroupCoordinator::tick_loop() {
             it->second.group->tick(now, out);
             apply(id, std::move(out));
         }
+        remove_idle_groups(now);
+    }
+}
+
+void GroupCoordinator::track_idle(Entry& e) {
+    const bool idle = e.group->state() == group::GroupState::Empty && e.offsets.empty() &&
+                      !e.group->has_pending_members();
+    if (!idle) {
+        e.idle_since_ms = -1;
+    } else if (e.idle_since_ms < 0) {
+        e.idle_since_ms = now_ms();
+    }
+}
+
+void GroupCoordinator::remove_idle_groups(std::int64_t now) {
+    std::vector<std::string> gone;
+    for (auto& [id, e] : groups_) {
+        track_idle(e);
+        if (e.idle_since_ms < 0) continue;
+        const bool formed = e.group->generation() > 0;
+        if (formed && now < e.idle_since_ms + kEmptyGroupRetentionMs) continue;
+        gone.push_back(id);
+    }
+    for (const auto& id : gone) {
+        auto it = groups_.find(id);
+        if (it->second.group->generation() > 0) {
+            // Its GroupMetadata record goes too, so that a reload does not bring it back.
+            protocol::RecordBatchBuilder batch;
+            batch.append(group::encode_key(group::GroupMetadataKey{id}), std::nullopt,
+                         core::now_unix_ms());
+            storage_.append(it->second.partition, batch.build());
+            publish(EventKind::GroupChanged, id,
+                    "forgotten: empty, with no committed offsets, for " +
+                        std::to_string(kEmptyGroupRetentionMs / 1000) + " s");
+        }
+        groups_.erase(it);
     }
 }
 

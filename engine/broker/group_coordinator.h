@@ -41,6 +41,13 @@ namespace kraftlab::broker {
 using protocol::ErrorCode;
 using TopicPartitionKey = std::pair<std::string, std::int32_t>;
 
+// How long an Empty group with no committed offsets stays before the coordinator forgets it
+// (and writes its tombstone). Kafka's cleanup runs every offsets.retention.check.interval.ms
+// (10 min); the lab's minute lets a class still see a group everyone left. A group that never
+// formed (a first join told MEMBER_ID_REQUIRED that never came back) goes at once: without it,
+// each group id a client sends once would stay for as long as the broker coordinates.
+inline constexpr std::int64_t kEmptyGroupRetentionMs = 60'000;
+
 // offset.metadata.max.bytes (Kafka's default): a commit's metadata string may be this long.
 inline constexpr std::size_t kMaxOffsetMetadataBytes = 4096;
 
@@ -155,6 +162,9 @@ class GroupCoordinator {
         std::map<TopicPartitionKey, CommittedOffset> offsets;
         // Lab time when the group stopped consuming for a rebalance (-1: it consumes).
         std::int64_t rebalance_started_ms = -1;
+        // Lab time since when it has been Empty with nothing to keep (no offsets, no member
+        // about to join); -1 otherwise. See kEmptyGroupRetentionMs.
+        std::int64_t idle_since_ms = -1;
     };
     enum class Load { Loading, Loaded };
     struct Led {
@@ -195,6 +205,11 @@ class GroupCoordinator {
     net::awaitable<void> load_partition(std::int32_t partition, std::int32_t leader_epoch);
     void unload_partition(std::int32_t partition);
     net::awaitable<void> tick_loop();
+    // Notes whether the group has become idle (Empty, nothing to keep) or is no longer.
+    void track_idle(Entry& e);
+    // Forgets idle groups whose time is up (never-formed ones at once); a tombstone for those
+    // that were ever stored.
+    void remove_idle_groups(std::int64_t now);
     void wake() {
         if (tick_timer_) tick_timer_->cancel();
     }

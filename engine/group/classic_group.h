@@ -197,6 +197,8 @@ class ClassicGroup {
     // Members in join order.
     const std::vector<Member>& members() const { return members_; }
     const Member* member(const std::string& member_id) const;
+    // New members told MEMBER_ID_REQUIRED whose rejoin may still come.
+    bool has_pending_members() const { return !pending_members_.empty(); }
     // The earliest lab time at which tick() has something to do (-1: nothing scheduled).
     std::int64_t next_deadline_ms() const;
 
