@@ -104,7 +104,14 @@ constexpr std::string_view kUsage =
     "                        forwards it to the leader (route=leader: straight to the leader)\n"
     "  update-producer ID key=value ...   change a producer live (rate=N and the keys above)\n"
     "  stop-producer ID\n"
-    "  consume TOPIC [from=earliest|latest]   start a built-in consumer; replies its id\n"
+    "  consume TOPIC [from=earliest|latest] [group=NAME] [assignor=range|roundrobin]\n"
+    "          [commit=auto|poll]\n"
+    "                        start a built-in consumer; replies its id. Without a group it\n"
+    "                        reads every partition; with group=NAME it joins that consumer\n"
+    "                        group (Kafka's classic protocol) and reads the partitions the\n"
+    "                        group assigns it (assignor: range, the default, or roundrobin),\n"
+    "                        from their committed offsets (none: from=, default earliest);\n"
+    "                        commit=auto commits every second, commit=poll after each fetch\n"
     "  stop-consumer ID\n"
     "  audit                 read every topic back and check that no record the built-in\n"
     "                        producers saw acknowledged is lost, moved, duplicated or out of "
@@ -214,6 +221,36 @@ std::optional<std::string> apply_producer_setting(kraftlab::lab::ProducerConfig&
         return "unknown producer setting '" + key +
                "' (rate, acks, keys, partitioner, value-bytes, compression, linger-ms, "
                "max-records, route)";
+    }
+    return std::nullopt;
+}
+
+// One consumer setting from the command line ("from=latest", "group=g", ...). The group's
+// values are checked by validate(ConsumerConfig) when the lab adds the consumer.
+std::optional<std::string> apply_consumer_setting(kraftlab::lab::ConsumerConfig& config,
+                                                  const std::string& word) {
+    using kraftlab::lab::StartFrom;
+    auto eq = word.find('=');
+    if (eq == std::string::npos || eq == 0) return "expected key=value, not '" + word + "'";
+    const std::string key = word.substr(0, eq);
+    const std::string value = word.substr(eq + 1);
+    if (key == "from") {
+        if (value == "earliest") {
+            config.start_from = StartFrom::Earliest;
+        } else if (value == "latest") {
+            config.start_from = StartFrom::Latest;
+        } else {
+            return "expected from=earliest or from=latest, not '" + word + "'";
+        }
+    } else if (key == "group") {
+        if (value.empty()) return "group= needs a name";
+        config.group = value;
+    } else if (key == "assignor") {
+        config.assignor = value;
+    } else if (key == "commit") {
+        config.commit = value;
+    } else {
+        return "unknown consumer setting '" + key + "' (from, group, assignor, commit)";
     }
     return std::nullopt;
 }
@@ -409,21 +446,26 @@ bool run_command(Cluster& lab, const std::string& line) {
         }
         answer(lab.update_producer(*id, std::move(*config)));
     } else if (cmd == "consume") {
-        if (words.size() < 2 || words.size() > 3) {
-            answer(bad("usage: consume TOPIC [from=earliest|latest]"));
+        if (words.size() < 2) {
+            answer(
+                bad("usage: consume TOPIC [from=earliest|latest] [group=NAME] "
+                    "[assignor=range|roundrobin] [commit=auto|poll]"));
             return true;
         }
         kraftlab::lab::ConsumerConfig config;
         config.topic = words[1];
-        if (words.size() == 3) {
-            if (words[2] == "from=earliest") {
-                config.start_from = kraftlab::lab::StartFrom::Earliest;
-            } else if (words[2] == "from=latest") {
-                config.start_from = kraftlab::lab::StartFrom::Latest;
-            } else {
-                answer(bad("expected from=earliest or from=latest, not '" + words[2] + "'"));
+        bool group_setting = false;
+        for (std::size_t i = 2; i < words.size(); ++i) {
+            if (auto error = apply_consumer_setting(config, words[i])) {
+                answer(bad(*error));
                 return true;
             }
+            group_setting |=
+                words[i].rfind("assignor=", 0) == 0 || words[i].rfind("commit=", 0) == 0;
+        }
+        if (group_setting && config.group.empty()) {
+            answer(bad("assignor= and commit= are a group's settings: add group=NAME"));
+            return true;
         }
         answer(lab.add_consumer(std::move(config)).result);
     } else if (cmd == "pause" || cmd == "resume") {

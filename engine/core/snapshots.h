@@ -232,6 +232,11 @@ struct ConsumerSnapshot {
         std::int64_t high_watermark = -1;  // from the last fetch
         std::int64_t lag = 0;              // high_watermark - position
         std::string error;
+        // In a group: whether the group assigned it to this consumer now (an unassigned one has
+        // no position and no lag: another member reads it), and its offset committed in the
+        // group as this member knows it (-1: none, or not this member's).
+        bool assigned = true;
+        std::int64_t committed = -1;
     };
     std::int32_t id = 0;
     std::int64_t time_ms = 0;  // wall time (Unix ms) when taken
@@ -243,6 +248,15 @@ struct ConsumerSnapshot {
     std::uint64_t bytes_total = 0;
     std::vector<Partition> partitions;
     std::string last_error;
+    // Its consumer group (lab/group_member.h); group is empty for a consumer without one.
+    std::string group;
+    std::string assignor;  // "range", "roundrobin"
+    std::string commit;    // "auto", "poll"
+    std::string member_id;
+    std::int32_t generation = -1;
+    // "finding coordinator", "joining", "syncing", "consuming", "rebalancing", "stopped"
+    std::string group_state;
+    std::int32_t coordinator = -1;  // broker id; -1 while unknown
 };
 
 class SnapshotBoard {

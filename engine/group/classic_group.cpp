@@ -578,8 +578,11 @@ ErrorCode ClassicGroup::check_commit(const std::string& member_id,
     }
     if (auto e = check_member(member_id, group_instance_id); e != ErrorCode::NONE) return e;
     if (generation != generation_) return ErrorCode::ILLEGAL_GENERATION;
-    if (state_ == GroupState::PreparingRebalance || state_ == GroupState::CompletingRebalance)
-        return ErrorCode::REBALANCE_IN_PROGRESS;
+    // Kafka's GroupCoordinator.doCommitOffsets: a member of the current generation may still
+    // commit while the group prepares a rebalance (what it consumed before rejoining; it learns
+    // of the rebalance from its heartbeat), but not while the new generation's assignment is
+    // being made (it has joined the new generation and owns nothing until SyncGroup).
+    if (state_ == GroupState::CompletingRebalance) return ErrorCode::REBALANCE_IN_PROGRESS;
     return ErrorCode::NONE;
 }
 

@@ -906,6 +906,14 @@ AddClientResult Cluster::add_consumer(ConsumerConfig config, ConsumerHooks hooks
     if (auto error = consumer->start()) return {CommandResult::failure(*error), -1};
     ++next_consumer_id_;
     consumers_[id] = std::move(consumer);
+    if (!config.group.empty()) {
+        return {
+            CommandResult::success(
+                "consumer " + std::to_string(id) + " joins group " + config.group + " to read " +
+                    config.topic + " (" + config.assignor + ", commits " + config.commit + ")",
+                {{"consumer", id}, {"topic", config.topic}, {"group", config.group}}),
+            id};
+    }
     return {CommandResult::success("consumer " + std::to_string(id) + " reads " + config.topic +
                                        " from the " +
                                        std::string(start_from_name(config.start_from)) + " offset",
@@ -1070,15 +1078,35 @@ nlohmann::json Cluster::status() const {
     nlohmann::json consumers = nlohmann::json::array();
     for (const auto& c : snapshots_.consumers()) {
         std::int64_t lag = 0;
-        for (const auto& p : c->partitions)
+        nlohmann::json assigned = nlohmann::json::array();
+        nlohmann::json committed = nlohmann::json::array();
+        for (const auto& p : c->partitions) {
             lag += p.lag;
-        consumers.push_back({{"id", c->id},
-                             {"topic", c->topic},
-                             {"from", c->start_from},
-                             {"records", c->records_total},
-                             {"bytes", c->bytes_total},
-                             {"lag", lag},
-                             {"last_error", c->last_error}});
+            if (c->group.empty()) continue;
+            if (p.assigned) assigned.push_back(p.partition);
+            if (p.committed >= 0)
+                committed.push_back({{"partition", p.partition}, {"offset", p.committed}});
+        }
+        nlohmann::json entry = {{"id", c->id},
+                                {"topic", c->topic},
+                                {"from", c->start_from},
+                                {"records", c->records_total},
+                                {"bytes", c->bytes_total},
+                                {"lag", lag},
+                                {"last_error", c->last_error}};
+        if (!c->group.empty()) {
+            // Its membership as it sees it (the coordinator's view is under "groups").
+            entry["group"] = c->group;
+            entry["assignor"] = c->assignor;
+            entry["commit"] = c->commit;
+            entry["member_id"] = c->member_id;
+            entry["generation"] = c->generation;
+            entry["group_state"] = c->group_state;
+            entry["coordinator"] = c->coordinator;
+            entry["assigned"] = std::move(assigned);
+            entry["committed"] = std::move(committed);
+        }
+        consumers.push_back(std::move(entry));
     }
     // Consumer groups, from the brokers that coordinate them now.
     nlohmann::json groups = nlohmann::json::array();

@@ -15,6 +15,7 @@
 #include "core/thread_name.h"
 #include "lab/broker_connections.h"
 #include "lab/client_thread.h"
+#include "lab/group_member.h"
 #include "net/kafka_client.h"
 #include "net/lab_timer.h"
 #include "protocol/errors.h"
@@ -68,6 +69,11 @@ struct BuiltinConsumer::State {
         std::int64_t position = -1;  // next offset to read; -1 until ListOffsets answers
         std::int64_t high_watermark = -1;
         std::string error;
+        // Fetched only while assigned: always without a group, as the group says with one.
+        bool assigned = true;
+        // Records below it were counted already: a partition the group gives back from an
+        // older committed offset is read again, but its records count once.
+        std::int64_t counted_to = 0;
     };
 
     State(std::int32_t id_, ConsumerConfig config_, std::vector<BrokerAddress> bootstrap_,
@@ -91,6 +97,7 @@ struct BuiltinConsumer::State {
     std::thread thread;
 
     std::unique_ptr<BrokerConnections> conns;
+    std::unique_ptr<GroupMember> member;  // with a group only
     net::LabTimer snapshot_timer{io};
     net::LabTimer metadata_timer{io};
     std::set<net::LabTimer*> backoff_timers;  // fetch loops' backoff timers, cancelled on stop
@@ -126,10 +133,62 @@ struct BuiltinConsumer::State {
         conns = std::make_unique<BrokerConnections>(io.get_executor(), bootstrap, client);
         asio::co_spawn(io, metadata_loop(), asio::detached);
         asio::co_spawn(io, snapshot_loop(), asio::detached);
-        events.publish(EventKind::ConsumerStarted, NodeRef::consumer(id),
-                       label() + " reads " + config.topic + " " + start_text(config.start_from),
-                       {{"start_from", start_from_name(config.start_from)}}, config.topic);
+        if (config.group.empty()) {
+            events.publish(EventKind::ConsumerStarted, NodeRef::consumer(id),
+                           label() + " reads " + config.topic + " " + start_text(config.start_from),
+                           {{"start_from", start_from_name(config.start_from)}}, config.topic);
+        } else {
+            start_member(client);
+        }
         publish_snapshot(true);
+    }
+
+    // ---- the group (lab/group_member.h) ---------------------------------------------------
+
+    void start_member(const net::KafkaClientConfig& client) {
+        GroupMemberHooks h;
+        h.assigned = [this](const PartitionOffsets& committed) { assign(committed); };
+        h.revoke = [this] { return positions(true); };
+        h.positions = [this] { return positions(false); };
+        h.error = [this](const std::string& message) { report_error(message); };
+        member =
+            std::make_unique<GroupMember>(io, id, bootstrap, client, config, events, std::move(h));
+        member->start();
+    }
+
+    // The group gave this consumer these partitions: each goes on from its committed offset,
+    // or without one from start_from (position -1: ListOffsets).
+    void assign(const PartitionOffsets& committed) {
+        if (stopping) return;
+        if (!committed.empty() && committed.rbegin()->first >= std::ssize(partitions)) {
+            partitions.resize(static_cast<std::size_t>(committed.rbegin()->first) + 1);
+            request_metadata();  // the leader knows more partitions than we do
+        }
+        for (std::size_t p = 0; p < partitions.size(); ++p) {
+            auto& ps = partitions[p];
+            auto it = committed.find(static_cast<std::int32_t>(p));
+            ps.assigned = it != committed.end();
+            ps.position = ps.assigned ? it->second : -1;
+            ps.error.clear();
+        }
+        ensure_fetch_loops();
+    }
+
+    // The positions of the assigned partitions (unknown ones left out); with revoke, they stop
+    // being fetched at once (a fetch answer still on its way is dropped by take()).
+    PartitionOffsets positions(bool revoke) {
+        PartitionOffsets out;
+        for (std::size_t p = 0; p < partitions.size(); ++p) {
+            auto& ps = partitions[p];
+            if (!ps.assigned) continue;
+            if (ps.position >= 0) out[static_cast<std::int32_t>(p)] = ps.position;
+            if (revoke) {
+                ps.assigned = false;
+                ps.position = -1;
+                ps.error.clear();
+            }
+        }
+        return out;
     }
 
     void begin_stop() {
@@ -140,6 +199,13 @@ struct BuiltinConsumer::State {
             t->cancel();
         metadata_timer.cancel();
         snapshot_timer.cancel();
+        // A member commits and leaves; in a paused lab nobody would answer (and no lab-time
+        // timeout would end the wait), so it only closes its connections.
+        if (member && core::LabClock::current().paused()) {
+            member->abandon();
+        } else if (member) {
+            asio::co_spawn(io, member->leave(), asio::detached);
+        }
     }
 
     void request_metadata() {
@@ -161,8 +227,9 @@ struct BuiltinConsumer::State {
     // All is well again: every partition has a leader, a position and no error.
     void maybe_clear_error() {
         if (last_error.empty() || partitions.empty()) return;
+        if (member && member->phase() != GroupMember::Phase::Consuming) return;
         for (const auto& p : partitions) {
-            if (p.leader < 0 || p.position < 0 || !p.error.empty()) return;
+            if (p.assigned && (p.leader < 0 || p.position < 0 || !p.error.empty())) return;
         }
         last_error.clear();
     }
@@ -184,9 +251,9 @@ struct BuiltinConsumer::State {
             co_await snapshot_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             if (!stopping) publish_snapshot(true);
         }
-        // Let the fetch loops see that their connections are closed.
+        // Let the fetch loops see that their connections are closed, and a member say goodbye.
         const auto deadline = Clock::now() + kStopGrace;
-        while (!fetching.empty() && Clock::now() < deadline) {
+        while ((!fetching.empty() || (member && !member->finished())) && Clock::now() < deadline) {
             snapshot_timer.expires_after(10ms);
             net::error_code ec;
             co_await snapshot_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -221,8 +288,10 @@ struct BuiltinConsumer::State {
                           ? std::max<std::int64_t>(0, ps.high_watermark - ps.position)
                           : 0;
             out.error = ps.error;
+            out.assigned = ps.assigned;
             s->partitions.push_back(std::move(out));
         }
+        if (member) member->describe(*s);
         s->seq_end = core::next_snapshot_seq();
         snapshots.publish(std::move(s));
     }
@@ -271,7 +340,10 @@ struct BuiltinConsumer::State {
             return false;
         }
         const auto count = static_cast<std::size_t>(next.partitions());
+        const auto known = partitions.size();
         partitions.resize(count);  // a new partition starts without a position
+        for (auto p = known; p < count; ++p)
+            partitions[p].assigned = !member;  // a group assigns it in its next rebalance
         bool complete = true;
         for (std::size_t p = 0; p < count; ++p) {
             partitions[p].leader = next.leaders[p];
@@ -281,15 +353,20 @@ struct BuiltinConsumer::State {
             }
         }
         layout = std::move(next);
+        ensure_fetch_loops();
+        return complete;
+    }
+
+    // One fetch loop for each leader of an assigned partition.
+    void ensure_fetch_loops() {
         std::set<std::int32_t> leaders;
         for (const auto& p : partitions) {
-            if (p.leader >= 0) leaders.insert(p.leader);
+            if (p.leader >= 0 && p.assigned) leaders.insert(p.leader);
         }
         for (auto broker : leaders) {
             if (fetching.insert(broker).second)
                 asio::co_spawn(io, fetch_loop(broker), asio::detached);
         }
-        return complete;
     }
 
     // ---- fetching ------------------------------------------------------------------------
@@ -299,7 +376,8 @@ struct BuiltinConsumer::State {
         while (!stopping) {
             std::vector<std::int32_t> mine;
             for (std::size_t p = 0; p < partitions.size(); ++p) {
-                if (partitions[p].leader == broker) mine.push_back(static_cast<std::int32_t>(p));
+                if (partitions[p].leader == broker && partitions[p].assigned)
+                    mine.push_back(static_cast<std::int32_t>(p));
             }
             if (mine.empty()) break;
             auto client = conns->get(broker);
@@ -332,7 +410,7 @@ struct BuiltinConsumer::State {
             std::map<std::int32_t, std::int64_t> asked;
             for (auto p : mine) {
                 const auto& ps = partitions[static_cast<std::size_t>(p)];
-                if (ps.leader != broker || ps.position < 0) continue;
+                if (ps.leader != broker || ps.position < 0 || !ps.assigned) continue;
                 protocol::FetchRequest::FetchPartition fp;
                 fp.partition = p;
                 fp.fetch_offset = ps.position;
@@ -356,7 +434,9 @@ struct BuiltinConsumer::State {
                 continue;
             }
             failures = 0;
+            const auto before = records;
             take(broker, asked, *response);
+            if (member && records != before) member->consumed();
             maybe_clear_error();
         }
         fetching.erase(broker);
@@ -392,7 +472,7 @@ struct BuiltinConsumer::State {
                     continue;
                 }
                 auto& ps = partitions[static_cast<std::size_t>(pr.partition_index)];
-                if (ps.leader != broker || ps.position >= 0) continue;
+                if (ps.leader != broker || ps.position >= 0 || !ps.assigned) continue;
                 const auto code = static_cast<ErrorCode>(pr.error_code);
                 if (code == ErrorCode::NONE && pr.offset >= 0) {
                     ps.position = pr.offset;
@@ -427,8 +507,9 @@ struct BuiltinConsumer::State {
                     continue;
                 }
                 auto& ps = partitions[static_cast<std::size_t>(pd.partition_index)];
-                // Stale: the partition moved, or another loop read past this point meanwhile.
-                if (ps.leader != broker || ps.position != it->second) continue;
+                // Stale: the partition moved or was revoked, or another loop read past this
+                // point meanwhile.
+                if (ps.leader != broker || ps.position != it->second || !ps.assigned) continue;
                 const auto code = static_cast<ErrorCode>(pd.error_code);
                 if (code == ErrorCode::NONE) {
                     ps.high_watermark = pd.high_watermark;
@@ -475,7 +556,7 @@ struct BuiltinConsumer::State {
                 continue;
             }
             for (const auto& r : decoded) {
-                if (r.offset < ps.position) continue;
+                if (r.offset < ps.position || r.offset < ps.counted_to) continue;
                 if (hooks.on_record) {
                     try {
                         hooks.on_record(partition, r);
@@ -484,6 +565,7 @@ struct BuiltinConsumer::State {
                     }
                 }
                 ++records;
+                ps.counted_to = r.offset + 1;
             }
             ps.position = h.next_offset();
         }
@@ -527,7 +609,10 @@ std::optional<std::string> BuiltinConsumer::start() {
             EventKind::ConsumerError, NodeRef::consumer(id_),
             "consumer " + std::to_string(id_) + " stopped on an internal error: " + what);
     };
-    hooks.finish = [s] { s->conns.reset(); };
+    hooks.finish = [s] {
+        s->member.reset();
+        s->conns.reset();
+    };
     hooks.clock = config_.clock;
     if (auto error = start_client_thread(s->thread, s->io, "consumer-" + std::to_string(id_), tid_,
                                          std::move(hooks))) {

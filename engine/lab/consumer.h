@@ -1,5 +1,7 @@
-// BuiltinConsumer: the lab's own consumer, a real Kafka client on its own thread, reading every
-// partition of one topic without a consumer group (like kafka-python's assign()).
+// BuiltinConsumer: the lab's own consumer, a real Kafka client on its own thread, reading one
+// topic: every partition without a consumer group (like kafka-python's assign()), or, when its
+// config names a group, the partitions the group assigns it, committing its offsets there (the
+// membership is lab/group_member.h, on the same thread).
 //
 // What it does:
 //   - Metadata v4 for the topic (never creating it) to find each partition's leader, refreshed
@@ -11,7 +13,8 @@
 //   - decodes every fetched batch (CRC checked, decompressed as needed) and counts records and
 //     bytes; OFFSET_OUT_OF_RANGE resets a position by start_from, like auto.offset.reset.
 // It publishes a ConsumerSnapshot 4 times a second (position, high watermark and lag per
-// partition) and ConsumerStarted/Stopped/Error events.
+// partition; in a group also the membership and committed offsets) and ConsumerStarted/Stopped/
+// Error events (in a group, ConsumerStarted again for each assignment it gets).
 //
 // Memory is bounded by the fetch sizes: each leader's loop holds one response at a time, of at
 // most 64 MiB (the request's max_bytes; the client refuses larger frames).
@@ -39,8 +42,9 @@ namespace kraftlab::lab {
 
 struct ConsumerHooks {
     // Called on the consumer thread with every record read, in offset order per partition,
-    // before it is counted. Synchronous, so memory stays bounded: it must be quick. For the
-    // audit of acknowledged writes and for tests. Exceptions are caught and ignored.
+    // before it is counted (once: a record read again after a rebalance is not passed again).
+    // Synchronous, so memory stays bounded: it must be quick. For the audit of acknowledged writes
+    // and for tests. Exceptions are caught and ignored.
     std::function<void(std::int32_t partition, const protocol::Record& record)> on_record;
 };
 

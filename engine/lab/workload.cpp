@@ -103,6 +103,29 @@ std::optional<std::string> validate(const ConsumerConfig& c) {
         return "max.partition.fetch.bytes must be between 1024 and 67108864";
     if (c.request_timeout_ms < 100 || c.request_timeout_ms > 600'000)
         return "request.timeout.ms must be between 100 and 600000";
+    if (c.group.empty()) return std::nullopt;  // the group settings below are not used
+    if (c.group.size() > 255) return "a group name must be at most 255 characters";
+    for (unsigned char ch : c.group) {
+        if (ch < 0x20 || ch == 0x7f) return "a group name must not contain control characters";
+    }
+    if (c.assignor != "range" && c.assignor != "roundrobin")
+        return "the assignor must be range or roundrobin, not '" + c.assignor + "'";
+    if (c.commit != "auto" && c.commit != "poll")
+        return "commit must be auto (every few seconds) or poll (after each fetch), not '" +
+               c.commit + "'";
+    // The coordinator refuses sessions outside its group.min/max.session.timeout.ms (1 s and
+    // 30 min in the lab).
+    if (c.session_timeout_ms < 1'000 || c.session_timeout_ms > 1'800'000)
+        return "session.timeout.ms must be between 1000 and 1800000";
+    if (c.heartbeat_interval_ms < 100 || c.heartbeat_interval_ms >= c.session_timeout_ms) {
+        return "heartbeat.interval.ms must be at least 100 and below session.timeout.ms (" +
+               std::to_string(c.session_timeout_ms) + "), not " +
+               std::to_string(c.heartbeat_interval_ms);
+    }
+    if (c.rebalance_timeout_ms < 1'000 || c.rebalance_timeout_ms > 600'000)
+        return "the rebalance timeout (max.poll.interval.ms) must be between 1000 and 600000";
+    if (c.auto_commit_interval_ms < 100 || c.auto_commit_interval_ms > 600'000)
+        return "auto.commit.interval.ms must be between 100 and 600000";
     return std::nullopt;
 }
 

@@ -114,10 +114,23 @@ std::string_view start_from_name(StartFrom s);  // "earliest", "latest"
 
 struct ConsumerConfig {
     std::string topic;
-    StartFrom start_from = StartFrom::Earliest;
+    StartFrom start_from = StartFrom::Earliest;  // where to start without a committed offset
     std::int32_t max_wait_ms = 500;
     std::int32_t partition_max_bytes = 1024 * 1024;
     std::int32_t request_timeout_ms = 10'000;
+    // A consumer group (Kafka's classic protocol, lab/group_member.h): the consumer reads the
+    // partitions the group assigns it and commits its offsets there. Empty: no group, every
+    // partition of the topic, nothing committed.
+    std::string group;
+    std::string assignor = "range";  // "range" or "roundrobin" (Kafka's assignors)
+    std::string commit = "auto";     // "auto": every auto_commit_interval_ms; "poll": after
+                                     // each fetch that returned records
+    // Kafka's settings of the same names, in lab milliseconds (Kafka's defaults: 45 s, 3 s,
+    // 5 min, 5 s; the lab's are shorter so that rebalances can be watched).
+    std::int32_t session_timeout_ms = 6'000;
+    std::int32_t heartbeat_interval_ms = 1'000;
+    std::int32_t rebalance_timeout_ms = 10'000;  // max.poll.interval.ms in Kafka's Java client
+    std::int32_t auto_commit_interval_ms = 1'000;
     // Set by the lab when its brokers require SASL from clients (not a user setting).
     std::optional<net::SaslCredentials> sasl;
     // Set by the lab: the clock the client's thread runs on (nullptr: the standalone one).

@@ -44,10 +44,17 @@
 #include "protocol/api_versions.h"
 #include "protocol/codec.h"
 #include "protocol/fetch.h"
+#include "protocol/find_coordinator.h"
+#include "protocol/heartbeat.h"
+#include "protocol/join_group.h"
+#include "protocol/leave_group.h"
 #include "protocol/list_offsets.h"
 #include "protocol/metadata.h"
+#include "protocol/offset_commit.h"
+#include "protocol/offset_fetch.h"
 #include "protocol/offset_for_leader_epoch.h"
 #include "protocol/produce.h"
+#include "protocol/sync_group.h"
 
 namespace kraftlab::net {
 
@@ -123,6 +130,35 @@ struct ResponseFor<protocol::OffsetForLeaderEpochRequest> {
 template <>
 struct ResponseFor<protocol::ApiVersionsRequest> {
     using type = protocol::ApiVersionsResponse;
+};
+// A consumer group member's requests (the built-in consumer's lab/group_member.h).
+template <>
+struct ResponseFor<protocol::FindCoordinatorRequest> {
+    using type = protocol::FindCoordinatorResponse;
+};
+template <>
+struct ResponseFor<protocol::JoinGroupRequest> {
+    using type = protocol::JoinGroupResponse;
+};
+template <>
+struct ResponseFor<protocol::SyncGroupRequest> {
+    using type = protocol::SyncGroupResponse;
+};
+template <>
+struct ResponseFor<protocol::HeartbeatRequest> {
+    using type = protocol::HeartbeatResponse;
+};
+template <>
+struct ResponseFor<protocol::LeaveGroupRequest> {
+    using type = protocol::LeaveGroupResponse;
+};
+template <>
+struct ResponseFor<protocol::OffsetCommitRequest> {
+    using type = protocol::OffsetCommitResponse;
+};
+template <>
+struct ResponseFor<protocol::OffsetFetchRequest> {
+    using type = protocol::OffsetFetchResponse;
 };
 
 struct KafkaClientConfig {

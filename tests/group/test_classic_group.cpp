@@ -176,10 +176,18 @@ class ClassicGroupTest : public QObject {
         QVERIFY(!t.g.member(t.m2));
         QCOMPARE(t.g.state(), GroupState::PreparingRebalance);
         QCOMPARE(t.g.heartbeat(t.m1, std::nullopt, gen, 3'020), ErrorCode::REBALANCE_IN_PROGRESS);
+        // Before rejoining, m1 commits what it consumed: still its generation's to commit
+        // (Kafka's doCommitOffsets allows it while the group prepares the rebalance).
+        QCOMPARE(t.g.check_commit(t.m1, std::nullopt, gen), ErrorCode::NONE);
         // m1 rejoins: a generation of one.
         Output rejoin;
         t.g.join(join_request(t.m1), 3'030, rejoin);
         QCOMPARE(t.g.generation(), gen + 1);
+        // Between the join and the assignment, no commit: the old generation is over and the
+        // new one owns nothing yet.
+        QCOMPARE(t.g.state(), GroupState::CompletingRebalance);
+        QCOMPARE(t.g.check_commit(t.m1, std::nullopt, gen), ErrorCode::ILLEGAL_GENERATION);
+        QCOMPARE(t.g.check_commit(t.m1, std::nullopt, gen + 1), ErrorCode::REBALANCE_IN_PROGRESS);
         QVERIFY(answer_for(rejoin, t.m1));
         bool said = false;
         for (const auto& e : out.events)
