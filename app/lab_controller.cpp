@@ -600,11 +600,12 @@ QString LabController::defaultPartitionerSource() const {
     return kraftlab::app::default_partitioner_source();
 }
 
-void LabController::addConsumer(const QString& topic, bool fromEarliest) {
+void LabController::addConsumer(const QString& topic, bool fromEarliest, const QString& group) {
     auto* cluster = cluster_.get();
     lab::ConsumerConfig c;
     c.topic = topic.toStdString();
     c.start_from = fromEarliest ? lab::StartFrom::Earliest : lab::StartFrom::Latest;
+    c.group = group.trimmed().toStdString();
     run_command("add consumer", [cluster, c] { return cluster->add_consumer(c).result; });
 }
 
@@ -903,13 +904,21 @@ void LabController::refresh_models() {
         row.records = static_cast<qint64>(s->records_total);
         row.records_per_s = rate(QString("consumer/%1").arg(s->id),
                                  static_cast<double>(s->records_total), s->lab_ms);
+        row.group = q(s->group);
+        row.member_id = q(s->member_id);
+        row.generation = s->generation;
+        row.group_state = q(s->group_state);
+        row.coordinator = s->coordinator;
         for (const auto& p : s->partitions) {
+            // In a group, another member reads the partitions this one is not assigned.
+            if (!p.assigned) continue;
             row.total_lag += std::max<std::int64_t>(0, p.lag);
             row.partitions << QVariantMap{{"partition", p.partition},
                                           {"leader", p.leader},
                                           {"position", static_cast<qint64>(p.position)},
                                           {"highWatermark", static_cast<qint64>(p.high_watermark)},
                                           {"lag", static_cast<qint64>(p.lag)},
+                                          {"committed", static_cast<qint64>(p.committed)},
                                           {"error", q(p.error)}};
         }
         row.last_error = q(s->last_error);

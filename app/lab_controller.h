@@ -251,7 +251,9 @@ class LabController : public QObject {
     // groups: lists of node names; nodes in no group keep their links.
     Q_INVOKABLE void partitionNetwork(const QVariantList& groups);
 
-    Q_INVOKABLE void addConsumer(const QString& topic, bool fromEarliest);
+    // group: a consumer group to join ("" reads every partition without one).
+    Q_INVOKABLE void addConsumer(const QString& topic, bool fromEarliest,
+                                 const QString& group = QString());
     Q_INVOKABLE void removeConsumer(int id);
 
     Q_INVOKABLE void copyToClipboard(const QString& text) const;

@@ -68,8 +68,18 @@ Item {
                 text: "Add consumer"
                 flat: true
                 enabled: topicBox.currentText !== ""
-                onClicked: Lab.addConsumer(topicBox.currentText, fromBox.currentValue)
+                onClicked: Lab.addConsumer(topicBox.currentText, fromBox.currentValue, groupField.text)
             }
+        }
+        // A consumer group to join: consumers with the same group split the partitions.
+        TextField {
+            id: groupField
+            objectName: "consumerGroupField"
+            Layout.fillWidth: true
+            placeholderText: "group (optional): same group, partitions shared"
+            font.pixelSize: Theme.fontSmall
+            maximumLength: 249
+            Tip { text: "Consumers given the same group split the topic's partitions between them: each partition is read by one member, and the group rebalances when one joins or leaves (see Groups under the topics). Without a group, a consumer reads every partition." }
         }
 
         ListView {
@@ -92,6 +102,10 @@ Item {
                 required property double totalLag
                 required property var partitions
                 required property string lastError
+                required property string group
+                required property int generation
+                required property string groupState
+                required property int coordinator
 
                 width: list.width - Theme.spacing
                 height: body.height + Theme.spacing * 2
@@ -133,6 +147,19 @@ Item {
                         font.pixelSize: Theme.fontSmall
                         wrapMode: Text.Wrap
                         Tip { text: "Lag: records written to the partitions but not read by this consumer yet." }
+                    }
+                    Label {
+                        objectName: "consumerGroupLine"
+                        width: body.width
+                        visible: card.group !== ""
+                        text: "group " + card.group + " · " + card.groupState
+                              + (card.generation >= 0 ? " · generation " + card.generation : "")
+                              + (card.coordinator >= 0 ? " · coordinator broker " + card.coordinator : "")
+                              + " · " + card.partitions.length + (card.partitions.length === 1 ? " partition" : " partitions")
+                        color: card.groupState === "consuming" ? Theme.inSync : Theme.outOfSync
+                        font.pixelSize: Theme.fontSmall
+                        wrapMode: Text.Wrap
+                        Tip { text: "This consumer is a member of group " + card.group + ": it reads only the partitions the group assigned it, and commits where it got to, so that the group resumes there." }
                     }
                     Repeater {
                         model: card.partitions

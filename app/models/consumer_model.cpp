@@ -29,6 +29,16 @@ QVariant ConsumerModel::data(const QModelIndex& index, int role) const {
             return r.last_error;
         case RunningRole:
             return r.running;
+        case GroupRole:
+            return r.group;
+        case MemberIdRole:
+            return r.member_id;
+        case GenerationRole:
+            return r.generation;
+        case GroupStateRole:
+            return r.group_state;
+        case CoordinatorRole:
+            return r.coordinator;
         default:
             return {};
     }
@@ -43,7 +53,12 @@ QHash<int, QByteArray> ConsumerModel::roleNames() const {
             {TotalLagRole, "totalLag"},
             {PartitionsRole, "partitions"},
             {LastErrorRole, "lastError"},
-            {RunningRole, "running"}};
+            {RunningRole, "running"},
+            {GroupRole, "group"},
+            {MemberIdRole, "memberId"},
+            {GenerationRole, "generation"},
+            {GroupStateRole, "groupState"},
+            {CoordinatorRole, "coordinator"}};
 }
 
 void ConsumerModel::update(std::vector<ConsumerRow> rows) {

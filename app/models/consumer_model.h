@@ -16,6 +16,12 @@ struct ConsumerRow {
     QVariantList partitions;  // {partition, leader, position, highWatermark, lag, error}
     QString last_error;
     bool running = true;
+    // Its consumer group ("" without one): member id, generation, what it is doing, coordinator.
+    QString group;
+    QString member_id;
+    int generation = -1;
+    QString group_state;
+    int coordinator = -1;
     bool operator==(const ConsumerRow&) const = default;
 };
 
@@ -35,6 +41,11 @@ class ConsumerModel : public RowListModel {
         PartitionsRole,
         LastErrorRole,
         RunningRole,
+        GroupRole,
+        MemberIdRole,
+        GenerationRole,
+        GroupStateRole,
+        CoordinatorRole,
     };
 
     using RowListModel::RowListModel;

@@ -927,6 +927,28 @@ class UiSmokeTest : public QObject {
         save("ui-groups-full-1280x720-presenter-light.png");
         QTest::keyClick(window, Qt::Key_Escape);
         stop(first);
+        // The app's own consumer joins a group (the Clients panel's group field): it owns every
+        // partition, and its card says its group, generation and coordinator.
+        lab->addConsumer("orders", true, "app-readers");
+        auto joined = [&] {
+            for (const auto& c : lab->consumers()->rows()) {
+                if (c.group == "app-readers" && c.group_state == "consuming" &&
+                    c.partitions.size() == 6 && c.coordinator > 0)
+                    return c.id;
+            }
+            return -1;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(joined() > 0, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const auto& g : lab->groups()->rows()) {
+                    if (g.group == "app-readers" && g.state == "Stable" && g.members.size() == 1)
+                        return true;
+                }
+                return false;
+            }(),
+            5000);
+        lab->removeConsumer(joined());
         settings->setPresenterMode(false);
         tabs->setProperty("currentIndex", 0);
         window->resize(1600, 960);
