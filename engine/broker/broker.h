@@ -107,6 +107,14 @@ class Broker {
         }
         static Reply silent() { return {Action::Silent, {}, {}}; }
         static Reply close(std::string why) { return {Action::Close, {}, std::move(why)}; }
+        // A response struct encoded at the request's version.
+        template <typename Response>
+        static Reply encode(const Response& response, std::int16_t version) {
+            protocol::Bytes out;
+            protocol::Writer w(out);
+            response.encode(w, version);
+            return respond(std::move(out));
+        }
     };
 
     void stop(bool orderly);

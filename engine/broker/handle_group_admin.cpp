@@ -10,18 +10,6 @@ namespace kraftlab::broker {
 
 using protocol::ErrorCode;
 
-namespace {
-
-template <typename Response>
-protocol::Bytes encoded(const Response& response, std::int16_t version) {
-    protocol::Bytes out;
-    protocol::Writer w(out);
-    response.encode(w, version);
-    return out;
-}
-
-}  // namespace
-
 net::awaitable<Broker::Reply> Broker::handle_describe_groups(const protocol::RequestHeader& h,
                                                              protocol::Reader& body) {
     protocol::DescribeGroupsRequest request;
@@ -59,7 +47,7 @@ net::awaitable<Broker::Reply> Broker::handle_describe_groups(const protocol::Req
             member.member_assignment = m.assignment;
         }
     }
-    co_return Reply::respond(encoded(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_list_groups(const protocol::RequestHeader& h,
@@ -70,7 +58,7 @@ net::awaitable<Broker::Reply> Broker::handle_list_groups(const protocol::Request
     protocol::ListGroupsResponse response;
     for (const auto& g : groups_->groups())
         response.groups.push_back({g.group_id, g.protocol_type});
-    co_return Reply::respond(encoded(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_delete_groups(const protocol::RequestHeader& h,
@@ -84,7 +72,7 @@ net::awaitable<Broker::Reply> Broker::handle_delete_groups(const protocol::Reque
         if (stopping_) co_return Reply::silent();
         response.results.push_back({id, to_wire(error)});
     }
-    co_return Reply::respond(encoded(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 }  // namespace kraftlab::broker

@@ -21,14 +21,6 @@ std::string client_host(const net::SessionInfo& session) {
     return "/" + session.peer.substr(0, colon == std::string::npos ? session.peer.size() : colon);
 }
 
-template <typename Response>
-protocol::Bytes encoded(const Response& response, std::int16_t version) {
-    protocol::Bytes out;
-    protocol::Writer w(out);
-    response.encode(w, version);
-    return out;
-}
-
 }  // namespace
 
 net::awaitable<Broker::Reply> Broker::handle_join_group(const protocol::RequestHeader& h,
@@ -60,7 +52,7 @@ net::awaitable<Broker::Reply> Broker::handle_join_group(const protocol::RequestH
     for (auto& m : result.members)
         response.members.push_back(
             {std::move(m.member_id), std::move(m.group_instance_id), std::move(m.metadata)});
-    co_return Reply::respond(encoded(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_sync_group(const protocol::RequestHeader& h,
@@ -79,7 +71,7 @@ net::awaitable<Broker::Reply> Broker::handle_sync_group(const protocol::RequestH
     protocol::SyncGroupResponse response;
     response.error_code = to_wire(result.error);
     response.assignment = std::move(result.assignment);
-    co_return Reply::respond(encoded(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_heartbeat(const protocol::RequestHeader& h,
@@ -89,7 +81,7 @@ net::awaitable<Broker::Reply> Broker::handle_heartbeat(const protocol::RequestHe
     protocol::HeartbeatResponse response;
     response.error_code = to_wire(groups_->heartbeat(
         request.group_id, request.member_id, request.group_instance_id, request.generation_id));
-    co_return Reply::respond(encoded(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_leave_group(const protocol::RequestHeader& h,
@@ -101,19 +93,19 @@ net::awaitable<Broker::Reply> Broker::handle_leave_group(const protocol::Request
     if (h.api_version < 3) {
         response.error_code =
             to_wire(groups_->leave(request.group_id, request.member_id, std::nullopt));
-        co_return Reply::respond(encoded(response, h.api_version));
+        co_return Reply::encode(response, h.api_version);
     }
     // v3+ (KIP-345): several members at once, each answered; the group's status first.
     if (auto e = groups_->status(request.group_id); e != protocol::ErrorCode::NONE) {
         response.error_code = to_wire(e);
-        co_return Reply::respond(encoded(response, h.api_version));
+        co_return Reply::encode(response, h.api_version);
     }
     for (const auto& m : request.members) {
         response.members.push_back(
             {m.member_id, m.group_instance_id,
              to_wire(groups_->leave(request.group_id, m.member_id, m.group_instance_id))});
     }
-    co_return Reply::respond(encoded(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 }  // namespace kraftlab::broker

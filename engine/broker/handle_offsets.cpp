@@ -9,18 +9,6 @@ namespace kraftlab::broker {
 
 using protocol::ErrorCode;
 
-namespace {
-
-template <typename Response>
-protocol::Bytes encoded(const Response& response, std::int16_t version) {
-    protocol::Bytes out;
-    protocol::Writer w(out);
-    response.encode(w, version);
-    return out;
-}
-
-}  // namespace
-
 net::awaitable<Broker::Reply> Broker::handle_offset_commit(const protocol::RequestHeader& h,
                                                            protocol::Reader& body) {
     protocol::OffsetCommitRequest request;
@@ -46,7 +34,7 @@ net::awaitable<Broker::Reply> Broker::handle_offset_commit(const protocol::Reque
         for (const auto& p : t.partitions)
             out.partitions.push_back({p.partition_index, to_wire(errors[i++])});
     }
-    co_return Reply::respond(encoded(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_offset_fetch(const protocol::RequestHeader& h,
@@ -97,7 +85,7 @@ net::awaitable<Broker::Reply> Broker::handle_offset_fetch(const protocol::Reques
             response.topics.back().partitions.push_back(partition_answer(tp.second, &c));
         }
     }
-    co_return Reply::respond(encoded(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_offset_delete(const protocol::RequestHeader& h,
@@ -123,7 +111,7 @@ net::awaitable<Broker::Reply> Broker::handle_offset_delete(const protocol::Reque
                 out.partitions.push_back({p, to_wire(errors[i++])});
         }
     }
-    co_return Reply::respond(encoded(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 }  // namespace kraftlab::broker
