@@ -76,7 +76,7 @@ Item {
             id: groupField
             objectName: "consumerGroupField"
             Layout.fillWidth: true
-            placeholderText: "group (optional): same group, partitions shared"
+            placeholderText: "consumer group (optional)"
             font.pixelSize: Theme.fontSmall
             maximumLength: 249
             Tip { text: "Consumers given the same group split the topic's partitions between them: each partition is read by one member, and the group rebalances when one joins or leaves (see Groups under the topics). Without a group, a consumer reads every partition." }

@@ -117,7 +117,7 @@ std::int32_t GroupMember::slow_call_timeout_ms() const {
     return std::max(config_.request_timeout_ms, config_.rebalance_timeout_ms + 5'000);
 }
 
-asio::awaitable<void> GroupMember::sleep(Clock::duration d) {
+asio::awaitable<void> GroupMember::wait_lab(Clock::duration d) {
     net::LabTimer timer(io_, d);
     sleeping_.insert(&timer);
     net::error_code ec;
@@ -132,7 +132,7 @@ asio::awaitable<std::shared_ptr<net::KafkaClient>> GroupMember::connection(std::
     for (;;) {
         if (auto client = conns_.get(broker)) co_return client;
         if ((stopping_ && !goodbye) || Clock::now() >= deadline) co_return nullptr;
-        co_await sleep(kConnectPoll);
+        co_await wait_lab(kConnectPoll);
     }
 }
 
@@ -212,14 +212,14 @@ asio::awaitable<void> GroupMember::find_coordinator() {
         }
     }
     if (brokers_.empty()) {
-        co_await sleep(backoff(++failures_));
+        co_await wait_lab(backoff(++failures_));
         co_return;
     }
     const std::int32_t broker = brokers_[next_broker_++ % brokers_.size()];
     auto client = co_await connection(broker, kConnectPatience, false);
     if (stopping_) co_return;
     if (!client) {
-        co_await sleep(backoff(++failures_));
+        co_await wait_lab(backoff(++failures_));
         co_return;
     }
     protocol::FindCoordinatorRequest request;
@@ -229,7 +229,7 @@ asio::awaitable<void> GroupMember::find_coordinator() {
     if (stopping_) co_return;
     if (!response) {
         conns_.drop(broker, response.error().message);
-        co_await sleep(backoff(++failures_));
+        co_await wait_lab(backoff(++failures_));
         co_return;
     }
     const auto code = static_cast<ErrorCode>(response->error_code);
@@ -248,7 +248,7 @@ asio::awaitable<void> GroupMember::find_coordinator() {
         report("FindCoordinator on broker " + std::to_string(broker) + " answered " +
                name_of(code));
     }
-    co_await sleep(backoff(failures_));
+    co_await wait_lab(backoff(failures_));
 }
 
 asio::awaitable<void> GroupMember::revoke_for_rejoin(bool commit_first) {
@@ -304,7 +304,7 @@ asio::awaitable<void> GroupMember::join_and_sync() {
             ++failures_;
             if (code != ErrorCode::COORDINATOR_LOAD_IN_PROGRESS)
                 report("JoinGroup answered " + name_of(code));
-            co_await sleep(backoff(failures_));
+            co_await wait_lab(backoff(failures_));
         }
         co_return;
     }
@@ -364,7 +364,7 @@ asio::awaitable<void> GroupMember::sync(const protocol::JoinGroupResponse& joine
         if (!assignment) {
             // No metadata: assigning nothing would leave the group idle until the next
             // rebalance; joining again starts one now.
-            co_await sleep(backoff(++failures_));
+            co_await wait_lab(backoff(++failures_));
             co_return;
         }
         for (const auto& [member, partitions] : *assignment)
@@ -386,7 +386,7 @@ asio::awaitable<void> GroupMember::sync(const protocol::JoinGroupResponse& joine
         if (!react(code, "SyncGroup")) {
             if (code != ErrorCode::COORDINATOR_LOAD_IN_PROGRESS)
                 report("SyncGroup answered " + name_of(code));
-            co_await sleep(backoff(++failures_));
+            co_await wait_lab(backoff(++failures_));
         }
         co_return;
     }
@@ -467,7 +467,7 @@ asio::awaitable<std::optional<PartitionOffsets>> GroupMember::fetch_committed(
             code != ErrorCode::UNSTABLE_OFFSET_COMMIT) {
             report("OffsetFetch answered " + name_of(code));
         }
-        co_await sleep(backoff(attempt));
+        co_await wait_lab(backoff(attempt));
     }
     co_return std::nullopt;  // still joined: the next turn rejoins
 }
@@ -482,7 +482,7 @@ asio::awaitable<void> GroupMember::consume_step() {
         due = std::min(due, next_auto_commit_);
     }
     if (now < due) {
-        co_await sleep(due - now);
+        co_await wait_lab(due - now);
         co_return;
     }
     if (now >= next_heartbeat_) {

@@ -155,7 +155,7 @@ class GroupMember {
                                                                  bool goodbye);
     // Waits on lab time; cut short when the member stops (and, between heartbeats, by
     // consumed()).
-    net::awaitable<void> sleep(core::LabTime::duration d);
+    net::awaitable<void> wait_lab(core::LabTime::duration d);
     std::int32_t slow_call_timeout_ms() const;
 
     net::asio::io_context& io_;
