@@ -4,6 +4,7 @@
 
 #include "broker/broker_config.h"
 #include "controller/controller_node.h"
+#include "lab/field_rules.h"
 
 namespace {
 AppSettings* g_instance = nullptr;
@@ -70,6 +71,19 @@ void AppSettings::setControllers(int n) {
     if (n == controllers()) return;
     settings_.setValue("lab/controllers", n);
     emit controllersChanged();
+}
+
+int AppSettings::offsetsPartitions() const {
+    const int lab_default = kraftlab::broker::BrokerConfig{}.offsets_topic_partitions;
+    const int n = settings_.value("lab/offsetsPartitions", lab_default).toInt();
+    return kraftlab::lab::check_field_value(kraftlab::lab::Field::OffsetsPartitions, n).ok
+               ? n
+               : lab_default;
+}
+void AppSettings::setOffsetsPartitions(int n) {
+    if (n == offsetsPartitions()) return;
+    settings_.setValue("lab/offsetsPartitions", n);
+    emit offsetsPartitionsChanged();
 }
 
 // Unset, each is the lab's default (engine configs), not Kafka's.

@@ -20,6 +20,9 @@ class AppSettings : public QObject {
                    windowGeometryChanged)
     Q_PROPERTY(int brokers READ brokers WRITE setBrokers NOTIFY brokersChanged)
     Q_PROPERTY(int controllers READ controllers WRITE setControllers NOTIFY controllersChanged)
+    // offsets.topic.num.partitions of the next lab: the partitions of __consumer_offsets.
+    Q_PROPERTY(int offsetsPartitions READ offsetsPartitions WRITE setOffsetsPartitions NOTIFY
+                   offsetsPartitionsChanged)
     // The lab's timeouts (ms), applied when the lab starts and whenever they change in the UI.
     Q_PROPERTY(int electionTimeoutMs READ electionTimeoutMs NOTIFY timeoutsChanged)
     Q_PROPERTY(int fetchTimeoutMs READ fetchTimeoutMs NOTIFY timeoutsChanged)
@@ -49,6 +52,10 @@ class AppSettings : public QObject {
     void setBrokers(int n);
     int controllers() const;
     void setControllers(int n);
+    // The stored value if the field's rule accepts it, else the lab's default (a hand-edited
+    // settings file does not start a lab Kafka would refuse).
+    int offsetsPartitions() const;
+    void setOffsetsPartitions(int n);
     int electionTimeoutMs() const;
     int fetchTimeoutMs() const;
     int heartbeatIntervalMs() const;
@@ -64,6 +71,7 @@ class AppSettings : public QObject {
     void windowGeometryChanged();
     void brokersChanged();
     void controllersChanged();
+    void offsetsPartitionsChanged();
     void timeoutsChanged();
     void selectedProducerTabChanged();
 

@@ -62,6 +62,7 @@ int main(int argc, char* argv[]) {
         options.lab.controllers = n;
         settings.setControllers(n);
     }
+    options.lab.broker.offsets_topic_partitions = settings.offsetsPartitions();
     // The timeouts as the user left them (the lab's defaults at first).
     options.lab.controller.election_timeout_ms = settings.electionTimeoutMs();
     options.lab.controller.fetch_timeout_ms = settings.fetchTimeoutMs();

@@ -49,8 +49,10 @@ Dialog {
 
         ColumnLayout {
             id: body
-            // Room for the scroll bar when the form scrolls.
-            width: flick.width - (flick.contentHeight > flick.height ? Theme.spacing * 1.5 : 0)
+            // Room for the scroll bar, whether or not the form scrolls: were the width to
+            // depend on it, a form whose height is near the window's would rewrap, change height
+            // and flip the scroll bar back and forth (a polish loop).
+            width: flick.width - Theme.spacing * 1.5
             spacing: Theme.spacing
         }
     }

@@ -59,6 +59,7 @@ FormDialog {
         flushInterval.text = String(Lab.flushIntervalMs > 0 ? Lab.flushIntervalMs : 1000)
         brokerCount.text = String(Settings.brokers)
         controllerCount.text = String(Settings.controllers)
+        offsetsPartitions.text = String(Settings.offsetsPartitions)
     }
 
     standardButtons: Dialog.Close
@@ -307,6 +308,20 @@ FormDialog {
                 onValueChanged: if (acceptable && dialog.opened) Settings.controllers = value
             }
         }
+    }
+    Label {
+        Layout.fillWidth: true
+        text: "Consumer offsets partitions (offsets.topic.num.partitions; Kafka 50)"
+        color: Theme.text
+        wrapMode: Text.Wrap
+        Tip { text: "Consumer groups keep their committed offsets in the topic __consumer_offsets. Each group belongs to one of its partitions, and the broker that leads that partition is the group's coordinator. Few partitions: every coordinator is easy to see; more: groups spread over the brokers." }
+    }
+    NumberField {
+        id: offsetsPartitions
+        objectName: "offsetsPartitionsField"
+        rule: "offsets-partitions"
+        boxWidth: 80
+        onValueChanged: if (acceptable && dialog.opened) Settings.offsetsPartitions = value
     }
     Label {
         Layout.fillWidth: true

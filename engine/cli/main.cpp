@@ -47,6 +47,7 @@ void emit(const json& j) {
 constexpr std::string_view kUsage =
     "usage: kraftlab-cluster [--controllers N] [--brokers N] [--port-base P] [--data DIR]\n"
     "                        [--num-partitions N] [--no-auto-create] [--kafka-timeouts]\n"
+    "                        [--offsets-partitions N]\n"
     "                        [--connections-max-idle-ms MS] [--queued-max-request-bytes N]\n"
     "                        [--client-sasl USER:PASSWORD] [--lab-secret-file PATH]\n"
     "                        [--sasl-authentication-timeout-ms MS] [--rpc-events]\n"
@@ -62,6 +63,9 @@ constexpr std::string_view kUsage =
     "  --data DIR      session directory (default: a fresh temporary directory)\n"
     "  --num-partitions N   partitions of auto-created topics (default 3)\n"
     "  --no-auto-create     refuse to create topics that clients ask for\n"
+    "  --offsets-partitions N   partitions of __consumer_offsets, where consumer groups keep\n"
+    "                       their offsets; the leader of a group's partition is its\n"
+    "                       coordinator (offsets.topic.num.partitions; lab 3, Kafka 50), 1..50\n"
     "  --kafka-timeouts     Kafka's default timeouts (election 1000 ms, fetch 2000 ms, heartbeat\n"
     "                       2000 ms, session 9000 ms) instead of the lab's shorter ones\n"
     "  --connections-max-idle-ms MS   every node closes a connection that has had no request\n"
@@ -580,6 +584,14 @@ int main(int argc, char** argv) {
                 return 2;
             }
             config.cluster.num_partitions = static_cast<std::int32_t>(n.whole());
+        } else if (a == "--offsets-partitions") {
+            auto v = value();
+            auto n = check_field(Field::OffsetsPartitions, v.value_or(""));
+            if (!n.ok) {
+                std::cerr << "kraftlab-cluster: --offsets-partitions: " << n.message << "\n";
+                return 2;
+            }
+            config.broker.offsets_topic_partitions = static_cast<std::int32_t>(n.whole());
         } else if (a == "--connections-max-idle-ms") {
             auto v = value();
             auto n = v ? parse_number<std::int64_t>(*v) : std::nullopt;

@@ -37,6 +37,9 @@ const std::vector<FieldRule> kRules = {
     {Field::FlushInterval, "flush-interval-ms", "Flush interval", "ms", true, 10, 86'400'000},
     {Field::Brokers, "brokers", "Brokers", "", true, 1, Cluster::kMaxBrokers},
     {Field::Controllers, "controllers", "Controllers", "", true, 1, Cluster::kMaxControllers},
+    // Kafka's default, 50, is the most: each partition is a coordinator the class can look at.
+    {Field::OffsetsPartitions, "offsets-partitions", "Consumer offsets partitions", "", true, 1,
+     50},
 };
 
 std::string n(double v) {
@@ -106,6 +109,8 @@ std::string malformed(const FieldRule& rule, FieldBounds b, const FieldContext& 
             return "Enter a whole number of brokers, " + range + ".";
         case Field::Controllers:
             return "Enter a whole number of controllers, " + range + ".";
+        case Field::OffsetsPartitions:
+            return "Enter a whole number of partitions for __consumer_offsets, " + range + ".";
         default:
             return "Enter a number, " + range + ".";
     }
@@ -145,6 +150,8 @@ std::string too_low(const FieldRule& rule, FieldBounds b, const std::string& sho
             return "A lab needs at least 1 broker: " + shown + " is too few.";
         case Field::Controllers:
             return "A quorum needs at least 1 controller: " + shown + " is too few.";
+        case Field::OffsetsPartitions:
+            return "__consumer_offsets needs at least 1 partition: " + shown + " is too few.";
         default:
             return "At least " + n(b.min) + ": " + shown + " is too low.";
     }
@@ -192,6 +199,10 @@ std::string too_high(const FieldRule& rule, FieldBounds b, const std::string& sh
             return "At most " + n(b.max) + " brokers: " + shown + " is too many.";
         case Field::Controllers:
             return "At most " + n(b.max) + " controllers: " + shown + " is too many.";
+        case Field::OffsetsPartitions:
+            return "At most " + n(b.max) +
+                   " partitions for __consumer_offsets (Kafka's default): " + shown +
+                   " is too many.";
         default:
             return "At most " + n(b.max) + ": " + shown + " is too high.";
     }

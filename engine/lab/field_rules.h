@@ -31,6 +31,7 @@ enum class Field {
     FlushInterval,      // log.flush.interval.ms
     Brokers,            // brokers of a lab
     Controllers,        // controllers of a lab's KRaft quorum
+    OffsetsPartitions,  // offsets.topic.num.partitions: partitions of __consumer_offsets
 };
 
 struct FieldRule {

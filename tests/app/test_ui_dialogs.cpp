@@ -249,6 +249,17 @@ class UiDialogsTest : public QObject {
         find("brokerCountField")->setProperty("text", "5");
         QCOMPARE(settings->brokers(), 5);
         find("brokerCountField")->setProperty("text", QString::number(brokers));
+        // __consumer_offsets' partitions for the next start, likewise.
+        QCOMPARE(find("offsetsPartitionsField")->property("text").toString(), QString("3"));
+        find("offsetsPartitionsField")->setProperty("text", "51");
+        QCOMPARE(settings->offsetsPartitions(), 3);
+        QCOMPARE(find("offsetsPartitionsFieldMessage")->property("text").toString(),
+                 QString("At most 50 partitions for __consumer_offsets (Kafka's default): 51 is "
+                         "too many."));
+        find("offsetsPartitionsField")->setProperty("text", "12");
+        QCOMPARE(settings->offsetsPartitions(), 12);
+        find("offsetsPartitionsField")->setProperty("text", "3");
+        QCOMPARE(settings->offsetsPartitions(), 3);
         close(dialog);
     }
 

@@ -140,6 +140,9 @@ class FieldCliTest : public QObject {
             {{"--controllers", "x"}, "--controllers: Enter a whole number of controllers, 1 to 7."},
             {{"--num-partitions", "10001"},
              "--num-partitions: At most 10,000 partitions per topic: 10001 is too many."},
+            {{"--offsets-partitions", "51"},
+             "--offsets-partitions: At most 50 partitions for __consumer_offsets (Kafka's "
+             "default): 51 is too many."},
         };
         for (const auto& [args, reason] : cases) {
             auto r = run_client(cluster_binary(), args, {}, 10'000);

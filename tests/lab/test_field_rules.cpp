@@ -47,7 +47,7 @@ class FieldRulesTest : public QObject {
             QCOMPARE(&lab::field_rule(rule.field), &rule);
             QCOMPARE(lab::find_field_rule(rule.key), &rule);
         }
-        QCOMPARE(lab::field_rules().size(), std::size_t{14});
+        QCOMPARE(lab::field_rules().size(), std::size_t{15});
         QCOMPARE(lab::find_field_rule("nope"), nullptr);
     }
 
@@ -64,6 +64,7 @@ class FieldRulesTest : public QObject {
         QCOMPARE(bounds(Field::LabAcks).max, double(lab::kMaxLabAcks));
         QCOMPARE(bounds(Field::Brokers).max, double(lab::Cluster::kMaxBrokers));
         QCOMPARE(bounds(Field::Controllers).max, double(lab::Cluster::kMaxControllers));
+        QCOMPARE(bounds(Field::OffsetsPartitions).max, 50.0);
         QCOMPARE(bounds(Field::ElectionTimeout).min, 50.0);
         QCOMPARE(bounds(Field::ElectionTimeout).max, 60'000.0);
         QCOMPARE(bounds(Field::FetchTimeout).min, 100.0);
