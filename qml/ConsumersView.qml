@@ -189,19 +189,49 @@ Item {
                                     color: prow.modelData.lag > 0 ? Theme.outOfSync : Theme.inSync
                                     Behavior on width { NumberAnimation { duration: 200 } }
                                 }
+                                // What the group has committed for it: where a new owner resumes.
+                                Rectangle {
+                                    objectName: "consumerCommittedMark"
+                                    visible: card.group !== "" && prow.modelData.committed >= 0 && prow.modelData.highWatermark > 0
+                                    x: parent.width * Math.min(1, prow.modelData.committed / Math.max(1, prow.modelData.highWatermark)) - width / 2
+                                    y: -2
+                                    width: 3
+                                    height: parent.height + 4
+                                    color: Theme.text
+                                }
                                 Tip {
                                     text: "Position " + prow.modelData.position + " of " + prow.modelData.highWatermark
-                                          + " (lag " + prow.modelData.lag + ")" + (prow.modelData.error ? ": " + prow.modelData.error : "")
+                                          + " (lag " + prow.modelData.lag + ")"
+                                          + (card.group === "" ? ""
+                                             : prow.modelData.committed >= 0 ? ". Committed " + prow.modelData.committed + " in group " + card.group + " (the dark tick): a member that takes this partition over resumes there."
+                                             : ". Nothing committed yet in group " + card.group + ".")
+                                          + (prow.modelData.error ? ": " + prow.modelData.error : "")
                                 }
                             }
-                            Label {
+                            Column {
                                 Layout.preferredWidth: 110 * Theme.scale
-                                Layout.minimumWidth: implicitWidth
-                                text: prow.modelData.position + " / " + prow.modelData.highWatermark
-                                font.family: Theme.mono
-                                font.pixelSize: Theme.fontSmall
-                                color: prow.modelData.error ? Theme.down : Theme.textDim
-                                horizontalAlignment: Text.AlignRight
+                                Layout.minimumWidth: Math.max(positionText.implicitWidth, committedText.visible ? committedText.implicitWidth : 0)
+                                Label {
+                                    id: positionText
+                                    width: parent.width
+                                    text: prow.modelData.position + " / " + prow.modelData.highWatermark
+                                    font.family: Theme.mono
+                                    font.pixelSize: Theme.fontSmall
+                                    color: prow.modelData.error ? Theme.down : Theme.textDim
+                                    horizontalAlignment: Text.AlignRight
+                                }
+                                // In a group: the offset committed for the partition, said as
+                                // such when there is none (not 0).
+                                Label {
+                                    id: committedText
+                                    objectName: "consumerCommittedText"
+                                    width: parent.width
+                                    visible: card.group !== ""
+                                    text: prow.modelData.committed >= 0 ? "committed " + prow.modelData.committed : "no commit yet"
+                                    font.pixelSize: Theme.fontSmall
+                                    color: Theme.textDim
+                                    horizontalAlignment: Text.AlignRight
+                                }
                             }
                         }
                     }

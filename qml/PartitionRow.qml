@@ -28,6 +28,8 @@ RowLayout {
     // index; undefined: none) and the group's committed offset here (undefined: none).
     readonly property var groupOwner: Lab.groups.owners[topic + "/" + partition]
     readonly property var groupCommitted: Lab.groups.committed[topic + "/" + partition]
+    // The built-in consumers reading this partition: [{id, position, group}].
+    readonly property var consumerPositions: Lab.consumers.positions[topic + "/" + partition] || []
 
     spacing: Theme.spacing
 
@@ -177,6 +179,39 @@ RowLayout {
             color: Theme.memberColour(row.groupOwner !== undefined ? row.groupOwner : -1)
         }
 
+        // Each consumer reading the partition: a tag "▲C<id>" whose left edge is the offset it
+        // reads next, in its member colour when the Groups view shows its group.
+        Repeater {
+            model: row.consumerPositions
+            delegate: Rectangle {
+                id: consumerMark
+                required property var modelData
+                readonly property real at: modelData.position < 0 ? -1
+                    : strip.width - ((strip.windowEndOffset >= 0 ? strip.windowEndOffset : strip.logEndOffset) - modelData.position)
+                      * (strip.tileWidth + strip.tileSpacing)
+                readonly property bool grouped: modelData.group !== "" && modelData.group === Lab.groups.currentGroup
+                                                && row.groupOwner !== undefined
+                objectName: "consumerPositionMark"
+                visible: at >= 0 && at <= strip.width
+                // Caught up (at the right edge), the tag stands left of its mark.
+                x: at + width > strip.width ? at - width : at
+                y: strip.height - height
+                width: markText.implicitWidth + 4
+                height: markText.implicitHeight
+                radius: 3
+                color: grouped ? Theme.memberColour(row.groupOwner) : Theme.accentFill
+                Text {
+                    id: markText
+                    anchors.centerIn: parent
+                    text: "▲C" + consumerMark.modelData.id
+                    // The dark theme's member colours are light: dark type on them.
+                    color: consumerMark.grouped && Theme.dark ? "#10161c" : "white"
+                    font.pixelSize: Theme.fontMark
+                    font.weight: Font.Bold
+                }
+            }
+        }
+
         // The tile under the pointer: its offset, and its key when it is among the newest.
         HoverHandler { id: stripHover }
         readonly property double hoveredOffset: stripHover.hovered ? offsetAt(stripHover.point.position.x) : -1
@@ -189,6 +224,7 @@ RowLayout {
             return "offset " + hoveredOffset + (key !== "" ? " · key " + key : "")
                    + (hoveredOffset < row.highWatermark ? " · committed" : " · not committed yet (above the high watermark)")
                    + (row.groupCommitted !== undefined ? " · group " + Lab.groups.currentGroup + " resumes at " + row.groupCommitted : "")
+                   + row.consumerPositions.filter(c => c.position === hoveredOffset).map(c => " · consumer " + c.id + " reads it next").join("")
         }
     }
 

@@ -63,4 +63,19 @@ QHash<int, QByteArray> ConsumerModel::roleNames() const {
 
 void ConsumerModel::update(std::vector<ConsumerRow> rows) {
     sync(rows_, std::move(rows), [](const ConsumerRow& r) { return r.id; });
+    QVariantMap positions;
+    for (const auto& r : rows_) {
+        for (const auto& p : r.partitions) {
+            const QVariantMap part = p.toMap();
+            const QString key = r.topic + "/" + part.value("partition").toString();
+            QVariantList at = positions.value(key).toList();
+            at << QVariantMap{
+                {"id", r.id}, {"position", part.value("position")}, {"group", r.group}};
+            positions.insert(key, at);
+        }
+    }
+    if (positions != positions_) {
+        positions_ = std::move(positions);
+        emit positionsChanged();
+    }
 }

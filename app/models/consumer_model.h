@@ -1,8 +1,11 @@
-// ConsumerModel: the lab's built-in consumers with their position and lag per partition.
+// ConsumerModel: the lab's built-in consumers with their position and lag per partition, and the
+// same positions by partition for the log strips. GUI thread; LabController updates it per
+// snapshot.
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
 #include <QVariantList>
+#include <QVariantMap>
 
 #include "row_list_model.h"
 
@@ -13,7 +16,9 @@ struct ConsumerRow {
     qint64 records = 0;
     double records_per_s = 0;
     qint64 total_lag = 0;
-    QVariantList partitions;  // {partition, leader, position, highWatermark, lag, error}
+    // The partitions it reads (in a group: those assigned to it): {partition, leader, position,
+    // highWatermark, lag, committed (-1: none), error}.
+    QVariantList partitions;
     QString last_error;
     bool running = true;
     // Its consumer group ("" without one): member id, generation, what it is doing, coordinator.
@@ -29,6 +34,9 @@ class ConsumerModel : public RowListModel {
     Q_OBJECT
     QML_ELEMENT
     QML_UNCREATABLE("owned by Lab")
+    // "topic/partition" -> the consumers reading it, by id: [{id, position, group}] (position -1:
+    // not known yet). What a partition's strip marks.
+    Q_PROPERTY(QVariantMap positions READ positions NOTIFY positionsChanged)
 
   public:
     enum Role {
@@ -55,7 +63,12 @@ class ConsumerModel : public RowListModel {
 
     void update(std::vector<ConsumerRow> rows);  // sorted by id
     const std::vector<ConsumerRow>& rows() const { return rows_; }
+    QVariantMap positions() const { return positions_; }
+
+  signals:
+    void positionsChanged();
 
   private:
     std::vector<ConsumerRow> rows_;
+    QVariantMap positions_;
 };

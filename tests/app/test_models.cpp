@@ -276,6 +276,31 @@ class ModelsTest : public QObject {
                      .toMap()["lag"]
                      .toInt(),
                  7);
+
+        // The strips' view: by partition, every consumer reading it and where.
+        QSignalSpy moved(&consumers, &ConsumerModel::positionsChanged);
+        c.topic = "orders";
+        c.partitions = {QVariantMap{{"partition", 0}, {"position", 41}},
+                        QVariantMap{{"partition", 2}, {"position", 9}}};
+        ConsumerRow d;
+        d.id = 5;
+        d.topic = "orders";
+        d.group = "billing";
+        d.partitions = {QVariantMap{{"partition", 2}, {"position", 12}}};
+        consumers.update({c, d});
+        QCOMPARE(moved.count(), 1);
+        const QVariantList at2 = consumers.positions().value("orders/2").toList();
+        QCOMPARE(at2.size(), 2);
+        QCOMPARE(at2[0].toMap()["id"].toInt(), 4);
+        QCOMPARE(at2[0].toMap()["position"].toLongLong(), 9);
+        QCOMPARE(at2[1].toMap()["group"].toString(), QString("billing"));
+        QCOMPARE(consumers.positions().value("orders/0").toList().size(), 1);
+        QVERIFY(!consumers.positions().contains("orders/1"));
+        consumers.update({c, d});  // nothing moved: no signal
+        QCOMPARE(moved.count(), 1);
+        consumers.update({});
+        QVERIFY(consumers.positions().isEmpty());
+        QCOMPARE(moved.count(), 2);
     }
 
     void event_model_is_bounded_and_newest_first() {

@@ -948,6 +948,24 @@ class UiSmokeTest : public QObject {
                 return false;
             }(),
             5000);
+        // Its card says what the group committed for each partition (auto commit), and the
+        // topics' strips tag where it reads next, in its member colour.
+        lab->groups()->setSelected("app-readers");
+        settings->setSelectedProducerTab("consumers");
+        if (auto* side = item_named("sideTabs"); side && side->property("count").toInt() == 3)
+            side->setProperty("currentIndex", 2);
+        auto visible_named = [&](const QString& name, const QString& prefix) {
+            int n = 0;
+            layout_checks::walk(window->contentItem(), [&](QQuickItem* item) {
+                if (item->objectName() == name && item->isVisible() &&
+                    (prefix.isEmpty() || item->property("text").toString().startsWith(prefix)))
+                    ++n;
+            });
+            return n;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(visible_named("consumerCommittedText", "committed ") >= 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(visible_named("consumerPositionMark", "") >= 1, 5000);
+        save("ui-groups-consumer-1280x720-presenter-light.png");
         lab->removeConsumer(joined());
         settings->setPresenterMode(false);
         tabs->setProperty("currentIndex", 0);
