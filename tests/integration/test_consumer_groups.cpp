@@ -321,6 +321,59 @@ class ConsumerGroupsTest : public QObject {
                      .isEmpty());
     }
 
+    // Static membership (KIP-345), confluent-kafka with group.instance.id: a static member that
+    // closes sends no LeaveGroup, so the group keeps it; the same instance back within the
+    // session timeout takes its place under a new member id, in the same generation (no
+    // rebalance), and resumes from the commit.
+    void a_static_member_comes_back_without_a_rebalance() {
+        const QString group = "static-group", topic = "static";
+        QVERIFY(create(lab, "create-topic " + topic + " 2"));
+        const QStringList all = values("static", 0, 100);
+        QVERIFY(produce(lab, topic, all));
+        auto consume = [&](int count) {
+            return run_python("confluent_group.py",
+                              {lab.bootstrap(), "consume", group, topic, QString::number(count),
+                               "30", "static-1"},
+                              {}, 40'000);
+        };
+        auto first_run = consume(40);
+        QVERIFY2(first_run.ok(), first_run.err.right(3000).constData());
+        const auto committed = offsets_map(last_json_line(first_run.out)["committed"].toObject());
+        // Closed, yet still a member: Stable, one static member, its commit in.
+        const auto kept = wait_group(
+            lab, group,
+            [&](const QJsonObject& g) {
+                const auto members = g["members"].toArray();
+                return g["state"] == "Stable" && members.size() == 1 &&
+                       members[0].toObject()["group_instance_id"] == "static-1" &&
+                       committed_of(g, topic) == committed;
+            },
+            5'000);
+        QVERIFY2(!kept.isEmpty(), "the static member's place was not kept after close()");
+        const QString old_member = kept["members"].toArray()[0].toObject()["member_id"].toString();
+
+        auto second_run = consume(60);
+        QVERIFY2(second_run.ok(), second_run.err.right(3000).constData());
+        auto second = last_json_line(second_run.out);
+        QCOMPARE(offsets_map(second["before"].toObject()), committed);
+        std::set<QString> got;
+        for (const auto& r : reads_of(last_json_line(first_run.out)["read"].toArray()))
+            got.insert(r.value);
+        for (const auto& r : reads_of(second["read"].toArray()))
+            got.insert(r.value);
+        QVERIFY(got == std::set<QString>(all.begin(), all.end()));
+        const auto back = wait_group(
+            lab, group,
+            [&](const QJsonObject& g) {
+                const auto members = g["members"].toArray();
+                return g["state"] == "Stable" && members.size() == 1 &&
+                       members[0].toObject()["member_id"] != old_member;
+            },
+            5'000);
+        QVERIFY2(!back.isEmpty(), "the returning static member did not take the place over");
+        QCOMPARE(back["generation"].toInt(), kept["generation"].toInt());
+    }
+
     // kafka-python: a subscribed KafkaConsumer reads every record and commits; while it is a
     // member, KafkaAdminClient lists the group, describes it (Stable, the member and its four
     // partitions) and fetches its offsets (the log ends). confluent-kafka's list_groups sees it
@@ -377,6 +430,20 @@ class ConsumerGroupsTest : public QObject {
         QVERIFY2(!found.isEmpty(), listing.out.constData());
         QCOMPARE(found["protocol_type"].toString(), QString("consumer"));
         QCOMPARE(found["state"].toString(), QString("Empty"));  // kafka-python's close() left
+
+        // DeleteGroups: the empty group goes, with its offsets; an unknown one is
+        // GROUP_ID_NOT_FOUND.
+        auto deleting =
+            run_python("kafka_python_group.py",
+                       {lab.bootstrap(), "--delete", group, "no-such-group"}, {}, 30'000);
+        QVERIFY2(deleting.ok(), deleting.err.right(2000).constData());
+        std::map<QString, QString> deleted;
+        for (const auto& d : last_json_line(deleting.out)["deleted"].toArray())
+            deleted[d.toArray()[0].toString()] = d.toArray()[1].toString();
+        QCOMPARE(deleted[group], QString("NoError"));
+        QCOMPARE(deleted["no-such-group"], QString("GroupIdNotFoundError"));
+        QVERIFY(
+            eventually([&] { return group_of(lab.command("status"), group).isEmpty(); }, 5'000));
     }
 
     // kafkajs 2.2.4: consumer.run reads every record (count and values), and admin.fetchOffsets
@@ -422,10 +489,11 @@ class ConsumerGroupsTest : public QObject {
     // names another broker, which says it loaded the group's offsets partition), the group
     // carries on there (a member in a Stable group that reads and commits what is produced after
     // the move), no committed offset ever goes backwards, and every record produced before,
-    // during and after the failover is read.
+    // during and after the failover is read. This lab's __consumer_offsets has one partition
+    // (--offsets-partitions 1): every group has the same coordinator.
     void coordinator_failover_keeps_the_group_consuming() {
         LabProcess fo;
-        QVERIFY(fo.start({"--controllers", "3", "--brokers", "3"}));
+        QVERIFY(fo.start({"--controllers", "3", "--brokers", "3", "--offsets-partitions", "1"}));
         const QString group = "failover-group", topic = "failover";
         QVERIFY(create(fo, "create-topic " + topic + " 6 3"));
         const QStringList before = values("before", 0, 300), during = values("during", 0, 200),
@@ -468,6 +536,8 @@ class ConsumerGroupsTest : public QObject {
                 return at_first["state"] == "Stable" && sum == before.size();
             },
             30'000));
+        QCOMPARE(high_watermarks(fo.command("status"), "__consumer_offsets").size(),
+                 std::size_t{1});
         const int old_coordinator = at_first["coordinator"].toInt();
         const int offsets_partition = at_first["offsets_partition"].toInt();
         QVERIFY(old_coordinator >= 1 && old_coordinator <= 3);

@@ -2,7 +2,7 @@
 the lab: a member that subscribes (the coordinator assigns its partitions), and the admin client's
 view of the groups.
 
-usage: confluent_group.py BOOTSTRAP consume GROUP TOPIC COUNT [SECONDS]
+usage: confluent_group.py BOOTSTRAP consume GROUP TOPIC COUNT [SECONDS [INSTANCE_ID]]
        confluent_group.py BOOTSTRAP follow GROUP TOPIC COUNT [SECONDS]
        confluent_group.py BOOTSTRAP list
 
@@ -11,7 +11,10 @@ consume: joins GROUP subscribed to TOPIC (auto.offset.reset earliest, auto commi
          coordinator for the committed offsets (committed()) and closes (LeaveGroup). Prints
          {"before": {partition: committed offset at the start}, "read": [[partition, offset,
          value], ...], "committed": {partition: offset}}; partitions without a commit are
-         absent.
+         absent. With INSTANCE_ID it is a static member (group.instance.id): librdkafka sends
+         no LeaveGroup when a static member closes, so the group keeps its place until
+         session.timeout.ms, and a consumer with the same id that comes back sooner takes it
+         over without a rebalance (KIP-345).
 follow:  joins GROUP with auto commit every 200 ms and reads until COUNT distinct values came
          (duplicates are counted, not fatal: at least once), printing a line {"read": n} every
          50 records so a test can see it consume; then commits synchronously, closes and prints
@@ -28,14 +31,17 @@ from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 
-def consumer_config(bootstrap, group, auto_commit):
+def consumer_config(bootstrap, group, auto_commit, instance_id=None):
     # Short session and heartbeat so that rebalances and failovers take seconds, not the default
     # 45 s session.
-    return {"bootstrap.servers": bootstrap, "group.id": group, "client.id": "confluent-group",
-            "auto.offset.reset": "earliest", "enable.auto.commit": auto_commit,
-            "auto.commit.interval.ms": 200, "session.timeout.ms": 6000,
-            "heartbeat.interval.ms": 500, "enable.partition.eof": False,
-            "topic.metadata.refresh.interval.ms": 1000}
+    config = {"bootstrap.servers": bootstrap, "group.id": group, "client.id": "confluent-group",
+              "auto.offset.reset": "earliest", "enable.auto.commit": auto_commit,
+              "auto.commit.interval.ms": 200, "session.timeout.ms": 6000,
+              "heartbeat.interval.ms": 500, "enable.partition.eof": False,
+              "topic.metadata.refresh.interval.ms": 1000}
+    if instance_id:
+        config["group.instance.id"] = instance_id
+    return config
 
 
 def partitions_of(consumer, topic, deadline):
@@ -55,9 +61,9 @@ def committed_map(consumer, topic, partitions):
     return out
 
 
-def consume(bootstrap, group, topic, count, seconds):
+def consume(bootstrap, group, topic, count, seconds, instance_id=None):
     deadline = time.time() + seconds
-    consumer = Consumer(consumer_config(bootstrap, group, False))
+    consumer = Consumer(consumer_config(bootstrap, group, False, instance_id))
     partitions = partitions_of(consumer, topic, deadline)
     before = committed_map(consumer, topic, partitions)
     consumer.subscribe([topic])
@@ -120,7 +126,11 @@ def main():
     else:
         group, topic, count = sys.argv[3], sys.argv[4], int(sys.argv[5])
         seconds = float(sys.argv[6]) if len(sys.argv) > 6 else 60
-        ok = (consume if mode == "consume" else follow)(bootstrap, group, topic, count, seconds)
+        if mode == "consume":
+            instance_id = sys.argv[7] if len(sys.argv) > 7 else None
+            ok = consume(bootstrap, group, topic, count, seconds, instance_id)
+        else:
+            ok = follow(bootstrap, group, topic, count, seconds)
     sys.exit(0 if ok else 1)
 
 

@@ -11,6 +11,10 @@ list_consumer_group_offsets(GROUP), closes both (LeaveGroup) and prints one JSON
  "described": {"state", "protocol_type", "protocol", "members": [{"member_id", "client_id",
  "assigned": [[topic, partition], ...]}]}, "offsets": {"topic:partition": offset}}.
 Gives up after SECONDS (default 60) and exits 1 with what it has.
+
+usage: kafka_python_group.py BOOTSTRAP --delete GROUP...
+KafkaAdminClient.delete_consumer_groups(GROUPS) (DeleteGroups): prints {"deleted": [[group,
+error name], ...]} ("NoError" when deleted).
 """
 import json
 import sys
@@ -19,7 +23,17 @@ import time
 from kafka import KafkaAdminClient, KafkaConsumer
 
 
+def delete(bootstrap, groups):
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="kafka-python-admin")
+    deleted = [[g, e.__name__] for g, e in admin.delete_consumer_groups(groups)]
+    admin.close()
+    print(json.dumps({"deleted": deleted}))
+
+
 def main():
+    if sys.argv[2] == "--delete":
+        delete(sys.argv[1], sys.argv[3:])
+        return
     bootstrap, group, topic, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     seconds = float(sys.argv[5]) if len(sys.argv) > 5 else 60
     deadline = time.time() + seconds
