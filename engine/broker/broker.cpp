@@ -210,12 +210,9 @@ void Broker::stop(bool orderly) {
     asio::post(*io_, [this, orderly] {
         stopping_ = true;
         server_->stop(orderly);
-        for (auto* t : data_waiters_)
-            t->cancel();
-        for (auto* t : metadata_waiters_)
-            t->cancel();
-        for (auto* t : replicated_waiters_)
-            t->cancel();
+        data_waiters_.wake();
+        metadata_waiters_.wake();
+        replicated_waiters_.wake();
         isr_timer_->cancel();
         groups_->stop();
         snapshot_timer_->cancel();
@@ -290,21 +287,18 @@ void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
     logs_->reconcile(*image_, hw > 0 && metadata_applied_end_ >= hw);
     reconcile_replicas();
     update_group_coordinator();
-    for (auto* t : metadata_waiters_)
-        t->cancel();
+    metadata_waiters_.wake();
     // A partition this broker now leads may have fetches parked on it.
     notify_appended();
     publish_snapshot();
 }
 
 void Broker::notify_appended() {
-    for (auto* t : data_waiters_)
-        t->cancel();
+    data_waiters_.wake();
 }
 
 void Broker::notify_replicated() {
-    for (auto* t : replicated_waiters_)
-        t->cancel();
+    replicated_waiters_.wake();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -572,11 +566,7 @@ net::awaitable<void> Broker::await_topics(std::vector<std::string> names, bool p
             }
         }
         if (all || core::LabTime::now() >= deadline) co_return;
-        timer.expires_at(deadline);
-        metadata_waiters_.push_back(&timer);
-        error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        metadata_waiters_.remove(&timer);
+        co_await metadata_waiters_.wait(timer, deadline);
     }
 }
 

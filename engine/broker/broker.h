@@ -32,6 +32,7 @@
 #include "broker/broker_config.h"
 #include "broker/group_coordinator.h"
 #include "broker/log_manager.h"
+#include "broker/waiters.h"
 #include "core/events.h"
 #include "core/mailbox.h"
 #include "core/node_gate.h"
@@ -307,10 +308,10 @@ class Broker {
     std::unique_ptr<LogManager> logs_;
     std::unique_ptr<GroupCoordinator> groups_;
     bool creating_offsets_topic_ = false;
-    // Timers of coroutines waiting for data or metadata; cancelled to wake them.
-    std::list<net::LabTimer*> data_waiters_;        // follower fetches
-    std::list<net::LabTimer*> replicated_waiters_;  // consumer fetches, acks waits
-    std::set<std::int32_t> fetchers_;               // leader ids with a replica_fetcher running
+    // Coroutines waiting for data or metadata, woken to re-check.
+    Waiters data_waiters_;             // follower fetches
+    Waiters replicated_waiters_;       // consumer fetches, acks waits
+    std::set<std::int32_t> fetchers_;  // leader ids with a replica_fetcher running
     // Each running replica fetcher's connection to its leader, closed by stop() so that a
     // fetcher waiting on it ends at once (its coroutine keeps the client alive otherwise).
     std::map<std::int32_t, std::weak_ptr<net::KafkaClient>> fetcher_clients_;
@@ -320,7 +321,7 @@ class Broker {
     std::map<std::pair<std::string, std::int32_t>, std::pair<std::int32_t, std::uint64_t>>
         forwarded_;
     std::unique_ptr<net::LabTimer> isr_timer_;
-    std::list<net::LabTimer*> metadata_waiters_;
+    Waiters metadata_waiters_;
     std::unique_ptr<net::LabTimer> snapshot_timer_;
     std::unique_ptr<net::LabTimer> lifecycle_timer_;
     // The flush loop's timer (it lives in the coroutine's frame); cancelled to stop or re-arm.

@@ -125,11 +125,7 @@ net::awaitable<ErrorCode> Broker::await_replicated(std::string topic, std::int32
         const auto state = p->replica->ack_state(end_offset, -1, config.min_insync_replicas);
         if (state.done) co_return state.error;
         if (core::LabTime::now() >= deadline) co_return ErrorCode::REQUEST_TIMED_OUT;
-        timer.expires_at(deadline);
-        replicated_waiters_.push_back(&timer);
-        net::error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        replicated_waiters_.remove(&timer);
+        co_await replicated_waiters_.wait(timer, deadline);
     }
     co_return ErrorCode::NOT_LEADER_OR_FOLLOWER;
 }

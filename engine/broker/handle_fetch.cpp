@@ -198,12 +198,8 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
             core::LabTime::now() >= deadline || stopping_) {
             break;
         }
-        timer.expires_at(deadline);
         auto& waiters = from_follower ? data_waiters_ : replicated_waiters_;
-        waiters.push_back(&timer);
-        net::error_code ec;
-        co_await timer.async_wait(net::asio::redirect_error(net::asio::use_awaitable, ec));
-        waiters.remove(&timer);
+        co_await waiters.wait(timer, deadline);
         if (stopping_) co_return Reply::silent();
     }
 

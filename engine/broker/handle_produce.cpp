@@ -313,11 +313,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             }
             break;
         }
-        timer.expires_at(deadline);
-        replicated_waiters_.push_back(&timer);
-        net::error_code ec;
-        co_await timer.async_wait(net::asio::redirect_error(net::asio::use_awaitable, ec));
-        replicated_waiters_.remove(&timer);
+        co_await replicated_waiters_.wait(timer, deadline);
     }
     if (stopping_) co_return Reply::silent();
 

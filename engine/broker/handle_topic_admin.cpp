@@ -147,11 +147,7 @@ net::awaitable<Broker::Reply> Broker::handle_incremental_alter_configs(
             core::LabTime::now() + std::chrono::milliseconds(config_.controller_timeout_ms);
         net::LabTimer timer(*io_);
         while (!stopping_ && !applied() && core::LabTime::now() < deadline) {
-            timer.expires_at(deadline);
-            metadata_waiters_.push_back(&timer);
-            net::error_code ec;
-            co_await timer.async_wait(net::asio::redirect_error(net::asio::use_awaitable, ec));
-            metadata_waiters_.remove(&timer);
+            co_await metadata_waiters_.wait(timer, deadline);
         }
         if (stopping_) co_return Reply::silent();
     }
