@@ -137,6 +137,9 @@ std::optional<std::string> Broker::start() {
         io_->get_executor(), std::move(controllers), "broker-" + std::to_string(config_.node_id),
         net::lab_node_credentials(config_.lab_secret), config_.network);
 
+    const BrokerContext context{
+        config_, events_, *io_, *logs_, image_, stopping_, *controller_client_, *metadata_fetcher_};
+    flusher_ = std::make_unique<LogFlusher>(context);
     snapshot_timer_ = std::make_unique<net::LabTimer>(*io_);
     lifecycle_timer_ = std::make_unique<net::LabTimer>(*io_);
     isr_timer_ = std::make_unique<net::LabTimer>(*io_);
@@ -146,10 +149,7 @@ std::optional<std::string> Broker::start() {
     asio::co_spawn(*io_, lifecycle_loop(), asio::detached);
     asio::co_spawn(*io_, isr_loop(), asio::detached);
     start_group_coordinator();
-    flush_pool_ = std::make_unique<asio::thread_pool>(1);
-    asio::post(*flush_pool_,
-               [id = config_.node_id] { core::name_this_thread("flush-" + std::to_string(id)); });
-    asio::co_spawn(*io_, flush_loop(), asio::detached);
+    flusher_->start();
     if (config_.clock) waker_ = std::make_unique<net::ClockWaker>(*io_, *config_.clock, &gate_);
     running_ = true;
     thread_ = std::thread([this] {
@@ -217,7 +217,7 @@ void Broker::stop(bool orderly) {
         groups_->stop();
         snapshot_timer_->cancel();
         lifecycle_timer_->cancel();
-        if (flush_timer_) flush_timer_->cancel();
+        flusher_->stop();
         metadata_fetcher_->stop();
         controller_client_->close();
         for (auto& [id, c] : forward_clients_)
@@ -238,11 +238,8 @@ void Broker::stop(bool orderly) {
                             " s (something on its thread still waited), so its thread was stopped",
                         {{"stop_forced", true}});
     }
-    if (flush_pool_) {
-        flush_pool_->join();  // a round's fsyncs in flight end first; its finish never runs
-        flush_pool_.reset();
-    }
-    if (!orderly && crash_mode_ == CrashMode::PowerLoss) lose_unflushed_writes();
+    flusher_->join();
+    if (!orderly && crash_mode_ == CrashMode::PowerLoss) flusher_->lose_unflushed_writes();
     logs_->close_all(orderly);
     metadata_fetcher_.reset();
     controller_client_.reset();
@@ -250,6 +247,7 @@ void Broker::stop(bool orderly) {
     lifecycle_timer_.reset();
     isr_timer_.reset();
     groups_.reset();
+    flusher_.reset();
     server_.reset();
     waker_.reset();
     io_.reset();  // destroys any coroutine frame still pending
@@ -263,6 +261,15 @@ void Broker::set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms,
         config_.heartbeat_interval_ms = heartbeat_interval_ms;
         config_.session_timeout_ms = session_timeout_ms;
         lifecycle_timer_->cancel();  // the next heartbeat goes out on the new interval
+    });
+}
+
+void Broker::set_flush_interval_ms(std::int64_t flush_interval_ms) {
+    if (!mailbox_) return;
+    mailbox_->post([this, flush_interval_ms] {
+        config_.flush_interval_ms = flush_interval_ms;
+        flusher_->interval_changed();
+        publish_snapshot();  // the UI shows the new interval at once
     });
 }
 
@@ -531,8 +538,8 @@ net::awaitable<void> Broker::lifecycle_loop() {
             hb.broker_id = config_.node_id;
             hb.broker_epoch = broker_epoch_;
             hb.current_metadata_offset = image_->offset();
-            check_failed_logs();
-            hb.want_fence = !log_dir_failure_.empty();
+            flusher_->check_failed_logs();
+            hb.want_fence = !flusher_->log_dir_failure().empty();
             controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
             auto h = co_await controller_client_->heartbeat(hb, config_.heartbeat_interval_ms);
             if (stopping_ || shutting_down_) co_return;

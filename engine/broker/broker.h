@@ -9,8 +9,8 @@
 // (orderly: logs flushed). A stopped Broker is not restarted; the lab builds a new one on the
 // same data directory and port, which recovers the logs.
 //
-// Durability: a flush loop fsyncs every log each flush_interval_ms (log.flush.interval.ms), so
-// a power loss loses at most about that much of what was acknowledged with acks=1. The fsyncs
+// Durability: its LogFlusher fsyncs every log each flush_interval_ms (log.flush.interval.ms),
+// so a power loss loses at most about that much of what was acknowledged with acks=1. The fsyncs
 // themselves run on a flusher thread, so that requests are not stalled behind the disk.
 //
 // Threads: public methods are thread-safe. Everything else runs on the node thread.
@@ -31,6 +31,7 @@
 
 #include "broker/broker_config.h"
 #include "broker/group_coordinator.h"
+#include "broker/log_flusher.h"
 #include "broker/log_manager.h"
 #include "broker/waiters.h"
 #include "core/events.h"
@@ -57,8 +58,6 @@ using IndexedRecord = std::pair<std::int64_t, metadata::MetadataRecord>;
 // How a killed broker dies. Process: the OS keeps what the broker wrote (page cache survives).
 // PowerLoss: the machine goes down too, and only what was fsynced survives.
 enum class CrashMode { Process, PowerLoss };
-
-struct FlushRound;  // broker/flush.cpp
 
 class Broker {
   public:
@@ -178,20 +177,6 @@ class Broker {
     protocol::Bytes unsupported_version_body() const;
 
     net::awaitable<void> snapshot_loop();
-    // broker/flush.cpp: fsyncs every log each flush_interval_ms until the broker stops.
-    net::awaitable<void> flush_loop();
-    // One round: prepares every dirty log's FlushJob, runs them on the flusher thread, finishes
-    // them back on the node thread. At most one round in flight.
-    void start_flush_round();
-    void finish_flush_round(FlushRound& round);
-    void report_flush_failure(HostedPartition& p, const std::string& why);
-    // A log that went offline while serving (damage found on read, a failed write or flush) is
-    // Kafka's log dir failure: said once, and the broker asks the controller to fence it so that
-    // its leaderships move at once. It stays fenced until restarted (Kafka halts a broker whose
-    // only log dir fails; the lab keeps it running, fenced, so it can be looked at).
-    void check_failed_logs();
-    // Models the power loss of kill(PowerLoss): called after the node thread stopped.
-    void lose_unflushed_writes();
     void apply_metadata(const std::vector<IndexedRecord>& records);
     // Registers with the active controller, then heartbeats every heartbeat_interval_ms; the
     // controller fences this broker when they stop (broker.session.timeout.ms).
@@ -304,7 +289,6 @@ class Broker {
     std::shared_ptr<const metadata::MetadataImage> image_;
     bool metadata_ready_ = false;            // the first full replay has arrived
     std::int64_t metadata_applied_end_ = 0;  // one past the last metadata entry applied
-    std::string log_dir_failure_;  // why a log went offline; non-empty: heartbeats want fencing
     std::unique_ptr<LogManager> logs_;
     std::unique_ptr<GroupCoordinator> groups_;
     bool creating_offsets_topic_ = false;
@@ -324,11 +308,7 @@ class Broker {
     Waiters metadata_waiters_;
     std::unique_ptr<net::LabTimer> snapshot_timer_;
     std::unique_ptr<net::LabTimer> lifecycle_timer_;
-    // The flush loop's timer (it lives in the coroutine's frame); cancelled to stop or re-arm.
-    net::LabTimer* flush_timer_ = nullptr;
-    // The flusher thread (fsyncs only); joined before the logs are closed or cut.
-    std::unique_ptr<net::asio::thread_pool> flush_pool_;
-    bool flush_in_flight_ = false;
+    std::unique_ptr<LogFlusher> flusher_;
     CrashMode crash_mode_ = CrashMode::Process;
     // The metadata log, followed as a raft observer (not a voter).
     std::unique_ptr<raft::RaftDriver> metadata_fetcher_;
