@@ -13,8 +13,6 @@
 #include "net/frame_io.h"
 #include "net/lab_timer.h"
 #include "protocol/api_versions.h"
-#include "protocol/broker_heartbeat.h"
-#include "protocol/broker_registration.h"
 #include "protocol/create_topics.h"
 #include "protocol/delete_topics.h"
 
@@ -140,13 +138,16 @@ std::optional<std::string> Broker::start() {
     const BrokerContext context{
         config_, events_, *io_, *logs_, image_, stopping_, *controller_client_, *metadata_fetcher_};
     flusher_ = std::make_unique<LogFlusher>(context);
+    lifecycle_ = std::make_unique<BrokerLifecycle>(context, port_, [this] {
+        flusher_->check_failed_logs();
+        return !flusher_->log_dir_failure().empty();
+    });
     snapshot_timer_ = std::make_unique<net::LabTimer>(*io_);
-    lifecycle_timer_ = std::make_unique<net::LabTimer>(*io_);
     isr_timer_ = std::make_unique<net::LabTimer>(*io_);
     server_->start();
     metadata_fetcher_->start();
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
-    asio::co_spawn(*io_, lifecycle_loop(), asio::detached);
+    lifecycle_->start();
     asio::co_spawn(*io_, isr_loop(), asio::detached);
     start_group_coordinator();
     flusher_->start();
@@ -181,8 +182,7 @@ void Broker::stop(bool orderly) {
     if (!running_.load()) return;
     gate_.open_for_stop();  // a frozen node stops too
     if (orderly) {
-        // Controlled shutdown (Kafka's BrokerHeartbeat with WantShutDown): the active controller
-        // fences this broker and moves its leaderships away before it stops, so that a restart
+        // Controlled shutdown (BrokerLifecycle::controlled_shutdown), so that a restart
         // registers at once instead of waiting for the old session to expire. Best effort: a
         // quorum without a leader is not waited for beyond a second.
         auto answered = std::make_shared<std::promise<void>>();
@@ -190,16 +190,7 @@ void Broker::stop(bool orderly) {
         asio::co_spawn(
             *io_,
             [this, answered]() -> net::awaitable<void> {
-                shutting_down_ = true;  // the lifecycle loop sends nothing more
-                if (broker_epoch_ >= 0 && !stopping_) {
-                    protocol::BrokerHeartbeatRequest hb;
-                    hb.broker_id = config_.node_id;
-                    hb.broker_epoch = broker_epoch_;
-                    hb.current_metadata_offset = image_->offset();
-                    hb.want_shut_down = true;
-                    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-                    co_await controller_client_->heartbeat(hb, 1000);
-                }
+                co_await lifecycle_->controlled_shutdown();
                 answered->set_value();
             },
             asio::detached);
@@ -216,7 +207,7 @@ void Broker::stop(bool orderly) {
         isr_timer_->cancel();
         groups_->stop();
         snapshot_timer_->cancel();
-        lifecycle_timer_->cancel();
+        lifecycle_->stop();
         flusher_->stop();
         metadata_fetcher_->stop();
         controller_client_->close();
@@ -244,7 +235,7 @@ void Broker::stop(bool orderly) {
     metadata_fetcher_.reset();
     controller_client_.reset();
     snapshot_timer_.reset();
-    lifecycle_timer_.reset();
+    lifecycle_.reset();
     isr_timer_.reset();
     groups_.reset();
     flusher_.reset();
@@ -260,7 +251,7 @@ void Broker::set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms,
     mailbox_->post([this, heartbeat_interval_ms, session_timeout_ms] {
         config_.heartbeat_interval_ms = heartbeat_interval_ms;
         config_.session_timeout_ms = session_timeout_ms;
-        lifecycle_timer_->cancel();  // the next heartbeat goes out on the new interval
+        lifecycle_->interval_changed();  // the next heartbeat goes out on the new interval
     });
 }
 
@@ -500,66 +491,6 @@ net::awaitable<std::vector<metadata::TopicResult>> Broker::call_delete_topics(
     co_return out;
 }
 
-net::awaitable<void> Broker::lifecycle_loop() {
-    const protocol::Uuid incarnation = protocol::Uuid::random();
-    bool reported_wait = false;
-    auto sleep = [this](std::int32_t ms) -> net::awaitable<void> {
-        lifecycle_timer_->expires_after(std::chrono::milliseconds(ms));
-        error_code ec;
-        co_await lifecycle_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    };
-    while (!stopping_ && !shutting_down_) {
-        protocol::BrokerRegistrationRequest reg;
-        reg.broker_id = config_.node_id;
-        reg.cluster_id = config_.cluster_id;
-        reg.incarnation_id = incarnation;
-        reg.listeners.push_back({"PLAINTEXT", config_.host, port_, 0});
-        reg.rack = std::nullopt;
-        controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-        auto r = co_await controller_client_->register_broker(reg, 2000);
-        if (stopping_ || shutting_down_) co_return;
-        if (!r.ok() || r->error_code != 0) {
-            const auto code = r.ok() ? static_cast<protocol::ErrorCode>(r->error_code)
-                                     : protocol::ErrorCode::NONE;
-            if (code == protocol::ErrorCode::DUPLICATE_BROKER_REGISTRATION && !reported_wait) {
-                reported_wait = true;
-                events_.publish(EventKind::BrokerRegistered, NodeRef::broker(config_.node_id),
-                                "broker " + std::to_string(config_.node_id) +
-                                    " waits to register: the controller still holds its previous "
-                                    "session until broker.session.timeout.ms passes");
-            }
-            co_await sleep(200);
-            continue;
-        }
-        broker_epoch_ = r->broker_epoch;
-        active_controller_ = controller_client_->last_answered();
-        while (!stopping_ && !shutting_down_) {
-            protocol::BrokerHeartbeatRequest hb;
-            hb.broker_id = config_.node_id;
-            hb.broker_epoch = broker_epoch_;
-            hb.current_metadata_offset = image_->offset();
-            flusher_->check_failed_logs();
-            hb.want_fence = !flusher_->log_dir_failure().empty();
-            controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-            auto h = co_await controller_client_->heartbeat(hb, config_.heartbeat_interval_ms);
-            if (stopping_ || shutting_down_) co_return;
-            if (h.ok() && h->error_code == 0) {
-                last_heartbeat_ack_ms_ = core::now_unix_ms();
-                last_heartbeat_ack_lab_ms_ = core::LabTime::now_ms();
-                active_controller_ = controller_client_->last_answered();
-            } else if (h.ok() &&
-                       (h->error_code ==
-                            protocol::to_wire(protocol::ErrorCode::STALE_BROKER_EPOCH) ||
-                        h->error_code ==
-                            protocol::to_wire(protocol::ErrorCode::BROKER_ID_NOT_REGISTERED))) {
-                broker_epoch_ = -1;
-                break;  // register again
-            }
-            co_await sleep(config_.heartbeat_interval_ms);
-        }
-    }
-}
-
 net::awaitable<void> Broker::await_topics(std::vector<std::string> names, bool present,
                                           std::int32_t timeout_ms) {
     auto deadline = core::LabTime::now() + std::chrono::milliseconds(timeout_ms);
@@ -629,11 +560,11 @@ void Broker::publish_snapshot() {
     s->groups = groups_->snapshot();
     s->bytes_received_total = server_->bytes_received_total();
     s->bytes_sent_total = server_->bytes_sent_total();
-    s->broker_epoch = broker_epoch_;
+    s->broker_epoch = lifecycle_->broker_epoch();
     if (const auto* me = image_->broker(config_.node_id)) s->fenced = me->fenced;
-    s->active_controller = active_controller_;
-    s->last_heartbeat_ack_ms = last_heartbeat_ack_ms_;
-    s->last_heartbeat_ack_lab_ms = last_heartbeat_ack_lab_ms_;
+    s->active_controller = lifecycle_->active_controller();
+    s->last_heartbeat_ack_ms = lifecycle_->last_heartbeat_ack_ms();
+    s->last_heartbeat_ack_lab_ms = lifecycle_->last_heartbeat_ack_lab_ms();
     s->heartbeat_interval_ms = config_.heartbeat_interval_ms;
     s->session_timeout_ms = config_.session_timeout_ms;
     s->replica_lag_time_max_ms = config_.replica_lag_time_max_ms;

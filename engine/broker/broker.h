@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "broker/broker_config.h"
+#include "broker/broker_lifecycle.h"
 #include "broker/group_coordinator.h"
 #include "broker/log_flusher.h"
 #include "broker/log_manager.h"
@@ -178,9 +179,6 @@ class Broker {
 
     net::awaitable<void> snapshot_loop();
     void apply_metadata(const std::vector<IndexedRecord>& records);
-    // Registers with the active controller, then heartbeats every heartbeat_interval_ms; the
-    // controller fences this broker when they stop (broker.session.timeout.ms).
-    net::awaitable<void> lifecycle_loop();
     void publish_snapshot();
     void reject_client(const net::SessionInfo& session, const std::string& explain);
     // The partition's state if this broker leads it and has its log; else the Kafka error a
@@ -307,17 +305,12 @@ class Broker {
     std::unique_ptr<net::LabTimer> isr_timer_;
     Waiters metadata_waiters_;
     std::unique_ptr<net::LabTimer> snapshot_timer_;
-    std::unique_ptr<net::LabTimer> lifecycle_timer_;
     std::unique_ptr<LogFlusher> flusher_;
     CrashMode crash_mode_ = CrashMode::Process;
     // The metadata log, followed as a raft observer (not a voter).
     std::unique_ptr<raft::RaftDriver> metadata_fetcher_;
     std::unique_ptr<net::ControllerClient> controller_client_;
-    std::int64_t broker_epoch_ = -1;
-    bool shutting_down_ = false;  // controlled shutdown under way: no more heartbeats
-    std::int32_t active_controller_ = -1;
-    std::int64_t last_heartbeat_ack_ms_ = 0;
-    std::int64_t last_heartbeat_ack_lab_ms_ = -1;
+    std::unique_ptr<BrokerLifecycle> lifecycle_;
 
     // Counters for snapshots (the server counts requests and bytes).
     std::uint64_t produce_requests_total_ = 0;

@@ -438,7 +438,7 @@ net::awaitable<void> Broker::isr_loop() {
 
 void Broker::check_isr(HostedPartition& p) {
     if (!p.replica || p.replica->role() != Role::Leader || p.replica->isr_change_pending()) return;
-    if (broker_epoch_ < 0) return;
+    if (lifecycle_->broker_epoch() < 0) return;
     auto change = p.replica->isr_change(steady_ms());
     if (!change) return;
     const auto topic = image_->topic(p.topic);
@@ -456,7 +456,7 @@ net::awaitable<void> Broker::send_isr_change(std::string topic, std::int32_t par
                                              replication::IsrChange change) {
     protocol::AlterPartitionRequest req;
     req.broker_id = config_.node_id;
-    req.broker_epoch = broker_epoch_;
+    req.broker_epoch = lifecycle_->broker_epoch();
     auto& t = req.topics.emplace_back();
     t.topic_name = topic;
     t.topic_id = topic_id;
@@ -475,7 +475,7 @@ net::awaitable<void> Broker::send_isr_change(std::string topic, std::int32_t par
     // stays pending, its additions holding the HW, and goes again until the metadata settles it
     // (PartitionReplica::isr_change_failed), as Kafka's AlterPartitionManager retries.
     for (;;) {
-        req.broker_epoch = broker_epoch_;
+        req.broker_epoch = lifecycle_->broker_epoch();
         controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
         auto r = co_await controller_client_->alter_partition(req, 5000);
         if (stopping_) co_return;
