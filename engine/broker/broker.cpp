@@ -13,8 +13,6 @@
 #include "net/frame_io.h"
 #include "net/lab_timer.h"
 #include "protocol/api_versions.h"
-#include "protocol/create_topics.h"
-#include "protocol/delete_topics.h"
 
 namespace kraftlab::broker {
 
@@ -138,6 +136,7 @@ std::optional<std::string> Broker::start() {
     const BrokerContext context{
         config_, events_, *io_, *logs_, image_, stopping_, *controller_client_, *metadata_fetcher_};
     flusher_ = std::make_unique<LogFlusher>(context);
+    forwarder_ = std::make_unique<RequestForwarder>(context, metadata_waiters_);
     lifecycle_ = std::make_unique<BrokerLifecycle>(context, port_, [this] {
         flusher_->check_failed_logs();
         return !flusher_->log_dir_failure().empty();
@@ -211,8 +210,7 @@ void Broker::stop(bool orderly) {
         flusher_->stop();
         metadata_fetcher_->stop();
         controller_client_->close();
-        for (auto& [id, c] : forward_clients_)
-            if (c) c->close("the broker is stopping");
+        forwarder_->stop();
         for (auto& [id, weak] : fetcher_clients_)
             if (auto c = weak.lock()) c->close("the broker is stopping");
     });
@@ -236,6 +234,7 @@ void Broker::stop(bool orderly) {
     controller_client_.reset();
     snapshot_timer_.reset();
     lifecycle_.reset();
+    forwarder_.reset();
     isr_timer_.reset();
     groups_.reset();
     flusher_.reset();
@@ -419,95 +418,6 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Controller calls and waits
-
-namespace {
-
-std::vector<metadata::TopicResult> all_failed(const std::vector<std::string>& names,
-                                              protocol::ErrorCode code, const std::string& why) {
-    std::vector<metadata::TopicResult> out;
-    for (const auto& n : names)
-        out.push_back({n, code, why});
-    return out;
-}
-
-}  // namespace
-
-net::awaitable<std::vector<metadata::TopicResult>> Broker::call_create_topics(
-    std::vector<metadata::NewTopic> topics, bool validate_only) {
-    std::vector<std::string> names;
-    protocol::CreateTopicsRequest req;
-    req.timeout_ms = config_.controller_timeout_ms;
-    req.validate_only = validate_only;
-    for (const auto& t : topics) {
-        names.push_back(t.name);
-        protocol::CreateTopicsRequest::CreatableTopic c;
-        c.name = t.name;
-        c.num_partitions = t.num_partitions;
-        c.replication_factor = t.replication_factor;
-        for (const auto& [p, ids] : t.assignments)
-            c.assignments.push_back({p, ids});
-        for (const auto& [k, v] : t.configs)
-            c.configs.push_back({k, v});
-        req.topics.push_back(std::move(c));
-    }
-    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-    auto r = co_await controller_client_->create_topics(req, config_.controller_timeout_ms);
-    if (!r.ok()) {
-        co_return all_failed(names, protocol::ErrorCode::REQUEST_TIMED_OUT,
-                             "no active controller answered within " +
-                                 std::to_string(config_.controller_timeout_ms) +
-                                 " ms: " + r.error().message);
-    }
-    std::vector<metadata::TopicResult> out;
-    for (const auto& t : r->topics) {
-        out.push_back(
-            {t.name, static_cast<protocol::ErrorCode>(t.error_code), t.error_message.value_or("")});
-    }
-    co_return out;
-}
-
-net::awaitable<std::vector<metadata::TopicResult>> Broker::call_delete_topics(
-    std::vector<std::string> names) {
-    protocol::DeleteTopicsRequest req;
-    req.topic_names = names;
-    req.timeout_ms = config_.controller_timeout_ms;
-    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-    auto r = co_await controller_client_->delete_topics(req, config_.controller_timeout_ms);
-    if (!r.ok()) {
-        co_return all_failed(names, protocol::ErrorCode::REQUEST_TIMED_OUT,
-                             "no active controller answered within " +
-                                 std::to_string(config_.controller_timeout_ms) +
-                                 " ms: " + r.error().message);
-    }
-    std::vector<metadata::TopicResult> out;
-    for (const auto& t : r->responses) {
-        out.push_back({t.name, static_cast<protocol::ErrorCode>(t.error_code),
-                       t.error_code == 0 ? ""
-                                         : std::string(protocol::error_message(
-                                               static_cast<protocol::ErrorCode>(t.error_code)))});
-    }
-    co_return out;
-}
-
-net::awaitable<void> Broker::await_topics(std::vector<std::string> names, bool present,
-                                          std::int32_t timeout_ms) {
-    auto deadline = core::LabTime::now() + std::chrono::milliseconds(timeout_ms);
-    net::LabTimer timer(*io_);
-    while (!stopping_) {
-        bool all = true;
-        for (const auto& n : names) {
-            if (static_cast<bool>(image_->topic(n)) != present) {
-                all = false;
-                break;
-            }
-        }
-        if (all || core::LabTime::now() >= deadline) co_return;
-        co_await metadata_waiters_.wait(timer, deadline);
-    }
-}
-
 protocol::ErrorCode Broker::led_partition(const std::string& topic, std::int32_t partition,
                                           const metadata::PartitionInfo** info,
                                           HostedPartition** hosted,
@@ -552,11 +462,7 @@ void Broker::publish_snapshot() {
     s->requests_total = server_->requests_total();
     s->produce_requests_total = produce_requests_total_;
     s->fetch_requests_total = fetch_requests_total_;
-    s->produce_forwarded_total = produce_forwarded_total_;
-    // Counters of deleted topics go with them (a topic created again under the name starts over).
-    std::erase_if(forwarded_, [&](const auto& entry) { return !image_->topic(entry.first.first); });
-    for (const auto& [key, value] : forwarded_)
-        s->forwarded.push_back({key.first, key.second, value.first, value.second});
+    forwarder_->fill_snapshot(*s);
     s->groups = groups_->snapshot();
     s->bytes_received_total = server_->bytes_received_total();
     s->bytes_sent_total = server_->bytes_sent_total();

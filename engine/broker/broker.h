@@ -34,6 +34,7 @@
 #include "broker/group_coordinator.h"
 #include "broker/log_flusher.h"
 #include "broker/log_manager.h"
+#include "broker/request_forwarder.h"
 #include "broker/waiters.h"
 #include "core/events.h"
 #include "core/mailbox.h"
@@ -189,10 +190,6 @@ class Broker {
                                       const metadata::PartitionInfo** info,
                                       HostedPartition** hosted,
                                       std::int32_t current_leader_epoch = -1);
-    // Sends a produce on to the partitions' leader and returns its answer (nullopt if it could
-    // not be reached); acks=0 gets an empty answer. Used for the lab's "via any broker" route.
-    net::awaitable<std::optional<protocol::ProduceResponse>> forward_produce(
-        std::int32_t leader, const protocol::ProduceRequest& request, std::int16_t version);
     // Wakes follower fetches waiting for data (called after every leader append).
     void notify_appended();
     // Wakes what waits on replication progress: consumer fetches (the high watermark moved) and
@@ -257,17 +254,6 @@ class Broker {
     net::awaitable<void> send_isr_change(std::string topic, std::int32_t partition,
                                          protocol::Uuid topic_id, replication::IsrChange change);
 
-    // Forwarded to the active controller (CreateTopics / DeleteTopics over TCP); every topic
-    // failed with REQUEST_TIMED_OUT when no controller answers within controller_timeout_ms.
-    net::awaitable<std::vector<metadata::TopicResult>> call_create_topics(
-        std::vector<metadata::NewTopic> topics, bool validate_only);
-    net::awaitable<std::vector<metadata::TopicResult>> call_delete_topics(
-        std::vector<std::string> names);
-    // Waits (up to timeout_ms) until the image knows every one of these topics, or none of them
-    // when `present` is false.
-    net::awaitable<void> await_topics(std::vector<std::string> names, bool present,
-                                      std::int32_t timeout_ms);
-
     BrokerConfig config_;
     core::EventBus& events_;
     core::SnapshotBoard& snapshots_;
@@ -297,11 +283,6 @@ class Broker {
     // Each running replica fetcher's connection to its leader, closed by stop() so that a
     // fetcher waiting on it ends at once (its coroutine keeps the client alive otherwise).
     std::map<std::int32_t, std::weak_ptr<net::KafkaClient>> fetcher_clients_;
-    std::map<std::int32_t, std::shared_ptr<net::KafkaClient>> forward_clients_;
-    std::uint64_t produce_forwarded_total_ = 0;
-    // Per partition forwarded: the leader it last went to, and how many requests carried it.
-    std::map<std::pair<std::string, std::int32_t>, std::pair<std::int32_t, std::uint64_t>>
-        forwarded_;
     std::unique_ptr<net::LabTimer> isr_timer_;
     Waiters metadata_waiters_;
     std::unique_ptr<net::LabTimer> snapshot_timer_;
@@ -311,6 +292,7 @@ class Broker {
     std::unique_ptr<raft::RaftDriver> metadata_fetcher_;
     std::unique_ptr<net::ControllerClient> controller_client_;
     std::unique_ptr<BrokerLifecycle> lifecycle_;
+    std::unique_ptr<RequestForwarder> forwarder_;
 
     // Counters for snapshots (the server counts requests and bytes).
     std::uint64_t produce_requests_total_ = 0;

@@ -89,7 +89,7 @@ void Broker::ensure_offsets_topic() {
             t.replication_factor = static_cast<std::int16_t>(std::max(
                 1, std::min<std::int32_t>(config_.offsets_topic_replication_factor, brokers)));
             std::vector<metadata::NewTopic> topics{t};
-            auto results = co_await call_create_topics(std::move(topics), false);
+            auto results = co_await forwarder_->create_topics(std::move(topics), false);
             if (stopping_) co_return;
             creating_offsets_topic_ = false;
             for (const auto& r : results) {

@@ -251,14 +251,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
         it->partition_data.push_back(src_topic.partition_data[f.partition_index]);
     }
     for (auto& [leader, req] : by_leader) {
-        for (const auto& t : req.topic_data) {
-            for (const auto& part : t.partition_data) {
-                auto& [to, count] = forwarded_[{t.name, part.index}];
-                to = leader;
-                ++count;
-            }
-        }
-        auto answer = co_await forward_produce(leader, req, h.api_version);
+        auto answer = co_await forwarder_->forward_produce(leader, req, h.api_version);
         for (const auto& f : forwards) {
             if (f.leader != leader) continue;
             auto& topic_out = response.responses[f.topic_index];

@@ -18,7 +18,6 @@
 
 #include "broker/broker.h"
 #include "broker/epoch_checkpoint.h"
-#include "core/client_ids.h"
 #include "net/lab_timer.h"
 #include "protocol/offset_for_leader_epoch.h"
 #include "protocol/record_batch.h"
@@ -537,51 +536,6 @@ net::awaitable<void> Broker::send_isr_change(std::string topic, std::int32_t par
                 ")",
             std::move(data), topic, partition);
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Forwarding (the lab's "via any broker" producers)
-
-net::awaitable<std::optional<protocol::ProduceResponse>> Broker::forward_produce(
-    std::int32_t leader, const protocol::ProduceRequest& request, std::int16_t version) {
-    auto& client = forward_clients_[leader];
-    if (!client || !client->is_open()) {
-        const auto* b = image_->broker(leader);
-        if (!b || b->port == 0) co_return std::nullopt;
-        net::KafkaClientConfig cfg;
-        // A lab producer's id, so that the leader accepts acks=N; the leader never forwards a
-        // request that carries it.
-        cfg.client_id =
-            std::string(core::kForwardedClientIdPrefix) + std::to_string(config_.node_id);
-        cfg.connect_timeout_ms = 1000;
-        cfg.request_timeout_ms = std::max(request.timeout_ms, 0) + 5000;
-        cfg.sasl = net::lab_node_credentials(config_.lab_secret);
-        if (config_.network) cfg.route = link_to(leader);
-        auto fresh = net::KafkaClient::create(io_->get_executor(), cfg);
-        auto status = co_await fresh->connect(b->host, b->port);
-        if (!status.ok()) co_return std::nullopt;
-        // A connection nobody keeps must be closed, or its reader keeps it open: the broker
-        // stopped meanwhile, or another forward connected to this leader first.
-        if (stopping_) {
-            fresh->close("the broker is stopping");
-            co_return std::nullopt;
-        }
-        if (client && client->is_open()) {
-            fresh->close("another forward connected first");
-        } else {
-            client = fresh;
-        }
-    }
-    auto c = client;  // the map entry may be replaced while this call waits
-    ++produce_forwarded_total_;
-    if (request.acks == 0) {
-        auto sent = co_await c->send_without_response(request, version);
-        if (!sent.ok()) co_return std::nullopt;
-        co_return protocol::ProduceResponse{};
-    }
-    auto r = co_await c->call(request, version, std::max(request.timeout_ms, 0) + 5000);
-    if (!r.ok()) co_return std::nullopt;
-    co_return std::move(*r);
 }
 
 }  // namespace kraftlab::broker
