@@ -133,21 +133,26 @@ std::optional<std::string> Broker::start() {
         io_->get_executor(), std::move(controllers), "broker-" + std::to_string(config_.node_id),
         net::lab_node_credentials(config_.lab_secret), config_.network);
 
+    // The components (broker.h lists them), lent what they share; stop() destroys them after
+    // the node thread has ended.
     const BrokerContext context{
         config_, events_, *io_, *logs_, image_, stopping_, *controller_client_, *metadata_fetcher_};
     flusher_ = std::make_unique<LogFlusher>(context);
     forwarder_ = std::make_unique<RequestForwarder>(context, metadata_waiters_);
+    replica_fetchers_ = std::make_unique<ReplicaFetchers>(
+        context, [this](HostedPartition& p) { replica_manager_->persist_epochs(p); });
+    replica_manager_ = std::make_unique<ReplicaManager>(
+        context, *replica_fetchers_, [this] { return lifecycle_->broker_epoch(); });
     lifecycle_ = std::make_unique<BrokerLifecycle>(context, port_, [this] {
         flusher_->check_failed_logs();
         return !flusher_->log_dir_failure().empty();
     });
     snapshot_timer_ = std::make_unique<net::LabTimer>(*io_);
-    isr_timer_ = std::make_unique<net::LabTimer>(*io_);
     server_->start();
     metadata_fetcher_->start();
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
     lifecycle_->start();
-    asio::co_spawn(*io_, isr_loop(), asio::detached);
+    replica_manager_->start();
     start_group_coordinator();
     flusher_->start();
     if (config_.clock) waker_ = std::make_unique<net::ClockWaker>(*io_, *config_.clock, &gate_);
@@ -200,10 +205,8 @@ void Broker::stop(bool orderly) {
     asio::post(*io_, [this, orderly] {
         stopping_ = true;
         server_->stop(orderly);
-        data_waiters_.wake();
         metadata_waiters_.wake();
-        replicated_waiters_.wake();
-        isr_timer_->cancel();
+        replica_manager_->stop();
         groups_->stop();
         snapshot_timer_->cancel();
         lifecycle_->stop();
@@ -211,8 +214,7 @@ void Broker::stop(bool orderly) {
         metadata_fetcher_->stop();
         controller_client_->close();
         forwarder_->stop();
-        for (auto& [id, weak] : fetcher_clients_)
-            if (auto c = weak.lock()) c->close("the broker is stopping");
+        replica_fetchers_->stop();
     });
     // Every coroutine sees stopping_ and ends; run() then returns. A coroutine that still waits
     // (a connection nobody closed, a wait nobody cancels) is a bug: the grace period turns it
@@ -235,7 +237,8 @@ void Broker::stop(bool orderly) {
     snapshot_timer_.reset();
     lifecycle_.reset();
     forwarder_.reset();
-    isr_timer_.reset();
+    replica_manager_.reset();
+    replica_fetchers_.reset();
     groups_.reset();
     flusher_.reset();
     server_.reset();
@@ -282,20 +285,12 @@ void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
     // a log the image does not know is truly unknown to the cluster (a stray), not yet to come.
     const std::int64_t hw = metadata_fetcher_->node().high_watermark();
     logs_->reconcile(*image_, hw > 0 && metadata_applied_end_ >= hw);
-    reconcile_replicas();
+    replica_manager_->reconcile();
     update_group_coordinator();
     metadata_waiters_.wake();
     // A partition this broker now leads may have fetches parked on it.
-    notify_appended();
+    replica_manager_->notify_appended();
     publish_snapshot();
-}
-
-void Broker::notify_appended() {
-    data_waiters_.wake();
-}
-
-void Broker::notify_replicated() {
-    replicated_waiters_.wake();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,24 +411,6 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
         default:
             co_return Reply::respond(unsupported_version_body());
     }
-}
-
-protocol::ErrorCode Broker::led_partition(const std::string& topic, std::int32_t partition,
-                                          const metadata::PartitionInfo** info,
-                                          HostedPartition** hosted,
-                                          std::int32_t current_leader_epoch) {
-    const auto* p = image_->partition(topic, partition);
-    if (info) *info = p;
-    if (!p) return protocol::ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
-    if (p->leader != config_.node_id) return protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    HostedPartition* h = logs_->find(topic, partition);
-    if (!h || !h->log) return protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    if (hosted) *hosted = h;
-    if (current_leader_epoch >= 0 && current_leader_epoch != p->leader_epoch) {
-        return current_leader_epoch < p->leader_epoch ? protocol::ErrorCode::FENCED_LEADER_EPOCH
-                                                      : protocol::ErrorCode::UNKNOWN_LEADER_EPOCH;
-    }
-    return protocol::ErrorCode::NONE;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,6 +13,22 @@
 // so a power loss loses at most about that much of what was acknowledged with acks=1. The fsyncs
 // themselves run on a flusher thread, so that requests are not stalled behind the disk.
 //
+// The Broker is the node: it owns the thread, the io_context, the server, request dispatch (one
+// handler per API, broker/handle_*.cpp), the metadata it applies, its snapshots, and these
+// components, each with its own header (which says its thread and lifecycle), made in start():
+//   LogManager        the partitions' logs on disk, in line with the metadata (log_manager.h)
+//   LogFlusher        flushes, offline logs, the power-loss cut (log_flusher.h)
+//   ReplicaManager    leader or follower per partition, ISR changes, replication waits
+//                     (replica_manager.h)
+//   ReplicaFetchers   one fetcher per leader broker: truncate by epoch, fetch, append
+//                     (replica_fetchers.h)
+//   GroupCoordinator  consumer groups whose __consumer_offsets partition it leads
+//                     (group_coordinator.h)
+//   BrokerLifecycle   registration, heartbeats, controlled shutdown (broker_lifecycle.h)
+//   RequestForwarder  admin requests to the active controller, "via any broker" produces to
+//                     the leader (request_forwarder.h)
+// They share what BrokerContext (broker_context.h) lends them.
+//
 // Threads: public methods are thread-safe. Everything else runs on the node thread.
 #pragma once
 
@@ -34,6 +50,8 @@
 #include "broker/group_coordinator.h"
 #include "broker/log_flusher.h"
 #include "broker/log_manager.h"
+#include "broker/replica_fetchers.h"
+#include "broker/replica_manager.h"
 #include "broker/request_forwarder.h"
 #include "broker/waiters.h"
 #include "core/events.h"
@@ -182,19 +200,6 @@ class Broker {
     void apply_metadata(const std::vector<IndexedRecord>& records);
     void publish_snapshot();
     void reject_client(const net::SessionInfo& session, const std::string& explain);
-    // The partition's state if this broker leads it and has its log; else the Kafka error a
-    // client gets (UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER). current_leader_epoch is
-    // the request's idea of the leader epoch (KIP-320; -1: not given): older than the partition's
-    // is FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH.
-    protocol::ErrorCode led_partition(const std::string& topic, std::int32_t partition,
-                                      const metadata::PartitionInfo** info,
-                                      HostedPartition** hosted,
-                                      std::int32_t current_leader_epoch = -1);
-    // Wakes follower fetches waiting for data (called after every leader append).
-    void notify_appended();
-    // Wakes what waits on replication progress: consumer fetches (the high watermark moved) and
-    // produces waiting for their acks (a follower's log end offset moved).
-    void notify_replicated();
 
     // --- consumer groups (broker/group_storage.cpp) ---------------------------------------------
     // Makes groups_ with this broker's __consumer_offsets partitions as its storage.
@@ -203,56 +208,6 @@ class Broker {
     void update_group_coordinator();
     // The first FindCoordinator for a group makes __consumer_offsets (once at a time).
     void ensure_offsets_topic();
-    // Waits until the in-sync replicas hold topic-partition up to end_offset (acks=all).
-    net::awaitable<protocol::ErrorCode> await_replicated(std::string topic, std::int32_t partition,
-                                                         std::int64_t end_offset,
-                                                         std::int32_t timeout_ms);
-
-    // --- replication (broker/replica_manager.cpp) ---------------------------------------------
-    // After each metadata change: every hosted partition becomes leader or follower as the image
-    // says; fetchers start for leaders that have followers here.
-    void reconcile_replicas();
-    // Creates the replica state of a newly opened log (leader epochs from the checkpoint, or
-    // rebuilt from the log's batches).
-    void attach_replica(HostedPartition& p);
-    // Writes the leader-epoch checkpoint when the replica's cache changed.
-    void persist_epochs(HostedPartition& p);
-    // One per leader broker this broker follows partitions of: truncates by leader epoch
-    // (OffsetsForLeaderEpoch), then fetches (Fetch with replica id) and appends.
-    net::awaitable<void> replica_fetcher(std::int32_t leader_id);
-    // A partition a fetcher serves, as of when it looked: a changed generation means the
-    // leadership moved meanwhile and the answer is dropped.
-    struct FollowedPartition {
-        std::string topic;
-        std::int32_t partition = 0;
-        std::uint64_t generation = 0;
-    };
-    enum class FetchStep { Idle, Done, Backoff, Failed };
-    HostedPartition* followed(const FollowedPartition& k, std::int32_t leader_id);
-    // The lab network's link from this broker to another (config_.network set).
-    net::LinkRoute link_to(std::int32_t broker_id) const {
-        return config_.network->route(core::NodeRef::broker(config_.node_id).label(),
-                                      core::NodeRef::broker(broker_id).label());
-    }
-    net::awaitable<std::shared_ptr<net::KafkaClient>> connect_to_leader(
-        std::int32_t leader_id, std::vector<FollowedPartition> parts);
-    // One OffsetsForLeaderEpoch round for the partitions that must truncate (Idle if none).
-    net::awaitable<FetchStep> truncate_by_epoch(net::KafkaClient& client, std::int32_t leader_id,
-                                                std::vector<FollowedPartition> parts);
-    // One Fetch for the partitions ready to fetch (Idle if none).
-    net::awaitable<FetchStep> fetch_from_leader(net::KafkaClient& client, std::int32_t leader_id,
-                                                std::vector<FollowedPartition> parts);
-    // Appends what a replica fetch brought for one partition; false on an error to back off.
-    // `generation` and `fetch_offset` are the request's (FollowerFetcher::on_fetch_answer).
-    bool apply_replica_fetch(HostedPartition& p, std::uint64_t generation,
-                             std::int64_t fetch_offset,
-                             const protocol::FetchResponse::PartitionData& part);
-    // Every replica.lag.time.max.ms / 2 (and when a follower catches up): ISR changes of the
-    // partitions this broker leads go to the active controller (AlterPartition).
-    net::awaitable<void> isr_loop();
-    void check_isr(HostedPartition& p);
-    net::awaitable<void> send_isr_change(std::string topic, std::int32_t partition,
-                                         protocol::Uuid topic_id, replication::IsrChange change);
 
     BrokerConfig config_;
     core::EventBus& events_;
@@ -276,14 +231,7 @@ class Broker {
     std::unique_ptr<LogManager> logs_;
     std::unique_ptr<GroupCoordinator> groups_;
     bool creating_offsets_topic_ = false;
-    // Coroutines waiting for data or metadata, woken to re-check.
-    Waiters data_waiters_;             // follower fetches
-    Waiters replicated_waiters_;       // consumer fetches, acks waits
-    std::set<std::int32_t> fetchers_;  // leader ids with a replica_fetcher running
-    // Each running replica fetcher's connection to its leader, closed by stop() so that a
-    // fetcher waiting on it ends at once (its coroutine keeps the client alive otherwise).
-    std::map<std::int32_t, std::weak_ptr<net::KafkaClient>> fetcher_clients_;
-    std::unique_ptr<net::LabTimer> isr_timer_;
+    // Coroutines waiting for the image to show a change, woken after each metadata batch.
     Waiters metadata_waiters_;
     std::unique_ptr<net::LabTimer> snapshot_timer_;
     std::unique_ptr<LogFlusher> flusher_;
@@ -293,6 +241,8 @@ class Broker {
     std::unique_ptr<net::ControllerClient> controller_client_;
     std::unique_ptr<BrokerLifecycle> lifecycle_;
     std::unique_ptr<RequestForwarder> forwarder_;
+    std::unique_ptr<ReplicaFetchers> replica_fetchers_;
+    std::unique_ptr<ReplicaManager> replica_manager_;
 
     // Counters for snapshots (the server counts requests and bytes).
     std::uint64_t produce_requests_total_ = 0;

@@ -26,14 +26,15 @@ void Broker::start_group_coordinator() {
         p->records_in_total +=
             static_cast<std::uint64_t>(result.last_offset - result.first_offset + 1);
         p->bytes_in_total += size;
-        if (p->replica->on_leader_append(p->log->log_end_offset())) notify_replicated();
-        notify_appended();
+        if (p->replica->on_leader_append(p->log->log_end_offset()))
+            replica_manager_->notify_replicated();
+        replica_manager_->notify_appended();
         return std::pair{ErrorCode::NONE, result.last_offset + 1};
     };
     storage.replicated = [this, topic](std::int32_t partition,
                                        std::int64_t end_offset) -> net::awaitable<ErrorCode> {
-        co_return co_await await_replicated(topic, partition, end_offset,
-                                            config_.offsets_commit_timeout_ms);
+        co_return co_await replica_manager_->await_replicated(topic, partition, end_offset,
+                                                              config_.offsets_commit_timeout_ms);
     };
     storage.read = [this, topic](std::int32_t partition, std::int64_t offset) {
         auto* p = logs_->find(topic, partition);
@@ -111,23 +112,6 @@ void Broker::ensure_offsets_topic() {
             }
         },
         asio::detached);
-}
-
-net::awaitable<ErrorCode> Broker::await_replicated(std::string topic, std::int32_t partition,
-                                                   std::int64_t end_offset,
-                                                   std::int32_t timeout_ms) {
-    const auto deadline = core::LabTime::now() + std::chrono::milliseconds(timeout_ms);
-    net::LabTimer timer(*io_);
-    while (!stopping_) {
-        auto* p = logs_->find(topic, partition);
-        if (!p || !p->replica) co_return ErrorCode::NOT_LEADER_OR_FOLLOWER;
-        const auto config = metadata::EffectiveTopicConfig::of(*image_, topic);
-        const auto state = p->replica->ack_state(end_offset, -1, config.min_insync_replicas);
-        if (state.done) co_return state.error;
-        if (core::LabTime::now() >= deadline) co_return ErrorCode::REQUEST_TIMED_OUT;
-        co_await replicated_waiters_.wait(timer, deadline);
-    }
-    co_return ErrorCode::NOT_LEADER_OR_FOLLOWER;
 }
 
 }  // namespace kraftlab::broker

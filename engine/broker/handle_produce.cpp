@@ -160,7 +160,8 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             out.base_offset = -1;
             const metadata::PartitionInfo* pinfo = nullptr;
             HostedPartition* hosted = nullptr;
-            ErrorCode error = valid_acks ? led_partition(topic.name, part.index, &pinfo, &hosted)
+            ErrorCode error = valid_acks ? replica_manager_->led_partition(topic.name, part.index,
+                                                                           &pinfo, &hosted)
                                          : ErrorCode::INVALID_REQUIRED_ACKS;
             if (error == ErrorCode::NOT_LEADER_OR_FOLLOWER && forwarding && pinfo &&
                 pinfo->leader >= 0 && part.records) {
@@ -213,7 +214,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
                     hosted->recent_keys.appended(*part.records);  // stamped in place by append
                     appended = true;
                     if (hosted->replica->on_leader_append(hosted->log->log_end_offset())) {
-                        notify_replicated();  // the ISR is the leader alone
+                        replica_manager_->notify_replicated();  // the ISR is the leader alone
                     }
                     if (request.acks == -1 || request.acks >= 2) {
                         waiting.push_back({response.responses.size() - 1,
@@ -233,7 +234,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             }
         }
     }
-    if (appended) notify_appended();
+    if (appended) replica_manager_->notify_appended();
 
     // Forwarded partitions, one request per leader; their answers are relayed as they come.
     std::map<std::int32_t, protocol::ProduceRequest> by_leader;
@@ -306,7 +307,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             }
             break;
         }
-        co_await replicated_waiters_.wait(timer, deadline);
+        co_await replica_manager_->wait_replicated(timer, deadline);
     }
     if (stopping_) co_return Reply::silent();
 
