@@ -13,10 +13,6 @@
 #include "net/frame_io.h"
 #include "net/lab_timer.h"
 #include "protocol/api_versions.h"
-#include "protocol/broker_heartbeat.h"
-#include "protocol/broker_registration.h"
-#include "protocol/create_topics.h"
-#include "protocol/delete_topics.h"
 
 namespace kraftlab::broker {
 
@@ -137,19 +133,28 @@ std::optional<std::string> Broker::start() {
         io_->get_executor(), std::move(controllers), "broker-" + std::to_string(config_.node_id),
         net::lab_node_credentials(config_.lab_secret), config_.network);
 
+    // The components (broker.h lists them), lent what they share; stop() destroys them after
+    // the node thread has ended.
+    const BrokerContext context{
+        config_, events_, *io_, *logs_, image_, stopping_, *controller_client_, *metadata_fetcher_};
+    flusher_ = std::make_unique<LogFlusher>(context);
+    forwarder_ = std::make_unique<RequestForwarder>(context, metadata_waiters_);
+    replica_fetchers_ = std::make_unique<ReplicaFetchers>(
+        context, [this](HostedPartition& p) { replica_manager_->persist_epochs(p); });
+    replica_manager_ = std::make_unique<ReplicaManager>(
+        context, *replica_fetchers_, [this] { return lifecycle_->broker_epoch(); });
+    lifecycle_ = std::make_unique<BrokerLifecycle>(context, port_, [this] {
+        flusher_->check_failed_logs();
+        return !flusher_->log_dir_failure().empty();
+    });
     snapshot_timer_ = std::make_unique<net::LabTimer>(*io_);
-    lifecycle_timer_ = std::make_unique<net::LabTimer>(*io_);
-    isr_timer_ = std::make_unique<net::LabTimer>(*io_);
     server_->start();
     metadata_fetcher_->start();
     asio::co_spawn(*io_, snapshot_loop(), asio::detached);
-    asio::co_spawn(*io_, lifecycle_loop(), asio::detached);
-    asio::co_spawn(*io_, isr_loop(), asio::detached);
+    lifecycle_->start();
+    replica_manager_->start();
     start_group_coordinator();
-    flush_pool_ = std::make_unique<asio::thread_pool>(1);
-    asio::post(*flush_pool_,
-               [id = config_.node_id] { core::name_this_thread("flush-" + std::to_string(id)); });
-    asio::co_spawn(*io_, flush_loop(), asio::detached);
+    flusher_->start();
     if (config_.clock) waker_ = std::make_unique<net::ClockWaker>(*io_, *config_.clock, &gate_);
     running_ = true;
     thread_ = std::thread([this] {
@@ -181,8 +186,7 @@ void Broker::stop(bool orderly) {
     if (!running_.load()) return;
     gate_.open_for_stop();  // a frozen node stops too
     if (orderly) {
-        // Controlled shutdown (Kafka's BrokerHeartbeat with WantShutDown): the active controller
-        // fences this broker and moves its leaderships away before it stops, so that a restart
+        // Controlled shutdown (BrokerLifecycle::controlled_shutdown), so that a restart
         // registers at once instead of waiting for the old session to expire. Best effort: a
         // quorum without a leader is not waited for beyond a second.
         auto answered = std::make_shared<std::promise<void>>();
@@ -190,16 +194,7 @@ void Broker::stop(bool orderly) {
         asio::co_spawn(
             *io_,
             [this, answered]() -> net::awaitable<void> {
-                shutting_down_ = true;  // the lifecycle loop sends nothing more
-                if (broker_epoch_ >= 0 && !stopping_) {
-                    protocol::BrokerHeartbeatRequest hb;
-                    hb.broker_id = config_.node_id;
-                    hb.broker_epoch = broker_epoch_;
-                    hb.current_metadata_offset = image_->offset();
-                    hb.want_shut_down = true;
-                    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-                    co_await controller_client_->heartbeat(hb, 1000);
-                }
+                co_await lifecycle_->controlled_shutdown();
                 answered->set_value();
             },
             asio::detached);
@@ -210,23 +205,16 @@ void Broker::stop(bool orderly) {
     asio::post(*io_, [this, orderly] {
         stopping_ = true;
         server_->stop(orderly);
-        for (auto* t : data_waiters_)
-            t->cancel();
-        for (auto* t : metadata_waiters_)
-            t->cancel();
-        for (auto* t : replicated_waiters_)
-            t->cancel();
-        isr_timer_->cancel();
+        metadata_waiters_.wake();
+        replica_manager_->stop();
         groups_->stop();
         snapshot_timer_->cancel();
-        lifecycle_timer_->cancel();
-        if (flush_timer_) flush_timer_->cancel();
+        lifecycle_->stop();
+        flusher_->stop();
         metadata_fetcher_->stop();
         controller_client_->close();
-        for (auto& [id, c] : forward_clients_)
-            if (c) c->close("the broker is stopping");
-        for (auto& [id, weak] : fetcher_clients_)
-            if (auto c = weak.lock()) c->close("the broker is stopping");
+        forwarder_->stop();
+        replica_fetchers_->stop();
     });
     // Every coroutine sees stopping_ and ends; run() then returns. A coroutine that still waits
     // (a connection nobody closed, a wait nobody cancels) is a bug: the grace period turns it
@@ -241,18 +229,18 @@ void Broker::stop(bool orderly) {
                             " s (something on its thread still waited), so its thread was stopped",
                         {{"stop_forced", true}});
     }
-    if (flush_pool_) {
-        flush_pool_->join();  // a round's fsyncs in flight end first; its finish never runs
-        flush_pool_.reset();
-    }
-    if (!orderly && crash_mode_ == CrashMode::PowerLoss) lose_unflushed_writes();
+    flusher_->join();
+    if (!orderly && crash_mode_ == CrashMode::PowerLoss) flusher_->lose_unflushed_writes();
     logs_->close_all(orderly);
     metadata_fetcher_.reset();
     controller_client_.reset();
     snapshot_timer_.reset();
-    lifecycle_timer_.reset();
-    isr_timer_.reset();
+    lifecycle_.reset();
+    forwarder_.reset();
+    replica_manager_.reset();
+    replica_fetchers_.reset();
     groups_.reset();
+    flusher_.reset();
     server_.reset();
     waker_.reset();
     io_.reset();  // destroys any coroutine frame still pending
@@ -265,7 +253,16 @@ void Broker::set_lifecycle_timeouts(std::int32_t heartbeat_interval_ms,
     mailbox_->post([this, heartbeat_interval_ms, session_timeout_ms] {
         config_.heartbeat_interval_ms = heartbeat_interval_ms;
         config_.session_timeout_ms = session_timeout_ms;
-        lifecycle_timer_->cancel();  // the next heartbeat goes out on the new interval
+        lifecycle_->interval_changed();  // the next heartbeat goes out on the new interval
+    });
+}
+
+void Broker::set_flush_interval_ms(std::int64_t flush_interval_ms) {
+    if (!mailbox_) return;
+    mailbox_->post([this, flush_interval_ms] {
+        config_.flush_interval_ms = flush_interval_ms;
+        flusher_->interval_changed();
+        publish_snapshot();  // the UI shows the new interval at once
     });
 }
 
@@ -288,23 +285,12 @@ void Broker::apply_metadata(const std::vector<IndexedRecord>& records) {
     // a log the image does not know is truly unknown to the cluster (a stray), not yet to come.
     const std::int64_t hw = metadata_fetcher_->node().high_watermark();
     logs_->reconcile(*image_, hw > 0 && metadata_applied_end_ >= hw);
-    reconcile_replicas();
+    replica_manager_->reconcile();
     update_group_coordinator();
-    for (auto* t : metadata_waiters_)
-        t->cancel();
+    metadata_waiters_.wake();
     // A partition this broker now leads may have fetches parked on it.
-    notify_appended();
+    replica_manager_->notify_appended();
     publish_snapshot();
-}
-
-void Broker::notify_appended() {
-    for (auto* t : data_waiters_)
-        t->cancel();
-}
-
-void Broker::notify_replicated() {
-    for (auto* t : replicated_waiters_)
-        t->cancel();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,177 +414,6 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
 }
 
 // ---------------------------------------------------------------------------------------------
-// Controller calls and waits
-
-namespace {
-
-std::vector<metadata::TopicResult> all_failed(const std::vector<std::string>& names,
-                                              protocol::ErrorCode code, const std::string& why) {
-    std::vector<metadata::TopicResult> out;
-    for (const auto& n : names)
-        out.push_back({n, code, why});
-    return out;
-}
-
-}  // namespace
-
-net::awaitable<std::vector<metadata::TopicResult>> Broker::call_create_topics(
-    std::vector<metadata::NewTopic> topics, bool validate_only) {
-    std::vector<std::string> names;
-    protocol::CreateTopicsRequest req;
-    req.timeout_ms = config_.controller_timeout_ms;
-    req.validate_only = validate_only;
-    for (const auto& t : topics) {
-        names.push_back(t.name);
-        protocol::CreateTopicsRequest::CreatableTopic c;
-        c.name = t.name;
-        c.num_partitions = t.num_partitions;
-        c.replication_factor = t.replication_factor;
-        for (const auto& [p, ids] : t.assignments)
-            c.assignments.push_back({p, ids});
-        for (const auto& [k, v] : t.configs)
-            c.configs.push_back({k, v});
-        req.topics.push_back(std::move(c));
-    }
-    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-    auto r = co_await controller_client_->create_topics(req, config_.controller_timeout_ms);
-    if (!r.ok()) {
-        co_return all_failed(names, protocol::ErrorCode::REQUEST_TIMED_OUT,
-                             "no active controller answered within " +
-                                 std::to_string(config_.controller_timeout_ms) +
-                                 " ms: " + r.error().message);
-    }
-    std::vector<metadata::TopicResult> out;
-    for (const auto& t : r->topics) {
-        out.push_back(
-            {t.name, static_cast<protocol::ErrorCode>(t.error_code), t.error_message.value_or("")});
-    }
-    co_return out;
-}
-
-net::awaitable<std::vector<metadata::TopicResult>> Broker::call_delete_topics(
-    std::vector<std::string> names) {
-    protocol::DeleteTopicsRequest req;
-    req.topic_names = names;
-    req.timeout_ms = config_.controller_timeout_ms;
-    controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-    auto r = co_await controller_client_->delete_topics(req, config_.controller_timeout_ms);
-    if (!r.ok()) {
-        co_return all_failed(names, protocol::ErrorCode::REQUEST_TIMED_OUT,
-                             "no active controller answered within " +
-                                 std::to_string(config_.controller_timeout_ms) +
-                                 " ms: " + r.error().message);
-    }
-    std::vector<metadata::TopicResult> out;
-    for (const auto& t : r->responses) {
-        out.push_back({t.name, static_cast<protocol::ErrorCode>(t.error_code),
-                       t.error_code == 0 ? ""
-                                         : std::string(protocol::error_message(
-                                               static_cast<protocol::ErrorCode>(t.error_code)))});
-    }
-    co_return out;
-}
-
-net::awaitable<void> Broker::lifecycle_loop() {
-    const protocol::Uuid incarnation = protocol::Uuid::random();
-    bool reported_wait = false;
-    auto sleep = [this](std::int32_t ms) -> net::awaitable<void> {
-        lifecycle_timer_->expires_after(std::chrono::milliseconds(ms));
-        error_code ec;
-        co_await lifecycle_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    };
-    while (!stopping_ && !shutting_down_) {
-        protocol::BrokerRegistrationRequest reg;
-        reg.broker_id = config_.node_id;
-        reg.cluster_id = config_.cluster_id;
-        reg.incarnation_id = incarnation;
-        reg.listeners.push_back({"PLAINTEXT", config_.host, port_, 0});
-        reg.rack = std::nullopt;
-        controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-        auto r = co_await controller_client_->register_broker(reg, 2000);
-        if (stopping_ || shutting_down_) co_return;
-        if (!r.ok() || r->error_code != 0) {
-            const auto code = r.ok() ? static_cast<protocol::ErrorCode>(r->error_code)
-                                     : protocol::ErrorCode::NONE;
-            if (code == protocol::ErrorCode::DUPLICATE_BROKER_REGISTRATION && !reported_wait) {
-                reported_wait = true;
-                events_.publish(EventKind::BrokerRegistered, NodeRef::broker(config_.node_id),
-                                "broker " + std::to_string(config_.node_id) +
-                                    " waits to register: the controller still holds its previous "
-                                    "session until broker.session.timeout.ms passes");
-            }
-            co_await sleep(200);
-            continue;
-        }
-        broker_epoch_ = r->broker_epoch;
-        active_controller_ = controller_client_->last_answered();
-        while (!stopping_ && !shutting_down_) {
-            protocol::BrokerHeartbeatRequest hb;
-            hb.broker_id = config_.node_id;
-            hb.broker_epoch = broker_epoch_;
-            hb.current_metadata_offset = image_->offset();
-            check_failed_logs();
-            hb.want_fence = !log_dir_failure_.empty();
-            controller_client_->set_leader_hint(metadata_fetcher_->node().leader());
-            auto h = co_await controller_client_->heartbeat(hb, config_.heartbeat_interval_ms);
-            if (stopping_ || shutting_down_) co_return;
-            if (h.ok() && h->error_code == 0) {
-                last_heartbeat_ack_ms_ = core::now_unix_ms();
-                last_heartbeat_ack_lab_ms_ = core::LabTime::now_ms();
-                active_controller_ = controller_client_->last_answered();
-            } else if (h.ok() &&
-                       (h->error_code ==
-                            protocol::to_wire(protocol::ErrorCode::STALE_BROKER_EPOCH) ||
-                        h->error_code ==
-                            protocol::to_wire(protocol::ErrorCode::BROKER_ID_NOT_REGISTERED))) {
-                broker_epoch_ = -1;
-                break;  // register again
-            }
-            co_await sleep(config_.heartbeat_interval_ms);
-        }
-    }
-}
-
-net::awaitable<void> Broker::await_topics(std::vector<std::string> names, bool present,
-                                          std::int32_t timeout_ms) {
-    auto deadline = core::LabTime::now() + std::chrono::milliseconds(timeout_ms);
-    net::LabTimer timer(*io_);
-    while (!stopping_) {
-        bool all = true;
-        for (const auto& n : names) {
-            if (static_cast<bool>(image_->topic(n)) != present) {
-                all = false;
-                break;
-            }
-        }
-        if (all || core::LabTime::now() >= deadline) co_return;
-        timer.expires_at(deadline);
-        metadata_waiters_.push_back(&timer);
-        error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        metadata_waiters_.remove(&timer);
-    }
-}
-
-protocol::ErrorCode Broker::led_partition(const std::string& topic, std::int32_t partition,
-                                          const metadata::PartitionInfo** info,
-                                          HostedPartition** hosted,
-                                          std::int32_t current_leader_epoch) {
-    const auto* p = image_->partition(topic, partition);
-    if (info) *info = p;
-    if (!p) return protocol::ErrorCode::UNKNOWN_TOPIC_OR_PARTITION;
-    if (p->leader != config_.node_id) return protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    HostedPartition* h = logs_->find(topic, partition);
-    if (!h || !h->log) return protocol::ErrorCode::NOT_LEADER_OR_FOLLOWER;
-    if (hosted) *hosted = h;
-    if (current_leader_epoch >= 0 && current_leader_epoch != p->leader_epoch) {
-        return current_leader_epoch < p->leader_epoch ? protocol::ErrorCode::FENCED_LEADER_EPOCH
-                                                      : protocol::ErrorCode::UNKNOWN_LEADER_EPOCH;
-    }
-    return protocol::ErrorCode::NONE;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Snapshots
 
 net::awaitable<void> Broker::snapshot_loop() {
@@ -624,19 +439,15 @@ void Broker::publish_snapshot() {
     s->requests_total = server_->requests_total();
     s->produce_requests_total = produce_requests_total_;
     s->fetch_requests_total = fetch_requests_total_;
-    s->produce_forwarded_total = produce_forwarded_total_;
-    // Counters of deleted topics go with them (a topic created again under the name starts over).
-    std::erase_if(forwarded_, [&](const auto& entry) { return !image_->topic(entry.first.first); });
-    for (const auto& [key, value] : forwarded_)
-        s->forwarded.push_back({key.first, key.second, value.first, value.second});
+    forwarder_->fill_snapshot(*s);
     s->groups = groups_->snapshot();
     s->bytes_received_total = server_->bytes_received_total();
     s->bytes_sent_total = server_->bytes_sent_total();
-    s->broker_epoch = broker_epoch_;
+    s->broker_epoch = lifecycle_->broker_epoch();
     if (const auto* me = image_->broker(config_.node_id)) s->fenced = me->fenced;
-    s->active_controller = active_controller_;
-    s->last_heartbeat_ack_ms = last_heartbeat_ack_ms_;
-    s->last_heartbeat_ack_lab_ms = last_heartbeat_ack_lab_ms_;
+    s->active_controller = lifecycle_->active_controller();
+    s->last_heartbeat_ack_ms = lifecycle_->last_heartbeat_ack_ms();
+    s->last_heartbeat_ack_lab_ms = lifecycle_->last_heartbeat_ack_lab_ms();
     s->heartbeat_interval_ms = config_.heartbeat_interval_ms;
     s->session_timeout_ms = config_.session_timeout_ms;
     s->replica_lag_time_max_ms = config_.replica_lag_time_max_ms;

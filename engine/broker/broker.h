@@ -9,9 +9,25 @@
 // (orderly: logs flushed). A stopped Broker is not restarted; the lab builds a new one on the
 // same data directory and port, which recovers the logs.
 //
-// Durability: a flush loop fsyncs every log each flush_interval_ms (log.flush.interval.ms), so
-// a power loss loses at most about that much of what was acknowledged with acks=1. The fsyncs
+// Durability: its LogFlusher fsyncs every log each flush_interval_ms (log.flush.interval.ms),
+// so a power loss loses at most about that much of what was acknowledged with acks=1. The fsyncs
 // themselves run on a flusher thread, so that requests are not stalled behind the disk.
+//
+// The Broker is the node: it owns the thread, the io_context, the server, request dispatch (one
+// handler per API, broker/handle_*.cpp), the metadata it applies, its snapshots, and these
+// components, each with its own header (which says its thread and lifecycle), made in start():
+//   LogManager        the partitions' logs on disk, in line with the metadata (log_manager.h)
+//   LogFlusher        flushes, offline logs, the power-loss cut (log_flusher.h)
+//   ReplicaManager    leader or follower per partition, ISR changes, replication waits
+//                     (replica_manager.h)
+//   ReplicaFetchers   one fetcher per leader broker: truncate by epoch, fetch, append
+//                     (replica_fetchers.h)
+//   GroupCoordinator  consumer groups whose __consumer_offsets partition it leads
+//                     (group_coordinator.h)
+//   BrokerLifecycle   registration, heartbeats, controlled shutdown (broker_lifecycle.h)
+//   RequestForwarder  admin requests to the active controller, "via any broker" produces to
+//                     the leader (request_forwarder.h)
+// They share what BrokerContext (broker_context.h) lends them.
 //
 // Threads: public methods are thread-safe. Everything else runs on the node thread.
 #pragma once
@@ -30,8 +46,14 @@
 #include <vector>
 
 #include "broker/broker_config.h"
+#include "broker/broker_lifecycle.h"
 #include "broker/group_coordinator.h"
+#include "broker/log_flusher.h"
 #include "broker/log_manager.h"
+#include "broker/replica_fetchers.h"
+#include "broker/replica_manager.h"
+#include "broker/request_forwarder.h"
+#include "broker/waiters.h"
 #include "core/events.h"
 #include "core/mailbox.h"
 #include "core/node_gate.h"
@@ -56,8 +78,6 @@ using IndexedRecord = std::pair<std::int64_t, metadata::MetadataRecord>;
 // How a killed broker dies. Process: the OS keeps what the broker wrote (page cache survives).
 // PowerLoss: the machine goes down too, and only what was fsynced survives.
 enum class CrashMode { Process, PowerLoss };
-
-struct FlushRound;  // broker/flush.cpp
 
 class Broker {
   public:
@@ -177,43 +197,9 @@ class Broker {
     protocol::Bytes unsupported_version_body() const;
 
     net::awaitable<void> snapshot_loop();
-    // broker/flush.cpp: fsyncs every log each flush_interval_ms until the broker stops.
-    net::awaitable<void> flush_loop();
-    // One round: prepares every dirty log's FlushJob, runs them on the flusher thread, finishes
-    // them back on the node thread. At most one round in flight.
-    void start_flush_round();
-    void finish_flush_round(FlushRound& round);
-    void report_flush_failure(HostedPartition& p, const std::string& why);
-    // A log that went offline while serving (damage found on read, a failed write or flush) is
-    // Kafka's log dir failure: said once, and the broker asks the controller to fence it so that
-    // its leaderships move at once. It stays fenced until restarted (Kafka halts a broker whose
-    // only log dir fails; the lab keeps it running, fenced, so it can be looked at).
-    void check_failed_logs();
-    // Models the power loss of kill(PowerLoss): called after the node thread stopped.
-    void lose_unflushed_writes();
     void apply_metadata(const std::vector<IndexedRecord>& records);
-    // Registers with the active controller, then heartbeats every heartbeat_interval_ms; the
-    // controller fences this broker when they stop (broker.session.timeout.ms).
-    net::awaitable<void> lifecycle_loop();
     void publish_snapshot();
     void reject_client(const net::SessionInfo& session, const std::string& explain);
-    // The partition's state if this broker leads it and has its log; else the Kafka error a
-    // client gets (UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER). current_leader_epoch is
-    // the request's idea of the leader epoch (KIP-320; -1: not given): older than the partition's
-    // is FENCED_LEADER_EPOCH, newer UNKNOWN_LEADER_EPOCH.
-    protocol::ErrorCode led_partition(const std::string& topic, std::int32_t partition,
-                                      const metadata::PartitionInfo** info,
-                                      HostedPartition** hosted,
-                                      std::int32_t current_leader_epoch = -1);
-    // Sends a produce on to the partitions' leader and returns its answer (nullopt if it could
-    // not be reached); acks=0 gets an empty answer. Used for the lab's "via any broker" route.
-    net::awaitable<std::optional<protocol::ProduceResponse>> forward_produce(
-        std::int32_t leader, const protocol::ProduceRequest& request, std::int16_t version);
-    // Wakes follower fetches waiting for data (called after every leader append).
-    void notify_appended();
-    // Wakes what waits on replication progress: consumer fetches (the high watermark moved) and
-    // produces waiting for their acks (a follower's log end offset moved).
-    void notify_replicated();
 
     // --- consumer groups (broker/group_storage.cpp) ---------------------------------------------
     // Makes groups_ with this broker's __consumer_offsets partitions as its storage.
@@ -222,67 +208,6 @@ class Broker {
     void update_group_coordinator();
     // The first FindCoordinator for a group makes __consumer_offsets (once at a time).
     void ensure_offsets_topic();
-    // Waits until the in-sync replicas hold topic-partition up to end_offset (acks=all).
-    net::awaitable<protocol::ErrorCode> await_replicated(std::string topic, std::int32_t partition,
-                                                         std::int64_t end_offset,
-                                                         std::int32_t timeout_ms);
-
-    // --- replication (broker/replica_manager.cpp) ---------------------------------------------
-    // After each metadata change: every hosted partition becomes leader or follower as the image
-    // says; fetchers start for leaders that have followers here.
-    void reconcile_replicas();
-    // Creates the replica state of a newly opened log (leader epochs from the checkpoint, or
-    // rebuilt from the log's batches).
-    void attach_replica(HostedPartition& p);
-    // Writes the leader-epoch checkpoint when the replica's cache changed.
-    void persist_epochs(HostedPartition& p);
-    // One per leader broker this broker follows partitions of: truncates by leader epoch
-    // (OffsetsForLeaderEpoch), then fetches (Fetch with replica id) and appends.
-    net::awaitable<void> replica_fetcher(std::int32_t leader_id);
-    // A partition a fetcher serves, as of when it looked: a changed generation means the
-    // leadership moved meanwhile and the answer is dropped.
-    struct FollowedPartition {
-        std::string topic;
-        std::int32_t partition = 0;
-        std::uint64_t generation = 0;
-    };
-    enum class FetchStep { Idle, Done, Backoff, Failed };
-    HostedPartition* followed(const FollowedPartition& k, std::int32_t leader_id);
-    // The lab network's link from this broker to another (config_.network set).
-    net::LinkRoute link_to(std::int32_t broker_id) const {
-        return config_.network->route(core::NodeRef::broker(config_.node_id).label(),
-                                      core::NodeRef::broker(broker_id).label());
-    }
-    net::awaitable<std::shared_ptr<net::KafkaClient>> connect_to_leader(
-        std::int32_t leader_id, std::vector<FollowedPartition> parts);
-    // One OffsetsForLeaderEpoch round for the partitions that must truncate (Idle if none).
-    net::awaitable<FetchStep> truncate_by_epoch(net::KafkaClient& client, std::int32_t leader_id,
-                                                std::vector<FollowedPartition> parts);
-    // One Fetch for the partitions ready to fetch (Idle if none).
-    net::awaitable<FetchStep> fetch_from_leader(net::KafkaClient& client, std::int32_t leader_id,
-                                                std::vector<FollowedPartition> parts);
-    // Appends what a replica fetch brought for one partition; false on an error to back off.
-    // `generation` and `fetch_offset` are the request's (FollowerFetcher::on_fetch_answer).
-    bool apply_replica_fetch(HostedPartition& p, std::uint64_t generation,
-                             std::int64_t fetch_offset,
-                             const protocol::FetchResponse::PartitionData& part);
-    // Every replica.lag.time.max.ms / 2 (and when a follower catches up): ISR changes of the
-    // partitions this broker leads go to the active controller (AlterPartition).
-    net::awaitable<void> isr_loop();
-    void check_isr(HostedPartition& p);
-    net::awaitable<void> send_isr_change(std::string topic, std::int32_t partition,
-                                         protocol::Uuid topic_id, replication::IsrChange change);
-
-    // Forwarded to the active controller (CreateTopics / DeleteTopics over TCP); every topic
-    // failed with REQUEST_TIMED_OUT when no controller answers within controller_timeout_ms.
-    net::awaitable<std::vector<metadata::TopicResult>> call_create_topics(
-        std::vector<metadata::NewTopic> topics, bool validate_only);
-    net::awaitable<std::vector<metadata::TopicResult>> call_delete_topics(
-        std::vector<std::string> names);
-    // Waits (up to timeout_ms) until the image knows every one of these topics, or none of them
-    // when `present` is false.
-    net::awaitable<void> await_topics(std::vector<std::string> names, bool present,
-                                      std::int32_t timeout_ms);
 
     BrokerConfig config_;
     core::EventBus& events_;
@@ -303,40 +228,21 @@ class Broker {
     std::shared_ptr<const metadata::MetadataImage> image_;
     bool metadata_ready_ = false;            // the first full replay has arrived
     std::int64_t metadata_applied_end_ = 0;  // one past the last metadata entry applied
-    std::string log_dir_failure_;  // why a log went offline; non-empty: heartbeats want fencing
     std::unique_ptr<LogManager> logs_;
     std::unique_ptr<GroupCoordinator> groups_;
     bool creating_offsets_topic_ = false;
-    // Timers of coroutines waiting for data or metadata; cancelled to wake them.
-    std::list<net::LabTimer*> data_waiters_;        // follower fetches
-    std::list<net::LabTimer*> replicated_waiters_;  // consumer fetches, acks waits
-    std::set<std::int32_t> fetchers_;               // leader ids with a replica_fetcher running
-    // Each running replica fetcher's connection to its leader, closed by stop() so that a
-    // fetcher waiting on it ends at once (its coroutine keeps the client alive otherwise).
-    std::map<std::int32_t, std::weak_ptr<net::KafkaClient>> fetcher_clients_;
-    std::map<std::int32_t, std::shared_ptr<net::KafkaClient>> forward_clients_;
-    std::uint64_t produce_forwarded_total_ = 0;
-    // Per partition forwarded: the leader it last went to, and how many requests carried it.
-    std::map<std::pair<std::string, std::int32_t>, std::pair<std::int32_t, std::uint64_t>>
-        forwarded_;
-    std::unique_ptr<net::LabTimer> isr_timer_;
-    std::list<net::LabTimer*> metadata_waiters_;
+    // Coroutines waiting for the image to show a change, woken after each metadata batch.
+    Waiters metadata_waiters_;
     std::unique_ptr<net::LabTimer> snapshot_timer_;
-    std::unique_ptr<net::LabTimer> lifecycle_timer_;
-    // The flush loop's timer (it lives in the coroutine's frame); cancelled to stop or re-arm.
-    net::LabTimer* flush_timer_ = nullptr;
-    // The flusher thread (fsyncs only); joined before the logs are closed or cut.
-    std::unique_ptr<net::asio::thread_pool> flush_pool_;
-    bool flush_in_flight_ = false;
+    std::unique_ptr<LogFlusher> flusher_;
     CrashMode crash_mode_ = CrashMode::Process;
     // The metadata log, followed as a raft observer (not a voter).
     std::unique_ptr<raft::RaftDriver> metadata_fetcher_;
     std::unique_ptr<net::ControllerClient> controller_client_;
-    std::int64_t broker_epoch_ = -1;
-    bool shutting_down_ = false;  // controlled shutdown under way: no more heartbeats
-    std::int32_t active_controller_ = -1;
-    std::int64_t last_heartbeat_ack_ms_ = 0;
-    std::int64_t last_heartbeat_ack_lab_ms_ = -1;
+    std::unique_ptr<BrokerLifecycle> lifecycle_;
+    std::unique_ptr<RequestForwarder> forwarder_;
+    std::unique_ptr<ReplicaFetchers> replica_fetchers_;
+    std::unique_ptr<ReplicaManager> replica_manager_;
 
     // Counters for snapshots (the server counts requests and bytes).
     std::uint64_t produce_requests_total_ = 0;

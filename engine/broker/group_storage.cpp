@@ -26,14 +26,15 @@ void Broker::start_group_coordinator() {
         p->records_in_total +=
             static_cast<std::uint64_t>(result.last_offset - result.first_offset + 1);
         p->bytes_in_total += size;
-        if (p->replica->on_leader_append(p->log->log_end_offset())) notify_replicated();
-        notify_appended();
+        if (p->replica->on_leader_append(p->log->log_end_offset()))
+            replica_manager_->notify_replicated();
+        replica_manager_->notify_appended();
         return std::pair{ErrorCode::NONE, result.last_offset + 1};
     };
     storage.replicated = [this, topic](std::int32_t partition,
                                        std::int64_t end_offset) -> net::awaitable<ErrorCode> {
-        co_return co_await await_replicated(topic, partition, end_offset,
-                                            config_.offsets_commit_timeout_ms);
+        co_return co_await replica_manager_->await_replicated(topic, partition, end_offset,
+                                                              config_.offsets_commit_timeout_ms);
     };
     storage.read = [this, topic](std::int32_t partition, std::int64_t offset) {
         auto* p = logs_->find(topic, partition);
@@ -89,7 +90,7 @@ void Broker::ensure_offsets_topic() {
             t.replication_factor = static_cast<std::int16_t>(std::max(
                 1, std::min<std::int32_t>(config_.offsets_topic_replication_factor, brokers)));
             std::vector<metadata::NewTopic> topics{t};
-            auto results = co_await call_create_topics(std::move(topics), false);
+            auto results = co_await forwarder_->create_topics(std::move(topics), false);
             if (stopping_) co_return;
             creating_offsets_topic_ = false;
             for (const auto& r : results) {
@@ -111,27 +112,6 @@ void Broker::ensure_offsets_topic() {
             }
         },
         asio::detached);
-}
-
-net::awaitable<ErrorCode> Broker::await_replicated(std::string topic, std::int32_t partition,
-                                                   std::int64_t end_offset,
-                                                   std::int32_t timeout_ms) {
-    const auto deadline = core::LabTime::now() + std::chrono::milliseconds(timeout_ms);
-    net::LabTimer timer(*io_);
-    while (!stopping_) {
-        auto* p = logs_->find(topic, partition);
-        if (!p || !p->replica) co_return ErrorCode::NOT_LEADER_OR_FOLLOWER;
-        const auto config = metadata::EffectiveTopicConfig::of(*image_, topic);
-        const auto state = p->replica->ack_state(end_offset, -1, config.min_insync_replicas);
-        if (state.done) co_return state.error;
-        if (core::LabTime::now() >= deadline) co_return ErrorCode::REQUEST_TIMED_OUT;
-        timer.expires_at(deadline);
-        replicated_waiters_.push_back(&timer);
-        net::error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        replicated_waiters_.remove(&timer);
-    }
-    co_return ErrorCode::NOT_LEADER_OR_FOLLOWER;
 }
 
 }  // namespace kraftlab::broker

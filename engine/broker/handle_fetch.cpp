@@ -116,8 +116,8 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
         for (const auto& topic : topics) {
             for (const auto& part : topic.partitions) {
                 HostedPartition* hosted = nullptr;
-                if (led_partition(topic.topic, part.partition, nullptr, &hosted) !=
-                        ErrorCode::NONE ||
+                if (replica_manager_->led_partition(topic.topic, part.partition, nullptr,
+                                                    &hosted) != ErrorCode::NONE ||
                     !hosted->replica || part.fetch_offset > hosted->log->log_end_offset()) {
                     continue;
                 }
@@ -126,12 +126,13 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
                                                        &hw_moved) == ErrorCode::NONE) {
                     ++hosted->fetches_served[request.replica_id];
                     progressed = true;
-                    check_isr(*hosted);  // a follower that caught up rejoins the ISR
+                    // A follower that caught up rejoins the ISR.
+                    replica_manager_->check_isr(*hosted);
                 }
             }
         }
         // Produces waiting for acks and consumers waiting for the high watermark re-check.
-        if (progressed) notify_replicated();
+        if (progressed) replica_manager_->notify_replicated();
     }
     for (;;) {
         response.responses.clear();
@@ -148,8 +149,8 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
                 const metadata::PartitionInfo* info = nullptr;
                 HostedPartition* hosted = nullptr;
                 // v9+: the client's idea of the leader epoch must match (KIP-320).
-                ErrorCode error = led_partition(topic.topic, part.partition, &info, &hosted,
-                                                part.current_leader_epoch);
+                ErrorCode error = replica_manager_->led_partition(
+                    topic.topic, part.partition, &info, &hosted, part.current_leader_epoch);
                 if (error == ErrorCode::NONE && from_follower &&
                     (!hosted->replica || !info->has_replica(request.replica_id))) {
                     error = ErrorCode::NOT_LEADER_OR_FOLLOWER;  // not a replica of this partition
@@ -198,12 +199,11 @@ net::awaitable<Broker::Reply> Broker::handle_fetch(const protocol::RequestHeader
             core::LabTime::now() >= deadline || stopping_) {
             break;
         }
-        timer.expires_at(deadline);
-        auto& waiters = from_follower ? data_waiters_ : replicated_waiters_;
-        waiters.push_back(&timer);
-        net::error_code ec;
-        co_await timer.async_wait(net::asio::redirect_error(net::asio::use_awaitable, ec));
-        waiters.remove(&timer);
+        if (from_follower) {
+            co_await replica_manager_->wait_appended(timer, deadline);
+        } else {
+            co_await replica_manager_->wait_replicated(timer, deadline);
+        }
         if (stopping_) co_return Reply::silent();
     }
 

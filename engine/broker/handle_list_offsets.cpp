@@ -52,7 +52,8 @@ net::awaitable<Broker::Reply> Broker::handle_list_offsets(const protocol::Reques
                 continue;
             }
             HostedPartition* hosted = nullptr;
-            ErrorCode error = led_partition(topic.name, part.partition_index, nullptr, &hosted);
+            ErrorCode error =
+                replica_manager_->led_partition(topic.name, part.partition_index, nullptr, &hosted);
             if (error == ErrorCode::NONE) {
                 const auto& log = *hosted->log;
                 if (part.timestamp == ListOffsetsRequest::kLatestTimestamp) {

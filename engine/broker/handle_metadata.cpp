@@ -30,7 +30,7 @@ net::awaitable<Broker::Reply> Broker::handle_metadata(const protocol::RequestHea
             missing.push_back(metadata::NewTopic{t.name, -1, -1});
         }
         if (!missing.empty()) {
-            auto results = co_await call_create_topics(std::move(missing), false);
+            auto results = co_await forwarder_->create_topics(std::move(missing), false);
             std::vector<std::string> created;
             for (const auto& r : results) {
                 // Someone else creating the same topic at the same moment is success too.
@@ -41,7 +41,7 @@ net::awaitable<Broker::Reply> Broker::handle_metadata(const protocol::RequestHea
                 }
             }
             if (!created.empty())
-                co_await await_topics(created, true, config_.controller_timeout_ms);
+                co_await forwarder_->await_topics(created, true, config_.controller_timeout_ms);
             if (stopping_) co_return Reply::silent();
         }
     }

@@ -32,8 +32,8 @@ net::awaitable<Broker::Reply> Broker::handle_offset_for_leader_epoch(
                 continue;
             }
             HostedPartition* hosted = nullptr;
-            ErrorCode error = led_partition(topic.topic, part.partition, nullptr, &hosted,
-                                            part.current_leader_epoch);
+            ErrorCode error = replica_manager_->led_partition(topic.topic, part.partition, nullptr,
+                                                              &hosted, part.current_leader_epoch);
             if (error == ErrorCode::NONE && !hosted->replica) {
                 error = ErrorCode::NOT_LEADER_OR_FOLLOWER;
             }

@@ -160,7 +160,8 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             out.base_offset = -1;
             const metadata::PartitionInfo* pinfo = nullptr;
             HostedPartition* hosted = nullptr;
-            ErrorCode error = valid_acks ? led_partition(topic.name, part.index, &pinfo, &hosted)
+            ErrorCode error = valid_acks ? replica_manager_->led_partition(topic.name, part.index,
+                                                                           &pinfo, &hosted)
                                          : ErrorCode::INVALID_REQUIRED_ACKS;
             if (error == ErrorCode::NOT_LEADER_OR_FOLLOWER && forwarding && pinfo &&
                 pinfo->leader >= 0 && part.records) {
@@ -213,7 +214,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
                     hosted->recent_keys.appended(*part.records);  // stamped in place by append
                     appended = true;
                     if (hosted->replica->on_leader_append(hosted->log->log_end_offset())) {
-                        notify_replicated();  // the ISR is the leader alone
+                        replica_manager_->notify_replicated();  // the ISR is the leader alone
                     }
                     if (request.acks == -1 || request.acks >= 2) {
                         waiting.push_back({response.responses.size() - 1,
@@ -233,7 +234,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             }
         }
     }
-    if (appended) notify_appended();
+    if (appended) replica_manager_->notify_appended();
 
     // Forwarded partitions, one request per leader; their answers are relayed as they come.
     std::map<std::int32_t, protocol::ProduceRequest> by_leader;
@@ -251,14 +252,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
         it->partition_data.push_back(src_topic.partition_data[f.partition_index]);
     }
     for (auto& [leader, req] : by_leader) {
-        for (const auto& t : req.topic_data) {
-            for (const auto& part : t.partition_data) {
-                auto& [to, count] = forwarded_[{t.name, part.index}];
-                to = leader;
-                ++count;
-            }
-        }
-        auto answer = co_await forward_produce(leader, req, h.api_version);
+        auto answer = co_await forwarder_->forward_produce(leader, req, h.api_version);
         for (const auto& f : forwards) {
             if (f.leader != leader) continue;
             auto& topic_out = response.responses[f.topic_index];
@@ -313,11 +307,7 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             }
             break;
         }
-        timer.expires_at(deadline);
-        replicated_waiters_.push_back(&timer);
-        net::error_code ec;
-        co_await timer.async_wait(net::asio::redirect_error(net::asio::use_awaitable, ec));
-        replicated_waiters_.remove(&timer);
+        co_await replica_manager_->wait_replicated(timer, deadline);
     }
     if (stopping_) co_return Reply::silent();
 

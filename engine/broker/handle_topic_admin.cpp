@@ -41,7 +41,7 @@ net::awaitable<Broker::Reply> Broker::handle_create_topics(const protocol::Reque
             n.configs.emplace_back(c.name, c.value);
         topics.push_back(std::move(n));
     }
-    auto results = co_await call_create_topics(std::move(topics), request.validate_only);
+    auto results = co_await forwarder_->create_topics(std::move(topics), request.validate_only);
     if (stopping_) co_return Reply::silent();
     results.insert(results.end(), refused.begin(), refused.end());
 
@@ -51,8 +51,8 @@ net::awaitable<Broker::Reply> Broker::handle_create_topics(const protocol::Reque
             if (r.error == ErrorCode::NONE) created.push_back(r.name);
         }
         if (!created.empty()) {
-            co_await await_topics(created, true,
-                                  std::min(request.timeout_ms, config_.controller_timeout_ms));
+            co_await forwarder_->await_topics(
+                created, true, std::min(request.timeout_ms, config_.controller_timeout_ms));
         }
         if (stopping_) co_return Reply::silent();
     }
@@ -76,7 +76,7 @@ net::awaitable<Broker::Reply> Broker::handle_delete_topics(const protocol::Reque
     if (!request.decode(body, h.api_version))
         co_return Reply::close("malformed DeleteTopics request");
 
-    auto results = co_await call_delete_topics(request.topic_names);
+    auto results = co_await forwarder_->delete_topics(request.topic_names);
     if (stopping_) co_return Reply::silent();
     if (request.timeout_ms > 0) {
         std::vector<std::string> deleted;
@@ -84,8 +84,8 @@ net::awaitable<Broker::Reply> Broker::handle_delete_topics(const protocol::Reque
             if (r.error == ErrorCode::NONE) deleted.push_back(r.name);
         }
         if (!deleted.empty()) {
-            co_await await_topics(deleted, false,
-                                  std::min(request.timeout_ms, config_.controller_timeout_ms));
+            co_await forwarder_->await_topics(
+                deleted, false, std::min(request.timeout_ms, config_.controller_timeout_ms));
         }
         if (stopping_) co_return Reply::silent();
     }
@@ -147,11 +147,7 @@ net::awaitable<Broker::Reply> Broker::handle_incremental_alter_configs(
             core::LabTime::now() + std::chrono::milliseconds(config_.controller_timeout_ms);
         net::LabTimer timer(*io_);
         while (!stopping_ && !applied() && core::LabTime::now() < deadline) {
-            timer.expires_at(deadline);
-            metadata_waiters_.push_back(&timer);
-            net::error_code ec;
-            co_await timer.async_wait(net::asio::redirect_error(net::asio::use_awaitable, ec));
-            metadata_waiters_.remove(&timer);
+            co_await metadata_waiters_.wait(timer, deadline);
         }
         if (stopping_) co_return Reply::silent();
     }

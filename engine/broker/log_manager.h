@@ -42,7 +42,7 @@ struct HostedPartition {
     // can a later image without it mean that a record removed it.
     bool seen_assigned = false;
     // The log went offline while serving (damage found on read, a failed write or flush) and
-    // the broker has said so; see Broker::check_failed_logs().
+    // the broker has said so; see LogFlusher::check_failed_logs().
     bool failure_reported = false;
 
     // Follower side (it fetches from replica->leader()): the fetch loop's decisions (truncate by
