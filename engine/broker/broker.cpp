@@ -27,7 +27,7 @@ using protocol::RequestHeader;
 using protocol::Writer;
 
 namespace {
-// A request header is at least api key, version and correlation id.
+// How long stop() waits for the node thread to end before it says the stop hung.
 constexpr auto kStopGrace = std::chrono::seconds(5);
 }  // namespace
 

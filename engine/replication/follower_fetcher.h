@@ -2,7 +2,7 @@
 // partition): what to ask the leader next, and what to do with its answer.
 //
 // Pure like replica.h: no sockets, timers or disks. The broker runtime (engine/broker's
-// replica_manager.cpp) batches the requests of the partitions it follows from one leader into
+// ReplicaFetchers) batches the requests of the partitions it follows from one leader into
 // one OffsetsForLeaderEpoch or Fetch, sends them, and brings each partition's answer back here;
 // the replication simulation (tests/replication) does the same over its simulated network. Both
 // do the IO the answer calls for (cut the log, append the batches) and tell the replica

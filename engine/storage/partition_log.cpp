@@ -279,7 +279,8 @@ ReadResult PartitionLog::read(std::int64_t offset, std::size_t max_bytes,
     if (offset == end_offset || offset >= max_offset) return r;
 
     // Damage or an I/O error inside the log takes it offline (Kafka's log dir failure): every
-    // later call says so, and the broker moves its leaderships away (Broker::check_failed_logs).
+    // later call says so, and the broker moves its leaderships away
+    // (LogFlusher::check_failed_logs).
     auto fail = [&](const IoStatus& st) {
         offline_reason_ = st.error;
         ReadResult bad;

@@ -843,7 +843,7 @@ class WorkloadTest : public QObject {
 
     // KIP-320: a request naming the leader epoch it believes in is refused when the leader is in
     // another one: FENCED_LEADER_EPOCH if the client's is older, UNKNOWN_LEADER_EPOCH if newer.
-    // Fetch and OffsetForLeaderEpoch share the check (Broker::led_partition).
+    // Fetch and OffsetForLeaderEpoch share the check (ReplicaManager::led_partition).
     void requests_with_a_wrong_leader_epoch_are_fenced() {
         Lab lab(3);
         QVERIFY(lab.start());
