@@ -157,32 +157,40 @@ Panel {
                     return g.members.length + (g.members.length === 1 ? " member" : " members") + " · " + lag
                 }
             }
-            // Members of one group: a handful (the group's size), each on its line.
-            Repeater {
-                model: detail.members
-                delegate: RowLayout {
-                    id: memberRow
-                    required property var modelData
-                    Layout.fillWidth: true
-                    spacing: Theme.spacing / 2
-                    Rectangle {
-                        Layout.preferredWidth: Theme.fontSmall
-                        Layout.preferredHeight: Theme.fontSmall
-                        radius: width / 2
-                        color: Theme.memberColour(memberRow.modelData.colour)
-                    }
-                    Label {
-                        id: memberText
-                        Layout.fillWidth: true
-                        wrapMode: Text.WordWrap
-                        maximumLineCount: 2
-                        elide: Text.ElideRight
-                        font.pixelSize: Theme.fontSmall
-                        text: (memberRow.modelData.leader ? "★ " : "") + memberRow.modelData.clientId
-                              + (memberRow.modelData.instanceId ? " (static " + memberRow.modelData.instanceId + ")" : "")
-                              + " → " + (memberRow.modelData.ownsCount > 0 ? memberRow.modelData.owns : "no partitions")
-                        Tip { text: memberText.text + ". Member id " + memberRow.modelData.memberId + " at " + memberRow.modelData.host
-                                    + (memberRow.modelData.leader ? ". ★ the leader member: it computed everyone's assignment." : ".") }
+            // Members of one group: a handful (the group's size), each on its line. In a Column,
+            // not straight in the ColumnLayout: the rows are made anew whenever the group
+            // changes, and Qt 6.4's layouts can still hold a destroyed row when a size change
+            // (presenter mode) lays them out at once: a crash. ConsumersView's rows do the same.
+            Column {
+                id: memberColumn
+                objectName: "groupMembers"
+                Layout.fillWidth: true
+                Repeater {
+                    model: detail.members
+                    delegate: RowLayout {
+                        id: memberRow
+                        required property var modelData
+                        width: memberColumn.width
+                        spacing: Theme.spacing / 2
+                        Rectangle {
+                            Layout.preferredWidth: Theme.fontSmall
+                            Layout.preferredHeight: Theme.fontSmall
+                            radius: width / 2
+                            color: Theme.memberColour(memberRow.modelData.colour)
+                        }
+                        Label {
+                            id: memberText
+                            Layout.fillWidth: true
+                            wrapMode: Text.WordWrap
+                            maximumLineCount: 2
+                            elide: Text.ElideRight
+                            font.pixelSize: Theme.fontSmall
+                            text: (memberRow.modelData.leader ? "★ " : "") + memberRow.modelData.clientId
+                                  + (memberRow.modelData.instanceId ? " (static " + memberRow.modelData.instanceId + ")" : "")
+                                  + " → " + (memberRow.modelData.ownsCount > 0 ? memberRow.modelData.owns : "no partitions")
+                            Tip { text: memberText.text + ". Member id " + memberRow.modelData.memberId + " at " + memberRow.modelData.host
+                                        + (memberRow.modelData.leader ? ". ★ the leader member: it computed everyone's assignment." : ".") }
+                        }
                     }
                 }
             }
@@ -266,6 +274,8 @@ Panel {
                     font.pixelSize: Theme.fontSmall
                     color: Theme.groupEventColour(line.modelData.kind)
                     text: line.modelData.text.replace(/^group [^:]*: /, "")
+                    // Three lines at most: the whole event on hover.
+                    Tip { text: line.modelData.text }
                 }
             }
         }
