@@ -15,11 +15,14 @@ namespace kraftlab::broker {
 
 namespace {
 
-std::vector<metadata::TopicResult> all_failed(const std::vector<std::string>& names,
-                                              protocol::ErrorCode code, const std::string& why) {
+// Every topic failed with REQUEST_TIMED_OUT: no controller answered within timeout_ms.
+std::vector<metadata::TopicResult> unanswered(const std::vector<std::string>& names,
+                                              std::int32_t timeout_ms, const std::string& why) {
+    const std::string message =
+        "no active controller answered within " + std::to_string(timeout_ms) + " ms: " + why;
     std::vector<metadata::TopicResult> out;
     for (const auto& n : names)
-        out.push_back({n, code, why});
+        out.push_back({n, protocol::ErrorCode::REQUEST_TIMED_OUT, message});
     return out;
 }
 
@@ -45,10 +48,7 @@ net::awaitable<std::vector<metadata::TopicResult>> RequestForwarder::create_topi
     }
     auto r = co_await ctx_.controller().create_topics(req, ctx_.config.controller_timeout_ms);
     if (!r.ok()) {
-        co_return all_failed(names, protocol::ErrorCode::REQUEST_TIMED_OUT,
-                             "no active controller answered within " +
-                                 std::to_string(ctx_.config.controller_timeout_ms) +
-                                 " ms: " + r.error().message);
+        co_return unanswered(names, ctx_.config.controller_timeout_ms, r.error().message);
     }
     std::vector<metadata::TopicResult> out;
     for (const auto& t : r->topics) {
@@ -65,10 +65,7 @@ net::awaitable<std::vector<metadata::TopicResult>> RequestForwarder::delete_topi
     req.timeout_ms = ctx_.config.controller_timeout_ms;
     auto r = co_await ctx_.controller().delete_topics(req, ctx_.config.controller_timeout_ms);
     if (!r.ok()) {
-        co_return all_failed(names, protocol::ErrorCode::REQUEST_TIMED_OUT,
-                             "no active controller answered within " +
-                                 std::to_string(ctx_.config.controller_timeout_ms) +
-                                 " ms: " + r.error().message);
+        co_return unanswered(names, ctx_.config.controller_timeout_ms, r.error().message);
     }
     std::vector<metadata::TopicResult> out;
     for (const auto& t : r->responses) {

@@ -324,7 +324,8 @@ class ConsumerGroupsTest : public QObject {
     // Static membership (KIP-345), confluent-kafka with group.instance.id: a static member that
     // closes sends no LeaveGroup, so the group keeps it; the same instance back within the
     // session timeout takes its place under a new member id, in the same generation (no
-    // rebalance), and resumes from the commit.
+    // rebalance), and resumes from the commit. Its assignor is cooperative-sticky (KIP-429's
+    // incremental protocol over the same JoinGroup/SyncGroup), which the coordinator chooses.
     void a_static_member_comes_back_without_a_rebalance() {
         const QString group = "static-group", topic = "static";
         QVERIFY(create(lab, "create-topic " + topic + " 2"));
@@ -333,7 +334,7 @@ class ConsumerGroupsTest : public QObject {
         auto consume = [&](int count) {
             return run_python("confluent_group.py",
                               {lab.bootstrap(), "consume", group, topic, QString::number(count),
-                               "30", "static-1"},
+                               "30", "static-1", "cooperative-sticky"},
                               {}, 40'000);
         };
         auto first_run = consume(40);
@@ -350,6 +351,7 @@ class ConsumerGroupsTest : public QObject {
             },
             5'000);
         QVERIFY2(!kept.isEmpty(), "the static member's place was not kept after close()");
+        QCOMPARE(kept["protocol"].toString(), QString("cooperative-sticky"));
         const QString old_member = kept["members"].toArray()[0].toObject()["member_id"].toString();
 
         auto second_run = consume(60);

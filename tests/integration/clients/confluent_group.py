@@ -2,7 +2,7 @@
 the lab: a member that subscribes (the coordinator assigns its partitions), and the admin client's
 view of the groups.
 
-usage: confluent_group.py BOOTSTRAP consume GROUP TOPIC COUNT [SECONDS [INSTANCE_ID]]
+usage: confluent_group.py BOOTSTRAP consume GROUP TOPIC COUNT [SECONDS [INSTANCE_ID [ASSIGNOR]]]
        confluent_group.py BOOTSTRAP follow GROUP TOPIC COUNT [SECONDS]
        confluent_group.py BOOTSTRAP list
 
@@ -14,7 +14,8 @@ consume: joins GROUP subscribed to TOPIC (auto.offset.reset earliest, auto commi
          absent. With INSTANCE_ID it is a static member (group.instance.id): librdkafka sends
          no LeaveGroup when a static member closes, so the group keeps its place until
          session.timeout.ms, and a consumer with the same id that comes back sooner takes it
-         over without a rebalance (KIP-345).
+         over without a rebalance (KIP-345). ASSIGNOR is partition.assignment.strategy (librdkafka's
+         default: range,roundrobin).
 follow:  joins GROUP with auto commit every 200 ms and reads until COUNT distinct values came
          (duplicates are counted, not fatal: at least once), printing a line {"read": n} every
          50 records so a test can see it consume; then commits synchronously, closes and prints
@@ -31,7 +32,7 @@ from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 
-def consumer_config(bootstrap, group, auto_commit, instance_id=None):
+def consumer_config(bootstrap, group, auto_commit, instance_id=None, assignor=None):
     # Short session and heartbeat so that rebalances and failovers take seconds, not the default
     # 45 s session.
     config = {"bootstrap.servers": bootstrap, "group.id": group, "client.id": "confluent-group",
@@ -41,6 +42,8 @@ def consumer_config(bootstrap, group, auto_commit, instance_id=None):
               "topic.metadata.refresh.interval.ms": 1000}
     if instance_id:
         config["group.instance.id"] = instance_id
+    if assignor:
+        config["partition.assignment.strategy"] = assignor
     return config
 
 
@@ -61,9 +64,9 @@ def committed_map(consumer, topic, partitions):
     return out
 
 
-def consume(bootstrap, group, topic, count, seconds, instance_id=None):
+def consume(bootstrap, group, topic, count, seconds, instance_id=None, assignor=None):
     deadline = time.time() + seconds
-    consumer = Consumer(consumer_config(bootstrap, group, False, instance_id))
+    consumer = Consumer(consumer_config(bootstrap, group, False, instance_id, assignor))
     partitions = partitions_of(consumer, topic, deadline)
     before = committed_map(consumer, topic, partitions)
     consumer.subscribe([topic])
@@ -128,7 +131,8 @@ def main():
         seconds = float(sys.argv[6]) if len(sys.argv) > 6 else 60
         if mode == "consume":
             instance_id = sys.argv[7] if len(sys.argv) > 7 else None
-            ok = consume(bootstrap, group, topic, count, seconds, instance_id)
+            assignor = sys.argv[8] if len(sys.argv) > 8 else None
+            ok = consume(bootstrap, group, topic, count, seconds, instance_id, assignor)
         else:
             ok = follow(bootstrap, group, topic, count, seconds)
     sys.exit(0 if ok else 1)
