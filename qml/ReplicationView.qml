@@ -136,9 +136,42 @@ Panel {
             id: consumerRow
             objectName: "consumerRow"
             Layout.fillWidth: true
-            visible: view.laneCount > 0 && view.model.consumers.length > 0
+            // The offset the Groups view's group committed here (undefined: none), and the colour
+            // of the member that owns the partition.
+            readonly property var groupCommitted: Lab.groups.committed[view.model.topic + "/" + view.model.partition]
+            readonly property var groupOwner: Lab.groups.owners[view.model.topic + "/" + view.model.partition]
+            visible: view.laneCount > 0 && (view.model.consumers.length > 0 || groupCommitted !== undefined)
             implicitHeight: Theme.fontMark + 8
             readonly property Item leaderLane: view.model.leaderRow >= 0 ? lanes.itemAt(view.model.leaderRow) : null
+
+            // Where the group resumes, on the leader's strip: a bar at the committed offset in
+            // the owning member's colour, as on the topics' strips (hover it for the offset).
+            Rectangle {
+                id: commitMark
+                objectName: "laneGroupCommitted"
+                readonly property Item strip: consumerRow.leaderLane ? consumerRow.leaderLane.strip : null
+                readonly property point at: {
+                    if (!strip || consumerRow.groupCommitted === undefined) return Qt.point(-1, 0)
+                    // Read so that the binding follows the lanes' window and layout.
+                    void strip.width; void strip.windowEndOffset; void consumerRow.y; void strip.height
+                    return strip.mapToItem(consumerRow, strip.xOf(consumerRow.groupCommitted), strip.marksHeight)
+                }
+                visible: strip !== null && consumerRow.groupCommitted !== undefined && at.x >= 0
+                         && at.x <= strip.mapToItem(consumerRow, strip.width, 0).x
+                x: at.x - width / 2
+                y: at.y
+                width: Math.round(3 * Theme.scale)
+                height: strip ? strip.height - strip.marksHeight : 0
+                color: Theme.memberColour(consumerRow.groupOwner !== undefined ? consumerRow.groupOwner : -1)
+                Item {
+                    anchors.centerIn: parent
+                    width: Theme.fontMark
+                    height: parent.height
+                    Tip { text: "Group " + Lab.groups.currentGroup + " committed offset " + consumerRow.groupCommitted
+                                + " here: it has processed every record before it, and whichever member owns the partition after a rebalance resumes there. "
+                                + "The commit itself is a record in __consumer_offsets, replicated like any other." }
+                }
+            }
 
             Repeater {
                 model: view.model.consumers

@@ -966,6 +966,13 @@ class UiSmokeTest : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(visible_named("consumerCommittedText", "committed ") >= 1, 15000);
         QTRY_VERIFY_WITH_TIMEOUT(visible_named("consumerPositionMark", "") >= 1, 5000);
         save("ui-groups-consumer-1280x720-presenter-light.png");
+        // The replication view of one of its partitions marks the group's commit over the
+        // consumers' row.
+        lab->select("", "orders", 0);
+        tabs->setProperty("currentIndex", 0);
+        QTRY_VERIFY_WITH_TIMEOUT(visible_named("laneGroupCommitted", "") == 1, 5000);
+        QTest::qWait(400);
+        save("ui-groups-lanes-1280x720-presenter-light.png");
         lab->removeConsumer(joined());
         settings->setPresenterMode(false);
         tabs->setProperty("currentIndex", 0);
