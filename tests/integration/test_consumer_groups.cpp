@@ -4,8 +4,11 @@
 // coordinator_changed events).
 //   - kcat -G: two members split six partitions; one leaves (LeaveGroup) and the other takes all;
 //   - confluent-kafka: a consumer commits at a known point, a new one resumes exactly after it;
+//   - confluent-kafka static member (group.instance.id, cooperative-sticky) back without a
+//     rebalance;
 //   - kafka-python: subscribe + commit, and the admin client lists, describes and fetches the
-//     group's offsets (confluent-kafka's list_groups too);
+//     group's offsets (confluent-kafka's list_groups too); librdkafka's admin API deletes one
+//     partition's offset (OffsetDelete), kafka-python's deletes the group (DeleteGroups);
 //   - kafkajs: consumer.run reads everything, admin.fetchOffsets shows the log end committed;
 //   - failover: the coordinator's broker is killed while a group consumes; the coordinator moves,
 //     no committed offset goes backwards, every record is read.
@@ -15,11 +18,66 @@
 #include <map>
 #include <set>
 
+#include <librdkafka/rdkafka.h>
+
 #include "lab_process.h"
 
 using namespace kraftlab::testing;
 
 namespace {
+
+// librdkafka's DeleteConsumerGroupOffsets (OffsetDelete v0) for one partition: its error for
+// that partition ("" when deleted), or what went wrong on the way.
+QString delete_group_offset(const QString& bootstrap, const QString& group, const QString& topic,
+                            int partition) {
+    char err[512];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.toUtf8().constData(), err,
+                          sizeof err) != RD_KAFKA_CONF_OK) {
+        rd_kafka_conf_destroy(conf);
+        return err;
+    }
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    if (!rk) return err;
+    rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+    rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(parts, topic.toUtf8().constData(), partition);
+    rd_kafka_DeleteConsumerGroupOffsets_t* del =
+        rd_kafka_DeleteConsumerGroupOffsets_new(group.toUtf8().constData(), parts);
+    rd_kafka_topic_partition_list_destroy(parts);
+    rd_kafka_AdminOptions_t* options =
+        rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS);
+    rd_kafka_AdminOptions_set_request_timeout(options, 10'000, err, sizeof err);
+    rd_kafka_DeleteConsumerGroupOffsets(rk, &del, 1, options, queue);
+    rd_kafka_DeleteConsumerGroupOffsets_destroy(del);
+    rd_kafka_AdminOptions_destroy(options);
+
+    QString outcome = "no answer within 15 s";
+    if (rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, 15'000)) {
+        if (rd_kafka_event_error(ev)) {
+            outcome = rd_kafka_event_error_string(ev);
+        } else {
+            const auto* result = rd_kafka_event_DeleteConsumerGroupOffsets_result(ev);
+            std::size_t n = 0;
+            const rd_kafka_group_result_t** groups =
+                rd_kafka_DeleteConsumerGroupOffsets_result_groups(result, &n);
+            if (n != 1) {
+                outcome = QString("%1 group results").arg(n);
+            } else if (const rd_kafka_error_t* e = rd_kafka_group_result_error(groups[0])) {
+                outcome = rd_kafka_error_string(e);
+            } else {
+                const auto* list = rd_kafka_group_result_partitions(groups[0]);
+                outcome = list && list->cnt == 1 ? QString(rd_kafka_err2name(list->elems[0].err))
+                                                 : QString("no partition in the result");
+                if (outcome == "NO_ERROR") outcome = "";
+            }
+        }
+        rd_kafka_event_destroy(ev);
+    }
+    rd_kafka_queue_destroy(queue);
+    rd_kafka_destroy(rk);
+    return outcome;
+}
 
 QJsonObject last_json_line(const QByteArray& out) {
     auto lines = out.trimmed().split('\n');
@@ -432,6 +490,16 @@ class ConsumerGroupsTest : public QObject {
         QVERIFY2(!found.isEmpty(), listing.out.constData());
         QCOMPARE(found["protocol_type"].toString(), QString("consumer"));
         QCOMPARE(found["state"].toString(), QString("Empty"));  // kafka-python's close() left
+
+        // OffsetDelete (librdkafka's admin API): the empty group forgets partition 0's offset,
+        // keeps the others.
+        QCOMPARE(delete_group_offset(lab.bootstrap(), group, topic, 0), QString());
+        QVERIFY(eventually(
+            [&] {
+                const auto left = committed_of(group_of(lab.command("status"), group), topic);
+                return !left.count(0) && left.size() == 3;
+            },
+            5'000));
 
         // DeleteGroups: the empty group goes, with its offsets; an unknown one is
         // GROUP_ID_NOT_FOUND.
