@@ -458,7 +458,12 @@ class WorkloadTest : public QObject {
         QVERIFY(wait_for([&] { return !lab.producer(id)->last_error.empty(); }, 8s));
         QVERIFY(wait_for([&] { return lab.producer(id)->records_buffered > 100; }, 8s));
         QVERIFY(lab.count_events(core::EventKind::ProducerError) >= 1);
-        std::this_thread::sleep_for(500ms);
+        // Restarted only once the producer has seen the partition without a leader: a broker
+        // back before its session expired is never fenced, its partition never leaderless, and
+        // the producer would have no leader change to refresh (a failure seen under CI load).
+        QVERIFY(wait_for(
+            [&] { return lab.count_events(core::EventKind::ProducerError, "has no leader") >= 1; },
+            10s));
         QVERIFY(lab->restart_broker(2).ok);
         const auto acked_at_restart = lab.producer(id)->records_acked_total;
         QVERIFY(wait_for(
