@@ -172,7 +172,11 @@ RowLayout {
             readonly property real at: row.groupCommitted === undefined ? -1
                 : strip.width - ((strip.windowEndOffset >= 0 ? strip.windowEndOffset : strip.logEndOffset) - row.groupCommitted)
                   * (strip.tileWidth + strip.tileSpacing)
-            visible: row.groupCommitted !== undefined && at >= 0 && at <= strip.width
+            // Committed offsets and consumer positions come from other snapshots than the
+            // strip's: one past the drawn high watermark is left out for that frame rather
+            // than drawn where no consumer can be (a consistent cut).
+            visible: row.groupCommitted !== undefined && row.groupCommitted <= row.highWatermark
+                     && at >= 0 && at <= strip.width
             x: at - width / 2
             width: Math.round(3 * Theme.scale)
             height: strip.height
@@ -192,7 +196,7 @@ RowLayout {
                 readonly property bool grouped: modelData.group !== "" && modelData.group === Lab.groups.currentGroup
                                                 && row.groupOwner !== undefined
                 objectName: "consumerPositionMark"
-                visible: at >= 0 && at <= strip.width
+                visible: modelData.position <= row.highWatermark && at >= 0 && at <= strip.width
                 // Caught up (at the right edge), the tag stands left of its mark.
                 x: at + width > strip.width ? at - width : at
                 y: strip.height - height

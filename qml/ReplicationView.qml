@@ -156,7 +156,9 @@ Panel {
                     void strip.width; void strip.windowEndOffset; void consumerRow.y; void strip.height
                     return strip.mapToItem(consumerRow, strip.xOf(consumerRow.groupCommitted), strip.marksHeight)
                 }
+                // Not past the leader's drawn high watermark (the commit is another snapshot's).
                 visible: strip !== null && consumerRow.groupCommitted !== undefined && at.x >= 0
+                         && consumerRow.groupCommitted <= consumerRow.leaderLane.highWatermark
                          && at.x <= strip.mapToItem(consumerRow, strip.width, 0).x
                 x: at.x - width / 2
                 y: at.y
