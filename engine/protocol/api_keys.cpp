@@ -64,6 +64,14 @@ std::string_view api_name(std::int16_t key) {
             return "CreatePartitions";
         case ApiKey::DeleteGroups:
             return "DeleteGroups";
+        case ApiKey::ElectLeaders:
+            return "ElectLeaders";
+        case ApiKey::DescribeLogDirs:
+            return "DescribeLogDirs";
+        case ApiKey::AlterPartitionReassignments:
+            return "AlterPartitionReassignments";
+        case ApiKey::ListPartitionReassignments:
+            return "ListPartitionReassignments";
         case ApiKey::IncrementalAlterConfigs:
             return "IncrementalAlterConfigs";
         case ApiKey::OffsetDelete:
@@ -150,6 +158,14 @@ std::int16_t first_flexible_version(ApiKey key) {
             return 2;
         case ApiKey::DeleteGroups:
             return 2;
+        case ApiKey::ElectLeaders:
+            return 2;
+        case ApiKey::DescribeLogDirs:
+            return 2;
+        case ApiKey::AlterPartitionReassignments:
+            return 0;
+        case ApiKey::ListPartitionReassignments:
+            return 0;
         case ApiKey::IncrementalAlterConfigs:
             return 1;
         case ApiKey::Vote:
