@@ -69,6 +69,8 @@ const std::vector<ApiRange>& controller_apis() {
         {ApiKey::BrokerHeartbeat, 0, 0},
         {ApiKey::AlterPartition, 0, 3},
         {ApiKey::IncrementalAlterConfigs, 0, 1},
+        {ApiKey::CreatePartitions, 0, 1},
+        {ApiKey::ElectLeaders, 0, 1},
     };
     return apis;
 }
@@ -969,6 +971,12 @@ net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHe
             break;
         case ApiKey::IncrementalAlterConfigs:
             out = co_await handle_incremental_alter_configs(h.api_version, body);
+            break;
+        case ApiKey::CreatePartitions:
+            out = co_await handle_create_partitions(h.api_version, body);
+            break;
+        case ApiKey::ElectLeaders:
+            out = co_await handle_elect_leaders(h.api_version, body);
             break;
         default:
             co_return net::ServerReply::respond(

@@ -139,6 +139,11 @@ class ControllerNode {
                                                          protocol::Reader& body);
     net::awaitable<protocol::Bytes> handle_incremental_alter_configs(std::int16_t version,
                                                                      protocol::Reader& body);
+    // handle_partition_admin.cpp
+    net::awaitable<protocol::Bytes> handle_create_partitions(std::int16_t version,
+                                                             protocol::Reader& body);
+    net::awaitable<protocol::Bytes> handle_elect_leaders(std::int16_t version,
+                                                         protocol::Reader& body);
 
     // Active-controller duties.
     bool is_active() const;

@@ -179,4 +179,22 @@ ControllerClient::incremental_alter_configs(const protocol::IncrementalAlterConf
         });
 }
 
+awaitable<Result<protocol::CreatePartitionsResponse>> ControllerClient::create_partitions(
+    const protocol::CreatePartitionsRequest& request, std::int32_t deadline_ms) {
+    co_return co_await call<protocol::CreatePartitionsRequest, protocol::CreatePartitionsResponse>(
+        request, kCreatePartitionsVersion, deadline_ms,
+        [](const protocol::CreatePartitionsResponse& r) {
+            return !r.results.empty() &&
+                   std::all_of(r.results.begin(), r.results.end(),
+                               [](const auto& t) { return is_not_controller(t.error_code); });
+        });
+}
+
+awaitable<Result<protocol::ElectLeadersResponse>> ControllerClient::elect_leaders(
+    const protocol::ElectLeadersRequest& request, std::int32_t deadline_ms) {
+    co_return co_await call<protocol::ElectLeadersRequest, protocol::ElectLeadersResponse>(
+        request, kElectLeadersVersion, deadline_ms,
+        [](const protocol::ElectLeadersResponse& r) { return is_not_controller(r.error_code); });
+}
+
 }  // namespace kraftlab::net

@@ -4,8 +4,9 @@
 // the next voter until one accepts it or the deadline passes. It keeps one connection per
 // controller and reuses it.
 //
-// Speaks BrokerRegistration, BrokerHeartbeat, AlterPartition, CreateTopics, DeleteTopics and
-// IncrementalAlterConfigs, as a Kafka broker does towards its controllers.
+// Speaks BrokerRegistration, BrokerHeartbeat, AlterPartition, CreateTopics, DeleteTopics,
+// IncrementalAlterConfigs, CreatePartitions and ElectLeaders, as a Kafka broker does towards its
+// controllers.
 //
 // Threads: the owner's io_context thread only.
 #pragma once
@@ -22,8 +23,10 @@
 #include "protocol/alter_partition.h"
 #include "protocol/broker_heartbeat.h"
 #include "protocol/broker_registration.h"
+#include "protocol/create_partitions.h"
 #include "protocol/create_topics.h"
 #include "protocol/delete_topics.h"
+#include "protocol/elect_leaders.h"
 #include "protocol/incremental_alter_configs.h"
 
 namespace kraftlab::net {
@@ -56,6 +59,8 @@ class ControllerClient {
     // v3: new ISR members with their broker epochs (KIP-903), topics by id.
     static constexpr std::int16_t kAlterPartitionVersion = 3;
     static constexpr std::int16_t kIncrementalAlterConfigsVersion = 1;
+    static constexpr std::int16_t kCreatePartitionsVersion = 1;
+    static constexpr std::int16_t kElectLeadersVersion = 1;
 
     awaitable<Result<protocol::BrokerRegistrationResponse>> register_broker(
         const protocol::BrokerRegistrationRequest& request, std::int32_t deadline_ms);
@@ -67,6 +72,11 @@ class ControllerClient {
         const protocol::DeleteTopicsRequest& request, std::int32_t deadline_ms);
     awaitable<Result<protocol::IncrementalAlterConfigsResponse>> incremental_alter_configs(
         const protocol::IncrementalAlterConfigsRequest& request, std::int32_t deadline_ms);
+
+    awaitable<Result<protocol::CreatePartitionsResponse>> create_partitions(
+        const protocol::CreatePartitionsRequest& request, std::int32_t deadline_ms);
+    awaitable<Result<protocol::ElectLeadersResponse>> elect_leaders(
+        const protocol::ElectLeadersRequest& request, std::int32_t deadline_ms);
 
     // A partition leader asks to change the ISR (replication).
     awaitable<Result<protocol::AlterPartitionResponse>> alter_partition(

@@ -7,28 +7,13 @@
 #include "metadata/records.h"
 #include "metadata/replication_control.h"
 #include "metadata/topic_config.h"
+#include "metadata_test_util.h"
 
 using namespace kraftlab::metadata;
+using namespace kraftlab::metadata::test;
 using kraftlab::protocol::ErrorCode;
 
 namespace {
-
-std::shared_ptr<const MetadataImage> cluster_of(int brokers) {
-    std::vector<MetadataRecord> records;
-    auto image = MetadataImage::empty();
-    for (int id = 1; id <= brokers; ++id) {
-        auto reg = register_broker(*image, id, Uuid::random(), "127.0.0.1",
-                                   static_cast<std::uint16_t>(9091 + id), std::nullopt);
-        image = replay(image, reg, image->offset() + 1);
-        image = replay(image, unfence_broker(*image, id), image->offset() + 1);
-    }
-    return image;
-}
-
-std::shared_ptr<const MetadataImage> after(std::shared_ptr<const MetadataImage> image,
-                                           const std::vector<MetadataRecord>& records) {
-    return replay(image, records, image->offset() + 1);
-}
 
 using kraftlab::protocol::AlterPartitionRequest;
 using kraftlab::protocol::AlterPartitionResponse;
