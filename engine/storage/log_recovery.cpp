@@ -164,6 +164,7 @@ class LogRecovery {
             seg.created_since_flush = false;
         }
         log_.flushed_offset_ = log_.log_end_offset();
+        log_.load_log_start(notes_);
 
         report_.segments = log_.segment_count();
         report_.log_start_offset = log_.log_start_offset();

@@ -406,7 +406,7 @@ LogStatus PartitionLog::truncate_segments(std::int64_t offset) {
     if (offset >= log_end_offset()) return {};
     std::size_t keep = 0;  // the segment the cut falls in
     std::uint64_t cut_position = 0;
-    if (offset > log_start_offset()) {
+    if (offset > segments_.front().base_offset) {
         keep = segment_index_for(offset);
         const Segment& seg = segments_[keep];
         if (offset >= seg.next_offset) {
@@ -434,6 +434,8 @@ LogStatus PartitionLog::truncate_segments(std::int64_t offset) {
         }
     }
     flushed_offset_ = std::min(flushed_offset_, log_end_offset());
+    // A cut below the logical start leaves nothing before LEO to hide.
+    start_offset_ = std::min(start_offset_, log_end_offset());
     ++cuts_;
     return {};
 }

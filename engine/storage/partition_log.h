@@ -114,7 +114,11 @@ class PartitionLog {
     // Closes descriptors without fsync: like a process exit, the OS keeps what was written.
     ~PartitionLog();
 
-    std::int64_t log_start_offset() const { return segments_.front().base_offset; }
+    // The first offset readers see: the first segment's base, or later after DeleteRecords moved
+    // it (advance_log_start). Never above LEO.
+    std::int64_t log_start_offset() const {
+        return std::min(std::max(start_offset_, segments_.front().base_offset), log_end_offset());
+    }
     // The next offset to assign (LEO).
     std::int64_t log_end_offset() const { return segments_.back().next_offset; }
     // Log bytes in all segments (indexes not counted).
@@ -153,6 +157,13 @@ class PartitionLog {
     // exact record inside it (ListOffsets by time). Uses the MaxTimestamp stored in the batch:
     // for LogAppendTime topics the broker must have set it before the append.
     TimestampResult find_batch_for_timestamp(std::int64_t timestamp_ms) const;
+
+    // DeleteRecords (log_start.cpp): records before `offset` are gone for every reader from now
+    // on. The new start is written to <dir>/log-start-offset (atomically, fsynced) before any
+    // segment goes, and every sealed segment wholly below it is deleted; a start inside a batch
+    // keeps that batch on disk (readers skip the records before the start, as Kafka's do).
+    // offset at or below the current start changes nothing; above LEO is OFFSET_OUT_OF_RANGE.
+    LogStatus advance_log_start(std::int64_t offset);
 
     // Drops every batch whose last offset >= offset, whole batches only: LEO becomes the base
     // offset of the first dropped batch, or stays if none is dropped; an offset at or below
@@ -249,6 +260,11 @@ class PartitionLog {
     // Ascending base offsets; never empty while the log is open; back() is the active segment.
     std::vector<Segment> segments_;
     std::int64_t flushed_offset_ = 0;
+    // The logical log start (log-start-offset file); segments_.front().base_offset when lower.
+    std::int64_t start_offset_ = 0;
+    // Reads <dir>/log-start-offset at open (log_start.cpp): a missing file means the first
+    // segment's base; a damaged one is ignored with a note (records reappear, none are lost).
+    void load_log_start(std::vector<std::string>& notes);
     bool directory_dirty_ = false;         // segment files created or deleted since the last flush
     std::uint64_t directory_changes_ = 0;  // each time directory_dirty_ is set
     std::uint64_t cuts_ = 0;               // truncations and discards: invalidate a FlushJob

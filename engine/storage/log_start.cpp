@@ -1,0 +1,104 @@
+// PartitionLog's logical log start (DeleteRecords): advance_log_start() and its checkpoint file,
+// <dir>/log-start-offset (Kafka keeps one log-start-offset-checkpoint per log dir; the lab keeps
+// one small file per partition, like leader-epoch-checkpoint). Text: "0\n<offset>\n" (a version,
+// then the offset).
+#include <charconv>
+#include <fstream>
+
+#include "storage/partition_log.h"
+
+namespace kraftlab::storage {
+
+namespace {
+
+constexpr const char* kLogStartFile = "log-start-offset";
+constexpr std::uintmax_t kMaxLogStartFileBytes = 64;
+
+std::optional<std::int64_t> parse_checkpoint(const std::string& text) {
+    // "0\n<offset>\n"
+    if (!text.starts_with("0\n") || !text.ends_with("\n")) return std::nullopt;
+    const std::string_view digits(text.data() + 2, text.size() - 3);
+    std::int64_t v = -1;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc() || end != digits.data() + digits.size() || v < 0) return std::nullopt;
+    return v;
+}
+
+// Old or new file after a crash, never a torn one: write aside, fsync, rename, fsync the dir.
+IoStatus write_checkpoint(const std::filesystem::path& dir, std::int64_t offset) {
+    const auto path = dir / kLogStartFile;
+    const auto tmp = dir / (std::string(kLogStartFile) + ".tmp");
+    const std::string text = "0\n" + std::to_string(offset) + "\n";
+    File f;
+    IoStatus st = f.open(tmp, File::Mode::CreateTruncating);
+    if (st.ok()) {
+        st = f.pwrite_all(
+            0, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    }
+    if (st.ok()) st = f.sync();
+    f.close();
+    if (!st.ok()) return st;
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) return {"rename " + tmp.filename().string() + ": " + ec.message()};
+    return sync_directory(dir);
+}
+
+}  // namespace
+
+LogStatus PartitionLog::advance_log_start(std::int64_t offset) {
+    if (LogStatus st = check_online(); !st.ok()) return st;
+    if (offset > log_end_offset()) {
+        return {protocol::ErrorCode::OFFSET_OUT_OF_RANGE, "offset " + std::to_string(offset) +
+                                                              " is past the log end offset " +
+                                                              std::to_string(log_end_offset())};
+    }
+    if (offset <= log_start_offset()) return {};
+    if (IoStatus st = write_checkpoint(dir_, offset); !st.ok()) {
+        return {protocol::ErrorCode::KAFKA_STORAGE_ERROR,
+                "writing " + std::string(kLogStartFile) + " in " + dir_.string() + ": " + st.error};
+    }
+    start_offset_ = offset;
+    // Sealed segments wholly below the start go; the active one always stays.
+    bool deleted = false;
+    while (segments_.size() > 1 && segments_[1].base_offset <= offset) {
+        const std::int64_t base = segments_.front().base_offset;
+        segments_.erase(segments_.begin());
+        deleted = true;
+        if (IoStatus st = delete_segment_files(base); !st.ok()) return go_offline(st.error);
+    }
+    // A flush job prepared before may name a deleted segment: it must count for nothing rather
+    // than fail (finish_flush).
+    if (deleted) ++cuts_;
+    return {};
+}
+
+void PartitionLog::load_log_start(std::vector<std::string>& notes) {
+    start_offset_ = segments_.front().base_offset;
+    const auto path = dir_ / kLogStartFile;
+    const SmallFile file = read_small_file(path, kMaxLogStartFileBytes);
+    if (!file.exists && file.error.empty()) return;
+    std::optional<std::int64_t> offset;
+    if (file.error.empty()) offset = parse_checkpoint(file.text);
+    if (!offset) {
+        notes.push_back(
+            "ignored " + std::string(kLogStartFile) + " (" +
+            (file.error.empty() ? "not \"0\", a newline, an offset, a newline" : file.error) +
+            "): the log starts at its first segment, " + std::to_string(start_offset_));
+        return;
+    }
+    // A power loss may have cut the log below the recorded start: never past LEO.
+    start_offset_ = std::max(start_offset_, std::min(*offset, log_end_offset()));
+    // Segments a crash left behind between the checkpoint and their deletion.
+    while (segments_.size() > 1 && segments_[1].base_offset <= start_offset_) {
+        const std::int64_t base = segments_.front().base_offset;
+        segments_.erase(segments_.begin());
+        if (IoStatus st = delete_segment_files(base); !st.ok()) {
+            notes.push_back("could not delete segment " + std::to_string(base) +
+                            " below the log start: " + st.error);
+            break;
+        }
+    }
+}
+
+}  // namespace kraftlab::storage
