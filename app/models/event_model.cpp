@@ -108,6 +108,7 @@ QString EventModel::group_of(EventKind kind) {
         case EventKind::ReplicaTruncated:
         case EventKind::UncleanElection:
         case EventKind::RecordsLost:
+        case EventKind::RecordsDeleted:
         case EventKind::AuditFinished:
             return "replication";
     }
@@ -159,6 +160,8 @@ QString EventModel::icon_of(EventKind kind) {
             return "⚠";
         case EventKind::RecordsLost:
             return "✗";
+        case EventKind::RecordsDeleted:
+            return "⌫";
         case EventKind::AuditFinished:
             return "⚖";
         case EventKind::NetworkChanged:

@@ -47,6 +47,19 @@ const std::vector<ApiRange>& supported_apis() {
         // (tests/integration/clients/incremental_alter_configs.py, with kafka-python's protocol
         // classes).
         {ApiKey::IncrementalAlterConfigs, 0, 1},
+        // Admin APIs, up to the highest version a client here sends (kafka-python 2.0.2,
+        // confluent-kafka 1.7 / librdkafka 2.0.2, kafkajs 2.2.4): DescribeConfigs 2 (kafkajs),
+        // AlterConfigs 1, CreatePartitions 1, DeleteRecords 1 (kafkajs, librdkafka). Nothing here
+        // sends ElectLeaders, DescribeLogDirs or DescribeCluster (kafka-python's and kafkajs's
+        // describe_cluster read Metadata): tests send them by hand, at the versions Kafka's Java
+        // AdminClient would negotiate down to.
+        {ApiKey::DescribeConfigs, 0, 2},
+        {ApiKey::AlterConfigs, 0, 1},
+        {ApiKey::CreatePartitions, 0, 1},
+        {ApiKey::DeleteRecords, 0, 1},
+        {ApiKey::ElectLeaders, 0, 1},
+        {ApiKey::DescribeLogDirs, 0, 1},
+        {ApiKey::DescribeCluster, 0, 0},
     };
     return apis;
 }

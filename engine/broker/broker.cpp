@@ -388,6 +388,20 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
                                                               net::SaslGate::is_lab_node(session));
         case ApiKey::IncrementalAlterConfigs:
             co_return co_await handle_incremental_alter_configs(header, body);
+        case ApiKey::DescribeConfigs:
+            co_return co_await handle_describe_configs(header, body);
+        case ApiKey::AlterConfigs:
+            co_return co_await handle_alter_configs(header, body);
+        case ApiKey::CreatePartitions:
+            co_return co_await handle_create_partitions(header, body);
+        case ApiKey::ElectLeaders:
+            co_return co_await handle_elect_leaders(header, body);
+        case ApiKey::DescribeCluster:
+            co_return co_await handle_describe_cluster(header, body);
+        case ApiKey::DescribeLogDirs:
+            co_return co_await handle_describe_log_dirs(header, body);
+        case ApiKey::DeleteRecords:
+            co_return co_await handle_delete_records(header, body);
         case ApiKey::JoinGroup:
             co_return co_await handle_join_group(header, body, session);
         case ApiKey::SyncGroup:

@@ -68,6 +68,7 @@
 #include "net/sasl_server.h"
 #include "protocol/fetch.h"
 #include "protocol/header.h"
+#include "protocol/incremental_alter_configs.h"
 #include "protocol/produce.h"
 #include "raft/driver.h"
 
@@ -192,6 +193,28 @@ class Broker {
                                                          bool from_lab_node);
     net::awaitable<Reply> handle_incremental_alter_configs(const protocol::RequestHeader& h,
                                                            protocol::Reader& body);
+    // Configs (broker/handle_configs.cpp).
+    net::awaitable<Reply> handle_describe_configs(const protocol::RequestHeader& h,
+                                                  protocol::Reader& body);
+    net::awaitable<Reply> handle_alter_configs(const protocol::RequestHeader& h,
+                                               protocol::Reader& body);
+    // Sends config changes to the active controller and waits until this broker's image holds
+    // the accepted ones (REQUEST_TIMED_OUT for every resource when no controller answers).
+    net::awaitable<protocol::IncrementalAlterConfigsResponse> forward_config_changes(
+        const protocol::IncrementalAlterConfigsRequest& request);
+    // Cluster admin (broker/handle_cluster_admin.cpp, handle_delete_records.cpp).
+    net::awaitable<Reply> handle_create_partitions(const protocol::RequestHeader& h,
+                                                   protocol::Reader& body);
+    net::awaitable<Reply> handle_elect_leaders(const protocol::RequestHeader& h,
+                                               protocol::Reader& body);
+    net::awaitable<Reply> handle_describe_cluster(const protocol::RequestHeader& h,
+                                                  protocol::Reader& body);
+    net::awaitable<Reply> handle_describe_log_dirs(const protocol::RequestHeader& h,
+                                                   protocol::Reader& body);
+    net::awaitable<Reply> handle_delete_records(const protocol::RequestHeader& h,
+                                                protocol::Reader& body);
+    // Waits until done() holds for this broker's image, the broker stops, or timeout_ms pass.
+    net::awaitable<void> await_metadata(std::function<bool()> done, std::int32_t timeout_ms);
     // The ApiVersions v0-format body with error UNSUPPORTED_VERSION, the answer to any API key or
     // version this broker does not speak.
     protocol::Bytes unsupported_version_body() const;

@@ -300,6 +300,12 @@ bool ReplicaFetchers::apply_replica_fetch(HostedPartition& p, std::uint64_t gene
         }
     }
     p.replica->on_leader_high_watermark(part.high_watermark);
+    // DeleteRecords on the leader: the follower's log start follows, never past what it has.
+    if (part.log_start_offset > p.log->log_start_offset()) {
+        auto moved = p.log->advance_log_start(
+            std::min<std::int64_t>(part.log_start_offset, p.log->log_end_offset()));
+        if (!moved.ok()) p.follower_error = "moving the log start failed: " + moved.message;
+    }
     return true;
 }
 

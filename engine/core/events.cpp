@@ -100,6 +100,8 @@ std::string_view event_kind_name(EventKind kind) {
             return "unclean_election";
         case EventKind::RecordsLost:
             return "records_lost";
+        case EventKind::RecordsDeleted:
+            return "records_deleted";
         case EventKind::AuditFinished:
             return "audit_finished";
         case EventKind::LabPaused:

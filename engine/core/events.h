@@ -74,6 +74,7 @@ enum class EventKind : std::uint8_t {
     ReplicaTruncated,  // a follower cut its divergent tail by leader epoch (data: from, to, epoch)
     UncleanElection,   // an out-of-sync replica became leader (data: leader, lost_from)
     RecordsLost,       // acknowledged records are gone (audit, unclean election, power loss)
+    RecordsDeleted,    // DeleteRecords moved a partition's log start (data: log_start_offset)
     AuditFinished,     // the audit of acknowledged writes (data: the report)
     // Lab time (issue 13)
     LabPaused,        // lab time stands still (data: lab_ms, trigger when an event paused it)

@@ -125,6 +125,10 @@ struct TopicAudit {
     Finding lost, moved, duplicated, out_of_order, changed;
     nlohmann::json unread = nlohmann::json::array();  // partitions that could not be read
     std::vector<bool> partition_read;
+    // Each read partition's log start: acknowledged records before it were deleted on purpose
+    // (DeleteRecords moved it; the lab has no retention), not lost.
+    std::vector<std::int64_t> partition_start;
+    std::uint64_t deleted = 0;
 };
 
 struct PartitionRead {
@@ -368,6 +372,7 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
         for (auto i : t.entries)
             partitions = std::max(partitions, log.at(i).partition + 1);
         t.partition_read.assign(static_cast<std::size_t>(partitions), false);
+        t.partition_start.assign(static_cast<std::size_t>(partitions), 0);
         for (std::int32_t p = 0; p < partitions; ++p) {
             // For one key of one producer in this partition: the highest sequence read so far,
             // and where.
@@ -453,6 +458,7 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
             auto result = co_await reader.read(t.name, p, deadline, on_record);
             if (result.ok) {
                 t.partition_read[static_cast<std::size_t>(p)] = true;
+                t.partition_start[static_cast<std::size_t>(p)] = result.log_start_offset;
             } else {
                 t.unread.push_back({{"partition", p}, {"error", result.error}});
             }
@@ -473,7 +479,7 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
     AuditResult result;
     nlohmann::json per_topic = nlohmann::json::array();
     std::uint64_t audited = 0, read = 0, lost = 0, moved = 0, duplicated = 0, out_of_order = 0,
-                  changed = 0, unverified = 0;
+                  changed = 0, unverified = 0, deleted = 0;
     for (auto& t : topics) {
         if (t.entries.empty()) continue;
         for (auto i : t.entries) {
@@ -483,6 +489,10 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
             if (p >= t.partition_read.size() || !t.partition_read[p] ||
                 (e.offset < 0 && !e.identified)) {
                 ++t.unverified;
+                continue;
+            }
+            if (e.offset >= 0 && e.offset < t.partition_start[p]) {
+                ++t.deleted;
                 continue;
             }
             t.lost.add([&] { return record_name(e) + " " + where_acked(e, t.name) + " is gone"; });
@@ -495,6 +505,7 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
         out_of_order += t.out_of_order.count;
         changed += t.changed.count;
         unverified += t.unverified;
+        deleted += t.deleted;
         if (t.lost.count > 0) {
             result.lost_per_topic.emplace_back(t.name, t.lost.count);
             result.lost_explain[t.name] = "audit: " + std::to_string(t.lost.count) + " of " +
@@ -514,6 +525,7 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
                              {"out_of_order", t.out_of_order.json()},
                              {"changed", t.changed.json()},
                              {"unverified", t.unverified},
+                             {"deleted", t.deleted},
                              {"unread_partitions", t.unread}});
     }
 
@@ -534,6 +546,11 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
             verdict += n(lost, "lost") + ", " + n(moved, "at another offset") + ", " +
                        n(duplicated, "duplicated") + ", " + n(out_of_order, "out of order");
             if (changed > 0) verdict += ", " + std::to_string(changed) + " with another value";
+        }
+        if (deleted > 0) {
+            verdict += "; " + std::to_string(deleted) +
+                       " deleted on purpose (DeleteRecords moved their partition's log start past "
+                       "them)";
         }
         if (unverified > 0) {
             verdict += "; " + std::to_string(unverified) +
@@ -556,6 +573,7 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
                      {"out_of_order", out_of_order},
                      {"changed", changed},
                      {"unverified", unverified},
+                     {"deleted", deleted},
                      {"partial", prefix.dropped > 0},
                      {"not_kept", prefix.dropped},
                      {"topics", std::move(per_topic)}};
