@@ -415,6 +415,20 @@ void LabController::deleteTopic(const QString& name) {
                 [cluster, name = name.toStdString()] { return cluster->delete_topic(name); });
 }
 
+void LabController::addPartitions(const QString& topic, int count) {
+    auto* cluster = cluster_.get();
+    run_command("add partitions to " + topic, [cluster, topic = topic.toStdString(), count] {
+        return cluster->add_partitions(topic, count);
+    });
+}
+
+void LabController::electPreferredLeaders(const QString& topic) {
+    auto* cluster = cluster_.get();
+    run_command("elect preferred leaders of " + topic, [cluster, topic = topic.toStdString()] {
+        return cluster->elect_leaders(false, topic);
+    });
+}
+
 int LabController::partitionCount(const QString& topic) const {
     for (const auto& t : topics_.rows()) {
         if (t.name == topic) return t.partition_count;

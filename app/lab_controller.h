@@ -202,6 +202,10 @@ class LabController : public QObject {
     // Changes topic configs live: key -> value as text, or null to return to the default.
     Q_INVOKABLE void setTopicConfig(const QString& topic, const QVariantMap& changes);
     Q_INVOKABLE void deleteTopic(const QString& name);
+    // CreatePartitions: the topic grows to `count` partitions.
+    Q_INVOKABLE void addPartitions(const QString& topic, int count);
+    // ElectLeaders (preferred) for every partition of the topic.
+    Q_INVOKABLE void electPreferredLeaders(const QString& topic);
     Q_INVOKABLE int partitionCount(const QString& topic) const;
     // The topic's replication factor; 0 when there is no such topic.
     Q_INVOKABLE int replicationFactor(const QString& topic) const;

@@ -26,6 +26,7 @@ Panel {
 
     CreateTopicDialog { id: createDialog }
     TopicConfigDialog { id: configDialog }
+    AddPartitionsDialog { id: addPartitionsDialog }
 
     Dialog {
         id: deleteDialog
@@ -132,8 +133,32 @@ Panel {
                     Tip { text: "Partitions with no leader: nothing can be written to or read from them until a replica returns." }
                 }
                 ToolButton {
-                    id: configButton
+                    id: partitionsButton
+                    objectName: "partitionsMenuButton"
                     anchors.right: deleteButton.left
+                    anchors.verticalCenter: parent.verticalCenter
+                    text: "Partitions ▾"
+                    font.pixelSize: Theme.fontSmall
+                    implicitHeight: Theme.fontSmall + 18
+                    onClicked: partitionsMenu.popup(partitionsButton, 0, partitionsButton.height)
+                    Menu {
+                        id: partitionsMenu
+                        MenuItem {
+                            text: "Add partitions…"
+                            onTriggered: addPartitionsDialog.openFor(entry.topic, entry.topicInfo.partitionCount)
+                        }
+                        MenuItem {
+                            text: "Elect preferred leaders"
+                            onTriggered: Lab.electPreferredLeaders(entry.topic)
+                        }
+                    }
+                    ToolTip.visible: hovered && !partitionsMenu.opened
+                    ToolTip.delay: 500
+                    ToolTip.text: "Add partitions, or move leadership back to each partition's preferred replica (the first in its list)"
+                }
+                ToolButton {
+                    id: configButton
+                    anchors.right: partitionsButton.left
                     anchors.verticalCenter: parent.verticalCenter
                     text: "Replication…"
                     font.pixelSize: Theme.fontSmall

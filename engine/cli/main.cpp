@@ -90,6 +90,9 @@ constexpr std::string_view kUsage =
     "  create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]\n"
     "  delete-topic NAME\n"
     "  set-config TOPIC key=value [key=value ...]   (key= or key alone: back to the default)\n"
+    "  add-partitions TOPIC COUNT   grow a topic to COUNT partitions (CreatePartitions)\n"
+    "  elect-leaders preferred|unclean [TOPIC [PARTITION]]   ElectLeaders, as\n"
+    "                 kafka-leader-election (unclean: a replica not in sync may lead)\n"
     "                  topic configs: min.insync.replicas, unclean.leader.election.enable,\n"
     "                  segment.bytes, max.message.bytes ('status' shows each topic's)\n"
     "  kill broker|controller ID        restart broker|controller ID\n"
@@ -334,6 +337,36 @@ bool run_command(Cluster& lab, const std::string& line) {
             }
         }
         answer(lab.set_topic_config(words[1], std::move(configs)));
+    } else if (cmd == "add-partitions") {
+        if (words.size() != 3) {
+            answer(bad("usage: add-partitions TOPIC COUNT"));
+            return true;
+        }
+        auto count = check_field(Field::Partitions, words[2]);
+        if (!count.ok) {
+            answer(bad(count.message));
+            return true;
+        }
+        answer(lab.add_partitions(words[1], static_cast<std::int32_t>(count.whole())));
+    } else if (cmd == "elect-leaders") {
+        if (words.size() < 2 || words.size() > 4 ||
+            (words[1] != "preferred" && words[1] != "unclean")) {
+            answer(bad("usage: elect-leaders preferred|unclean [TOPIC [PARTITION]]"));
+            return true;
+        }
+        std::int32_t partition = -1;
+        if (words.size() == 4) {
+            const auto& w = words[3];
+            std::int64_t v = -1;
+            auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+            if (ec != std::errc() || end != w.data() + w.size() || v < 0 || v > 1'000'000) {
+                answer(bad("PARTITION must be a partition number (0, 1, ...), not '" + w + "'"));
+                return true;
+            }
+            partition = static_cast<std::int32_t>(v);
+        }
+        answer(
+            lab.elect_leaders(words[1] == "unclean", words.size() > 2 ? words[2] : "", partition));
     } else if (cmd == "delete-topic") {
         if (words.size() != 2) {
             answer(bad("usage: delete-topic NAME"));

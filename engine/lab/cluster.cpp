@@ -1,4 +1,5 @@
 #include "lab/cluster.h"
+#include "lab/cluster_admin_call.h"
 
 #include "lab/lab_secret.h"
 
@@ -254,22 +255,6 @@ bool Cluster::wait_for_brokers(std::chrono::milliseconds timeout) {
         clock_.block_for(std::chrono::milliseconds(20));
     }
     return false;
-}
-
-template <typename Fn>
-auto Cluster::admin_call(Fn fn) ->
-    typename decltype(fn(std::declval<net::ControllerClient&>()))::value_type {
-    using Result = typename decltype(fn(std::declval<net::ControllerClient&>()))::value_type;
-    std::promise<Result> answer;
-    auto future = answer.get_future();
-    net::asio::co_spawn(
-        *admin_io_,
-        [this, &fn, &answer]() -> net::awaitable<void> {
-            // fn starts the request on the admin thread; its answer is awaited there.
-            answer.set_value(co_await fn(*admin_));
-        },
-        net::asio::detached);
-    return future.get();
 }
 
 std::optional<std::string> Cluster::start_broker(BrokerSlot& slot) {

@@ -154,6 +154,13 @@ class Cluster {
     CommandResult set_topic_config(
         const std::string& topic,
         std::vector<std::pair<std::string, std::optional<std::string>>> configs);
+    // cluster_admin.cpp. Grows a topic to `count` partitions (CreatePartitions); never fewer.
+    CommandResult add_partitions(const std::string& topic, std::int32_t count);
+    // ElectLeaders: the preferred replica leads where it is in sync and not leading yet, or
+    // (unclean) a partition without a leader gets one, in sync or not. Empty topic: every
+    // partition; partition -1: every partition of the topic.
+    CommandResult elect_leaders(bool unclean, const std::string& topic = {},
+                                std::int32_t partition = -1);
     // A process crash keeps what the broker wrote; a power loss also loses what it had not
     // flushed yet (see set_flush_interval), and says so with RecordsLost events.
     CommandResult kill_broker(std::int32_t id, broker::CrashMode mode = broker::CrashMode::Process);

@@ -118,7 +118,9 @@ class RawConnection {
         if (!frame) return std::nullopt;
         last_frame_bytes_ = frame->size();
         Reader r(*frame);
-        if (protocol::decode_response_header(r, 0) != correlation) return std::nullopt;
+        if (protocol::decode_response_header(
+                r, protocol::response_header_version(Request::kKey, version)) != correlation)
+            return std::nullopt;
         Response response;
         if (!response.decode(r, version)) return std::nullopt;
         return response;
