@@ -69,6 +69,7 @@ const std::vector<ApiRange>& controller_apis() {
         {ApiKey::BrokerHeartbeat, 0, 0},
         {ApiKey::AlterPartition, 0, 3},
         {ApiKey::IncrementalAlterConfigs, 0, 1},
+        {ApiKey::AllocateProducerIds, 0, 0},
     };
     return apis;
 }
@@ -969,6 +970,9 @@ net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHe
             break;
         case ApiKey::IncrementalAlterConfigs:
             out = co_await handle_incremental_alter_configs(h.api_version, body);
+            break;
+        case ApiKey::AllocateProducerIds:
+            out = co_await handle_allocate_producer_ids(h.api_version, body);
             break;
         default:
             co_return net::ServerReply::respond(

@@ -5,7 +5,7 @@
 // controller and reuses it.
 //
 // Speaks BrokerRegistration, BrokerHeartbeat, AlterPartition, CreateTopics, DeleteTopics and
-// IncrementalAlterConfigs, as a Kafka broker does towards its controllers.
+// IncrementalAlterConfigs and AllocateProducerIds, as a Kafka broker does towards its controllers.
 //
 // Threads: the owner's io_context thread only.
 #pragma once
@@ -19,6 +19,7 @@
 
 #include "net/asio.h"
 #include "net/kafka_client.h"
+#include "protocol/allocate_producer_ids.h"
 #include "protocol/alter_partition.h"
 #include "protocol/broker_heartbeat.h"
 #include "protocol/broker_registration.h"
@@ -56,6 +57,7 @@ class ControllerClient {
     // v3: new ISR members with their broker epochs (KIP-903), topics by id.
     static constexpr std::int16_t kAlterPartitionVersion = 3;
     static constexpr std::int16_t kIncrementalAlterConfigsVersion = 1;
+    static constexpr std::int16_t kAllocateProducerIdsVersion = 0;
 
     awaitable<Result<protocol::BrokerRegistrationResponse>> register_broker(
         const protocol::BrokerRegistrationRequest& request, std::int32_t deadline_ms);
@@ -67,6 +69,10 @@ class ControllerClient {
         const protocol::DeleteTopicsRequest& request, std::int32_t deadline_ms);
     awaitable<Result<protocol::IncrementalAlterConfigsResponse>> incremental_alter_configs(
         const protocol::IncrementalAlterConfigsRequest& request, std::int32_t deadline_ms);
+
+    // A block of producer ids for InitProducerId answers (broker/producer_id_manager.h).
+    awaitable<Result<protocol::AllocateProducerIdsResponse>> allocate_producer_ids(
+        const protocol::AllocateProducerIdsRequest& request, std::int32_t deadline_ms);
 
     // A partition leader asks to change the ISR (replication).
     awaitable<Result<protocol::AlterPartitionResponse>> alter_partition(
