@@ -47,6 +47,9 @@ const std::vector<ApiRange>& supported_apis() {
         // (tests/integration/clients/incremental_alter_configs.py, with kafka-python's protocol
         // classes).
         {ApiKey::IncrementalAlterConfigs, 0, 1},
+        // Idempotent producers (handle_init_producer_id.cpp): librdkafka 2.0.2 needs v0 in range
+        // and sends the highest up to 4 (flexible from v2); kafkajs 2.2.4 sends v1.
+        {ApiKey::InitProducerId, 0, 4},
     };
     return apis;
 }
