@@ -113,6 +113,14 @@ ProducerCheck ProducerStateTable::check_append(
 
 void ProducerStateTable::record(const RecordBatchHeader& h) {
     if (h.producer_id < 0 || h.is_control() || h.base_sequence < 0) return;
+    if (producers_.size() >= kMaxProducers && !producers_.count(h.producer_id)) {
+        auto oldest = producers_.begin();
+        for (auto it = producers_.begin(); it != producers_.end(); ++it) {
+            if (it->second.batches.back().last_offset < oldest->second.batches.back().last_offset)
+                oldest = it;
+        }
+        producers_.erase(oldest);
+    }
     apply(producers_[h.producer_id], h);
 }
 

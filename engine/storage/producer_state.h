@@ -18,6 +18,11 @@
 //   - a producer id with a negative base sequence is INVALID_RECORD.
 // Follower appends and log rebuilds take batches as they are (record()), without checks.
 //
+// Memory: at most kMaxProducers producer ids per partition. A batch from one more evicts the
+// producer whose last batch is the oldest (Kafka expires idle producers after
+// producer.id.expiration.ms instead); an evicted producer counts as unknown, so only a retry of
+// its old batches could be written twice. A client inventing producer ids cannot grow it.
+//
 // Thread: that of the owning PartitionLog (single-threaded, no locks). Lifecycle: a value.
 #pragma once
 
@@ -61,6 +66,7 @@ struct ProducerCheck {
 class ProducerStateTable {
   public:
     static constexpr std::size_t kBatchesRetained = 5;  // Kafka's NUM_BATCHES_TO_RETAIN
+    static constexpr std::size_t kMaxProducers = 10'000;
 
     // The sequence of a batch's last record: base + delta, wrapping past INT32_MAX to 0.
     static std::int32_t last_sequence(std::int32_t base_sequence, std::int32_t last_offset_delta);

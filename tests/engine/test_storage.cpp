@@ -1038,6 +1038,21 @@ class StorageTest : public QObject {
                  ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);
     }
 
+    void producer_state_memory_is_bounded() {
+        // Batches from ever new producer ids: the table keeps the most recent kMaxProducers.
+        ProducerStateTable t;
+        const auto max = static_cast<std::int64_t>(ProducerStateTable::kMaxProducers);
+        for (std::int64_t id = 0; id < max + 500; ++id)
+            t.record(producer_header(id, 0, 0, 1, id));
+        QCOMPARE(t.producers().size(), ProducerStateTable::kMaxProducers);
+        QVERIFY(!t.find(0) && !t.find(499));
+        QVERIFY(t.find(500) && t.find(max + 499));
+        // A known producer's next batch evicts no one.
+        t.record(producer_header(600, 0, 1, 1, max + 500));
+        QCOMPARE(t.producers().size(), ProducerStateTable::kMaxProducers);
+        QVERIFY(t.find(500));
+    }
+
     void leader_append_answers_retries_and_refuses_gaps() {
         auto log = open_log(fresh_dir(), small_config());
         Expected expected;

@@ -10,7 +10,8 @@
 //     restart) are applied, not just shown;
 //   - idempotent producers: an InitProducerId flood gets distinct ids (blocks from the
 //     controller), a transactional id is refused; a retried batch is answered with its
-//     original offset, also after a restart, a gap is OUT_OF_ORDER_SEQUENCE_NUMBER and an old
+//     original offset, also after a restart (ids stay distinct across it and across a failover
+//     of the active controller), a gap is OUT_OF_ORDER_SEQUENCE_NUMBER and an old
 //     epoch INVALID_PRODUCER_EPOCH, and nothing of them is appended;
 //   - consumer-group requests (issue 15) with a 10 MiB protocol, unknown members, wrong
 //     generations, assignments for members that do not exist and commits to partitions that do
@@ -359,6 +360,33 @@ class HostileRequestsTest : public QObject {
         auto fresh = again.call<InitProducerIdResponse>(1, init);
         QVERIFY(fresh && fresh->error_code == 0);
         QVERIFY(!ids.count(fresh->producer_id) && fresh->producer_id != pid);
+        ids.insert(fresh->producer_id);
+        // Nor after the active controller dies: the next one knows from the replayed metadata
+        // log which blocks are gone. 1,000 more ids need a block from it.
+        const int active = active_controller(lab.command("status"));
+        QVERIFY(active > 0);
+        QVERIFY(lab.command("kill controller " + QString::number(active))["ok"].toBool());
+        QVERIFY(eventually(
+            [&] {
+                const int now = active_controller(lab.command("status"));
+                return now > 0 && now != active;
+            },
+            15'000));
+        for (int i = 0; i < 1000; ++i)
+            QVERIFY(again.send_request(22, 1, 10'000 + i, init));
+        for (int i = 0; i < 1000; ++i) {
+            auto frame = again.read_frame(30'000);
+            QVERIFY(frame);
+            Reader rd(*frame);
+            QCOMPARE(decode_response_header(rd, 0), 10'000 + i);
+            InitProducerIdResponse answer;
+            QVERIFY(answer.decode(rd, 1));
+            QCOMPARE(answer.error_code, std::int16_t(0));
+            QVERIFY2(ids.insert(answer.producer_id).second,
+                     qPrintable("producer id " + QString::number(answer.producer_id) +
+                                " was given out twice"));
+        }
+        QVERIFY(lab.command("restart controller " + QString::number(active))["ok"].toBool());
     }
 
     void list_offsets_by_time_decodes_at_most_one_bounded_batch() {
