@@ -98,11 +98,20 @@ void PartitionLog::rebuild_producer_state() {
                                 std::string("ignored ") + path.filename().string() + ": " + why;
         std::filesystem::remove(path, ec);
     }
-    // The batches after the snapshot, headers only (read() checked their CRCs).
+    // The batches after the snapshot, headers only (read() checked their CRCs). Damage found
+    // here does not take the log offline: as before, a read that needs the damaged batch does;
+    // the state then covers the batches before it.
     std::int64_t offset = from;
     while (offset < end) {
         ReadResult r = read(offset, 1u << 20, end);
-        if (!r.ok() || r.data.empty()) break;
+        if (!r.ok()) {
+            offline_reason_.clear();
+            producer_state_note_ += (producer_state_note_.empty() ? "" : "; ") +
+                                    std::string("producers' state read only up to offset ") +
+                                    std::to_string(offset) + ": " + r.message;
+            break;
+        }
+        if (r.data.empty()) break;
         protocol::BatchIterator it(r.data);
         while (it.next()) {
             if (it.header().last_offset() >= from) producers_.record(it.header());

@@ -569,6 +569,34 @@ class StorageTest : public QObject {
             ErrorCode::KAFKA_STORAGE_ERROR);
     }
 
+    void damage_found_while_rebuilding_producers_leaves_the_log_online() {
+        // Without a snapshot the producers' state is read from the log's start; damage in a
+        // sealed segment stops that read (and says so) but is found by reads, as before.
+        fs::path dir = fresh_dir();
+        auto log = open_log(dir, small_config());
+        Expected expected;
+        for (int i = 0; i < 200; ++i)
+            QVERIFY(append(*log, expected, {make_producer_batch(3, 4, 0, i * 3)}).ok());
+        log.reset();
+        for (const auto& f : files_with(dir, ".snapshot"))
+            fs::remove(f);
+        const auto logs = files_with(dir, ".log");
+        QVERIFY(logs.size() >= 3);
+        Bytes bytes = file_bytes(logs[0]);
+        bytes[kRecordBatchHeaderBytes] ^= 0x01;
+        write_file(logs[0], bytes);
+        RecoveryReport report;
+        log = open_log(dir, small_config(), &report);
+        QVERIFY(log);
+        QVERIFY(!log->offline());
+        QVERIFY2(
+            report.reason.find("producers' state read only up to offset 0") != std::string::npos,
+            report.reason.c_str());
+        QVERIFY(log->producer_state().producers().empty());
+        QCOMPARE(log->read(0, 1 << 20, log->log_end_offset()).error,
+                 ErrorCode::KAFKA_STORAGE_ERROR);
+    }
+
     void garbage_or_missing_indexes_are_rebuilt() {
         fs::path dir = fresh_dir();
         auto log = open_log(dir, small_config());
