@@ -3,6 +3,7 @@
 
 #include "broker/producer_id_manager.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "net/lab_timer.h"
@@ -24,7 +25,15 @@ net::awaitable<ProducerIdManager::Answer> ProducerIdManager::next_id(std::int32_
     ++waiting_;
     while (!ctx_.stopping && next_ >= end_ && core::LabTime::now() < deadline) {
         if (!allocating_) {
+            const auto ready_at =
+                last_allocation_ + std::chrono::milliseconds(kMinAllocationIntervalMs);
+            if (core::LabTime::now() < ready_at) {
+                const auto until = std::min(ready_at, deadline);
+                co_await waiters_.wait(timer, until);
+                continue;
+            }
             allocating_ = true;
+            last_allocation_ = core::LabTime::now();
             asio::co_spawn(ctx_.io, allocate(), asio::detached);
         }
         co_await waiters_.wait(timer, deadline);

@@ -5,7 +5,9 @@
 // out. Requests that find the block empty wait for the one allocation in flight (never two at
 // once); at most kMaxWaiting wait, the others are answered COORDINATOR_LOAD_IN_PROGRESS at once
 // (retriable: librdkafka and kafkajs ask again), so a flood of InitProducerId costs a bounded
-// amount of memory, and one metadata record per 1000 ids.
+// amount of memory, and one metadata record per 1000 ids; blocks are asked for at most every
+// kMinAllocationIntervalMs, so a flood grows the metadata log by at most ten records a second
+// per broker (Kafka has no such pause; the lab's metadata log is never compacted).
 //
 // Thread: the broker's node thread only. Lifecycle: made by Broker::start(); stop() wakes the
 // waiters when the broker stops; destroyed by Broker::stop() after the node thread has ended.
@@ -17,6 +19,7 @@
 
 #include "broker/broker_context.h"
 #include "broker/waiters.h"
+#include "core/lab_clock.h"
 #include "net/asio.h"
 #include "protocol/errors.h"
 
@@ -25,6 +28,7 @@ namespace kraftlab::broker {
 class ProducerIdManager {
   public:
     static constexpr std::size_t kMaxWaiting = 256;
+    static constexpr std::int64_t kMinAllocationIntervalMs = 100;
 
     // broker_epoch: this broker's registration epoch (-1: not registered yet), which
     // AllocateProducerIds carries.
@@ -56,7 +60,8 @@ class ProducerIdManager {
     std::int64_t next_ = 0;  // the current block is [next_, end_)
     std::int64_t end_ = 0;
     bool allocating_ = false;
-    std::string last_failure_;  // why the last allocation failed
+    core::LabTime::time_point last_allocation_{};  // when the last allocation started
+    std::string last_failure_;                     // why the last allocation failed
     std::size_t waiting_ = 0;
     Waiters waiters_;
 };
