@@ -506,6 +506,8 @@ void Broker::publish_snapshot() {
         ps.bytes_out_total = p.bytes_out_total;
         ps.recent_keys = p.recent_keys.keys();
         ps.recent_keys_end_offset = p.recent_keys.end_offset();
+        ps.duplicates_prevented_total = p.duplicates_prevented_total;
+        ps.idempotent_producers = p.log->producer_state().producers().size();
         s->partitions.push_back(std::move(ps));
     });
     s->seq_end = core::next_snapshot_seq();

@@ -986,12 +986,15 @@ nlohmann::json Cluster::status() const {
         if (!s->up) continue;
         for (const auto& p : s->partitions) {
             if (p.is_leader) logs[{p.topic, p.partition}] = &p;
-            replica_logs[{p.topic, p.partition}].push_back({{"broker", s->id},
-                                                            {"log_end_offset", p.log_end_offset},
-                                                            {"high_watermark", p.high_watermark},
-                                                            {"flushed_offset", p.flushed_offset},
-                                                            {"leader_epoch", p.leader_epoch},
-                                                            {"leader", p.is_leader}});
+            replica_logs[{p.topic, p.partition}].push_back(
+                {{"broker", s->id},
+                 {"log_end_offset", p.log_end_offset},
+                 {"high_watermark", p.high_watermark},
+                 {"flushed_offset", p.flushed_offset},
+                 {"leader_epoch", p.leader_epoch},
+                 {"leader", p.is_leader},
+                 {"duplicates_prevented", p.duplicates_prevented_total},
+                 {"idempotent_producers", p.idempotent_producers}});
         }
     }
     nlohmann::json controllers = nlohmann::json::array();

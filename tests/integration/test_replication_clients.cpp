@@ -208,6 +208,20 @@ class ReplicationClientsTest : public QObject {
                      "a producer did not finish");
         }
         QVERIFY(lab.command("heal")["ok"].toBool());
+        // The leaders did answer copies from their logs (status: each replica's counter).
+        qint64 prevented = 0;
+        for (const auto& t : lab.command("status")["topics"].toArray()) {
+            if (t.toObject()["name"] != twice) continue;
+            for (const auto& p : t.toObject()["partitions"].toArray()) {
+                for (const auto& r : p.toObject()["replica_logs"].toArray())
+                    prevented += r.toObject()["duplicates_prevented"].toInteger();
+            }
+        }
+        QVERIFY2(prevented > 0,
+                 "no produce was answered as a duplicate while the lab network "
+                 "delivered requests twice");
+        qInfo("%lld produces delivered twice were answered from the log, not written again",
+              static_cast<long long>(prevented));
 
         // Read every partition back.
         QMap<int, QMap<qint64, QString>> logs;
