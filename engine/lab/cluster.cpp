@@ -791,6 +791,11 @@ CommandResult Cluster::audit() {
     source.metadata = [this] { return metadata(); };
     source.not_before_ms = session_start_ms_;
     source.sasl = config_.client_sasl;
+    for (const auto& b : snapshots_.brokers()) {
+        if (!b->up) continue;
+        for (const auto& p : b->partitions)
+            source.duplicates_prevented += p.duplicates_prevented_total;
+    }
     core::ClockBinding on_lab_time(&clock_);  // the audit's reads run on this thread
     auto result = run_audit(acked_, prefix, source);
     events_.publish(EventKind::AuditFinished, NodeRef::lab(), result.verdict, result.report);
