@@ -143,6 +143,8 @@ std::optional<std::string> Broker::start() {
         context, [this](HostedPartition& p) { replica_manager_->persist_epochs(p); });
     replica_manager_ = std::make_unique<ReplicaManager>(
         context, *replica_fetchers_, [this] { return lifecycle_->broker_epoch(); });
+    producer_ids_ =
+        std::make_unique<ProducerIdManager>(context, [this] { return lifecycle_->broker_epoch(); });
     lifecycle_ = std::make_unique<BrokerLifecycle>(context, port_, [this] {
         flusher_->check_failed_logs();
         return !flusher_->log_dir_failure().empty();
@@ -214,6 +216,7 @@ void Broker::stop(bool orderly) {
         metadata_fetcher_->stop();
         controller_client_->close();
         forwarder_->stop();
+        producer_ids_->stop();
         replica_fetchers_->stop();
     });
     // Every coroutine sees stopping_ and ends; run() then returns. A coroutine that still waits
@@ -237,6 +240,7 @@ void Broker::stop(bool orderly) {
     snapshot_timer_.reset();
     lifecycle_.reset();
     forwarder_.reset();
+    producer_ids_.reset();
     replica_manager_.reset();
     replica_fetchers_.reset();
     groups_.reset();
@@ -402,6 +406,8 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
             co_return co_await handle_describe_log_dirs(header, body);
         case ApiKey::DeleteRecords:
             co_return co_await handle_delete_records(header, body);
+        case ApiKey::InitProducerId:
+            co_return co_await handle_init_producer_id(header, body);
         case ApiKey::JoinGroup:
             co_return co_await handle_join_group(header, body, session);
         case ApiKey::SyncGroup:
@@ -514,6 +520,8 @@ void Broker::publish_snapshot() {
         ps.bytes_out_total = p.bytes_out_total;
         ps.recent_keys = p.recent_keys.keys();
         ps.recent_keys_end_offset = p.recent_keys.end_offset();
+        ps.duplicates_prevented_total = p.duplicates_prevented_total;
+        ps.idempotent_producers = p.log->producer_state().producers().size();
         s->partitions.push_back(std::move(ps));
     });
     s->seq_end = core::next_snapshot_seq();

@@ -27,6 +27,8 @@
 //   BrokerLifecycle   registration, heartbeats, controlled shutdown (broker_lifecycle.h)
 //   RequestForwarder  admin requests to the active controller, "via any broker" produces to
 //                     the leader (request_forwarder.h)
+//   ProducerIdManager producer ids for InitProducerId, in blocks from the controller
+//                     (producer_id_manager.h)
 // They share what BrokerContext (broker_context.h) lends them.
 //
 // Threads: public methods are thread-safe. Everything else runs on the node thread.
@@ -50,6 +52,7 @@
 #include "broker/group_coordinator.h"
 #include "broker/log_flusher.h"
 #include "broker/log_manager.h"
+#include "broker/producer_id_manager.h"
 #include "broker/replica_fetchers.h"
 #include "broker/replica_manager.h"
 #include "broker/request_forwarder.h"
@@ -215,6 +218,8 @@ class Broker {
                                                 protocol::Reader& body);
     // Waits until done() holds for this broker's image, the broker stops, or timeout_ms pass.
     net::awaitable<void> await_metadata(std::function<bool()> done, std::int32_t timeout_ms);
+    net::awaitable<Reply> handle_init_producer_id(const protocol::RequestHeader& h,
+                                                  protocol::Reader& body);
     // The ApiVersions v0-format body with error UNSUPPORTED_VERSION, the answer to any API key or
     // version this broker does not speak.
     protocol::Bytes unsupported_version_body() const;
@@ -266,6 +271,7 @@ class Broker {
     std::unique_ptr<RequestForwarder> forwarder_;
     std::unique_ptr<ReplicaFetchers> replica_fetchers_;
     std::unique_ptr<ReplicaManager> replica_manager_;
+    std::unique_ptr<ProducerIdManager> producer_ids_;  // InitProducerId's ids
 
     // Counters for snapshots (the server counts requests and bytes).
     std::uint64_t produce_requests_total_ = 0;

@@ -207,7 +207,18 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
             }
             if (error == ErrorCode::NONE) {
                 auto result = hosted->log->append_as_leader(*part.records, pinfo->leader_epoch);
-                if (result.ok()) {
+                if (result.ok() && result.duplicate) {
+                    // An idempotent producer's retry of a batch already in the log: answered
+                    // with its original offset, once the replicas have it too (Kafka answers
+                    // NONE; storage/producer_state.h).
+                    out.base_offset = result.first_offset;
+                    ++hosted->duplicates_prevented_total;
+                    if (request.acks == -1 || request.acks >= 2) {
+                        waiting.push_back({response.responses.size() - 1,
+                                           topic_out.partition_responses.size() - 1,
+                                           result.last_offset + 1});
+                    }
+                } else if (result.ok()) {
                     out.base_offset = result.first_offset;
                     hosted->records_in_total += records;
                     hosted->bytes_in_total += part.records->size();
@@ -224,6 +235,19 @@ net::awaitable<Broker::Reply> Broker::handle_produce(const protocol::RequestHead
                 } else {
                     error = result.error;
                     if (first_error.empty()) first_error = result.message;
+                    if (error == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER ||
+                        error == ErrorCode::INVALID_PRODUCER_EPOCH) {
+                        // Produce v7 carries no error message: the event says why.
+                        events_.publish(
+                            core::EventKind::ClientRejected, core::NodeRef::broker(config_.node_id),
+                            "broker " + std::to_string(config_.node_id) + " refused a produce to " +
+                                topic.name + "-" + std::to_string(part.index) + ": " +
+                                std::string(protocol::error_name(error)) + ", " + result.message,
+                            {{"topic", topic.name},
+                             {"partition", part.index},
+                             {"error", protocol::error_name(error)}},
+                            topic.name, part.index);
+                    }
                 }
             }
             out.error_code = to_wire(error);

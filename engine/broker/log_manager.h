@@ -59,6 +59,8 @@ struct HostedPartition {
     std::uint64_t records_in_total = 0;
     std::uint64_t bytes_in_total = 0;
     std::uint64_t bytes_out_total = 0;
+    // Idempotent producers' retries answered from the log instead of appended again.
+    std::uint64_t duplicates_prevented_total = 0;
     // Keys of the newest records appended here as leader, for snapshots.
     RecentKeys recent_keys;
 };

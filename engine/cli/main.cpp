@@ -105,10 +105,13 @@ constexpr std::string_view kUsage =
     "  produce TOPIC RATE [acks=0|1|all|N] [keys=none|sequence|random:N|fixed:K]\n"
     "          [partitioner=round-robin|key-hash] [value-bytes=N] [route=leader|any]\n"
     "          [compression=none|gzip|snappy|lz4|zstd] [linger-ms=N] [max-records=N]\n"
+    "          [idempotence=on|off]\n"
     "                        start a built-in producer (RATE records/s); replies its id.\n"
     "                        acks=N (2..32) is the lab's own: N replicas have the record.\n"
     "                        route=any sends each request to the next broker in turn, which\n"
     "                        forwards it to the leader (route=leader: straight to the leader)\n"
+    "                        idempotence=on (needs acks=all): producer id and sequences, so a\n"
+    "                        retried batch is answered from the leader's log, not written twice\n"
     "  update-producer ID key=value ...   change a producer live (rate=N and the keys above)\n"
     "  stop-producer ID\n"
     "  consume TOPIC [from=earliest|latest] [group=NAME] [assignor=range|roundrobin]\n"
@@ -179,6 +182,10 @@ std::optional<std::string> apply_producer_setting(kraftlab::lab::ProducerConfig&
             if (!n.ok) return n.message;
             config.acks = static_cast<std::int16_t>(n.whole());
         }
+    } else if (key == "idempotence") {
+        if (value != "on" && value != "off")
+            return "idempotence must be on or off, not '" + value + "'";
+        config.idempotence = value == "on";
     } else if (key == "route") {
         if (value == "leader") {
             config.route = Route::Leader;
@@ -227,7 +234,7 @@ std::optional<std::string> apply_producer_setting(kraftlab::lab::ProducerConfig&
     } else {
         return "unknown producer setting '" + key +
                "' (rate, acks, keys, partitioner, value-bytes, compression, linger-ms, "
-               "max-records, route)";
+               "max-records, route, idempotence)";
     }
     return std::nullopt;
 }

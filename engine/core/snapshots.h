@@ -64,6 +64,10 @@ struct PartitionSnapshot {
     // broker/recent_keys.h). For the UI's hover on the log strip.
     std::vector<std::string> recent_keys;
     std::int64_t recent_keys_end_offset = 0;  // offset after the last key in recent_keys
+    // Idempotent producers: retries answered from the log as leader (not written again) since
+    // the broker started, and the producer ids the partition keeps state for.
+    std::uint64_t duplicates_prevented_total = 0;
+    std::uint64_t idempotent_producers = 0;
 };
 
 // A consumer group as its coordinator sees it (broker/group_coordinator.h).

@@ -558,6 +558,11 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
                        "to identify)";
         }
     }
+    if (source.duplicates_prevented > 0) {
+        verdict += "; " + std::to_string(source.duplicates_prevented) +
+                   " duplicates prevented (idempotent producers' retries the leaders answered "
+                   "from their logs instead of writing them twice)";
+    }
     if (prefix.dropped > 0) {
         verdict += "; partial: only the first " + std::to_string(log.max_records()) +
                    " acknowledged records are kept, " + std::to_string(prefix.dropped) +
@@ -570,6 +575,7 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
                      {"lost", lost},
                      {"moved", moved},
                      {"duplicated", duplicated},
+                     {"duplicates_prevented", source.duplicates_prevented},
                      {"out_of_order", out_of_order},
                      {"changed", changed},
                      {"unverified", unverified},

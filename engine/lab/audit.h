@@ -98,6 +98,10 @@ struct AuditSource {
     std::int32_t timeout_ms = 20'000;
     // The client user when the brokers require SASL from clients.
     std::optional<net::SaslCredentials> sasl;
+    // Idempotent producers' retries the leaders answered from their logs instead of writing
+    // them twice, over the running brokers since each started (their snapshots); reported as
+    // "duplicates prevented".
+    std::uint64_t duplicates_prevented = 0;
 };
 
 struct AuditResult {

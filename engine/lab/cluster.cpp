@@ -776,6 +776,11 @@ CommandResult Cluster::audit() {
     source.metadata = [this] { return metadata(); };
     source.not_before_ms = session_start_ms_;
     source.sasl = config_.client_sasl;
+    for (const auto& b : snapshots_.brokers()) {
+        if (!b->up) continue;
+        for (const auto& p : b->partitions)
+            source.duplicates_prevented += p.duplicates_prevented_total;
+    }
     core::ClockBinding on_lab_time(&clock_);  // the audit's reads run on this thread
     auto result = run_audit(acked_, prefix, source);
     events_.publish(EventKind::AuditFinished, NodeRef::lab(), result.verdict, result.report);
@@ -971,12 +976,15 @@ nlohmann::json Cluster::status() const {
         if (!s->up) continue;
         for (const auto& p : s->partitions) {
             if (p.is_leader) logs[{p.topic, p.partition}] = &p;
-            replica_logs[{p.topic, p.partition}].push_back({{"broker", s->id},
-                                                            {"log_end_offset", p.log_end_offset},
-                                                            {"high_watermark", p.high_watermark},
-                                                            {"flushed_offset", p.flushed_offset},
-                                                            {"leader_epoch", p.leader_epoch},
-                                                            {"leader", p.is_leader}});
+            replica_logs[{p.topic, p.partition}].push_back(
+                {{"broker", s->id},
+                 {"log_end_offset", p.log_end_offset},
+                 {"high_watermark", p.high_watermark},
+                 {"flushed_offset", p.flushed_offset},
+                 {"leader_epoch", p.leader_epoch},
+                 {"leader", p.is_leader},
+                 {"duplicates_prevented", p.duplicates_prevented_total},
+                 {"idempotent_producers", p.idempotent_producers}});
         }
     }
     nlohmann::json controllers = nlohmann::json::array();

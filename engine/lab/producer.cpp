@@ -11,6 +11,7 @@
 #include <future>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "core/client_ids.h"
@@ -19,9 +20,11 @@
 #include "core/thread_name.h"
 #include "lab/broker_connections.h"
 #include "lab/client_thread.h"
+#include "lab/producer_sequences.h"
 #include "net/kafka_client.h"
 #include "net/lab_timer.h"
 #include "protocol/errors.h"
+#include "protocol/init_producer_id.h"
 #include "protocol/records.h"
 
 namespace kraftlab::lab {
@@ -116,6 +119,7 @@ nlohmann::json config_json(const ProducerConfig& c) {
             {"records_per_second", c.records_per_second},
             {"acks", acks_name(c.acks)},
             {"route", route_name(c.route)},
+            {"idempotence", c.idempotence},
             {"partitioner", partitioner_name(c.partitioner)},
             {"keys", key_pattern_name(c.key_pattern)},
             {"value_bytes", c.value_bytes},
@@ -150,6 +154,7 @@ std::string changes(const ProducerConfig& a, const ProducerConfig& b) {
     add("rate", num(a.records_per_second), num(b.records_per_second));
     add("acks", acks_name(a.acks), acks_name(b.acks));
     add("route", std::string(route_name(a.route)), std::string(route_name(b.route)));
+    add("idempotence", a.idempotence ? "on" : "off", b.idempotence ? "on" : "off");
     add("keys", keys_text(a), keys_text(b));
     add("partitioner", std::string(partitioner_name(a.partitioner)),
         std::string(partitioner_name(b.partitioner)));
@@ -185,6 +190,7 @@ struct BuiltinProducer::State {
         std::int64_t first_created_us = 0;
         std::int32_t attempts = 0;
         std::int64_t retry_at_us = 0;
+        std::uint64_t id_generation = 0;  // idempotence: the producer id it was stamped under
         std::string last_error;
         std::size_t records() const { return created_us.size(); }
     };
@@ -252,6 +258,14 @@ struct BuiltinProducer::State {
     std::size_t next_route_broker = 0;
     std::size_t any_fair_start = 0;
     std::uint64_t not_forwarded = 0;
+
+    // Idempotence (config.idempotence; lab/producer_sequences.h): the producer id, the
+    // partitions with a batch in flight (one at a time each, so sequences arrive in order), and
+    // whether an InitProducerId is under way.
+    ProducerSequences sequences;
+    std::set<std::int32_t> sending;
+    bool asking_id = false;
+    net::LabTimer id_timer{io};  // the pause before asking again; cancelled by stopping
 
     // Generation.
     double credit = 0;
@@ -352,6 +366,7 @@ struct BuiltinProducer::State {
         stopping = true;
         wake();
         metadata_timer.cancel();
+        id_timer.cancel();
     }
 
     // Last step of stopping: nothing may run after this but coroutines winding down.
@@ -368,6 +383,7 @@ struct BuiltinProducer::State {
         conns->close_all("the producer stopped");
         any_conns->close_all("the producer stopped");
         metadata_timer.cancel();
+        id_timer.cancel();
         auto s = make_snapshot();
         s->running = false;
         snapshots.publish(std::move(s));
@@ -599,6 +615,10 @@ struct BuiltinProducer::State {
         }
         expire(now_us);
         if (stopping) return;
+        if (config.idempotence && !sequences.has_id()) {
+            ask_producer_id();
+            return;
+        }
         if (config.route == Route::AnyBroker) {
             drain_to_any_broker(now_us);
             return;
@@ -658,9 +678,18 @@ struct BuiltinProducer::State {
         std::vector<BatchPtr> batches;
         std::size_t bytes = 0;
         for (std::size_t i = 0; i < parts.size(); ++i) {
-            auto& q = partitions[static_cast<std::size_t>(parts[(start + i) % parts.size()])].ready;
+            const std::int32_t p = parts[(start + i) % parts.size()];
+            auto& q = partitions[static_cast<std::size_t>(p)].ready;
             if (q.empty() || q.front()->retry_at_us > now_us) continue;
+            if (config.idempotence && sending.count(p)) continue;
             if (!batches.empty() && bytes + q.front()->bytes.size() > kMaxRequestBytes) break;
+            if (config.idempotence) {
+                // Stamped when first sent, and again under a new producer id.
+                auto& b = *q.front();
+                if (b.id_generation != sequences.generation())
+                    b.id_generation = sequences.stamp(b.bytes, p);
+                sending.insert(p);
+            }
             bytes += q.front()->bytes.size();
             batches.push_back(std::move(q.front()));
             q.pop_front();
@@ -734,8 +763,10 @@ struct BuiltinProducer::State {
                 response = std::move(*r);
             }
         }
-        for (std::size_t i = 0; i < batches.size(); ++i)
+        for (std::size_t i = 0; i < batches.size(); ++i) {
             batches[i]->bytes = std::move(*topic.partition_data[i].records);
+            sending.erase(batches[i]->partition);
+        }
         --in_flight[broker];
         --total_in_flight;
         if (finished) co_return;
@@ -784,7 +815,15 @@ struct BuiltinProducer::State {
                 const std::string why = partition_label(b->partition) + " on broker " +
                                         std::to_string(broker) + ": " +
                                         std::string(protocol::error_name(code));
-                if (via_any_broker && code == ErrorCode::NOT_LEADER_OR_FOLLOWER) {
+                if (config.idempotence && (code == ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER ||
+                                           code == ErrorCode::INVALID_PRODUCER_EPOCH ||
+                                           code == ErrorCode::UNKNOWN_PRODUCER_ID)) {
+                    // The leader's state and ours disagree: a new producer id, and the batch
+                    // goes again as a new write under it.
+                    sequences.forget();
+                    report_error(why + "; asking for a new producer id and retrying", b->partition);
+                    retry_or_fail(std::move(b), why, now);
+                } else if (via_any_broker && code == ErrorCode::NOT_LEADER_OR_FOLLOWER) {
                     // The broker did not forward (a broker without forwarding, or a leader it
                     // does not know yet). New metadata would not change where the request goes:
                     // the batch waits out its backoff and goes to the next broker in turn.
@@ -836,6 +875,8 @@ struct BuiltinProducer::State {
     }
 
     void fail_batch(const Batch& batch, const std::string& why) {
+        // Its sequence may or may not be in the log: later batches go under a new producer id.
+        if (config.idempotence && batch.id_generation != 0) sequences.forget();
         failed += batch.records();
         report_error(std::to_string(batch.records()) + " record(s) for " +
                          partition_label(batch.partition) + " failed: " + why,
@@ -871,6 +912,50 @@ struct BuiltinProducer::State {
         const std::int64_t now_us = to_us(now);
         for (auto created : batch.created_us)
             latency_window.record(now_us / 1000, now_us - created);
+    }
+
+    // InitProducerId (v1, as kafkajs sends it) to a broker the metadata names, once at a time;
+    // the batches wait meanwhile. A failure is reported and asked again at the next drain.
+    void ask_producer_id() {
+        if (asking_id || layout.brokers.empty()) return;
+        asking_id = true;
+        asio::co_spawn(io, init_producer_id(), asio::detached);
+    }
+
+    asio::awaitable<void> init_producer_id() {
+        std::string failure = "no broker to ask";
+        for (const auto& [broker, address] : layout.brokers) {
+            auto client = conns->get(broker);
+            if (!client) continue;
+            protocol::InitProducerIdRequest request;
+            request.transaction_timeout_ms = 60'000;
+            auto r = co_await client->call(request, 1, config.request_timeout_ms);
+            if (finished) co_return;
+            if (!r) {
+                failure = r.error().message;
+                continue;
+            }
+            if (r->error_code != 0) {
+                failure = std::string(protocol::error_name(static_cast<ErrorCode>(r->error_code)));
+                continue;
+            }
+            sequences.set_id(r->producer_id, r->producer_epoch);
+            failure.clear();
+            break;
+        }
+        asking_id = false;
+        if (!failure.empty()) {
+            report_error("no producer id for idempotence yet (" + failure + "); asking again");
+            // Asked again after a pause, not in a tight loop.
+            if (stopping) co_return;
+            id_timer.expires_after(std::chrono::milliseconds(200));
+            net::error_code ec;
+            asking_id = true;
+            co_await id_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            asking_id = false;
+            if (finished || stopping) co_return;
+        }
+        wake();
     }
 
     void report_error(const std::string& message, std::int32_t partition = -1) {

@@ -48,6 +48,7 @@ std::string describe(const ProducerConfig& c) {
     std::string out = format_rate(c.records_per_second) + " records/s to " + c.topic + " (" +
                       std::string(partitioner_name(c.partitioner)) + ", acks=" + acks_name(c.acks);
     if (c.route == Route::AnyBroker) out += ", via any broker";
+    if (c.idempotence) out += ", idempotent";
     if (c.compression != protocol::Compression::None)
         out += ", " + std::string(protocol::compression_name(c.compression));
     return out + ")";
@@ -73,6 +74,11 @@ std::optional<std::string> validate(const ProducerConfig& c) {
     if (c.acks < -1) {
         return "acks must be 0, 1, all (-1) or the lab's 2.." + std::to_string(kMaxLabAcks) +
                ", not " + std::to_string(c.acks);
+    }
+    if (c.idempotence && c.acks != -1) {
+        return "idempotence needs acks=all, as in Kafka (the producer's retries are only safe "
+               "when every in-sync replica has the batch), not acks=" +
+               acks_name(c.acks);
     }
     if (c.acks >= 2) {
         if (auto e = rule(Field::LabAcks, c.acks)) return e;

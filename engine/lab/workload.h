@@ -79,6 +79,11 @@ struct ProducerConfig {
     std::int32_t linger_ms = 5;
     std::int32_t max_batch_bytes = 256 * 1024;
     std::int32_t max_in_flight_per_broker = 5;
+    // Idempotence (KIP-98): a producer id from InitProducerId and sequence numbers per
+    // partition, one batch in flight per partition, a retry sent as the same batch, so that a
+    // leader answers it from its log instead of writing it twice. Needs acks=all (Kafka's
+    // rule).
+    bool idempotence = false;
     std::int32_t request_timeout_ms = 10'000;
     // Records waiting to be sent (not yet in a request) at most; beyond it the producer stops
     // generating until the brokers catch up, instead of growing memory.

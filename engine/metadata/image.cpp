@@ -196,6 +196,15 @@ bool MetadataDelta::apply(const MetadataRecord& record, std::int64_t offset, std
                 std::erase_if(changes_.partitions_changed,
                               [&](const auto& tp) { return tp.first == r.topic_id; });
                 return true;
+            } else if constexpr (std::is_same_v<T, ProducerIdsRecord>) {
+                // Ids only move forward (Kafka's ProducerIdControlManager refuses a record that
+                // would hand out a block again).
+                if (r.next_producer_id <= img.next_producer_id_) {
+                    return reject("producer ids below " + std::to_string(img.next_producer_id_) +
+                                  " were already given out");
+                }
+                img.next_producer_id_ = r.next_producer_id;
+                return true;
             } else {
                 return true;  // NoOp
             }

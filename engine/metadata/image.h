@@ -77,6 +77,9 @@ class MetadataImage {
     const Configs& topic_configs(std::string_view topic) const;
     std::optional<std::string> topic_config(std::string_view topic, std::string_view key) const;
 
+    // The first producer id no ProducerIdsRecord has given out yet (0 before any).
+    std::int64_t next_producer_id() const { return next_producer_id_; }
+
   private:
     friend class MetadataDelta;
 
@@ -85,6 +88,7 @@ class MetadataImage {
     std::map<std::string, TopicPtr, std::less<>> topics_by_name_;
     std::map<Uuid, TopicPtr> topics_by_id_;
     std::map<std::string, Configs, std::less<>> topic_configs_;
+    std::int64_t next_producer_id_ = 0;
 };
 
 // What one delta changed, so a broker knows which partitions to create, drop or re-read.

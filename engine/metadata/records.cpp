@@ -153,6 +153,12 @@ struct Encoder {
         w.empty_tagged_fields();
     }
     void operator()(const NoOpRecord&) { w.empty_tagged_fields(); }
+    void operator()(const ProducerIdsRecord& r) {
+        w.i32(r.broker_id);
+        w.i64(r.broker_epoch);
+        w.i64(r.next_producer_id);
+        w.empty_tagged_fields();
+    }
 };
 
 std::int16_t record_version(const MetadataRecord& record) {
@@ -168,14 +174,15 @@ std::optional<MetadataRecord> finish(Reader& r, T&& value) {
 }  // namespace
 
 std::int16_t record_api_key(const MetadataRecord& record) {
-    static constexpr std::int16_t keys[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 20};
+    static constexpr std::int16_t keys[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 20, 15};
     return keys[record.index()];
 }
 
 std::string_view record_name(const MetadataRecord& record) {
     static constexpr std::string_view names[] = {
         "RegisterBroker",  "UnregisterBroker", "Topic",         "Partition",   "Config",
-        "PartitionChange", "FenceBroker",      "UnfenceBroker", "RemoveTopic", "NoOp"};
+        "PartitionChange", "FenceBroker",      "UnfenceBroker", "RemoveTopic", "NoOp",
+        "ProducerIds"};
     return names[record.index()];
 }
 
@@ -318,6 +325,15 @@ std::optional<MetadataRecord> decode_record(ByteView value) {
             r.tagged_fields();
             return finish(r, rec);
         }
+        case 15: {
+            if (version > 0) return std::nullopt;
+            ProducerIdsRecord rec;
+            rec.broker_id = r.i32();
+            rec.broker_epoch = r.i64();
+            rec.next_producer_id = r.i64();
+            r.tagged_fields();
+            return finish(r, rec);
+        }
         case 20: {
             r.tagged_fields();
             return finish(r, NoOpRecord{});
@@ -358,6 +374,9 @@ std::string describe(const MetadataRecord& record) {
                 s << "broker " << r.id << " epoch " << r.epoch;
             } else if constexpr (std::is_same_v<T, RemoveTopicRecord>) {
                 s << "id " << short_id(r.topic_id);
+            } else if constexpr (std::is_same_v<T, ProducerIdsRecord>) {
+                s << "broker " << r.broker_id << " epoch " << r.broker_epoch
+                  << ", next producer id " << r.next_producer_id;
             }
         },
         record);

@@ -120,10 +120,19 @@ struct NoOpRecord {  // api key 20: a new leader's first entry, so it can commit
     bool operator==(const NoOpRecord&) const = default;
 };
 
+// api key 15: the active controller gave the producer ids below next_producer_id (a block, to
+// broker_id at broker_epoch); the next block starts at next_producer_id.
+struct ProducerIdsRecord {
+    std::int32_t broker_id = 0;
+    std::int64_t broker_epoch = 0;
+    std::int64_t next_producer_id = 0;
+    bool operator==(const ProducerIdsRecord&) const = default;
+};
+
 using MetadataRecord =
     std::variant<RegisterBrokerRecord, UnregisterBrokerRecord, TopicRecord, PartitionRecord,
                  ConfigRecord, PartitionChangeRecord, FenceBrokerRecord, UnfenceBrokerRecord,
-                 RemoveTopicRecord, NoOpRecord>;
+                 RemoveTopicRecord, NoOpRecord, ProducerIdsRecord>;
 
 // Kafka's api key of a record ("RegisterBrokerRecord" is 0, ...) and its short name.
 std::int16_t record_api_key(const MetadataRecord& record);

@@ -159,6 +159,16 @@ awaitable<Result<protocol::DeleteTopicsResponse>> ControllerClient::delete_topic
         });
 }
 
+awaitable<Result<protocol::AllocateProducerIdsResponse>> ControllerClient::allocate_producer_ids(
+    const protocol::AllocateProducerIdsRequest& request, std::int32_t deadline_ms) {
+    co_return co_await call<protocol::AllocateProducerIdsRequest,
+                            protocol::AllocateProducerIdsResponse>(
+        request, kAllocateProducerIdsVersion, deadline_ms,
+        [](const protocol::AllocateProducerIdsResponse& r) {
+            return is_not_controller(r.error_code);
+        });
+}
+
 awaitable<Result<protocol::AlterPartitionResponse>> ControllerClient::alter_partition(
     const protocol::AlterPartitionRequest& request, std::int32_t deadline_ms) {
     co_return co_await call<protocol::AlterPartitionRequest, protocol::AlterPartitionResponse>(

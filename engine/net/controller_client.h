@@ -5,8 +5,8 @@
 // controller and reuses it.
 //
 // Speaks BrokerRegistration, BrokerHeartbeat, AlterPartition, CreateTopics, DeleteTopics,
-// IncrementalAlterConfigs, CreatePartitions and ElectLeaders, as a Kafka broker does towards its
-// controllers.
+// IncrementalAlterConfigs, CreatePartitions, ElectLeaders and AllocateProducerIds, as a Kafka
+// broker does towards its controllers.
 //
 // Threads: the owner's io_context thread only.
 #pragma once
@@ -20,6 +20,7 @@
 
 #include "net/asio.h"
 #include "net/kafka_client.h"
+#include "protocol/allocate_producer_ids.h"
 #include "protocol/alter_partition.h"
 #include "protocol/broker_heartbeat.h"
 #include "protocol/broker_registration.h"
@@ -61,6 +62,7 @@ class ControllerClient {
     static constexpr std::int16_t kIncrementalAlterConfigsVersion = 1;
     static constexpr std::int16_t kCreatePartitionsVersion = 1;
     static constexpr std::int16_t kElectLeadersVersion = 1;
+    static constexpr std::int16_t kAllocateProducerIdsVersion = 0;
 
     awaitable<Result<protocol::BrokerRegistrationResponse>> register_broker(
         const protocol::BrokerRegistrationRequest& request, std::int32_t deadline_ms);
@@ -77,6 +79,9 @@ class ControllerClient {
         const protocol::CreatePartitionsRequest& request, std::int32_t deadline_ms);
     awaitable<Result<protocol::ElectLeadersResponse>> elect_leaders(
         const protocol::ElectLeadersRequest& request, std::int32_t deadline_ms);
+    // A block of producer ids for InitProducerId answers (broker/producer_id_manager.h).
+    awaitable<Result<protocol::AllocateProducerIdsResponse>> allocate_producer_ids(
+        const protocol::AllocateProducerIdsRequest& request, std::int32_t deadline_ms);
 
     // A partition leader asks to change the ISR (replication).
     awaitable<Result<protocol::AlterPartitionResponse>> alter_partition(

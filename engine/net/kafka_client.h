@@ -46,6 +46,7 @@
 #include "protocol/fetch.h"
 #include "protocol/find_coordinator.h"
 #include "protocol/heartbeat.h"
+#include "protocol/init_producer_id.h"
 #include "protocol/join_group.h"
 #include "protocol/leave_group.h"
 #include "protocol/list_offsets.h"
@@ -130,6 +131,11 @@ struct ResponseFor<protocol::OffsetForLeaderEpochRequest> {
 template <>
 struct ResponseFor<protocol::ApiVersionsRequest> {
     using type = protocol::ApiVersionsResponse;
+};
+// The built-in producer's idempotence (lab/producer_sequences.h).
+template <>
+struct ResponseFor<protocol::InitProducerIdRequest> {
+    using type = protocol::InitProducerIdResponse;
 };
 // A consumer group member's requests (the built-in consumer's lab/group_member.h).
 template <>

@@ -96,6 +96,8 @@ std::string_view api_name(std::int16_t key) {
             return "BrokerHeartbeat";
         case ApiKey::UnregisterBroker:
             return "UnregisterBroker";
+        case ApiKey::AllocateProducerIds:
+            return "AllocateProducerIds";
     }
     return "Unknown";
 }
@@ -187,6 +189,8 @@ std::int16_t first_flexible_version(ApiKey key) {
         case ApiKey::BrokerHeartbeat:
             return 0;
         case ApiKey::UnregisterBroker:
+            return 0;
+        case ApiKey::AllocateProducerIds:
             return 0;
         case ApiKey::SaslHandshake:
         case ApiKey::OffsetDelete:  // v0 only, and never flexible

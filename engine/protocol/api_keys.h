@@ -53,6 +53,7 @@ enum class ApiKey : std::int16_t {
     BrokerRegistration = 62,
     BrokerHeartbeat = 63,
     UnregisterBroker = 64,
+    AllocateProducerIds = 67,
 };
 
 inline std::int16_t to_wire(ApiKey key) {

@@ -439,6 +439,10 @@ OpenResult PartitionLog::open(std::filesystem::path dir, LogConfig config) {
         r.recovery = {};
         return r;
     }
+    log->rebuild_producer_state();
+    if (!log->producer_state_note().empty()) {
+        r.recovery.reason += (r.recovery.reason.empty() ? "" : "; ") + log->producer_state_note();
+    }
     r.log = std::move(log);
     return r;
 }

@@ -112,6 +112,19 @@ AppendResult PartitionLog::append_as_leader(std::span<std::uint8_t> batches,
     if (LogStatus st = check_online(); !st.ok()) return {st};
     std::vector<Batch> split;
     if (LogStatus st = split_batches(batches, split); !st.ok()) return {st};
+    std::vector<RecordBatchHeader> headers;
+    headers.reserve(split.size());
+    for (const Batch& b : split)
+        headers.push_back(b.header);
+    ProducerCheck verdict = producers_.check_append(headers);
+    if (verdict.kind == ProducerCheck::Kind::Reject) return {{verdict.error, verdict.reason}};
+    if (verdict.kind == ProducerCheck::Kind::Duplicate) {
+        AppendResult r;
+        r.first_offset = verdict.duplicate.first_offset;
+        r.last_offset = verdict.duplicate.last_offset;
+        r.duplicate = true;
+        return r;
+    }
     std::int64_t next = log_end_offset();
     for (Batch& b : split) {
         if (b.header.last_offset_delta > INT64_MAX - 1 - next) {
@@ -149,6 +162,7 @@ AppendResult PartitionLog::append_replicated(std::span<const std::uint8_t> batch
 
 AppendResult PartitionLog::append_batches(ByteView data, const std::vector<Batch>& batches) {
     const std::int64_t old_end_offset = log_end_offset();
+    const std::size_t old_segment_count = segments_.size();
     // Batches go to the active segment in runs; a run ends where a batch would not fit.
     std::size_t run_start = 0;
     std::uint64_t run_bytes = 0;
@@ -186,6 +200,12 @@ AppendResult PartitionLog::append_batches(ByteView data, const std::vector<Batch
             return {go_offline(io.error + "; undoing the append failed too: " + back.message)};
         }
         return {storage_error(io.error)};
+    }
+    for (const Batch& b : batches)
+        producers_.record(b.header);
+    // A roll seals a segment: a snapshot at LEO spares the next open() reading it for producers.
+    if (segments_.size() > old_segment_count) {
+        (void)write_producer_snapshot();
     }
     AppendResult r;
     r.first_offset = batches.front().header.base_offset;
@@ -397,8 +417,10 @@ TimestampResult PartitionLog::find_batch_for_timestamp(std::int64_t timestamp_ms
 
 LogStatus PartitionLog::truncate_to(std::int64_t offset) {
     if (LogStatus st = check_online(); !st.ok()) return st;
+    const std::int64_t before = log_end_offset();
     LogStatus st = truncate_segments(offset);
     if (!st.ok()) return go_offline(st.message);
+    if (log_end_offset() != before) rebuild_producer_state();
     return st;
 }
 
@@ -564,10 +586,12 @@ LogStatus PartitionLog::discard_unflushed() {
     }
     flushed_offset_ = log_end_offset();
     ++cuts_;
+    rebuild_producer_state();
     return {};
 }
 
 LogStatus PartitionLog::close() {
+    if (!offline()) (void)write_producer_snapshot();
     LogStatus st = offline() ? LogStatus{} : flush();
     DescriptorCache::instance().forget_owner(instance_);
     if (!offline()) offline_reason_ = "the log is closed";

@@ -24,6 +24,7 @@
 #include "protocol/record_batch.h"
 #include "storage/descriptor_cache.h"
 #include "storage/file.h"
+#include "storage/producer_state.h"
 #include "storage/segment.h"
 
 namespace kraftlab::storage {
@@ -68,6 +69,9 @@ struct AppendResult : LogStatus {
     std::int64_t first_offset = -1;  // base offset of the first batch written
     std::int64_t last_offset = -1;   // last offset of the last batch written
     std::uint64_t bytes_written = 0;
+    // A leader append that an idempotent producer's retry made: nothing was written, and
+    // first_offset/last_offset are where the batch already is (producer_state.h).
+    bool duplicate = false;
 };
 
 struct ReadResult : LogStatus {
@@ -133,13 +137,18 @@ class PartitionLog {
     const std::string& offline_reason() const { return offline_reason_; }
 
     // Leader append. batches holds one or more v2 batches the caller already checked with
-    // protocol::validate_batch. Assigns consecutive offsets from LEO and stamps them and
+    // protocol::validate_batch. Batches with a producer id are first checked against the
+    // idempotent producers' state (producer_state.h): a retry of a batch already in the log
+    // comes back as `duplicate` without a write; an epoch or sequence the rules refuse comes back
+    // as its error (INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_RECORD) with
+    // nothing written. Assigns consecutive offsets from LEO and stamps them and
     // leader_epoch into the batches in place (the caller's buffer changes), then writes them with
     // one pwrite per segment touched. Nothing is written if any batch is malformed
     // (CORRUPT_MESSAGE) or larger than max_batch_bytes (MESSAGE_TOO_LARGE); a failed write is
     // undone and reported as KAFKA_STORAGE_ERROR.
     AppendResult append_as_leader(std::span<std::uint8_t> batches, std::int32_t leader_epoch);
-    // Follower append: batches keep their offsets and leader epochs. The first must start at LEO
+    // Follower append: batches keep their offsets and leader epochs; the producers' state takes
+    // them as they are. The first must start at LEO
     // and each next one where the previous ended; otherwise nothing is written and the error is
     // OFFSET_OUT_OF_RANGE.
     AppendResult append_replicated(std::span<const std::uint8_t> batches);
@@ -217,8 +226,22 @@ class PartitionLog {
     // memory (files cut to their flushed sizes, segments created since then deleted). This is
     // how acks=1 loses data in front of a class.
     LogStatus discard_unflushed();
-    // flush() and close every file. The log is offline afterwards.
+    // flush() and close every file. The log is offline afterwards. Saves the producers' state
+    // first (a snapshot at LEO), so that the next open() need not read the log for it.
     LogStatus close();
+
+    // The idempotent producers' state as of LEO. Kept by every append, rebuilt after
+    // truncate_to() and discard_unflushed(), and on open() from the newest good snapshot file at
+    // or below LEO plus the batches after it (a damaged or cut snapshot file is deleted and
+    // noted, never trusted; without one the log is read from its start). Snapshot files are
+    // written at LEO after an append that rolled a segment and by close(); the newest
+    // kProducerSnapshotsKept stay (producer_recovery.cpp).
+    const ProducerStateTable& producer_state() const { return producers_; }
+    // What the last rebuild found: "" or plain words (a snapshot file ignored, and why).
+    const std::string& producer_state_note() const { return producer_state_note_; }
+    // Writes `<LEO>.snapshot` now; false (and the log stays as it is) if the file cannot be.
+    bool write_producer_snapshot();
+    static constexpr std::size_t kProducerSnapshotsKept = 3;
 
   private:
     PartitionLog(std::filesystem::path dir, LogConfig config);
@@ -236,6 +259,10 @@ class PartitionLog {
     IoStatus write_to_active(protocol::ByteView data, const std::vector<Batch>& batches,
                              std::size_t from, std::size_t to);
     IoStatus roll(std::int64_t base_offset);
+    // producer_recovery.cpp: the producers' state from the newest good snapshot and the batches
+    // after it.
+    void rebuild_producer_state();
+    std::vector<std::int64_t> producer_snapshot_offsets() const;  // ascending
     FileKey key_of(std::int64_t base_offset, FileKey::Kind kind) const {
         return {instance_, base_offset, kind};
     }
@@ -272,6 +299,8 @@ class PartitionLog {
     // Set by a failed write or flush, and by damage that a read finds (a read is const to its
     // callers, but what it found holds for every later call): mutable for that.
     mutable std::string offline_reason_;
+    ProducerStateTable producers_;
+    std::string producer_state_note_;
 };
 
 struct OpenResult {

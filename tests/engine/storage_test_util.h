@@ -57,6 +57,23 @@ inline Bytes make_batch(int records, std::int64_t base_timestamp_ms, std::size_t
     return out;
 }
 
+// make_batch's batch as an idempotent producer sends it: producer id, epoch and base sequence
+// set, the CRC recomputed.
+inline Bytes make_producer_batch(int records, std::int64_t producer_id, std::int16_t epoch,
+                                 std::int32_t base_sequence, std::uint8_t seed = 0) {
+    Bytes out = make_batch(records, 1'000'000, 20, 1, seed);
+    Bytes fields;
+    Writer w(fields);
+    w.i64(producer_id);
+    w.i16(epoch);
+    w.i32(base_sequence);
+    std::copy(fields.begin(), fields.end(), out.begin() + 43);
+    std::uint32_t crc = crc32c(ByteView(out).subspan(21));
+    for (int i = 0; i < 4; ++i)
+        out[17 + i] = static_cast<std::uint8_t>(crc >> (24 - 8 * i));
+    return out;
+}
+
 inline RecordBatchHeader header_of(ByteView batch) {
     return *RecordBatchHeader::parse(batch);
 }

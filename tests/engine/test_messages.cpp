@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "message_test_util.h"
+#include "protocol/allocate_producer_ids.h"
 #include "protocol/create_topics.h"
 #include "protocol/delete_groups.h"
 #include "protocol/delete_topics.h"
@@ -15,6 +16,7 @@
 #include "protocol/find_coordinator.h"
 #include "protocol/heartbeat.h"
 #include "protocol/incremental_alter_configs.h"
+#include "protocol/init_producer_id.h"
 #include "protocol/join_group.h"
 #include "protocol/leave_group.h"
 #include "protocol/list_groups.h"
@@ -624,6 +626,85 @@ class MessagesTest : public QObject {
         response.throttle_time_ms = 8;
         response.topics = {{"orders", {{0, 0}, {3, 86}}}, {"payments", {}}};
         check_round_trip(response, v);
+    }
+
+    void init_producer_id_round_trip_data() { add_versions(0, 4); }
+    void init_producer_id_round_trip() {
+        QFETCH(int, version);
+        const auto v = static_cast<std::int16_t>(version);
+        InitProducerIdRequest request;
+        request.transaction_timeout_ms = 60000;
+        check_round_trip(request, v);
+        if (QTest::currentTestFailed()) return;
+        request.transactional_id = "orders-tx";
+        if (v >= 3) {
+            request.producer_id = 1234567890123;
+            request.producer_epoch = 7;
+        }
+        check_round_trip(request, v);
+        if (QTest::currentTestFailed()) return;
+        InitProducerIdResponse response;
+        response.throttle_time_ms = 3;
+        response.error_code = 53;
+        response.producer_id = 1000;
+        response.producer_epoch = 0;
+        check_round_trip(response, v);
+    }
+
+    void producer_id_apis_bytes() {
+        // InitProducerId v1 (kafkajs): transactional_id NULLABLE_STRING, timeout INT32.
+        InitProducerIdRequest idem;
+        idem.transaction_timeout_ms = 60000;
+        QCOMPARE(encode(idem, 1), hex("ffff 0000ea60"));
+        // v2 is flexible: compact nullable string (0 = null) and tagged fields.
+        QCOMPARE(encode(idem, 2), hex("00 0000ea60 00"));
+        // v3+ (librdkafka sends v4): the current producer id and epoch, -1/-1 when it has none.
+        QCOMPARE(encode(idem, 4), hex("00 0000ea60 ffffffffffffffff ffff 00"));
+        InitProducerIdRequest tx;
+        tx.transactional_id = "tx";
+        QCOMPARE(encode(tx, 0), hex("0002 7478 00000000"));
+        QCOMPARE(encode(tx, 2), hex("03 7478 00000000 00"));
+        InitProducerIdResponse got;
+        got.producer_id = 7;
+        got.producer_epoch = 0;
+        QCOMPARE(encode(got, 1), hex("00000000 0000 0000000000000007 0000"));
+        QCOMPARE(encode(got, 4), hex("00000000 0000 0000000000000007 0000 00"));
+        // AllocateProducerIds v0 (flexible): broker INT32, epoch INT64; response: throttle,
+        // error, start INT64, len INT32.
+        AllocateProducerIdsRequest alloc;
+        alloc.broker_id = 1;
+        alloc.broker_epoch = 42;
+        QCOMPARE(encode(alloc, 0), hex("00000001 000000000000002a 00"));
+        check_round_trip(alloc, 0);
+        AllocateProducerIdsResponse block;
+        block.producer_id_start = 1000;
+        block.producer_id_len = 1000;
+        QCOMPARE(encode(block, 0), hex("00000000 0000 00000000000003e8 000003e8 00"));
+        check_round_trip(block, 0);
+        QCOMPARE(api_name(67), std::string_view("AllocateProducerIds"));
+        QCOMPARE(first_flexible_version(ApiKey::InitProducerId), std::int16_t(2));
+        QVERIFY(is_flexible(ApiKey::AllocateProducerIds, 0));
+    }
+
+    void producer_id_apis_refuse_bad_input() {
+        const Bytes some(64, 0);
+        InitProducerIdRequest r;
+        QVERIFY(!decode(some, 5, r));
+        QVERIFY(!decode(some, -1, r));
+        // Cut short: every strict prefix of a v4 request.
+        const Bytes full = hex("03 7478 0000ea60 ffffffffffffffff ffff 00");
+        for (std::size_t n = 0; n < full.size(); ++n)
+            QVERIFY(!decode(Bytes(full.begin(), full.begin() + std::ptrdiff_t(n)), 4, r));
+        QVERIFY(decode(full, 4, r));
+        // A string longer than what remains.
+        QVERIFY(!decode(hex("7fff 74 00000000"), 0, r));
+        InitProducerIdResponse resp;
+        QVERIFY(!decode(some, 5, resp));
+        AllocateProducerIdsRequest alloc;
+        QVERIFY(!decode(some, 1, alloc));
+        QVERIFY(!decode(hex("00000001 0000"), 0, alloc));
+        AllocateProducerIdsResponse block;
+        QVERIFY(!decode(hex("00000000 0000 00000000"), 0, block));
     }
 
     void offset_commit_and_fetch_bytes() {

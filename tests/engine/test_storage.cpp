@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -146,6 +147,28 @@ void fill(PartitionLog& log, Expected& expected, std::mt19937& rng, int n) {
         QVERIFY(append(log, expected, part).ok());
         i += group;
     }
+}
+
+// The producers' state of a log computed from scratch: every stored batch, in order.
+ProducerStateTable scanned_state(const PartitionLog& log) {
+    ProducerStateTable t;
+    Bytes all = read_all(log);
+    BatchIterator it(all);
+    while (it.next())
+        t.record(it.header());
+    return t;
+}
+
+RecordBatchHeader producer_header(std::int64_t id, std::int16_t epoch, std::int32_t seq,
+                                  std::int32_t records, std::int64_t base_offset = 0) {
+    RecordBatchHeader h;
+    h.producer_id = id;
+    h.producer_epoch = epoch;
+    h.base_sequence = seq;
+    h.last_offset_delta = records - 1;
+    h.records_count = records;
+    h.base_offset = base_offset;
+    return h;
 }
 
 }  // namespace
@@ -546,6 +569,34 @@ class StorageTest : public QObject {
             ErrorCode::KAFKA_STORAGE_ERROR);
     }
 
+    void damage_found_while_rebuilding_producers_leaves_the_log_online() {
+        // Without a snapshot the producers' state is read from the log's start; damage in a
+        // sealed segment stops that read (and says so) but is found by reads, as before.
+        fs::path dir = fresh_dir();
+        auto log = open_log(dir, small_config());
+        Expected expected;
+        for (int i = 0; i < 200; ++i)
+            QVERIFY(append(*log, expected, {make_producer_batch(3, 4, 0, i * 3)}).ok());
+        log.reset();
+        for (const auto& f : files_with(dir, ".snapshot"))
+            fs::remove(f);
+        const auto logs = files_with(dir, ".log");
+        QVERIFY(logs.size() >= 3);
+        Bytes bytes = file_bytes(logs[0]);
+        bytes[kRecordBatchHeaderBytes] ^= 0x01;
+        write_file(logs[0], bytes);
+        RecoveryReport report;
+        log = open_log(dir, small_config(), &report);
+        QVERIFY(log);
+        QVERIFY(!log->offline());
+        QVERIFY2(
+            report.reason.find("producers' state read only up to offset 0") != std::string::npos,
+            report.reason.c_str());
+        QVERIFY(log->producer_state().producers().empty());
+        QCOMPARE(log->read(0, 1 << 20, log->log_end_offset()).error,
+                 ErrorCode::KAFKA_STORAGE_ERROR);
+    }
+
     void garbage_or_missing_indexes_are_rebuilt() {
         fs::path dir = fresh_dir();
         auto log = open_log(dir, small_config());
@@ -943,6 +994,220 @@ class StorageTest : public QObject {
         r = PartitionLog::open(file, small_config());
         QVERIFY(!r.ok());
         QVERIFY2(r.error.find("as a partition directory") != std::string::npos, r.error.c_str());
+    }
+
+    // --- idempotent producers (storage/producer_state.h) ----------------------------------------
+
+    void producer_state_follows_kafkas_rules() {
+        using Kind = ProducerCheck::Kind;
+        ProducerStateTable t;
+        // Unknown here: any sequence starts it (Kafka 3.x, KIP-360).
+        QCOMPARE(t.check(producer_header(7, 0, 42, 1)).kind, Kind::Append);
+        QCOMPARE(t.check(producer_header(-1, -1, -1, 1)).kind, Kind::Append);  // not idempotent
+        QCOMPARE(t.check(producer_header(7, 0, -1, 1)).error, ErrorCode::INVALID_RECORD);
+        std::int64_t offset = 0;
+        std::int32_t seq = 0;
+        for (int i = 0; i < 7; ++i) {  // seven batches of 3 records: seq 0-2, 3-5, ... 18-20
+            auto h = producer_header(7, 0, seq, 3, offset);
+            QCOMPARE(t.check(h).kind, Kind::Append);
+            t.record(h);
+            offset += 3;
+            seq += 3;
+        }
+        QCOMPARE(t.find(7)->batches.size(), ProducerStateTable::kBatchesRetained);
+        // A retry of each of the last five: a duplicate, with its original offsets.
+        for (int i = 2; i < 7; ++i) {
+            auto c = t.check(producer_header(7, 0, i * 3, 3));
+            QCOMPARE(c.kind, Kind::Duplicate);
+            QCOMPARE(c.duplicate.first_offset, std::int64_t(i * 3));
+            QCOMPARE(c.duplicate.last_offset, std::int64_t(i * 3 + 2));
+        }
+        // Older than the last five, a gap, or a different range: out of order.
+        QCOMPARE(t.check(producer_header(7, 0, 3, 3)).error,
+                 ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);
+        QCOMPARE(t.check(producer_header(7, 0, 22, 1)).error,
+                 ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);
+        QCOMPARE(t.check(producer_header(7, 0, 18, 2)).error,
+                 ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);
+        QCOMPARE(t.check(producer_header(7, 0, 21, 5)).kind, Kind::Append);
+        // A newer epoch starts at 0; an older one is fenced.
+        QCOMPARE(t.check(producer_header(7, 1, 21, 1)).error,
+                 ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);
+        auto bumped = producer_header(7, 1, 0, 1, offset);
+        QCOMPARE(t.check(bumped).kind, Kind::Append);
+        t.record(bumped);
+        QCOMPARE(t.find(7)->batches.size(), std::size_t(1));
+        QCOMPARE(t.check(producer_header(7, 0, 21, 1)).error, ErrorCode::INVALID_PRODUCER_EPOCH);
+        QCOMPARE(t.check(producer_header(7, 0, 18, 3)).error, ErrorCode::INVALID_PRODUCER_EPOCH);
+        // An append of several batches: each checked as the earlier ones leave the table.
+        QCOMPARE(t.check_append({producer_header(7, 1, 1, 2), producer_header(7, 1, 3, 1)}).kind,
+                 Kind::Append);
+        QCOMPARE(t.check_append({producer_header(7, 1, 1, 2), producer_header(7, 1, 4, 1)}).error,
+                 ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);
+        QCOMPARE(t.check_append({producer_header(9, 0, 0, 1), producer_header(7, 1, 0, 1)}).kind,
+                 Kind::Duplicate);
+    }
+
+    void producer_sequences_wrap_at_int32_max() {
+        constexpr std::int32_t kMax = std::numeric_limits<std::int32_t>::max();
+        QCOMPARE(ProducerStateTable::last_sequence(kMax - 1, 3), 1);
+        QCOMPARE(ProducerStateTable::last_sequence(kMax, 0), kMax);
+        QCOMPARE(ProducerStateTable::last_sequence(5, 2), 7);
+        QVERIFY(ProducerStateTable::in_sequence(kMax, 0));
+        QVERIFY(!ProducerStateTable::in_sequence(kMax - 1, 0));
+        QVERIFY(ProducerStateTable::in_sequence(4, 5));
+        ProducerStateTable t;
+        auto h = producer_header(3, 2, kMax - 1, 3, 100);  // kMax-1, kMax, 0
+        t.record(h);
+        QCOMPARE(t.find(3)->last_seq(), 0);
+        QCOMPARE(t.check(producer_header(3, 2, 1, 1)).kind, ProducerCheck::Kind::Append);
+        QCOMPARE(t.check(producer_header(3, 2, kMax - 1, 3)).kind, ProducerCheck::Kind::Duplicate);
+        QCOMPARE(t.check(producer_header(3, 2, 0, 1)).error,
+                 ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);
+    }
+
+    void producer_state_memory_is_bounded() {
+        // Batches from ever new producer ids: the table keeps the most recent kMaxProducers.
+        ProducerStateTable t;
+        const auto max = static_cast<std::int64_t>(ProducerStateTable::kMaxProducers);
+        for (std::int64_t id = 0; id < max + 500; ++id)
+            t.record(producer_header(id, 0, 0, 1, id));
+        QCOMPARE(t.producers().size(), ProducerStateTable::kMaxProducers);
+        QVERIFY(!t.find(0) && !t.find(499));
+        QVERIFY(t.find(500) && t.find(max + 499));
+        // A known producer's next batch evicts no one.
+        t.record(producer_header(600, 0, 1, 1, max + 500));
+        QCOMPARE(t.producers().size(), ProducerStateTable::kMaxProducers);
+        QVERIFY(t.find(500));
+    }
+
+    void leader_append_answers_retries_and_refuses_gaps() {
+        auto log = open_log(fresh_dir(), small_config());
+        Expected expected;
+        QVERIFY(append(*log, expected, {make_producer_batch(3, 11, 0, 0)}).ok());
+        QVERIFY(append(*log, expected, {make_batch(2, 5, 5)}).ok());  // not idempotent
+        QVERIFY(append(*log, expected, {make_producer_batch(2, 11, 0, 3)}).ok());
+        const auto end = log->log_end_offset();
+        QCOMPARE(end, std::int64_t(7));
+        // The retry of the first batch: its original offsets, nothing written.
+        Bytes retry = make_producer_batch(3, 11, 0, 0);
+        AppendResult r = log->append_as_leader(retry, 4);
+        QVERIFY2(r.ok(), r.message.c_str());
+        QVERIFY(r.duplicate);
+        QCOMPARE(r.first_offset, std::int64_t(0));
+        QCOMPARE(r.last_offset, std::int64_t(2));
+        QCOMPARE(log->log_end_offset(), end);
+        // A gap and an older epoch: refused, nothing written.
+        Bytes gap = make_producer_batch(1, 11, 0, 9);
+        r = log->append_as_leader(gap, 4);
+        QCOMPARE(r.error, ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER);
+        QVERIFY(!r.message.empty());
+        QVERIFY(append(*log, expected, {make_producer_batch(1, 11, 1, 0)}).ok());
+        Bytes fenced = make_producer_batch(1, 11, 0, 5);
+        QCOMPARE(log->append_as_leader(fenced, 4).error, ErrorCode::INVALID_PRODUCER_EPOCH);
+        QCOMPARE(log->log_end_offset(), end + 1);
+        QCOMPARE(read_all(*log), concat(expected.batches));
+    }
+
+    void producer_state_survives_restarts_truncation_and_replication() {
+        fs::path dir = fresh_dir();
+        auto log = open_log(dir, small_config());
+        Expected expected;
+        std::mt19937 rng(5);
+        std::map<std::int64_t, std::int32_t> next_seq;
+        for (int i = 0; i < 300; ++i) {
+            const std::int64_t id = static_cast<std::int64_t>(rng() % 6);
+            const int records = 1 + static_cast<int>(rng() % 4);
+            auto r = append(
+                *log, expected,
+                {make_producer_batch(records, id, 0, next_seq[id], static_cast<std::uint8_t>(i))});
+            QVERIFY2(r.ok(), r.message.c_str());
+            next_seq[id] += records;
+        }
+        QVERIFY(log->segment_count() > 3);
+        const ProducerStateTable full = log->producer_state();
+        QCOMPARE(full.producers().size(), std::size_t(6));
+        QVERIFY(full == scanned_state(*log));
+        // Rolls wrote snapshots; at most kProducerSnapshotsKept stay.
+        auto snapshots = files_with(dir, ".snapshot");
+        QVERIFY(!snapshots.empty());
+        QVERIFY(snapshots.size() <= PartitionLog::kProducerSnapshotsKept);
+        // A follower that stores the leader's batches has the same state.
+        auto follower = open_log(fresh_dir(), small_config());
+        QVERIFY(follower->append_replicated(concat(expected.batches)).ok());
+        QVERIFY(follower->producer_state() == full);
+        // A crash (no close): rebuilt from the newest roll snapshot and the batches after it.
+        log.reset();
+        log = open_log(dir, small_config());
+        QVERIFY(log->producer_state() == full);
+        // A clean close saves a snapshot at LEO.
+        const auto leo = log->log_end_offset();
+        QVERIFY(log->close().ok());
+        log.reset();
+        QVERIFY(fs::exists(dir / (segment_stem(leo) + ".snapshot")));
+        log = open_log(dir, small_config());
+        QVERIFY(log->producer_state() == full);
+        // Truncation in the middle: the state is what the remaining batches make, and snapshots
+        // past the cut are gone.
+        const std::int64_t cut = expected.base(expected.batches.size() / 2);
+        QVERIFY(log->truncate_to(cut).ok());
+        expected.keep_below(cut);
+        QVERIFY(log->producer_state() == scanned_state(*log));
+        QVERIFY(!(log->producer_state() == full));
+        for (const auto& f : files_with(dir, ".snapshot"))
+            QVERIFY(*parse_segment_file_name(f.filename().string(), ".snapshot") <= cut);
+        // A retry of a batch the truncation dropped is appended again, in order.
+        log.reset();
+        log = open_log(dir, small_config());
+        QVERIFY(log->producer_state() == scanned_state(*log));
+    }
+
+    void bad_producer_snapshots_are_ignored_and_the_log_read_instead() {
+        fs::path dir = fresh_dir();
+        auto log = open_log(dir, small_config());
+        Expected expected;
+        for (int i = 0; i < 40; ++i) {
+            QVERIFY(
+                append(*log, expected, {make_producer_batch(2, 1 + i % 3, 0, (i / 3) * 2)}).ok());
+        }
+        const ProducerStateTable full = log->producer_state();
+        const auto leo = log->log_end_offset();
+        QVERIFY(log->close().ok());
+        log.reset();
+        const fs::path good = dir / (segment_stem(leo) + ".snapshot");
+        const Bytes snapshot = file_bytes(good);
+        QVERIFY(decode_producer_snapshot(snapshot, nullptr).has_value());
+        // Every strict prefix, a flipped bit anywhere, garbage, and a snapshot that names
+        // another offset than its file: each ignored (and deleted), the state read from the log.
+        std::vector<Bytes> bad;
+        for (std::size_t n = 0; n < snapshot.size(); n += 7)
+            bad.emplace_back(snapshot.begin(), snapshot.begin() + std::ptrdiff_t(n));
+        for (std::size_t i = 0; i < snapshot.size(); i += 5) {
+            Bytes flipped = snapshot;
+            flipped[i] ^= 0x10;
+            bad.push_back(flipped);
+        }
+        bad.push_back(Bytes(300, 0xab));
+        bad.push_back(encode_producer_snapshot(full, leo - 1));
+        for (const auto& bytes : bad) {
+            for (const auto& f : files_with(dir, ".snapshot"))
+                fs::remove(f);
+            write_file(good, bytes);
+            RecoveryReport report;
+            log = open_log(dir, small_config(), &report);
+            QVERIFY(log);
+            QVERIFY(log->producer_state() == full);
+            QVERIFY2(report.reason.find("ignored " + good.filename().string()) != std::string::npos,
+                     report.reason.c_str());
+            QVERIFY(!fs::exists(good));
+            log.reset();
+        }
+        // A snapshot past LEO (the log lost its tail since) is dropped quietly.
+        const fs::path ahead = dir / (segment_stem(leo + 100) + ".snapshot");
+        write_file(ahead, encode_producer_snapshot(ProducerStateTable{}, leo + 100));
+        log = open_log(dir, small_config());
+        QVERIFY(log->producer_state() == full);
+        QVERIFY(!fs::exists(ahead));
     }
 
     void remove_deletes_the_partition_directory() {

@@ -8,12 +8,18 @@
 //     limit, and answers a partition named 25 times once; the lab's memory stays bounded;
 //   - max.message.bytes above 1 MiB and segment.bytes (at creation, after set-config, after a
 //     restart) are applied, not just shown;
+//   - idempotent producers: an InitProducerId flood gets distinct ids (blocks from the
+//     controller), a transactional id is refused; a retried batch is answered with its
+//     original offset, also after a restart (ids stay distinct across it and across a failover
+//     of the active controller), a gap is OUT_OF_ORDER_SEQUENCE_NUMBER and an old
+//     epoch INVALID_PRODUCER_EPOCH, and nothing of them is appended;
 //   - consumer-group requests (issue 15) with a 10 MiB protocol, unknown members, wrong
 //     generations, assignments for members that do not exist and commits to partitions that do
 //     not exist are refused one by one, and a real consumer then uses the same group.
 #include <QDirIterator>
 #include <QtTest>
 #include <random>
+#include <set>
 
 #include "lab_process.h"
 #include "protocol/crc32c.h"
@@ -21,6 +27,7 @@
 #include "protocol/fetch.h"
 #include "protocol/find_coordinator.h"
 #include "protocol/heartbeat.h"
+#include "protocol/init_producer_id.h"
 #include "protocol/join_group.h"
 #include "protocol/leave_group.h"
 #include "protocol/list_offsets.h"
@@ -55,6 +62,19 @@ Bytes records_of(int count, std::string_view value, std::int64_t first_timestamp
     for (int i = 0; i < count; ++i)
         builder.append(std::nullopt, view_of(value), first_timestamp + i);
     return builder.build();
+}
+
+// records_of's batch as an idempotent producer sends it (producer id, epoch, base sequence).
+Bytes idempotent(Bytes batch, std::int64_t producer_id, std::int16_t epoch, std::int32_t seq) {
+    Writer w(batch);
+    Bytes fields;
+    Writer f(fields);
+    f.i64(producer_id);
+    f.i16(epoch);
+    f.i32(seq);
+    std::copy(fields.begin(), fields.end(), batch.begin() + 43);
+    w.patch_i32(17, static_cast<std::int32_t>(crc32c(ByteView(batch).subspan(21))));
+    return batch;
 }
 
 // Segment files (*.log) of a partition, wherever the lab keeps its brokers' data.
@@ -249,6 +269,124 @@ class HostileRequestsTest : public QObject {
             return e["kind"] == "client_rejected" &&
                    e["explain"].toString().contains("bytes once decompressed");
         }));
+    }
+
+    void init_producer_id_flood_and_idempotence_errors() {
+        // A flood of InitProducerId, pipelined on one connection at kafkajs's v1 and
+        // librdkafka's v4: every answer a distinct id, 2,500 ids from three blocks of 1,000.
+        RawConnection flood(address);
+        QVERIFY(flood.connected());
+        constexpr int kRequests = 2500;
+        InitProducerIdRequest init;
+        init.transaction_timeout_ms = 60000;
+        for (int i = 0; i < kRequests; ++i) {
+            const std::int16_t v = i % 2 ? 4 : 1;
+            QVERIFY(flood.send_request(22, v, i, init));
+        }
+        std::set<std::int64_t> ids;
+        for (int i = 0; i < kRequests; ++i) {
+            auto frame = flood.read_frame(30'000);
+            QVERIFY2(frame, qPrintable("no answer to InitProducerId " + QString::number(i)));
+            Reader r(*frame);
+            const std::int16_t v = i % 2 ? 4 : 1;
+            QCOMPARE(decode_response_header(r, v >= 2 ? 1 : 0), i);
+            InitProducerIdResponse answer;
+            QVERIFY(answer.decode(r, v));
+            QCOMPARE(answer.error_code, std::int16_t(0));
+            QCOMPARE(answer.producer_epoch, std::int16_t(0));
+            QVERIFY(ids.insert(answer.producer_id).second);
+        }
+        QCOMPARE(ids.size(), std::size_t(kRequests));
+        // A transactional id: refused, not retriable, and the event says why.
+        InitProducerIdRequest tx = init;
+        tx.transactional_id = "orders-tx";
+        auto refused = flood.call<InitProducerIdResponse>(1, tx);
+        QVERIFY(refused);
+        QCOMPARE(refused->error_code, to_wire(ErrorCode::TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+        QVERIFY(lab.wait_event([](const QJsonObject& e) {
+            return e["kind"] == "client_rejected" &&
+                   e["explain"].toString().contains("transactions are not served");
+        }));
+
+        // Produce with the rules: a retry is answered with its original offset, not appended.
+        create("create-topic idempotent 1 1");
+        auto got = flood.call<InitProducerIdResponse>(1, init);
+        QVERIFY(got && got->error_code == 0);
+        const std::int64_t pid = got->producer_id;
+        const Bytes first = idempotent(records_of(3, "a", 1000), pid, 0, 0);
+        auto r = produce("idempotent", 0, first);
+        QCOMPARE(r.error_code, std::int16_t(0));
+        QCOMPARE(r.base_offset, std::int64_t(0));
+        const Bytes second = idempotent(records_of(2, "b", 1000), pid, 0, 3);
+        QCOMPARE(produce("idempotent", 0, second).base_offset, std::int64_t(3));
+        r = produce("idempotent", 0, first);
+        QCOMPARE(r.error_code, std::int16_t(0));
+        QCOMPARE(r.base_offset, std::int64_t(0));
+        // A gap: out of order. An older epoch after a newer one: fenced.
+        r = produce("idempotent", 0, idempotent(records_of(1, "gap", 1000), pid, 0, 9));
+        QCOMPARE(r.error_code, to_wire(ErrorCode::OUT_OF_ORDER_SEQUENCE_NUMBER));
+        const Bytes bumped = idempotent(records_of(1, "c", 1000), pid, 1, 0);
+        QCOMPARE(produce("idempotent", 0, bumped).base_offset, std::int64_t(5));
+        r = produce("idempotent", 0, idempotent(records_of(1, "old", 1000), pid, 0, 5));
+        QCOMPARE(r.error_code, to_wire(ErrorCode::INVALID_PRODUCER_EPOCH));
+        QVERIFY(lab.wait_event([](const QJsonObject& e) {
+            return e["kind"] == "client_rejected" &&
+                   e["explain"].toString().contains("OUT_OF_ORDER_SEQUENCE_NUMBER");
+        }));
+        // After a crash and a restart the broker rebuilt the state from its log: the retry of
+        // the last batch is still known.
+        // (Restarted once its old session is fenced, and waited for until unfenced, so that the
+        // next test finds a broker to create topics on.)
+        const auto after = [&](qsizetype from, const char* kind) {
+            qsizetype index = 0;
+            return lab.wait_event(
+                [&](const QJsonObject& e) { return index++ >= from && e["kind"] == kind; }, 20'000);
+        };
+        qsizetype mark = lab.events().size();
+        QVERIFY(lab.command("kill broker 1")["ok"].toBool());
+        QVERIFY(after(mark, "broker_fenced"));
+        mark = lab.events().size();
+        QVERIFY(lab.command("restart broker 1")["ok"].toBool());
+        QVERIFY(after(mark, "broker_unfenced"));
+        conn.reset();
+        r = produce("idempotent", 0, bumped);
+        QCOMPARE(r.error_code, std::int16_t(0));
+        QCOMPARE(r.base_offset, std::int64_t(5));
+        auto latest = list_offsets("idempotent", {ListOffsetsRequest::kLatestTimestamp});
+        QCOMPARE(latest.size(), std::size_t{1});
+        QCOMPARE(latest[0].offset, std::int64_t{6});
+        // A fresh id after the restart is not one given out before.
+        RawConnection again(address);
+        auto fresh = again.call<InitProducerIdResponse>(1, init);
+        QVERIFY(fresh && fresh->error_code == 0);
+        QVERIFY(!ids.count(fresh->producer_id) && fresh->producer_id != pid);
+        ids.insert(fresh->producer_id);
+        // Nor after the active controller dies: the next one knows from the replayed metadata
+        // log which blocks are gone. 1,000 more ids need a block from it.
+        const int active = active_controller(lab.command("status"));
+        QVERIFY(active > 0);
+        QVERIFY(lab.command("kill controller " + QString::number(active))["ok"].toBool());
+        QVERIFY(eventually(
+            [&] {
+                const int now = active_controller(lab.command("status"));
+                return now > 0 && now != active;
+            },
+            15'000));
+        for (int i = 0; i < 1000; ++i)
+            QVERIFY(again.send_request(22, 1, 10'000 + i, init));
+        for (int i = 0; i < 1000; ++i) {
+            auto frame = again.read_frame(30'000);
+            QVERIFY(frame);
+            Reader rd(*frame);
+            QCOMPARE(decode_response_header(rd, 0), 10'000 + i);
+            InitProducerIdResponse answer;
+            QVERIFY(answer.decode(rd, 1));
+            QCOMPARE(answer.error_code, std::int16_t(0));
+            QVERIFY2(ids.insert(answer.producer_id).second,
+                     qPrintable("producer id " + QString::number(answer.producer_id) +
+                                " was given out twice"));
+        }
+        QVERIFY(lab.command("restart controller " + QString::number(active))["ok"].toBool());
     }
 
     void list_offsets_by_time_decodes_at_most_one_bounded_batch() {

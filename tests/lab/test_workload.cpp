@@ -693,6 +693,53 @@ class WorkloadTest : public QObject {
         QCOMPARE(lab.count_events(core::EventKind::RecordsLost), std::size_t{0});
     }
 
+    void idempotence_keeps_requests_delivered_twice_from_being_written_twice() {
+        Lab lab(1);
+        QVERIFY(lab.start());
+        // Half of the clients' requests reach the broker twice, each copy handled.
+        QVERIFY(lab->set_duplicate("clients", "broker-1", 50, true).ok);
+        // Without idempotence a produce handled twice is written twice: the audit finds it.
+        QVERIFY(lab->create_topic("twice", 3, 1).ok);
+        auto plain = producer_for("twice", 500);
+        plain.max_records = 300;
+        auto [added, id] = lab->add_producer(plain);
+        QVERIFY(added.ok);
+        QVERIFY(wait_for([&] {
+            auto s = lab.producer(id);
+            return s && s->records_acked_total >= 300;
+        }));
+        auto r = lab->audit();
+        QVERIFY2(r.ok, r.message.c_str());
+        QVERIFY2(r.data["duplicated"].get<std::uint64_t>() > 0, r.message.c_str());
+        QVERIFY(lab->remove_producer(id).ok);
+        QVERIFY(lab->delete_topic("twice").ok);
+
+        // With it, the copies are answered from the log: nothing duplicated, and the audit
+        // says how many were prevented.
+        QVERIFY(lab->create_topic("once", 3, 1).ok);
+        auto idempotent = producer_for("once", 500);
+        idempotent.idempotence = true;
+        idempotent.acks = 1;
+        QVERIFY(!lab->add_producer(idempotent).result.ok);  // Kafka's rule: acks=all
+        idempotent.acks = -1;
+        idempotent.max_records = 600;
+        auto [again, idem] = lab->add_producer(idempotent);
+        QVERIFY2(again.ok, again.message.c_str());
+        QVERIFY(wait_for([&] {
+            auto s = lab.producer(idem);
+            return s && s->records_acked_total >= 600;
+        }));
+        r = lab->audit();
+        QVERIFY2(r.ok, r.message.c_str());
+        for (const char* finding : {"lost", "moved", "duplicated", "out_of_order", "changed"})
+            QVERIFY2(r.data[finding].get<std::uint64_t>() == 0, r.message.c_str());
+        QVERIFY2(r.data["audited"].get<std::uint64_t>() >= 600, r.message.c_str());
+        QVERIFY2(r.data["duplicates_prevented"].get<std::uint64_t>() > 0, r.message.c_str());
+        QVERIFY2(r.message.find("duplicates prevented") != std::string::npos, r.message.c_str());
+        QCOMPARE(lab.producer(idem)->records_failed_total, std::uint64_t{0});
+        qInfo("%s", r.message.c_str());
+    }
+
     void a_power_loss_loses_what_was_acknowledged_after_the_last_flush() {
         Lab lab(1);
         QVERIFY(lab.start());

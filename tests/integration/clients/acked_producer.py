@@ -1,7 +1,13 @@
 """Produces records at a steady pace with acks=all and no retries, and reports exactly which ones
 the brokers acknowledged, for the replication test (leaders are killed meanwhile).
 
-usage: acked_producer.py kafka-python|confluent BOOTSTRAP TOPIC COUNT SECONDS PREFIX [TIMEOUT_MS]
+usage: acked_producer.py kafka-python|confluent|confluent-idempotent BOOTSTRAP TOPIC COUNT SECONDS
+       PREFIX [TIMEOUT_MS]
+
+confluent-idempotent: enable.idempotence=true and librdkafka's own retries (the broker answers a
+retry of a batch it already has with the original offset, so nothing is written twice); a long
+message.timeout.ms, so that no message times out in flight (librdkafka would then bump the
+producer's epoch, and a resend under the new epoch is a new write).
 
 With retries off a record is written at most once, so "acknowledged" is unambiguous: the
 broker answered the produce with no error (acks=all: every in-sync replica had it). Values are
@@ -52,7 +58,7 @@ def collect(futures, acked, errors, block):
     return pending
 
 
-def with_confluent(bootstrap, topic, count, seconds, prefix, timeout_ms):
+def with_confluent(bootstrap, topic, count, seconds, prefix, timeout_ms, idempotent=False):
     from confluent_kafka import Producer
     acked, errors = [], []
 
@@ -62,11 +68,15 @@ def with_confluent(bootstrap, topic, count, seconds, prefix, timeout_ms):
         else:
             acked.append([msg.partition(), msg.offset(), msg.value().decode()])
 
-    producer = Producer({"bootstrap.servers": bootstrap, "acks": "all",
-                         "message.send.max.retries": 0, "enable.idempotence": False,
-                         "linger.ms": 2, "request.timeout.ms": timeout_ms,
-                         "message.timeout.ms": 30000, "topic.metadata.refresh.interval.ms": 1000,
-                         "partitioner": "murmur2_random"})
+    config = {"bootstrap.servers": bootstrap, "acks": "all",
+              "message.send.max.retries": 0, "enable.idempotence": False,
+              "linger.ms": 2, "request.timeout.ms": timeout_ms,
+              "message.timeout.ms": 30000, "topic.metadata.refresh.interval.ms": 1000,
+              "partitioner": "murmur2_random"}
+    if idempotent:
+        config.update({"enable.idempotence": True, "message.send.max.retries": 1000000,
+                       "retry.backoff.ms": 100, "message.timeout.ms": 120000})
+    producer = Producer(config)
     for i in range(count):
         value = f"{prefix}-{i}"
         while True:
@@ -84,8 +94,12 @@ def with_confluent(bootstrap, topic, count, seconds, prefix, timeout_ms):
 def main():
     library, bootstrap, topic, count, seconds, prefix = sys.argv[1:7]
     timeout_ms = int(sys.argv[7]) if len(sys.argv) > 7 else 15000
-    run = with_kafka_python if library == "kafka-python" else with_confluent
-    acked, errors = run(bootstrap, topic, int(count), float(seconds), prefix, timeout_ms)
+    if library == "kafka-python":
+        acked, errors = with_kafka_python(bootstrap, topic, int(count), float(seconds), prefix,
+                                          timeout_ms)
+    else:
+        acked, errors = with_confluent(bootstrap, topic, int(count), float(seconds), prefix,
+                                       timeout_ms, idempotent=library == "confluent-idempotent")
     print(json.dumps({"acked": acked, "errors": len(errors), "first_errors": errors[:5]}))
 
 
