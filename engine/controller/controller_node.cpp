@@ -978,6 +978,7 @@ net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHe
             break;
         case ApiKey::ElectLeaders:
             out = co_await handle_elect_leaders(h.api_version, body);
+            break;
         case ApiKey::AllocateProducerIds:
             out = co_await handle_allocate_producer_ids(h.api_version, body);
             break;
