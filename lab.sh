@@ -110,7 +110,9 @@ case "$cmd" in
     which=${1:-clients}
     [ $# -gt 0 ] && shift
     case "$which" in
-      clients|replication|ui|workload|raft-sim|failover|lab-time|groups) exec build/bin/kraftlab-bench-"$which" "$@" ;;
+      clients|replication|ui|workload|raft-sim|failover|lab-time|groups)
+        cmake --build build -j "$(nproc)" --target kraftlab-bench-"$which" >&2
+        exec build/bin/kraftlab-bench-"$which" "$@" ;;
       *) echo "usage: ./lab.sh bench [clients|replication|ui|workload|raft-sim|failover|lab-time|groups] [args]" >&2; exit 2 ;;
     esac
     ;;
