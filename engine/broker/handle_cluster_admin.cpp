@@ -18,14 +18,6 @@ using protocol::to_wire;
 
 namespace {
 
-template <typename M>
-protocol::Bytes encode_body(const M& message, std::int16_t version) {
-    protocol::Bytes out;
-    protocol::Writer w(out);
-    message.encode(w, version);
-    return out;
-}
-
 std::string no_controller(std::int32_t timeout_ms, const std::string& why) {
     return "no active controller answered within " + std::to_string(timeout_ms) + " ms: " + why;
 }
@@ -47,7 +39,7 @@ net::awaitable<Broker::Reply> Broker::handle_create_partitions(const protocol::R
                 {t.name, to_wire(ErrorCode::REQUEST_TIMED_OUT),
                  no_controller(config_.controller_timeout_ms, r.error().message)});
         }
-        co_return Reply::respond(encode_body(response, h.api_version));
+        co_return Reply::encode(response, h.api_version);
     }
     response = std::move(*r);
     if (!request.validate_only && request.timeout_ms > 0) {
@@ -65,7 +57,7 @@ net::awaitable<Broker::Reply> Broker::handle_create_partitions(const protocol::R
         co_await await_metadata(grown, std::min(request.timeout_ms, config_.controller_timeout_ms));
         if (stopping_) co_return Reply::silent();
     }
-    co_return Reply::respond(encode_body(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_elect_leaders(const protocol::RequestHeader& h,
@@ -91,7 +83,7 @@ net::awaitable<Broker::Reply> Broker::handle_elect_leaders(const protocol::Reque
                 }
             }
         }
-        co_return Reply::respond(encode_body(response, h.api_version));
+        co_return Reply::encode(response, h.api_version);
     }
     response = std::move(*r);
     // Wait until every elected partition has a leader here; a preferred election, until the
@@ -116,7 +108,7 @@ net::awaitable<Broker::Reply> Broker::handle_elect_leaders(const protocol::Reque
                                 std::min(request.timeout_ms, config_.controller_timeout_ms));
         if (stopping_) co_return Reply::silent();
     }
-    co_return Reply::respond(encode_body(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_describe_cluster(const protocol::RequestHeader& h,
@@ -131,7 +123,7 @@ net::awaitable<Broker::Reply> Broker::handle_describe_cluster(const protocol::Re
         if (b.fenced) continue;
         response.brokers.push_back({id, b.host, b.port, b.rack});
     }
-    co_return Reply::respond(encode_body(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_describe_log_dirs(const protocol::RequestHeader& h,
@@ -160,7 +152,7 @@ net::awaitable<Broker::Reply> Broker::handle_describe_log_dirs(const protocol::R
         it->partitions.push_back({p.partition, static_cast<std::int64_t>(p.log->size_bytes()),
                                   std::max<std::int64_t>(0, hw - p.log->log_end_offset()), false});
     });
-    co_return Reply::respond(encode_body(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 }  // namespace kraftlab::broker

@@ -20,18 +20,6 @@ namespace kraftlab::broker {
 using protocol::ErrorCode;
 using protocol::to_wire;
 
-namespace {
-
-template <typename M>
-protocol::Bytes encode_body(const M& message, std::int16_t version) {
-    protocol::Bytes out;
-    protocol::Writer w(out);
-    message.encode(w, version);
-    return out;
-}
-
-}  // namespace
-
 net::awaitable<void> Broker::await_metadata(std::function<bool()> done, std::int32_t timeout_ms) {
     const auto deadline = core::LabTime::now() + std::chrono::milliseconds(timeout_ms);
     net::LabTimer timer(*io_);
@@ -102,7 +90,7 @@ net::awaitable<Broker::Reply> Broker::handle_describe_configs(const protocol::Re
                 c.synonyms.clear();
         }
     }
-    co_return Reply::respond(encode_body(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<protocol::IncrementalAlterConfigsResponse> Broker::forward_config_changes(
@@ -157,7 +145,7 @@ net::awaitable<Broker::Reply> Broker::handle_incremental_alter_configs(
     // Forwarded unchanged: the controller validates and answers each resource.
     auto response = co_await forward_config_changes(request);
     if (stopping_) co_return Reply::silent();
-    co_return Reply::respond(encode_body(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 net::awaitable<Broker::Reply> Broker::handle_alter_configs(const protocol::RequestHeader& h,
@@ -213,7 +201,7 @@ net::awaitable<Broker::Reply> Broker::handle_alter_configs(const protocol::Reque
             r.error_message = answer.responses[i].error_message;
         }
     }
-    co_return Reply::respond(encode_body(response, h.api_version));
+    co_return Reply::encode(response, h.api_version);
 }
 
 }  // namespace kraftlab::broker

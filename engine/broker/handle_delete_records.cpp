@@ -68,10 +68,7 @@ net::awaitable<Broker::Reply> Broker::handle_delete_records(const protocol::Requ
             }
         }
     }
-    protocol::Bytes out;
-    protocol::Writer w(out);
-    response.encode(w, h.api_version);
-    co_return Reply::respond(std::move(out));
+    co_return Reply::encode(response, h.api_version);
 }
 
 }  // namespace kraftlab::broker

@@ -15,14 +15,6 @@ TopicResult fail(const std::string& name, ErrorCode code, std::string message) {
     return r;
 }
 
-std::vector<std::int32_t> live_brokers(const MetadataImage& image) {
-    std::vector<std::int32_t> ids;
-    for (const auto& [id, b] : image.brokers()) {
-        if (!b.fenced && !b.in_controlled_shutdown) ids.push_back(id);
-    }
-    return ids;
-}
-
 }  // namespace
 
 ControllerResult<TopicResult> create_partitions(
@@ -116,18 +108,8 @@ ControllerResult<TopicResult> create_partitions(
     out.response.replication_factor = static_cast<std::int16_t>(rf);
     if (validate_only) return out;
     for (std::size_t i = 0; i < placed.size(); ++i) {
-        PartitionRecord pr;
-        pr.partition_id = current + static_cast<std::int32_t>(i);
-        pr.topic_id = t->id;
-        pr.replicas = placed[i];
-        for (auto b : placed[i]) {
-            if (image.is_live(b)) pr.isr.push_back(b);
-        }
-        if (pr.isr.empty()) pr.isr.push_back(placed[i].front());
-        pr.leader = image.is_live(pr.isr.front()) ? pr.isr.front() : kNoLeader;
-        pr.leader_epoch = 0;
-        pr.partition_epoch = 0;
-        out.records.emplace_back(std::move(pr));
+        out.records.emplace_back(
+            new_partition_record(image, t->id, current + static_cast<std::int32_t>(i), placed[i]));
     }
     return out;
 }

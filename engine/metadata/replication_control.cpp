@@ -9,14 +9,6 @@ namespace kraftlab::metadata {
 
 namespace {
 
-std::vector<std::int32_t> live_brokers(const MetadataImage& image) {
-    std::vector<std::int32_t> ids;
-    for (const auto& [id, b] : image.brokers()) {
-        if (!b.fenced && !b.in_controlled_shutdown) ids.push_back(id);
-    }
-    return ids;
-}
-
 std::size_t total_partitions(const MetadataImage& image) {
     std::size_t n = 0;
     for (const auto& [name, t] : image.topics())
@@ -33,6 +25,31 @@ TopicResult fail(const std::string& name, ErrorCode code, std::string message) {
 }
 
 }  // namespace
+
+std::vector<std::int32_t> live_brokers(const MetadataImage& image) {
+    std::vector<std::int32_t> ids;
+    for (const auto& [id, b] : image.brokers()) {
+        if (!b.fenced && !b.in_controlled_shutdown) ids.push_back(id);
+    }
+    return ids;
+}
+
+PartitionRecord new_partition_record(const MetadataImage& image, const Uuid& topic_id,
+                                     std::int32_t partition, std::vector<std::int32_t> replicas) {
+    PartitionRecord pr;
+    pr.partition_id = partition;
+    pr.topic_id = topic_id;
+    // Only live replicas start in the ISR; the first of them leads.
+    for (auto b : replicas) {
+        if (image.is_live(b)) pr.isr.push_back(b);
+    }
+    if (pr.isr.empty()) pr.isr.push_back(replicas.front());
+    pr.leader = image.is_live(pr.isr.front()) ? pr.isr.front() : kNoLeader;
+    pr.leader_epoch = 0;
+    pr.partition_epoch = 0;
+    pr.replicas = std::move(replicas);
+    return pr;
+}
 
 std::int32_t choose_leader(const MetadataImage& image, const PartitionInfo& partition,
                            std::int32_t excluded) {
@@ -182,19 +199,8 @@ ControllerResult<std::vector<TopicResult>> create_topics(const MetadataImage& im
             out.records.emplace_back(ConfigRecord{ConfigResourceType::Topic, t.name, key, value});
         }
         for (std::size_t p = 0; p < assignment.size(); ++p) {
-            PartitionRecord pr;
-            pr.partition_id = static_cast<std::int32_t>(p);
-            pr.topic_id = result.topic_id;
-            pr.replicas = assignment[p];
-            // Only live replicas start in the ISR; the first of them leads.
-            for (auto b : assignment[p]) {
-                if (image.is_live(b)) pr.isr.push_back(b);
-            }
-            if (pr.isr.empty()) pr.isr.push_back(assignment[p].front());
-            pr.leader = image.is_live(pr.isr.front()) ? pr.isr.front() : kNoLeader;
-            pr.leader_epoch = 0;
-            pr.partition_epoch = 0;
-            out.records.emplace_back(std::move(pr));
+            out.records.emplace_back(new_partition_record(
+                image, result.topic_id, static_cast<std::int32_t>(p), assignment[p]));
         }
     }
     return out;

@@ -132,6 +132,14 @@ ControllerResult<protocol::AlterPartitionResponse> alter_partition(
 // leader: move leadership back to it (Kafka's auto.leader.rebalance).
 std::vector<MetadataRecord> elect_preferred_leaders(const MetadataImage& image);
 
+// Brokers that may take new replicas: registered, unfenced, not shutting down.
+std::vector<std::int32_t> live_brokers(const MetadataImage& image);
+
+// A new partition on `replicas` (non-empty): its live replicas form the ISR (the first replica
+// alone when none is live), the first of them leads if live, epochs 0.
+PartitionRecord new_partition_record(const MetadataImage& image, const Uuid& topic_id,
+                                     std::int32_t partition, std::vector<std::int32_t> replicas);
+
 // The new leader for a partition if `excluded` were gone: first replica in preferred order that
 // is in the ISR, live, and not excluded. kNoLeader if none.
 std::int32_t choose_leader(const MetadataImage& image, const PartitionInfo& partition,
