@@ -331,6 +331,11 @@ class UiDialogsTest : public QObject {
                                            Q_ARG(QVariant, rf), Q_ARG(QVariant, 1),
                                            Q_ARG(QVariant, false));
              }},
+            {"addPartitionsDialog", "add-partitions",
+             [](QObject* d) {
+                 QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, "orders"),
+                                           Q_ARG(QVariant, 6));
+             }},
             {"settingsDialog", "settings",
              [](QObject* d) { QMetaObject::invokeMethod(d, "open"); }},
             {"producerEditor", "producer-editor",
