@@ -105,6 +105,9 @@ net::awaitable<std::shared_ptr<net::KafkaClient>> ReplicaFetchers::connect_to_le
     cfg.sasl = net::lab_node_credentials(ctx_.config.lab_secret);  // a follower is a lab node
     if (ctx_.config.network) cfg.route = ctx_.link_to(leader_id);
     auto client = net::KafkaClient::create(ctx_.io.get_executor(), cfg);
+    // Known before it connects, so that stop() can close it mid-connect: over a slow lab link
+    // the connect and SASL round trips can take longer than a node's stop may.
+    clients_[leader_id] = client;
     auto status = co_await client->connect(b->host, b->port);
     if (status.ok()) co_return client;
     for (const auto& k : parts) {

@@ -586,7 +586,17 @@ awaitable<void> KafkaClient::deliver_later(std::shared_ptr<KafkaClient> self,
     LabTimer timer(self->executor_);
     co_await wait_until(timer, core::LabTime::time_point(call->due),
                         [&] { return call->done || self->state_ != State::Open; });
-    if (call->done || self->state_ != State::Open) co_return;
+    if (call->done) co_return;
+    if (self->state_ != State::Open) {
+        // Closed while the answer was still on the link: the call is no longer among those
+        // close() fails (its response was read), so it fails here, at once, rather than
+        // waiting for its own timeout (which would hold a stopping node).
+        if (self->config_.route && !call->recorded)
+            self->record(*call, RpcEvent::Outcome::Disconnected);
+        call->error = ClientError{ClientError::Kind::Disconnected,
+                                  self->address_ + ": " + self->close_reason_};
+        call->response = Bytes{};
+    }
     self->complete(*call);
 }
 
