@@ -109,6 +109,7 @@ QString EventModel::group_of(EventKind kind) {
         case EventKind::UncleanElection:
         case EventKind::RecordsLost:
         case EventKind::RecordsDeleted:
+        case EventKind::ReassignmentChanged:
         case EventKind::AuditFinished:
             return "replication";
     }
@@ -162,6 +163,8 @@ QString EventModel::icon_of(EventKind kind) {
             return "✗";
         case EventKind::RecordsDeleted:
             return "⌫";
+        case EventKind::ReassignmentChanged:
+            return "⇄";
         case EventKind::AuditFinished:
             return "⚖";
         case EventKind::NetworkChanged:

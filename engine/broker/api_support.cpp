@@ -60,6 +60,9 @@ const std::vector<ApiRange>& supported_apis() {
         {ApiKey::ElectLeaders, 0, 1},
         {ApiKey::DescribeLogDirs, 0, 1},
         {ApiKey::DescribeCluster, 0, 0},
+        // Partition reassignment (handle_reassignments.cpp): kafkajs's admin sends v0 of both.
+        {ApiKey::AlterPartitionReassignments, 0, 0},
+        {ApiKey::ListPartitionReassignments, 0, 0},
         // Idempotent producers (handle_init_producer_id.cpp): librdkafka 2.0.2 needs v0 in range
         // and sends the highest up to 4 (flexible from v2); kafkajs 2.2.4 sends v1.
         {ApiKey::InitProducerId, 0, 4},

@@ -400,6 +400,10 @@ net::awaitable<Broker::Reply> Broker::dispatch(const RequestHeader& header, Read
             co_return co_await handle_create_partitions(header, body);
         case ApiKey::ElectLeaders:
             co_return co_await handle_elect_leaders(header, body);
+        case ApiKey::AlterPartitionReassignments:
+            co_return co_await handle_alter_partition_reassignments(header, body);
+        case ApiKey::ListPartitionReassignments:
+            co_return co_await handle_list_partition_reassignments(header, body);
         case ApiKey::DescribeCluster:
             co_return co_await handle_describe_cluster(header, body);
         case ApiKey::DescribeLogDirs:
@@ -482,6 +486,8 @@ void Broker::publish_snapshot() {
             ps.leader_epoch = info->leader_epoch;
             ps.leader = info->leader;
             ps.replicas = info->replicas;
+            ps.adding_replicas = info->adding_replicas;
+            ps.removing_replicas = info->removing_replicas;
             ps.isr = info->isr;
             ps.partition_epoch = info->partition_epoch;
             ps.leader_recovery_state = info->leader_recovery_state;

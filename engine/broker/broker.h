@@ -210,6 +210,11 @@ class Broker {
                                                    protocol::Reader& body);
     net::awaitable<Reply> handle_elect_leaders(const protocol::RequestHeader& h,
                                                protocol::Reader& body);
+    // Partition reassignment (broker/handle_reassignments.cpp).
+    net::awaitable<Reply> handle_alter_partition_reassignments(const protocol::RequestHeader& h,
+                                                               protocol::Reader& body);
+    net::awaitable<Reply> handle_list_partition_reassignments(const protocol::RequestHeader& h,
+                                                              protocol::Reader& body);
     net::awaitable<Reply> handle_describe_cluster(const protocol::RequestHeader& h,
                                                   protocol::Reader& body);
     net::awaitable<Reply> handle_describe_log_dirs(const protocol::RequestHeader& h,

@@ -90,11 +90,15 @@ constexpr std::string_view kUsage =
     "  create-topic NAME PARTITIONS [REPLICATION_FACTOR] [key=value ...]\n"
     "  delete-topic NAME\n"
     "  set-config TOPIC key=value [key=value ...]   (key= or key alone: back to the default)\n"
+    "                  topic configs: min.insync.replicas, unclean.leader.election.enable,\n"
+    "                  segment.bytes, max.message.bytes ('status' shows each topic's)\n"
     "  add-partitions TOPIC COUNT   grow a topic to COUNT partitions (CreatePartitions)\n"
     "  elect-leaders preferred|unclean [TOPIC [PARTITION]]   ElectLeaders, as\n"
     "                 kafka-leader-election (unclean: a replica not in sync may lead)\n"
-    "                  topic configs: min.insync.replicas, unclean.leader.election.enable,\n"
-    "                  segment.bytes, max.message.bytes ('status' shows each topic's)\n"
+    "  reassign TOPIC PARTITION 2,3,4   move the partition's replicas to brokers 2, 3 and 4\n"
+    "                 (the first is the preferred leader); 'reassign TOPIC PARTITION cancel'\n"
+    "                 stops a move (AlterPartitionReassignments, as kafka-reassign-partitions)\n"
+    "  replication-factor TOPIC N   change a topic's replication factor (a move per partition)\n"
     "  kill broker|controller ID        restart broker|controller ID\n"
     "  kill broker ID power-loss   the broker's machine loses power: what it wrote since its\n"
     "                        last flush is gone (plain 'kill' is a process crash: nothing is)\n"
@@ -275,6 +279,28 @@ std::optional<std::int32_t> parse_id(const std::string& word) {
     return id;
 }
 
+std::optional<std::int32_t> parse_partition(const std::string& word) {
+    auto p = parse_number<std::int32_t>(word);
+    if (!p || *p < 0 || *p > 1'000'000) return std::nullopt;
+    return p;
+}
+
+// "2,3,4": broker ids, at least one; duplicates are left for the controller to refuse.
+std::optional<std::vector<std::int32_t>> parse_broker_list(const std::string& word) {
+    std::vector<std::int32_t> ids;
+    std::size_t start = 0;
+    while (start <= word.size()) {
+        const auto comma = word.find(',', start);
+        const auto end = comma == std::string::npos ? word.size() : comma;
+        auto id = parse_id(word.substr(start, end - start));
+        if (!id || ids.size() >= 64) return std::nullopt;
+        ids.push_back(*id);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return ids;
+}
+
 // Runs one command line; returns false when the lab should quit.
 bool run_command(Cluster& lab, const std::string& line) {
     auto words = split_words(line);
@@ -355,6 +381,39 @@ bool run_command(Cluster& lab, const std::string& line) {
             return true;
         }
         answer(lab.add_partitions(words[1], static_cast<std::int32_t>(count.whole())));
+    } else if (cmd == "reassign") {
+        if (words.size() != 4) {
+            answer(bad("usage: reassign TOPIC PARTITION BROKER,BROKER,... | cancel"));
+            return true;
+        }
+        auto partition = parse_partition(words[2]);
+        if (!partition) {
+            answer(bad("PARTITION must be a partition number (0, 1, ...), not '" + words[2] + "'"));
+            return true;
+        }
+        std::optional<std::vector<std::int32_t>> replicas;
+        if (words[3] != "cancel") {
+            replicas = parse_broker_list(words[3]);
+            if (!replicas) {
+                answer(
+                    bad("the replicas are broker ids separated by commas, like 2,3,4 (the "
+                        "first is the preferred leader), not '" +
+                        words[3] + "'"));
+                return true;
+            }
+        }
+        answer(lab.reassign(words[1], *partition, std::move(replicas)));
+    } else if (cmd == "replication-factor") {
+        if (words.size() != 3) {
+            answer(bad("usage: replication-factor TOPIC N"));
+            return true;
+        }
+        auto rf = check_field(Field::ReplicationFactor, words[2]);
+        if (!rf.ok) {
+            answer(bad(rf.message));
+            return true;
+        }
+        answer(lab.set_replication_factor(words[1], static_cast<std::int32_t>(rf.whole())));
     } else if (cmd == "elect-leaders") {
         if (words.size() < 2 || words.size() > 4 ||
             (words[1] != "preferred" && words[1] != "unclean")) {
@@ -363,14 +422,13 @@ bool run_command(Cluster& lab, const std::string& line) {
         }
         std::int32_t partition = -1;
         if (words.size() == 4) {
-            const auto& w = words[3];
-            std::int64_t v = -1;
-            auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
-            if (ec != std::errc() || end != w.data() + w.size() || v < 0 || v > 1'000'000) {
-                answer(bad("PARTITION must be a partition number (0, 1, ...), not '" + w + "'"));
+            auto p = parse_partition(words[3]);
+            if (!p) {
+                answer(bad("PARTITION must be a partition number (0, 1, ...), not '" + words[3] +
+                           "'"));
                 return true;
             }
-            partition = static_cast<std::int32_t>(v);
+            partition = *p;
         }
         answer(
             lab.elect_leaders(words[1] == "unclean", words.size() > 2 ? words[2] : "", partition));

@@ -1,5 +1,6 @@
 #include "controller/change_events.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace kraftlab::controller {
@@ -14,6 +15,76 @@ std::string ids_text(const std::vector<std::int32_t>& ids) {
     for (std::size_t i = 0; i < ids.size(); ++i)
         s += (i ? "," : "") + std::to_string(ids[i]);
     return s + "]";
+}
+
+std::vector<std::int32_t> minus(const std::vector<std::int32_t>& a,
+                                const std::vector<std::int32_t>& b) {
+    std::vector<std::int32_t> out;
+    for (auto id : a)
+        if (std::find(b.begin(), b.end(), id) == b.end()) out.push_back(id);
+    return out;
+}
+
+std::string brokers_text(const std::vector<std::int32_t>& ids) {
+    std::string s;
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        s += (i == 0 ? "" : i + 1 == ids.size() ? " and " : ", ") + std::to_string(ids[i]);
+    return (ids.size() == 1 ? "broker " : "brokers ") + s;
+}
+
+// A move started, replaced, completed or cancelled (metadata/reassignment.h), in plain words.
+void publish_reassignment(core::EventBus& events, const std::string& label,
+                          const std::string& topic, const metadata::PartitionInfo& p_old,
+                          const metadata::PartitionInfo& p_new, const std::string& because) {
+    const bool was = !p_old.adding_replicas.empty() || !p_old.removing_replicas.empty();
+    const bool is = !p_new.adding_replicas.empty() || !p_new.removing_replicas.empty();
+    if (!was && !is) return;
+    if (was && is && p_old.adding_replicas == p_new.adding_replicas &&
+        p_old.removing_replicas == p_new.removing_replicas)
+        return;  // an ISR change during the move
+    std::string state;
+    std::string text;
+    if (is) {
+        const auto target = minus(p_new.replicas, p_new.removing_replicas);
+        state = was ? "replaced" : "started";
+        text = label + (was ? " now moves to " : " moves to ") + ids_text(target) + ": ";
+        if (!p_new.adding_replicas.empty()) {
+            const bool one = p_new.adding_replicas.size() == 1;
+            text += brokers_text(p_new.adding_replicas) + (one ? " copies" : " copy") +
+                    " the log from the leader";
+            if (!p_new.removing_replicas.empty())
+                text += "; " + brokers_text(p_new.removing_replicas) +
+                        (p_new.removing_replicas.size() == 1 ? " leaves" : " leave") + " once " +
+                        (one ? "it is" : "they are") + " in sync";
+        } else {
+            text += brokers_text(p_new.removing_replicas) +
+                    (p_new.removing_replicas.size() == 1 ? " leaves" : " leave") +
+                    " once a remaining replica is in sync";
+        }
+    } else {
+        const auto original = minus(p_old.replicas, p_old.adding_replicas);
+        const bool cancelled =
+            !p_old.adding_replicas.empty() && minus(p_new.replicas, original).empty();
+        state = cancelled ? "cancelled" : "completed";
+        text = cancelled ? label + " stays on " + ids_text(p_new.replicas) +
+                               ": the move was cancelled and " +
+                               brokers_text(p_old.adding_replicas) + " dropped " +
+                               (p_old.adding_replicas.size() == 1 ? "its copy" : "their copies")
+                         : label + " moved to " + ids_text(p_new.replicas) +
+                               (p_old.removing_replicas.empty()
+                                    ? ""
+                                    : ": " + brokers_text(p_old.removing_replicas) + " deleted " +
+                                          (p_old.removing_replicas.size() == 1 ? "its replica"
+                                                                               : "their replicas"));
+    }
+    events.publish(core::EventKind::ReassignmentChanged, core::NodeRef::lab(), text + because,
+                   {{"state", state},
+                    {"replicas", p_new.replicas},
+                    {"previous_replicas", p_old.replicas},
+                    {"adding", p_new.adding_replicas},
+                    {"removing", p_new.removing_replicas},
+                    {"isr", p_new.isr}},
+                   topic, p_new.partition);
 }
 
 }  // namespace
@@ -119,6 +190,7 @@ void publish_metadata_changes(core::EventBus& events_, const metadata::MetadataI
                                 {{"broker", r}, {"isr", p_new.isr}}, t_new->name, partition);
             }
         }
+        publish_reassignment(events_, label, t_new->name, p_old, p_new, because);
         if (p_new.leader == p_old.leader) continue;
         if (p_new.leader == metadata::kNoLeader) {
             std::string why = p_new.replicas.size() == 1

@@ -71,6 +71,7 @@ const std::vector<ApiRange>& controller_apis() {
         {ApiKey::IncrementalAlterConfigs, 0, 1},
         {ApiKey::CreatePartitions, 0, 1},
         {ApiKey::ElectLeaders, 0, 1},
+        {ApiKey::AlterPartitionReassignments, 0, 0},
         {ApiKey::AllocateProducerIds, 0, 0},
     };
     return apis;
@@ -978,6 +979,9 @@ net::awaitable<net::ServerReply> ControllerNode::serve(const protocol::RequestHe
             break;
         case ApiKey::ElectLeaders:
             out = co_await handle_elect_leaders(h.api_version, body);
+            break;
+        case ApiKey::AlterPartitionReassignments:
+            out = co_await handle_alter_partition_reassignments(h.api_version, body);
             break;
         case ApiKey::AllocateProducerIds:
             out = co_await handle_allocate_producer_ids(h.api_version, body);

@@ -144,6 +144,8 @@ class ControllerNode {
                                                              protocol::Reader& body);
     net::awaitable<protocol::Bytes> handle_elect_leaders(std::int16_t version,
                                                          protocol::Reader& body);
+    net::awaitable<protocol::Bytes> handle_alter_partition_reassignments(std::int16_t version,
+                                                                         protocol::Reader& body);
     // controller/producer_ids_handler.cpp
     net::awaitable<protocol::Bytes> handle_allocate_producer_ids(std::int16_t version,
                                                                  protocol::Reader& body);

@@ -1,5 +1,6 @@
-// The active controller's CreatePartitions and ElectLeaders (brokers forward them from admin
-// clients): decided by metadata/partition_admin.h on the working image, committed to the
+// The active controller's CreatePartitions, ElectLeaders and AlterPartitionReassignments (brokers
+// forward them from admin clients): decided by metadata/partition_admin.h and
+// metadata/reassignment.h on the working image, committed to the
 // metadata log, answered once committed. A controller that is not active answers NOT_CONTROLLER
 // so the broker's ControllerClient moves on to the next voter.
 #include <algorithm>
@@ -7,8 +8,10 @@
 
 #include "controller/controller_node.h"
 #include "metadata/partition_admin.h"
+#include "metadata/reassignment.h"
 #include "protocol/create_partitions.h"
 #include "protocol/elect_leaders.h"
+#include "protocol/partition_reassignments.h"
 
 namespace kraftlab::controller {
 
@@ -107,6 +110,47 @@ net::awaitable<Bytes> ControllerNode::handle_elect_leaders(std::int16_t version,
         auto it = std::find_if(resp.results.begin(), resp.results.end(),
                                [&](const auto& t) { return t.topic == r.topic; });
         if (it == resp.results.end()) it = resp.results.insert(resp.results.end(), {r.topic, {}});
+        it->partitions.push_back(
+            {r.partition, to_wire(r.error),
+             r.error == ErrorCode::NONE ? std::nullopt : std::optional(r.message)});
+    }
+    co_return encode_message(resp, version);
+}
+
+net::awaitable<Bytes> ControllerNode::handle_alter_partition_reassignments(std::int16_t version,
+                                                                           protocol::Reader& body) {
+    protocol::AlterPartitionReassignmentsRequest req;
+    if (!req.decode(body, version)) co_return Bytes{};
+    protocol::AlterPartitionReassignmentsResponse resp;
+    if (!is_active()) {
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        resp.error_message = label_ + " is not the active controller";
+        co_return encode_message(resp, version);
+    }
+    std::vector<metadata::ReassignmentRequest> wanted;
+    for (const auto& t : req.topics) {
+        for (const auto& p : t.partitions)
+            wanted.push_back({t.name, p.partition_index, p.replicas});
+    }
+    auto result = metadata::alter_partition_reassignments(*working_image(), wanted);
+    std::string what;
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        if (result.response[i].error != ErrorCode::NONE) continue;
+        what += (what.empty() ? "" : ", ") + wanted[i].topic + "-" +
+                std::to_string(wanted[i].partition);
+    }
+    if (!result.records.empty() &&
+        !co_await commit(std::move(result.records),
+                         "reassignment requested by an admin: " + what)) {
+        resp.error_code = to_wire(ErrorCode::NOT_CONTROLLER);
+        resp.error_message = label_ + " lost its leadership before the moves were committed";
+        co_return encode_message(resp, version);
+    }
+    for (const auto& r : result.response) {
+        auto it = std::find_if(resp.responses.begin(), resp.responses.end(),
+                               [&](const auto& t) { return t.name == r.topic; });
+        if (it == resp.responses.end())
+            it = resp.responses.insert(resp.responses.end(), {r.topic, {}});
         it->partitions.push_back(
             {r.partition, to_wire(r.error),
              r.error == ErrorCode::NONE ? std::nullopt : std::optional(r.message)});

@@ -102,6 +102,8 @@ std::string_view event_kind_name(EventKind kind) {
             return "records_lost";
         case EventKind::RecordsDeleted:
             return "records_deleted";
+        case EventKind::ReassignmentChanged:
+            return "reassignment";
         case EventKind::AuditFinished:
             return "audit_finished";
         case EventKind::LabPaused:

@@ -75,6 +75,9 @@ enum class EventKind : std::uint8_t {
     UncleanElection,   // an out-of-sync replica became leader (data: leader, lost_from)
     RecordsLost,       // acknowledged records are gone (audit, unclean election, power loss)
     RecordsDeleted,    // DeleteRecords moved a partition's log start (data: log_start_offset)
+    // A partition reassignment started, completed, was replaced or cancelled (data: state,
+    // replicas, adding, removing, previous_replicas)
+    ReassignmentChanged,
     AuditFinished,     // the audit of acknowledged writes (data: the report)
     // Lab time (issue 13)
     LabPaused,        // lab time stands still (data: lab_ms, trigger when an event paused it)

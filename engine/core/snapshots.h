@@ -40,6 +40,10 @@ struct PartitionSnapshot {
     std::int32_t leader = -1;  // as this broker's metadata says
     std::vector<std::int32_t> replicas;
     std::vector<std::int32_t> isr;
+    // A reassignment in progress (metadata/reassignment.h): replicas copying the log to join,
+    // and replicas that leave once they have.
+    std::vector<std::int32_t> adding_replicas;
+    std::vector<std::int32_t> removing_replicas;
     std::int32_t partition_epoch = 0;
     std::int8_t leader_recovery_state = 0;      // 1: recovering after an unclean election
     std::int64_t flushed_offset = 0;            // below this, on disk (fsynced)

@@ -1033,6 +1033,10 @@ nlohmann::json Cluster::status() const {
                                 {"leader_epoch", p.leader_epoch},
                                 {"replicas", p.replicas},
                                 {"isr", p.isr}};
+            if (!p.adding_replicas.empty() || !p.removing_replicas.empty()) {
+                j["adding_replicas"] = p.adding_replicas;
+                j["removing_replicas"] = p.removing_replicas;
+            }
             if (auto it = logs.find({name, p.partition}); it != logs.end()) {
                 j["log_start_offset"] = it->second->log_start_offset;
                 j["log_end_offset"] = it->second->log_end_offset;

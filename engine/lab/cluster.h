@@ -161,6 +161,16 @@ class Cluster {
     // partition; partition -1: every partition of the topic.
     CommandResult elect_leaders(bool unclean, const std::string& topic = {},
                                 std::int32_t partition = -1);
+    // cluster_reassign.cpp. Moves a partition's replicas to `replicas` (the first is the
+    // preferred leader), or with nullopt cancels the move in progress
+    // (AlterPartitionReassignments). Answers when the move has started: the new replicas copy
+    // the log, join the ISR, and then the old ones leave (ReassignmentChanged events).
+    CommandResult reassign(const std::string& topic, std::int32_t partition,
+                           std::optional<std::vector<std::int32_t>> replicas);
+    // Changes a topic's replication factor: one reassignment per partition. Growing keeps each
+    // partition's replicas and adds the running brokers that hold the fewest replicas; shrinking
+    // keeps the first ones and always the leader.
+    CommandResult set_replication_factor(const std::string& topic, std::int32_t replication_factor);
     // A process crash keeps what the broker wrote; a power loss also loses what it had not
     // flushed yet (see set_flush_interval), and says so with RecordsLost events.
     CommandResult kill_broker(std::int32_t id, broker::CrashMode mode = broker::CrashMode::Process);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "metadata/reassignment.h"
 #include "metadata/topic_config.h"
 
 namespace kraftlab::metadata {
@@ -473,8 +474,20 @@ ControllerResult<protocol::AlterPartitionResponse> alter_partition(
             if (isr_ids != current.isr) change.isr = isr_ids;
             if (p.leader_recovery_state != current.leader_recovery_state)
                 change.leader_recovery_state = p.leader_recovery_state;
+            // The ISR change that brings the last adding replica in completes a move.
+            if ((change.isr || change.leader_recovery_state) &&
+                complete_reassignment_if_ready(image, with_change(current, change), change)) {
+                if (change.isr) a.isr = *change.isr;
+                if (change.leader != kLeaderUnchanged && change.leader != current.leader) {
+                    // The move removed the requesting leader: it must learn the new one from
+                    // the metadata (Kafka answers NEW_LEADER_ELECTED).
+                    a = {};
+                    a.partition_index = p.partition_index;
+                    a.error_code = to_wire(ErrorCode::NEW_LEADER_ELECTED);
+                }
+            }
             if (change.isr || change.leader_recovery_state) {
-                a.partition_epoch += 1;  // as the record will make it
+                if (a.error_code == 0) a.partition_epoch += 1;  // as the record will make it
                 out.records.emplace_back(std::move(change));
             }
         }

@@ -207,4 +207,15 @@ awaitable<Result<protocol::ElectLeadersResponse>> ControllerClient::elect_leader
         [](const protocol::ElectLeadersResponse& r) { return is_not_controller(r.error_code); });
 }
 
+awaitable<Result<protocol::AlterPartitionReassignmentsResponse>>
+ControllerClient::alter_partition_reassignments(
+    const protocol::AlterPartitionReassignmentsRequest& request, std::int32_t deadline_ms) {
+    co_return co_await call<protocol::AlterPartitionReassignmentsRequest,
+                            protocol::AlterPartitionReassignmentsResponse>(
+        request, kAlterPartitionReassignmentsVersion, deadline_ms,
+        [](const protocol::AlterPartitionReassignmentsResponse& r) {
+            return is_not_controller(r.error_code);
+        });
+}
+
 }  // namespace kraftlab::net

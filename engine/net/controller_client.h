@@ -28,6 +28,7 @@
 #include "protocol/create_topics.h"
 #include "protocol/delete_topics.h"
 #include "protocol/elect_leaders.h"
+#include "protocol/partition_reassignments.h"
 #include "protocol/incremental_alter_configs.h"
 
 namespace kraftlab::net {
@@ -62,6 +63,7 @@ class ControllerClient {
     static constexpr std::int16_t kIncrementalAlterConfigsVersion = 1;
     static constexpr std::int16_t kCreatePartitionsVersion = 1;
     static constexpr std::int16_t kElectLeadersVersion = 1;
+    static constexpr std::int16_t kAlterPartitionReassignmentsVersion = 0;
     static constexpr std::int16_t kAllocateProducerIdsVersion = 0;
 
     awaitable<Result<protocol::BrokerRegistrationResponse>> register_broker(
@@ -79,6 +81,8 @@ class ControllerClient {
         const protocol::CreatePartitionsRequest& request, std::int32_t deadline_ms);
     awaitable<Result<protocol::ElectLeadersResponse>> elect_leaders(
         const protocol::ElectLeadersRequest& request, std::int32_t deadline_ms);
+    awaitable<Result<protocol::AlterPartitionReassignmentsResponse>> alter_partition_reassignments(
+        const protocol::AlterPartitionReassignmentsRequest& request, std::int32_t deadline_ms);
     // A block of producer ids for InitProducerId answers (broker/producer_id_manager.h).
     awaitable<Result<protocol::AllocateProducerIdsResponse>> allocate_producer_ids(
         const protocol::AllocateProducerIdsRequest& request, std::int32_t deadline_ms);

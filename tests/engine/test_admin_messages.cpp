@@ -1,6 +1,7 @@
 // The admin APIs' codecs (DescribeConfigs, AlterConfigs, CreatePartitions, DeleteRecords,
-// ElectLeaders, DescribeLogDirs, DescribeCluster): every version round-trips and no strict prefix
-// decodes; a few layouts are pinned byte for byte against Kafka's schemas.
+// ElectLeaders, DescribeLogDirs, DescribeCluster, Alter/ListPartitionReassignments): every version
+// round-trips and no strict prefix decodes; a few layouts are pinned byte for byte against Kafka's
+// schemas.
 #include <QtTest>
 
 #include "message_test_util.h"
@@ -11,6 +12,7 @@
 #include "protocol/describe_configs.h"
 #include "protocol/describe_log_dirs.h"
 #include "protocol/elect_leaders.h"
+#include "protocol/partition_reassignments.h"
 
 using namespace kraftlab::protocol;
 using namespace kraftlab::protocol::test;
@@ -129,7 +131,31 @@ class AdminMessagesTest : public QObject {
         check_round_trip(response, 0);
     }
 
+    void partition_reassignments_round_trip() {
+        AlterPartitionReassignmentsRequest alter;
+        alter.timeout_ms = 5000;
+        alter.topics = {{"orders", {{0, std::vector<std::int32_t>{2, 3, 4}}, {1, std::nullopt}}}};
+        check_round_trip(alter, 0);
+        AlterPartitionReassignmentsResponse altered;
+        altered.responses = {{"orders", {{0, 0, std::nullopt}, {1, 85, "no move in progress"}}}};
+        check_round_trip(altered, 0);
+        ListPartitionReassignmentsRequest list;
+        check_round_trip(list, 0);
+        list.topics = std::vector<ListPartitionReassignmentsRequest::Topic>{{"orders", {0, 1}}};
+        check_round_trip(list, 0);
+        ListPartitionReassignmentsResponse listed;
+        listed.topics = {{"orders", {{0, {2, 3, 4, 1}, {4}, {1}}}}};
+        check_round_trip(listed, 0);
+    }
+
     void layouts_follow_kafkas_schemas() {
+        // AlterPartitionReassignments v0 (flexible): timeout, [name [index, nullable replicas]];
+        // a null replica list (cancel) is compact length 0.
+        AlterPartitionReassignmentsRequest ar;
+        ar.timeout_ms = 1;
+        ar.topics = {{"t", {{0, std::vector<std::int32_t>{2}}, {1, std::nullopt}}}};
+        QCOMPARE(encode(ar, 0), hex("00000001 02 02 74 03 00000000 02 00000002 00 "
+                                    "00000001 00 00 00 00"));
         // DeleteRecords v0: [topic STRING [partition INT32, offset INT64]], timeout INT32.
         DeleteRecordsRequest dr;
         dr.topics = {{"t", {{0, 5}}}};
@@ -164,6 +190,8 @@ class AdminMessagesTest : public QObject {
         QVERIFY(!is_flexible(ApiKey::DescribeConfigs, 2));
         QVERIFY(is_flexible(ApiKey::DescribeConfigs, 4));
         QVERIFY(is_flexible(ApiKey::DescribeCluster, 0));
+        QVERIFY(is_flexible(ApiKey::AlterPartitionReassignments, 0));
+        QVERIFY(is_flexible(ApiKey::ListPartitionReassignments, 0));
         QVERIFY(!is_flexible(ApiKey::ElectLeaders, 1));
         QVERIFY(is_flexible(ApiKey::ElectLeaders, 2));
     }

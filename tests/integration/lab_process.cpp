@@ -220,6 +220,8 @@ QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString&
                 v.replicas.append(r.toInt());
             for (const auto& r : o["isr"].toArray())
                 v.isr.append(r.toInt());
+            for (const auto& r : o["adding_replicas"].toArray())
+                v.adding.append(r.toInt());
             out[o["partition"].toInt()] = v;
         }
     }

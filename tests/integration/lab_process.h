@@ -89,6 +89,7 @@ struct PartitionView {
     int leader = -2;
     QList<int> replicas;
     QList<int> isr;
+    QList<int> adding;  // a reassignment in progress
 };
 // partition -> its view, for one topic of a `status` reply.
 QMap<int, PartitionView> partitions_of(const QJsonObject& status, const QString& topic);

@@ -6,6 +6,9 @@
 //     followers take over;
 //   - librdkafka's rd_kafka_DeleteRecords: to an offset, to the high watermark, past it
 //     (refused); the log start survives the leader's restart;
+//   - partition reassignment: kafkajs's alterPartitionReassignments and
+//     listPartitionReassignments, and a move under an acks=all producer whose new replica
+//     crashes mid-copy;
 //   - by hand, since no client here sends them: DescribeCluster, DescribeLogDirs, and
 //     ElectLeaders (not needed, unknown partition, and an unclean election that brings an
 //     offline partition back on a replica that was not in sync).
@@ -17,6 +20,7 @@
 #include "protocol/describe_cluster.h"
 #include "protocol/describe_log_dirs.h"
 #include "protocol/elect_leaders.h"
+#include "protocol/partition_reassignments.h"
 #include "raw_connection.h"
 
 using namespace kraftlab::testing;
@@ -237,6 +241,86 @@ class AdminApisTest : public QObject {
             return e["kind"] == "records_deleted" && e["topic"] == "js" &&
                    e["log_start_offset"].toInt() == 10;
         }));
+        // The move of js-1 to [2,3] adds nothing: it completes at once.
+        QVERIFY2(out["reassign"]["ok"].toBool(), dump(out["reassign"]).constData());
+        QVERIFY2(out["reassign_unknown_broker"]["errors"].toArray().contains(
+                     QString("INVALID_REPLICA_ASSIGNMENT")),
+                 dump(out["reassign_unknown_broker"]).constData());
+        QVERIFY2(out["list_reassignments"]["topics"].toArray().isEmpty(),
+                 dump(out["list_reassignments"]).constData());
+        QVERIFY(eventually(
+            [&] {
+                return partitions_of(lab.command("status"), "js")[1].replicas == QList<int>{2, 3};
+            },
+            10'000));
+    }
+
+    // A move under an acks=all producer (kraftlab-cluster's reassign, as
+    // kafka-reassign-partitions): the new replica's fetches are slowed so that it cannot catch
+    // up, it crashes mid-copy and restarts with part of the log; once the slowdown is healed it
+    // catches up, joins the ISR, the old leader leaves and leadership moves. Nothing
+    // acknowledged is lost.
+    void a_move_completes_after_the_new_replica_crashes_mid_copy() {
+        QVERIFY(lab.command("create-topic moving 1 2 min.insync.replicas=2")["ok"].toBool());
+        const auto before = partitions_of(lab.command("status"), "moving")[0];
+        const int old_leader = before.leader;
+        const int stays = before.replicas.value(0) == old_leader ? before.replicas.value(1)
+                                                                 : before.replicas.value(0);
+        const int added = 6 - old_leader - stays;  // brokers 1, 2, 3
+        const int producer = lab.command("produce moving 200 acks=all")["producer"].toInt();
+        QVERIFY(producer > 0);
+        QTest::qWait(500);
+        // The leader's answers to the new replica take 1.5 s: it copies, but never catches up.
+        const auto slowed =
+            lab.command(QString("delay %1 %2 1500 oneway").arg(old_leader).arg(added));
+        QVERIFY2(slowed["ok"].toBool(), dump(slowed).constData());
+        auto moved = lab.command(QString("reassign moving 0 %1,%2").arg(added).arg(stays));
+        QVERIFY2(moved["ok"].toBool(), dump(moved).constData());
+        QCOMPARE(moved["adding"].toArray(), (QJsonArray{added}));
+        QCOMPARE(moved["removing"].toArray(), (QJsonArray{old_leader}));
+
+        // Listed as in progress by ListPartitionReassignments.
+        RawConnection raw(lab.broker_address(stays));
+        QVERIFY(raw.connected());
+        auto listed = raw.call<protocol::ListPartitionReassignmentsResponse>(
+            0, protocol::ListPartitionReassignmentsRequest{});
+        QVERIFY(listed);
+        QCOMPARE(listed->topics.size(), 1u);
+        QCOMPARE(listed->topics[0].name, std::string("moving"));
+        QCOMPARE(listed->topics[0].partitions[0].adding_replicas, std::vector<std::int32_t>{added});
+
+        // Mid-copy: the new replica holds part of the log, and is not in the ISR.
+        const QString log_dir = lab.data_dir() + QString("/broker-%1/moving-0").arg(added);
+        QVERIFY(eventually([&] { return QDir(log_dir).exists(); }, 10'000));
+        QTest::qWait(2'000);
+        auto mid = partitions_of(lab.command("status"), "moving")[0];
+        QVERIFY(!mid.isr.contains(added));
+        QCOMPARE(mid.adding, QList<int>{added});
+        QVERIFY(lab.command(QString("kill broker %1").arg(added))["ok"].toBool());
+        QVERIFY(lab.command("heal")["ok"].toBool());
+        QTest::qWait(300);
+        QVERIFY(lab.command(QString("restart broker %1").arg(added))["ok"].toBool());
+
+        auto done = lab.wait_event(
+            [](const QJsonObject& e) {
+                return e["kind"] == "reassignment" && e["topic"] == "moving" &&
+                       e["state"] == "completed";
+            },
+            30'000);
+        QVERIFY(done);
+        const auto after = partitions_of(lab.command("status"), "moving")[0];
+        QCOMPARE(after.replicas, (QList<int>{added, stays}));
+        QVERIFY(after.leader == added || after.leader == stays);
+        QVERIFY(after.adding.isEmpty());
+        // The old leader deleted its replica.
+        const QString old_dir = lab.data_dir() + QString("/broker-%1/moving-0").arg(old_leader);
+        QVERIFY(eventually([&] { return !QDir(old_dir).exists(); }, 10'000));
+        QTest::qWait(500);  // acknowledged writes continue on the new leader
+        QVERIFY(lab.command("stop-producer " + QString::number(producer))["ok"].toBool());
+        const auto audit = lab.command("audit", 60'000);
+        QVERIFY2(audit["ok"].toBool(), qPrintable(audit["message"].toString()));
+        QCOMPARE(audit["lost"].toInteger(), qint64{0});
+        QVERIFY(audit["audited"].toInteger() > 500);
     }
 
     void librdkafka_deletes_records_and_the_start_survives_a_restart() {

@@ -1,8 +1,9 @@
 /*
  * kafkajs 2.2.4's admin client against the lab (NODE_PATH points at build/js/node_modules):
  * describeConfigs (DescribeConfigs v2), alterConfigs (AlterConfigs v1), createPartitions
- * (CreatePartitions v1), and deleteTopicRecords (DeleteRecords v1, after a produce of 30 records
- * to partition 0), each also with bad input.
+ * (CreatePartitions v1), deleteTopicRecords (DeleteRecords v1, after a produce of 30 records
+ * to partition 0), alterPartitionReassignments (v0: partition 1 shrinks to brokers 2 and 3) and
+ * listPartitionReassignments (v0), each also with bad input.
  *
  * usage: node kafkajs_admin.js BOOTSTRAP TOPIC
  *
@@ -27,6 +28,8 @@ async function main() {
       out[name] = await fn()
     } catch (e) {
       out[name] = { error: e.type || e.name, message: e.message }
+      // An aggregate (a partition-level error) carries each partition's error.
+      if (Array.isArray(e.errors)) out[name].errors = e.errors.map((x) => x.type || x.name)
     }
   }
   await admin.connect()
@@ -72,6 +75,18 @@ async function main() {
   })
   await attempt('delete_records_beyond_hw', () =>
     admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '1000' }] }))
+  await attempt('reassign', async () => {
+    await admin.alterPartitionReassignments({
+      topics: [{ topic, partitionAssignment: [{ partition: 1, replicas: [2, 3] }] }],
+    })
+    return { ok: true }
+  })
+  await attempt('reassign_unknown_broker', () =>
+    admin.alterPartitionReassignments({
+      topics: [{ topic, partitionAssignment: [{ partition: 1, replicas: [2, 9] }] }],
+    }))
+  await attempt('list_reassignments', () =>
+    admin.listPartitionReassignments({ topics: [{ topic, partitions: [0, 1] }] }))
   await admin.disconnect()
   process.stdout.write(JSON.stringify(out) + '\n')
 }
