@@ -543,6 +543,8 @@ std::optional<lab::ProducerConfig> LabController::producer_config(const QVariant
         return std::nullopt;
     }
     c.route = route == "any broker" ? lab::Route::AnyBroker : lab::Route::Leader;
+    // Idempotence needs acks=all; the engine refuses it otherwise, in Kafka's words.
+    c.idempotence = map.value("idempotence", false).toBool();
     return c;
 }
 
@@ -885,6 +887,7 @@ void LabController::refresh_models() {
                                static_cast<double>(s->records_acked_total), s->lab_ms);
         row.acks = s->acks;
         row.route = q(s->route);
+        row.idempotence = s->idempotence;
         row.partitioner = q(s->partitioner);
         row.key_pattern = q(s->key_pattern);
         row.value_bytes = s->value_bytes;

@@ -206,6 +206,18 @@ class LabController : public QObject {
     Q_INVOKABLE void addPartitions(const QString& topic, int count);
     // ElectLeaders (preferred) for every partition of the topic.
     Q_INVOKABLE void electPreferredLeaders(const QString& topic);
+    // Reassignment (lab_controller_reassign.cpp). Moves the partition's replicas to `replicas`
+    // (broker ids; the first is the preferred leader); an empty list cancels the move in
+    // progress.
+    Q_INVOKABLE void reassignPartition(const QString& topic, int partition,
+                                       const QVariantList& replicas);
+    // A reassignment of every partition to `replicationFactor` replicas.
+    Q_INVOKABLE void setReplicationFactor(const QString& topic, int replicationFactor);
+    // The partition as the metadata says now: {replicas, adding, removing, isr, leader}; empty
+    // when there is no such partition.
+    Q_INVOKABLE QVariantMap partitionReplicas(const QString& topic, int partition) const;
+    // Every registered broker: [{id, live}], by id.
+    Q_INVOKABLE QVariantList registeredBrokers() const;
     Q_INVOKABLE int partitionCount(const QString& topic) const;
     // The topic's replication factor; 0 when there is no such topic.
     Q_INVOKABLE int replicationFactor(const QString& topic) const;

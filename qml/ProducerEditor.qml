@@ -40,6 +40,7 @@ FormDialog {
         acksBox.currentIndex = Math.max(0, acksBox.indexOfValue(acks >= 2 ? "n" : acks))
         acksCount.text = String(acks >= 2 ? acks : 2)
         routeBox.currentIndex = Math.max(0, routeBox.indexOfValue(config.route || "leader"))
+        idempotence.checked = config.idempotence === true
         recheck()
         open()
     }
@@ -48,7 +49,8 @@ FormDialog {
         return { topic: topicBox.currentText, rate: rate.value, valueBytes: valueBytes.value,
                  keyPattern: keysBox.currentValue, randomKeys: keysBox.currentValue === "random" ? randomKeys.value : 10,
                  fixedKey: fixedKey, partitioner: partitionerBox.currentValue,
-                 customSource: source.text, acks: acksN ? acksCount.value : acksBox.currentValue, route: routeBox.currentValue }
+                 customSource: source.text, acks: acksN ? acksCount.value : acksBox.currentValue, route: routeBox.currentValue,
+                 idempotence: idempotence.checked && idempotence.enabled }
     }
 
     function recheck() {
@@ -172,6 +174,20 @@ FormDialog {
               + acksCount.text + " replicas have the record, in the ISR or not. Kafka knows only 0, 1 and all."
         color: Theme.candidate
         wrapMode: Text.Wrap
+        font.pixelSize: Theme.fontSmall
+    }
+
+    Label {
+        text: "Idempotence"
+        Tip { text: "enable.idempotence (KIP-98): the producer gets an id from the brokers and numbers its batches per partition. When a retry reaches a leader that already wrote the batch (the answer was lost, or the leader changed), the leader answers from its log instead of writing it twice. Kafka allows it only with acks=all." }
+    }
+    CheckBox {
+        id: idempotence
+        objectName: "idempotenceBox"
+        Layout.fillWidth: true
+        enabled: acksBox.currentValue === -1
+        text: enabled ? "on: a retried batch is never written twice"
+                      : "needs acks=all"
         font.pixelSize: Theme.fontSmall
     }
 

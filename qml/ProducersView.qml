@@ -45,6 +45,7 @@ Item {
                 required property double ackedPerSecond
                 required property int acks
                 required property string route
+                required property bool idempotence
                 required property string partitioner
                 required property string keyPattern
                 required property int valueBytes
@@ -98,7 +99,8 @@ Item {
                             onClicked: editor.openFor(card.producerId, {
                                 topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
                                 keyPattern: card.keyPattern, partitioner: card.partitioner,
-                                customSource: card.customSource, acks: card.acks, route: card.route })
+                                customSource: card.customSource, acks: card.acks, route: card.route,
+                                idempotence: card.idempotence })
                         }
                         ToolButton {
                             Layout.minimumWidth: implicitWidth
@@ -112,6 +114,7 @@ Item {
                         text: Lab.charts.formatRate(card.ackedPerSecond) + " of " + Lab.charts.formatRate(card.targetRate)
                               + " · " + card.partitioner + " · keys: " + card.keyPattern + " · " + card.valueBytes + " B values"
                               + (card.route === "any broker" ? " · via any broker" : "")
+                              + (card.idempotence ? " · idempotent" : "")
                         color: Theme.textDim
                         font.pixelSize: Theme.fontSmall
                         wrapMode: Text.Wrap
@@ -136,13 +139,15 @@ Item {
                                 text: modelData.label
                                 checked: card.acks === modelData.value
                                 // Only acks changes: the keys go back as they run (Lab.producerKeys).
+                                // Idempotence needs acks=all: another acks turns it off.
                                 onClicked: {
                                     const keys = Lab.producerKeys(card.producerId)
                                     Lab.updateProducer(card.producerId, {
                                         topic: card.topic, rate: card.targetRate, valueBytes: card.valueBytes,
                                         keyPattern: card.keyPattern, randomKeys: keys.randomKeys, fixedKey: keys.fixedKey,
                                         partitioner: card.partitioner, customSource: card.customSource,
-                                        acks: ackChip.modelData.value, route: card.route })
+                                        acks: ackChip.modelData.value, route: card.route,
+                                        idempotence: card.idempotence && ackChip.modelData.value === -1 })
                                 }
                             }
                         }

@@ -34,6 +34,10 @@ Item {
     required property int fetchSeq
     required property double forwardedTotal
     required property int forwardSeq
+    // Its part in a reassignment: "adding", "removing" or "".
+    required property string move
+    required property double copyRate
+    required property double bytesBehind
 
     // Set by the view: the shared window end, the leader's lane and its log end, the lane pitch.
     property double windowEnd: 0
@@ -43,6 +47,9 @@ Item {
     // The leader's lane only: moves by one when records reached the leader's log (a record tile
     // comes in from the producer's side).
     property int produceSeq: 0
+    // A reassignment is in progress on the partition: every lane keeps room for the move chip,
+    // so that the strips still line up offset under offset.
+    property bool moveSlot: false
     // The strip, for the view's consumer row (lined up with the lanes).
     readonly property alias strip: strip
 
@@ -59,9 +66,11 @@ Item {
                               : inIsr ? " · still in the ISR until the leader drops it" : "")
         if (fetchError !== "") return "fetch error: " + fetchError
         if (isLeader) return "leader · epoch " + leaderEpoch + " · takes the writes"
-        if (!inIsr) return "out of the ISR: " + reason
+                             + (move === "removing" ? " · leaves when the new replicas are in sync" : "")
+        if (!inIsr) return (move === "adding" ? "" : "out of the ISR: ") + reason
         return "in the ISR" + (lag > 0 ? " · " + lag + " behind" : " · caught up")
                + (fetchAgeMs >= 0 ? " · fetched " + (fetchAgeMs / 1000).toFixed(1) + " s ago" : "")
+               + (move === "removing" ? " · leaves when the new replicas are in sync" : "")
     }
     readonly property color statusColor: !up || !reported ? Theme.textDim
                                          : frozen ? (diverged > 0 ? Theme.down : Theme.text)
@@ -123,6 +132,37 @@ Item {
             Tip {
                 text: lane.inIsr ? "In the in-sync replica set: the leader waits for it before a record counts as committed, and it may become leader without losing data."
                                  : "Out of the ISR: the leader does not wait for it, and it may not become leader unless unclean.leader.election.enable is on."
+            }
+        }
+        // Its part in a reassignment: a new replica copying the log, or one that leaves.
+        Rectangle {
+            objectName: "moveChip"
+            visible: lane.moveSlot
+            Layout.preferredWidth: moveMetrics.width + Theme.spacing
+            TextMetrics {
+                id: moveMetrics
+                font: moveLabel.font
+                text: "− leaving"
+            }
+            opacity: lane.move !== "" ? 1 : 0
+            Layout.preferredHeight: Theme.fontSmall + 8
+            Layout.alignment: Qt.AlignBottom
+            Layout.bottomMargin: Math.max(0, (lane.height - strip.marksHeight - height) / 2)
+            radius: 3
+            color: lane.move === "adding" ? Theme.accentFill : "#5c6470"  // white type reads on both themes
+            Label {
+                id: moveLabel
+                anchors.centerIn: parent
+                text: lane.move === "adding" ? "+ new" : "− leaving"
+                color: "white"
+                font.pixelSize: Theme.fontMark
+                font.weight: Font.Bold
+            }
+            Tip {
+                text: lane.move === "" ? ""
+                      : lane.move === "adding"
+                      ? "A new replica of a reassignment: it fetches the whole log from the leader like any follower. Once it is caught up the leader adds it to the ISR, and then the replicas being removed leave."
+                      : "Leaving in a reassignment: it stays a full replica (and may stay leader) until every new replica is in the ISR; then it is removed and deletes its copy."
             }
         }
 

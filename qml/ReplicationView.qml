@@ -25,7 +25,20 @@ Panel {
                 + " · min.insync.replicas " + model.minInsyncReplicas
                 + (model.uncleanElection ? " · unclean election on" : "")
     tip: "Every partition is copied to several brokers (replicas). Producers write to the leader; followers fetch from it. The in-sync replicas (ISR) are those that keep up; a record is committed once every one of them has it, and only then can consumers read it."
+    ReassignDialog { id: reassignDialog }
     actions: [
+        ToolButton {
+            objectName: "replicationMoveButton"
+            visible: view.selected
+            implicitHeight: Theme.fontLarge + 12
+            text: "Move…"
+            font.pixelSize: Theme.fontSmall
+            onClicked: reassignDialog.openFor(view.model.topic, view.model.partition,
+                                              Lab.partitionCount(view.model.topic))
+            ToolTip.visible: hovered
+            ToolTip.delay: 500
+            ToolTip.text: "Move this partition's replicas to other brokers (a reassignment)"
+        },
         ToolButton {
             visible: view.selected
             implicitHeight: Theme.fontLarge + 12
@@ -62,6 +75,31 @@ Panel {
                 font.weight: Font.Bold
                 wrapMode: Text.Wrap
             }
+        }
+
+        // A reassignment in progress: who copies, who leaves. One line, and only when the lanes
+        // keep their room (their "+ new" and "− leaving" chips say it too).
+        Rectangle {
+            objectName: "moveBanner"
+            Layout.fillWidth: true
+            visible: view.model.move !== "" && view.height > (view.laneCount * 44 + 110) * Theme.scale
+            implicitHeight: moveText.implicitHeight + Theme.spacing
+            radius: 3
+            color: Theme.accentFill
+            Label {
+                id: moveText
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.left: parent.left
+                anchors.right: parent.right
+                anchors.leftMargin: Theme.spacing
+                anchors.rightMargin: Theme.spacing
+                text: "⇄ " + view.model.move
+                color: "white"
+                font.pixelSize: Theme.fontSmall
+                font.weight: Font.Bold
+                elide: Text.ElideRight
+            }
+            Tip { text: view.model.move + ". The new replicas fetch the whole log from the leader like any follower; the leader adds each to the ISR once it has caught up; when all are in the ISR the controller removes the old ones (and moves leadership if the leader is one of them)." }
         }
 
         // Who writes here and along which hops (producers direct to the leader, or via any broker
@@ -113,6 +151,7 @@ Panel {
                         leaderRow: view.model.leaderRow
                         leaderLogEnd: view.model.leaderLogEnd
                         produceSeq: view.model.produceSeq
+                        moveSlot: view.model.move !== ""
                     }
                 }
             }

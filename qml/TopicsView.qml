@@ -27,6 +27,8 @@ Panel {
     CreateTopicDialog { id: createDialog }
     TopicConfigDialog { id: configDialog }
     AddPartitionsDialog { id: addPartitionsDialog }
+    ReassignDialog { id: reassignDialog }
+    ReplicationFactorDialog { id: replicationFactorDialog }
 
     Dialog {
         id: deleteDialog
@@ -148,13 +150,23 @@ Panel {
                             onTriggered: addPartitionsDialog.openFor(entry.topic, entry.topicInfo.partitionCount)
                         }
                         MenuItem {
+                            text: "Move replicas…"
+                            onTriggered: reassignDialog.openFor(entry.topic,
+                                                                Lab.selectedTopic === entry.topic ? Lab.selectedPartition : 0,
+                                                                entry.topicInfo.partitionCount)
+                        }
+                        MenuItem {
+                            text: "Replication factor…"
+                            onTriggered: replicationFactorDialog.openFor(entry.topic, entry.topicInfo.replicationFactor)
+                        }
+                        MenuItem {
                             text: "Elect preferred leaders"
                             onTriggered: Lab.electPreferredLeaders(entry.topic)
                         }
                     }
                     ToolTip.visible: hovered && !partitionsMenu.opened
                     ToolTip.delay: 500
-                    ToolTip.text: "Add partitions, or move leadership back to each partition's preferred replica (the first in its list)"
+                    ToolTip.text: "Add partitions, move a partition's replicas to other brokers, change the replication factor, or move leadership back to each partition's preferred replica (the first in its list)"
                 }
                 ToolButton {
                     id: configButton

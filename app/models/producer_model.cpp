@@ -21,6 +21,8 @@ QVariant ProducerModel::data(const QModelIndex& index, int role) const {
             return r.acked_per_s;
         case AcksRole:
             return r.acks;
+        case IdempotenceRole:
+            return r.idempotence;
         case RouteRole:
             return r.route;
         case PartitionerRole:
@@ -63,6 +65,7 @@ QHash<int, QByteArray> ProducerModel::roleNames() const {
             {AckedPerSecondRole, "ackedPerSecond"},
             {AcksRole, "acks"},
             {RouteRole, "route"},
+            {IdempotenceRole, "idempotence"},
             {PartitionerRole, "partitioner"},
             {KeyPatternRole, "keyPattern"},
             {ValueBytesRole, "valueBytes"},

@@ -16,6 +16,7 @@ struct ProducerRow {
     double acked_per_s = 0;
     int acks = -1;             // 0, 1, -1 (all); N >= 2 the lab's acks=N
     QString route = "leader";  // or "any broker"
+    bool idempotence = false;
     QString partitioner;
     QString key_pattern;
     int value_bytes = 0;
@@ -64,6 +65,7 @@ class ProducerModel : public RowListModel {
         LastErrorRole,
         CustomSourceRole,
         RunningRole,
+        IdempotenceRole,
     };
 
     using RowListModel::RowListModel;

@@ -12,6 +12,21 @@ using kraftlab::core::ProducerSnapshot;
 
 namespace {
 
+// "broker 4", "brokers 2, 3 and 4".
+QString brokers_text(const std::vector<std::int32_t>& ids) {
+    QString s;
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        s += (i == 0 ? "" : i + 1 == ids.size() ? " and " : ", ") + QString::number(ids[i]);
+    return (ids.size() == 1 ? "broker " : "brokers ") + s;
+}
+
+// "512 B", "48 KB", "3.2 MB".
+QString bytes_text(qint64 bytes) {
+    if (bytes < 1024) return QString("%1 B").arg(bytes);
+    if (bytes < 1024 * 1024) return QString("%1 KB").arg(qRound(bytes / 1024.0));
+    return QString("%1 MB").arg(bytes / (1024.0 * 1024.0), 0, 'f', 1);
+}
+
 QVariantList id_list(const std::vector<std::int32_t>& ids) {
     QVariantList out;
     for (auto id : ids)
@@ -184,6 +199,12 @@ QVariant ReplicaLaneModel::data(const QModelIndex& index, int role) const {
             return r.frozen;
         case DivergedRole:
             return r.diverged;
+        case MoveRole:
+            return r.move;
+        case CopyRateRole:
+            return r.copy_rate;
+        case BytesBehindRole:
+            return static_cast<double>(r.bytes_behind);
         default:
             return {};
     }
@@ -210,7 +231,10 @@ QHash<int, QByteArray> ReplicaLaneModel::roleNames() const {
             {ForwardedTotalRole, "forwardedTotal"},
             {ForwardSeqRole, "forwardSeq"},
             {FrozenRole, "frozen"},
-            {DivergedRole, "diverged"}};
+            {DivergedRole, "diverged"},
+            {MoveRole, "move"},
+            {CopyRateRole, "copyRate"},
+            {BytesBehindRole, "bytesBehind"}};
 }
 
 void ReplicaLaneModel::update(
@@ -381,6 +405,15 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
     };
     const std::vector<std::int32_t> replica_ids = pick(&PartitionSnapshot::replicas);
     const std::vector<std::int32_t> isr = pick(&PartitionSnapshot::isr);
+    // A move in progress: as the leader reports it with its replica set, else as the image says.
+    const bool from_leader = lp && !lp->replicas.empty();
+    const std::vector<std::int32_t> adding = from_leader ? lp->adding_replicas
+                                             : mp        ? mp->adding_replicas
+                                                         : std::vector<std::int32_t>{};
+    const std::vector<std::int32_t> removing = from_leader ? lp->removing_replicas
+                                               : mp        ? mp->removing_replicas
+                                                           : std::vector<std::int32_t>{};
+    std::map<int, CopySeen> copy_next;
 
     std::set<int> lane_ids(replica_ids.begin(), replica_ids.end());
     for (const auto& [id, r] : replicas)
@@ -436,6 +469,28 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
             }
         }
         if (f) row.fetch_age_ms = f->fetch_age_ms;
+        row.move = contains(adding, id)     ? QStringLiteral("adding")
+                   : contains(removing, id) ? QStringLiteral("removing")
+                                            : QString();
+        if (row.move == "adding" && p) {
+            // Its copy speed: records per second between samples at least half a second apart.
+            CopySeen seen{p->log_end_offset, now_ms, 0};
+            if (auto c = copy_seen_.find(id); c != copy_seen_.end()) {
+                seen = c->second;
+                const qint64 dt = now_ms - seen.at_ms;
+                if (dt >= 500) {
+                    const double rate = static_cast<double>(p->log_end_offset - seen.log_end) *
+                                        1000.0 / static_cast<double>(dt);
+                    seen = {p->log_end_offset, now_ms, std::max(0.0, rate)};
+                }
+            }
+            copy_next[id] = seen;
+            row.copy_rate = seen.rate;
+            if (lp) {
+                row.bytes_behind = std::max<qint64>(
+                    0, static_cast<qint64>(lp->size_bytes) - static_cast<qint64>(p->size_bytes));
+            }
+        }
 
         if (!row.reported) {
             row.state = "no report";
@@ -461,6 +516,13 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
                        f->caught_up_age_ms > lag_max_ms) {
                 row.reason = QString("not caught up for %1 > replica.lag.time.max.ms %2")
                                  .arg(seconds(f->caught_up_age_ms), seconds(lag_max_ms));
+            } else if (row.move == "adding" && row.up) {
+                row.reason = row.lag == 0 && f
+                                 ? QString("caught up: joining the ISR")
+                                 : QString("copying the log: %1 records (%2) behind, %3/s")
+                                       .arg(row.lag)
+                                       .arg(bytes_text(row.bytes_behind))
+                                       .arg(qRound(row.copy_rate));
             } else if (f && f->caught_up_age_ms < 0) {
                 row.reason = f->fetch_age_ms < 0
                                  ? QString("has not fetched from leader %1 yet").arg(leader)
@@ -511,6 +573,7 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
         next.push_back(std::move(row));
     }
     fetches_seen_ = std::move(seen_next);
+    copy_seen_ = std::move(copy_next);
 
     Summary s;
     s.leader = leader;
@@ -529,6 +592,25 @@ void ReplicaLaneModel::update(const QString& topic, int partition, const Metadat
     s.isr_change_pending = lp && lp->isr_change_pending;
     s.lag_max_ms = lag_max_ms;
     s.flush_interval_ms = lb ? lb->flush_interval_ms : 0;
+    if (!adding.empty() || !removing.empty()) {
+        std::vector<std::int32_t> target;
+        for (auto id : replica_ids)
+            if (!contains(removing, id)) target.push_back(id);
+        s.move = "Moving to " + brokers_text(target);
+        if (!adding.empty()) {
+            s.move += QString(": %1 %2 the log from leader %3")
+                          .arg(brokers_text(adding), adding.size() == 1 ? "copies" : "copy")
+                          .arg(leader);
+            if (!removing.empty())
+                s.move +=
+                    QString("; %1 %2 once %3 in sync")
+                        .arg(brokers_text(removing), removing.size() == 1 ? "leaves" : "leave",
+                             adding.size() == 1 ? "it is" : "they are");
+        } else {
+            s.move += QString(": %1 %2 once a remaining replica is in sync")
+                          .arg(brokers_text(removing), removing.size() == 1 ? "leaves" : "leave");
+        }
+    }
     s.writers = writers_of(topic, leader, sources.producers, forwarding_now, lane_ids);
 
     // Records arriving at the leader: a step each time its log end grew (in one leadership), for

@@ -55,6 +55,13 @@ struct ReplicaLaneRow {
     // leader, like fetch_seq.
     qint64 forwarded_total = 0;
     int forward_seq = 0;
+    // Its part in a reassignment in progress: "adding" (a new replica copying the log to join
+    // the ISR), "removing" (it leaves once the new ones are in sync), or empty.
+    QString move;
+    // An adding replica's copy speed, records/s over the last updates (0 until measured), and
+    // how far behind the leader it is in bytes (from the logs' sizes).
+    double copy_rate = 0;
+    qint64 bytes_behind = 0;
     bool operator==(const ReplicaLaneRow&) const = default;
 };
 
@@ -83,6 +90,9 @@ class ReplicaLaneModel : public RowListModel {
     Q_PROPERTY(double flushIntervalMs READ flushIntervalMs NOTIFY summaryChanged)
     // What is wrong with the partition as a whole, in plain words; empty when nothing is.
     Q_PROPERTY(QString warning READ warning NOTIFY summaryChanged)
+    // A reassignment in progress, in plain words ("Moving to brokers 2, 3, 4: broker 4 copies
+    // the log from leader 1; broker 1 leaves once it is in sync"); empty when none.
+    Q_PROPERTY(QString move READ move NOTIFY summaryChanged)
     // Who writes to the partition and along which hops: one line per running built-in producer
     // of the topic ("Producer 2 · acks=all → via any broker: 3 forwards → ♛ 1"), and brokers
     // without a replica that forward to it. Empty when nobody does.
@@ -117,6 +127,9 @@ class ReplicaLaneModel : public RowListModel {
         ForwardSeqRole,
         FrozenRole,
         DivergedRole,
+        MoveRole,
+        CopyRateRole,
+        BytesBehindRole,
     };
 
     // What the metadata image says of the partition (empty when the image does not know it:
@@ -178,6 +191,7 @@ class ReplicaLaneModel : public RowListModel {
     double replicaLagTimeMaxMs() const { return static_cast<double>(summary_.lag_max_ms); }
     double flushIntervalMs() const { return static_cast<double>(summary_.flush_interval_ms); }
     QString warning() const { return summary_.warning; }
+    QString move() const { return summary_.move; }
     QStringList writers() const { return summary_.writers; }
     int produceSeq() const { return summary_.produce_seq; }
     QVariantList consumers() const { return summary_.consumers; }
@@ -205,6 +219,7 @@ class ReplicaLaneModel : public RowListModel {
         qint64 lag_max_ms = 0;
         qint64 flush_interval_ms = 0;
         QString warning;
+        QString move;
         QStringList writers;
         int produce_seq = 0;
         QVariantList consumers;
@@ -225,6 +240,13 @@ class ReplicaLaneModel : public RowListModel {
         int seq = 0;
     };
     std::map<int, Seen> fetches_seen_;
+    // Adding replicas' log ends as last sampled, for their copy rate: {log end, lab ms, rate}.
+    struct CopySeen {
+        qint64 log_end = 0;
+        qint64 at_ms = 0;
+        double rate = 0;
+    };
+    std::map<int, CopySeen> copy_seen_;
     // Forward counters as last seen, per broker: {total, seq}.
     std::map<int, std::pair<std::uint64_t, int>> forwards_seen_;
     // When (ms since the epoch) each broker's forward counter of the selected partition was last

@@ -204,8 +204,9 @@ struct ProducerSnapshot {
     // the next broker in turn, which forwards to the leader and relays the answer (the lab's
     // rendering of the seed's message flow).
     std::string route = "leader";
-    std::string partitioner;  // "round-robin", "key-hash", "custom"
-    std::string key_pattern;  // "none", "sequence", "random", "fixed"
+    bool idempotence = false;  // producer id and sequences (KIP-98): retries are not written twice
+    std::string partitioner;   // "round-robin", "key-hash", "custom"
+    std::string key_pattern;   // "none", "sequence", "random", "fixed"
     // The pattern's setting, so that an editor shows what runs instead of a default:
     // keys=random:N's N and keys=fixed:K's K.
     std::int32_t random_key_count = 0;

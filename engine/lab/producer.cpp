@@ -1117,6 +1117,7 @@ struct BuiltinProducer::State {
         s->running = !stopping;
         s->target_records_per_second = config.records_per_second;
         s->acks = config.acks;
+        s->idempotence = config.idempotence;
         s->route = std::string(route_name(config.route));
         s->partitioner = std::string(partitioner_name(config.partitioner));
         s->key_pattern = std::string(key_pattern_name(config.key_pattern));

@@ -336,6 +336,11 @@ class UiDialogsTest : public QObject {
                  QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, "orders"),
                                            Q_ARG(QVariant, 6));
              }},
+            {"reassignDialog", "reassign",
+             [](QObject* d) {
+                 QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, "orders"),
+                                           Q_ARG(QVariant, 0), Q_ARG(QVariant, 6));
+             }},
             {"settingsDialog", "settings",
              [](QObject* d) { QMetaObject::invokeMethod(d, "open"); }},
             {"producerEditor", "producer-editor",

@@ -398,6 +398,58 @@ class UiSmokeTest : public QObject {
         window->resize(1600, 960);
     }
 
+    // A move drawn from the engine: a partition of two replicas moves to the third broker
+    // while an acks=all producer writes, the link from the leader to the new replica slowed so
+    // that it copies for a while. Its lane says "+ new" and how far behind it is, the banner
+    // says who copies and who leaves; when the link heals it joins the ISR, the old replica
+    // leaves, and the banner goes.
+    void a_reassignment_is_drawn_on_the_lanes() {
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        lab->createTopic("moving", 1, 2);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 1, 15000);
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
+        const QVariantMap before = lab->partitionReplicas("moving", 0);
+        const auto replicas = before["replicas"].toList();
+        QCOMPARE(replicas.size(), 2);
+        const int leader = before["leader"].toInt();
+        const int stays = replicas[0].toInt() == leader ? replicas[1].toInt() : replicas[0].toInt();
+        const int added = 6 - leader - stays;
+        lab->addProducer({{"topic", "moving"}, {"rate", 100}, {"acks", -1}});
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 2, 10000);
+        QTest::qWait(1000);
+        lab->setLinkFaults(QString("broker-%1").arg(leader), QString("broker-%1").arg(added),
+                           {{"delayMs", 1000}}, true);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 3, 10000);
+        lab->reassignPartition("moving", 0, {added, stays});
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() >= 4, 10000);
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(finished.last().at(2).toString()));
+        lab->select("", "moving", 0);
+        auto* replication = lab->replication();
+        auto row_of = [&](int broker) -> const ReplicaLaneRow* {
+            for (const auto& r : replication->rows())
+                if (r.broker == broker) return &r;
+            return nullptr;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(
+            row_of(added) && row_of(added)->move == "adding" && row_of(added)->log_end_offset > 0,
+            10000);
+        QCOMPARE(row_of(leader)->move, QString("removing"));
+        QVERIFY2(replication->move().contains(QString("broker %1 copies the log").arg(added)),
+                 qPrintable(replication->move()));
+        each_look(400,
+                  [&](const Look& look) { save("ui-replication-move-" + look.name + ".png"); });
+        QVERIFY2(row_of(added)->reason.startsWith("copying the log"),
+                 qPrintable(row_of(added)->reason));
+        lab->healNetwork();
+        QTRY_VERIFY_WITH_TIMEOUT(replication->move().isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!row_of(leader), 10000);
+        QVERIFY(row_of(added) && row_of(added)->in_isr);
+        lab->select("", "", -1);
+        settings->setPresenterMode(false);
+        settings->setDarkTheme(false);
+        window->resize(1600, 960);
+    }
+
     void killing_a_broker_turns_its_card_down() {
         lab->killBroker(2);
         auto card_state = [&]() -> QString {
