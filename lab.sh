@@ -110,10 +110,10 @@ case "$cmd" in
     which=${1:-clients}
     [ $# -gt 0 ] && shift
     case "$which" in
-      clients|replication|ui|workload|raft-sim|failover|lab-time|groups)
+      clients|replication|ui|workload|raft-sim|failover|lab-time|groups|idempotence|reassign)
         cmake --build build -j "$(nproc)" --target kraftlab-bench-"$which" >&2
         exec build/bin/kraftlab-bench-"$which" "$@" ;;
-      *) echo "usage: ./lab.sh bench [clients|replication|ui|workload|raft-sim|failover|lab-time|groups] [args]" >&2; exit 2 ;;
+      *) echo "usage: ./lab.sh bench [clients|replication|ui|workload|raft-sim|failover|lab-time|groups|idempotence|reassign] [args]" >&2; exit 2 ;;
     esac
     ;;
   *)

@@ -81,6 +81,10 @@ struct ProduceOptions {
     int value_bytes = 100;
     std::string acks = "1";  // librdkafka's request.required.acks: "0", "1", "all"
     double rate = 0;  // messages per second, evenly spaced; 0: as fast as librdkafka takes them
+    bool idempotence = false;  // enable.idempotence (librdkafka then also needs acks=all)
+    // When set: each delivered message's {seconds from the start when produce() was called,
+    // latency in ms}, in send order, for latency over a window of the run.
+    std::vector<std::pair<double, double>>* samples = nullptr;
 };
 
 namespace detail {
@@ -124,6 +128,7 @@ inline ProduceResult produce(const std::string& bootstrap, const std::string& to
     set(conf, "queue.buffering.max.messages", "2000000");
     set(conf, "queue.buffering.max.kbytes", "2097151");
     set(conf, "compression.codec", "none");
+    if (o.idempotence) set(conf, "enable.idempotence", "true");
     rd_kafka_conf_set_dr_msg_cb(conf, detail::on_delivery);
     rd_kafka_conf_set_opaque(conf, &state);
     char err[512];
@@ -183,6 +188,14 @@ inline ProduceResult produce(const std::string& bootstrap, const std::string& to
     }
     r.p50_ms = percentile(lat, 0.50);
     r.p99_ms = percentile(lat, 0.99);
+    if (o.samples) {
+        o.samples->clear();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (state.latency_ms[i] < 0) continue;
+            o.samples->emplace_back(std::chrono::duration<double>(state.sent[i] - start).count(),
+                                    state.latency_ms[i]);
+        }
+    }
     return r;
 }
 

@@ -1,0 +1,108 @@
+// kraftlab-bench-idempotence: what idempotence costs a real producer (issue 16). librdkafka
+// produces to one kraftlab-cluster (3 controllers, 3 brokers, a child process writing to disk)
+// twice per run, side by side: acks=all without and with enable.idempotence (a producer id from
+// InitProducerId, sequence numbers per partition that every leader checks and keeps).
+//
+//   kraftlab-bench-idempotence [--messages N] [--runs R] [--value-bytes B] [--partitions P]
+//                              [--cluster PATH]
+//
+// Each run creates two fresh topics (P partitions, 6 by default, replication factor 3,
+// min.insync.replicas 2), produces N messages (500,000) to each as fast as librdkafka takes them,
+// and alternates which goes first so that warm-up and noise fall on both alike. Reported:
+// medians of throughput and latency, and the idempotent throughput as a ratio of the plain one
+// measured in the same run (goal >= 0.9; Kafka's own cost of idempotence is small). A
+// measurement, never a test verdict.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "rdkafka_bench.h"
+
+namespace {
+
+using namespace kraftlab::bench;
+
+struct Options {
+    long messages = 500'000;
+    int runs = 3;
+    int value_bytes = 100;
+    int partitions = 6;
+    std::string cluster;
+};
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) die("missing value after " + a);
+            return argv[++i];
+        };
+        if (a == "--messages") {
+            o.messages = std::stol(next());
+        } else if (a == "--runs") {
+            o.runs = std::stoi(next());
+        } else if (a == "--value-bytes") {
+            o.value_bytes = std::stoi(next());
+        } else if (a == "--partitions") {
+            o.partitions = std::stoi(next());
+        } else if (a == "--cluster") {
+            o.cluster = next();
+        } else {
+            die("usage: kraftlab-bench-idempotence [--messages N] [--runs R] [--value-bytes B] "
+                "[--partitions P] [--cluster PATH]");
+        }
+    }
+    if (o.messages <= 0 || o.runs <= 0 || o.partitions <= 0) die("counts must be positive");
+    return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const Options o = parse(argc, argv);
+    const std::string binary = o.cluster.empty() ? default_cluster_binary() : o.cluster;
+    LabChild lab(binary, {"--controllers", "3", "--brokers", "3"});
+    std::cout << "kraftlab-bench-idempotence: " << o.messages << " x " << o.value_bytes
+              << " B, " << o.partitions << " partitions, RF 3, acks=all, " << o.runs
+              << " run(s)\n";
+
+    std::vector<double> plain_rate, idem_rate, ratio, plain_p99, idem_p99, plain_p50, idem_p50;
+    for (int run = 0; run < o.runs; ++run) {
+        ProduceResult plain, idem;
+        for (int turn = 0; turn < 2; ++turn) {
+            const bool idempotent = (turn + run) % 2 == 1;
+            const std::string topic =
+                std::string(idempotent ? "idem-" : "plain-") + std::to_string(run);
+            lab.command("create-topic " + topic + " " + std::to_string(o.partitions) +
+                        " 3 min.insync.replicas=2");
+            ProduceOptions po;
+            po.messages = o.messages;
+            po.value_bytes = o.value_bytes;
+            po.acks = "all";
+            po.idempotence = idempotent;
+            const auto r = produce(lab.bootstrap(), topic, po);
+            if (r.failed) die(topic + ": " + std::to_string(r.failed) + " messages failed");
+            (idempotent ? idem : plain) = r;
+            std::cout << "  run " << run + 1 << " " << (idempotent ? "idempotent" : "plain     ")
+                      << "  " << fmt(r.msgs_per_s) << " msg/s  p50 " << fmt(r.p50_ms, 1)
+                      << " ms  p99 " << fmt(r.p99_ms, 1) << " ms\n";
+            lab.command("delete-topic " + topic);
+        }
+        plain_rate.push_back(plain.msgs_per_s);
+        idem_rate.push_back(idem.msgs_per_s);
+        ratio.push_back(idem.msgs_per_s / plain.msgs_per_s);
+        plain_p50.push_back(plain.p50_ms);
+        idem_p50.push_back(idem.p50_ms);
+        plain_p99.push_back(plain.p99_ms);
+        idem_p99.push_back(idem.p99_ms);
+    }
+    std::cout << "\nmedians over " << o.runs << " run(s):\n"
+              << "  plain       " << fmt(median(plain_rate)) << " msg/s  p50 "
+              << fmt(median(plain_p50), 1) << " ms  p99 " << fmt(median(plain_p99), 1) << " ms\n"
+              << "  idempotent  " << fmt(median(idem_rate)) << " msg/s  p50 "
+              << fmt(median(idem_p50), 1) << " ms  p99 " << fmt(median(idem_p99), 1) << " ms\n"
+              << "  idempotent / plain throughput, same run: " << fmt(median(ratio), 2)
+              << " (goal >= 0.90)\n";
+    return 0;
+}
