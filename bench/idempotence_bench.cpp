@@ -4,7 +4,12 @@
 // InitProducerId, sequence numbers per partition that every leader checks and keeps).
 //
 //   kraftlab-bench-idempotence [--messages N] [--runs R] [--value-bytes B] [--partitions P]
-//                              [--cluster PATH]
+//                              [--client-defaults] [--cluster PATH]
+//
+// Both producers keep at most 5 requests in flight per broker, as Kafka's Java producer does by
+// default and as librdkafka must with idempotence: the comparison is then what the brokers'
+// checks cost. --client-defaults leaves the plain producer at librdkafka's default (1,000,000 in
+// flight), which measures the client's own limit too.
 //
 // Each run creates two fresh topics (P partitions, 6 by default, replication factor 3,
 // min.insync.replicas 2), produces N messages (500,000) to each as fast as librdkafka takes them,
@@ -27,6 +32,7 @@ struct Options {
     int runs = 3;
     int value_bytes = 100;
     int partitions = 6;
+    bool client_defaults = false;
     std::string cluster;
 };
 
@@ -46,11 +52,13 @@ Options parse(int argc, char** argv) {
             o.value_bytes = std::stoi(next());
         } else if (a == "--partitions") {
             o.partitions = std::stoi(next());
+        } else if (a == "--client-defaults") {
+            o.client_defaults = true;
         } else if (a == "--cluster") {
             o.cluster = next();
         } else {
             die("usage: kraftlab-bench-idempotence [--messages N] [--runs R] [--value-bytes B] "
-                "[--partitions P] [--cluster PATH]");
+                "[--partitions P] [--client-defaults] [--cluster PATH]");
         }
     }
     if (o.messages <= 0 || o.runs <= 0 || o.partitions <= 0) die("counts must be positive");
@@ -63,9 +71,11 @@ int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
     const std::string binary = o.cluster.empty() ? default_cluster_binary() : o.cluster;
     LabChild lab(binary, {"--controllers", "3", "--brokers", "3"});
-    std::cout << "kraftlab-bench-idempotence: " << o.messages << " x " << o.value_bytes
-              << " B, " << o.partitions << " partitions, RF 3, acks=all, " << o.runs
-              << " run(s)\n";
+    std::cout << "kraftlab-bench-idempotence: " << o.messages << " x " << o.value_bytes << " B, "
+              << o.partitions << " partitions, RF 3, acks=all, "
+              << (o.client_defaults ? "librdkafka's default in-flight limit"
+                                    : "at most 5 requests in flight")
+              << ", " << o.runs << " run(s)\n";
 
     std::vector<double> plain_rate, idem_rate, ratio, plain_p99, idem_p99, plain_p50, idem_p50;
     for (int run = 0; run < o.runs; ++run) {
@@ -81,6 +91,7 @@ int main(int argc, char** argv) {
             po.value_bytes = o.value_bytes;
             po.acks = "all";
             po.idempotence = idempotent;
+            po.max_in_flight = o.client_defaults ? 0 : 5;
             const auto r = produce(lab.bootstrap(), topic, po);
             if (r.failed) die(topic + ": " + std::to_string(r.failed) + " messages failed");
             (idempotent ? idem : plain) = r;

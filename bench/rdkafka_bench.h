@@ -82,6 +82,7 @@ struct ProduceOptions {
     std::string acks = "1";  // librdkafka's request.required.acks: "0", "1", "all"
     double rate = 0;  // messages per second, evenly spaced; 0: as fast as librdkafka takes them
     bool idempotence = false;  // enable.idempotence (librdkafka then also needs acks=all)
+    int max_in_flight = 0;     // max.in.flight.requests.per.connection; 0: librdkafka's default
     // When set: each delivered message's {seconds from the start when produce() was called,
     // latency in ms}, in send order, for latency over a window of the run.
     std::vector<std::pair<double, double>>* samples = nullptr;
@@ -129,6 +130,8 @@ inline ProduceResult produce(const std::string& bootstrap, const std::string& to
     set(conf, "queue.buffering.max.kbytes", "2097151");
     set(conf, "compression.codec", "none");
     if (o.idempotence) set(conf, "enable.idempotence", "true");
+    if (o.max_in_flight > 0)
+        set(conf, "max.in.flight.requests.per.connection", std::to_string(o.max_in_flight));
     rd_kafka_conf_set_dr_msg_cb(conf, detail::on_delivery);
     rd_kafka_conf_set_opaque(conf, &state);
     char err[512];

@@ -7,15 +7,9 @@ namespace kraftlab::controller {
 
 using core::EventKind;
 using core::NodeRef;
+using metadata::ids_text;
 
 namespace {
-
-std::string ids_text(const std::vector<std::int32_t>& ids) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i)
-        s += (i ? "," : "") + std::to_string(ids[i]);
-    return s + "]";
-}
 
 std::vector<std::int32_t> minus(const std::vector<std::int32_t>& a,
                                 const std::vector<std::int32_t>& b) {

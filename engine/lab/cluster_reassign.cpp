@@ -12,16 +12,11 @@
 
 namespace kraftlab::lab {
 
+using metadata::ids_text;
+
 namespace {
 
 constexpr std::int32_t kAdminTimeoutMs = 15'000;
-
-std::string ids_text(const std::vector<std::int32_t>& ids) {
-    std::string s;
-    for (auto id : ids)
-        s += (s.empty() ? "" : ",") + std::to_string(id);
-    return "[" + s + "]";
-}
 
 // The replicas of `p` at `rf`: shrinking keeps the first ones and the leader; growing adds the
 // live brokers holding the fewest replicas (ties: the lowest id).

@@ -20,13 +20,6 @@ std::vector<std::int32_t> without(const std::vector<std::int32_t>& ids,
     return out;
 }
 
-std::string ids_text(const std::vector<std::int32_t>& ids) {
-    std::string s;
-    for (auto id : ids)
-        s += (s.empty() ? "" : ",") + std::to_string(id);
-    return "[" + s + "]";
-}
-
 // The first of `replicas` that is in `isr` and on a live broker; kNoLeader if none.
 std::int32_t first_in_sync_live(const MetadataImage& image,
                                 const std::vector<std::int32_t>& replicas,

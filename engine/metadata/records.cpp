@@ -4,6 +4,15 @@
 
 namespace kraftlab::metadata {
 
+std::string ids_text(const std::vector<std::int32_t>& ids) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i) s += ",";
+        s += std::to_string(ids[i]);
+    }
+    return s + "]";
+}
+
 using protocol::Reader;
 using protocol::Writer;
 
@@ -49,15 +58,6 @@ void write_tag(Writer& w, std::uint32_t tag, Fn&& body) {
     w.uvarint(tag);
     w.uvarint(static_cast<std::uint32_t>(field.size()));
     w.raw(field);
-}
-
-std::string ids_text(const std::vector<std::int32_t>& ids) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (i) s += ",";
-        s += std::to_string(ids[i]);
-    }
-    return s + "]";
 }
 
 std::string short_id(const Uuid& id) {

@@ -146,4 +146,7 @@ std::optional<MetadataRecord> decode_record(ByteView value);
 // Topic ids are printed as given; callers that know names substitute them.
 std::string describe(const MetadataRecord& record);
 
+// Broker ids as the records' descriptions print them: "[1,2,3]".
+std::string ids_text(const std::vector<std::int32_t>& ids);
+
 }  // namespace kraftlab::metadata
