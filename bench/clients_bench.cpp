@@ -95,33 +95,6 @@ ConsumeResult consume(const std::string& bootstrap, const std::string& topic, in
 
 // --- targets --------------------------------------------------------------------------------
 
-class MockCluster {
-  public:
-    MockCluster() {
-        rd_kafka_conf_t* conf = rd_kafka_conf_new();
-        set(conf, "log_level", "3");  // the owner handle has no bootstrap servers, on purpose
-        char err[512];
-        owner_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-        if (!owner_) die(std::string("mock owner: ") + err);
-        cluster_ = rd_kafka_mock_cluster_new(owner_, 1);
-        if (!cluster_) die("rd_kafka_mock_cluster_new failed");
-        bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
-    }
-    ~MockCluster() {
-        rd_kafka_mock_cluster_destroy(cluster_);
-        rd_kafka_destroy(owner_);
-    }
-    const std::string& bootstrap() const { return bootstrap_; }
-    void create_topic(const std::string& name, int partitions) {
-        if (rd_kafka_mock_topic_create(cluster_, name.c_str(), partitions, 1)) die("mock topic");
-    }
-
-  private:
-    rd_kafka_t* owner_ = nullptr;
-    rd_kafka_mock_cluster_t* cluster_ = nullptr;
-    std::string bootstrap_;
-};
-
 Options parse(int argc, char** argv) {
     Options o;
     o.cluster = default_cluster_binary();

@@ -4,7 +4,10 @@
 // InitProducerId, sequence numbers per partition that every leader checks and keeps).
 //
 //   kraftlab-bench-idempotence [--messages N] [--runs R] [--value-bytes B] [--partitions P]
-//                              [--client-defaults] [--cluster PATH]
+//                              [--client-defaults] [--mock] [--cluster PATH]
+//
+// --mock runs the same comparison against librdkafka's in-process mock cluster (3 brokers,
+// RF 3) instead: what the client's idempotence costs by itself, with no real broker behind it.
 //
 // Both producers keep at most 5 requests in flight per broker, as Kafka's Java producer does by
 // default and as librdkafka must with idempotence: the comparison is then what the brokers'
@@ -18,6 +21,7 @@
 // measured in the same run (goal >= 0.9; Kafka's own cost of idempotence is small). A
 // measurement, never a test verdict.
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +37,7 @@ struct Options {
     int value_bytes = 100;
     int partitions = 6;
     bool client_defaults = false;
+    bool mock = false;
     std::string cluster;
 };
 
@@ -52,13 +57,15 @@ Options parse(int argc, char** argv) {
             o.value_bytes = std::stoi(next());
         } else if (a == "--partitions") {
             o.partitions = std::stoi(next());
+        } else if (a == "--mock") {
+            o.mock = true;
         } else if (a == "--client-defaults") {
             o.client_defaults = true;
         } else if (a == "--cluster") {
             o.cluster = next();
         } else {
             die("usage: kraftlab-bench-idempotence [--messages N] [--runs R] [--value-bytes B] "
-                "[--partitions P] [--client-defaults] [--cluster PATH]");
+                "[--partitions P] [--client-defaults] [--mock] [--cluster PATH]");
         }
     }
     if (o.messages <= 0 || o.runs <= 0 || o.partitions <= 0) die("counts must be positive");
@@ -70,9 +77,18 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
     const std::string binary = o.cluster.empty() ? default_cluster_binary() : o.cluster;
-    LabChild lab(binary, {"--controllers", "3", "--brokers", "3"});
-    std::cout << "kraftlab-bench-idempotence: " << o.messages << " x " << o.value_bytes << " B, "
-              << o.partitions << " partitions, RF 3, acks=all, "
+    std::optional<LabChild> lab;
+    std::optional<MockCluster> mock;
+    if (o.mock) {
+        mock.emplace(3);
+    } else {
+        lab.emplace(binary, std::vector<std::string>{"--controllers", "3", "--brokers", "3"});
+    }
+    const std::string bootstrap = o.mock ? mock->bootstrap() : lab->bootstrap();
+    std::cout << "kraftlab-bench-idempotence "
+              << (o.mock ? "(librdkafka's mock cluster)" : "(kraftlab-cluster)") << ": "
+              << o.messages << " x " << o.value_bytes << " B, " << o.partitions
+              << " partitions, RF 3, acks=all, "
               << (o.client_defaults ? "librdkafka's default in-flight limit"
                                     : "at most 5 requests in flight")
               << ", " << o.runs << " run(s)\n";
@@ -84,21 +100,25 @@ int main(int argc, char** argv) {
             const bool idempotent = (turn + run) % 2 == 1;
             const std::string topic =
                 std::string(idempotent ? "idem-" : "plain-") + std::to_string(run);
-            lab.command("create-topic " + topic + " " + std::to_string(o.partitions) +
-                        " 3 min.insync.replicas=2");
+            if (o.mock) {
+                mock->create_topic(topic, o.partitions, 3);
+            } else {
+                lab->command("create-topic " + topic + " " + std::to_string(o.partitions) +
+                             " 3 min.insync.replicas=2");
+            }
             ProduceOptions po;
             po.messages = o.messages;
             po.value_bytes = o.value_bytes;
             po.acks = "all";
             po.idempotence = idempotent;
             po.max_in_flight = o.client_defaults ? 0 : 5;
-            const auto r = produce(lab.bootstrap(), topic, po);
+            const auto r = produce(bootstrap, topic, po);
             if (r.failed) die(topic + ": " + std::to_string(r.failed) + " messages failed");
             (idempotent ? idem : plain) = r;
             std::cout << "  run " << run + 1 << " " << (idempotent ? "idempotent" : "plain     ")
                       << "  " << fmt(r.msgs_per_s) << " msg/s  p50 " << fmt(r.p50_ms, 1)
                       << " ms  p99 " << fmt(r.p99_ms, 1) << " ms\n";
-            lab.command("delete-topic " + topic);
+            if (!o.mock) lab->command("delete-topic " + topic);
         }
         plain_rate.push_back(plain.msgs_per_s);
         idem_rate.push_back(idem.msgs_per_s);

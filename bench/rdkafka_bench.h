@@ -5,6 +5,7 @@
 #pragma once
 
 #include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -201,6 +202,38 @@ inline ProduceResult produce(const std::string& bootstrap, const std::string& to
     }
     return r;
 }
+
+// --- the mock cluster -------------------------------------------------------------------------
+
+// librdkafka's in-process mock cluster (rdkafka_mock.h): the peer a benchmark compares the lab
+// with, in the same run, with the same client.
+class MockCluster {
+  public:
+    explicit MockCluster(int brokers = 1) {
+        rd_kafka_conf_t* conf = rd_kafka_conf_new();
+        set(conf, "log_level", "3");  // the owner handle has no bootstrap servers, on purpose
+        char err[512];
+        owner_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+        if (!owner_) die(std::string("mock owner: ") + err);
+        cluster_ = rd_kafka_mock_cluster_new(owner_, brokers);
+        if (!cluster_) die("rd_kafka_mock_cluster_new failed");
+        bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
+    }
+    ~MockCluster() {
+        rd_kafka_mock_cluster_destroy(cluster_);
+        rd_kafka_destroy(owner_);
+    }
+    const std::string& bootstrap() const { return bootstrap_; }
+    void create_topic(const std::string& name, int partitions, int replication_factor = 1) {
+        if (rd_kafka_mock_topic_create(cluster_, name.c_str(), partitions, replication_factor))
+            die("mock topic");
+    }
+
+  private:
+    rd_kafka_t* owner_ = nullptr;
+    rd_kafka_mock_cluster_t* cluster_ = nullptr;
+    std::string bootstrap_;
+};
 
 // --- kraftlab-cluster as a child process --------------------------------------------------------
 
