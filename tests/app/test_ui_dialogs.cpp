@@ -341,6 +341,11 @@ class UiDialogsTest : public QObject {
                  QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, "orders"),
                                            Q_ARG(QVariant, 0), Q_ARG(QVariant, 6));
              }},
+            {"replicationFactorDialog", "replication-factor",
+             [rf](QObject* d) {
+                 QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, "orders"),
+                                           Q_ARG(QVariant, rf));
+             }},
             {"settingsDialog", "settings",
              [](QObject* d) { QMetaObject::invokeMethod(d, "open"); }},
             {"producerEditor", "producer-editor",

@@ -7,7 +7,7 @@
  *
  * usage: node kafkajs_idempotent.js BOOTSTRAP TOPIC COUNT SECONDS PREFIX
  *
- * Values are PREFIX-<n>. Prints one JSON line: {"acked": [[partition, offset, value], ...],
+ * Values (and keys) are PREFIX-<n>. Prints one JSON line: {"acked": [[partition, offset, value], ...],
  * "errors": n, "first_errors": [...]}, like acked_producer.py. kafkajs's log goes to stderr.
  */
 'use strict'
@@ -43,7 +43,10 @@ async function main() {
     const value = `${prefix}-${i}`
     const started = Date.now()
     try {
-      const [result] = await producer.send({ topic, acks: -1, timeout: 15000, messages: [{ value }] })
+      // Keyed: kafkajs partitions a keyless message again on every retry of a send, so a
+      // retry could land on another partition, where no sequence number can recognise it (a
+      // duplicate idempotence cannot prevent, in Kafka too). A key keeps it on one partition.
+      const [result] = await producer.send({ topic, acks: -1, timeout: 15000, messages: [{ key: value, value }] })
       acked.push([result.partition, Number(result.baseOffset), value])
     } catch (e) {
       errors.push(String(e))
