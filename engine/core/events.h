@@ -78,7 +78,7 @@ enum class EventKind : std::uint8_t {
     // A partition reassignment started, completed, was replaced or cancelled (data: state,
     // replicas, adding, removing, previous_replicas)
     ReassignmentChanged,
-    AuditFinished,     // the audit of acknowledged writes (data: the report)
+    AuditFinished,  // the audit of acknowledged writes (data: the report)
     // Lab time (issue 13)
     LabPaused,        // lab time stands still (data: lab_ms, trigger when an event paused it)
     LabResumed,       // lab time runs again

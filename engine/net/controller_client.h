@@ -28,8 +28,8 @@
 #include "protocol/create_topics.h"
 #include "protocol/delete_topics.h"
 #include "protocol/elect_leaders.h"
-#include "protocol/partition_reassignments.h"
 #include "protocol/incremental_alter_configs.h"
+#include "protocol/partition_reassignments.h"
 
 namespace kraftlab::net {
 
