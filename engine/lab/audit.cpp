@@ -559,9 +559,15 @@ AuditResult run_audit(const AckLog& log, const AckLog::Prefix& prefix, const Aud
         }
     }
     if (source.duplicates_prevented > 0) {
-        verdict += "; " + std::to_string(source.duplicates_prevented) +
-                   " duplicates prevented (idempotent producers' retries the leaders answered "
-                   "from their logs instead of writing them twice)";
+        // Counted per batch: a leader answers a retried batch from its log as a whole.
+        verdict += source.duplicates_prevented == 1
+                       ? std::string(
+                             "; duplicates prevented: 1 retried batch of an idempotent "
+                             "producer the leader answered from its log instead of "
+                             "writing it twice")
+                       : "; duplicates prevented: " + std::to_string(source.duplicates_prevented) +
+                             " retried batches of idempotent producers the leaders answered from "
+                             "their logs instead of writing them twice";
     }
     if (prefix.dropped > 0) {
         verdict += "; partial: only the first " + std::to_string(log.max_records()) +
