@@ -264,21 +264,60 @@ net::awaitable<ReplicaFetchers::FetchStep> ReplicaFetchers::fetch_from_leader(
     co_return any_error ? FetchStep::Backoff : FetchStep::Done;
 }
 
+bool ReplicaFetchers::restart_log(HostedPartition& p, std::int64_t offset) {
+    const std::int64_t leo = p.log->log_end_offset();
+    auto restarted = p.log->restart_at(offset);
+    if (!restarted.ok()) {
+        p.follower_error =
+            "starting the log again at " + std::to_string(offset) + " failed: " + restarted.message;
+        return false;
+    }
+    p.replica->on_restart_at(offset);
+    persist_epochs_(p);
+    p.follower_error.clear();
+    ctx_.events.publish(
+        EventKind::ReplicaTruncated, NodeRef::broker(ctx_.config.node_id),
+        "broker " + std::to_string(ctx_.config.node_id) + " dropped its log of " +
+            partition_name(p.topic, p.partition) + " (offsets up to " + std::to_string(leo) +
+            ") and starts again at " + std::to_string(offset) +
+            ": the leader deleted the records before that (its log start), so they can never "
+            "be copied",
+        {{"from", leo}, {"to", offset}, {"restart", true}}, p.topic, p.partition);
+    return true;
+}
+
 bool ReplicaFetchers::apply_replica_fetch(HostedPartition& p, std::uint64_t generation,
                                           std::int64_t fetch_offset,
                                           const protocol::FetchResponse::PartitionData& part) {
     using Step = replication::FollowerFetcher::Step;
     const auto error = static_cast<ErrorCode>(part.error_code);
-    const Step step = p.fetcher.on_fetch_answer(generation, log_range(p), error, fetch_offset);
+    const Step step = p.fetcher.on_fetch_answer(generation, log_range(p), error, fetch_offset,
+                                                part.log_start_offset);
     if (step.kind == Step::Kind::Backoff) {
         p.follower_error = step.reason;
         return false;
     }
+    if (step.kind == Step::Kind::StartAt) return restart_log(p, step.start_at);
     // Stale, or OFFSET_OUT_OF_RANGE (our log end is past the leader's: the fetcher truncates by
     // epoch again, at once).
     if (step.kind != Step::Kind::Append) return true;
     p.follower_error.clear();
     if (part.records && !part.records->empty()) {
+        // Just started again at the leader's log start (restart_log), which DeleteRecords put
+        // inside a batch: the batch holding it comes whole, so the empty log starts at its base.
+        protocol::BatchIterator first(*part.records);
+        const std::int64_t leo = p.log->log_end_offset();
+        if (first.next() && first.header().base_offset < leo &&
+            first.header().next_offset() > leo && p.log->log_start_offset() == leo) {
+            const std::int64_t base = first.header().base_offset;
+            auto moved = p.log->restart_at(base);
+            if (!moved.ok()) {
+                p.follower_error =
+                    "starting the log at " + std::to_string(base) + " failed: " + moved.message;
+                return false;
+            }
+            p.replica->on_restart_at(base);
+        }
         std::vector<replication::LeaderEpochCache::Entry> batch_epochs;
         protocol::BatchIterator it(*part.records);
         std::size_t whole = 0;

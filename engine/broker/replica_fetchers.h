@@ -73,6 +73,8 @@ class ReplicaFetchers {
     bool apply_replica_fetch(HostedPartition& p, std::uint64_t generation,
                              std::int64_t fetch_offset,
                              const protocol::FetchResponse::PartitionData& part);
+    // The leader's log starts past ours: drop ours and start again there (storage's restart_at).
+    bool restart_log(HostedPartition& p, std::int64_t offset);
 
     BrokerContext ctx_;
     std::function<void(HostedPartition&)> persist_epochs_;

@@ -83,10 +83,16 @@ FollowerFetcher::Step FollowerFetcher::on_epoch_answer(std::uint64_t generation,
 FollowerFetcher::Step FollowerFetcher::on_fetch_answer(std::uint64_t generation,
                                                        const LogRange& log,
                                                        protocol::ErrorCode error,
-                                                       std::int64_t fetch_offset) {
+                                                       std::int64_t fetch_offset,
+                                                       std::int64_t leader_log_start) {
     Step s;
     if (generation != generation_ || phase_ != Phase::Fetching || fetch_offset != log.end_offset) {
         s.kind = Step::Kind::Stale;
+        return s;
+    }
+    if (error == protocol::ErrorCode::OFFSET_OUT_OF_RANGE && leader_log_start > log.end_offset) {
+        s.kind = Step::Kind::StartAt;  // still fetching: next from the new log end
+        s.start_at = leader_log_start;
         return s;
     }
     if (error == protocol::ErrorCode::OFFSET_OUT_OF_RANGE) {

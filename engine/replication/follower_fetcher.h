@@ -67,9 +67,11 @@ class FollowerFetcher {
             Continue,  // nothing to cut or append: send the next request now
             Append,    // append the fetched batches (they start at the log end), then go on
             Backoff,   // an error: wait a while before the next request; `reason` says why
+            StartAt,   // the log ends below the leader's start: drop it, start empty at start_at
         };
         Kind kind = Kind::Continue;
         std::int64_t truncate_to = kUndefinedOffset;
+        std::int64_t start_at = kUndefinedOffset;
         std::string reason;  // Backoff: in plain words, for the replica's status
     };
 
@@ -96,9 +98,14 @@ class FollowerFetcher {
                          const EpochEndOffset& answer);
     // The leader's Fetch answer to the request of `generation` at `fetch_offset`. Append means
     // the batches may be appended; the caller then tells the replica what it appended and the
-    // leader's high watermark.
+    // leader's high watermark. OFFSET_OUT_OF_RANGE with the leader's log start past our log end
+    // (`leader_log_start`, the answer's log_start_offset) is StartAt: what we lack was deleted on
+    // the leader (DeleteRecords), and fetching can only go on from its start, as Kafka's
+    // truncateFullyAndStartAt. Otherwise OFFSET_OUT_OF_RANGE means our end is past the leader's,
+    // and we truncate by epoch again.
     Step on_fetch_answer(std::uint64_t generation, const LogRange& log, protocol::ErrorCode error,
-                         std::int64_t fetch_offset);
+                         std::int64_t fetch_offset,
+                         std::int64_t leader_log_start = kUndefinedOffset);
 
     Phase phase() const { return phase_; }
     std::int32_t leader() const { return leader_; }

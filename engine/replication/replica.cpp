@@ -231,6 +231,17 @@ void PartitionReplica::on_truncate(std::int64_t log_end_offset) {
     if (epochs_.truncate_from_end(log_end_offset_)) epochs_changed_ = true;
 }
 
+void PartitionReplica::on_restart_at(std::int64_t offset) {
+    log_start_offset_ = offset;
+    log_end_offset_ = offset;
+    high_watermark_ = offset;
+    epoch_start_offset_ = offset;
+    if (!epochs_.empty()) {
+        epochs_ = LeaderEpochCache{};
+        epochs_changed_ = true;
+    }
+}
+
 void PartitionReplica::on_leader_high_watermark(std::int64_t leader_hw) {
     if (role_ != Role::Follower) return;
     high_watermark_ = std::max(log_start_offset_, std::min(leader_hw, log_end_offset_));

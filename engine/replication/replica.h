@@ -191,6 +191,10 @@ class PartitionReplica {
                             const std::vector<LeaderEpochCache::Entry>& batch_epochs);
     // The log was truncated to offset (follower truncation, or a power loss cut it on restart).
     void on_truncate(std::int64_t log_end_offset);
+    // The follower's log was dropped and starts again, empty, at offset (the leader's log start
+    // was past its end: PartitionLog::restart_at). Log start, LEO and HW become offset, and the
+    // epoch cache empties (its entries describe records that are gone); the runtime persists it.
+    void on_restart_at(std::int64_t offset);
     // A follower's fetch answer carried the leader's HW: the follower's HW becomes
     // min(leader_hw, LEO).
     void on_leader_high_watermark(std::int64_t leader_hw);

@@ -73,6 +73,57 @@ LogStatus PartitionLog::advance_log_start(std::int64_t offset) {
     return {};
 }
 
+LogStatus PartitionLog::restart_at(std::int64_t offset) {
+    if (LogStatus st = check_online(); !st.ok()) return st;
+    if (offset < 0) {
+        return {protocol::ErrorCode::OFFSET_OUT_OF_RANGE,
+                "cannot start a log at offset " + std::to_string(offset)};
+    }
+    const bool empty = log_start_offset() == log_end_offset();
+    if (offset == log_end_offset() && empty) return {};
+    if (offset <= log_end_offset() && !empty) return advance_log_start(offset);
+    // The start first: a crash after it reopens the old segments with their start at the old
+    // LEO (load_log_start never goes past LEO), still below the leader's, and the follower
+    // restarts again. Then the segments, oldest first, so that a crash midway leaves a log that
+    // is a suffix of the old one; then the new empty segment.
+    if (IoStatus st = write_checkpoint(dir_, offset); !st.ok()) {
+        return {protocol::ErrorCode::KAFKA_STORAGE_ERROR,
+                "writing " + std::string(kLogStartFile) + " in " + dir_.string() + ": " + st.error};
+    }
+    std::vector<std::int64_t> bases;
+    for (const Segment& seg : segments_)
+        bases.push_back(seg.base_offset);
+    segments_.clear();
+    ++cuts_;  // a flush job prepared before names segments that are gone
+    for (std::int64_t base : bases) {
+        if (IoStatus st = delete_segment_files(base); !st.ok()) {
+            // Never without a segment: the empty one at offset (if it can be), then offline.
+            if (!roll(offset).ok()) {
+                Segment placeholder;
+                placeholder.base_offset = offset;
+                placeholder.next_offset = offset;
+                segments_.push_back(placeholder);
+            }
+            return go_offline(st.error);
+        }
+    }
+    // Snapshots describe producers of the dropped records, at offsets below the new start.
+    delete_producer_snapshots();
+    if (IoStatus st = roll(offset); !st.ok()) {
+        // Offline, but LEO and the log start still read as `offset`.
+        Segment placeholder;
+        placeholder.base_offset = offset;
+        placeholder.next_offset = offset;
+        if (segments_.empty()) segments_.push_back(placeholder);
+        return go_offline(st.error);
+    }
+    start_offset_ = offset;
+    flushed_offset_ = offset;
+    producers_.clear();
+    producer_state_note_.clear();
+    return flush();
+}
+
 void PartitionLog::load_log_start(std::vector<std::string>& notes) {
     start_offset_ = segments_.front().base_offset;
     const auto path = dir_ / kLogStartFile;

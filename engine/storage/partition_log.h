@@ -174,6 +174,16 @@ class PartitionLog {
     // offset at or below the current start changes nothing; above LEO is OFFSET_OUT_OF_RANGE.
     LogStatus advance_log_start(std::int64_t offset);
 
+    // Kafka's truncateFullyAndStartAt (log_start.cpp): a follower whose log ends below its
+    // leader's log start (DeleteRecords moved the start past it, or a new replica joins a log
+    // that no longer starts at 0) can never fetch what it lacks. Every segment, and every
+    // producer-state snapshot, is deleted and the log starts again, empty, at `offset`
+    // (LEO = log start = offset), flushed before it returns. The producers' state starts empty.
+    // An empty log (start == LEO) may also start again lower: the leader's first batch from its
+    // start begins before it when DeleteRecords cut inside a batch. On a log with records, an
+    // offset at or below LEO is advance_log_start(offset).
+    LogStatus restart_at(std::int64_t offset);
+
     // Drops every batch whose last offset >= offset, whole batches only: LEO becomes the base
     // offset of the first dropped batch, or stays if none is dropped; an offset at or below
     // log_start_offset empties the log. Follower truncation. The cut is fsynced at once.
@@ -263,6 +273,7 @@ class PartitionLog {
     // after it.
     void rebuild_producer_state();
     std::vector<std::int64_t> producer_snapshot_offsets() const;  // ascending
+    void delete_producer_snapshots();                             // every one (restart_at)
     FileKey key_of(std::int64_t base_offset, FileKey::Kind kind) const {
         return {instance_, base_offset, kind};
     }

@@ -33,6 +33,12 @@ std::vector<std::int64_t> PartitionLog::producer_snapshot_offsets() const {
     return out;
 }
 
+void PartitionLog::delete_producer_snapshots() {
+    std::error_code ec;
+    for (std::int64_t offset : producer_snapshot_offsets())
+        std::filesystem::remove(snapshot_path(dir_, offset), ec);
+}
+
 bool PartitionLog::write_producer_snapshot() {
     if (offline()) return false;
     const std::int64_t offset = log_end_offset();

@@ -1266,6 +1266,65 @@ class StorageTest : public QObject {
         QVERIFY(log->truncate_to(start - 1).ok());
         QVERIFY(log->log_start_offset() <= log->log_end_offset());
     }
+
+    // A follower whose log ends below the leader's log start (Kafka's truncateFullyAndStartAt):
+    // everything goes, the log starts again there, and what the leader sends from its start
+    // (the whole batch holding it) is appended.
+    void a_follower_starts_again_at_the_leaders_log_start() {
+        Expected expected;
+        auto leader = open_log(fresh_dir(), small_config());
+        for (int i = 0; i < 40; ++i) {
+            QVERIFY(append(*leader, expected,
+                           {make_producer_batch(3, 21, 0, i * 3, static_cast<std::uint8_t>(i))})
+                        .ok());
+        }
+        const fs::path dir = fresh_dir();
+        auto follower = open_log(dir, small_config());
+        auto head = leader->read(0, 300, leader->log_end_offset());
+        QVERIFY(head.ok());
+        QVERIFY(follower->append_replicated(head.data).ok());
+        QVERIFY(follower->close().ok());  // leaves a producer snapshot at its LEO
+        follower = open_log(dir, small_config());
+        QVERIFY(!files_with(dir, ".snapshot").empty());
+        const std::int64_t old_end = follower->log_end_offset();
+        QVERIFY(old_end > 0);
+        // DeleteRecords on the leader, inside a batch past the follower's end.
+        const std::int64_t start = old_end + 31;
+        QVERIFY(leader->advance_log_start(start).ok());
+
+        QVERIFY(follower->restart_at(start).ok());
+        QCOMPARE(follower->log_start_offset(), start);
+        QCOMPARE(follower->log_end_offset(), start);
+        QCOMPARE(follower->segment_count(), 1);
+        QVERIFY(files_with(dir, ".snapshot").empty());
+        QVERIFY(follower->producer_state().producers().empty());
+        QCOMPARE(follower->read(start - 1, 1024, start).error, ErrorCode::OFFSET_OUT_OF_RANGE);
+        // The leader's answer from its start begins with the batch holding it, earlier: the
+        // empty log starts there instead.
+        auto rest = leader->read(start, 1u << 20, leader->log_end_offset());
+        QVERIFY(rest.ok());
+        const std::int64_t base = header_of(rest.data).base_offset;
+        QVERIFY(base < start);
+        QCOMPARE(follower->append_replicated(rest.data).error, ErrorCode::OFFSET_OUT_OF_RANGE);
+        QVERIFY(follower->restart_at(base).ok());
+        QVERIFY(follower->append_replicated(rest.data).ok());
+        QVERIFY(follower->advance_log_start(start).ok());
+        QCOMPARE(follower->log_end_offset(), leader->log_end_offset());
+        QCOMPARE(follower->log_start_offset(), start);
+        QVERIFY(follower->producer_state() == leader->producer_state());
+        // On a log with records, a lower offset is only a log start move.
+        QVERIFY(follower->restart_at(start - 1).ok());
+        QCOMPARE(follower->log_start_offset(), start);
+        QCOMPARE(follower->log_end_offset(), leader->log_end_offset());
+        // Reopened (a crash): the same start, end and bytes.
+        follower.reset();
+        RecoveryReport report;
+        follower = open_log(dir, small_config(), &report);
+        QVERIFY2(report.clean(), report.reason.c_str());
+        QCOMPARE(follower->log_start_offset(), start);
+        QCOMPARE(follower->log_end_offset(), leader->log_end_offset());
+        QCOMPARE(read_all(*follower), read_all(*leader));
+    }
 };
 
 QTEST_APPLESS_MAIN(StorageTest)

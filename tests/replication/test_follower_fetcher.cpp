@@ -113,6 +113,32 @@ class FollowerFetcherTest : public QObject {
         QCOMPARE(f.next_request(epochs, {0, 30}).kind, Kind::OffsetsForLeaderEpoch);
     }
 
+    // The leader's log starts past ours (DeleteRecords while we were behind, or a new replica):
+    // start again at its start and keep fetching, from there.
+    void offset_out_of_range_below_the_leaders_start_starts_the_log_again() {
+        FollowerFetcher f;
+        f.follow(2, 5);
+        const LeaderEpochCache epochs({{5, 0}});
+        const auto first = f.next_request(LeaderEpochCache{}, {0, 0});  // nothing to truncate
+        QCOMPARE(f.on_fetch_answer(first.generation, {0, 0}, ErrorCode::NONE, 0).kind,
+                 StepKind::Append);
+        const auto r = f.next_request(epochs, {0, 30});
+        QCOMPARE(r.kind, Kind::Fetch);
+        const auto step =
+            f.on_fetch_answer(r.generation, {0, 30}, ErrorCode::OFFSET_OUT_OF_RANGE, 30, 500);
+        QCOMPARE(step.kind, StepKind::StartAt);
+        QCOMPARE(step.start_at, std::int64_t(500));
+        const auto next = f.next_request(LeaderEpochCache{}, {500, 500});
+        QCOMPARE(next.kind, Kind::Fetch);
+        QCOMPARE(next.fetch_offset, std::int64_t(500));
+        // A leader start at or below our end is the other case: our end is past the leader's.
+        const auto again = f.on_fetch_answer(next.generation, {500, 500},
+                                             ErrorCode::OFFSET_OUT_OF_RANGE, 500, 400);
+        QCOMPARE(again.kind, StepKind::Continue);
+        QCOMPARE(f.next_request(LeaderEpochCache{{{5, 500}}}, {500, 500}).kind,
+                 Kind::OffsetsForLeaderEpoch);
+    }
+
     void a_fetch_error_backs_off_and_keeps_fetching() {
         FollowerFetcher f;
         f.follow(2, 5);
