@@ -25,7 +25,7 @@ PACKAGES=(
   qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-shapes qml6-module-qtcharts
   libgl-dev fonts-dejavu-core
-  kcat librdkafka-dev python3 python3-kafka python3-confluent-kafka
+  kcat librdkafka-dev python3 python3-kafka python3-confluent-kafka python3-jsonschema
 )
 
 # kafkajs, the Node.js client one consumer-group test drives: pinned, from the npm registry,

@@ -20,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/network_commands.h"
 #include "cli/parse.h"
+#include "cli/scenario_run.h"
 #include "core/lab_clock.h"
 #include "core/thread_name.h"
 #include "lab/cluster.h"
@@ -52,6 +53,8 @@ std::atomic<bool> signalled{false};
 int main(int argc, char** argv) {
     kraftlab::lab::LabConfig config;
     bool rpc_events = false;
+    std::string scenario;
+    std::optional<double> speed;
     std::vector<std::string> args(argv + 1, argv + argc);
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -163,6 +166,21 @@ int main(int argc, char** argv) {
             }
             config.controller.sasl_authentication_timeout_ms = *n;
             config.broker.sasl_authentication_timeout_ms = *n;
+        } else if (a == "--scenario") {
+            auto v = value();
+            if (!v || v->empty()) {
+                std::cerr << "kraftlab-cluster: --scenario needs a scenario file\n";
+                return 2;
+            }
+            scenario = *v;
+        } else if (a == "--speed") {
+            auto v = value();
+            auto n = v ? parse_number<double>(*v) : std::nullopt;
+            if (!n || !(*n >= 0.05 && *n <= 4)) {
+                std::cerr << "kraftlab-cluster: --speed needs a lab speed, 0.05..4\n";
+                return 2;
+            }
+            speed = *n;
         } else if (a == "--rpc-events") {
             rpc_events = true;
         } else if (a == "--no-lab-network") {
@@ -192,6 +210,8 @@ int main(int argc, char** argv) {
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
+
+    if (!scenario.empty()) return kraftlab::cli::run_scenario(scenario, config, speed, emit);
 
     // Node threads block signals (core/thread_name.h), so these reach the command loop.
     Cluster lab(config);

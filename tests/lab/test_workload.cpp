@@ -740,62 +740,6 @@ class WorkloadTest : public QObject {
         qInfo("%s", r.message.c_str());
     }
 
-    // The classroom lesson of issue 16: acks=all, the leader's answers still on the wire when it
-    // dies. The producer resends those batches to the new leader, which already has them: without
-    // idempotence they are written twice, with it the new leader answers them from its log.
-    void a_retry_across_a_leader_kill_is_written_twice_only_without_idempotence() {
-        Lab lab(4);  // three replicas each time, the first lesson's leader stays down
-        QVERIFY(lab.start());
-        auto lesson = [&](const std::string& topic, bool idempotent) -> lab::CommandResult {
-            auto created = lab->create_topic(topic, 1, 3, {{"min.insync.replicas", "2"}});
-            if (!created.ok) return created;
-            auto config = producer_for(topic, 300);
-            config.acks = -1;
-            config.idempotence = idempotent;
-            auto [added, id] = lab->add_producer(config);
-            if (!added.ok) return added;
-            std::int32_t leader = -1;
-            if (!wait_for([&] {
-                    for (const auto& b : lab->snapshots().brokers()) {
-                        for (const auto& p : b->partitions) {
-                            if (p.topic == topic && p.is_leader && p.log_end_offset >= 150)
-                                leader = b->id;
-                        }
-                    }
-                    return leader > 0;
-                })) {
-                return lab::CommandResult::failure("no leader took 150 records");
-            }
-            const auto leader_name = "broker-" + std::to_string(leader);
-            lab->set_delay("clients", leader_name, 800, 0, net::LinkFaults::Distribution::Uniform,
-                           false);
-            std::this_thread::sleep_for(1000ms);  // answers are on the slow link now
-            lab->kill_broker(leader);
-            const auto acked_at_kill = lab.producer(id)->records_acked_total;
-            const bool resumed = wait_for(
-                [&] { return lab.producer(id)->records_acked_total > acked_at_kill + 30; }, 20s);
-            lab->heal();
-            config.records_per_second = 0;
-            lab->update_producer(id, config);
-            if (!resumed || !settled(lab, id)) return lab::CommandResult::failure("no new leader");
-            auto r = lab->audit();
-            lab->remove_producer(id);
-            return r;
-        };
-        // Idempotent first: the second audit judges both topics, and the first has no duplicate.
-        auto once = lesson("once", true);
-        QVERIFY2(once.ok, once.message.c_str());
-        for (const char* finding : {"lost", "moved", "duplicated", "out_of_order", "changed"})
-            QVERIFY2(once.data[finding].get<std::uint64_t>() == 0, once.message.c_str());
-        QVERIFY2(once.data["duplicates_prevented"].get<std::uint64_t>() > 0, once.message.c_str());
-        qInfo("idempotent: %s", once.message.c_str());
-        auto twice = lesson("twice", false);
-        QVERIFY2(twice.ok, twice.message.c_str());
-        QVERIFY2(twice.data["lost"].get<std::uint64_t>() == 0, twice.message.c_str());
-        QVERIFY2(twice.data["duplicated"].get<std::uint64_t>() > 0, twice.message.c_str());
-        qInfo("plain: %s", twice.message.c_str());
-    }
-
     void a_power_loss_loses_what_was_acknowledged_after_the_last_flush() {
         Lab lab(1);
         QVERIFY(lab.start());

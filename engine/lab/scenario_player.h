@@ -1,0 +1,93 @@
+// Plays a scenario (scenario.h): a pure state machine. The runtime (kraftlab-cluster
+// --scenario; the app's player later) gives it lab time, the lab's events and how many records
+// the scenario's producers have had acknowledged; it says which step is due, and at the end
+// judges the expectations from the audit's findings and the events it counted. It runs no
+// command itself: the runtime resolves a step's placeholders (resolve_placeholders) against the
+// lab as it is and runs the commands. One thread (the runtime's).
+//
+// Placeholders in a step's commands, resolved when the step runs:
+//   {leader:T-P}    the broker that leads partition P of topic T now
+//   {follower:T-P}  a broker in T-P's ISR that does not lead it (the lowest id)
+//   {followers:T-P} every one of them, as a list: "2,3" (for partition A | B,C)
+//   {controller}    the active controller
+//   {producer:N}    the id of the N-th producer this scenario started (1, 2, ...)
+//   {consumer:N}    the id of the N-th consumer this scenario started
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/events.h"
+#include "lab/scenario.h"
+
+namespace kraftlab::lab {
+
+struct ScenarioExpectationResult {
+    bool held = false;
+    std::int64_t actual = 0;
+    std::string says;    // the expectation's own words
+    std::string detail;  // "lost: 12 (expected at least 1)"
+};
+
+struct ScenarioVerdict {
+    bool passed = false;
+    std::vector<ScenarioExpectationResult> results;
+    std::string summary;  // plain words: "3 of 3 expectations held" or what failed first
+};
+
+// What the lab looks like when a step runs, for its placeholders.
+struct ScenarioLabState {
+    std::map<std::string, std::int32_t> leaders;  // "T-P" -> broker (partitions with a leader)
+    std::map<std::string, std::vector<std::int32_t>> isr;  // "T-P" -> ISR
+    std::int32_t active_controller = -1;
+    std::vector<std::int32_t> producers;  // ids, in the order the scenario started them
+    std::vector<std::int32_t> consumers;
+};
+
+// The command with its placeholders filled in, or nullopt with *error in plain words.
+std::optional<std::string> resolve_placeholders(const std::string& command,
+                                                const ScenarioLabState& lab, std::string* error);
+
+class ScenarioPlayer {
+  public:
+    explicit ScenarioPlayer(Scenario scenario);
+
+    const Scenario& scenario() const { return scenario_; }
+    // The scenario starts now: the first step's wait counts from here.
+    void start(std::int64_t lab_ms);
+    // Every event of the lab, in order (counted for the expectations; it may be what the
+    // waiting step waits for).
+    void on_event(const core::Event& event);
+    // The index of the step due now, if the waiting one's condition holds (it is then counted
+    // as run at lab_ms, and the next one waits from then). `acked`: records acknowledged to the
+    // scenario's producers so far.
+    std::optional<std::size_t> due(std::int64_t lab_ms, std::int64_t acked);
+    // Plain words when the waiting step has waited past its timeout (the run fails).
+    std::optional<std::string> overdue(std::int64_t lab_ms) const;
+    bool done() const { return next_ < scenario_.steps.size() ? false : true; }
+    std::size_t next_step() const { return next_; }
+
+    // The expectations, from the audit's result data (lab::Cluster::audit) and the events seen.
+    ScenarioVerdict judge(const nlohmann::json& audit) const;
+
+  private:
+    bool matches(const ScenarioCondition& c, const core::Event& e) const;
+
+    struct Seen {
+        std::string kind, topic, explain;
+    };
+    static constexpr std::size_t kMaxSeen = 200'000;
+
+    Scenario scenario_;
+    std::size_t next_ = 0;
+    std::int64_t armed_ms_ = 0;  // when the waiting step started waiting
+    bool event_seen_ = false;    // the waiting step's event came
+    std::vector<Seen> seen_;     // every event, for the expectations (bounded)
+    std::uint64_t seen_dropped_ = 0;
+};
+
+}  // namespace kraftlab::lab
