@@ -25,7 +25,7 @@ lab::ScenarioLabState lab_state(lab::Cluster& lab, const std::vector<std::int32_
         for (const auto& p : topic->partitions) {
             const std::string key = name + "-" + std::to_string(p.partition);
             if (p.leader >= 0) s.leaders[key] = p.leader;
-            s.isr[key] = p.isr;
+            s.replicas[key] = p.replicas;
         }
     }
     for (const auto& c : lab.snapshots().controllers()) {

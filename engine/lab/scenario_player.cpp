@@ -39,17 +39,23 @@ std::optional<std::string> resolve_placeholders(const std::string& command,
         const std::string what = name.substr(0, colon);
         const std::string arg = colon == std::string::npos ? "" : name.substr(colon + 1);
         std::optional<std::int32_t> id;
-        if (what == "followers") {  // a list: "2,3"
-            std::string list;
-            auto leader = lab.leaders.find(arg);
-            if (auto isr = lab.isr.find(arg); isr != lab.isr.end()) {
-                for (std::int32_t b : isr->second) {
-                    if (leader != lab.leaders.end() && b == leader->second) continue;
-                    list += (list.empty() ? "" : ",") + std::to_string(b);
+        // Replicas of "T-P" other than its leader, in assignment order.
+        auto followers = [&](const std::string& partition) {
+            std::vector<std::int32_t> out;
+            auto leader = lab.leaders.find(partition);
+            if (auto r = lab.replicas.find(partition); r != lab.replicas.end()) {
+                for (std::int32_t b : r->second) {
+                    if (leader == lab.leaders.end() || b != leader->second) out.push_back(b);
                 }
             }
+            return out;
+        };
+        if (what == "followers") {  // a list: "2,3"
+            std::string list;
+            for (std::int32_t b : followers(arg))
+                list += (list.empty() ? "" : ",") + std::to_string(b);
             if (list.empty()) {
-                *error = "partition " + arg + " has no in-sync follower now";
+                *error = "partition " + arg + " has no follower now";
                 return std::nullopt;
             }
             out += list;
@@ -60,15 +66,14 @@ std::optional<std::string> resolve_placeholders(const std::string& command,
             if (auto it = lab.leaders.find(arg); it != lab.leaders.end()) id = it->second;
             if (!id) *error = "partition " + arg + " has no leader now";
         } else if (what == "follower") {
-            auto leader = lab.leaders.find(arg);
-            auto isr = lab.isr.find(arg);
-            if (isr != lab.isr.end()) {
-                for (std::int32_t b : isr->second) {
-                    if (leader != lab.leaders.end() && b == leader->second) continue;
-                    if (!id || b < *id) id = b;
-                }
-            }
-            if (!id) *error = "partition " + arg + " has no in-sync follower now";
+            // "T-P" or "T-P:N" (the N-th follower, from 1)
+            const auto second = arg.find(':');
+            const std::string partition = arg.substr(0, second);
+            id = nth(followers(partition),
+                     second == std::string::npos ? "1" : arg.substr(second + 1));
+            if (!id)
+                *error = "partition " + partition + " has no follower" +
+                         (second == std::string::npos ? "" : " " + arg.substr(second + 1)) + " now";
         } else if (what == "controller" && arg.empty()) {
             if (lab.active_controller >= 0) id = lab.active_controller;
             if (!id) *error = "there is no active controller now";
@@ -90,6 +95,7 @@ std::optional<std::string> resolve_placeholders(const std::string& command,
 ScenarioPlayer::ScenarioPlayer(Scenario scenario) : scenario_(std::move(scenario)) {}
 
 void ScenarioPlayer::start(std::int64_t lab_ms) {
+    started_ms_ = lab_ms;
     next_ = 0;
     armed_ms_ = lab_ms;
     event_seen_ = false;
@@ -105,6 +111,7 @@ bool ScenarioPlayer::matches(const ScenarioCondition& c, const core::Event& e) c
 }
 
 void ScenarioPlayer::on_event(const core::Event& event) {
+    if (event.lab_ms < started_ms_) return;  // the lab starting, the topics being made
     if (seen_.size() < kMaxSeen) {
         seen_.push_back(
             {std::string(core::event_kind_name(event.kind)), event.topic, event.explain});

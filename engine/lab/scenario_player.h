@@ -7,14 +7,17 @@
 //
 // Placeholders in a step's commands, resolved when the step runs:
 //   {leader:T-P}    the broker that leads partition P of topic T now
-//   {follower:T-P}  a broker in T-P's ISR that does not lead it (the lowest id)
-//   {followers:T-P} every one of them, as a list: "2,3" (for partition A | B,C)
+//   {follower:T-P}  the first replica of T-P (in assignment order) that does not lead it;
+//                   {follower:T-P:2} the second. Replicas, not the ISR: the same broker while
+//                   it falls out of sync and back, as long as the leader stays
+//   {followers:T-P} every replica that does not lead it, as a list: "2,3" (partition A | B,C)
 //   {controller}    the active controller
 //   {producer:N}    the id of the N-th producer this scenario started (1, 2, ...)
 //   {consumer:N}    the id of the N-th consumer this scenario started
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -42,7 +45,7 @@ struct ScenarioVerdict {
 // What the lab looks like when a step runs, for its placeholders.
 struct ScenarioLabState {
     std::map<std::string, std::int32_t> leaders;  // "T-P" -> broker (partitions with a leader)
-    std::map<std::string, std::vector<std::int32_t>> isr;  // "T-P" -> ISR
+    std::map<std::string, std::vector<std::int32_t>> replicas;  // "T-P" -> assignment order
     std::int32_t active_controller = -1;
     std::vector<std::int32_t> producers;  // ids, in the order the scenario started them
     std::vector<std::int32_t> consumers;
@@ -60,7 +63,7 @@ class ScenarioPlayer {
     // The scenario starts now: the first step's wait counts from here.
     void start(std::int64_t lab_ms);
     // Every event of the lab, in order (counted for the expectations; it may be what the
-    // waiting step waits for).
+    // waiting step waits for). Events from before start() are not counted.
     void on_event(const core::Event& event);
     // The index of the step due now, if the waiting one's condition holds (it is then counted
     // as run at lab_ms, and the next one waits from then). `acked`: records acknowledged to the
@@ -84,6 +87,7 @@ class ScenarioPlayer {
 
     Scenario scenario_;
     std::size_t next_ = 0;
+    std::int64_t started_ms_ = std::numeric_limits<std::int64_t>::max();  // not yet
     std::int64_t armed_ms_ = 0;  // when the waiting step started waiting
     bool event_seen_ = false;    // the waiting step's event came
     std::vector<Seen> seen_;     // every event, for the expectations (bounded)

@@ -240,7 +240,9 @@ class ScenariosTest : public QObject {
 
     void the_verdict_counts_findings_and_events() {
         lab::ScenarioPlayer p(must_parse(kMinimal));
-        p.start(0);
+        p.on_event(lab_event(core::EventKind::LeaderChanged, "ledger", 3));  // before the start
+        p.start(5);
+        p.on_event(lab_event(core::EventKind::LeaderChanged, "ledger", 4));  // drained late
         p.on_event(lab_event(core::EventKind::LeaderChanged, "ledger", 10));
         const nlohmann::json audit = {
             {"lost", 0},
@@ -263,7 +265,7 @@ class ScenariosTest : public QObject {
     void placeholders_are_filled_from_the_lab() {
         lab::ScenarioLabState s;
         s.leaders["ledger-0"] = 2;
-        s.isr["ledger-0"] = {3, 2, 1};
+        s.replicas["ledger-0"] = {3, 2, 1};
         s.active_controller = 102;
         s.producers = {7, 9};
         std::string why;
@@ -271,7 +273,11 @@ class ScenariosTest : public QObject {
                  std::optional<std::string>("kill broker 2"));
         QCOMPARE(
             lab::resolve_placeholders("delay {leader:ledger-0} {follower:ledger-0} 5", s, &why),
-            std::optional<std::string>("delay 2 1 5"));
+            std::optional<std::string>("delay 2 3 5"));  // the first replica that does not lead
+        QCOMPARE(lab::resolve_placeholders("pause-node {follower:ledger-0:2}", s, &why),
+                 std::optional<std::string>("pause-node 1"));
+        QVERIFY(!lab::resolve_placeholders("pause-node {follower:ledger-0:3}", s, &why));
+        QCOMPARE(why, std::string("partition ledger-0 has no follower 3 now"));
         QCOMPARE(lab::resolve_placeholders("partition {leader:ledger-0} | {followers:ledger-0}", s,
                                            &why),
                  std::optional<std::string>("partition 2 | 3,1"));
