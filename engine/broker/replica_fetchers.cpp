@@ -264,7 +264,7 @@ net::awaitable<ReplicaFetchers::FetchStep> ReplicaFetchers::fetch_from_leader(
     co_return any_error ? FetchStep::Backoff : FetchStep::Done;
 }
 
-bool ReplicaFetchers::restart_log(HostedPartition& p, std::int64_t offset) {
+bool ReplicaFetchers::restart_log(HostedPartition& p, std::int64_t offset, bool announce) {
     const std::int64_t leo = p.log->log_end_offset();
     auto restarted = p.log->restart_at(offset);
     if (!restarted.ok()) {
@@ -275,6 +275,7 @@ bool ReplicaFetchers::restart_log(HostedPartition& p, std::int64_t offset) {
     p.replica->on_restart_at(offset);
     persist_epochs_(p);
     p.follower_error.clear();
+    if (!announce) return true;
     ctx_.events.publish(
         EventKind::ReplicaTruncated, NodeRef::broker(ctx_.config.node_id),
         "broker " + std::to_string(ctx_.config.node_id) + " dropped its log of " +
@@ -297,7 +298,7 @@ bool ReplicaFetchers::apply_replica_fetch(HostedPartition& p, std::uint64_t gene
         p.follower_error = step.reason;
         return false;
     }
-    if (step.kind == Step::Kind::StartAt) return restart_log(p, step.start_at);
+    if (step.kind == Step::Kind::StartAt) return restart_log(p, step.start_at, true);
     // Stale, or OFFSET_OUT_OF_RANGE (our log end is past the leader's: the fetcher truncates by
     // epoch again, at once).
     if (step.kind != Step::Kind::Append) return true;
@@ -309,14 +310,7 @@ bool ReplicaFetchers::apply_replica_fetch(HostedPartition& p, std::uint64_t gene
         const std::int64_t leo = p.log->log_end_offset();
         if (first.next() && first.header().base_offset < leo &&
             first.header().next_offset() > leo && p.log->log_start_offset() == leo) {
-            const std::int64_t base = first.header().base_offset;
-            auto moved = p.log->restart_at(base);
-            if (!moved.ok()) {
-                p.follower_error =
-                    "starting the log at " + std::to_string(base) + " failed: " + moved.message;
-                return false;
-            }
-            p.replica->on_restart_at(base);
+            if (!restart_log(p, first.header().base_offset, false)) return false;
         }
         std::vector<replication::LeaderEpochCache::Entry> batch_epochs;
         protocol::BatchIterator it(*part.records);

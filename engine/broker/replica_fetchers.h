@@ -73,8 +73,9 @@ class ReplicaFetchers {
     bool apply_replica_fetch(HostedPartition& p, std::uint64_t generation,
                              std::int64_t fetch_offset,
                              const protocol::FetchResponse::PartitionData& part);
-    // The leader's log starts past ours: drop ours and start again there (storage's restart_at).
-    bool restart_log(HostedPartition& p, std::int64_t offset);
+    // The leader's log starts past ours: drop ours and start again there (storage's restart_at),
+    // said in an event when `announce` (not for the quiet step back to the first batch's base).
+    bool restart_log(HostedPartition& p, std::int64_t offset, bool announce);
 
     BrokerContext ctx_;
     std::function<void(HostedPartition&)> persist_epochs_;

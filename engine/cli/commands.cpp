@@ -274,6 +274,16 @@ std::optional<std::vector<std::int32_t>> parse_broker_list(const std::string& wo
 
 }  // namespace
 
+json ready_line(const Cluster& lab) {
+    return {{"type", "ready"},
+            {"bootstrap", lab.bootstrap()},
+            {"data", lab.data_dir().string()},
+            {"temporary_data", lab.temporary_data_dir()},
+            {"cluster_id", lab.cluster_id()},
+            {"brokers", lab.broker_ids()},
+            {"controllers", lab.controller_ids()}};
+}
+
 json reply(const std::string& command, const CommandResult& r) {
     json j = r.data.is_object() ? r.data : json::object();
     j["type"] = "reply";

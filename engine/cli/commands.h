@@ -24,6 +24,9 @@ struct CommandOutcome {
 // Runs one command line against the lab.
 CommandOutcome run_command(lab::Cluster& lab, const std::string& line);
 
+// {"type":"ready","bootstrap":...,"data":...,...}: the first line once the lab runs.
+nlohmann::json ready_line(const lab::Cluster& lab);
+
 // {"type":"reply","command":...,"ok":...,"message" or "error":...,...data}
 nlohmann::json reply(const std::string& command, const lab::CommandResult& r);
 

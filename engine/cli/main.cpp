@@ -219,13 +219,7 @@ int main(int argc, char** argv) {
         emit({{"type", "error"}, {"error", *error}});
         return 1;
     }
-    emit({{"type", "ready"},
-          {"bootstrap", lab.bootstrap()},
-          {"data", lab.data_dir().string()},
-          {"temporary_data", lab.temporary_data_dir()},
-          {"cluster_id", lab.cluster_id()},
-          {"brokers", lab.broker_ids()},
-          {"controllers", lab.controller_ids()}});
+    emit(kraftlab::cli::ready_line(lab));
 
     std::atomic<bool> quit{false};
     std::thread printer([&] {

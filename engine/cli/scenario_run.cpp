@@ -26,6 +26,7 @@ lab::ScenarioLabState lab_state(lab::Cluster& lab, const std::vector<std::int32_
             const std::string key = name + "-" + std::to_string(p.partition);
             if (p.leader >= 0) s.leaders[key] = p.leader;
             s.replicas[key] = p.replicas;
+            s.isr[key] = p.isr;
         }
     }
     for (const auto& c : lab.snapshots().controllers()) {
@@ -64,13 +65,7 @@ int run_scenario(const std::string& path, lab::LabConfig config, std::optional<d
         emit({{"type", "error"}, {"error", *error}});
         return 1;
     }
-    emit({{"type", "ready"},
-          {"bootstrap", lab.bootstrap()},
-          {"data", lab.data_dir().string()},
-          {"temporary_data", lab.temporary_data_dir()},
-          {"cluster_id", lab.cluster_id()},
-          {"brokers", lab.broker_ids()},
-          {"controllers", lab.controller_ids()}});
+    emit(ready_line(lab));
     emit({{"type", "scenario_started"},
           {"id", scenario.id},
           {"title", scenario.title},
@@ -136,7 +131,7 @@ int run_scenario(const std::string& path, lab::LabConfig config, std::optional<d
                 acked += static_cast<std::int64_t>(p->records_acked_total);
         }
         const std::int64_t now = lab.lab_time().lab_ms;
-        while (auto index = player.due(now, acked)) {
+        while (auto index = player.due(now, acked, lab_state(lab, producers, consumers))) {
             const auto& step = scenario.steps[*index];
             emit(step_line(step, *index, now));
             for (const auto& action : step.actions) {

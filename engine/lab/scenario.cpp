@@ -104,9 +104,11 @@ ScenarioCondition condition(const json& step, const std::string& at) {
     ScenarioCondition c;
     c.timeout_s = number(step, at + "/timeout_s", 1, 3600, 60);
     const bool after = step.contains("after_s"), event = step.contains("when_event"),
-               acked = step.contains("when_acked");
-    if (after + event + acked > 1)
-        bad(at, "has more than one of after_s, when_event and when_acked: a step waits for one");
+               acked = step.contains("when_acked"), isr = step.contains("when_isr");
+    if (after + event + acked + isr > 1)
+        bad(at,
+            "has more than one of after_s, when_event, when_acked and when_isr: a step waits "
+            "for one");
     if (after) {
         c.kind = ScenarioCondition::Kind::After;
         c.after_s = number(step, at + "/after_s", 0, 3600, 0);
@@ -122,14 +124,30 @@ ScenarioCondition condition(const json& step, const std::string& at) {
     } else if (acked) {
         c.kind = ScenarioCondition::Kind::Acked;
         c.acked = whole(step, at + "/when_acked", 1, 100'000'000, 1);
+    } else if (isr) {
+        c.kind = ScenarioCondition::Kind::Isr;
+        const json& e = step["when_isr"];
+        const std::string iat = at + "/when_isr";
+        only_keys(e, iat, {"partition", "at_least", "at_most"});
+        c.isr_of = text(e, iat + "/partition", true, 260);
+        const auto dash = c.isr_of.rfind('-');
+        if (dash == std::string::npos || dash == 0 || dash + 1 == c.isr_of.size() ||
+            c.isr_of.find_first_not_of("0123456789", dash + 1) != std::string::npos)
+            bad(iat + "/partition", "must name a partition as TOPIC-N (\"ledger-0\")");
+        if (!e.contains("at_least") && !e.contains("at_most"))
+            bad(iat, "needs at_least or at_most (or both): the ISR size to wait for");
+        c.isr_at_least = static_cast<std::int32_t>(whole(e, iat + "/at_least", 0, 32, 0));
+        c.isr_at_most = static_cast<std::int32_t>(whole(e, iat + "/at_most", 0, 32, 32));
+        if (c.isr_at_least > c.isr_at_most)
+            bad(iat + "/at_most", "is below at_least: the step could never run");
     }
     return c;
 }
 
 ScenarioStep parse_step(const json& j, const std::string& at) {
     only_keys(j, at,
-              {"title", "say", "look_at", "do", "after_s", "when_event", "when_acked", "timeout_s",
-               "pause"});
+              {"title", "say", "look_at", "do", "after_s", "when_event", "when_acked", "when_isr",
+               "timeout_s", "pause"});
     ScenarioStep s;
     s.title = text(j, at + "/title", true, 120);
     s.say = text(j, at + "/say", true, 2000);

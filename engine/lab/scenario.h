@@ -23,17 +23,21 @@ struct ScenarioTopic {
 };
 
 // When a step runs, counted from the moment the previous step ran (the scenario's start for
-// the first): at once, after some lab seconds, at an event, or once the scenario's producers
-// have had some records acknowledged. A step that waits longer than timeout_s fails the run.
+// the first): at once, after some lab seconds, at an event, once the scenario's producers have
+// had some records acknowledged, or once a partition's ISR has a size (a state, not an event:
+// it holds however it came about). A step that waits longer than timeout_s fails the run.
 struct ScenarioCondition {
-    enum class Kind { Now, After, Event, Acked };
+    enum class Kind { Now, After, Event, Acked, Isr };
     Kind kind = Kind::Now;
-    double after_s = 0;           // After
-    std::string event;            // Event: an event kind ("leader_changed", "isr_shrunk", ...)
-    std::string topic;            // Event: only events about this topic ("" any)
-    std::int32_t partition = -1;  // Event: only about this partition (-1 any)
-    std::string contains;         // Event: only events whose explanation contains this
-    std::int64_t acked = 0;       // Acked: records acknowledged since the scenario started
+    double after_s = 0;             // After
+    std::string event;              // Event: an event kind ("leader_changed", "isr_shrunk", ...)
+    std::string topic;              // Event: only events about this topic ("" any)
+    std::int32_t partition = -1;    // Event: only about this partition (-1 any)
+    std::string contains;           // Event: only events whose explanation contains this
+    std::int64_t acked = 0;         // Acked: records acknowledged since the scenario started
+    std::string isr_of;             // Isr: "T-P"
+    std::int32_t isr_at_least = 0;  // Isr: size bounds
+    std::int32_t isr_at_most = 1000;
     double timeout_s = 60;
 };
 

@@ -122,7 +122,8 @@ void ScenarioPlayer::on_event(const core::Event& event) {
         event_seen_ = true;
 }
 
-std::optional<std::size_t> ScenarioPlayer::due(std::int64_t lab_ms, std::int64_t acked) {
+std::optional<std::size_t> ScenarioPlayer::due(std::int64_t lab_ms, std::int64_t acked,
+                                               const ScenarioLabState& lab) {
     if (next_ >= scenario_.steps.size()) return std::nullopt;
     const ScenarioCondition& c = scenario_.steps[next_].when;
     bool ready = false;
@@ -138,6 +139,12 @@ std::optional<std::size_t> ScenarioPlayer::due(std::int64_t lab_ms, std::int64_t
             break;
         case ScenarioCondition::Kind::Acked:
             ready = acked >= c.acked;
+            break;
+        case ScenarioCondition::Kind::Isr:
+            if (auto it = lab.isr.find(c.isr_of); it != lab.isr.end()) {
+                const auto n = static_cast<std::int32_t>(it->second.size());
+                ready = n >= c.isr_at_least && n <= c.isr_at_most;
+            }
             break;
     }
     if (!ready) return std::nullopt;
@@ -161,6 +168,14 @@ std::optional<std::string> ScenarioPlayer::overdue(std::int64_t lab_ms) const {
             break;
         case ScenarioCondition::Kind::Acked:
             waited = std::to_string(s.when.acked) + " acknowledged records";
+            break;
+        case ScenarioCondition::Kind::Isr:
+            waited = "the ISR of " + s.when.isr_of + " to hold " +
+                     (s.when.isr_at_least == s.when.isr_at_most
+                          ? std::to_string(s.when.isr_at_least)
+                          : std::to_string(s.when.isr_at_least) + " to " +
+                                std::to_string(s.when.isr_at_most)) +
+                     " replica(s)";
             break;
         default:
             waited = "its time";

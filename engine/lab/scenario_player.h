@@ -46,6 +46,7 @@ struct ScenarioVerdict {
 struct ScenarioLabState {
     std::map<std::string, std::int32_t> leaders;  // "T-P" -> broker (partitions with a leader)
     std::map<std::string, std::vector<std::int32_t>> replicas;  // "T-P" -> assignment order
+    std::map<std::string, std::vector<std::int32_t>> isr;       // "T-P" -> in-sync replicas
     std::int32_t active_controller = -1;
     std::vector<std::int32_t> producers;  // ids, in the order the scenario started them
     std::vector<std::int32_t> consumers;
@@ -67,8 +68,9 @@ class ScenarioPlayer {
     void on_event(const core::Event& event);
     // The index of the step due now, if the waiting one's condition holds (it is then counted
     // as run at lab_ms, and the next one waits from then). `acked`: records acknowledged to the
-    // scenario's producers so far.
-    std::optional<std::size_t> due(std::int64_t lab_ms, std::int64_t acked);
+    // scenario's producers so far; `lab`: the ISRs (for when_isr).
+    std::optional<std::size_t> due(std::int64_t lab_ms, std::int64_t acked,
+                                   const ScenarioLabState& lab);
     // Plain words when the waiting step has waited past its timeout (the run fails).
     std::optional<std::string> overdue(std::int64_t lab_ms) const;
     bool done() const { return next_ < scenario_.steps.size() ? false : true; }

@@ -218,24 +218,59 @@ class ScenariosTest : public QObject {
 
     void the_player_runs_steps_when_their_conditions_hold() {
         lab::ScenarioPlayer p(must_parse(kMinimal));
+        const lab::ScenarioLabState none;
         p.start(1000);
-        QCOMPARE(p.due(1000, 0), std::optional<std::size_t>(0));  // at once
-        QCOMPARE(p.due(2999, 0), std::nullopt);                   // 2 s after step 1 ran
-        QCOMPARE(p.due(3000, 0), std::optional<std::size_t>(1));
+        QCOMPARE(p.due(1000, 0, none), std::optional<std::size_t>(0));  // at once
+        QCOMPARE(p.due(2999, 0, none), std::nullopt);                   // 2 s after step 1 ran
+        QCOMPARE(p.due(3000, 0, none), std::optional<std::size_t>(1));
         // An event from before the step started waiting does not count; one after it does.
         p.on_event(lab_event(core::EventKind::LeaderChanged, "ledger", 2500));
         p.on_event(lab_event(core::EventKind::LeaderChanged, "other", 3100));
-        QCOMPARE(p.due(3200, 0), std::nullopt);
+        QCOMPARE(p.due(3200, 0, none), std::nullopt);
         p.on_event(lab_event(core::EventKind::LeaderChanged, "ledger", 3300));
-        QCOMPARE(p.due(3300, 0), std::optional<std::size_t>(2));
-        QCOMPARE(p.due(3400, 29), std::nullopt);
+        QCOMPARE(p.due(3300, 0, none), std::optional<std::size_t>(2));
+        QCOMPARE(p.due(3400, 29, none), std::nullopt);
         QVERIFY(!p.overdue(8300));
         const auto late = p.overdue(8301);
         QVERIFY(late && late->find("step 4 (\"four\", line 11) waited 5 s of lab time for 30 "
                                    "acknowledged records") != std::string::npos);
-        QCOMPARE(p.due(3500, 30), std::optional<std::size_t>(3));
+        QCOMPARE(p.due(3500, 30, none), std::optional<std::size_t>(3));
         QVERIFY(p.done());
         QVERIFY(!p.overdue(100'000));
+    }
+
+    void a_step_can_wait_for_an_isr_size() {
+        std::string text = kMinimal;
+        const std::string from = R"("when_acked": 30, "timeout_s": 5)";
+        text.replace(text.find(from), from.size(),
+                     R"("when_isr": { "partition": "ledger-0", "at_most": 1 })");
+        lab::ScenarioPlayer p(must_parse(text));
+        lab::ScenarioLabState lab;
+        lab.isr["ledger-0"] = {1, 2, 3};
+        p.start(0);
+        QVERIFY(p.due(0, 0, lab));
+        QVERIFY(p.due(2000, 0, lab));
+        p.on_event(lab_event(core::EventKind::LeaderChanged, "ledger", 2100));
+        QVERIFY(p.due(2100, 0, lab));
+        QCOMPARE(p.due(2200, 0, lab), std::nullopt);  // three in sync
+        QCOMPARE(*p.overdue(62'101),
+                 std::string("step 4 (\"four\", line 11) waited 60 s of lab time for the ISR of "
+                             "ledger-0 to hold 0 to 1 replica(s), which never came"));
+        lab.isr["ledger-0"] = {1};
+        QCOMPARE(p.due(2300, 0, lab), std::optional<std::size_t>(3));
+        // Bad ISR conditions name their field.
+        auto bad = [&](const std::string& condition) {
+            std::string t = kMinimal;
+            t.replace(t.find(from), from.size(), condition);
+            auto r = lab::parse_scenario(t, "x.json");
+            return std::get_if<ScenarioError>(&r) ? std::get<ScenarioError>(r).field : "accepted";
+        };
+        QCOMPARE(bad(R"("when_isr": { "partition": "ledger", "at_most": 1 })"),
+                 std::string("/steps/3/when_isr/partition"));
+        QCOMPARE(bad(R"("when_isr": { "partition": "ledger-0" })"),
+                 std::string("/steps/3/when_isr"));
+        QCOMPARE(bad(R"("when_isr": { "partition": "ledger-0", "at_least": 3, "at_most": 1 })"),
+                 std::string("/steps/3/when_isr/at_most"));
     }
 
     void the_verdict_counts_findings_and_events() {
