@@ -50,12 +50,18 @@ std::optional<std::string> resolve_placeholders(const std::string& command,
             }
             return out;
         };
-        if (what == "followers") {  // a list: "2,3"
+        if (what == "followers" || what == "isr") {  // a list: "2,3"
+            std::vector<std::int32_t> ids = followers(arg);
+            if (what == "isr") {
+                auto isr = lab.isr.find(arg);
+                ids = isr == lab.isr.end() ? std::vector<std::int32_t>{} : isr->second;
+            }
             std::string list;
-            for (std::int32_t b : followers(arg))
+            for (std::int32_t b : ids)
                 list += (list.empty() ? "" : ",") + std::to_string(b);
             if (list.empty()) {
-                *error = "partition " + arg + " has no follower now";
+                *error = "partition " + arg + " has no " +
+                         (what == "isr" ? "in-sync replica" : "follower") + " now";
                 return std::nullopt;
             }
             out += list;
@@ -82,7 +88,7 @@ std::optional<std::string> resolve_placeholders(const std::string& command,
             if (!id) *error = "this scenario has not started a " + what + " " + arg;
         } else {
             *error = "unknown placeholder {" + name +
-                     "} (known: leader:T-P, follower:T-P, followers:T-P, controller, "
+                     "} (known: leader:T-P, follower:T-P, followers:T-P, isr:T-P, controller, "
                      "producer:N, consumer:N)";
         }
         if (!id) return std::nullopt;

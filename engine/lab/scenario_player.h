@@ -11,6 +11,8 @@
 //                   {follower:T-P:2} the second. Replicas, not the ISR: the same broker while
 //                   it falls out of sync and back, as long as the leader stays
 //   {followers:T-P} every replica that does not lead it, as a list: "2,3" (partition A | B,C)
+//   {isr:T-P}       its in-sync replicas, as a list (one id when the ISR is one broker, even
+//                   a dead one: an offline partition keeps its last in-sync replica)
 //   {controller}    the active controller
 //   {producer:N}    the id of the N-th producer this scenario started (1, 2, ...)
 //   {consumer:N}    the id of the N-th consumer this scenario started

@@ -7,6 +7,7 @@
 //   - placeholders resolved against a lab state, and refused in plain words.
 #include <QDir>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -87,7 +88,7 @@ class ScenariosTest : public QObject {
         QDir dir(KRAFTLAB_SCENARIO_DIR);
         QStringList files;
         for (const QString& name : dir.entryList({"*.json"}, QDir::Files)) {
-            if (name == "scenario.schema.json") continue;
+            if (name == "scenario.schema.json" || name == "glossary.json") continue;
             files << dir.filePath(name);
         }
         QVERIFY2(files.size() >= 3, qPrintable(dir.path()));
@@ -102,6 +103,48 @@ class ScenariosTest : public QObject {
         }
         const QStringList refused = schema_refuses(files);
         QVERIFY2(refused.isEmpty(), qPrintable(refused.join(", ")));
+    }
+
+    // Plain words: every Kafka term a narration uses (an acronym such as ISR, a setting such as
+    // min.insync.replicas, an error code, an internal topic, acks=...) is one the glossary
+    // beside the scenarios explains, so that nothing a class hears is left unexplained.
+    void narration_uses_only_terms_the_glossary_explains() {
+        QFile file(QString(KRAFTLAB_SCENARIO_DIR) + "/glossary.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto glossary = nlohmann::json::parse(file.readAll().toStdString());
+        for (const auto& [term, text] : glossary.items()) {
+            if (term == "$comment") continue;
+            QVERIFY2(text.is_string() && text.get<std::string>().size() >= 40, term.c_str());
+        }
+        const QRegularExpression jargon(
+            R"(\b([A-Z][A-Z0-9_]+(?:-[0-9]+)?|KRaft|[a-z]+(?:\.[a-z]+)+|acks=[a-z0-9]+|__[a-z_]+)\b)");
+        QDir dir(KRAFTLAB_SCENARIO_DIR);
+        int checked = 0;
+        for (const QString& name : dir.entryList({"*.json"}, QDir::Files)) {
+            if (name == "scenario.schema.json" || name == "glossary.json") continue;
+            auto r = lab::load_scenario(dir.filePath(name).toStdString());
+            QVERIFY(std::get_if<Scenario>(&r));
+            const auto& s = std::get<Scenario>(r);
+            std::vector<std::string> texts = {s.title, s.teaches};
+            for (const auto& step : s.steps) {
+                texts.push_back(step.title);
+                texts.push_back(step.say);
+            }
+            for (const auto& t : texts) {
+                auto it = jargon.globalMatch(QString::fromStdString(t));
+                while (it.hasNext()) {
+                    const std::string term = it.next().captured(1).toStdString();
+                    ++checked;
+                    QVERIFY2(glossary.contains(term),
+                             qPrintable(name + ": '" + QString::fromStdString(term) +
+                                        "' is not explained in glossary.json"));
+                }
+            }
+        }
+        QVERIFY(checked > 10);
+        // And the check can fail: a narration that says HW unexplained.
+        QVERIFY(!glossary.contains("HW"));
+        QVERIFY(jargon.match("the HW moves").hasMatch());
     }
 
     void a_scenario_parses_with_each_kind_of_step_and_expectation() {
@@ -301,6 +344,7 @@ class ScenariosTest : public QObject {
         lab::ScenarioLabState s;
         s.leaders["ledger-0"] = 2;
         s.replicas["ledger-0"] = {3, 2, 1};
+        s.isr["ledger-0"] = {2, 3};
         s.active_controller = 102;
         s.producers = {7, 9};
         std::string why;
@@ -316,6 +360,8 @@ class ScenariosTest : public QObject {
         QCOMPARE(lab::resolve_placeholders("partition {leader:ledger-0} | {followers:ledger-0}", s,
                                            &why),
                  std::optional<std::string>("partition 2 | 3,1"));
+        QCOMPARE(lab::resolve_placeholders("restart broker {isr:ledger-0}", s, &why),
+                 std::optional<std::string>("restart broker 2,3"));
         QCOMPARE(lab::resolve_placeholders("kill controller {controller}", s, &why),
                  std::optional<std::string>("kill controller 102"));
         QCOMPARE(lab::resolve_placeholders("stop-producer {producer:2}", s, &why),
