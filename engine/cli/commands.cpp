@@ -105,6 +105,8 @@ const std::string_view kUsage =
     "                        from their committed offsets (none: from=, default earliest);\n"
     "                        commit=auto commits every second, commit=poll after each fetch\n"
     "  stop-consumer ID\n"
+    "  kill consumer ID      its process dies: no last commit and no LeaveGroup; its group\n"
+    "                        notices when its session times out (session.timeout.ms)\n"
     "  audit                 read every topic back and check that no record the built-in\n"
     "                        producers saw acknowledged is lost, moved, duplicated or out of "
     "order\n"
@@ -434,6 +436,13 @@ CommandOutcome run_command(Cluster& lab, const std::string& line) {
             return out;
         }
         answer(lab.delete_topic(words[1]));
+    } else if (cmd == "kill" && words.size() >= 2 && words[1] == "consumer") {
+        auto id = words.size() == 3 ? parse_id(words[2]) : std::nullopt;
+        if (!id) {
+            answer(bad("usage: kill consumer ID"));
+            return out;
+        }
+        answer(lab.kill_consumer(*id));
     } else if (cmd == "kill" || cmd == "restart" || cmd == "resign") {
         const bool controller = words.size() == 3 && words[1] == "controller";
         // "kill broker ID power-loss": the only command with a fourth word.

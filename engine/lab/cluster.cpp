@@ -912,15 +912,24 @@ AddClientResult Cluster::add_consumer(ConsumerConfig config, ConsumerHooks hooks
 }
 
 CommandResult Cluster::remove_consumer(std::int32_t id) {
+    return end_consumer(id, false);
+}
+
+CommandResult Cluster::kill_consumer(std::int32_t id) {
+    return end_consumer(id, true);
+}
+
+CommandResult Cluster::end_consumer(std::int32_t id, bool crash) {
     std::lock_guard lock(mutex_);
     auto it = consumers_.find(id);
     if (it == consumers_.end())
         return CommandResult::failure("there is no consumer " + std::to_string(id));
-    it->second->stop();
+    it->second->stop(crash);
     consumers_.erase(it);
     snapshots_.remove_consumer(id);
-    return CommandResult::success("consumer " + std::to_string(id) + " stopped",
-                                  {{"consumer", id}});
+    return CommandResult::success(
+        "consumer " + std::to_string(id) + (crash ? " crashed" : " stopped"),
+        {{"consumer", id}, {"crash", crash}});
 }
 
 std::optional<ProducerConfig> Cluster::producer_config(std::int32_t id) const {

@@ -208,6 +208,8 @@ class Cluster {
     CommandResult remove_producer(std::int32_t id);
     AddClientResult add_consumer(ConsumerConfig config, ConsumerHooks hooks = {});
     CommandResult remove_consumer(std::int32_t id);
+    // The consumer's process dies: no last commit, no LeaveGroup (BuiltinConsumer::stop).
+    CommandResult kill_consumer(std::int32_t id);
     // The config a producer runs with (nullopt: no such producer); what update_producer starts
     // from when only a few settings change.
     std::optional<ProducerConfig> producer_config(std::int32_t id) const;
@@ -293,6 +295,8 @@ class Cluster {
     std::shared_ptr<const metadata::MetadataImage> metadata() const;
 
   private:
+    CommandResult end_consumer(std::int32_t id, bool crash);
+
     struct BrokerSlot {
         broker::BrokerConfig config;
         std::unique_ptr<broker::Broker> node;

@@ -102,6 +102,7 @@ struct BuiltinConsumer::State {
     net::LabTimer metadata_timer{io};
     std::set<net::LabTimer*> backoff_timers;  // fetch loops' backoff timers, cancelled on stop
     bool stopping = false;
+    bool crashed = false;  // kill consumer: stopped without a word to its group
 
     TopicLayout layout;
     std::vector<Partition> partitions;
@@ -191,9 +192,12 @@ struct BuiltinConsumer::State {
         return out;
     }
 
-    void begin_stop() {
+    // crash: the consumer's process dies (kill consumer): no last commit and no LeaveGroup; its
+    // group learns it only when its session times out.
+    void begin_stop(bool crash) {
         if (stopping) return;
         stopping = true;
+        crashed = crash;
         conns->close_all("the consumer stopped");
         for (auto* t : backoff_timers)
             t->cancel();
@@ -201,7 +205,7 @@ struct BuiltinConsumer::State {
         snapshot_timer.cancel();
         // A member commits and leaves; in a paused lab nobody would answer (and no lab-time
         // timeout would end the wait), so it only closes its connections.
-        if (member && core::LabClock::current().paused()) {
+        if (member && (crash || core::LabClock::current().paused())) {
             member->abandon();
         } else if (member) {
             asio::co_spawn(io, member->leave(), asio::detached);
@@ -259,10 +263,16 @@ struct BuiltinConsumer::State {
             co_await snapshot_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         }
         publish_snapshot(false);
-        events.publish(EventKind::ConsumerStopped, NodeRef::consumer(id),
-                       label() + " stopped after reading " + std::to_string(records) +
-                           " records (" + std::to_string(bytes) + " bytes) from " + config.topic,
-                       {{"records", records}, {"bytes", bytes}}, config.topic);
+        const std::string read = std::to_string(records) + " records (" + std::to_string(bytes) +
+                                 " bytes) from " + config.topic;
+        events.publish(
+            EventKind::ConsumerStopped, NodeRef::consumer(id),
+            crashed && member
+                ? label() + " crashed after reading " + read +
+                      ": it said nothing to its group (no LeaveGroup, no last commit); the "
+                      "coordinator removes it once its session times out (session.timeout.ms)"
+                : label() + (crashed ? " crashed" : " stopped") + " after reading " + read,
+            {{"records", records}, {"bytes", bytes}, {"crash", crashed}}, config.topic);
     }
 
     void publish_snapshot(bool running) {
@@ -623,12 +633,12 @@ std::optional<std::string> BuiltinConsumer::start() {
     return std::nullopt;
 }
 
-void BuiltinConsumer::stop() {
+void BuiltinConsumer::stop(bool crash) {
     std::lock_guard lock(lifecycle_mutex_);
     if (!state_) return;
     State* s = state_.get();
     stop_client_thread(
-        s->thread, s->io, *s->mailbox, [s] { s->begin_stop(); }, kStopGrace);
+        s->thread, s->io, *s->mailbox, [s, crash] { s->begin_stop(crash); }, kStopGrace);
     state_.reset();
     running_ = false;
 }

@@ -59,8 +59,10 @@ class BuiltinConsumer {
 
     std::optional<std::string> start();
     // Closes the connections, publishes a last snapshot (running = false) and a
-    // ConsumerStopped event, and joins the thread. Idempotent.
-    void stop();
+    // ConsumerStopped event, and joins the thread. Idempotent. A group member commits and
+    // sends LeaveGroup first; with `crash` (the consumer's process dies) it says nothing, and
+    // its group learns it when its session times out.
+    void stop(bool crash = false);
 
     std::int32_t id() const { return id_; }
     const ConsumerConfig& config() const { return config_; }

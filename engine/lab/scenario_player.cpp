@@ -104,28 +104,30 @@ void ScenarioPlayer::start(std::int64_t lab_ms) {
     started_ms_ = lab_ms;
     next_ = 0;
     armed_ms_ = lab_ms;
-    event_seen_ = false;
+    pending_.clear();
 }
 
-bool ScenarioPlayer::matches(const ScenarioCondition& c, const core::Event& e) const {
+bool ScenarioPlayer::matches(const ScenarioCondition& c, const Pending& e) const {
     if (c.kind != ScenarioCondition::Kind::Event) return false;
-    if (core::event_kind_name(e.kind) != c.event) return false;
-    if (!c.topic.empty() && e.topic != c.topic) return false;
+    if (e.what.kind != c.event) return false;
+    if (!c.topic.empty() && e.what.topic != c.topic) return false;
     if (c.partition >= 0 && e.partition != c.partition) return false;
-    if (!c.contains.empty() && e.explain.find(c.contains) == std::string::npos) return false;
+    if (!c.contains.empty() && e.what.explain.find(c.contains) == std::string::npos) return false;
     return e.lab_ms >= armed_ms_;
 }
 
 void ScenarioPlayer::on_event(const core::Event& event) {
     if (event.lab_ms < started_ms_) return;  // the lab starting, the topics being made
+    Seen seen{std::string(core::event_kind_name(event.kind)), event.topic, event.explain};
+    if (next_ < scenario_.steps.size()) {
+        if (pending_.size() >= kMaxPending) pending_.pop_front();
+        pending_.push_back({seen, event.partition, event.lab_ms});
+    }
     if (seen_.size() < kMaxSeen) {
-        seen_.push_back(
-            {std::string(core::event_kind_name(event.kind)), event.topic, event.explain});
+        seen_.push_back(std::move(seen));
     } else {
         ++seen_dropped_;
     }
-    if (next_ < scenario_.steps.size() && matches(scenario_.steps[next_].when, event))
-        event_seen_ = true;
 }
 
 std::optional<std::size_t> ScenarioPlayer::due(std::int64_t lab_ms, std::int64_t acked,
@@ -133,6 +135,7 @@ std::optional<std::size_t> ScenarioPlayer::due(std::int64_t lab_ms, std::int64_t
     if (next_ >= scenario_.steps.size()) return std::nullopt;
     const ScenarioCondition& c = scenario_.steps[next_].when;
     bool ready = false;
+    std::int64_t ran_at = lab_ms;
     switch (c.kind) {
         case ScenarioCondition::Kind::Now:
             ready = true;
@@ -141,7 +144,16 @@ std::optional<std::size_t> ScenarioPlayer::due(std::int64_t lab_ms, std::int64_t
             ready = lab_ms - armed_ms_ >= std::llround(c.after_s * 1000);
             break;
         case ScenarioCondition::Kind::Event:
-            ready = event_seen_;
+            // In order: events before the match are spent, those after wait for the next step,
+            // which counts from the matching event.
+            while (!ready && !pending_.empty()) {
+                const Pending e = std::move(pending_.front());
+                pending_.pop_front();
+                if (matches(c, e)) {
+                    ready = true;
+                    ran_at = e.lab_ms;
+                }
+            }
             break;
         case ScenarioCondition::Kind::Acked:
             ready = acked >= c.acked;
@@ -155,8 +167,9 @@ std::optional<std::size_t> ScenarioPlayer::due(std::int64_t lab_ms, std::int64_t
     }
     if (!ready) return std::nullopt;
     const std::size_t step = next_++;
-    armed_ms_ = lab_ms;
-    event_seen_ = false;
+    armed_ms_ = ran_at;
+    while (!pending_.empty() && pending_.front().lab_ms < armed_ms_)
+        pending_.pop_front();
     return step;
 }
 

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -82,19 +83,27 @@ class ScenarioPlayer {
     ScenarioVerdict judge(const nlohmann::json& audit) const;
 
   private:
-    bool matches(const ScenarioCondition& c, const core::Event& e) const;
-
     struct Seen {
         std::string kind, topic, explain;
     };
+    // An event not yet weighed against the waiting step's condition. Events drained together
+    // may satisfy two steps in turn: the rest of a batch after the one that let a step run
+    // waits here for the next step.
+    struct Pending {
+        Seen what;
+        std::int32_t partition = -1;
+        std::int64_t lab_ms = 0;
+    };
+    bool matches(const ScenarioCondition& c, const Pending& e) const;
     static constexpr std::size_t kMaxSeen = 200'000;
 
     Scenario scenario_;
     std::size_t next_ = 0;
     std::int64_t started_ms_ = std::numeric_limits<std::int64_t>::max();  // not yet
-    std::int64_t armed_ms_ = 0;  // when the waiting step started waiting
-    bool event_seen_ = false;    // the waiting step's event came
-    std::vector<Seen> seen_;     // every event, for the expectations (bounded)
+    std::int64_t armed_ms_ = 0;    // when the waiting step started waiting
+    std::deque<Pending> pending_;  // bounded by kMaxPending, the oldest dropped
+    static constexpr std::size_t kMaxPending = 100'000;
+    std::vector<Seen> seen_;  // every event, for the expectations (bounded)
     std::uint64_t seen_dropped_ = 0;
 };
 

@@ -282,6 +282,24 @@ class ScenariosTest : public QObject {
         QVERIFY(!p.overdue(100'000));
     }
 
+    // Events drained together can let two steps run in turn: the second counts from the event
+    // that let the first run, not from the moment the player looked.
+    void events_of_one_batch_can_satisfy_consecutive_steps() {
+        std::string text = kMinimal;
+        const std::string from = R"("after_s": 2 })";
+        text.replace(text.find(from), from.size(),
+                     R"("when_event": { "kind": "isr_shrunk", "topic": "ledger" } })");
+        lab::ScenarioPlayer p(must_parse(text));
+        const lab::ScenarioLabState none;
+        p.start(0);
+        QVERIFY(p.due(0, 0, none));  // step 1 at once
+        p.on_event(lab_event(core::EventKind::IsrShrunk, "ledger", 100));
+        p.on_event(lab_event(core::EventKind::LeaderChanged, "ledger", 104));
+        QCOMPARE(p.due(200, 0, none), std::optional<std::size_t>(1));
+        QCOMPARE(p.due(200, 0, none), std::optional<std::size_t>(2));  // the event at 104
+        QCOMPARE(p.due(200, 0, none), std::nullopt);
+    }
+
     void a_step_can_wait_for_an_isr_size() {
         std::string text = kMinimal;
         const std::string from = R"("when_acked": 30, "timeout_s": 5)";
