@@ -20,7 +20,6 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -28,6 +27,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "proc_stat.h"
 
 extern char** environ;
 
@@ -53,27 +54,6 @@ inline double percentile(std::vector<double>& v, double p) {
     std::size_t k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
     std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
     return v[k];
-}
-
-// CPU time (user + system, in seconds) a process has used so far, from /proc/PID/stat; 0 when
-// it cannot be read. For the benchmark itself pass getpid().
-inline double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(in, line)) return 0;
-    const auto close = line.rfind(')');  // the command name may hold spaces
-    if (close == std::string::npos) return 0;
-    std::istringstream fields(line.substr(close + 2));
-    std::string f;
-    long utime = 0, stime = 0;
-    for (int i = 3; fields >> f; ++i) {  // field 3 is the state; 14 utime, 15 stime
-        if (i == 14) utime = std::stol(f);
-        if (i == 15) {
-            stime = std::stol(f);
-            break;
-        }
-    }
-    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 inline double median(std::vector<double> v) {

@@ -19,30 +19,9 @@
 #include <thread>
 
 #include "lab/cluster.h"
+#include "proc_stat.h"
 
-namespace {
-
-// utime + stime of one thread, in clock ticks.
-long thread_cpu_ticks(pid_t tid) {
-    std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/stat");
-    std::string stat;
-    std::getline(in, stat);
-    auto close = stat.rfind(')');
-    if (close == std::string::npos) return -1;
-    std::istringstream fields(stat.substr(close + 2));
-    std::string f;
-    long utime = 0, stime = 0;
-    for (int i = 3; fields >> f; ++i) {  // field 3 is the state
-        if (i == 14) utime = std::stol(f);
-        if (i == 15) {
-            stime = std::stol(f);
-            break;
-        }
-    }
-    return utime + stime;
-}
-
-}  // namespace
+using kraftlab::bench::thread_cpu_ticks;
 
 int main(int argc, char** argv) {
     double rate = 1'000'000;

@@ -5,7 +5,6 @@
 #include "cli/scenario_run.h"
 
 #include <iostream>
-#include <set>
 
 #include "cli/commands.h"
 #include "core/lab_clock.h"
@@ -122,7 +121,6 @@ int run_scenario(const std::string& path, lab::LabConfig config, std::optional<d
     }
 
     player.start(lab.lab_time().lab_ms);
-    const std::set<std::int32_t> none;
     while (!player.done()) {
         drain();
         std::int64_t acked = 0;

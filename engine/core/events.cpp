@@ -128,6 +128,14 @@ std::string_view event_kind_name(EventKind kind) {
     return "unknown";
 }
 
+std::optional<EventKind> event_kind_from_name(std::string_view name) {
+    for (int i = 0; i < kEventKindCount; ++i) {
+        const auto kind = static_cast<EventKind>(i);
+        if (event_kind_name(kind) == name) return kind;
+    }
+    return std::nullopt;
+}
+
 nlohmann::json Event::to_json() const {
     nlohmann::json j = data.is_object() ? data : nlohmann::json::object();
     j["type"] = "event";

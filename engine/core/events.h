@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,9 +93,12 @@ enum class EventKind : std::uint8_t {
     GroupChanged,        // members joined or left, a rebalance, a generation (data: group, state)
     CoordinatorChanged,  // a broker loaded or dropped a __consumer_offsets partition's groups
 };
+inline constexpr int kEventKindCount = static_cast<int>(EventKind::CoordinatorChanged) + 1;
 
 // "topic_created", "node_killed", ... (stable names: scripts and tests match on them)
 std::string_view event_kind_name(EventKind kind);
+// The kind with that name (scenario files name kinds), or nullopt.
+std::optional<EventKind> event_kind_from_name(std::string_view name);
 
 struct Event {
     std::int64_t time_ms = 0;  // wall time: Unix time in milliseconds

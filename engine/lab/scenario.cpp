@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/events.h"
 #include "lab/field_rules.h"
 #include "lab/json_lines.h"
 
@@ -77,26 +78,10 @@ std::int64_t whole(const json& j, const std::string& at, std::int64_t lo, std::i
     return n;
 }
 
-const std::set<std::string>& event_kinds() {
-    static const std::set<std::string> kinds = {
-        "node_started",       "node_killed",          "node_restarted",      "node_failed",
-        "broker_registered",  "broker_fenced",        "broker_unfenced",     "topic_created",
-        "topic_deleted",      "topic_config_changed", "leader_changed",      "partition_offline",
-        "log_recovered",      "client_rejected",      "command_failed",      "producer_started",
-        "producer_changed",   "producer_stopped",     "producer_error",      "consumer_started",
-        "consumer_stopped",   "consumer_error",       "election_started",    "vote_cast",
-        "vote_refused",       "controller_elected",   "controller_resigned", "quorum_changed",
-        "metadata_truncated", "settings_changed",     "isr_shrunk",          "isr_expanded",
-        "replica_truncated",  "unclean_election",     "records_lost",        "records_deleted",
-        "reassignment",       "audit_finished",       "lab_paused",          "lab_resumed",
-        "lab_speed_changed",  "lab_stepped",          "node_frozen",         "node_thawed",
-        "network_changed",    "group_changed",        "coordinator_changed"};
-    return kinds;
-}
-
 std::string event_kind(const json& j, const std::string& at) {
     std::string kind = text(j, at, true, 64);
-    if (!event_kinds().contains(kind)) bad(at, "'" + kind + "' is not an event kind of the lab");
+    if (!core::event_kind_from_name(kind))
+        bad(at, "'" + kind + "' is not an event kind of the lab");
     return kind;
 }
 

@@ -76,7 +76,7 @@ class ScenarioPlayer {
                                    const ScenarioLabState& lab);
     // Plain words when the waiting step has waited past its timeout (the run fails).
     std::optional<std::string> overdue(std::int64_t lab_ms) const;
-    bool done() const { return next_ < scenario_.steps.size() ? false : true; }
+    bool done() const { return next_ >= scenario_.steps.size(); }
     std::size_t next_step() const { return next_; }
 
     // The expectations, from the audit's result data (lab::Cluster::audit) and the events seen.

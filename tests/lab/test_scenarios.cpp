@@ -10,6 +10,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <set>
 
 #include "lab/json_lines.h"
 #include "lab/scenario.h"
@@ -145,6 +146,26 @@ class ScenariosTest : public QObject {
         // And the check can fail: a narration that says HW unexplained.
         QVERIFY(!glossary.contains("HW"));
         QVERIFY(jargon.match("the HW moves").hasMatch());
+    }
+
+    // The schema's list of event kinds is the engine's own (core/events.h), so that an editor
+    // and the loader accept the same kinds.
+    void the_schema_names_every_event_kind_of_the_engine() {
+        QFile file(QString(KRAFTLAB_SCENARIO_DIR) + "/scenario.schema.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto schema = nlohmann::json::parse(file.readAll().toStdString());
+        std::set<std::string> in_schema;
+        for (const auto& k : schema["$defs"]["event_kind"]["enum"])
+            in_schema.insert(k.get<std::string>());
+        std::set<std::string> in_engine;
+        for (int i = 0; i < core::kEventKindCount; ++i) {
+            const auto name = core::event_kind_name(static_cast<core::EventKind>(i));
+            in_engine.insert(std::string(name));
+            QCOMPARE(core::event_kind_from_name(name),
+                     std::optional(static_cast<core::EventKind>(i)));
+        }
+        QVERIFY(in_schema == in_engine);
+        QCOMPARE(core::event_kind_from_name("leader_moved"), std::nullopt);
     }
 
     void a_scenario_parses_with_each_kind_of_step_and_expectation() {
