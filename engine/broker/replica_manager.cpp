@@ -238,6 +238,28 @@ net::awaitable<void> ReplicaManager::send_isr_change(std::string topic, std::int
         pd.new_isr_with_epochs.push_back({id, b ? b->epoch : -1});
         pd.new_isr.push_back(id);
     }
+    // The change takes effect when the metadata log brings the PartitionChange; the event says
+    // why, with the leader's reasons. Said once the controller answers, or once the metadata
+    // shows the change applied before its answer came (under load the log can be faster).
+    auto announce = [&] {
+        if (change.removed.empty() && change.added.empty()) return;
+        nlohmann::json data = {{"leader", ctx_.config.node_id},
+                               {"isr", change.new_isr},
+                               {"added", change.added},
+                               {"removed", change.removed}};
+        ctx_.events.publish(
+            change.removed.empty() ? EventKind::IsrExpanded : EventKind::IsrShrunk,
+            NodeRef::broker(ctx_.config.node_id),
+            partition_name(topic, partition) + ": " + change.reason + " (ISR now " +
+                [&] {
+                    std::string s;
+                    for (auto id : change.new_isr)
+                        s += (s.empty() ? "" : ",") + std::to_string(id);
+                    return "[" + s + "]";
+                }() +
+                ")",
+            std::move(data), topic, partition);
+    };
     // Until an answer: one that says it was not applied ends it; after no answer, or an answer
     // that does not say so (the controller may have applied an earlier attempt), the change
     // stays pending, its additions holding the HW, and goes again until the metadata settles it
@@ -255,6 +277,8 @@ net::awaitable<void> ReplicaManager::send_isr_change(std::string topic, std::int
         const auto& pending = p->replica->pending_isr_change();
         if (!pending || pending->partition_epoch != change.partition_epoch ||
             pending->new_isr != change.new_isr) {
+            const auto* now = ctx_.image->partition(topic, partition);
+            if (!pending && now && now->isr == change.new_isr) announce();
             co_return;
         }
         ErrorCode error = ErrorCode::REQUEST_TIMED_OUT;
@@ -284,26 +308,7 @@ net::awaitable<void> ReplicaManager::send_isr_change(std::string topic, std::int
         co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (ctx_.stopping) co_return;
     }
-    // The change takes effect when the metadata log brings the PartitionChange; the event says
-    // why now, with the leader's reasons.
-    if (!change.removed.empty() || !change.added.empty()) {
-        nlohmann::json data = {{"leader", ctx_.config.node_id},
-                               {"isr", change.new_isr},
-                               {"added", change.added},
-                               {"removed", change.removed}};
-        ctx_.events.publish(
-            change.removed.empty() ? EventKind::IsrExpanded : EventKind::IsrShrunk,
-            NodeRef::broker(ctx_.config.node_id),
-            partition_name(topic, partition) + ": " + change.reason + " (ISR now " +
-                [&] {
-                    std::string s;
-                    for (auto id : change.new_isr)
-                        s += (s.empty() ? "" : ",") + std::to_string(id);
-                    return "[" + s + "]";
-                }() +
-                ")",
-            std::move(data), topic, partition);
-    }
+    announce();
 }
 
 }  // namespace kraftlab::broker
