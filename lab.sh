@@ -24,6 +24,7 @@ PACKAGES=(
   qt6-qpa-plugins qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtquick
   qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-shapes qml6-module-qtcharts
+  qml6-module-qtquick-dialogs
   libgl-dev fonts-dejavu-core
   kcat librdkafka-dev python3 python3-kafka python3-confluent-kafka python3-jsonschema
 )

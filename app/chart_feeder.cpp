@@ -225,6 +225,22 @@ void ChartFeeder::add_marker(qint64 time_ms, const QString& kind, const QString&
     emit updated();
 }
 
+void ChartFeeder::clear() {
+    rates_.clear();
+    latencies_.clear();
+    markers_.clear();
+    bands_.clear();
+    colours_.clear();
+    window_end_ms_ = 0;
+    rate_max_ = 10;
+    latency_axis_min_ms_ = 0.1;
+    latency_axis_max_ms_ = 100;
+    latency_clipped_ = false;
+    samples_ = 0;
+    emit seriesChanged();
+    emit updated();
+}
+
 void ChartFeeder::set_bands(std::vector<Band> bands) {
     if (bands == bands_) return;
     bands_ = std::move(bands);

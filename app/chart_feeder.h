@@ -65,6 +65,8 @@ class ChartFeeder : public QObject {
     void sample(qint64 time_ms, const std::map<QString, double>& rates,
                 const std::map<QString, double>& latencies_ms);
     void add_marker(qint64 time_ms, const QString& kind, const QString& label);
+    // Forgets every sample, marker and band (a new lab: its time starts again at 0).
+    void clear();
     // The network's fault intervals (lab ms; end -1: still on), replacing the last ones.
     struct Band {
         qint64 start_ms = 0;

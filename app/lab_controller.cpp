@@ -176,17 +176,122 @@ void LabController::setup_default_workload() {
         });
 }
 
-void LabController::run_command(const QString& name, std::function<lab::CommandResult()> fn,
-                                std::function<void(const lab::CommandResult&)> on_gui) {
+LabController::Shape LabController::shape() const {
+    return {options_.lab.brokers, options_.lab.controllers, options_.default_workload,
+            options_.lab.data_dir};
+}
+
+void LabController::newLab(const Shape& shape, std::function<void(bool, const QString&)> done) {
+    if (rebuilding_) {
+        if (done) done(false, "a new lab is already starting");
+        return;
+    }
+    rebuilding_ = true;
+    frame_timer_.stop();
+    running_ = false;
+    start_error_.clear();
+    emit runningChanged();
+    lab::LabConfig config = options_.lab;
+    config.brokers = shape.brokers;
+    config.controllers = shape.controllers;
+    config.data_dir = shape.data_dir;
+    config.controller.election_timeout_ms = timeouts_.election_ms;
+    config.controller.fetch_timeout_ms = timeouts_.fetch_ms;
+    config.controller.broker_session_timeout_ms = timeouts_.session_ms;
+    config.broker.heartbeat_interval_ms = timeouts_.heartbeat_ms;
+    config.broker.session_timeout_ms = timeouts_.session_ms;
     ++pending_commands_;
     emit pendingCommandsChanged();
-    worker_.start([this, name, fn = std::move(fn), on_gui = std::move(on_gui)] {
+    // Every command asked for before this one has run (one worker thread, in order), and none
+    // asked for after it runs (run_command refuses while rebuilding_): nothing holds the old lab.
+    auto* old = cluster_.get();
+    worker_.start([this, old, config, shape, done = std::move(done)] {
+        old->stop();
+        auto* fresh = new lab::Cluster(config);
+        auto error = fresh->start();
+        QMetaObject::invokeMethod(this, [this, fresh, error, shape, done] {
+            --pending_commands_;
+            emit pendingCommandsChanged();
+            adopt_lab(std::unique_ptr<lab::Cluster>(fresh), error, shape.default_workload);
+            if (done) done(!error, error ? q(*error) : QString("the lab is running"));
+        });
+    });
+}
+
+void LabController::adopt_lab(std::unique_ptr<lab::Cluster> fresh,
+                              const std::optional<std::string>& error, bool default_workload) {
+    cluster_ = std::move(fresh);  // the old lab, stopped, is gone
+    rebuilding_ = false;
+    events_.clear();
+    elections_.clear();
+    groups_.clear();
+    rpcs_.clear();
+    charts_.clear();
+    replication_.clear();
+    counters_.clear();
+    custom_sources_.clear();
+    topic_produce_rates_.clear();
+    topic_consume_rates_.clear();
+    selected_node_.clear();
+    selected_topic_.clear();
+    selected_partition_ = -1;
+    emit selectionChanged();
+    lab_time_ = cluster_->lab_time();
+    now_ms_ = lab_time_.lab_ms;
+    last_chart_ms_ = 0;
+    pause_reason_.clear();
+    pause_asked_.reset();
+    steps_pending_ = 0;
+    flush_interval_ms_ = -1;
+    audit_verdict_.clear();
+    audit_passed_ = false;
+    emit auditChanged();
+    emit labTimeChanged();
+    emit flushIntervalChanged();
+    frame_timer_.start();
+    if (error) {
+        start_error_ = q(*error);
+        emit runningChanged();
+        emit started(false, start_error_);
+        return;
+    }
+    const auto view = cluster_->view();
+    running_ = true;
+    bootstrap_ = q(view.bootstrap);
+    data_dir_ = q(view.data_dir);
+    emit runningChanged();
+    emit started(true, "the lab is running");
+    refresh_models();
+    refresh_network(true);
+    if (default_workload) setup_default_workload();
+}
+
+void LabController::runTask(const QString& name,
+                            std::function<lab::CommandResult(lab::Cluster&)> fn,
+                            std::function<void(const lab::CommandResult&)> on_gui, bool quiet) {
+    auto* cluster = cluster_.get();
+    run_command(
+        name, [cluster, fn = std::move(fn)] { return fn(*cluster); }, std::move(on_gui), quiet);
+}
+
+void LabController::run_command(const QString& name, std::function<lab::CommandResult()> fn,
+                                std::function<void(const lab::CommandResult&)> on_gui, bool quiet) {
+    if (rebuilding_) {
+        const auto refused =
+            lab::CommandResult::failure("a new lab is starting; try again in a moment");
+        if (on_gui) on_gui(refused);
+        if (!quiet) emit commandFinished(name, false, q(refused.message));
+        return;
+    }
+    ++pending_commands_;
+    emit pendingCommandsChanged();
+    worker_.start([this, name, fn = std::move(fn), on_gui = std::move(on_gui), quiet] {
         lab::CommandResult result = fn();
-        QMetaObject::invokeMethod(this, [this, name, result, on_gui] {
+        QMetaObject::invokeMethod(this, [this, name, result, on_gui, quiet] {
             --pending_commands_;
             emit pendingCommandsChanged();
             if (on_gui) on_gui(result);
-            emit commandFinished(name, result.ok, q(result.message));
+            if (!quiet) emit commandFinished(name, result.ok, q(result.message));
             // Show the effect at once rather than at the next refresh.
             refresh_models();
         });
@@ -663,6 +768,7 @@ void LabController::on_frame() {
     constexpr std::size_t kMaxEventsPerFrame = 2000;
     std::vector<kraftlab::core::Event> drained;
     cluster_->events().drain(drained, kMaxEventsPerFrame);
+    if (frame_observer_) frame_observer_(drained);
     refresh_lab_time(drained);
     elections_.add(drained);
     groups_.add(drained);

@@ -14,6 +14,7 @@
 #include <QThreadPool>
 #include <QTimer>
 #include <QVariantMap>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -118,6 +119,33 @@ class LabController : public QObject {
 
     // Starts the lab on the worker thread; runningChanged() (and started()) when done.
     void start();
+
+    // The shape of a lab (newLab): what the app started with, or a scenario's.
+    struct Shape {
+        int brokers = 3;
+        int controllers = 3;
+        bool default_workload = false;
+        std::filesystem::path data_dir;  // empty: a fresh temporary directory
+    };
+    Shape shape() const;
+    // Stops this lab and starts another of `shape` on the worker thread, after the commands
+    // already asked for. Every view empties and fills from the new lab (its time starts at 0);
+    // commands asked for meanwhile are refused. done(ok, message) on the GUI thread once the
+    // new lab runs or could not start. The timeouts stay as they are now.
+    void newLab(const Shape& shape, std::function<void(bool, const QString&)> done = {});
+    // Whether a new lab is being made (newLab).
+    bool rebuilding() const { return rebuilding_; }
+    // Runs fn against the lab on the worker thread, in order with every command; its result
+    // goes to on_gui, then commandFinished(name, ...) unless quiet.
+    void runTask(const QString& name,
+                 std::function<kraftlab::lab::CommandResult(kraftlab::lab::Cluster&)> fn,
+                 std::function<void(const kraftlab::lab::CommandResult&)> on_gui = {},
+                 bool quiet = false);
+    // Called on every frame with the events drained from the lab, before the views take them
+    // (the scenario player's ears). One observer; an empty function removes it.
+    void setFrameObserver(std::function<void(const std::vector<kraftlab::core::Event>&)> observer) {
+        frame_observer_ = std::move(observer);
+    }
     // Stops the lab and waits for it (on quit).
     void stop();
 
@@ -294,9 +322,14 @@ class LabController : public QObject {
     void labTimeChanged();
 
   private:
-    // Runs fn on the worker thread; its result comes back as commandFinished(name, ...).
+    // Runs fn on the worker thread; its result comes back as commandFinished(name, ...) unless
+    // quiet. Refused while a new lab is being made (fn holds the old lab).
     void run_command(const QString& name, std::function<kraftlab::lab::CommandResult()> fn,
-                     std::function<void(const kraftlab::lab::CommandResult&)> on_gui = {});
+                     std::function<void(const kraftlab::lab::CommandResult&)> on_gui = {},
+                     bool quiet = false);
+    // newLab's second half, on the GUI thread: the new lab in, every view emptied.
+    void adopt_lab(std::unique_ptr<kraftlab::lab::Cluster> fresh,
+                   const std::optional<std::string>& error, bool default_workload);
     void on_frame();
     // Reads the engine's lab time into nowMs and the lab-time properties (each frame), and
     // notes why the lab paused from the drained events.
@@ -321,6 +354,8 @@ class LabController : public QObject {
     QElapsedTimer clock_;
 
     bool running_ = false;
+    bool rebuilding_ = false;
+    std::function<void(const std::vector<kraftlab::core::Event>&)> frame_observer_;
     QString bootstrap_;
     QString data_dir_;
     QString start_error_;

@@ -8,6 +8,7 @@
 
 #include "app_settings.h"
 #include "lab_controller.h"
+#include "scenario_controller.h"
 
 int main(int argc, char* argv[]) {
     QApplication app(argc, argv);
@@ -83,6 +84,8 @@ int main(int argc, char* argv[]) {
 
     LabController lab(options);
     LabController::setInstance(&lab);
+    ScenarioController scenarios(&lab);
+    ScenarioController::setInstance(&scenarios);
     // Timeouts changed in the UI are remembered once the lab runs with them.
     QObject::connect(&lab, &LabController::timeoutsChanged, &settings, [&lab, &settings] {
         const auto t = lab.timeouts();

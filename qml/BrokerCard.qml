@@ -56,6 +56,7 @@ Rectangle {
     color: Theme.surfaceAlt
     border.width: selected ? 3 : (Theme.presenter ? 2 : 1)
     border.color: selected ? Theme.accent : Theme.border
+    LookHighlight { on: ViewState.lookAt === "broker-" + card.brokerId; outset: 0 }
     opacity: up ? 1.0 : 0.75
     Behavior on opacity { NumberAnimation { duration: 250 } }
 

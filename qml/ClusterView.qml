@@ -36,6 +36,7 @@ Item {
         visible: band.controllerCount > 0
         width: visible ? Math.min(band.controllerCount * band.cardWidth + band.panelPadding, band.width * 0.6) : 0
         title: "KRaft quorum"
+        lookKeys: ["quorum"]
         subtitle: Lab.controllers.activeId >= 0
                   ? "epoch " + Lab.controllers.epoch + " · active controller " + Lab.controllers.activeId
                   : (Lab.controllers.running * 2 > band.controllerCount ? "electing a leader…" : "no majority: no leader can be elected")
@@ -67,6 +68,7 @@ Item {
         anchors.bottom: parent.bottom
         title: "Brokers"
         key: "cluster"
+        lookKeys: ["cluster", "brokers"]
         subtitle: band.brokerCount + (band.brokerCount === 1 ? " broker" : " brokers")
         tip: "Brokers store partitions and serve clients. Each registers with the active controller and heartbeats to keep its session; a broker whose session runs out is fenced and leads nothing."
 

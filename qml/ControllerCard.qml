@@ -34,13 +34,22 @@ Rectangle {
 
     // As tall as its lines and buttons (the cluster band takes the tallest card's height). A
     // short window drops the log's numbers (the bar stays; hover it for them).
-    implicitHeight: Theme.spacing * 2 + title.implicitHeight + 3 + roleChip.implicitHeight + 2 + epochLabel.implicitHeight
-                    + (logLabel.visible ? 2 + logLabel.implicitHeight : 0) + 2 + logBar.height + Theme.spacing / 2 + actions.buttonHeight
+    // From the fonts' line heights, not from the labels' laid-out text: the fitted title and
+    // the elided lines re-lay themselves out while this is read when type and width change
+    // together (presenter mode and a resize), which Qt reports as a binding loop here.
+    FontMetrics { id: titleMetrics; font.pixelSize: Theme.fontLarge; font.weight: Font.Bold }
+    FontMetrics { id: chipMetrics; font.pixelSize: Theme.fontSmall; font.weight: Font.Bold }
+    FontMetrics { id: epochMetrics; font.pixelSize: ViewState.shortWindow ? Theme.fontSmall : Theme.fontNormal }
+    FontMetrics { id: monoMetrics; font.family: Theme.mono; font.pixelSize: Theme.fontSmall }
+    implicitHeight: Theme.spacing * 2 + Math.ceil(titleMetrics.height) + 3 + Math.ceil(chipMetrics.height) + 4 + 2
+                    + Math.ceil(epochMetrics.height) + (ViewState.shortWindow ? 0 : 2 + Math.ceil(monoMetrics.height))
+                    + 2 + logBar.height + Theme.spacing / 2 + actions.buttonHeight
 
     radius: Theme.radius
     color: Theme.surfaceAlt
     border.width: active || selected ? 3 : (Theme.presenter ? 2 : 1)
     border.color: selected ? Theme.accent : (active ? Theme.leader : Theme.border)
+    LookHighlight { on: ViewState.lookAt === "controller-" + card.controllerId; outset: 0 }
     opacity: up ? 1.0 : 0.75
     Behavior on opacity { NumberAnimation { duration: 250 } }
 
@@ -211,12 +220,14 @@ Rectangle {
         // The metadata log: how far this controller's copy reaches, against the quorum's.
         Label {
             id: logLabel
+            // Not `visible ? …`: `visible` is also the card's own visibility, which a list
+            // changes while it lays the cards out (a binding loop).
             visible: !ViewState.shortWindow
-            height: visible ? implicitHeight : 0
+            height: ViewState.shortWindow ? 0 : Math.ceil(monoMetrics.height)
             anchors.left: parent.left
             anchors.right: parent.right
             anchors.top: epochLabel.bottom
-            anchors.topMargin: visible ? 2 : 0
+            anchors.topMargin: ViewState.shortWindow ? 0 : 2
             text: "log end " + card.logEndOffset + " · HW " + (card.highWatermark >= 0 ? card.highWatermark : "–")
                   + (card.lag > 0 ? " · " + card.lag + " behind" : "")
             font.family: Theme.mono

@@ -146,7 +146,8 @@ Panel {
                             width: Math.round(track.height * 0.75)
                             height: width
                             radius: width / 2
-                            anchors.verticalCenter: parent.verticalCenter
+                            // Not anchored: a new lab empties the timeline while the dots go.
+                            y: (track.height - height) / 2
                             x: Math.min(track.width - width, Math.max(0, track.width * modelData.atMs / track.scaleMs - width / 2))
                             color: modelData.granted ? Theme.inSync : Theme.down
                             border.color: Theme.surfaceAlt

@@ -13,6 +13,7 @@ ToolBar {
     function openHelp() { help.open() }
     function openSettings() { settingsDialog.open() }
     function runAudit() { if (auditButton.enabled) Lab.runAudit() }
+    function openLessons() { lessons.open() }
 
     component ConnectLines: GridLayout {
         columns: 3
@@ -130,6 +131,14 @@ ToolBar {
             visible: running
             Tip { text: "A command is running in the lab." }
         }
+        Button {
+            objectName: "lessonsButton"
+            text: "Lessons"
+            flat: true
+            onClicked: lessons.open()
+            Tip { text: "Experiments to play: each sets up a lab, drives it step by step with a narration and ends with a verdict (key L)." }
+        }
+        ScenarioPicker { id: lessons }
         // The audit: were all acknowledged writes kept? Runs in the lab (off the GUI thread); the
         // verdict opens under the button in plain words.
         Button {

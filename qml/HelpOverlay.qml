@@ -27,6 +27,7 @@ Popup {
         out.push(["N", "new topic"])
         out.push(["A", "audit: were acknowledged records kept?"])
         out.push(["S", "settings: timeouts, flush interval, cluster size"])
+        out.push(["L", "lessons: scenarios to play, with a narration and a verdict"])
         return out
     }
 

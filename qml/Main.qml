@@ -49,7 +49,11 @@ ApplicationWindow {
         TransportBar { id: transportBar; width: parent.width }
     }
 
-    footer: Legend {}
+    // The lesson being played (when one is), then the colour legend.
+    footer: Column {
+        NarrationPanel { width: parent.width }
+        Legend { width: parent.width }
+    }
 
     // The cluster runs across the top, as in a diagram of one: the controller quorum and every
     // broker in view. Below it the topics with their logs, and under them the selected
@@ -67,8 +71,9 @@ ApplicationWindow {
             anchors.left: parent.left
             anchors.right: parent.right
             anchors.top: parent.top
-            // As tall as the cards need, within a third of the window.
-            height: Math.min(implicitHeight, content.height * 0.36)
+            // As tall as the cards need, within a third of the window (more while a lesson's
+            // narration takes the bottom: the cards must stay whole).
+            height: Math.min(implicitHeight, content.height * (Scenario.active ? 0.42 : 0.36))
         }
 
         Item {
@@ -197,6 +202,7 @@ ApplicationWindow {
     Shortcut { sequence: "N"; onActivated: ViewState.newTopicRequested() }
     Shortcut { sequence: "A"; onActivated: headerBar.runAudit() }
     Shortcut { sequence: "S"; onActivated: headerBar.openSettings() }
+    Shortcut { sequence: "L"; onActivated: headerBar.openLessons() }
     Shortcut { sequence: "Space"; enabled: Lab.running; onActivated: Lab.togglePause() }
 
     Connections {
@@ -208,6 +214,40 @@ ApplicationWindow {
             if (!ok) headerBar.showToast("The lab could not start: " + message, true)
         }
     }
+
+    // A lesson's step points at something: bring it into view and ring it.
+    function showLook() {
+        const kind = Scenario.lookKind
+        if (kind === "panel") {
+            const panel = Scenario.lookPanel
+            const bottom = ["replication", "charts", "network", "groups"].indexOf(panel)
+            if (bottom >= 0) details.currentIndex = bottom
+            if (panel === "events") side.showTab(0)
+            if (panel === "elections") side.showTab(1)
+            ViewState.lookAt = panel
+        } else if (kind === "partition") {
+            Lab.select("", Scenario.lookTopic, Scenario.lookPartition)
+            details.currentIndex = 0
+            ViewState.lookAt = Scenario.lookTopic + "-" + Scenario.lookPartition
+        } else if (kind === "node") {
+            Lab.select(Scenario.lookNode, "", -1)
+            ViewState.lookAt = Scenario.lookNode
+        } else {
+            ViewState.lookAt = ""
+        }
+    }
+    Connections {
+        target: Scenario
+        function onChanged() {
+            const look = Scenario.state === "playing" ? Scenario.lookKind + ":" + Scenario.lookAt : ""
+            if (look !== window.shownLook) {
+                window.shownLook = look
+                window.showLook()
+            }
+        }
+        function onLoadFailed(message) { headerBar.showToast("The scenario did not load: " + message, true) }
+    }
+    property string shownLook: ""
 
     // While the cluster starts (usually a fraction of a second).
     Rectangle {
@@ -224,7 +264,9 @@ ApplicationWindow {
             }
             Label {
                 Layout.alignment: Qt.AlignHCenter
-                text: Lab.startError === "" ? "Starting the lab…" : "The lab could not start"
+                text: Lab.startError !== "" ? "The lab could not start"
+                    : Scenario.state === "starting" ? "Setting up the lesson “" + Scenario.title + "”…"
+                    : "Starting the lab…"
                 font.pixelSize: Theme.fontTitle
                 color: Theme.text
             }

@@ -14,6 +14,8 @@ Rectangle {
     // Room kept free at the right of the title row, for a control laid over it (DetailTabs).
     property real reservedRight: 0
     property alias actions: actionRow.data
+    // What a scenario step may point at here (ViewState.lookAt): the panel's key and any more.
+    property var lookKeys: key !== "" ? [key] : []
     // Off where a panel is too short to spare a line for its title (its tab names it).
     property bool headerVisible: true
     default property alias body: content.data
@@ -24,6 +26,8 @@ Rectangle {
     radius: Theme.radius
     border.color: Theme.border
     border.width: Theme.presenter ? 2 : 1
+
+    LookHighlight { on: ViewState.lookAt !== "" && panel.lookKeys.indexOf(ViewState.lookAt) >= 0 }
 
     ColumnLayout {
         anchors.fill: parent

@@ -18,6 +18,7 @@ Panel {
 
     title: "Replication"
     key: "replication"
+    lookKeys: ["replication", model.topic + "-" + model.partition]
     subtitle: !selected ? "select a partition"
               : model.topic + "-" + model.partition
                 + (model.leader >= 0 ? " · leader " + model.leader + " · leader epoch " + model.leaderEpoch : " · no leader")
@@ -165,6 +166,10 @@ Panel {
                 color: Theme.textDim
                 wrapMode: Text.Wrap
                 horizontalAlignment: Text.AlignHCenter
+                // A short panel (a lesson's narration under it) gets what fits, the rest on hover.
+                maximumLineCount: Math.max(1, Math.floor(parent.height / (font.pixelSize * 1.45)))
+                elide: Text.ElideRight
+                Tip { text: parent.truncated ? parent.text : "" }
             }
         }
 

@@ -9,6 +9,8 @@ Item {
     id: side
     property bool withClients: false
     readonly property Item clientsSlot: clientsHolder
+    // 0: events, 1: elections.
+    function showTab(index) { bar.currentIndex = index }
 
     TabBar {
         id: bar

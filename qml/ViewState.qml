@@ -9,6 +9,9 @@ QtObject {
     property string maximized: ""
     property bool compact: false
     property bool shortWindow: false
+    // What the scenario's step points at, highlighted where it is drawn: a panel key (or
+    // "quorum"), a node ("broker-2", "controller-101") or a partition ("ledger-0"); "" nothing.
+    property string lookAt: ""
 
     // The panels a key fills the window with, in the order of the keys 1 to 9.
     readonly property var panels: [

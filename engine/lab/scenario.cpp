@@ -3,6 +3,8 @@
 // ("aftr_s") must not silently become "at once".
 #include "lab/scenario.h"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -193,6 +195,21 @@ ScenarioExpectation parse_expectation(const json& j, const std::string& at) {
     return e;
 }
 
+// Every step's look_at names something the app can show (placeholders are filled in later).
+void check_looks(const Scenario& s) {
+    for (std::size_t i = 0; i < s.steps.size(); ++i) {
+        const std::string& look = s.steps[i].look_at;
+        if (look.empty() || scenario_look(look, s)) continue;
+        std::string panels;
+        for (const char* p : kScenarioPanels)
+            panels += std::string(panels.empty() ? "" : ", ") + p;
+        bad("/steps/" + std::to_string(i) + "/look_at",
+            "'" + look + "' names nothing the app can show: a panel (" + panels +
+                "), a node (\"broker 2\", \"controller {controller}\") or a partition of the "
+                "scenario's topics (\"ledger-0\")");
+    }
+}
+
 Scenario parse(const json& j) {
     only_keys(j, "",
               {"$schema", "version", "title", "teaches", "kafka", "duration_s", "cluster", "topics",
@@ -256,6 +273,7 @@ Scenario parse(const json& j) {
     if (j["expect"].size() > 50) bad("/expect", "has more than 50 expectations");
     for (std::size_t i = 0; i < j["expect"].size(); ++i)
         s.expect.push_back(parse_expectation(j["expect"][i], "/expect/" + std::to_string(i)));
+    check_looks(s);
     return s;
 }
 
@@ -266,6 +284,53 @@ std::string stem_of(const std::string& file) {
 }
 
 }  // namespace
+
+std::optional<ScenarioLook> scenario_look(const std::string& raw, const Scenario& scenario) {
+    std::string t = raw;
+    while (!t.empty() && t.back() == ' ')
+        t.pop_back();
+    t.erase(0, t.find_first_not_of(' '));
+    std::string lower = t;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    ScenarioLook look;
+    for (const char* p : kScenarioPanels) {
+        if (lower == p) {
+            look.panel = p;
+            return look;
+        }
+    }
+    // "broker 2", "broker-2", "controller {controller}".
+    for (const std::string kind : {"broker", "controller"}) {
+        if (lower.size() <= kind.size() + 1 || lower.compare(0, kind.size(), kind) != 0) continue;
+        const char sep = lower[kind.size()];
+        if (sep != ' ' && sep != '-') continue;
+        const std::string id = t.substr(kind.size() + 1);
+        const bool number = id.find_first_not_of("0123456789") == std::string::npos;
+        const bool placeholder = id.size() > 2 && id.front() == '{' && id.back() == '}' &&
+                                 id.find_first_of("{}", 1) == id.size() - 1;
+        if (!number && !placeholder) continue;
+        look.kind = ScenarioLook::Kind::Node;
+        look.node = kind + "-" + id;
+        return look;
+    }
+    // "T-P" for one of the scenario's topics (a topic's name may hold '-').
+    const auto dash = t.rfind('-');
+    if (dash != std::string::npos && dash > 0 && dash + 1 < t.size() &&
+        t.find_first_not_of("0123456789", dash + 1) == std::string::npos && t.size() - dash < 6) {
+        const std::string topic = t.substr(0, dash);
+        const int partition = std::stoi(t.substr(dash + 1));
+        for (const auto& st : scenario.topics) {
+            if (st.name == topic && partition < st.partitions) {
+                look.kind = ScenarioLook::Kind::Partition;
+                look.topic = topic;
+                look.partition = partition;
+                return look;
+            }
+        }
+    }
+    return std::nullopt;
+}
 
 std::string ScenarioError::to_string() const {
     std::string out = file + ":" + std::to_string(line) + ": ";

@@ -82,6 +82,24 @@ struct Scenario {
     std::vector<ScenarioExpectation> expect;
 };
 
+// What a step's look_at names, for the app to bring into view and ring: a panel ("quorum",
+// "replication", "elections" ...: kScenarioPanels), a node ("broker 2", "controller 101"; in
+// a file also "broker {leader:ledger-0}", filled in when the step runs) or a partition of one
+// of the scenario's topics ("ledger-0").
+struct ScenarioLook {
+    enum class Kind { Panel, Node, Partition };
+    Kind kind = Kind::Panel;
+    std::string panel;  // Panel: one of kScenarioPanels
+    std::string node;   // Node: "broker-2", "controller-101" (or with its placeholder)
+    std::string topic;  // Partition
+    std::int32_t partition = -1;
+};
+inline constexpr const char* kScenarioPanels[] = {"cluster", "quorum",  "topics", "replication",
+                                                  "charts",  "network", "events", "elections",
+                                                  "clients", "groups"};
+// nullopt when the text names none of these.
+std::optional<ScenarioLook> scenario_look(const std::string& text, const Scenario& scenario);
+
 struct ScenarioError {
     std::string file;
     int line = 0;

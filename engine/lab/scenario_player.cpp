@@ -1,6 +1,8 @@
 // The scenario player's state machine and placeholders (scenario_player.h).
 #include "lab/scenario_player.h"
 
+#include <sstream>
+
 #include <algorithm>
 #include <cmath>
 
@@ -173,35 +175,54 @@ std::optional<std::size_t> ScenarioPlayer::due(std::int64_t lab_ms, std::int64_t
     return step;
 }
 
+std::optional<std::size_t> ScenarioPlayer::skip(std::int64_t lab_ms) {
+    if (next_ >= scenario_.steps.size()) return std::nullopt;
+    const std::size_t step = next_++;
+    armed_ms_ = lab_ms;
+    while (!pending_.empty() && pending_.front().lab_ms < armed_ms_)
+        pending_.pop_front();
+    return step;
+}
+
+std::string ScenarioPlayer::waiting_for() const {
+    if (next_ >= scenario_.steps.size()) return {};
+    const ScenarioCondition& c = scenario_.steps[next_].when;
+    auto seconds = [](double s) {
+        std::ostringstream out;
+        out << s;
+        return out.str();
+    };
+    switch (c.kind) {
+        case ScenarioCondition::Kind::Now:
+            return "nothing";
+        case ScenarioCondition::Kind::After:
+            return seconds(c.after_s) + " s of lab time";
+        case ScenarioCondition::Kind::Event:
+            return "a " + c.event + " event" + (c.topic.empty() ? "" : " about " + c.topic) +
+                   (c.partition >= 0 ? "-" + std::to_string(c.partition) : "") +
+                   (c.contains.empty() ? "" : " saying '" + c.contains + "'");
+        case ScenarioCondition::Kind::Acked:
+            return std::to_string(c.acked) + " acknowledged records";
+        case ScenarioCondition::Kind::Isr:
+            return "the ISR of " + c.isr_of + " to hold " +
+                   (c.isr_at_least == c.isr_at_most
+                        ? std::to_string(c.isr_at_least)
+                        : std::to_string(c.isr_at_least) + " to " + std::to_string(c.isr_at_most)) +
+                   " replica(s)";
+    }
+    return {};
+}
+
 std::optional<std::string> ScenarioPlayer::overdue(std::int64_t lab_ms) const {
     if (next_ >= scenario_.steps.size()) return std::nullopt;
     const ScenarioStep& s = scenario_.steps[next_];
     if (lab_ms - armed_ms_ <= std::llround(s.when.timeout_s * 1000)) return std::nullopt;
-    std::string waited;
-    switch (s.when.kind) {
-        case ScenarioCondition::Kind::Event:
-            waited = "a " + s.when.event + " event" +
-                     (s.when.topic.empty() ? "" : " about " + s.when.topic) +
-                     (s.when.partition >= 0 ? "-" + std::to_string(s.when.partition) : "") +
-                     (s.when.contains.empty() ? "" : " saying '" + s.when.contains + "'");
-            break;
-        case ScenarioCondition::Kind::Acked:
-            waited = std::to_string(s.when.acked) + " acknowledged records";
-            break;
-        case ScenarioCondition::Kind::Isr:
-            waited = "the ISR of " + s.when.isr_of + " to hold " +
-                     (s.when.isr_at_least == s.when.isr_at_most
-                          ? std::to_string(s.when.isr_at_least)
-                          : std::to_string(s.when.isr_at_least) + " to " +
-                                std::to_string(s.when.isr_at_most)) +
-                     " replica(s)";
-            break;
-        default:
-            waited = "its time";
-    }
+    const bool timed = s.when.kind == ScenarioCondition::Kind::Now ||
+                       s.when.kind == ScenarioCondition::Kind::After;
     return "step " + std::to_string(next_ + 1) + " (\"" + s.title + "\", line " +
            std::to_string(s.line) + ") waited " + std::to_string(std::llround(s.when.timeout_s)) +
-           " s of lab time for " + waited + ", which never came";
+           " s of lab time for " + (timed ? std::string("its time") : waiting_for()) +
+           ", which never came";
 }
 
 ScenarioVerdict ScenarioPlayer::judge(const nlohmann::json& audit) const {

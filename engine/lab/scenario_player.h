@@ -74,8 +74,14 @@ class ScenarioPlayer {
     // scenario's producers so far; `lab`: the ISRs (for when_isr).
     std::optional<std::size_t> due(std::int64_t lab_ms, std::int64_t acked,
                                    const ScenarioLabState& lab);
+    // Runs the waiting step now whatever it waits for (the app's "next step"); the next one
+    // waits from lab_ms. Its index, or nullopt when every step has run.
+    std::optional<std::size_t> skip(std::int64_t lab_ms);
     // Plain words when the waiting step has waited past its timeout (the run fails).
     std::optional<std::string> overdue(std::int64_t lab_ms) const;
+    // What the waiting step waits for, in words ("a leader_changed event about ledger-0",
+    // "5 s of lab time"); "" when every step has run.
+    std::string waiting_for() const;
     bool done() const { return next_ >= scenario_.steps.size(); }
     std::size_t next_step() const { return next_; }
 

@@ -23,6 +23,7 @@
 #include "app_test_support.h"
 #include "lab_controller.h"
 #include "layout_checks.h"
+#include "scenario_controller.h"
 
 namespace {
 
@@ -1037,6 +1038,79 @@ class UiSmokeTest : public QObject {
         lab->removeConsumer(joined());
         settings->setPresenterMode(false);
         tabs->setProperty("currentIndex", 0);
+        window->resize(1600, 960);
+    }
+
+    // A lesson on screen (last: it replaces the lab): the picker lists the library; playing
+    // controller-failover makes its lab, the narration panel reads at 1280x720 presenter and at
+    // 1920x1080, light and dark, the controller the step talks about is ringed, and the verdict
+    // shows at the end (ui-lesson-picker-*, ui-lesson-step-*, ui-lesson-verdict-*.png).
+    void a_lesson_plays_with_its_narration_on_screen() {
+        auto* lesson = ScenarioController::instance();
+        QVERIFY(lesson);
+        QVERIFY(lesson->library().size() >= 10);
+        QStringList all;
+        auto check = [&](const Look& shot, const QString& name) {
+            layout_checks::Options options;
+            options.min_font_px = shot.presenter ? 16 : 0;
+            for (const auto& p : layout_checks::problems(window, options))
+                all << name + ": " + p;
+        };
+        // The picker as a teacher opens it, in each look.
+        auto* picker = window->findChild<QObject*>("scenarioPicker");
+        QVERIFY(picker);
+        each_look(400, [&](const Look& shot) {
+            QMetaObject::invokeMethod(picker, "open");
+            QTest::qWait(300);
+            const QString name = "ui-lesson-picker-" + shot.name + ".png";
+            save(name);
+            check(shot, name);
+            QMetaObject::invokeMethod(picker, "close");
+        });
+
+        lesson->play("controller-failover");
+        QTRY_COMPARE_WITH_TIMEOUT(lesson->state(), QString("playing"), 30000);
+
+        lab->setLabSpeed(4);
+        auto* panel = item_named("narrationPanel");
+        auto* title = item_named("narrationTitle");
+        QVERIFY(panel && title);
+        QVERIFY(panel->isVisible());
+        // Step 2 names the active controller before it is killed: its card is ringed.
+        QTRY_VERIFY_WITH_TIMEOUT(lesson->stepNumber() >= 2, 60000);
+        QCOMPARE(lesson->lookKind(), QString("node"));
+        QVERIFY(lesson->lookNode().startsWith("controller-"));
+        lab->pauseLab();
+        QTRY_VERIFY_WITH_TIMEOUT(lab->paused(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(title->property("text").toString(), lesson->stepTitle(), 5000);
+        int ringed = 0;
+        for (auto* ring : app_test::items_of_type(window->contentItem(), "LookHighlight"))
+            ringed += ring->isVisible() ? 1 : 0;
+        QCOMPARE(ringed, 1);
+        each_look(400, [&](const Look& shot) {
+            const QString name = "ui-lesson-step-" + shot.name + ".png";
+            save(name);
+            check(shot, name);
+            if (!layout_checks::seen(title, window)) all << name + ": the step title is not seen";
+        });
+        lesson->resume();
+        QTRY_COMPARE_WITH_TIMEOUT(lesson->state(), QString("done"), 90000);
+        QVERIFY2(lesson->verdictPassed(), qPrintable(lesson->verdictSummary()));
+        each_look(400, [&](const Look& shot) {
+            const QString name = "ui-lesson-verdict-" + shot.name + ".png";
+            save(name);
+            check(shot, name);
+        });
+        if (!all.isEmpty()) qWarning().noquote() << all.join("\n");
+        QVERIFY2(all.isEmpty(), qPrintable(QString("%1 problems").arg(all.size())));
+
+        // Leaving gives back a lab of the app's own shape.
+        lesson->leave();
+        QTRY_VERIFY_WITH_TIMEOUT(lab->running(), 30000);
+        QVERIFY(!panel->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(lab->topics()->names().contains("orders"), 15000);
+        settings->setPresenterMode(false);
+        settings->setDarkTheme(false);
         window->resize(1600, 960);
     }
 };

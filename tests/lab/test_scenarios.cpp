@@ -224,6 +224,10 @@ class ScenariosTest : public QObject {
         QTest::newRow("wrong version") << R"("version": 1)"
                                        << R"("version": 2)" << 2 << "/version"
                                        << "must be 1" << true;
+        QTest::newRow("look at nothing")
+            << R"("say": "first",)"
+            << R"("say": "first", "look_at": "ledger-1",)" << 8 << "/steps/0/look_at"
+            << "names nothing the app can show" << false;
         QTest::newRow("empty title") << R"("title": "t")"
                                      << R"("title": "")" << 3 << "/title"
                                      << "must not be empty" << true;
@@ -254,6 +258,25 @@ class ScenariosTest : public QObject {
         // The shipped schema refuses it too (it and the loader hold the same rules), but for
         // what depends on two fields at once, which only the loader checks.
         QCOMPARE(schema_refuses({path}), schema ? QStringList{path} : QStringList{});
+    }
+
+    // A step's look_at: a panel, a node (by id or placeholder) or a partition of its topics.
+    void look_at_names_a_panel_a_node_or_a_partition() {
+        const Scenario s = must_parse(kMinimal);
+        using Kind = lab::ScenarioLook::Kind;
+        auto look = lab::scenario_look(" Quorum ", s);
+        QVERIFY(look && look->kind == Kind::Panel && look->panel == "quorum");
+        look = lab::scenario_look("broker 2", s);
+        QVERIFY(look && look->kind == Kind::Node && look->node == "broker-2");
+        look = lab::scenario_look("controller {controller}", s);
+        QVERIFY(look && look->kind == Kind::Node && look->node == "controller-{controller}");
+        look = lab::scenario_look("ledger-0", s);
+        QVERIFY(look && look->kind == Kind::Partition && look->topic == "ledger" &&
+                look->partition == 0);
+        QVERIFY(!lab::scenario_look("ledger-1", s));  // one partition only
+        QVERIFY(!lab::scenario_look("orders-0", s));  // not the scenario's topic
+        QVERIFY(!lab::scenario_look("broker two", s));
+        QVERIFY(!lab::scenario_look("broker {leader", s));
     }
 
     void unreadable_and_huge_files_are_refused() {
