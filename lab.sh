@@ -21,6 +21,7 @@ PACKAGES=(
   cmake ninja-build g++ pkg-config git
   libboost-dev zlib1g-dev liblz4-dev libzstd-dev libsnappy-dev nlohmann-json3-dev
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools qt6-charts-dev
+  qt6-svg-dev
   qt6-qpa-plugins qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtquick
   qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-shapes qml6-module-qtcharts

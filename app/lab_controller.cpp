@@ -4,6 +4,7 @@
 #include <QGuiApplication>
 #include <QQmlEngine>
 #include <QRunnable>
+#include <QSaveFile>
 #include <cmath>
 #include <set>
 
@@ -223,6 +224,8 @@ void LabController::adopt_lab(std::unique_ptr<lab::Cluster> fresh,
     cluster_ = std::move(fresh);  // the old lab, stopped, is gone
     rebuilding_ = false;
     events_.clear();
+    event_log_.clear();
+    event_log_dropped_ = 0;
     elections_.clear();
     groups_.clear();
     rpcs_.clear();
@@ -740,6 +743,37 @@ void LabController::copyToClipboard(const QString& text) const {
     if (auto* clipboard = QGuiApplication::clipboard()) clipboard->setText(text);
 }
 
+void LabController::exportEvents(const QUrl& file) {
+    const QString name = "export the event log";
+    const QString path = localPath(file);
+    QSaveFile out(path);
+    if (path.isEmpty() || !out.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        emit commandFinished(name, false,
+                             "cannot write " +
+                                 (path.isEmpty() ? QString("an unnamed file") : path) +
+                                 (path.isEmpty() ? QString() : ": " + out.errorString()));
+        return;
+    }
+    for (const auto& e : event_log_) {
+        const std::string line = e.to_json().dump() + "\n";
+        out.write(line.data(), static_cast<qint64>(line.size()));
+    }
+    if (!out.commit()) {
+        emit commandFinished(name, false, "cannot write " + path + ": " + out.errorString());
+        return;
+    }
+    QString message = QString("%1 events written to %2").arg(event_log_.size()).arg(path);
+    if (event_log_dropped_ > 0)
+        message += QString(" (the %1 oldest were dropped: the log keeps the last %2)")
+                       .arg(event_log_dropped_)
+                       .arg(kEventLogMax);
+    emit commandFinished(name, true, message);
+}
+
+QString LabController::localPath(const QUrl& file) const {
+    return file.isLocalFile() ? file.toLocalFile() : file.toString();
+}
+
 void LabController::select(const QString& node, const QString& topic, int partition) {
     if (node == selected_node_ && topic == selected_topic_ && partition == selected_partition_)
         return;
@@ -769,6 +803,13 @@ void LabController::on_frame() {
     std::vector<kraftlab::core::Event> drained;
     cluster_->events().drain(drained, kMaxEventsPerFrame);
     if (frame_observer_) frame_observer_(drained);
+    for (const auto& e : drained) {
+        if (event_log_.size() >= kEventLogMax) {
+            event_log_.pop_front();
+            ++event_log_dropped_;
+        }
+        event_log_.push_back(e);
+    }
     refresh_lab_time(drained);
     elections_.add(drained);
     groups_.add(drained);

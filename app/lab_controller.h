@@ -13,7 +13,9 @@
 #include <QQmlEngine>
 #include <QThreadPool>
 #include <QTimer>
+#include <QUrl>
 #include <QVariantMap>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -301,6 +303,18 @@ class LabController : public QObject {
     Q_INVOKABLE void removeConsumer(int id);
 
     Q_INVOKABLE void copyToClipboard(const QString& text) const;
+    // Writes the lab's event log (every event since this lab started, the oldest dropped past
+    // kEventLogMax) to a file as JSON lines, one event each as kraftlab-cluster prints them;
+    // commandFinished("export the event log", ...) says how many, or why not.
+    Q_INVOKABLE void exportEvents(const QUrl& file);
+    // Says what a view did (a file saved), as a command's result: the toast shows it.
+    Q_INVOKABLE void notify(const QString& what, bool ok, const QString& message) {
+        emit commandFinished(what, ok, message);
+    }
+    // A file URL as a local path (for QML's grabToImage().saveToFile()).
+    Q_INVOKABLE QString localPath(const QUrl& file) const;
+    static constexpr std::size_t kEventLogMax = 200'000;
+    std::size_t eventLogSize() const { return event_log_.size(); }
     // Selects what an event concerns: a node ("broker-2"), or a topic partition.
     Q_INVOKABLE void select(const QString& node, const QString& topic, int partition);
     Q_INVOKABLE QString formatBytes(double bytes) const;
@@ -356,6 +370,8 @@ class LabController : public QObject {
     bool running_ = false;
     bool rebuilding_ = false;
     std::function<void(const std::vector<kraftlab::core::Event>&)> frame_observer_;
+    std::deque<kraftlab::core::Event> event_log_;  // exportEvents; bounded by kEventLogMax
+    std::uint64_t event_log_dropped_ = 0;
     QString bootstrap_;
     QString data_dir_;
     QString start_error_;

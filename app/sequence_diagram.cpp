@@ -1,5 +1,7 @@
 #include "sequence_diagram.h"
 
+#include <QSvgGenerator>
+
 #include <QFontMetricsF>
 #include <QHash>
 #include <QPainter>
@@ -165,6 +167,32 @@ QColor SequenceDiagram::colour_of(const RpcHistory::Rpc& r) const {
     if (from_controller && to_controller) return quorum_;
     if (from_controller || to_controller) return control_;
     return replication_;
+}
+
+QString SequenceDiagram::saveSvg(const QUrl& file) {
+    const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
+    if (path.isEmpty()) return "no file was named";
+    if (width() < 1 || height() < 1) return "the diagram is not on screen";
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(QSize(static_cast<int>(width()), static_cast<int>(height())));
+    svg.setViewBox(QRectF(0, 0, width(), height()));
+    svg.setTitle("Kraftlab: RPCs of the lab network");
+    svg.setDescription(QString("lab time %1 s to %2 s")
+                           .arg((endMs() - span_ms_) / 1000.0, 0, 'f', 3)
+                           .arg(endMs() / 1000.0, 0, 'f', 3));
+    QPainter painter;
+    if (!painter.begin(&svg)) return "cannot write " + path;
+    painter.fillRect(QRectF(0, 0, width(), height()), background_);
+    // The same drawing as on screen; what it counts for the tests is the screen's again after.
+    const auto drawn = drawn_;
+    const int arrows = arrows_drawn_, lost = lost_arrows_;
+    paint(&painter);
+    drawn_ = drawn;
+    arrows_drawn_ = arrows;
+    lost_arrows_ = lost;
+    if (!painter.end()) return "cannot write " + path;
+    return {};
 }
 
 void SequenceDiagram::paint(QPainter* p) {

@@ -18,6 +18,7 @@
 #include <QColor>
 #include <QPointer>
 #include <QQuickPaintedItem>
+#include <QUrl>
 #include <QVariantMap>
 #include <vector>
 
@@ -83,6 +84,9 @@ class SequenceDiagram : public QQuickPaintedItem {
     // Moves the view back (negative) or forward in lab time; forward past now is live again.
     Q_INVOKABLE void scrollBy(double ms);
     Q_INVOKABLE void zoomBy(double factor);
+    // Draws the diagram as it is on screen (its window of lab time, its filters) into an SVG
+    // file, for slides and bug reports: "" when written, else why not in plain words.
+    Q_INVOKABLE QString saveSvg(const QUrl& file);
 
   signals:
     void historyChanged();

@@ -1,5 +1,6 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import QtCharts
 import Kraftlab
@@ -30,7 +31,36 @@ Panel {
     readonly property real lineWidth: Theme.presenter ? 3 : 2
 
     key: "charts"
-    actions: ChartChoice { visible: !view.sideBySide }
+    actions: Row {
+        spacing: Theme.spacing / 2
+        ChartChoice { visible: !view.sideBySide; anchors.verticalCenter: parent.verticalCenter }
+        Button {
+            objectName: "saveChartPng"
+            text: "PNG…"
+            flat: true
+            font.pixelSize: Theme.fontSmall
+            implicitHeight: Theme.fontLarge + 6
+            topInset: 0
+            bottomInset: 0
+            onClicked: pngDialog.open()
+            Tip { text: "Save the charts as they are shown as a PNG image, for slides and bug reports." }
+            FileDialog {
+                id: pngDialog
+                title: "Save the charts"
+                fileMode: FileDialog.SaveFile
+                nameFilters: ["PNG images (*.png)"]
+                defaultSuffix: "png"
+                onAccepted: view.savePng(Lab.localPath(selectedFile))
+            }
+        }
+    }
+    // The panel as drawn now into a PNG file; the toast says where, or why not.
+    function savePng(path) {
+        view.grabToImage(function(result) {
+            const ok = result.saveToFile(path)
+            Lab.notify("save the charts", ok, ok ? "the charts are in " + path : "cannot write " + path)
+        })
+    }
 
     // Which chart to show when only one fits (in the title row).
     component ChartChoice: Row {

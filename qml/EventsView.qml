@@ -2,6 +2,7 @@ pragma ComponentBehavior: Bound
 
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Kraftlab
 
@@ -13,6 +14,25 @@ Panel {
     key: "events"
     subtitle: filtered.count + " shown"
     tip: "Everything the lab's nodes report, each with a one-line explanation."
+    actions: Button {
+        objectName: "exportEvents"
+        text: "Export…"
+        flat: true
+        font.pixelSize: Theme.fontSmall
+        implicitHeight: Theme.fontLarge + 6
+        topInset: 0
+        bottomInset: 0
+        onClicked: exportDialog.open()
+        Tip { text: "Every event of this lab (not only those shown) as JSON lines, one event a line as kraftlab-cluster prints them: for a bug report or your own analysis." }
+        FileDialog {
+            id: exportDialog
+            title: "Export the event log"
+            fileMode: FileDialog.SaveFile
+            nameFilters: ["JSON lines (*.jsonl)"]
+            defaultSuffix: "jsonl"
+            onAccepted: Lab.exportEvents(selectedFile)
+        }
+    }
 
     EventFilterModel {
         id: filtered

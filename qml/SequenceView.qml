@@ -1,5 +1,6 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Kraftlab
 
@@ -91,6 +92,24 @@ Item {
             }
             SmallButton { visible: !view.narrow; text: "−"; onClicked: diagram.zoomBy(2); ToolTip.text: "Show more lab time (Ctrl+wheel)" }
             SmallButton { visible: !view.narrow; text: "+"; onClicked: diagram.zoomBy(0.5); ToolTip.text: "Show less lab time, in more detail (Ctrl+wheel)" }
+            SmallButton {
+                objectName: "sequenceSaveSvg"
+                text: "SVG…"
+                onClicked: svgDialog.open()
+                ToolTip.text: "Save the diagram as it is shown (this window of lab time, these filters) as an SVG file, for slides and bug reports"
+                FileDialog {
+                    id: svgDialog
+                    title: "Save the sequence diagram"
+                    fileMode: FileDialog.SaveFile
+                    nameFilters: ["SVG images (*.svg)"]
+                    defaultSuffix: "svg"
+                    onAccepted: {
+                        const problem = diagram.saveSvg(selectedFile)
+                        Lab.notify("save the sequence diagram", problem === "",
+                                   problem === "" ? "the diagram is in " + Lab.localPath(selectedFile) : problem)
+                    }
+                }
+            }
             SmallButton {
                 objectName: "sequenceLive"
                 text: diagram.live ? "Live" : "Now ▼"

@@ -7,6 +7,8 @@
 // dark (build/screenshots/charts-*.png), and layout_checks on the charts panel in each.
 #include <QApplication>
 #include <QDir>
+#include <QFile>
+#include <QJsonDocument>
 #include <QLineSeries>
 #include <QQmlApplicationEngine>
 #include <QQmlComponent>
@@ -482,6 +484,76 @@ class ChartsTest : public QObject {
     // The panel alone in a window as small as the place Main.qml gives it at 1280x720 in
     // presenter mode (measured by the test before), and shorter ones: the legend stands beside
     // the plot, whole, and the plot keeps room to read.
+    // The exports, from the views as a person uses them: the event log as JSON lines (every
+    // event of the lab, each a JSON object kraftlab-cluster would print), the charts as a PNG
+    // of the panel, the sequence diagram as an SVG with its arrows; a file that cannot be
+    // written is refused in words.
+    void exports_for_slides_and_bug_reports() {
+        QVERIFY(window && lab->running());
+        QSignalSpy finished(lab.get(), &LabController::commandFinished);
+        QTRY_VERIFY_WITH_TIMEOUT(lab->eventLogSize() > 10, 10000);
+
+        const QString events = dir.path() + "/events.jsonl";
+        lab->exportEvents(QUrl::fromLocalFile(events));
+        QCOMPARE(finished.count(), 1);
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QFile log(events);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        int lines = 0;
+        QSet<QString> kinds;
+        while (!log.atEnd()) {
+            const QByteArray line = log.readLine().trimmed();
+            QJsonParseError error;
+            const auto doc = QJsonDocument::fromJson(line, &error);
+            QVERIFY2(error.error == QJsonParseError::NoError && doc.isObject(), line.constData());
+            QCOMPARE(doc["type"].toString(), QString("event"));
+            QVERIFY(doc["lab_ms"].isDouble());
+            kinds << doc["kind"].toString();
+            ++lines;
+        }
+        QVERIFY2(lines >= 10 && kinds.contains("topic_created"),
+                 qPrintable(QStringList(kinds.values()).join(",")));
+        QVERIFY(finished.at(0).at(2).toString().startsWith(QString::number(lines) + " events"));
+        lab->exportEvents(QUrl::fromLocalFile("/nonexistent/dir/events.jsonl"));
+        QCOMPARE(finished.count(), 2);
+        QVERIFY(!finished.at(1).at(1).toBool());
+        QVERIFY(finished.at(1).at(2).toString().startsWith("cannot write /nonexistent/dir"));
+
+        // The charts panel, as drawn.
+        auto* charts = window->findChild<QQuickItem*>("chartsPanel");
+        QVERIFY(charts && charts->isVisible());
+        const QString png = dir.path() + "/charts.png";
+        QVERIFY(QMetaObject::invokeMethod(charts, "savePng", Q_ARG(QVariant, png)));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 10000);
+        QVERIFY2(finished.at(2).at(1).toBool(), qPrintable(finished.at(2).at(2).toString()));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.width(), qRound(charts->width() * window->effectiveDevicePixelRatio()));
+
+        // The sequence diagram: its RPCs (the lab's fetches and heartbeats) as SVG.
+        auto* details = window->findChild<QObject*>("bottomTabs");
+        details->setProperty("currentIndex", 2);
+        auto* diagram = window->findChild<QQuickItem*>("sequenceDiagram");
+        QVERIFY(diagram);
+        QTRY_VERIFY_WITH_TIMEOUT(diagram->property("arrowsDrawn").toInt() > 0, 10000);
+        const QString svg = dir.path() + "/rpcs.svg";
+        QString problem;
+        QVERIFY(QMetaObject::invokeMethod(diagram, "saveSvg", Q_RETURN_ARG(QString, problem),
+                                          Q_ARG(QUrl, QUrl::fromLocalFile(svg))));
+        QCOMPARE(problem, QString());
+        QFile file(svg);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QVERIFY(text.contains("<svg") && text.contains("</svg>"));
+        QVERIFY2(text.count("<path") + text.count("<polyline") + text.count("<line") >
+                     diagram->property("arrowsDrawn").toInt(),
+                 "the SVG holds fewer lines than the diagram's arrows");
+        QVERIFY(QMetaObject::invokeMethod(diagram, "saveSvg", Q_RETURN_ARG(QString, problem),
+                                          Q_ARG(QUrl, QUrl::fromLocalFile("/nonexistent/x.svg"))));
+        QVERIFY2(problem.startsWith("cannot write"), qPrintable(problem));
+        details->setProperty("currentIndex", 1);
+    }
+
     void the_charts_fit_a_short_slot() {
         QVERIFY2(lab->running(), "needs the lab of the test before");
         QQmlComponent component(engine.get());
