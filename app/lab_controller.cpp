@@ -94,20 +94,7 @@ void LabController::start() {
         QMetaObject::invokeMethod(this, [this, error] {
             --pending_commands_;
             emit pendingCommandsChanged();
-            if (error) {
-                start_error_ = q(*error);
-                emit runningChanged();
-                emit started(false, start_error_);
-                return;
-            }
-            auto view = cluster_->view();
-            running_ = true;
-            bootstrap_ = q(view.bootstrap);
-            data_dir_ = q(view.data_dir);
-            emit runningChanged();
-            emit started(true, "the lab is running");
-            refresh_models();
-            if (options_.default_workload) setup_default_workload();
+            on_started(error, options_.default_workload);
         });
     });
 }
@@ -252,6 +239,10 @@ void LabController::adopt_lab(std::unique_ptr<lab::Cluster> fresh,
     emit labTimeChanged();
     emit flushIntervalChanged();
     frame_timer_.start();
+    on_started(error, default_workload);
+}
+
+void LabController::on_started(const std::optional<std::string>& error, bool default_workload) {
     if (error) {
         start_error_ = q(*error);
         emit runningChanged();

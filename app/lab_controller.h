@@ -341,6 +341,8 @@ class LabController : public QObject {
     void run_command(const QString& name, std::function<kraftlab::lab::CommandResult()> fn,
                      std::function<void(const kraftlab::lab::CommandResult&)> on_gui = {},
                      bool quiet = false);
+    // The lab started (or not): the properties, the first models, the first workload.
+    void on_started(const std::optional<std::string>& error, bool default_workload);
     // newLab's second half, on the GUI thread: the new lab in, every view emptied.
     void adopt_lab(std::unique_ptr<kraftlab::lab::Cluster> fresh,
                    const std::optional<std::string>& error, bool default_workload);

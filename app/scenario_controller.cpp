@@ -172,23 +172,8 @@ void ScenarioController::begin(lab::Scenario scenario) {
     scenario_ = std::move(scenario);
     player_ = std::make_unique<lab::ScenarioPlayer>(*scenario_);
     clients_ = {};
+    clear_shown();
     state_ = "starting";
-    busy_ = false;
-    step_number_ = 0;
-    step_title_ = "Setting up";
-    step_say_ = q(scenario_->teaches);
-    look_at_.clear();
-    look_kind_.clear();
-    look_panel_.clear();
-    look_node_.clear();
-    look_topic_.clear();
-    look_partition_ = -1;
-    overdue_.clear();
-    paused_for_questions_ = false;
-    verdict_passed_ = false;
-    verdict_summary_.clear();
-    verdict_results_.clear();
-    error_.clear();
     emit changed();
 
     lab_->setFrameObserver([this](const auto& events) { on_frame(events); });
@@ -347,6 +332,25 @@ void ScenarioController::judge() {
         true);
 }
 
+void ScenarioController::clear_shown() {
+    busy_ = false;
+    step_number_ = 0;
+    step_title_.clear();
+    step_say_.clear();
+    look_at_.clear();
+    look_kind_.clear();
+    look_panel_.clear();
+    look_node_.clear();
+    look_topic_.clear();
+    look_partition_ = -1;
+    overdue_.clear();
+    paused_for_questions_ = false;
+    verdict_passed_ = false;
+    verdict_summary_.clear();
+    verdict_results_.clear();
+    error_.clear();
+}
+
 void ScenarioController::fail(const QString& why) {
     state_ = "failed";
     busy_ = false;
@@ -375,21 +379,8 @@ void ScenarioController::leave() {
     lab_->setFrameObserver({});
     scenario_.reset();
     player_.reset();
+    clear_shown();
     state_.clear();
-    step_number_ = 0;
-    step_title_.clear();
-    step_say_.clear();
-    look_at_.clear();
-    look_kind_.clear();
-    look_panel_.clear();
-    look_node_.clear();
-    look_topic_.clear();
-    look_partition_ = -1;
-    overdue_.clear();
-    paused_for_questions_ = false;
-    error_.clear();
-    verdict_results_.clear();
-    verdict_summary_.clear();
     emit changed();
     lab_->newLab(home_);
 }

@@ -143,6 +143,8 @@ class ScenarioController : public QObject {
     void run_step(std::size_t index);
     void judge();
     void fail(const QString& why);
+    // Forgets what the last run showed: its step, what it pointed at, its verdict, its error.
+    void clear_shown();
     void show_step(std::size_t index);
     void load_library(const QString& dir);
 
