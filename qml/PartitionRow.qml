@@ -166,12 +166,23 @@ RowLayout {
 
         // The group's committed offset: where it resumes (a bar before that offset's slot).
         Rectangle {
+            id: committedMark
             objectName: "groupCommittedMark"
-            // LogStrip.xOf's formula, written out so that the binding follows the strip's end,
-            // width and tiles (a call to xOf would be evaluated once).
-            readonly property real at: row.groupCommitted === undefined ? -1
-                : strip.width - ((strip.windowEndOffset >= 0 ? strip.windowEndOffset : strip.logEndOffset) - row.groupCommitted)
-                  * (strip.tileWidth + strip.tileSpacing)
+            // Placed when the strip or the commit changes, not by a binding over the strip's
+            // properties: while the row lays the strip out, such a binding was re-entered
+            // (Qt reported a binding loop on it).
+            property real at: -1
+            function place() { at = row.groupCommitted === undefined ? -1 : strip.xFor(row.groupCommitted) }
+            Connections {
+                target: strip
+                function onChanged() { committedMark.place() }
+                function onWidthChanged() { committedMark.place() }
+            }
+            Connections {
+                target: row
+                function onGroupCommittedChanged() { committedMark.place() }
+            }
+            Component.onCompleted: place()
             // Committed offsets and consumer positions come from other snapshots than the
             // strip's: one past the drawn high watermark is left out for that frame rather
             // than drawn where no consumer can be (a consistent cut).
@@ -190,9 +201,15 @@ RowLayout {
             delegate: Rectangle {
                 id: consumerMark
                 required property var modelData
-                readonly property real at: modelData.position < 0 ? -1
-                    : strip.width - ((strip.windowEndOffset >= 0 ? strip.windowEndOffset : strip.logEndOffset) - modelData.position)
-                      * (strip.tileWidth + strip.tileSpacing)
+                // Placed as the group's commit mark is (not a binding over the strip).
+                property real at: -1
+                function place() { at = consumerMark.modelData.position < 0 ? -1 : strip.xFor(consumerMark.modelData.position) }
+                Connections {
+                    target: strip
+                    function onChanged() { consumerMark.place() }
+                    function onWidthChanged() { consumerMark.place() }
+                }
+                Component.onCompleted: place()
                 readonly property bool grouped: modelData.group !== "" && modelData.group === Lab.groups.currentGroup
                                                 && row.groupOwner !== undefined
                 objectName: "consumerPositionMark"
@@ -214,6 +231,12 @@ RowLayout {
                     font.weight: Font.Bold
                 }
             }
+        }
+
+        // LogStrip.xOf's formula: where the slot of `offset` begins, for the marks laid over it.
+        function xFor(offset) {
+            return strip.width - ((strip.windowEndOffset >= 0 ? strip.windowEndOffset : strip.logEndOffset) - offset)
+                   * (strip.tileWidth + strip.tileSpacing)
         }
 
         // The tile under the pointer: its offset, and its key when it is among the newest.
