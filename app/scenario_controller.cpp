@@ -57,13 +57,7 @@ void ScenarioController::load_library(const QString& dir) {
     QList<QVariantMap> rows;
     for (const QString& name : d.entryList({"*.json"}, QDir::Files, QDir::Name)) {
         if (name.endsWith(".schema.json") || name == "glossary.json") continue;
-        QFile f(d.filePath(name));
-        if (!f.open(QIODevice::ReadOnly)) {
-            library_error_ = name + ": cannot be read";
-            continue;
-        }
-        const QByteArray text = f.read(static_cast<qint64>(lab::kMaxScenarioBytes) + 1);
-        auto parsed = lab::parse_scenario(text.toStdString(), name.toStdString());
+        auto parsed = read(d.filePath(name), name);
         if (auto* e = std::get_if<lab::ScenarioError>(&parsed)) {
             library_error_ = q(e->to_string());
             continue;
@@ -134,29 +128,26 @@ ScenarioController::Look ScenarioController::look_of(const QString& text,
     return look;
 }
 
-void ScenarioController::play(const QString& id) {
-    const QString path = QDir(library_dir_).filePath(id + ".json");
+std::variant<lab::Scenario, lab::ScenarioError> ScenarioController::read(const QString& path,
+                                                                         const QString& name) {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        error_ = "there is no scenario '" + id + "' in the library";
-        emit loadFailed(error_);
-        emit changed();
-        return;
-    }
+    if (!f.open(QIODevice::ReadOnly))
+        return lab::ScenarioError{name.toStdString(), 0, "", "cannot be read"};
     const QByteArray text = f.read(static_cast<qint64>(lab::kMaxScenarioBytes) + 1);
-    auto parsed = lab::parse_scenario(text.toStdString(), (id + ".json").toStdString());
-    if (auto* e = std::get_if<lab::ScenarioError>(&parsed)) {
-        error_ = q(e->to_string());
-        emit loadFailed(error_);
-        emit changed();
-        return;
-    }
-    begin(std::get<lab::Scenario>(std::move(parsed)));
+    return lab::parse_scenario(text.toStdString(), name.toStdString());
+}
+
+void ScenarioController::play(const QString& id) {
+    load(QDir(library_dir_).filePath(id + ".json"), id + ".json");
 }
 
 void ScenarioController::openFile(const QUrl& file) {
     const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
-    auto loaded = lab::load_scenario(path.toStdString());
+    load(path, path);
+}
+
+void ScenarioController::load(const QString& path, const QString& name) {
+    auto loaded = read(path, name);
     if (auto* e = std::get_if<lab::ScenarioError>(&loaded)) {
         // The lab and any scenario playing go on as they were.
         error_ = q(e->to_string());
@@ -264,12 +255,6 @@ void ScenarioController::show_step(std::size_t index) {
     const auto resolved = lab::resolve_placeholders(
         step.look_at, cli::scenario_lab_state(*lab_->cluster(), clients_), &why);
     look_at_ = q(resolved.value_or(step.look_at));
-    const Look look = look_of(look_at_, *scenario_);
-    look_kind_ = look.kind;
-    look_panel_ = look.panel;
-    look_node_ = look.node;
-    look_topic_ = look.topic;
-    look_partition_ = look.partition;
     overdue_.clear();
 }
 
@@ -338,11 +323,6 @@ void ScenarioController::clear_shown() {
     step_title_.clear();
     step_say_.clear();
     look_at_.clear();
-    look_kind_.clear();
-    look_panel_.clear();
-    look_node_.clear();
-    look_topic_.clear();
-    look_partition_ = -1;
     overdue_.clear();
     paused_for_questions_ = false;
     verdict_passed_ = false;

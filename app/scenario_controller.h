@@ -96,11 +96,11 @@ class ScenarioController : public QObject {
     QString stepTitle() const { return step_title_; }
     QString stepSay() const { return step_say_; }
     QString lookAt() const { return look_at_; }
-    QString lookKind() const { return look_kind_; }
-    QString lookPanel() const { return look_panel_; }
-    QString lookNode() const { return look_node_; }
-    QString lookTopic() const { return look_topic_; }
-    int lookPartition() const { return look_partition_; }
+    QString lookKind() const { return look().kind; }
+    QString lookPanel() const { return look().panel; }
+    QString lookNode() const { return look().node; }
+    QString lookTopic() const { return look().topic; }
+    int lookPartition() const { return look().partition; }
     QString nextTitle() const;
     QString waitingFor() const;
     QString overdue() const { return overdue_; }
@@ -137,6 +137,11 @@ class ScenarioController : public QObject {
     void loadFailed(const QString& message);
 
   private:
+    // A scenario file (qrc: or on disk), parsed; `name` is what its errors call it.
+    static std::variant<kraftlab::lab::Scenario, kraftlab::lab::ScenarioError> read(
+        const QString& path, const QString& name);
+    // Reads and plays it, or says why not (loadFailed) and leaves everything as it was.
+    void load(const QString& path, const QString& name);
     void begin(kraftlab::lab::Scenario scenario);
     void on_lab_ready(bool ok, const QString& message);
     void on_frame(const std::vector<kraftlab::core::Event>& events);
@@ -145,6 +150,8 @@ class ScenarioController : public QObject {
     void fail(const QString& why);
     // Forgets what the last run showed: its step, what it pointed at, its verdict, its error.
     void clear_shown();
+    // What lookAt names (empty when no scenario or nothing).
+    Look look() const { return scenario_ ? look_of(look_at_, *scenario_) : Look{}; }
     void show_step(std::size_t index);
     void load_library(const QString& dir);
 
@@ -161,8 +168,7 @@ class ScenarioController : public QObject {
     bool busy_ = false;   // a step's commands are running
     int generation_ = 0;  // bumped per start: answers for an older run are dropped
     int step_number_ = 0;
-    QString step_title_, step_say_, look_at_, look_kind_, look_panel_, look_node_, look_topic_;
-    int look_partition_ = -1;
+    QString step_title_, step_say_, look_at_;
     QString overdue_;
     bool paused_for_questions_ = false;
     bool verdict_passed_ = false;

@@ -340,6 +340,8 @@ std::string ScenarioError::to_string() const {
 
 std::variant<Scenario, ScenarioError> parse_scenario(const std::string& text,
                                                      const std::string& file) {
+    if (text.size() > kMaxScenarioBytes)
+        return ScenarioError{file, 0, "", "is larger than 1 MiB: not a scenario"};
     json j;
     try {
         j = json::parse(text);
@@ -374,8 +376,6 @@ std::variant<Scenario, ScenarioError> load_scenario(const std::string& path) {
     text.resize(kMaxScenarioBytes + 1);
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxScenarioBytes)
-        return ScenarioError{path, 0, "", "is larger than 1 MiB: not a scenario"};
     return parse_scenario(text, path);
 }
 

@@ -112,10 +112,11 @@ struct ScenarioError {
 inline constexpr int kScenarioVersion = 1;
 inline constexpr std::size_t kMaxScenarioBytes = 1 << 20;
 
-// Parses and checks a scenario. `file` names it in errors; the id is its stem.
+// Parses and checks a scenario (refused past kMaxScenarioBytes: a reader reads at most one
+// byte more). `file` names it in errors; the id is its stem.
 std::variant<Scenario, ScenarioError> parse_scenario(const std::string& text,
                                                      const std::string& file);
-// Reads the file (at most kMaxScenarioBytes) and parses it.
+// Reads the file (at most kMaxScenarioBytes + 1 bytes) and parses it.
 std::variant<Scenario, ScenarioError> load_scenario(const std::string& path);
 
 }  // namespace kraftlab::lab
